@@ -1,0 +1,46 @@
+"""The ``probkit`` Typer application: one app, one function per subcommand."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from probkit import __version__
+from probkit_cli.common import handle_errors
+
+app = typer.Typer(
+    name="probkit",
+    help="Probabilistic reasoning you can check: exact and Monte Carlo Bayes, "
+    "self-verifying derivations, and a from-scratch cat classifier.",
+    rich_markup_mode=None,
+    pretty_exceptions_show_locals=False,
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"probkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def callback(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Probabilistic reasoning you can check."""
+
+
+# One line per subcommand. Each command module imports heavy libraries lazily.
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

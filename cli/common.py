@@ -1,0 +1,95 @@
+"""Shared pieces of the command line: error mapping, output helpers, option parsing.
+
+Only the standard library and typer are imported here, so that every command
+starts fast; rich is imported lazily by the commands that draw progress bars.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+
+from probkit.errors import HypothesisError, InputError, ProbkitError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Write ``error: message`` as one line on stderr and return the exit to raise."""
+    one_line = " ".join(str(message).split())
+    sys.stderr.write(f"error: {one_line}\n")
+    return typer.Exit(code)
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn :class:`ProbkitError` into a one-line message and exit 2 (bad input) or 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except ProbkitError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+
+    return wrapper
+
+
+def emit_json(payload: dict[str, Any]) -> None:
+    """Write one JSON object to stdout (nothing else goes to stdout with ``--json``)."""
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
+    sys.stdout.write("\n")
+
+
+def echo(text: str = "") -> None:
+    """Write a line of human output to stdout."""
+    sys.stdout.write(text + "\n")
+
+
+def note(text: str) -> None:
+    """Write a line of human commentary to stderr."""
+    sys.stderr.write(text + "\n")
+
+
+def parse_assignments(
+    values: Sequence[str] | None, *, option: str, value_name: str = "VALUE"
+) -> list[tuple[str, str]]:
+    """Split repeated ``NAME=VALUE`` options, rejecting empty or duplicate names.
+
+    >>> parse_assignments(["A=1/2", "B = 0.5"], option="--prior")
+    [('A', '1/2'), ('B', '0.5')]
+    """
+    pairs: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for raw in values or ():
+        name, sep, value = raw.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(f"{option}: {raw!r} is not of the form NAME={value_name}")
+        if name in seen:
+            raise HypothesisError(f"{option}: hypothesis {name!r} is given twice")
+        seen.add(name)
+        pairs.append((name, value.strip()))
+    return pairs
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, right: Sequence[bool]) -> str:
+    """Render a plain-text table (no rich import: the exact commands must start fast)."""
+    body = [list(map(str, row)) for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h) for i, h in
+              enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right,
+                                                                   strict=True)]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(headers), rule, *(line(r) for r in body)])

@@ -1,0 +1,101 @@
+"""The probkit exception family.
+
+Every error that bad input or a failed computation can cause is a
+:class:`ProbkitError`. Errors caused by the values a user gave also subclass
+:class:`ValueError` (through :class:`InputError`), so ordinary Python code that
+catches ``ValueError`` keeps working.
+
+The command line maps :class:`InputError` to exit code 2 (a usage error) and
+every other :class:`ProbkitError` to exit code 1 (a runtime failure), each as a
+one-line ``error: ...`` message on stderr. The exit code lives on the class
+(``exit_code``), so new subclasses choose theirs in one place.
+
+=============================  ====  ==========================================
+class                          exit  raised when
+=============================  ====  ==========================================
+``ProbkitError``               1     base class; a runtime failure
+``InputError``                 2     base for bad input (also ``ValueError``)
+``NumberFormatError``          2     a number cannot be parsed, or is nan/inf
+``ProbabilityError``           2     a probability outside [0, 1], priors that
+                                     do not sum to 1, or weights that cannot
+                                     be normalized
+``HypothesisError``            2     unknown, duplicate or missing hypotheses,
+                                     mismatched observation counts
+``ImpossibleEvidenceError``    2     the evidence has probability 0 under
+                                     every hypothesis
+``DataError``                  2     a data file is missing or malformed
+``ModelFileError``             2     a model file is missing, unknown or bad
+``MissingExtraError``          1     an optional extra (plot, image, dask) is
+                                     not installed (also ``ImportError``)
+``ComputationError``           1     a computation failed (e.g. no accepted
+                                     Monte Carlo draws, a failed check)
+=============================  ====  ==========================================
+"""
+
+from __future__ import annotations
+
+
+class ProbkitError(Exception):
+    """Base class of every error probkit raises on purpose."""
+
+    exit_code: int = 1
+
+
+class InputError(ProbkitError, ValueError):
+    """A value the user gave is not acceptable; the message names it."""
+
+    exit_code = 2
+
+
+class NumberFormatError(InputError):
+    """A number could not be parsed, or is not finite (``nan``, ``inf``, ``1/0``)."""
+
+
+class ProbabilityError(InputError):
+    """A probability lies outside [0, 1], or priors do not sum to 1."""
+
+
+class HypothesisError(InputError):
+    """Hypotheses are unknown, duplicated, missing, or have mismatched observations."""
+
+
+class ImpossibleEvidenceError(InputError):
+    """The evidence has probability zero under every hypothesis: P(E) = 0."""
+
+
+class DataError(InputError):
+    """A data file is missing, unreadable or not in the expected format."""
+
+
+class ModelFileError(InputError):
+    """A model file is missing, of an unknown version, incomplete, or unsafe."""
+
+
+class MissingExtraError(ProbkitError, ImportError):
+    """An optional dependency (an extra such as ``plot``) is not installed."""
+
+    def __init__(self, extra: str, package: str, feature: str) -> None:
+        self.extra = extra
+        self.package = package
+        super().__init__(
+            f"{feature} needs {package}, which is not installed; "
+            f"install it with: pip install 'probkit[{extra}]'"
+        )
+
+
+class ComputationError(ProbkitError):
+    """A computation could not produce an answer (e.g. no accepted draws)."""
+
+
+__all__ = [
+    "ComputationError",
+    "DataError",
+    "HypothesisError",
+    "ImpossibleEvidenceError",
+    "InputError",
+    "MissingExtraError",
+    "ModelFileError",
+    "NumberFormatError",
+    "ProbabilityError",
+    "ProbkitError",
+]

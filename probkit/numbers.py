@@ -1,0 +1,146 @@
+"""Exact numbers from text: ``1/3``, ``0.99``, ``99%``, ``1e-3``, ``10_000``.
+
+Standard library only. Decimal text is read exactly (``0.99`` is 99/100, not
+the nearest binary float); Python ``float`` objects are kept as floats, so a
+caller can tell which arithmetic a result used.
+
+>>> parse_number("0.99")
+Fraction(99, 100)
+>>> parse_probability("5%")
+Fraction(1, 20)
+>>> format_exact(Fraction(8, 9)), format_exact(Fraction(1))
+('8/9', '1')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+from numbers import Rational
+from typing import TypeAlias
+
+from probkit.errors import NumberFormatError, ProbabilityError
+
+Number: TypeAlias = Fraction | float
+"""An exact rational, or a float when the caller supplied floats."""
+
+_TEXT = re.compile(
+    r"""^\s*
+    (?P<num>[+-]?(\d[\d_]*(\.[\d_]*)?|\.\d[\d_]*)([eE][+-]?\d+)?)
+    (\s*/\s*(?P<den>\d[\d_]*(\.[\d_]*)?([eE][+-]?\d+)?))?
+    \s*(?P<pct>%)?\s*$""",
+    re.VERBOSE,
+)
+
+
+def parse_number(text: str, *, what: str = "number") -> Fraction:
+    """Parse ``text`` as an exact rational number.
+
+    Accepts integers, decimals, scientific notation, ``p/q`` fractions and a
+    trailing ``%``. Rejects empty text, ``nan``, ``inf``, a zero denominator
+    and anything else, raising :class:`~probkit.errors.NumberFormatError`
+    whose message names ``what`` and the offending text.
+
+    >>> parse_number("1/3")
+    Fraction(1, 3)
+    >>> parse_number("1e6")
+    Fraction(1000000, 1)
+    >>> parse_number("1/0", what="prior of A")
+    Traceback (most recent call last):
+    ...
+    probkit.errors.NumberFormatError: prior of A: '1/0' has a zero denominator
+    """
+    if not isinstance(text, str):
+        raise NumberFormatError(f"{what}: expected text, got {text!r}")
+    match = _TEXT.match(text)
+    if match is None:
+        shown = text if text.strip() else "an empty value"
+        raise NumberFormatError(
+            f"{what}: {shown!r} is not a number (use e.g. 0.25, 1/4 or 25%)"
+            if text.strip()
+            else f"{what}: got {shown}; expected a number such as 0.25, 1/4 or 25%"
+        )
+    value = Fraction(match.group("num").replace("_", ""))
+    if match.group("den") is not None:
+        den = Fraction(match.group("den").replace("_", ""))
+        if den == 0:
+            raise NumberFormatError(f"{what}: {text!r} has a zero denominator")
+        value /= den
+    if match.group("pct"):
+        value /= 100
+    return value
+
+
+def parse_probability(text: str, *, what: str = "probability") -> Fraction:
+    """Parse ``text`` exactly and check that it lies in [0, 1].
+
+    >>> parse_probability("1/1000")
+    Fraction(1, 1000)
+    >>> parse_probability("1.2", what="sensitivity")
+    Traceback (most recent call last):
+    ...
+    probkit.errors.ProbabilityError: sensitivity: 1.2 is not a probability (outside [0, 1])
+    """
+    value = parse_number(text, what=what)
+    check_probability(value, what=what, shown=text.strip())
+    return value
+
+
+def check_probability(value: Number, *, what: str, shown: str | None = None) -> None:
+    """Raise :class:`~probkit.errors.ProbabilityError` unless ``0 <= value <= 1``."""
+    if not 0 <= value <= 1:
+        raise ProbabilityError(
+            f"{what}: {shown if shown is not None else format_exact(value)} "
+            "is not a probability (outside [0, 1])"
+        )
+
+
+def to_number(value: object, *, what: str = "number") -> Number:
+    """Convert a library argument to a :data:`Number`.
+
+    Text and rationals (``int``, :class:`~fractions.Fraction`) become exact
+    fractions; a Python ``float`` stays a float. ``bool``, ``nan`` and
+    infinities are rejected.
+
+    >>> to_number("3/4"), to_number(2), to_number(0.5)
+    (Fraction(3, 4), Fraction(2, 1), 0.5)
+    """
+    if isinstance(value, bool):
+        raise NumberFormatError(f"{what}: {value!r} is not a number")
+    if isinstance(value, str):
+        return parse_number(value, what=what)
+    if isinstance(value, Rational):
+        return Fraction(value.numerator, value.denominator)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise NumberFormatError(f"{what}: {value!r} is not a finite number")
+        return value
+    raise NumberFormatError(f"{what}: {value!r} is not a number")
+
+
+def format_exact(value: Number) -> str:
+    """Show a number the way the JSON output stores it: ``"8/9"``, ``"1"``, or a float's repr."""
+    if isinstance(value, Fraction):
+        return str(value)
+    return repr(float(value))
+
+
+def format_decimal(value: Number, digits: int = 6) -> str:
+    """Show a number as a rounded decimal for tables: ``0.888889``, ``1``, ``1.000e-09``."""
+    number = float(value)
+    if number != 0 and abs(number) < 10 ** (-digits):
+        return f"{number:.3e}"
+    text = f"{number:.{digits}f}"
+    return text.rstrip("0").rstrip(".")
+
+
+__all__ = [
+    "Number",
+    "check_probability",
+    "format_decimal",
+    "format_exact",
+    "parse_number",
+    "parse_probability",
+    "to_number",
+]
