@@ -243,14 +243,14 @@ def _check_priors(
     for name, value in zip(names, values, strict=True):
         if value < 0:
             raise ProbabilityError(f"prior of {name!r}: {format_exact(value)} is negative")
-    total = sum(values, Fraction(0) if exact else 0.0)
+    total: Number = sum(values, Fraction(0) if exact else 0.0)
     if normalize:
         if total == 0:
             raise ProbabilityError("prior weights sum to 0; at least one must be positive")
         return [v / total for v in values]
     for name, value in zip(names, values, strict=True):
         check_probability(value, what=f"prior of {name!r}")
-    off = total != 1 if exact else abs(total - 1) > _FLOAT_TOLERANCE
+    off = total != 1 if exact else abs(float(total) - 1.0) > _FLOAT_TOLERANCE
     if off:
         raise ProbabilityError(
             f"priors sum to {format_exact(total)}, not 1 "

@@ -112,10 +112,11 @@ class UrnProblem:
             for colour in self.draws:
                 available = remaining.get(colour, 0)
                 row.append(Fraction(available, total) if total > 0 else Fraction(0))
-                if not self.replace:
-                    if available > 0:
-                        remaining[colour] = available - 1
-                    total = max(total - 1, 0)
+                if not self.replace and available > 0:
+                    # (after an impossible draw the sequence has probability 0 whatever
+                    # follows; leaving the urn unchanged keeps later values probabilities)
+                    remaining[colour] = available - 1
+                    total -= 1
             rows.append(tuple(row))
         return tuple(rows)
 
@@ -182,7 +183,7 @@ def urn_problem(
         missing = [name for name in names if name not in priors]
         if missing:
             raise HypothesisError(f"urn {missing[0]!r} has no prior (give one for every urn)")
-        ones = {name: "1" for name in names}
+        ones = dict.fromkeys(names, "1")
         checked = posterior(priors, ones, normalize=normalize)
         prior_values = tuple(h.prior for h in checked.hypotheses)
     return UrnProblem(names=names, counts=counts, draws=draws, replace=replace,
