@@ -14,7 +14,9 @@ from probkit.bayes import Posterior, diagnostic_problem, discrete_problem, predi
 from probkit.bayes import urn_problem as make_urn_problem
 from probkit.errors import InputError
 from probkit.numbers import Number, format_decimal, format_exact
+from probkit_cli import montecarlo_render as mc_render
 from probkit_cli.common import echo, emit_json, parse_assignments, table
+from probkit_cli.montecarlo_render import McOption, MethodOption, SeedOption, WorkersOption
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
@@ -49,6 +51,10 @@ def bayes(
     ] = None,
     normalize: NormalizeOption = False,
     json_output: JsonOption = False,
+    mc: McOption = None,
+    method: MethodOption = None,
+    seed: SeedOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Posterior over named hypotheses from priors and likelihoods, in exact arithmetic."""
     priors = dict(parse_assignments(prior, option="--prior", value_name="P"))
@@ -59,7 +65,8 @@ def bayes(
     if not priors:
         raise InputError("--prior: give at least one hypothesis, e.g. --prior A=1/2")
     problem = discrete_problem(priors, likelihoods, normalize=normalize)
-    _report("bayes", problem.solve(), json_output)
+    _report("bayes", problem.solve(), json_output,
+            mc=(problem, mc_render.monte_carlo_request(mc, method, seed, workers)))
 
 
 def urn(
@@ -91,6 +98,10 @@ def urn(
     ] = None,
     normalize: NormalizeOption = False,
     json_output: JsonOption = False,
+    mc: McOption = None,
+    method: MethodOption = None,
+    seed: SeedOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Which urn were the balls drawn from? Exact posterior over urns."""
     urns = {name: _parse_urn(name, spec) for name, spec in
@@ -106,7 +117,8 @@ def urn(
     extra = {"replacement": not without_replacement,
              "urns": {name: dict(counts) for name, counts in
                       zip(problem.names, problem.counts, strict=True)}}
-    _report("urn", problem.solve(), json_output, extra=extra)
+    _report("urn", problem.solve(), json_output, extra=extra,
+            mc=(problem, mc_render.monte_carlo_request(mc, method, seed, workers)))
 
 
 def diagnostic(
@@ -132,6 +144,10 @@ def diagnostic(
         ),
     ] = None,
     json_output: JsonOption = False,
+    mc: McOption = None,
+    method: MethodOption = None,
+    seed: SeedOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Probability of the condition after diagnostic test results, in exact arithmetic."""
     problem = diagnostic_problem(
@@ -154,7 +170,8 @@ def diagnostic(
         f"positive predictive value P({problem.names[0]} | positive) = {_both(ppv, exact)}",
         f"negative predictive value P({problem.names[1]} | negative) = {_both(npv, exact)}",
     ]
-    _report("diagnostic", problem.solve(), json_output, extra=extra, footer=lines)
+    _report("diagnostic", problem.solve(), json_output, extra=extra, footer=lines,
+            mc=(problem, mc_render.monte_carlo_request(mc, method, seed, workers)))
 
 
 def _parse_urn(name: str, spec: str) -> dict[str, str]:
@@ -188,9 +205,15 @@ def _report(
     *,
     extra: dict[str, Any] | None = None,
     footer: list[str] | None = None,
+    mc: tuple[Any, mc_render.MonteCarloRequest | None] = (None, None),
 ) -> None:
+    problem, request = mc
+    estimates = request.run(problem, result) if request is not None else None
     if json_output:
-        emit_json({"model": model, **result.to_dict(), **(extra or {})})
+        payload = {"model": model, **result.to_dict(), **(extra or {})}
+        if estimates is not None:
+            mc_render.add_to_json(payload, estimates)
+        emit_json(payload)
         return
     exact = result.exact
     shown = format_exact if exact else format_decimal
@@ -199,8 +222,11 @@ def _report(
          format_decimal(h.posterior)]
         for h in result.hypotheses
     ]
-    echo(table(["hypothesis", "prior", "likelihood", "joint", "posterior", "≈"], rows,
-               right=[False, True, True, True, True, True]))
+    headers = ["hypothesis", "prior", "likelihood", "joint", "posterior", "≈"]
+    right = [False, True, True, True, True, True]
+    if estimates is not None:
+        mc_render.add_to_table(headers, rows, right, estimates)
+    echo(table(headers, rows, right=right))
     echo()
     echo(f"evidence P(E) = {_both(result.evidence, exact)}")
     if len(result.hypotheses) == 2:
@@ -221,3 +247,5 @@ def _report(
         echo(table(["#", "observation", "P(obs | before)", *result.names], trace_rows,
                    right=[True, False, True, *([True] * len(result.names))]))
     echo(f"\narithmetic: {'exact (rational)' if exact else 'floating point'}")
+    if estimates is not None:
+        echo(mc_render.summary_line(estimates))

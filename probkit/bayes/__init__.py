@@ -38,3 +38,15 @@ __all__ = [
     "urn_posterior",
     "urn_problem",
 ]
+
+# Monte Carlo (numpy) is loaded only when asked for: `probkit.bayes.monte_carlo` or
+# `from probkit.bayes.montecarlo import monte_carlo` (see probkit/bayes/montecarlo.py).
+_LAZY_MONTE_CARLO = {"monte_carlo", "MonteCarloResult", "HypothesisEstimate"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY_MONTE_CARLO:
+        from probkit.bayes import montecarlo
+
+        return getattr(montecarlo, name)
+    raise AttributeError(f"module 'probkit.bayes' has no attribute {name!r}")

@@ -1,0 +1,192 @@
+"""The ``--mc`` options of ``probkit bayes``, ``urn`` and ``diagnostic``, and their output.
+
+The command module imports this file at start-up, so it imports only the
+standard library and typer; numpy, the Monte Carlo engine and rich are imported
+inside :meth:`MonteCarloRequest.run`, i.e. only when ``--mc`` is given.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from probkit.errors import InputError
+from probkit.numbers import parse_number
+
+if TYPE_CHECKING:
+    from probkit.bayes import Posterior
+    from probkit.bayes.montecarlo import MonteCarloResult
+    from probkit.bayes.samplers import Problem
+
+McOption = Annotated[
+    str | None,
+    typer.Option(
+        "--mc",
+        metavar="N",
+        help="Also estimate every posterior by Monte Carlo with N draws "
+        "(e.g. 1e6 or 10_000_000), with standard errors, 95% intervals and z-scores.",
+    ),
+]
+MethodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--method",
+        metavar="rejection|importance",
+        help="Monte Carlo method (with --mc): rejection sampling that simulates the story "
+        "(default) or importance sampling.",
+    ),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option("--seed", help="Seed (with --mc): the same seed gives the same numbers."),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", help="Worker processes for --mc (default 1); never changes "
+                 "the result."),
+]
+
+PROGRESS_AFTER = 1.0  # seconds before a progress bar appears
+
+
+@dataclass(frozen=True)
+class MonteCarloRequest:
+    """What ``--mc N --method M --seed S --workers W`` asked for."""
+
+    draws: int
+    method: str
+    seed: int | None
+    workers: int
+
+    def run(self, problem: Problem, exact: Posterior) -> MonteCarloResult:
+        """Simulate (numpy is imported here), with a progress bar for long runs."""
+        from probkit.bayes.montecarlo import monte_carlo
+
+        with _ProgressBar(self.draws) as bar:
+            return monte_carlo(problem, self.draws, method=self.method, seed=self.seed,
+                               workers=self.workers, exact=exact, progress=bar.update)
+
+
+def monte_carlo_request(
+    mc: str | None, method: str | None, seed: int | None, workers: int | None
+) -> MonteCarloRequest | None:
+    """Validate the options; ``None`` when ``--mc`` was not given.
+
+    >>> monte_carlo_request("1e6", None, 7, None)
+    MonteCarloRequest(draws=1000000, method='rejection', seed=7, workers=1)
+    >>> monte_carlo_request(None, None, None, None) is None
+    True
+    """
+    if mc is None:
+        given = [name for name, value in
+                 (("--method", method), ("--seed", seed), ("--workers", workers))
+                 if value is not None]
+        if given:
+            raise InputError(f"{given[0]} only applies with --mc N (a number of draws)")
+        return None
+    value = parse_number(mc, what="--mc")
+    if value.denominator != 1 or value < 1:
+        raise InputError(f"--mc: {mc!r} is not a positive whole number of draws")
+    chosen = "rejection" if method is None else method.strip().lower()
+    if chosen not in ("rejection", "importance"):
+        raise InputError(f"--method: {method!r} is not rejection or importance")
+    if seed is not None and seed < 0:
+        raise InputError(f"--seed: {seed} is negative (give a whole number >= 0)")
+    if workers is not None and workers < 1:
+        raise InputError(f"--workers: {workers} must be at least 1")
+    return MonteCarloRequest(draws=int(value), method=chosen, seed=seed,
+                             workers=1 if workers is None else workers)
+
+
+def add_to_json(payload: dict[str, Any], result: MonteCarloResult) -> None:
+    """Add ``monte_carlo`` to each hypothesis, and ``draws``, ``method``, ``seed`` to the top."""
+    run = result.to_dict()
+    estimates = run.pop("hypotheses")
+    for hypothesis in payload["hypotheses"]:
+        hypothesis["monte_carlo"] = estimates[hypothesis["name"]]
+    payload["draws"] = run.pop("draws")
+    payload["method"] = run.pop("method")
+    payload["seed"] = run.pop("seed")
+    payload["monte_carlo_summary"] = run
+
+
+def add_to_table(
+    headers: list[str], rows: list[list[str]], right: list[bool], result: MonteCarloResult
+) -> None:
+    """Append the Monte Carlo columns: estimate ± SE, the interval, and z against exact."""
+    percent = f"{result.confidence:.0%}"
+    headers += ["MC estimate ± SE", f"{percent} interval", "z vs exact"]
+    right += [True, True, True]
+    for row, h in zip(rows, result.hypotheses, strict=True):
+        digits = _digits(h.stderr)
+        row += [
+            f"{h.estimate:.{digits}f} ± {h.stderr:.{digits}f}",
+            f"[{h.ci_low:.{digits}f}, {h.ci_high:.{digits}f}]",
+            _z(h.z),
+        ]
+
+
+def summary_line(result: MonteCarloResult) -> str:
+    """One line saying how the estimates were made."""
+    if result.method == "rejection":
+        how = f"{result.accepted:,} accepted"
+    else:
+        how = f"proposal {result.proposal}, effective sample size {result.ess:,.0f}"
+    return (f"Monte Carlo: {result.method} sampling, {result.draws:,} draws ({how}), "
+            f"seed {result.seed}; z = (estimate - exact) / SE at the exact value")
+
+
+def _digits(stderr: float) -> int:
+    """Decimals that show the standard error to two significant digits (4 to 12).
+
+    >>> _digits(0.00047), _digits(1.3e-5), _digits(0.0)
+    (5, 6, 4)
+    """
+    if stderr <= 0 or not math.isfinite(stderr):
+        return 4
+    return min(12, max(4, 1 - math.floor(math.log10(stderr))))
+
+
+def _z(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if math.isinf(value):
+        return "disagrees"
+    return f"{value:+.2f}"
+
+
+class _ProgressBar:
+    """A rich progress bar on stderr, shown only on a terminal and after about a second."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.start = time.monotonic()
+        self.enabled = sys.stderr.isatty()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def update(self, done: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < PROGRESS_AFTER or done >= self.total:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("Monte Carlo draws", total=self.total)
+        self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
