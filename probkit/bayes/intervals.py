@@ -17,7 +17,7 @@ thousands of replicate intervals at once.
 
 >>> low, high = wilson_interval(8, 9)
 >>> round(float(low), 4), round(float(high), 4)
-(0.5650, 0.9801)
+(0.565, 0.9801)
 """
 
 from __future__ import annotations

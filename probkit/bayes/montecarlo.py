@@ -411,7 +411,7 @@ def importance_summary(
 
 
 def kish_ess(drawn: npt.ArrayLike, weights: npt.ArrayLike) -> FloatArray:
-    r"""Kish effective sample size :math:`(\sum w)^2 / \sum w^2` (reported, never used for intervals).
+    r"""Kish effective sample size :math:`(\sum w)^2 / \sum w^2` (reported; never for intervals).
 
     >>> float(kish_ess([10, 10], [1.0, 1.0]))
     20.0
