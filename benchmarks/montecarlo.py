@@ -1,0 +1,113 @@
+"""Monte Carlo throughput against the raw speed of numpy's generator, and 1 vs 2 workers.
+
+Prints, in one run:
+
+* raw ``numpy.random.default_rng().random(out=buf)`` doubles per second (the
+  faster of a 2^16 and a 2^20 buffer: the stricter reference);
+* draws per second of rejection and importance sampling on the one-draw urn
+  and the one-test rare-disease problems at 10^7 draws, and each one's ratio to
+  the raw rate (target >= 0.10);
+* wall time of 10^8 draws with 1 and 2 worker processes, and the speed-up
+  (target >= 1.6x; pool start-up included);
+* 10^9 importance draws, with the process's peak memory before and after
+  (constant memory: blocks are streamed).
+
+Each figure is the best of ``--repeats`` runs (the machine is shared; the
+best run is the least disturbed). Run: ``python benchmarks/montecarlo.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from probkit.bayes import diagnostic_problem, urn_problem
+from probkit.bayes.montecarlo import monte_carlo
+
+URN = urn_problem({"A": {"white": 9, "black": 1}, "B": {"white": 2, "black": 8}}, ["black"])
+RARE = diagnostic_problem("1/1000", "99%", false_positive_rate="5%")
+
+
+def best_time(run: Callable[[], object], repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def raw_rate(repeats: int) -> float:
+    rng = np.random.default_rng()
+    rates = []
+    for size in (1 << 16, 1 << 20):
+        buffer = np.empty(size)
+        calls = (1 << 25) // size
+
+        def fill(buffer: np.ndarray = buffer, calls: int = calls) -> None:
+            for _ in range(calls):
+                rng.random(out=buffer)
+
+        rates.append(size * calls / best_time(fill, repeats))
+    return max(rates)
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--draws", type=float, default=1e7)
+    parser.add_argument("--parallel-draws", type=float, default=1e8)
+    parser.add_argument("--skip-billion", action="store_true")
+    args = parser.parse_args()
+    draws, big = int(args.draws), int(args.parallel_draws)
+
+    raw = raw_rate(args.repeats)
+    print(f"raw numpy default_rng().random(out=...): {raw / 1e6:8.1f} M doubles/s\n")
+    print(f"{'problem':<14}{'method':<12}{'M draws/s':>10}{'ratio to raw':>14}  (target >= 0.10)")
+    for label, problem in (("urn (1 draw)", URN), ("rare disease", RARE)):
+        for method in ("rejection", "importance"):
+            seconds = best_time(lambda p=problem, m=method: monte_carlo(p, draws, method=m,
+                                                                         seed=1), args.repeats)
+            rate = draws / seconds
+            print(f"{label:<14}{method:<12}{rate / 1e6:>10.1f}{rate / raw:>14.3f}")
+    raw_after = raw_rate(args.repeats)
+    print(f"(raw rate re-measured after: {raw_after / 1e6:.1f} M doubles/s)\n")
+
+    print(f"{big:.0e} draws, rare disease: wall time with 1 and 2 worker processes")
+    for method in ("rejection", "importance"):
+        walls = {}
+        for workers in (1, 2):
+            walls[workers] = best_time(
+                lambda m=method, w=workers: monte_carlo(RARE, big, method=m, seed=1, workers=w),
+                args.repeats)
+        one, two = walls[1], walls[2]
+        speedup = one / two
+        verdict = "meets" if speedup >= 1.6 else "MISSES"
+        print(f"  {method:<11} 1 worker {one:6.2f} s   2 workers {two:6.2f} s   "
+              f"speed-up {speedup:.2f}x ({verdict} target >= 1.6x)")
+    same = (monte_carlo(RARE, 10**7, seed=3).to_dict()
+            == monte_carlo(RARE, 10**7, seed=3, workers=2).to_dict())
+    print(f"  1 and 2 workers give bit-identical results: {same}")
+
+    if not args.skip_billion:
+        before = peak_rss_mib()
+        start = time.perf_counter()
+        result = monte_carlo(RARE, 10**9, method="importance", seed=1)
+        seconds = time.perf_counter() - start
+        after = peak_rss_mib()
+        d = result["disease"]
+        print(f"\n1e9 importance draws (1 process): {seconds:.1f} s, disease "
+              f"{d.estimate:.7f} ± {d.stderr:.7f} (exact 11/566 = {11 / 566:.7f}); "
+              f"peak RSS {before:.0f} MiB before, {after:.0f} MiB after")
+
+
+if __name__ == "__main__":
+    main()
