@@ -83,11 +83,12 @@ def main() -> None:
 
     print(f"{big:.0e} draws, rare disease: wall time with 1 and 2 worker processes")
     for method in ("rejection", "importance"):
-        walls = {}
-        for workers in (1, 2):
-            walls[workers] = best_time(
-                lambda m=method, w=workers: monte_carlo(RARE, big, method=m, seed=1, workers=w),
-                args.repeats)
+        walls = {1: float("inf"), 2: float("inf")}
+        for _ in range(args.repeats):  # interleaved, so both see the same machine load
+            for workers in (1, 2):
+                walls[workers] = min(walls[workers], best_time(
+                    lambda m=method, w=workers: monte_carlo(RARE, big, method=m, seed=1,
+                                                            workers=w), 1))
         one, two = walls[1], walls[2]
         speedup = one / two
         verdict = "meets" if speedup >= 1.6 else "MISSES"
