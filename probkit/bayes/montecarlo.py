@@ -247,17 +247,19 @@ def monte_carlo(
     counts = simulate(sampler.plan, entropy, draws, workers=workers, executor=executor,
                       chunk_size=chunk_size, progress=progress)
     result = sampler.summarize(counts, draws, entropy, confidence)
-    return result if exact is None else compare(result, exact, counts=counts, sampler=sampler)
+    if exact is None:
+        return result
+    return _compare_with_exact(result, exact, counts=counts, sampler=sampler)
 
 
-def compare(
+def _compare_with_exact(
     result: MonteCarloResult,
     exact: Posterior | Mapping[str, Number],
     *,
     counts: npt.NDArray[np.int64] | None = None,
     sampler: _Sampler | None = None,
 ) -> MonteCarloResult:
-    """Attach exact values and z-scores (internal: ``monte_carlo(..., exact=...)`` calls it)."""
+    """Attach exact values and z-scores (``monte_carlo(..., exact=...)``)."""
     values = (
         {h.name: h.posterior for h in exact.hypotheses} if isinstance(exact, Posterior)
         else dict(exact)
