@@ -6,6 +6,9 @@ A LocalCluster with two worker processes runs the blocks through
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from probkit.bayes import diagnostic_problem, urn_problem
@@ -23,7 +26,7 @@ PROBLEMS = {
 
 
 @pytest.fixture(scope="module")
-def client():  # type: ignore[no-untyped-def]
+def client() -> Iterator[Any]:
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        dashboard_address=None)
     with cluster, distributed.Client(cluster) as dask_client:
@@ -33,7 +36,7 @@ def client():  # type: ignore[no-untyped-def]
 @pytest.mark.slow
 @pytest.mark.parametrize("method", ["rejection", "importance"])
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
-def test_dask_cluster_gives_bit_identical_results(client, name: str, method: str) -> None:  # type: ignore[no-untyped-def]
+def test_dask_cluster_gives_bit_identical_results(client: Any, name: str, method: str) -> None:
     problem = PROBLEMS[name]
     draws = 6 * BLOCK_SIZE + 999
     here = monte_carlo(problem, draws, method=method, seed=42)
