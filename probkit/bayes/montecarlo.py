@@ -256,8 +256,8 @@ def _compare_with_exact(
     result: MonteCarloResult,
     exact: Posterior | Mapping[str, Number],
     *,
-    counts: npt.NDArray[np.int64] | None = None,
-    sampler: _Sampler | None = None,
+    counts: npt.NDArray[np.int64],
+    sampler: _Sampler,
 ) -> MonteCarloResult:
     """Attach exact values and z-scores (``monte_carlo(..., exact=...)``)."""
     values = (
@@ -273,7 +273,6 @@ def _compare_with_exact(
         if result.method == "rejection":
             se0 = float(binomial_standard_error(p0, result.accepted or 1))
         else:
-            assert counts is not None and sampler is not None
             se0 = float(ratio_standard_error(counts[0], sampler.weights, i, p0))
         updated.append(replace(h, exact=p0, z=_z(h.estimate, p0, se0)))
     return replace(result, hypotheses=tuple(updated))
