@@ -303,6 +303,48 @@ class BinaryModel:
             self.diverged_ = True
         return self
 
+    def restore(
+        self, params: Params, *, cost_history: Any = None, n_iter: int | None = None
+    ) -> BinaryModel:
+        """Make this model fitted with the given parameters (as read from a model file).
+
+        Checks every parameter's name, shape and finiteness against :meth:`init_params`.
+        """
+        self._validate_hyperparameters()
+        w_name, _ = self._first_layer
+        if w_name not in params:
+            raise InputError(f"parameters lack {w_name!r}")
+        n_features = int(np.shape(params[w_name])[-1])
+        expected = self.init_params(n_features, np.random.default_rng(0))
+        if set(params) != set(expected):
+            raise InputError(
+                f"parameters are {sorted(params)}; a {type(self).__name__} needs {sorted(expected)}"
+            )
+        checked: Params = {}
+        for name, template in expected.items():
+            value = np.asarray(params[name])
+            if value.dtype.kind != "f" or value.shape != template.shape:
+                raise InputError(
+                    f"parameter {name!r} has shape {value.shape} and dtype {value.dtype}; "
+                    f"expected shape {template.shape} of floats"
+                )
+            if not np.all(np.isfinite(value)):
+                raise InputError(f"parameter {name!r} contains nan or inf")
+            checked[name] = np.array(value, dtype=np.float64)
+        self.params_ = checked
+        history = np.asarray([] if cost_history is None else cost_history, dtype=np.float64)
+        self.cost_history_ = history
+        self.validation_loss_history_ = np.asarray([], dtype=np.float64)
+        self.n_iter_ = int(n_iter) if n_iter is not None else max(len(history) - 1, 0)
+        self.n_evaluations_ = len(history)
+        self.converged_ = False
+        self.diverged_ = False
+        self.optimizer_message_ = "restored from stored parameters"
+        self.training_path_ = "restored"
+        self.n_features_in_ = n_features
+        self.classes_ = np.array([0, 1], dtype=np.int64)
+        return self
+
     # ------------------------------------------------------------------ predicting
     def _check_fitted(self) -> None:
         if not hasattr(self, "params_"):
