@@ -39,6 +39,11 @@ def callback(
 
 
 # One line per subcommand. Each command module imports heavy libraries lazily.
+from probkit_cli import classifier_commands  # noqa: E402
+
+app.command("train")(handle_errors(classifier_commands.train))
+app.command("evaluate")(handle_errors(classifier_commands.evaluate))
+app.command("predict")(handle_errors(classifier_commands.predict))
 
 
 def main() -> None:
