@@ -127,7 +127,9 @@ class DualState:
         return cost, math.sqrt(max(grad_sq, 0.0))
 
     def step(self, learning_rate: float) -> None:
-        assert self._D is not None and self._db is not None, "evaluate() must come first"
+        assert self._D is not None and self._DG is not None and self._db is not None, (
+            "evaluate() must come first"
+        )
         self._C -= learning_rate * self._D
         self._CG -= learning_rate * self._DG  # (C - ηD) G, kept up to date without a product
         self._scale *= 1.0 - learning_rate * self._lam_m
