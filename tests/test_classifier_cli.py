@@ -67,7 +67,7 @@ def test_train_json_is_one_object(files, tmp_path) -> None:
                      "--preprocessing", "standardize", "--json")
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert payload["model"] == "two-layer" and payload["training_path"] == "lbfgs"
+    assert payload["model"] == "two-layer" and payload["training_path"] == "lbfgs-dual"
     assert payload["hyperparameters"]["l2"] == 0.5
     assert payload["hyperparameters"]["hidden"] == 3
     assert payload["hyperparameters"]["random_state"] == 3
