@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from probkit import __version__
+from probkit_cli import derive_command
 from probkit_cli.common import handle_errors
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ def callback(
 
 
 # One line per subcommand. Each command module imports heavy libraries lazily.
+app.command("derive")(handle_errors(derive_command.derive))
 
 
 def main() -> None:
