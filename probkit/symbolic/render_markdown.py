@@ -67,7 +67,8 @@ def body(derivation: Derivation, *, level: int = 2) -> str:
     blocks.append(f"{hashes} Steps")
     for number, step in enumerate(derivation.steps, start=1):
         blocks.append(f"**Step {number}, {step.rule}.** {step.explanation} {_check_sentence(step)}")
-        blocks.append(_display([f"{to_latex(step.before, names)} &= {to_latex(step.after, names)}"]))
+        equation = f"{to_latex(step.before, names)} &= {to_latex(step.after, names)}"
+        blocks.append(_display([equation]))
     blocks.append(f"{hashes} Result")
     for result in derivation.results:
         blocks.append(_display([f"{to_latex(result.before, names)} &= "
