@@ -41,6 +41,7 @@ _SIMPLIFIERS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("together", lambda e: sp.expand(sp.fraction(sp.together(e))[0])),
     ("cancel", sp.cancel),
     ("expand + cancel", lambda e: sp.cancel(sp.expand(e))),
+    ("rewrite in exp + cancel", lambda e: sp.cancel(e.rewrite(sp.exp))),
     ("simplify", sp.simplify),
 )
 

@@ -91,14 +91,24 @@ def symbol_table(derivation: Derivation) -> list[dict[str, Any]]:
     return [symbols[name] for name in sorted(symbols)]
 
 
+_ASSUMPTION_SETS: tuple[dict[str, bool], ...] = (
+    {},
+    {"real": True},
+    {"positive": True},
+    {"nonnegative": True},
+    {"integer": True},
+    {"integer": True, "positive": True},
+    {"integer": True, "nonnegative": True},
+)
+
+
 def _scalar(symbol: sp.Symbol) -> dict[str, Any]:
-    assumptions: dict[str, bool] = {}
-    if symbol.is_integer:
-        assumptions["integer"] = True
-    if symbol.is_positive:
-        assumptions["positive"] = True
-    elif symbol.is_real:
-        assumptions["real"] = True
+    """A symbol's entry: its name and the assumptions it was declared with."""
+    for assumptions in _ASSUMPTION_SETS:
+        if sp.Symbol(symbol.name, **assumptions) == symbol:
+            break
+    else:
+        assumptions = {k: v for k, v in symbol.assumptions0.items() if v is not None}
     return {"name": symbol.name, "kind": "symbol", "assumptions": assumptions}
 
 

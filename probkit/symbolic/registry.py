@@ -67,7 +67,7 @@ _ENTRIES: tuple[Entry, ...] = (
     Entry(
         "base-rate",
         "Moving a probability to a new base rate",
-        "posterior odds = model odds x [P/(1-P)] / [pi/(1-pi)], by Bayes' rule.",
+        "posterior odds = model odds times (P/(1-P)) / (pi/(1-pi)), by Bayes' rule.",
         "probkit.symbolic.base_rate",
     ),
 )

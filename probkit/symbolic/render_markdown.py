@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from probkit.symbolic.common import mark, residual_text
+from probkit.symbolic.common import mark
 from probkit.symbolic.model import Derivation, Step
 from probkit.symbolic.printing import to_latex
 
@@ -20,8 +20,8 @@ HUGO_CONFIG = """\
 [markup.goldmark.extensions.passthrough]
   enable = true
   [markup.goldmark.extensions.passthrough.delimiters]
-    block = [['\\\\[', '\\\\]'], ['$$', '$$']]
-    inline = [['\\\\(', '\\\\)']]
+    block = [['\\[', '\\]'], ['$$', '$$']]
+    inline = [['\\(', '\\)']]
 
 [params]
   math = true"""
@@ -43,9 +43,20 @@ def _display(lines: Sequence[str]) -> str:
     return "\n".join(["$$", *inner, "$$"])
 
 
+def _residual_math(step: Step) -> str:
+    """The residual as LaTeX: ``0``, an expression, or ``3.5 \\times 10^{-31}``."""
+    residual = step.check.residual
+    if isinstance(residual, float):
+        if residual == 0.0:
+            return "0"
+        mantissa, exponent = f"{residual:.1e}".split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return to_latex(residual)
+
+
 def _check_sentence(step: Step) -> str:
     verdict = "verified" if step.check.passed else "FAILED"
-    residual = residual_text(step.check)
+    residual = _residual_math(step)
     return f"{mark(step.check)} {verdict} ({step.check.method} check, residual \\( {residual} \\))."
 
 

@@ -141,7 +141,7 @@ def build() -> Derivation:
             "derivative of ReLU",
             sp.Derivative(sp.Max(0, z), z),
             sp.Heaviside(z),
-            "max(0, z) has slope 0 for z < 0 and 1 for z > 0: the unit step. At z = 0 "
+            "max(0, z) has slope 0 for negative z and 1 for positive z: the unit step. At z = 0 "
             "it has no derivative; the code uses 0 there.",
         ),
         matrix_step(
