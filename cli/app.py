@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from probkit import __version__
-from probkit_cli import derive_command
+from probkit_cli import bayes_commands, derive_command
 from probkit_cli.common import handle_errors
 
 app = typer.Typer(
@@ -40,6 +40,9 @@ def callback(
 
 
 # One line per subcommand. Each command module imports heavy libraries lazily.
+app.command("bayes")(handle_errors(bayes_commands.bayes))
+app.command("urn")(handle_errors(bayes_commands.urn))
+app.command("diagnostic")(handle_errors(bayes_commands.diagnostic))
 app.command("derive")(handle_errors(derive_command.derive))
 
 
