@@ -158,4 +158,10 @@ def test_derive_sigmoid_imports_neither_scipy_nor_h5py() -> None:
     assert completed.returncode == 0, completed.stderr
     heavy = completed.stderr.split("HEAVY=")[1].strip().split(",")
     assert "scipy" not in heavy and "h5py" not in heavy
-    assert "sympy" not in completed.stderr
+
+
+def test_starting_the_cli_does_not_import_sympy() -> None:
+    code = "import sys, probkit_cli.app; print('sympy' in sys.modules, 'numpy' in sys.modules)"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               check=False, timeout=120)
+    assert completed.stdout.split() == ["False", "False"], completed.stderr

@@ -69,11 +69,13 @@ def build() -> Derivation:
             explicit_before=gradient(ze, we),
             explicit_after=xe,
         ),
-        scalar_step(
+        explicit_step(
             "derivative of a linear function",
-            sp.Derivative(sp.Symbol("q", real=True) + b, b),
+            sp.Derivative(z, b),
             sp.S.One,
-            "The bias enters z with coefficient 1 (q stands for the product of w and x).",
+            "The bias enters z with coefficient 1.",
+            explicit_before=sp.diff(ze, b),
+            explicit_after=sp.S.One,
         ),
         scalar_step(
             "chain rule",
