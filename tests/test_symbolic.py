@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import random
+from fractions import Fraction
 
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from probkit.errors import InputError
 from probkit.symbolic import build, describe, names
@@ -197,8 +201,6 @@ def test_vectorized_formula_matches_finite_differences_in_plain_python() -> None
 
 def test_base_rate_result_matches_exact_bayes_on_counts() -> None:
     """Textbook check: two populations with the same likelihoods, exact fractions."""
-    from fractions import Fraction
-
     derivation = build("base-rate")
     q_closed = derivation.results[1].after
     p_, P_, pi_ = (sp.Symbol(s, positive=True) for s in ("p", "P", "pi_0"))
@@ -221,3 +223,28 @@ def test_steps_are_immutable(derivations: dict[str, Derivation]) -> None:
     step: Step = derivations["sigmoid"].steps[0]
     with pytest.raises(AttributeError):
         step.rule = "changed"  # type: ignore[misc]
+
+
+fractions_in_unit = st.fractions(min_value=Fraction(1, 1000), max_value=Fraction(999, 1000))
+
+
+@settings(max_examples=40, deadline=None)
+@given(lc=fractions_in_unit, ln=fractions_in_unit, pi=fractions_in_unit, P=fractions_in_unit)
+def test_base_rate_formula_equals_bayes_rule_exactly(
+    lc: Fraction, ln: Fraction, pi: Fraction, P: Fraction
+) -> None:
+    """Property: the derived q(p, pi, P) equals Bayes' rule at base rate P, in exact fractions."""
+    p = lc * pi / (lc * pi + ln * (1 - pi))
+    q = lc * P / (lc * P + ln * (1 - P))
+    q_formula = p * P * (1 - pi) / (p * P * (1 - pi) + (1 - p) * (1 - P) * pi)
+    assert q_formula == q
+    derived = _base_rate().results[1].after
+    symbols = {s.name: s for s in derived.free_symbols}
+    value = derived.subs({symbols["p"]: sp.Rational(p), symbols["P"]: sp.Rational(P),
+                          symbols["pi_0"]: sp.Rational(pi)})
+    assert sp.Rational(q) == value
+
+
+@functools.cache
+def _base_rate() -> Derivation:
+    return build("base-rate")
