@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from probkit import __version__
+from probkit_cli import bayes_commands
 from probkit_cli.common import handle_errors
 
 app = typer.Typer(
@@ -39,6 +40,9 @@ def callback(
 
 
 # One line per subcommand. Each command module imports heavy libraries lazily.
+app.command("bayes")(handle_errors(bayes_commands.bayes))
+app.command("urn")(handle_errors(bayes_commands.urn))
+app.command("diagnostic")(handle_errors(bayes_commands.diagnostic))
 
 
 def main() -> None:

@@ -111,7 +111,7 @@ def to_number(value: object, *, what: str = "number") -> Number:
     if isinstance(value, str):
         return parse_number(value, what=what)
     if isinstance(value, Rational):
-        return Fraction(value.numerator, value.denominator)
+        return Fraction(int(value.numerator), int(value.denominator))
     if isinstance(value, float):
         if not math.isfinite(value):
             raise NumberFormatError(f"{what}: {value!r} is not a finite number")

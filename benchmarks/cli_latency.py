@@ -1,0 +1,63 @@
+"""Start-up latency of the exact path of ``probkit`` against ``import typer``.
+
+Prints the median wall time of
+
+* ``python -c "import typer"`` (the floor any typer CLI pays), and
+* ``probkit urn ...`` / ``probkit bayes ...`` (exact arithmetic, full command),
+
+measured interleaved in the same run, and their ratio. Target: ratio <= 1.6.
+
+Run: ``python benchmarks/cli_latency.py [--repeats 30]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _probkit() -> str:
+    beside = Path(sys.executable).parent / "probkit"
+    found = str(beside) if beside.exists() else shutil.which("probkit")
+    if found is None:
+        sys.exit("probkit is not installed in this environment (pip install -e .)")
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+    probkit = _probkit()
+    commands = {
+        "python -c 'import typer'": [sys.executable, "-c", "import typer"],
+        "probkit urn (exact)": [probkit, "urn", "--urn", "A=white:9,black:1",
+                                "--urn", "B=white:2,black:8", "--draw", "black"],
+        "probkit bayes (exact)": [probkit, "bayes", "--prior", "A=1/2", "--prior", "B=1/2",
+                                  "--likelihood", "A=1/10", "--likelihood", "B=8/10"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for command in commands.values():  # warm the file cache once
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+    for _ in range(args.repeats):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+            times[name].append(time.perf_counter() - start)
+    reference = statistics.median(times["python -c 'import typer'"])
+    print(f"{'command':<28}{'median ms':>10}{'ratio':>8}")
+    for name, samples in times.items():
+        median = statistics.median(samples)
+        print(f"{name:<28}{median * 1000:>10.1f}{median / reference:>8.2f}")
+    ratio = statistics.median(times["probkit urn (exact)"]) / reference
+    verdict = "meets" if ratio <= 1.6 else "MISSES"
+    print(f"\nurn/typer ratio {ratio:.2f} ({verdict} the target <= 1.6; {args.repeats} runs each)")
+
+
+if __name__ == "__main__":
+    main()
