@@ -1,0 +1,162 @@
+"""The cat classifier: preprocessing + a model + what is needed to read its output.
+
+A :class:`Classifier` turns images into probabilities:
+
+.. math::
+
+    P(\\text{cat} \\mid \\text{image}) = \\sigma(z / T)
+
+where ``z`` is the model's logit for the preprocessed image and ``T`` the
+temperature (1 unless a calibration step fitted another value). It also
+remembers the class names and the training base rate (the share of cats in the
+training data), which a user needs to move the probabilities to another base
+rate.
+
+Examples
+--------
+>>> from probkit.data import make_synthetic
+>>> from probkit.models import LogisticRegression
+>>> train = make_synthetic(60, size=6, seed=0)
+>>> clf = Classifier(estimator=LogisticRegression(learning_rate=0.05, max_iter=300)).fit(train)
+>>> clf.predict_proba(train.images[:2]).shape, round(clf.training_base_rate, 3)
+((2, 2), 0.35)
+>>> clf.score(train) > 0.9
+True
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit
+
+from probkit.data import DEFAULT_CLASS_NAMES, Dataset
+from probkit.errors import InputError
+from probkit.metrics import classification_report
+from probkit.models import MODEL_TYPES, BinaryModel, LogisticRegression
+from probkit.preprocessing import Preprocessor
+
+
+def build_estimator(model: str, **hyperparameters: Any) -> BinaryModel:
+    """A new model by type name (``"logistic"`` or ``"two-layer"``) with hyperparameters.
+
+    >>> build_estimator("two-layer", hidden=3)
+    TwoLayerNet(hidden=3, activation='relu', l2=0.0, solver='gd', learning_rate=0.0075, \
+max_iter=2500, init_scale=0.01, random_state=0, tol=1e-06, gd_path='auto')
+    """
+    if model not in MODEL_TYPES:
+        raise InputError(f"unknown model {model!r}; choose one of: {', '.join(MODEL_TYPES)}")
+    cls = MODEL_TYPES[model]
+    unknown = sorted(set(hyperparameters) - set(cls._constraints))
+    if unknown:
+        raise InputError(f"model {model!r} has no hyperparameter(s) {', '.join(unknown)}")
+    return cls(**hyperparameters)
+
+
+@dataclass
+class Classifier:
+    """Preprocessing, a binary model, class names, training base rate and temperature.
+
+    Parameters
+    ----------
+    preprocessor : Preprocessor
+    estimator : BinaryModel
+    class_names : tuple of str
+        Names of labels 0 and 1.
+    training_base_rate : float
+        Share of label 1 in the training data (set by :meth:`fit`).
+    temperature : float
+        Logits are divided by it before the sigmoid (1.0: no change).
+    metadata : dict
+        JSON-ready facts about training (source, metrics, time...).
+    """
+
+    preprocessor: Preprocessor = field(default_factory=Preprocessor)
+    estimator: BinaryModel = field(default_factory=LogisticRegression)
+    class_names: tuple[str, ...] = DEFAULT_CLASS_NAMES
+    training_base_rate: float = math.nan
+    temperature: float = 1.0
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.temperature) and self.temperature > 0):
+            raise InputError(f"temperature must be a finite number > 0; got {self.temperature}")
+
+    @property
+    def model_type(self) -> str:
+        """``"logistic"`` or ``"two-layer"``."""
+        return self.estimator.model_type
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        """(height, width, channels) the classifier expects."""
+        return tuple(self.preprocessor.input_shape_)
+
+    def fit(
+        self,
+        data: Dataset,
+        *,
+        callback: Callable[[int, float], None] | None = None,
+        validation: Dataset | None = None,
+    ) -> Classifier:
+        """Fit the preprocessing and the model on ``data``; returns self.
+
+        ``callback(iteration, cost)`` is passed to the model's ``fit``; with
+        ``validation`` the model also records the validation log loss per iterate.
+        """
+        start = time.perf_counter()
+        X = self.preprocessor.fit_transform(data.images)
+        val = None
+        if validation is not None:
+            val = (self.preprocessor.transform(validation.images), validation.labels)
+        self.estimator.fit(X, data.labels, callback=callback, validation=val)
+        self.class_names = tuple(data.class_names)
+        self.training_base_rate = data.positive_rate
+        est = self.estimator
+        self.metadata.update(
+            {
+                "train_source": data.source,
+                "n_train": data.n,
+                "n_iter": int(est.n_iter_),
+                "training_path": est.training_path_,
+                "final_cost": float(est.cost_history_[-1]),
+                "converged": bool(est.converged_),
+                "diverged": bool(est.diverged_),
+                "fit_seconds": round(time.perf_counter() - start, 4),
+            }
+        )
+        return self
+
+    def decision_function(self, images: Any) -> NDArray[np.float64]:
+        """Logits ``z / T`` (log-odds of label 1) for images (n, h, w, 3)."""
+        X = self.preprocessor.transform(images)
+        return self.estimator.decision_function(X) / self.temperature
+
+    def predict_proba(self, images: Any) -> NDArray[np.float64]:
+        """(n, 2): columns [P(label 0), P(label 1)], rows summing to 1."""
+        z = self.decision_function(images)
+        return np.column_stack([expit(-z), expit(z)])
+
+    def predict(self, images: Any) -> NDArray[np.int64]:
+        """Labels 0/1 (1 where P(label 1) > 1/2)."""
+        return (self.decision_function(images) > 0).astype(np.int64)
+
+    def score(self, data: Dataset) -> float:
+        """Accuracy on a data set."""
+        return float(np.mean(self.predict(data.images) == data.labels))
+
+    def evaluate(self, data: Dataset, **options: Any) -> dict[str, Any]:
+        """:func:`probkit.metrics.classification_report` on ``data`` (log loss from logits)."""
+        if data.image_shape != self.input_shape:
+            self.preprocessor.transform(data.images[:1])  # raises the size-mismatch DataError
+        z = self.decision_function(data.images)
+        return classification_report(data.labels, expit(z), logits=z, **options)
+
+
+__all__ = ["Classifier", "build_estimator"]

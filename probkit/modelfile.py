@@ -1,0 +1,239 @@
+"""Model files: a :class:`~probkit.classifier.Classifier` as a plain ``.npz`` archive.
+
+A model file holds only numeric and string arrays (no pickles), and is read
+with ``numpy.load(..., allow_pickle=False)``. Format version 1 contains:
+
+========================  ==============================================
+array                     meaning
+========================  ==============================================
+``format``                the string ``"probkit-classifier"``
+``format_version``        the integer 1
+``model_type``            ``"logistic"`` or ``"two-layer"``
+``hyperparameters``       JSON object of the model's ``get_params()``
+``param_<name>``          one float64 array per model parameter
+``preprocessing_method``  ``"scale"`` or ``"standardize"``
+``input_shape``           (height, width, channels)
+``preprocessing_mean``    per-feature mean subtracted
+``preprocessing_scale``   per-feature divisor
+``class_names``           names of labels 0 and 1
+``training_base_rate``    share of label 1 in the training data
+``temperature``           logits are divided by it (1.0 by default)
+``cost_history``          training cost per iterate
+``metadata``              JSON object: training facts and metrics
+========================  ==============================================
+
+Files are written atomically; :func:`load_model` checks every array and
+raises :class:`~probkit.errors.ModelFileError` naming the file and problem.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from probkit import __version__
+from probkit.classifier import Classifier, build_estimator
+from probkit.data import atomic_output
+from probkit.errors import InputError, ModelFileError
+from probkit.preprocessing import Preprocessor
+
+FORMAT = "probkit-classifier"
+FORMAT_VERSION = 1
+REQUIRED = (
+    "format",
+    "format_version",
+    "model_type",
+    "hyperparameters",
+    "preprocessing_method",
+    "input_shape",
+    "preprocessing_mean",
+    "preprocessing_scale",
+    "class_names",
+    "training_base_rate",
+    "temperature",
+    "cost_history",
+    "metadata",
+)
+
+
+def _json_ready(value: Any) -> Any:
+    """Replace nan/inf by None and numpy scalars by Python ones, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
+    """Write ``classifier`` to ``path`` (an ``.npz`` file), atomically.
+
+    Raises
+    ------
+    ModelFileError
+        If the classifier is not fitted or the file cannot be written.
+    """
+    est = classifier.estimator
+    pre = classifier.preprocessor
+    if not hasattr(est, "params_") or not hasattr(pre, "input_shape_"):
+        raise ModelFileError("cannot save a classifier that has not been fitted")
+    arrays: dict[str, Any] = {
+        "format": np.array(FORMAT),
+        "format_version": np.array(FORMAT_VERSION, dtype=np.int64),
+        "model_type": np.array(est.model_type),
+        "hyperparameters": np.array(json.dumps(_json_ready(est.get_params()))),
+        "preprocessing_method": np.array(pre.method),
+        "input_shape": np.array(pre.input_shape_, dtype=np.int64),
+        "preprocessing_mean": np.asarray(pre.mean_, dtype=np.float64),
+        "preprocessing_scale": np.asarray(pre.scale_, dtype=np.float64),
+        "class_names": np.array([str(c) for c in classifier.class_names]),
+        "training_base_rate": np.array(float(classifier.training_base_rate)),
+        "temperature": np.array(float(classifier.temperature)),
+        "cost_history": np.asarray(est.cost_history_, dtype=np.float64),
+        "metadata": np.array(
+            json.dumps(
+                _json_ready({"probkit_version": __version__, **classifier.metadata}),
+                allow_nan=False,
+            )
+        ),
+    }
+    for name, value in est.params_.items():
+        arrays[f"param_{name}"] = np.asarray(value, dtype=np.float64)
+    with atomic_output(path, error=ModelFileError) as tmp:
+        with tmp.open("wb") as fh:
+            np.savez(fh, **arrays)
+
+
+def _string(archive: dict[str, np.ndarray], key: str, source: str) -> str:
+    value = archive[key]
+    if value.dtype.kind != "U" or value.shape != ():
+        raise ModelFileError(f"model file {source}: {key} must be a string")
+    return str(value.item())
+
+
+def _number(archive: dict[str, np.ndarray], key: str, source: str) -> float:
+    value = archive[key]
+    if value.dtype.kind not in "iuf" or value.shape != ():
+        raise ModelFileError(f"model file {source}: {key} must be a number")
+    return float(value.item())
+
+
+def _read_arrays(p: Path, source: str) -> dict[str, np.ndarray]:
+    try:
+        loaded = np.load(p, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise ModelFileError(
+                f"model file {source} is a single .npy array, not a probkit model (.npz)"
+            )
+        with loaded as npz:
+            return {key: npz[key] for key in npz.files}
+    except ModelFileError:
+        raise
+    except ValueError as exc:
+        if "pickle" in str(exc).lower():
+            raise ModelFileError(
+                f"model file {source} contains pickled Python objects; refusing to load it "
+                "(probkit model files hold plain arrays only)"
+            ) from None
+        raise ModelFileError(f"model file {source} is not a probkit model file: {exc}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        raise ModelFileError(
+            f"model file {source} cannot be read (not an .npz, or truncated): {exc}"
+        ) from None
+
+
+def load_model(path: str | os.PathLike[str]) -> Classifier:
+    """Read and validate a model file written by :func:`save_model`.
+
+    Raises
+    ------
+    ModelFileError
+        If the file is missing, not an ``.npz``, contains pickles, has an unknown
+        format version, lacks arrays, or holds inconsistent values.
+    """
+    p = Path(path)
+    source = str(p)
+    if not p.exists():
+        raise ModelFileError(f"model file {source} does not exist")
+    if p.is_dir():
+        raise ModelFileError(f"model file {source} is a directory")
+    arrays = _read_arrays(p, source)
+    if "format" not in arrays or "format_version" not in arrays:
+        raise ModelFileError(f"model file {source} is not a probkit model file (no format marker)")
+    if _string(arrays, "format", source) != FORMAT:
+        raise ModelFileError(f"model file {source} is not a probkit classifier")
+    version = _number(arrays, "format_version", source)
+    if version != FORMAT_VERSION:
+        raise ModelFileError(
+            f"model file {source} has unknown format version {version:g} "
+            f"(this probkit reads version {FORMAT_VERSION})"
+        )
+    missing = [k for k in REQUIRED if k not in arrays]
+    if missing:
+        raise ModelFileError(f"model file {source} lacks arrays: {', '.join(missing)}")
+    try:
+        model_type = _string(arrays, "model_type", source)
+        hyper = json.loads(_string(arrays, "hyperparameters", source))
+        if not isinstance(hyper, dict):
+            raise ModelFileError(f"model file {source}: hyperparameters must be a JSON object")
+        estimator = build_estimator(model_type, **hyper)
+        params = {k[len("param_"):]: v for k, v in arrays.items() if k.startswith("param_")}
+        if not params:
+            raise ModelFileError(f"model file {source} lacks the model parameters (param_*)")
+        input_shape = tuple(int(d) for d in arrays["input_shape"])
+        if len(input_shape) != 3 or min(input_shape) < 1:
+            raise ModelFileError(f"model file {source}: bad input_shape {input_shape}")
+        preprocessor = Preprocessor.from_statistics(
+            method=_string(arrays, "preprocessing_method", source),
+            input_shape=input_shape,
+            mean=arrays["preprocessing_mean"],
+            scale=arrays["preprocessing_scale"],
+        )
+        history = arrays["cost_history"]
+        if history.dtype.kind != "f" or history.ndim != 1:
+            raise ModelFileError(f"model file {source}: cost_history must be a float vector")
+        estimator.restore(params, cost_history=history)
+        if estimator.n_features_in_ != preprocessor.n_features_:
+            raise ModelFileError(
+                f"model file {source}: the model takes {estimator.n_features_in_} features "
+                f"but the preprocessing gives {preprocessor.n_features_}"
+            )
+        names = arrays["class_names"]
+        if names.dtype.kind != "U" or names.shape != (2,):
+            raise ModelFileError(f"model file {source}: class_names must be two strings")
+        base_rate = _number(arrays, "training_base_rate", source)
+        if not 0.0 <= base_rate <= 1.0:
+            raise ModelFileError(
+                f"model file {source}: training_base_rate {base_rate} is not in [0, 1]"
+            )
+        temperature = _number(arrays, "temperature", source)
+        metadata = json.loads(_string(arrays, "metadata", source))
+        if not isinstance(metadata, dict):
+            raise ModelFileError(f"model file {source}: metadata must be a JSON object")
+        return Classifier(
+            preprocessor=preprocessor,
+            estimator=estimator,
+            class_names=tuple(str(c) for c in names),
+            training_base_rate=base_rate,
+            temperature=temperature,
+            metadata=metadata,
+        )
+    except ModelFileError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise ModelFileError(f"model file {source}: bad JSON ({exc})") from None
+    except InputError as exc:
+        raise ModelFileError(f"model file {source}: {exc}") from None
+
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]

@@ -1,0 +1,25 @@
+"""From-scratch binary classifiers (numpy only): logistic regression and a 2-layer network.
+
+Both follow the scikit-learn estimator contract and expose
+``loss_and_gradients(params, X, y)``, the backpropagation ``fit`` uses, so the
+gradient check can reach it.
+"""
+
+from probkit.models.base import BinaryModel
+from probkit.models.logistic import LogisticRegression
+from probkit.models.optimizers import ConvergenceWarning, DivergenceWarning
+from probkit.models.two_layer import TwoLayerNet
+
+MODEL_TYPES: dict[str, type[BinaryModel]] = {
+    LogisticRegression.model_type: LogisticRegression,
+    TwoLayerNet.model_type: TwoLayerNet,
+}
+
+__all__ = [
+    "MODEL_TYPES",
+    "BinaryModel",
+    "ConvergenceWarning",
+    "DivergenceWarning",
+    "LogisticRegression",
+    "TwoLayerNet",
+]

@@ -1,0 +1,385 @@
+"""The estimator machinery shared by both models.
+
+A model is a *first layer* ``Z1 = X W1ᵀ + b1`` (the only place the input
+``X`` enters) followed by an *upper part* that maps ``Z1`` to one logit per
+sample. Subclasses write the upper part's forward and backward pass; this
+class adds the first layer, the L2 penalty
+
+.. math::
+
+    J = -\\frac1m \\sum_i \\bigl[y_i \\log a_i + (1 - y_i) \\log(1 - a_i)\\bigr]
+        + \\frac{\\lambda}{2m} \\sum_{\\text{weights } W} \\lVert W \\rVert_F^2
+
+(biases are not penalized), the optimizers and the scikit-learn style
+estimator contract. Because ``X`` enters only through the first layer,
+gradient descent can run in the dual form (:mod:`probkit.models.dual`).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import expit
+
+from probkit.errors import InputError
+from probkit.models._validation import (
+    Constraint,
+    check_features,
+    check_labels,
+    validate_hyperparameters,
+)
+from probkit.models.losses import cross_entropy_from_logits
+from probkit.models.optimizers import (
+    ConvergenceWarning,
+    DivergenceWarning,
+    OptimizationResult,
+    PrimalState,
+    descent_problem,
+    gradient_descent,
+    lbfgs,
+)
+
+Array = NDArray[np.float64]
+Params = dict[str, Array]
+Cache = dict[str, Array]
+
+
+class BinaryModel:
+    """Base class: a binary classifier trained by minimizing the penalized cross-entropy.
+
+    Subclasses set the class attributes and implement :meth:`init_params`,
+    :meth:`_upper_forward` and :meth:`_upper_backward`.
+    """
+
+    #: hyperparameter name -> constraint (also the order of ``get_params``)
+    _constraints: ClassVar[dict[str, Constraint]] = {}
+    #: names of the first layer's weight and bias in ``params``
+    _first_layer: ClassVar[tuple[str, str]] = ("W", "b")
+    #: names of the penalized weight matrices
+    _weights: ClassVar[tuple[str, ...]] = ("W",)
+    #: the model type written to model files
+    model_type: ClassVar[str] = ""
+
+    # fitted attributes (set by fit)
+    params_: Params
+    cost_history_: Array
+    validation_loss_history_: Array
+    n_iter_: int
+    n_evaluations_: int
+    converged_: bool
+    diverged_: bool
+    optimizer_message_: str
+    training_path_: str
+    n_features_in_: int
+    classes_: NDArray[np.int64]
+
+    l2: float
+    solver: str
+    learning_rate: float
+    max_iter: int
+    tol: float
+    gd_path: str
+
+    # ------------------------------------------------------------------ parameters
+    def get_params(self) -> dict[str, Any]:
+        """The hyperparameters, as given to ``__init__``."""
+        return {name: getattr(self, name) for name in self._constraints}
+
+    def set_params(self, **params: Any) -> BinaryModel:
+        """Set hyperparameters by name; returns self. Unknown names raise InputError."""
+        for name, value in params.items():
+            if name not in self._constraints:
+                raise InputError(f"{type(self).__name__} has no hyperparameter {name!r}")
+            setattr(self, name, value)
+        return self
+
+    def clone(self) -> BinaryModel:
+        """A new, unfitted model with the same hyperparameters."""
+        return type(self)(**self.get_params())
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def _validate_hyperparameters(self) -> None:
+        validate_hyperparameters(type(self).__name__, self._constraints, self.get_params())
+
+    # ------------------------------------------------------------------ the network
+    def init_params(self, n_features: int, rng: np.random.Generator) -> Params:
+        """Starting parameters for ``n_features`` inputs (drawn from ``rng`` if random)."""
+        raise NotImplementedError
+
+    def _upper_forward(self, params: Params, z1: Array) -> tuple[Array, Cache]:
+        """Map the first layer's pre-activation (m, k) to logits (m,); return a cache."""
+        raise NotImplementedError
+
+    def _upper_backward(
+        self, params: Params, cache: Cache, dz: Array
+    ) -> tuple[Array, Params]:
+        """Given dJ/dlogits (m,), return dJ/dZ1 (m, k) and the data gradients of the
+        upper part's own parameters."""
+        raise NotImplementedError
+
+    def _penalty(self, params: Params, names: tuple[str, ...], m: int) -> float:
+        lam = float(self.l2)
+        if lam == 0.0:
+            return 0.0
+        return lam / (2.0 * m) * sum(float(np.vdot(params[k], params[k])) for k in names)
+
+    def _logits(self, params: Params, X: Array) -> Array:
+        w_name, b_name = self._first_layer
+        z1 = X @ params[w_name].T + params[b_name]
+        z, _ = self._upper_forward(params, z1)
+        return z
+
+    def upper_cost_and_gradients(
+        self, params: Params, z1: Array, y: Array
+    ) -> tuple[float, Array, Params]:
+        """Everything above the first layer: the cost without the first layer's penalty,
+        dJ/dZ1, and the full gradients of the upper part's parameters."""
+        m = z1.shape[0]
+        z, cache = self._upper_forward(params, z1)
+        cost, dz = cross_entropy_from_logits(z, y)
+        dz1, grads = self._upper_backward(params, cache, dz)
+        upper_weights = tuple(k for k in self._weights if k != self._first_layer[0])
+        cost += self._penalty(params, upper_weights, m)
+        lam = float(self.l2)
+        for k in upper_weights:
+            if lam:
+                grads[k] = grads[k] + (lam / m) * params[k]
+        return cost, dz1, grads
+
+    def loss_and_gradients(
+        self, params: Params, X: Array, y: Array
+    ) -> tuple[float, dict[str, Array]]:
+        """The penalized cost J and its gradient with respect to every parameter.
+
+        This is the backpropagation that :meth:`fit` uses (primal form). It works
+        for any ``params`` of the right shapes and never modifies them.
+
+        Parameters
+        ----------
+        params : dict of str to ndarray
+            As returned by :meth:`init_params`.
+        X : ndarray of shape (m, n_features)
+        y : ndarray of shape (m,), 0/1
+
+        Returns
+        -------
+        cost : float
+        grads : dict of str to ndarray
+            Same keys and shapes as ``params``.
+        """
+        self._validate_hyperparameters()
+        X = np.asarray(X, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        w_name, b_name = self._first_layer
+        W = np.asarray(params[w_name], dtype=np.float64)
+        m = X.shape[0]
+        # forward: first layer
+        z1 = X @ W.T + params[b_name]
+        cost, dz1, upper_grads = self.upper_cost_and_gradients(params, z1, y)
+        cost += self._penalty(params, (w_name,), m)
+        # backward: first layer (dZ1 = dJ/dZ1; Z1 = X Wᵀ + b)
+        dW = dz1.T @ X
+        if self.l2:
+            dW += (float(self.l2) / m) * W
+        grads: dict[str, Array] = {}
+        for name in params:
+            if name == w_name:
+                grads[name] = dW
+            elif name == b_name:
+                grads[name] = dz1.sum(axis=0)
+            else:
+                grads[name] = upper_grads[name]
+        return cost, grads
+
+    # ------------------------------------------------------------------ fitting
+    def _choose_path(self, n_samples: int, n_features: int) -> str:
+        if self.solver == "lbfgs":
+            return "lbfgs"
+        if self.gd_path == "auto":
+            return "dual" if n_features > n_samples else "primal"
+        return self.gd_path
+
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        callback: Callable[[int, float], None] | None = None,
+        validation: tuple[Any, Any] | None = None,
+    ) -> BinaryModel:
+        """Fit the model to features ``X`` (m, n_features) and 0/1 labels ``y`` (m,).
+
+        Parameters
+        ----------
+        X, y : array-like
+        callback : callable, optional
+            ``callback(iteration, cost)`` at every iterate (e.g. a progress bar).
+        validation : (X_val, y_val), optional
+            Also record the validation log loss (no penalty) at every iterate in
+            ``validation_loss_history_`` (for learning curves and early stopping).
+
+        Returns
+        -------
+        self
+        """
+        self._validate_hyperparameters()
+        Xa = check_features(X)
+        ya = check_labels(y, Xa.shape[0])
+        m, n = Xa.shape
+        Xv: Array | None = None
+        yv: Array | None = None
+        if validation is not None:
+            Xv = check_features(validation[0], what="validation X")
+            yv = check_labels(validation[1], Xv.shape[0], what="validation y")
+            if Xv.shape[1] != n:
+                raise InputError(
+                    f"validation X has {Xv.shape[1]} features but X has {n}"
+                )
+        rng = np.random.default_rng(getattr(self, "random_state", None))
+        start = self.init_params(n, rng)
+        path = self._choose_path(m, n)
+        val_fn: Callable[[Params], float] | None = None
+        if Xv is not None and yv is not None:
+            xv, yvv = Xv, yv
+
+            def val_fn(params: Params) -> float:
+                return cross_entropy_from_logits(self._logits(params, xv), yvv)[0]
+
+        def loss(params: Params) -> tuple[float, Params]:
+            return self.loss_and_gradients(params, Xa, ya)
+
+        result: OptimizationResult
+        if path == "lbfgs":
+            result = lbfgs(
+                loss, start, max_iter=int(self.max_iter), tol=float(self.tol),
+                callback=callback, validation_loss=val_fn,
+            )
+        else:
+            if path == "dual":
+                from probkit.models.dual import DualState
+
+                state: Any = DualState(self, start, Xa, ya, validation=(Xv, yv))
+            else:
+                state = PrimalState(loss, start, val_fn)
+            result = gradient_descent(
+                state,
+                learning_rate=float(self.learning_rate),
+                max_iter=int(self.max_iter),
+                tol=float(self.tol),
+                callback=callback,
+                track_validation=val_fn is not None,
+            )
+        self.params_ = result.params
+        self.cost_history_ = np.asarray(result.cost_history, dtype=np.float64)
+        self.validation_loss_history_ = np.asarray(result.validation_history, dtype=np.float64)
+        self.n_iter_ = result.n_iter
+        self.n_evaluations_ = result.n_evaluations
+        self.converged_ = result.converged
+        self.optimizer_message_ = result.message
+        self.training_path_ = path
+        self.n_features_in_ = n
+        self.classes_ = np.array([0, 1], dtype=np.int64)
+        self.diverged_ = False
+        if path != "lbfgs":
+            problem = descent_problem(result.cost_history, float(self.learning_rate))
+            if problem is not None:
+                self.diverged_ = True
+                warnings.warn(problem, DivergenceWarning, stacklevel=2)
+        elif not result.converged:
+            warnings.warn(
+                f"L-BFGS stopped before reaching tol={self.tol:g}: {result.message}",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        if not math.isfinite(float(self.cost_history_[-1])):
+            self.diverged_ = True
+        return self
+
+    def restore(
+        self, params: Params, *, cost_history: Any = None, n_iter: int | None = None
+    ) -> BinaryModel:
+        """Make this model fitted with the given parameters (as read from a model file).
+
+        Checks every parameter's name, shape and finiteness against :meth:`init_params`.
+        """
+        self._validate_hyperparameters()
+        w_name, _ = self._first_layer
+        if w_name not in params:
+            raise InputError(f"parameters lack {w_name!r}")
+        n_features = int(np.shape(params[w_name])[-1])
+        expected = self.init_params(n_features, np.random.default_rng(0))
+        if set(params) != set(expected):
+            raise InputError(
+                f"parameters are {sorted(params)}; a {type(self).__name__} needs {sorted(expected)}"
+            )
+        checked: Params = {}
+        for name, template in expected.items():
+            value = np.asarray(params[name])
+            if value.dtype.kind != "f" or value.shape != template.shape:
+                raise InputError(
+                    f"parameter {name!r} has shape {value.shape} and dtype {value.dtype}; "
+                    f"expected shape {template.shape} of floats"
+                )
+            if not np.all(np.isfinite(value)):
+                raise InputError(f"parameter {name!r} contains nan or inf")
+            checked[name] = np.array(value, dtype=np.float64)
+        self.params_ = checked
+        history = np.asarray([] if cost_history is None else cost_history, dtype=np.float64)
+        self.cost_history_ = history
+        self.validation_loss_history_ = np.asarray([], dtype=np.float64)
+        self.n_iter_ = int(n_iter) if n_iter is not None else max(len(history) - 1, 0)
+        self.n_evaluations_ = len(history)
+        self.converged_ = False
+        self.diverged_ = False
+        self.optimizer_message_ = "restored from stored parameters"
+        self.training_path_ = "restored"
+        self.n_features_in_ = n_features
+        self.classes_ = np.array([0, 1], dtype=np.int64)
+        return self
+
+    # ------------------------------------------------------------------ predicting
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "params_"):
+            raise InputError(f"this {type(self).__name__} is not fitted yet; call fit first")
+
+    def _check_X(self, X: Any) -> Array:
+        self._check_fitted()
+        Xa = check_features(X)
+        if Xa.shape[1] != self.n_features_in_:
+            raise InputError(
+                f"X has {Xa.shape[1]} features but the model was fitted on "
+                f"{self.n_features_in_}"
+            )
+        return Xa
+
+    def decision_function(self, X: Any) -> Array:
+        """The logits :math:`z` (log-odds of class 1), shape (n,)."""
+        Xa = self._check_X(X)
+        return self._logits(self.params_, Xa)
+
+    def predict_proba(self, X: Any) -> Array:
+        """Probabilities, shape (n, 2): columns [P(y=0), P(y=1)], each row summing to 1."""
+        z = self.decision_function(X)
+        return np.column_stack([expit(-z), expit(z)])
+
+    def predict(self, X: Any) -> NDArray[np.int64]:
+        """Labels 0/1: 1 where P(y=1) > 1/2."""
+        return (self.decision_function(X) > 0).astype(np.int64)
+
+    def score(self, X: Any, y: Any) -> float:
+        """Accuracy on ``(X, y)``."""
+        Xa = self._check_X(X)
+        ya = check_labels(y, Xa.shape[0])
+        pred = (self._logits(self.params_, Xa) > 0).astype(np.float64)
+        return float(np.mean(pred == ya))
+
+
+__all__ = ["BinaryModel"]

@@ -1,0 +1,162 @@
+"""Gradient descent in the dual (Gram-matrix) form: the same iterates, far fewer FLOPs.
+
+The input ``X`` (m, n) enters a model only through its first layer
+``Z1 = X Wᵀ + b``, whose weight gradient is ``dZ1ᵀ X + (λ/m) W``. A gradient
+step is therefore
+
+.. math::
+
+    W_{t+1} = (1 - \\eta\\lambda/m)\\, W_t - \\eta\\, dZ_1^\\top X,
+
+so every iterate has the form :math:`W_t = s_t W_0 + C_t X` with a scalar
+:math:`s_t = (1 - \\eta\\lambda/m)^t` and a (k, m) matrix :math:`C_t`:
+
+.. math::
+
+    C_{t+1} = C_t - \\eta\\,(dZ_1^\\top + \\tfrac{\\lambda}{m} C_t), \\qquad
+    Z_1 = s_t\\, X W_0^\\top + G\\, C_t^\\top + b, \\qquad G = X X^\\top.
+
+With the Gram matrix ``G`` (m, m) and ``P0 = X W0ᵀ`` computed once, an
+iteration costs O(k m²) instead of O(k m n): for the cat data (m = 209,
+n = 12288) about 60 times fewer FLOPs. The penalty and the gradient norm
+come from ``G`` too:
+
+.. math::
+
+    \\lVert W_t \\rVert_F^2 = s_t^2 \\lVert W_0\\rVert_F^2
+        + 2 s_t \\langle C_t, P_0^\\top \\rangle + \\langle C_t, C_t G \\rangle.
+
+The weights themselves are formed once, at the end: ``W = s W0 + C X``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from probkit.models.losses import cross_entropy_from_logits
+
+if TYPE_CHECKING:
+    from probkit.models.base import BinaryModel
+
+Array = NDArray[np.float64]
+Params = dict[str, Array]
+
+
+class DualState:
+    """Gradient-descent state carrying the first layer's weights as ``s W0 + C X``.
+
+    Parameters
+    ----------
+    model : BinaryModel
+        Supplies the first-layer names, λ and the upper part's backprop.
+    params : dict
+        Starting parameters (copied).
+    X : ndarray (m, n), y : ndarray (m,)
+        Training data (float64, C-contiguous).
+    validation : (X_val, y_val) or (None, None)
+    """
+
+    def __init__(
+        self,
+        model: BinaryModel,
+        params: Params,
+        X: Array,
+        y: Array,
+        validation: tuple[Array | None, Array | None] = (None, None),
+    ) -> None:
+        self._model = model
+        self._w, self._b = model._first_layer
+        self._X = X
+        self._y = y
+        m = X.shape[0]
+        self._m = m
+        self._lam_m = float(model.l2) / m
+        W0 = np.array(params[self._w], dtype=np.float64, copy=True)
+        self._W0 = W0
+        self._G = X @ X.T  # (m, m), once
+        self._P0T = np.ascontiguousarray((X @ W0.T).T)  # (k, m) = W0 Xᵀ, once
+        self._w0sq = float(np.vdot(W0, W0))
+        self._C = np.zeros((W0.shape[0], m))
+        self._scale = 1.0
+        self._bias = np.array(params[self._b], dtype=np.float64, copy=True)
+        self._rest = {
+            k: np.array(v, dtype=np.float64, copy=True)
+            for k, v in params.items()
+            if k not in (self._w, self._b)
+        }
+        Xv, yv = validation
+        self._yv = yv
+        if Xv is not None:
+            self._Kv: Array | None = Xv @ X.T  # (m_val, m)
+            self._Pv0T: Array | None = (Xv @ W0.T).T
+        else:
+            self._Kv = self._Pv0T = None
+        self._D: Array | None = None
+        self._db: Array | None = None
+        self._grads_rest: Params = {}
+
+    def _first_layer(self) -> Array:
+        """Z1 = s X W0ᵀ + G Cᵀ + b, shape (m, k)."""
+        CG = self._C @ self._G  # (k, m) == (G Cᵀ)ᵀ since G is symmetric
+        self._CG = CG
+        return (self._scale * self._P0T + CG).T + self._bias
+
+    def evaluate(self) -> tuple[float, float]:
+        z1 = self._first_layer()
+        cost, dz1, grads = self._model.upper_cost_and_gradients(self._rest, z1, self._y)
+        C, CG, P0T = self._C, self._CG, self._P0T
+        s, lam_m = self._scale, self._lam_m
+        dz1T = dz1.T
+        if lam_m:
+            # first-layer penalty (λ/2m)‖s W0 + C X‖²
+            w_sq = s * s * self._w0sq + 2.0 * s * float(np.vdot(C, P0T)) + float(np.vdot(C, CG))
+            cost += 0.5 * lam_m * w_sq
+            D = dz1T + lam_m * C  # dW = D X + e W0
+            e = lam_m * s
+            DG = D @ self._G
+            grad_sq = float(np.vdot(D, DG)) + 2.0 * e * float(np.vdot(D, P0T)) + e * e * self._w0sq
+        else:
+            D = dz1T
+            grad_sq = float(np.vdot(D, D @ self._G))
+        db = dz1.sum(axis=0)
+        grad_sq += float(np.vdot(db, db))
+        for g in grads.values():
+            grad_sq += float(np.vdot(g, g))
+        self._D, self._db, self._grads_rest = D, db, grads
+        return cost, math.sqrt(max(grad_sq, 0.0))
+
+    def step(self, learning_rate: float) -> None:
+        assert self._D is not None and self._db is not None, "evaluate() must come first"
+        self._C -= learning_rate * self._D
+        self._scale *= 1.0 - learning_rate * self._lam_m
+        self._bias -= learning_rate * self._db
+        for k, g in self._grads_rest.items():
+            self._rest[k] -= learning_rate * g
+        self._D = self._db = None
+
+    def parameters(self) -> Params:
+        W = self._scale * self._W0 + self._C @ self._X
+        out: Params = {}
+        # keep the model's key order
+        for k in (self._w, self._b, *self._rest):
+            if k == self._w:
+                out[k] = W
+            elif k == self._b:
+                out[k] = self._bias.copy()
+            else:
+                out[k] = self._rest[k].copy()
+        return out
+
+    def validation_loss(self) -> float:
+        if self._Kv is None or self._Pv0T is None or self._yv is None:
+            return math.nan
+        z1v = (self._scale * self._Pv0T).T + self._Kv @ self._C.T + self._bias
+        z, _ = self._model._upper_forward(self._rest, z1v)
+        return cross_entropy_from_logits(z, self._yv)[0]
+
+
+__all__ = ["DualState"]

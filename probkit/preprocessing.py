@@ -1,0 +1,155 @@
+"""Turning images into feature vectors, with statistics the model remembers.
+
+Each image (height, width, 3) is flattened (row by row, channels last) into a
+vector of ``height * width * 3`` features, then
+
+.. math::
+
+    x' = (x - \\mu) / s
+
+with, for ``method="scale"`` (the classic recipe), :math:`\\mu = 0` and
+:math:`s = 255`, so pixels land in [0, 1]; and for ``method="standardize"``,
+the per-feature mean and standard deviation of the *training* images
+(a feature that never varies gets :math:`s = 1`).
+
+Examples
+--------
+>>> import numpy as np
+>>> images = np.array([[[[0, 255, 51]]], [[[255, 255, 102]]]], dtype=np.uint8)
+>>> Preprocessor().fit(images).transform(images)
+array([[0. , 1. , 0.2],
+       [1. , 1. , 0.4]])
+>>> Preprocessor(method="standardize").fit(images).transform(images)
+array([[-1.,  0., -1.],
+       [ 1.,  0.,  1.]])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from probkit.errors import DataError, InputError
+
+METHODS = ("scale", "standardize")
+
+
+def _as_images(images: Any) -> NDArray[Any]:
+    array = np.asarray(images)
+    if array.ndim != 4:
+        raise DataError(f"images must have shape (n, height, width, channels); got {array.shape}")
+    if array.dtype.kind not in "biuf":
+        raise DataError(f"images must be numeric; got dtype {array.dtype}")
+    return array
+
+
+class Preprocessor:
+    """Flatten images and scale (``/255``) or standardize each feature.
+
+    Parameters
+    ----------
+    method : {"scale", "standardize"}, default "scale"
+
+    Attributes
+    ----------
+    input_shape_ : tuple of int
+        (height, width, channels) of the training images.
+    mean_ : ndarray of shape (n_features,)
+        Subtracted from every feature (zeros for ``"scale"``).
+    scale_ : ndarray of shape (n_features,)
+        Divides every feature (255 for ``"scale"``).
+    """
+
+    def __init__(self, *, method: str = "scale") -> None:
+        self.method = method
+
+    def get_params(self) -> dict[str, Any]:
+        """The hyperparameters, as given."""
+        return {"method": self.method}
+
+    def __repr__(self) -> str:
+        return f"Preprocessor(method={self.method!r})"
+
+    def fit(self, images: Any) -> Preprocessor:
+        """Learn the input shape (and, for ``"standardize"``, mean and SD) from training images."""
+        if self.method not in METHODS:
+            raise InputError(
+                f"Preprocessor: method={self.method!r} is invalid; it must be one of "
+                + ", ".join(repr(m) for m in METHODS)
+            )
+        array = _as_images(images)
+        if array.shape[0] < 1:
+            raise DataError("cannot fit a Preprocessor on zero images")
+        self.input_shape_ = tuple(int(d) for d in array.shape[1:])
+        flat = array.reshape(array.shape[0], -1).astype(np.float64)
+        n_features = flat.shape[1]
+        if self.method == "scale":
+            self.mean_ = np.zeros(n_features)
+            self.scale_ = np.full(n_features, 255.0)
+        else:
+            self.mean_ = flat.mean(axis=0)
+            std = flat.std(axis=0)
+            self.scale_ = np.where(std > 0, std, 1.0)
+        return self
+
+    @property
+    def n_features_(self) -> int:
+        """Number of features produced per image."""
+        return int(self.mean_.shape[0])
+
+    def transform(self, images: Any) -> NDArray[np.float64]:
+        """Flatten and normalize: returns a C-contiguous float64 array (n, n_features).
+
+        Raises
+        ------
+        DataError
+            If the images' size differs from the training images' size.
+        """
+        if not hasattr(self, "input_shape_"):
+            raise InputError("this Preprocessor is not fitted yet; call fit first")
+        array = _as_images(images)
+        if tuple(array.shape[1:]) != self.input_shape_:
+            h, w, c = (array.shape[1:] + (0, 0, 0))[:3]
+            th, tw, tc = self.input_shape_
+            raise DataError(
+                f"images are {h}x{w}x{c} but the model was trained on {th}x{tw}x{tc} images"
+            )
+        flat = array.reshape(array.shape[0], -1).astype(np.float64)
+        flat -= self.mean_
+        flat /= self.scale_
+        return np.ascontiguousarray(flat)
+
+    def fit_transform(self, images: Any) -> NDArray[np.float64]:
+        """``fit(images).transform(images)``."""
+        return self.fit(images).transform(images)
+
+    @classmethod
+    def from_statistics(
+        cls,
+        *,
+        method: str,
+        input_shape: tuple[int, ...],
+        mean: NDArray[np.float64],
+        scale: NDArray[np.float64],
+    ) -> Preprocessor:
+        """Rebuild a fitted preprocessor from stored statistics (used by model files)."""
+        pre = cls(method=method)
+        if method not in METHODS:
+            raise InputError(f"unknown preprocessing method {method!r}")
+        n_features = int(np.prod(input_shape))
+        if mean.shape != (n_features,) or scale.shape != (n_features,):
+            raise InputError(
+                f"preprocessing statistics have shapes {mean.shape}, {scale.shape}; "
+                f"expected ({n_features},) for input shape {tuple(input_shape)}"
+            )
+        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(scale)) and np.all(scale > 0)):
+            raise InputError("preprocessing statistics must be finite with positive scales")
+        pre.input_shape_ = tuple(int(d) for d in input_shape)
+        pre.mean_ = np.asarray(mean, dtype=np.float64)
+        pre.scale_ = np.asarray(scale, dtype=np.float64)
+        return pre
+
+
+__all__ = ["METHODS", "Preprocessor"]
