@@ -136,7 +136,7 @@ def _log_loss_of_logits(z: NDArray[np.float64], y: NDArray[np.float64]) -> float
     return float(-(y * log_expit(z) + (1 - y) * log_expit(-z)).mean())
 
 
-def fit_temperature(logits: ArrayLike, y: ArrayLike, *, bounds: tuple[float, float] = (0.05, 20.0)
+def fit_temperature(logits: ArrayLike, y: ArrayLike, *, bounds: tuple[float, float] = (0.25, 20.0)
                     ) -> float:
     r"""The temperature :math:`T` minimising the log loss of :math:`\sigma(z/T)`.
 

@@ -150,6 +150,33 @@ def make_grid(
     return grid
 
 
+def named_grid(name: str) -> list[Candidate]:
+    """A predefined search grid: ``quick`` (tests, seconds), ``default`` or ``full``.
+
+    ``default`` searches logistic regression over both preprocessings, with
+    and without flips, λ ∈ {10, 100, 1000, 10000} and L-BFGS stopped after
+    20 or 50 iterations or run to the optimum (500). ``full`` adds two-layer
+    nets (7 ReLU units; one seed or the average of three).
+
+    >>> len(named_grid("quick")), len(named_grid("default"))
+    (4, 48)
+    """
+    if name == "quick":
+        return make_grid(l2=(10.0, 1000.0), preprocessing=("scale", "standardize"),
+                         max_iter=(100,))
+    logistic = make_grid(l2=(10.0, 100.0, 1000.0, 10000.0),
+                         preprocessing=("scale", "standardize"), flip=(False, True),
+                         max_iter=(20, 50, 500))
+    if name == "default":
+        return logistic
+    if name == "full":
+        nets = make_grid(models=("two-layer",), l2=(100.0, 1000.0, 10000.0),
+                         preprocessing=("standardize",), flip=(True,), max_iter=(50, 500),
+                         seeds=(1, 3))
+        return logistic + nets
+    raise InputError(f"unknown grid {name!r}; choose quick, default or full")
+
+
 def stratified_folds(labels: NDArray[Any], k: int, *, seed: int = 0) -> NDArray[np.int64]:
     """Assign each example a fold 0..k-1 so that every fold has the class mix of the whole.
 
@@ -593,6 +620,7 @@ __all__ = [
     "flip_horizontally",
     "learning_curve",
     "make_grid",
+    "named_grid",
     "merge_seed_nets",
     "refit_classifier",
     "select_model",
