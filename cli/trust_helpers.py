@@ -1,0 +1,275 @@
+"""Pieces the classifier commands share with ``probkit tune``: base rates, the
+classifier-as-test view, the reliability table, plots and ``--l2 auto``.
+
+Kept apart from ``classifier_commands`` so that each option there is a
+one-line call here. numpy and friends are imported inside the functions.
+"""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from probkit.errors import InputError
+from probkit.numbers import format_decimal, format_exact, parse_probability
+from probkit_cli.common import echo, table
+
+if TYPE_CHECKING:
+    from probkit.classifier import Classifier
+    from probkit.data import Dataset
+    from probkit.selection import SelectionResult
+
+
+def parse_base_rate(text: str | None, *, option: str = "--base-rate") -> Fraction | None:
+    """Parse ``--base-rate`` exactly; it must lie strictly between 0 and 1."""
+    if text is None:
+        return None
+    value = parse_probability(text, what=option)
+    if value in (0, 1):
+        raise InputError(f"{option}: {text.strip()} must lie strictly between 0 and 1")
+    return value
+
+
+def adjusted_p_cat(classifier: Classifier, p_cat: Any, base_rate: Fraction) -> Any:
+    """P(cat) moved from the model's training base rate to ``base_rate`` (odds form)."""
+    from probkit.base_rate import adjust_probabilities
+    from probkit.errors import ModelFileError
+
+    pi = float(classifier.training_base_rate)
+    if not 0 < pi < 1:
+        raise ModelFileError(
+            f"the model's training base rate {pi} is not strictly between 0 and 1; "
+            "--base-rate needs it"
+        )
+    return adjust_probabilities(p_cat, training_base_rate=pi, base_rate=float(base_rate))
+
+
+def base_rate_json(classifier: Classifier, base_rate: Fraction) -> dict[str, Any]:
+    """What ``--base-rate`` did, for JSON output."""
+    from probkit.base_rate import base_rate_factor
+
+    pi = float(classifier.training_base_rate)
+    factor = base_rate_factor(pi, float(base_rate))
+    return {"base_rate": format_exact(base_rate), "training_base_rate": pi,
+            "odds_factor": float(factor),
+            "formula": "posterior odds = model odds × [P/(1−P)] / [π/(1−π)]"}
+
+
+def reliability_rows(labels: Any, p_cat: Any) -> tuple[list[dict[str, Any]], float]:
+    """The 10-bin reliability table (JSON rows) and its ECE."""
+    from probkit.calibration import calibration_error, reliability_table
+
+    rows = reliability_table(labels, p_cat, n_bins=10)
+    return [r.to_dict() for r in rows], calibration_error(rows)
+
+
+def render_reliability(rows: list[dict[str, Any]], ece: float) -> str:
+    """Plain-text reliability table."""
+    body = []
+    for r in rows:
+        body.append([f"{r['lower']:.1f}-{r['upper']:.1f}", str(r["count"]),
+                     "" if r["mean_predicted"] is None else f"{r['mean_predicted']:.3f}",
+                     "" if r["observed"] is None else f"{r['observed']:.3f}"])
+    text = table(["P(cat) bin", "count", "mean predicted", "observed cats"], body,
+                 right=[False, True, True, True])
+    return text + f"\nexpected calibration error (ECE): {ece:.4f}"
+
+
+def as_test(labels: Any, p_cat: Any, base_rate: Fraction | None) -> dict[str, Any]:
+    """The classifier read as a diagnostic test for "cat", through the exact Bayes engine."""
+    import numpy as np
+
+    from probkit.base_rate import classifier_as_test, confusion_counts
+
+    said = (np.asarray(p_cat) > 0.5).astype(np.int64)
+    counts = confusion_counts(np.asarray(labels, dtype=np.int64), said)
+    view = classifier_as_test(counts, [] if base_rate is None else [base_rate])
+    return view.to_dict()
+
+
+def render_as_test(view: dict[str, Any]) -> str:
+    """Plain-text form of :func:`as_test`."""
+    c = view["counts"]
+    lines = [
+        "the classifier as a test for 'cat' "
+        f"(TP={c['true_positive']}, FN={c['false_negative']}, "
+        f"TN={c['true_negative']}, FP={c['false_positive']}):",
+        f"  sensitivity = {view['sensitivity']} = {format_decimal(Fraction(view['sensitivity']))}"
+        f", specificity = {view['specificity']} = "
+        f"{format_decimal(Fraction(view['specificity']))}",
+    ]
+    for i, answer in enumerate(view["answers"]):
+        where = "this data's base rate" if i == 0 else "--base-rate"
+        says_cat = answer["p_cat_if_says_cat"]
+        says_non = answer["p_cat_if_says_non_cat"]
+        lines.append(
+            f"  at {where} {answer['base_rate']}: P(cat | says cat) = "
+            f"{_both(says_cat)}, P(cat | says non-cat) = {_both(says_non)}"
+        )
+    return "\n".join(lines)
+
+
+def _both(pair: dict[str, Any]) -> str:
+    if pair["exact"] is None:
+        return "undefined (never said)"
+    return f"{pair['exact']} ≈ {pair['float']:.4f}"
+
+
+def plot_dir(path: str | None) -> Path | None:
+    """Create (if needed) and return the ``--plot`` folder; check matplotlib first."""
+    if path is None:
+        return None
+    from probkit.plots import _pyplot
+
+    _pyplot("--plot")
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--plot: cannot create folder {path}: {exc.strerror}") from None
+    return folder
+
+
+def evaluation_plots(folder: Path, data: Dataset, p_cat: Any, *, prefix: str = "evaluate"
+                     ) -> list[str]:
+    """Reliability diagram and confidently-wrong grid for one data set."""
+    from probkit.calibration import calibration_error, reliability_table
+    from probkit.plots import plot_confident_mistakes, plot_reliability_diagram
+
+    rows = reliability_table(data.labels, p_cat)
+    written = [
+        plot_reliability_diagram(folder / f"{prefix}_reliability.png", rows,
+                                 ece=calibration_error(rows),
+                                 title=f"Reliability on {os.path.basename(data.source)}"),
+        plot_confident_mistakes(folder / f"{prefix}_confident_mistakes.png", data.images,
+                                data.labels, p_cat,
+                                class_names=(data.class_names[0], data.class_names[1])),
+    ]
+    return [str(p) for p in written]
+
+
+def learning_curve_plot(folder: Path, classifier: Classifier, *, prefix: str = "train"
+                        ) -> str:
+    """Training cost per iteration (and validation log loss if recorded)."""
+    from probkit.plots import plot_learning_curve
+
+    est = classifier.estimator
+    val = getattr(est, "validation_loss_history_", None)
+    return str(plot_learning_curve(
+        folder / f"{prefix}_learning_curve.png", est.cost_history_,
+        val if val is not None and len(val) else None,
+        title=f"Learning curve ({classifier.model_type})",
+    ))
+
+
+def selection_plots(folder: Path, result: SelectionResult, train: Dataset) -> list[str]:
+    """CV curve, learning curve of the choice, out-of-fold reliability and mistakes."""
+    import numpy as np
+    from scipy.special import expit
+
+    from probkit.calibration import calibration_error, reliability_table
+    from probkit.plots import (
+        plot_confident_mistakes,
+        plot_cv_curve,
+        plot_learning_curve,
+        plot_reliability_diagram,
+    )
+    from probkit.selection import learning_curve
+
+    groups: dict[str, tuple[list[float], list[float], list[float]]] = {}
+    for row in result.rows:
+        c = row.candidate
+        key = c.label.replace(f"λ={c.l2:g} ", "")
+        lams, means, sds = groups.setdefault(key, ([], [], []))
+        lams.append(c.l2)
+        means.append(row.log_loss_mean)
+        sds.append(row.log_loss_sd)
+    chosen = result.chosen.candidate
+    written = [plot_cv_curve(
+        folder / "tune_cv_curve.png", groups,
+        chosen=(chosen.label.replace(f"λ={chosen.l2:g} ", ""), chosen.l2),
+        baseline=result.baseline_log_loss)]
+    curve = learning_curve(chosen, train, k=result.k, seed=result.seed)
+    written.append(plot_learning_curve(
+        folder / "tune_learning_curve.png", curve["train_cost"], curve["validation_log_loss"],
+        title=f"Learning curve on CV fold 1: {chosen.label}"))
+    p_oof = expit(np.asarray(result.out_of_fold_logits) / result.temperature)
+    rows = reliability_table(train.labels, p_oof)
+    written.append(plot_reliability_diagram(
+        folder / "tune_reliability_out_of_fold.png", rows, ece=calibration_error(rows),
+        title="Out-of-fold reliability (training set)"))
+    written.append(plot_confident_mistakes(
+        folder / "tune_confident_mistakes_out_of_fold.png", train.images, train.labels, p_oof,
+        class_names=(train.class_names[0], train.class_names[1])))
+    return [str(p) for p in written]
+
+
+def progress_reporter(enabled: bool) -> tuple[Any, Any]:
+    """A rich progress bar on stderr and a ``progress(done, total, label)`` callback."""
+    if not enabled:
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("cross-validating"), BarColumn(), MofNCompleteColumn(),
+                   TextColumn("{task.description}"), console=Console(stderr=True),
+                   transient=True)
+    task = bar.add_task("", total=None)
+
+    def progress(done: int, total: int, label: str) -> None:
+        bar.update(task, completed=done, total=total, description=label)
+
+    return bar, progress
+
+
+def selection_table(result: SelectionResult, *, limit: int | None = None) -> str:
+    """Plain-text CV table sorted by mean validation log loss."""
+    rows = sorted(result.rows, key=lambda r: r.log_loss_mean)
+    if limit is not None:
+        rows = rows[:limit]
+    chosen = result.chosen.candidate
+    body = [["*" if r.candidate == chosen else "", r.candidate.label,
+             f"{r.log_loss_mean:.4f} ± {r.log_loss_sd:.4f}",
+             f"{r.accuracy_mean:.3f} ± {r.accuracy_sd:.3f}"] for r in rows]
+    return table(["", "candidate", "val log loss (mean ± SD)", "val accuracy"], body,
+                 right=[False, False, True, True])
+
+
+def auto_l2(train: Dataset, *, model: str, preprocessing: str, solver: str, iterations: int,
+            hidden: int, seed: int, rule: str = "min-log-loss",
+            l2_values: tuple[float, ...] = (0.0, 0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0),
+            progress: Any = None) -> SelectionResult:
+    """``--l2 auto``: choose λ by stratified 5-fold CV on the training data only."""
+    from probkit.selection import make_grid, select_model
+
+    grid = make_grid(models=(model,), l2=l2_values, preprocessing=(preprocessing,),
+                     max_iter=(iterations,), solver=solver, hidden=hidden)
+    return select_model(train, grid, k=5, rule=rule, seed=seed, calibrate="none",
+                        refit=False, progress=progress)
+
+
+def echo_block(text: str) -> None:
+    """Print a block followed by a blank line."""
+    echo(text)
+    echo()
+
+
+__all__ = [
+    "adjusted_p_cat",
+    "as_test",
+    "auto_l2",
+    "base_rate_json",
+    "echo_block",
+    "evaluation_plots",
+    "learning_curve_plot",
+    "parse_base_rate",
+    "plot_dir",
+    "progress_reporter",
+    "reliability_rows",
+    "render_as_test",
+    "render_reliability",
+    "selection_plots",
+    "selection_table",
+]
