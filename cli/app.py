@@ -43,6 +43,11 @@ def callback(
 app.command("bayes")(handle_errors(bayes_commands.bayes))
 app.command("urn")(handle_errors(bayes_commands.urn))
 app.command("diagnostic")(handle_errors(bayes_commands.diagnostic))
+from probkit_cli import classifier_commands  # noqa: E402
+
+app.command("train")(handle_errors(classifier_commands.train))
+app.command("evaluate")(handle_errors(classifier_commands.evaluate))
+app.command("predict")(handle_errors(classifier_commands.predict))
 app.command("tune")(handle_errors(tune_command.tune))
 
 

@@ -130,6 +130,18 @@ def _number(archive: dict[str, np.ndarray], key: str, source: str) -> float:
 
 def _read_arrays(p: Path, source: str) -> dict[str, np.ndarray]:
     try:
+        with p.open("rb") as fh:
+            magic = fh.read(6)
+    except OSError as exc:
+        raise ModelFileError(f"model file {source} cannot be read: {exc.strerror or exc}") from None
+    if magic.startswith(b"\x80"):
+        raise ModelFileError(
+            f"model file {source} is a Python pickle; refusing to load it "
+            "(probkit model files hold plain arrays only)"
+        )
+    if not magic.startswith(b"PK") and not magic.startswith(b"\x93NUMPY"):
+        raise ModelFileError(f"model file {source} is not a probkit model file (.npz)")
+    try:
         loaded = np.load(p, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
             raise ModelFileError(

@@ -143,7 +143,7 @@ def test_rejects_missing_file_and_non_npz(tmp_path) -> None:
 def test_rejects_a_pickle(tmp_path) -> None:
     path = tmp_path / "evil.npz"
     path.write_bytes(pickle.dumps({"format": "probkit-classifier"}))
-    with pytest.raises(ModelFileError, match="pickled"):
+    with pytest.raises(ModelFileError, match="Python pickle; refusing"):
         load_model(path)
 
 

@@ -175,14 +175,16 @@ def descent_problem(costs: list[float], learning_rate: float) -> str | None:
     """Describe divergence or oscillation in a gradient-descent cost history, else None.
 
     Flags a non-finite cost, a final cost above the starting cost, or a cost
-    that rose at 10% or more of the steps in the second half of the run (an
-    oscillation: the learning rate exceeds the stability limit 2/L).
+    that still rises at 20% or more of the steps in the last tenth of the run
+    (at least the last 10 steps): gradient descent oscillates instead of
+    settling, the sign of a learning rate above the stability limit 2/L.
+    Early oscillation that dies out is not flagged.
 
     >>> descent_problem([1.0, 0.5, 0.4, 0.3], 0.1) is None
     True
-    >>> print(descent_problem([1.0, 0.5, 0.9, 0.5, 0.9, 0.5, 0.9], 0.1))
+    >>> print(descent_problem([1.0, 0.5] + [0.9, 0.5] * 6, 0.1))
     ... # doctest: +NORMALIZE_WHITESPACE
-    gradient descent oscillates: the cost rose at 2 of the last 3 steps (learning
+    gradient descent oscillates: the cost still rose at 5 of the last 10 steps (learning
     rate 0.1 is probably above the stability limit 2/L; lower it or use solver='lbfgs')
     """
     if not costs:
@@ -196,21 +198,21 @@ def descent_problem(costs: list[float], learning_rate: float) -> str | None:
     steps = len(costs) - 1
     if steps < 2:
         return None
-    tail = costs[steps // 2 :]
-    rises = sum(
-        1 for a, b in zip(tail, tail[1:], strict=False) if b > a + 1e-12 * max(1.0, abs(a))
-    )
-    tail_steps = len(tail) - 1
     if costs[-1] > costs[0] * (1 + 1e-9) + 1e-12:
         return (
             f"gradient descent diverged: the cost rose from {costs[0]:.6g} to {costs[-1]:.6g} "
             f"(learning rate {learning_rate:g} is too large; lower it or use solver='lbfgs')"
         )
-    if tail_steps > 0 and rises >= max(2, math.ceil(0.1 * tail_steps)):
+    tail_steps = min(steps, max(10, math.ceil(0.1 * steps)))
+    tail = costs[-(tail_steps + 1) :]
+    rises = sum(
+        1 for a, b in zip(tail, tail[1:], strict=False) if b > a + 1e-12 * max(1.0, abs(a))
+    )
+    if rises >= max(2, math.ceil(0.2 * tail_steps)):
         return (
-            f"gradient descent oscillates: the cost rose at {rises} of the last {tail_steps} "
-            f"steps (learning rate {learning_rate:g} is probably above the stability limit "
-            "2/L; lower it or use solver='lbfgs')"
+            f"gradient descent oscillates: the cost still rose at {rises} of the last "
+            f"{tail_steps} steps (learning rate {learning_rate:g} is probably above the "
+            "stability limit 2/L; lower it or use solver='lbfgs')"
         )
     return None
 
