@@ -34,7 +34,7 @@ def _pyplot(feature: str = "plotting") -> Any:
     """Import matplotlib.pyplot on the Agg backend, or raise MissingExtraError."""
     try:
         import matplotlib
-    except ImportError as exc:  # pragma: no cover - exercised by monkeypatching
+    except ImportError as exc:
         raise MissingExtraError("plot", "matplotlib", feature) from exc
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
