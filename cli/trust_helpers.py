@@ -66,15 +66,113 @@ def reliability_rows(labels: Any, p_cat: Any) -> tuple[list[dict[str, Any]], flo
 
 
 def render_reliability(rows: list[dict[str, Any]], ece: float) -> str:
-    """Plain-text reliability table."""
-    body = []
-    for r in rows:
-        body.append([f"{r['lower']:.1f}-{r['upper']:.1f}", str(r["count"]),
-                     "" if r["mean_predicted"] is None else f"{r['mean_predicted']:.3f}",
-                     "" if r["observed"] is None else f"{r['observed']:.3f}"])
-    text = table(["P(cat) bin", "count", "mean predicted", "observed cats"], body,
+    """Plain-text reliability table from ``classification_report``'s ``reliability`` rows."""
+
+    def cell(value: Any) -> str:
+        return "" if value is None else f"{value:.3f}"
+
+    body = [[f"{r['low']:.1f}-{r['high']:.1f}", str(r["count"]), cell(r["mean_predicted"]),
+             cell(r["observed_rate"])] for r in rows]
+    text = table(["P(cat) bin", "count", "mean predicted", "observed share of cats"], body,
                  right=[False, True, True, True])
-    return text + f"\nexpected calibration error (ECE): {ece:.4f}"
+    return text + f"\nexpected calibration error (ECE, 10 bins): {ece:.4f}"
+
+
+def two_columns(p_cat: Any) -> Any:
+    """(n, 2) array [P(non-cat), P(cat)] from P(cat)."""
+    import numpy as np
+
+    p = np.asarray(p_cat, dtype=np.float64)
+    return np.column_stack([1.0 - p, p])
+
+
+_SUMMARY_KEYS = ("accuracy", "accuracy_ci", "log_loss", "brier", "ece", "confusion",
+                 "sensitivity", "specificity", "mean_p_cat")
+
+
+def evaluate_extras(classifier: Classifier, data: Dataset, base_rate: Fraction | None, *,
+                    as_test: bool, folder: Path | None) -> dict[str, Any]:
+    """What ``--base-rate``, ``--as-test`` and ``--plot`` add to ``evaluate``; plus the
+    metrics before calibration when the model carries a temperature other than 1."""
+    import numpy as np
+    from scipy.special import expit
+
+    from probkit.metrics import classification_report
+
+    z = classifier.decision_function(data.images)
+    p_cat = expit(z)
+    extra: dict[str, Any] = {}
+    if classifier.temperature != 1.0:
+        z_raw = z * classifier.temperature
+        raw = classification_report(data.labels, expit(z_raw), logits=z_raw)
+        extra["before_calibration"] = {k: raw[k] for k in _SUMMARY_KEYS if k in raw}
+    if base_rate is not None:
+        moved = np.asarray(adjusted_p_cat(classifier, p_cat, base_rate))
+        with np.errstate(divide="ignore"):
+            z_moved = np.log(moved) - np.log1p(-moved)
+        moved_report = classification_report(data.labels, moved, logits=z_moved)
+        extra["at_base_rate"] = {**base_rate_json(classifier, base_rate),
+                                 **{k: moved_report[k] for k in _SUMMARY_KEYS
+                                    if k in moved_report}}
+    if as_test:
+        extra["as_test"] = globals()["as_test"](data.labels, p_cat, base_rate)
+    if folder is not None:
+        extra["plots"] = evaluation_plots(folder, data, p_cat)
+    return extra
+
+
+def render_evaluate_extras(extra: dict[str, Any]) -> None:
+    """Human output for :func:`evaluate_extras`."""
+    from probkit_cli.common import note
+
+    if "before_calibration" in extra:
+        b = extra["before_calibration"]
+        echo("")
+        echo(f"before temperature scaling: log loss {b['log_loss']:.4f}, ECE {b['ece']:.4f}, "
+             f"accuracy {100 * b['accuracy']:.1f}%")
+    if "at_base_rate" in extra:
+        moved = extra["at_base_rate"]
+        echo("")
+        echo(f"at --base-rate {moved['base_rate']} (odds × {moved['odds_factor']:.4f} from the "
+             f"training base rate {moved['training_base_rate']:.4f}):")
+        lo, hi = moved["accuracy_ci"]
+        rows = [["accuracy", f"{100 * moved['accuracy']:.1f}% (95% interval "
+                 f"{100 * lo:.1f}% - {100 * hi:.1f}%)"],
+                ["log loss", f"{moved['log_loss']:.4f}"],
+                ["Brier score", f"{moved['brier']:.4f}"],
+                ["ECE (10 bins)", f"{moved['ece']:.4f}"]]
+        echo(table(["metric", "value"], rows, right=[False, True]))
+    if "as_test" in extra:
+        echo("")
+        echo(render_as_test(extra["as_test"]))
+    for path in extra.get("plots", []):
+        note(f"wrote {path}")
+
+
+def train_plots(folder: Path | None, classifier: Classifier, train: Dataset,
+                test: Dataset | None, selection: SelectionResult | None) -> list[str]:
+    """``train --plot``: learning curve, CV curve (with ``--l2 auto``), reliability and
+    confidently-wrong images on the test data (or the training data without ``--test``)."""
+    if folder is None:
+        return []
+    from scipy.special import expit
+
+    from probkit.plots import plot_cv_curve
+
+    written = [learning_curve_plot(folder, classifier)]
+    if selection is not None:
+        rows = sorted(selection.rows, key=lambda r: r.candidate.l2)
+        written.append(str(plot_cv_curve(
+            folder / "train_cv_curve.png",
+            {"--l2 auto": ([r.candidate.l2 for r in rows], [r.log_loss_mean for r in rows],
+                           [r.log_loss_sd for r in rows])},
+            chosen=("--l2 auto", selection.chosen.candidate.l2),
+            baseline=selection.baseline_log_loss)))
+    shown = test if test is not None else train
+    p_cat = expit(classifier.decision_function(shown.images))
+    written += evaluation_plots(folder, shown, p_cat,
+                                prefix="train_test" if test is not None else "train_train")
+    return written
 
 
 def as_test(labels: Any, p_cat: Any, base_rate: Fraction | None) -> dict[str, Any]:
@@ -238,14 +336,18 @@ def selection_table(result: SelectionResult, *, limit: int | None = None) -> str
 
 
 def auto_l2(train: Dataset, *, model: str, preprocessing: str, solver: str, iterations: int,
-            hidden: int, seed: int, rule: str = "min-log-loss",
+            hidden: int, seed: int, activation: str = "relu",
+            learning_rate: float | None = None, rule: str = "min-log-loss",
             l2_values: tuple[float, ...] = (0.0, 0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0),
             progress: Any = None) -> SelectionResult:
     """``--l2 auto``: choose λ by stratified 5-fold CV on the training data only."""
+    from dataclasses import replace
+
     from probkit.selection import make_grid, select_model
 
-    grid = make_grid(models=(model,), l2=l2_values, preprocessing=(preprocessing,),
-                     max_iter=(iterations,), solver=solver, hidden=hidden)
+    grid = [replace(c, activation=activation, learning_rate=learning_rate)
+            for c in make_grid(models=(model,), l2=l2_values, preprocessing=(preprocessing,),
+                               max_iter=(iterations,), solver=solver, hidden=hidden)]
     return select_model(train, grid, k=5, rule=rule, seed=seed, calibrate="none",
                         refit=False, progress=progress)
 
@@ -258,6 +360,10 @@ def echo_block(text: str) -> None:
 
 __all__ = [
     "adjusted_p_cat",
+    "evaluate_extras",
+    "render_evaluate_extras",
+    "train_plots",
+    "two_columns",
     "as_test",
     "auto_l2",
     "base_rate_json",
