@@ -194,9 +194,8 @@ def render_as_test(view: dict[str, Any]) -> str:
         "the classifier as a test for 'cat' "
         f"(TP={c['true_positive']}, FN={c['false_negative']}, "
         f"TN={c['true_negative']}, FP={c['false_positive']}):",
-        f"  sensitivity = {view['sensitivity']} = {format_decimal(Fraction(view['sensitivity']))}"
-        f", specificity = {view['specificity']} = "
-        f"{format_decimal(Fraction(view['specificity']))}",
+        f"  sensitivity = {_exact_and_decimal(view['sensitivity'])}, "
+        f"specificity = {_exact_and_decimal(view['specificity'])}",
     ]
     for i, answer in enumerate(view["answers"]):
         where = "this data's base rate" if i == 0 else "--base-rate"
@@ -209,10 +208,15 @@ def render_as_test(view: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _exact_and_decimal(text: str) -> str:
+    value = Fraction(text)
+    return text if value.denominator == 1 else f"{text} ≈ {format_decimal(value, 4)}"
+
+
 def _both(pair: dict[str, Any]) -> str:
     if pair["exact"] is None:
         return "undefined (never said)"
-    return f"{pair['exact']} ≈ {pair['float']:.4f}"
+    return _exact_and_decimal(pair["exact"])
 
 
 def plot_dir(path: str | None) -> Path | None:
@@ -293,7 +297,7 @@ def selection_plots(folder: Path, result: SelectionResult, train: Dataset) -> li
     written.append(plot_learning_curve(
         folder / "tune_learning_curve.png", curve["train_cost"], curve["validation_log_loss"],
         title=f"Learning curve on CV fold 1: {chosen.label}"))
-    p_oof = expit(np.asarray(result.out_of_fold_logits) / result.temperature)
+    p_oof = expit(np.asarray(result.out_of_fold_logits)[0] / result.temperature)
     rows = reliability_table(train.labels, p_oof)
     written.append(plot_reliability_diagram(
         folder / "tune_reliability_out_of_fold.png", rows, ece=calibration_error(rows),

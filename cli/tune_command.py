@@ -41,6 +41,8 @@ def tune(
     solver: Annotated[str, typer.Option("--solver", help="gd or lbfgs.")] = "lbfgs",
     hidden: Annotated[int, typer.Option("--hidden", help="Hidden units of two-layer nets.")] = 7,
     folds: Annotated[int, typer.Option("--folds", help="Number of stratified folds.")] = 5,
+    repeats: Annotated[int, typer.Option(
+        "--repeats", help="Repeat the k-fold split with different seeds (less noisy).")] = 1,
     rule: Annotated[str, typer.Option(
         "--rule", help="min-log-loss (smallest mean validation log loss) or one-se "
         "(simplest candidate within one standard error of it).")] = "min-log-loss",
@@ -84,7 +86,7 @@ def tune(
     if bar is not None:
         bar.start()
     try:
-        result = select_model(data, candidates, k=folds, rule=rule, seed=seed,
+        result = select_model(data, candidates, k=folds, rule=rule, seed=seed, repeats=repeats,
                               calibrate=calibrate, progress=progress)
     finally:
         if bar is not None:
@@ -102,6 +104,8 @@ def tune(
         echo(f"... {len(result.rows) - 20} more candidates (see --json)")
     chosen = result.chosen
     echo()
+    if repeats > 1:
+        echo(f"{repeats} repeats of stratified {folds}-fold CV ({repeats * folds} scores each)")
     echo(f"constant base-rate model: val log loss {result.baseline_log_loss:.4f}, "
          f"accuracy {result.baseline_accuracy:.3f}")
     echo(f"chosen by {rule}: {chosen.candidate.label} (val log loss "

@@ -373,11 +373,13 @@ class SelectionResult:
     rule: str
     k: int
     seed: int
+    repeats: int
     n_train: int
     training_base_rate: float
     baseline_log_loss: float
     baseline_accuracy: float
     out_of_fold_logits: NDArray[np.float64]
+    """Shape ``(repeats, n_train)``: the chosen candidate's held-out logits."""
     temperature: float
     classifier: Classifier | None = None
     learning_curve: dict[str, list[float]] = field(default_factory=dict)
@@ -385,7 +387,8 @@ class SelectionResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (the grid, the choice, the calibration)."""
         return {
-            "rule": self.rule, "folds": self.k, "seed": self.seed, "n_train": self.n_train,
+            "rule": self.rule, "folds": self.k, "repeats": self.repeats, "seed": self.seed,
+            "n_train": self.n_train,
             "training_base_rate": self.training_base_rate,
             "baseline": {"log_loss": self.baseline_log_loss, "accuracy": self.baseline_accuracy,
                          "what": "constant P(cat) = training-fold base rate"},
@@ -401,47 +404,56 @@ def cross_validate(
     *,
     k: int = 5,
     seed: int = 0,
+    repeats: int = 1,
     progress: ProgressFn | None = None,
 ) -> tuple[list[CVRow], dict[Candidate, NDArray[np.float64]], tuple[float, float]]:
-    """Score every candidate by stratified k-fold CV on ``train``.
+    """Score every candidate by (repeated) stratified k-fold CV on ``train``.
 
-    Returns the rows, each candidate's out-of-fold logits (one per training
-    image), and the (log loss, accuracy) of the constant base-rate baseline.
+    With ``repeats`` > 1 the k-fold split is redrawn with seeds ``seed``,
+    ``seed + 1``, ... and every fold of every repeat is one score (a less
+    noisy mean on small data). Returns the rows, each candidate's out-of-fold
+    logits (shape ``(repeats, n)``: one per training image and repeat), and
+    the (log loss, accuracy) of the constant base-rate baseline.
     """
     import numpy as np
 
+    if not isinstance(repeats, int) or repeats < 1:
+        raise InputError(f"repeats must be a positive integer, got {repeats!r}")
     images, labels = _train_arrays(train)
-    folds = stratified_folds(labels, k, seed=seed)
+    splits = [stratified_folds(labels, k, seed=seed + r) for r in range(repeats)]
     rows: list[CVRow] = []
     oof: dict[Candidate, NDArray[np.float64]] = {}
-    total = len(grid) * k
+    total = len(grid) * k * repeats
     done = 0
     for cand in grid:
-        logits = np.zeros(labels.size, dtype=np.float64)
+        logits = np.zeros((repeats, labels.size), dtype=np.float64)
         losses, accs = [], []
-        for f in range(k):
-            held = folds == f
-            fitted = fit_candidate(cand, images[~held], labels[~held], seed=seed)
-            z = fitted.logits(images[held])
-            if not np.all(np.isfinite(z)):
-                z = np.nan_to_num(z, nan=0.0, posinf=50.0, neginf=-50.0)
-            logits[held] = z
-            losses.append(_log_loss(labels[held], z))
-            accs.append(_accuracy(labels[held], z))
-            done += 1
-            if progress is not None:
-                progress(done, total, cand.label)
+        for r, folds in enumerate(splits):
+            for f in range(k):
+                held = folds == f
+                fitted = fit_candidate(cand, images[~held], labels[~held], seed=seed)
+                z = fitted.logits(images[held])
+                if not np.all(np.isfinite(z)):
+                    z = np.nan_to_num(z, nan=0.0, posinf=50.0, neginf=-50.0)
+                logits[r, held] = z
+                losses.append(_log_loss(labels[held], z))
+                accs.append(_accuracy(labels[held], z))
+                done += 1
+                if progress is not None:
+                    progress(done, total, cand.label)
         rows.append(CVRow(candidate=cand, fold_log_loss=tuple(losses),
                           fold_accuracy=tuple(accs)))
         oof[cand] = logits
     base_losses, base_accs = [], []
-    for f in range(k):
-        held = folds == f
-        rate = float(np.clip(labels[~held].mean(), 1e-12, 1 - 1e-12))
-        z = np.full(int(held.sum()), math.log(rate / (1 - rate)))
-        base_losses.append(_log_loss(labels[held], z))
-        base_accs.append(_accuracy(labels[held], z))
-    return rows, oof, (sum(base_losses) / k, sum(base_accs) / k)
+    for folds in splits:
+        for f in range(k):
+            held = folds == f
+            rate = float(np.clip(labels[~held].mean(), 1e-12, 1 - 1e-12))
+            z = np.full(int(held.sum()), math.log(rate / (1 - rate)))
+            base_losses.append(_log_loss(labels[held], z))
+            base_accs.append(_accuracy(labels[held], z))
+    n_scores = len(base_losses)
+    return rows, oof, (sum(base_losses) / n_scores, sum(base_accs) / n_scores)
 
 
 def _train_arrays(train: Dataset) -> tuple[NDArray[Any], NDArray[np.int64]]:
@@ -466,6 +478,7 @@ def select_model(
     k: int = 5,
     rule: str = "min-log-loss",
     seed: int = 0,
+    repeats: int = 1,
     calibrate: str = "temperature",
     refit: bool = True,
     progress: ProgressFn | None = None,
@@ -480,6 +493,8 @@ def select_model(
         See :func:`make_grid`.
     k : int
         Number of stratified folds.
+    repeats : int
+        Repeat the k-fold split with this many different seeds.
     rule : {"min-log-loss", "one-se"}
     seed : int
         Seeds the fold assignment and the two-layer nets' initialisations.
@@ -502,14 +517,15 @@ def select_model(
     if len(set(labels.tolist())) < 2:
         raise DataError(f"the training data {train.source} holds only one class")
     rows, oof, (base_loss, base_acc) = cross_validate(train, grid, k=k, seed=seed,
-                                                      progress=progress)
+                                                      repeats=repeats, progress=progress)
     chosen = choose(rows, rule)
     oof_logits = oof[chosen.candidate]
     temperature = 1.0
     if calibrate == "temperature":
-        temperature = fit_temperature(oof_logits, labels)
+        temperature = fit_temperature(oof_logits.ravel(), np.tile(labels, repeats))
     result = SelectionResult(
-        rows=rows, chosen=chosen, rule=rule, k=k, seed=seed, n_train=int(labels.size),
+        rows=rows, chosen=chosen, rule=rule, k=k, seed=seed, repeats=repeats,
+        n_train=int(labels.size),
         training_base_rate=float(labels.mean()), baseline_log_loss=base_loss,
         baseline_accuracy=base_acc, out_of_fold_logits=np.asarray(oof_logits),
         temperature=temperature,

@@ -118,7 +118,7 @@ def test_cv_scores_match_a_manual_recomputation(noisy_train):
         manual = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
         assert rows[0].fold_log_loss[f] == pytest.approx(manual, rel=1e-9)
         assert rows[0].fold_accuracy[f] == pytest.approx(np.mean((p > 0.5) == y))
-        assert oof[cand][held] == pytest.approx(z)
+        assert oof[cand][0, held] == pytest.approx(z)
 
 
 def test_flip_doubles_lambda_with_the_sample():
@@ -178,3 +178,16 @@ def test_learning_curve_records_both_costs(noisy_train):
     curve = learning_curve(Candidate(l2=1.0, max_iter=25), noisy_train, k=3)
     assert len(curve["train_cost"]) == len(curve["validation_log_loss"]) >= 2
     assert curve["train_cost"][-1] < curve["train_cost"][0]
+
+
+def test_repeated_cv_extends_the_single_run(noisy_train):
+    cand = Candidate(l2=1.0, max_iter=30)
+    once, _, base_once = cross_validate(noisy_train, [cand], k=3, seed=4)
+    twice, oof, _ = cross_validate(noisy_train, [cand], k=3, seed=4, repeats=2)
+    assert len(twice[0].fold_log_loss) == 6
+    assert twice[0].fold_log_loss[:3] == pytest.approx(once[0].fold_log_loss)
+    assert oof[cand].shape == (2, noisy_train.n)
+    # the second repeat uses a different split (seed 5), so its scores differ
+    assert twice[0].fold_log_loss[3:] != pytest.approx(once[0].fold_log_loss)
+    with pytest.raises(InputError):
+        cross_validate(noisy_train, [cand], k=3, repeats=0)
