@@ -49,6 +49,10 @@ def tune(
     calibrate: Annotated[str, typer.Option(
         "--calibrate", help="temperature (fitted on out-of-fold logits) or none.",
     )] = "temperature",
+    base_rate: Annotated[str | None, typer.Option(
+        "--base-rate", help="Choose and calibrate for a population with this share of cats "
+        "(held-out scores reweighted to it; default: the training data's own). Use the same "
+        "--base-rate with predict/evaluate.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed for folds and initialisations.")] = 0,
     plot: Annotated[str | None, typer.Option(
         "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
@@ -60,6 +64,7 @@ def tune(
     from probkit.modelfile import save_model
     from probkit.selection import RULES, make_grid, named_grid, select_model
     from probkit_cli.trust_helpers import (
+        parse_base_rate,
         plot_dir,
         progress_reporter,
         selection_plots,
@@ -68,6 +73,7 @@ def tune(
 
     if rule not in RULES:
         raise InputError(f"--rule must be one of {', '.join(RULES)}, got {rule!r}")
+    target = parse_base_rate(base_rate)
     folder = plot_dir(plot)
     custom = any(v is not None for v in (model, l2, preprocessing, iterations, flip, seeds))
     if custom:
@@ -87,6 +93,7 @@ def tune(
         bar.start()
     try:
         result = select_model(data, candidates, k=folds, rule=rule, seed=seed, repeats=repeats,
+                              base_rate=None if target is None else float(target),
                               calibrate=calibrate, progress=progress)
     finally:
         if bar is not None:
@@ -106,6 +113,9 @@ def tune(
     echo()
     if repeats > 1:
         echo(f"{repeats} repeats of stratified {folds}-fold CV ({repeats * folds} scores each)")
+    if target is not None:
+        echo(f"scores are for a population with {base_rate} cats (held-out folds reweighted, "
+             "logits moved by Bayes' rule on odds)")
     echo(f"constant base-rate model: val log loss {result.baseline_log_loss:.4f}, "
          f"accuracy {result.baseline_accuracy:.3f}")
     echo(f"chosen by {rule}: {chosen.candidate.label} (val log loss "
@@ -113,5 +123,8 @@ def tune(
          f"{chosen.accuracy_mean:.3f} ± {chosen.accuracy_sd:.3f})")
     echo(f"temperature (cross-fitted on out-of-fold logits): {result.temperature:.3f}")
     echo(f"refitted on all {result.n_train} training images and saved to {out}")
+    if target is not None:
+        echo(f"use --base-rate {base_rate} with predict/evaluate: the saved model answers at "
+             f"the training base rate {result.training_base_rate:.4f}")
     for path in plots:
         note(f"wrote {path}")

@@ -130,15 +130,21 @@ def _check_logits(logits: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64],
     return z, labels
 
 
-def _log_loss_of_logits(z: NDArray[np.float64], y: NDArray[np.float64]) -> float:
+def _log_loss_of_logits(z: NDArray[np.float64], y: NDArray[np.float64],
+                        weights: NDArray[np.float64] | None = None) -> float:
+    import numpy as np
     from scipy.special import log_expit
 
-    return float(-(y * log_expit(z) + (1 - y) * log_expit(-z)).mean())
+    return float(np.average(-(y * log_expit(z) + (1 - y) * log_expit(-z)), weights=weights))
 
 
-def fit_temperature(logits: ArrayLike, y: ArrayLike, *, bounds: tuple[float, float] = (0.25, 20.0)
+def fit_temperature(logits: ArrayLike, y: ArrayLike, *, bounds: tuple[float, float] = (0.25, 20.0),
+                    offset: ArrayLike | float = 0.0, sample_weight: ArrayLike | None = None
                     ) -> float:
-    r"""The temperature :math:`T` minimising the log loss of :math:`\sigma(z/T)`.
+    r"""The temperature :math:`T` minimising the log loss of :math:`\sigma(z/T + c)`.
+
+    ``offset`` :math:`c` (default 0) is added after scaling: a base-rate shift
+    applied later at prediction time. ``sample_weight`` weighs the examples.
 
     Searched over :math:`\log T` in ``bounds`` (a bounded 1-D minimisation;
     the loss is smooth in :math:`\log T`). If both classes are separated
@@ -152,14 +158,21 @@ def fit_temperature(logits: ArrayLike, y: ArrayLike, *, bounds: tuple[float, flo
     >>> round(fit_temperature(3 * z, y), 1)   # logits 3x too confident
     3.0
     """
+    import numpy as np
     from scipy.optimize import minimize_scalar
 
     z, labels = _check_logits(logits, y)
+    shift = np.broadcast_to(np.asarray(offset, dtype=np.float64), z.shape)
+    weights = None
+    if sample_weight is not None:
+        weights = np.asarray(sample_weight, dtype=np.float64).ravel()
+        if weights.shape != z.shape or not np.all(np.isfinite(weights)) or weights.min() < 0:
+            raise DataError("sample_weight must be finite, >= 0 and one per logit")
     low, high = bounds
     if not 0 < low < high:
         raise InputError(f"temperature bounds must satisfy 0 < low < high, got {bounds!r}")
     result = minimize_scalar(
-        lambda log_t: _log_loss_of_logits(z / math.exp(log_t), labels),
+        lambda log_t: _log_loss_of_logits(z / math.exp(log_t) + shift, labels, weights),
         bounds=(math.log(low), math.log(high)), method="bounded",
         options={"xatol": 1e-6},
     )

@@ -280,16 +280,53 @@ def fit_candidate(candidate: Candidate, images: NDArray[Any], labels: NDArray[An
     return FittedCandidate(candidate=candidate, preprocessor=prep, estimators=estimators)
 
 
-def _log_loss(y: NDArray[Any], z: NDArray[np.float64]) -> float:
+def _log_loss(y: NDArray[Any], z: NDArray[np.float64],
+              weights: NDArray[np.float64] | None = None) -> float:
+    import numpy as np
     from scipy.special import log_expit
 
-    return float(-(y * log_expit(z) + (1 - y) * log_expit(-z)).mean())
+    losses = -(y * log_expit(z) + (1 - y) * log_expit(-z))
+    return float(np.average(losses, weights=weights))
 
 
-def _accuracy(y: NDArray[Any], z: NDArray[np.float64]) -> float:
+def _accuracy(y: NDArray[Any], z: NDArray[np.float64],
+              weights: NDArray[np.float64] | None = None) -> float:
     import numpy as np
 
-    return float(np.mean((z > 0).astype(np.int64) == y))
+    return float(np.average((z > 0).astype(np.int64) == y, weights=weights))
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def target_scoring(y_val: NDArray[Any], z: NDArray[np.float64], train_rate: float,
+                   base_rate: float | None) -> tuple[NDArray[np.float64],
+                                                     NDArray[np.float64] | None]:
+    r"""Logits and weights that score held-out predictions for a population with
+    share of cats ``base_rate`` (label shift: the images of each class look alike).
+
+    The logits move by :math:`\operatorname{logit} P - \operatorname{logit} \pi`
+    (π: the training fold's share of cats) and each held-out cat weighs
+    :math:`P / \pi_v`, each non-cat :math:`(1 - P) / (1 - \pi_v)` (:math:`\pi_v`:
+    the held-out share), so the weighted held-out set has base rate P. With
+    ``base_rate=None`` nothing changes.
+
+    >>> import numpy as np
+    >>> z, w = target_scoring(np.array([1, 0, 0, 0]), np.zeros(4), 0.25, 0.5)
+    >>> z.round(4).tolist(), w.round(3).tolist()
+    ([1.0986, 1.0986, 1.0986, 1.0986], [2.0, 0.667, 0.667, 0.667])
+    """
+    import numpy as np
+
+    if base_rate is None:
+        return z, None
+    rate_val = float(np.mean(y_val))
+    if not 0 < rate_val < 1:
+        raise DataError("a held-out fold holds only one class; use fewer folds")
+    shifted = z + _logit(base_rate) - _logit(train_rate)
+    weights = np.where(y_val == 1, base_rate / rate_val, (1 - base_rate) / (1 - rate_val))
+    return shifted, weights.astype(np.float64)
 
 
 @dataclass(frozen=True)
@@ -376,6 +413,7 @@ class SelectionResult:
     repeats: int
     n_train: int
     training_base_rate: float
+    target_base_rate: float | None
     baseline_log_loss: float
     baseline_accuracy: float
     out_of_fold_logits: NDArray[np.float64]
@@ -390,8 +428,11 @@ class SelectionResult:
             "rule": self.rule, "folds": self.k, "repeats": self.repeats, "seed": self.seed,
             "n_train": self.n_train,
             "training_base_rate": self.training_base_rate,
+            "target_base_rate": self.target_base_rate,
             "baseline": {"log_loss": self.baseline_log_loss, "accuracy": self.baseline_accuracy,
-                         "what": "constant P(cat) = training-fold base rate"},
+                         "what": "constant P(cat) = training-fold base rate"
+                         + ("" if self.target_base_rate is None
+                            else ", moved to the target base rate")},
             "chosen": self.chosen.to_dict(),
             "temperature": self.temperature,
             "grid": [r.to_dict() for r in self.rows],
@@ -405,6 +446,7 @@ def cross_validate(
     k: int = 5,
     seed: int = 0,
     repeats: int = 1,
+    base_rate: float | None = None,
     progress: ProgressFn | None = None,
 ) -> tuple[list[CVRow], dict[Candidate, NDArray[np.float64]], tuple[float, float]]:
     """Score every candidate by (repeated) stratified k-fold CV on ``train``.
@@ -414,6 +456,10 @@ def cross_validate(
     noisy mean on small data). Returns the rows, each candidate's out-of-fold
     logits (shape ``(repeats, n)``: one per training image and repeat), and
     the (log loss, accuracy) of the constant base-rate baseline.
+
+    With ``base_rate`` P the held-out scores are those expected in a
+    population with a share P of cats (see :func:`target_scoring`); the
+    out-of-fold logits stay at the training base rate.
     """
     import numpy as np
 
@@ -436,8 +482,9 @@ def cross_validate(
                 if not np.all(np.isfinite(z)):
                     z = np.nan_to_num(z, nan=0.0, posinf=50.0, neginf=-50.0)
                 logits[r, held] = z
-                losses.append(_log_loss(labels[held], z))
-                accs.append(_accuracy(labels[held], z))
+                zs, w = target_scoring(labels[held], z, float(labels[~held].mean()), base_rate)
+                losses.append(_log_loss(labels[held], zs, w))
+                accs.append(_accuracy(labels[held], zs, w))
                 done += 1
                 if progress is not None:
                     progress(done, total, cand.label)
@@ -450,8 +497,9 @@ def cross_validate(
             held = folds == f
             rate = float(np.clip(labels[~held].mean(), 1e-12, 1 - 1e-12))
             z = np.full(int(held.sum()), math.log(rate / (1 - rate)))
-            base_losses.append(_log_loss(labels[held], z))
-            base_accs.append(_accuracy(labels[held], z))
+            zs, w = target_scoring(labels[held], z, rate, base_rate)
+            base_losses.append(_log_loss(labels[held], zs, w))
+            base_accs.append(_accuracy(labels[held], zs, w))
     n_scores = len(base_losses)
     return rows, oof, (sum(base_losses) / n_scores, sum(base_accs) / n_scores)
 
@@ -479,6 +527,7 @@ def select_model(
     rule: str = "min-log-loss",
     seed: int = 0,
     repeats: int = 1,
+    base_rate: float | None = None,
     calibrate: str = "temperature",
     refit: bool = True,
     progress: ProgressFn | None = None,
@@ -495,6 +544,10 @@ def select_model(
         Number of stratified folds.
     repeats : int
         Repeat the k-fold split with this many different seeds.
+    base_rate : float, optional
+        Choose and calibrate for a population with this share of cats
+        (:func:`target_scoring`). The refitted model still answers at the
+        training base rate; move its output with the same ``--base-rate``.
     rule : {"min-log-loss", "one-se"}
     seed : int
         Seeds the fold assignment and the two-layer nets' initialisations.
@@ -510,6 +563,8 @@ def select_model(
 
     if rule not in RULES:
         raise InputError(f"rule must be one of {', '.join(RULES)}, got {rule!r}")
+    if base_rate is not None and not 0 < base_rate < 1:
+        raise InputError(f"base_rate must lie strictly between 0 and 1, got {base_rate!r}")
     if calibrate not in CALIBRATIONS:
         raise InputError(f"calibrate must be one of {', '.join(CALIBRATIONS)}, "
                          f"got {calibrate!r}")
@@ -517,16 +572,23 @@ def select_model(
     if len(set(labels.tolist())) < 2:
         raise DataError(f"the training data {train.source} holds only one class")
     rows, oof, (base_loss, base_acc) = cross_validate(train, grid, k=k, seed=seed,
-                                                      repeats=repeats, progress=progress)
+                                                      repeats=repeats, base_rate=base_rate,
+                                                      progress=progress)
     chosen = choose(rows, rule)
     oof_logits = oof[chosen.candidate]
     temperature = 1.0
     if calibrate == "temperature":
-        temperature = fit_temperature(oof_logits.ravel(), np.tile(labels, repeats))
+        y_all = np.tile(labels, repeats)
+        z_all, weights = target_scoring(y_all, oof_logits.ravel(), float(labels.mean()),
+                                        base_rate)
+        offset = z_all - oof_logits.ravel()
+        temperature = fit_temperature(oof_logits.ravel(), y_all, offset=offset,
+                                      sample_weight=weights)
     result = SelectionResult(
         rows=rows, chosen=chosen, rule=rule, k=k, seed=seed, repeats=repeats,
         n_train=int(labels.size),
-        training_base_rate=float(labels.mean()), baseline_log_loss=base_loss,
+        training_base_rate=float(labels.mean()), target_base_rate=base_rate,
+        baseline_log_loss=base_loss,
         baseline_accuracy=base_acc, out_of_fold_logits=np.asarray(oof_logits),
         temperature=temperature,
     )
@@ -637,6 +699,7 @@ __all__ = [
     "learning_curve",
     "make_grid",
     "named_grid",
+    "target_scoring",
     "merge_seed_nets",
     "refit_classifier",
     "select_model",

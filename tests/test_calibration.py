@@ -127,3 +127,22 @@ def test_temperature_rejects_bad_values():
         fit_temperature([], [])
     with pytest.raises(DataError):
         fit_temperature([1.0, float("inf")], [0, 1])
+
+
+def test_weighted_temperature_with_offset_is_stationary():
+    rng = np.random.default_rng(8)
+    z = rng.normal(0, 3, 400)
+    y = (rng.random(400) < expit(z / 2 + 2.0)).astype(float)
+    w = np.where(y == 1, 1.5, 0.7)
+    t = fit_temperature(z, y, offset=2.0, sample_weight=w)
+
+    def loss(temp):
+        p = expit(z / temp + 2.0)
+        return float(np.average(-(y * np.log(p) + (1 - y) * np.log1p(-p)), weights=w))
+
+    h = 1e-4
+    assert abs((loss(t * math.exp(h)) - loss(t * math.exp(-h))) / (2 * h)) < 1e-5
+    # negative control: ignoring the offset gives a different temperature
+    assert abs(fit_temperature(z, y, sample_weight=w) - t) > 0.05
+    with pytest.raises(DataError):
+        fit_temperature(z, y, sample_weight=-w)

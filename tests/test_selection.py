@@ -28,6 +28,7 @@ from probkit.selection import (
     named_grid,
     select_model,
     stratified_folds,
+    target_scoring,
 )
 
 
@@ -191,3 +192,42 @@ def test_repeated_cv_extends_the_single_run(noisy_train):
     assert twice[0].fold_log_loss[3:] != pytest.approx(once[0].fold_log_loss)
     with pytest.raises(InputError):
         cross_validate(noisy_train, [cand], k=3, repeats=0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 1), min_size=4, max_size=40), st.floats(0.05, 0.95),
+       st.floats(0.05, 0.95))
+def test_target_scoring_reweights_to_the_target_base_rate(labels, train_rate, target):
+    y = np.array(labels)
+    if y.min() == y.max():
+        with pytest.raises(DataError):
+            target_scoring(y, np.zeros(y.size), train_rate, target)
+        return
+    z = np.linspace(-2, 2, y.size)
+    shifted, w = target_scoring(y, z, train_rate, target)
+    # the weighted held-out set has the target share of cats
+    assert np.sum(w * y) / np.sum(w) == pytest.approx(target)
+    # logits move by the odds-form correction
+    odds_ratio = (target / (1 - target)) / (train_rate / (1 - train_rate))
+    assert shifted - z == pytest.approx(np.full(y.size, np.log(odds_ratio)))
+    same, none = target_scoring(y, z, train_rate, None)
+    assert none is None and same is z
+
+
+def test_baseline_under_a_target_is_the_entropy_of_the_target(noisy_train):
+    _, _, (loss, _) = cross_validate(noisy_train, [Candidate(l2=1.0, max_iter=5)], k=3,
+                                     base_rate=0.5)
+    assert loss == pytest.approx(math.log(2), rel=1e-12)
+    _, _, (loss, acc) = cross_validate(noisy_train, [Candidate(l2=1.0, max_iter=5)], k=3,
+                                       base_rate=0.8)
+    assert loss == pytest.approx(-(0.8 * math.log(0.8) + 0.2 * math.log(0.2)), rel=1e-12)
+    assert acc == pytest.approx(0.8)  # always "cat", right on the weighted 80% cats
+
+
+def test_select_for_a_target_base_rate(noisy_train):
+    result = select_model(noisy_train, named_grid("quick"), k=3, base_rate=0.5)
+    assert result.target_base_rate == 0.5
+    assert result.to_dict()["target_base_rate"] == 0.5
+    assert result.chosen.log_loss_mean < math.log(2)
+    with pytest.raises(InputError):
+        select_model(noisy_train, named_grid("quick"), base_rate=1.0)

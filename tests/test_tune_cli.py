@@ -123,3 +123,17 @@ def test_tune_as_installed_console_script(files, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["out"] == str(out)
     assert out.exists()
+
+
+def test_tune_for_a_target_base_rate(files, tmp_path):
+    code, stdout, stderr = _run(["tune", "--train", str(files["train"]), "--out",
+                                 str(tmp_path / "m.npz"), "--grid", "quick", "--folds", "3",
+                                 "--base-rate", "1/2", "--repeats", "2", "--json"])
+    assert code == 0, stderr
+    payload = json.loads(stdout)
+    assert payload["target_base_rate"] == 0.5 and payload["repeats"] == 2
+    assert all(len(r["fold_log_loss"]) == 6 for r in payload["grid"])
+    assert payload["baseline"]["log_loss"] == pytest.approx(np.log(2))
+    code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out",
+                            str(tmp_path / "m.npz"), "--base-rate", "0"])
+    assert code == 2 and "--base-rate" in stderr
