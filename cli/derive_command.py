@@ -1,0 +1,129 @@
+"""``probkit derive``: print a derivation whose every step was checked by machine.
+
+Only the standard library and typer are imported at module level: SymPy is
+imported when a derivation is built, numpy only for ``--gradcheck``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from probkit.errors import ComputationError, InputError
+from probkit_cli.common import echo, emit_json, note, table
+
+FORMAT_HELP = "Output format: text, latex, markdown or json."
+
+
+def derive(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="Derivation: sigmoid, cross-entropy, vectorized, l2, two-layer, base-rate, "
+            "or all.",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "text",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write to this file (atomically) instead of stdout."),
+    ] = None,
+    list_all: Annotated[
+        bool, typer.Option("--list", help="List the derivations and exit.")
+    ] = False,
+    gradcheck: Annotated[
+        bool,
+        typer.Option(
+            "--gradcheck",
+            help="Also check the classifier's numpy backpropagation against finite "
+            "differences and the symbolic gradient.",
+        ),
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Seed of the random data for --gradcheck.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+) -> None:
+    """Derive, check every step, and print: the maths behind the classifier."""
+    from probkit.symbolic import registry
+
+    if list_all:
+        entries = [registry.describe(n) for n in registry.names()]
+        if as_json:
+            emit_json({"derivations": [
+                {"name": e.name, "title": e.title, "summary": e.summary} for e in entries
+            ]})
+        else:
+            echo(table(["name", "title"], [[e.name, e.title] for e in entries],
+                       right=[False, False]))
+        return
+    if name is None:
+        raise InputError("give a derivation name (see probkit derive --list)")
+    fmt = "json" if as_json else output_format.strip().lower()
+    from probkit.symbolic.render import FORMATS
+
+    if fmt not in FORMATS:
+        raise InputError(
+            f"--format: unknown format {output_format!r}; choose one of: {', '.join(FORMATS)}"
+        )
+    chosen = registry.names() if name == "all" else (registry.describe(name).name,)
+
+    derivations = [registry.build(n) for n in chosen]
+    from probkit.symbolic.render import render
+
+    text = render(derivations, fmt)
+    reports: list[Any] = []
+    if gradcheck:
+        from probkit.gradcheck import standard_checks
+
+        reports = standard_checks(seed=seed)
+        if fmt == "json":
+            payload = json.loads(text)
+            payload["gradcheck"] = [report.to_dict() for report in reports]
+            text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+        elif fmt == "text":
+            text += "\n" + _gradcheck_table(reports) + "\n"
+        else:
+            note(_gradcheck_table(reports))
+
+    if out is not None:
+        from probkit.symbolic.files import write_text_atomic
+
+        write_text_atomic(out, text)
+        passed = sum(c.passed for d in derivations for c in d.checks)
+        total = sum(len(d.checks) for d in derivations)
+        note(f"wrote {out} ({fmt}; {passed} of {total} checks passed)")
+        if as_json:
+            emit_json({"out": str(out), "format": fmt, "verified": passed == total})
+    else:
+        sys.stdout.write(text)
+
+    failed = [(d.name, s) for d in derivations for s in d.failures]
+    if failed:
+        where = ", ".join(f"{n}: {s.rule}" for n, s in failed)
+        raise ComputationError(f"{len(failed)} step(s) failed their check ({where})")
+    bad = [r for r in reports if not r.passed]
+    if bad:
+        raise ComputationError(
+            "gradient check failed for " + ", ".join(r.label for r in bad)
+        )
+
+
+def _gradcheck_table(reports: list[Any]) -> str:
+    rows = [
+        [
+            "✓" if r.passed else "✗",
+            r.label,
+            f"{r.finite_difference:.2e}",
+            f"{r.symbolic:.2e}",
+            f"{r.tolerance:.0e}",
+        ]
+        for r in reports
+    ]
+    headers = ["", "model", "vs finite diff.", "vs symbolic", "tolerance"]
+    return "Gradient check of the numpy backpropagation:\n" + table(
+        headers, rows, right=[False, False, True, True, True]
+    )

@@ -1,0 +1,122 @@
+"""L2 regularization: J_reg = J + lambda/(2m) ||w||^2.
+
+The penalty's gradient is (lambda/m) w, so the weight gradient gains that
+term and the bias gradient is unchanged (the bias is not regularized); one
+gradient-descent step then shrinks w by the factor 1 - alpha lambda/m
+("weight decay"). Checked on the explicit n = 2, m = 3 realization.
+
+>>> derivation = build()
+>>> derivation.verified
+True
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from probkit.symbolic.checks import explicit_step, matrix_step
+from probkit.symbolic.explicit import gradient
+from probkit.symbolic.model import Derivation, Given, Step
+from probkit.symbolic.registry import describe
+from probkit.symbolic.vectorized import (
+    N_EXAMPLES,
+    N_FEATURES,
+    display_symbols,
+    explicit_logistic,
+    latex_names,
+    mean_loss,
+)
+
+
+def build() -> Derivation:
+    """Build and check the L2 derivation."""
+    s = display_symbols()
+    X, Y, A, w, m, ones = s["X"], s["Y"], s["A"], s["w"], s["m"], s["ones"]
+    lam = sp.Symbol("lamda", positive=True)
+    alpha = sp.Symbol("alpha", positive=True)
+    e = explicit_logistic(lam)
+    plain = explicit_logistic(0)
+    label = f"n = {N_FEATURES}, m = {N_EXAMPLES}, lambda > 0"
+    ones_e = sp.ones(e["m"], 1)
+    we = e["w"]
+    penalty_e = lam / (2 * e["m"]) * sum((entry**2 for entry in we), sp.S.Zero)
+
+    penalty = sp.Mul(lam / (2 * m), sp.MatMul(w.T, w), evaluate=False)
+    dpenalty = sp.MatMul(lam / m, w)
+    dw_plain = sp.MatMul(1 / m, X, sp.Transpose(A - Y))
+    dw_reg = sp.MatAdd(dw_plain, dpenalty)
+    db_plain = sp.MatMul(1 / m, A - Y, ones)
+    step_w = sp.MatAdd(w, -sp.MatMul(alpha, s["dw"]))
+    decay = sp.MatAdd(sp.MatMul(1 - alpha * lam / m, w), -sp.MatMul(alpha, dw_plain))
+
+    steps: list[Step] = [
+        explicit_step(
+            "derivative of a square",
+            sp.Symbol("dR", real=True),
+            dpenalty,
+            "R = lambda/(2m) times the sum of the squared weights; each square wj^2 "
+            "has derivative 2 wj, and the 2 cancels the 1/2.",
+            explicit_before=gradient(penalty_e, we),
+            explicit_after=lam / e["m"] * we,
+        ),
+        matrix_step(
+            "sum rule",
+            s["dw"],
+            dw_reg,
+            "The gradient of a sum is the sum of the gradients: the unregularized "
+            "vectorized gradient plus the penalty's.",
+            realizations=[(label, e["dw"],
+                           e["X"] * (e["A"] - e["Y"]).T / e["m"] + lam / e["m"] * we)],
+            seed=11,
+        ),
+        matrix_step(
+            "the bias is not regularized",
+            s["db"],
+            db_plain,
+            "R does not depend on b, so db is the same as without regularization.",
+            realizations=[(label, e["db"], (e["A"] - e["Y"]) * ones_e / e["m"])],
+            seed=12,
+        ),
+        matrix_step(
+            "gradient descent step",
+            step_w,
+            decay,
+            "One step with learning rate alpha shrinks w by the factor "
+            "1 - alpha lambda/m before the usual update: weight decay.",
+            realizations=[(label, we - alpha * e["dw"],
+                           (1 - alpha * lam / e["m"]) * we - alpha * plain["dw"])],
+            seed=13,
+        ),
+    ]
+    results = (
+        matrix_step(
+            "display form", s["dw"], dw_reg,
+            "The regularized weight gradient, checked against dJ/dw entry by entry.",
+            realizations=[(label, e["dw"], plain["dw"] + lam / e["m"] * we)],
+            seed=14,
+        ),
+        matrix_step(
+            "display form", s["db"], db_plain,
+            "The bias gradient, unchanged by L2.",
+            realizations=[(label, e["db"], plain["db"])],
+            seed=15,
+        ),
+    )
+    names = latex_names(s, cost="J_{reg}")
+    names[sp.Symbol("dR", real=True)] = r"\frac{\partial R}{\partial w}"
+    entry = describe("l2")
+    return Derivation(
+        name=entry.name,
+        title=entry.title,
+        summary=entry.summary,
+        given=(
+            Given(sp.Symbol("J_reg"), sp.Symbol("J") + sp.Symbol("R"),
+                  "the regularized cost, with J the mean cross-entropy"),
+            Given(sp.Symbol("J"), mean_loss(m), "as in the vectorized derivation"),
+            Given(sp.Symbol("R"), penalty, "the L2 penalty on the weights only, lambda > 0"),
+        ),
+        steps=tuple(steps),
+        results=results,
+        latex_names=names,
+        notes=("ones is the column vector of m ones, written as a bold 1.",),
+    )
