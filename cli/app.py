@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from probkit import __version__
-from probkit_cli import bayes_commands, derive_command, tune_command
+from probkit_cli import bayes_commands, classifier_commands, derive_command, tune_command
 from probkit_cli.common import handle_errors
 
 app = typer.Typer(
@@ -44,8 +44,6 @@ app.command("bayes")(handle_errors(bayes_commands.bayes))
 app.command("urn")(handle_errors(bayes_commands.urn))
 app.command("diagnostic")(handle_errors(bayes_commands.diagnostic))
 app.command("derive")(handle_errors(derive_command.derive))
-from probkit_cli import classifier_commands  # noqa: E402
-
 app.command("train")(handle_errors(classifier_commands.train))
 app.command("evaluate")(handle_errors(classifier_commands.evaluate))
 app.command("predict")(handle_errors(classifier_commands.predict))

@@ -48,7 +48,8 @@ def build_estimator(model: str, **hyperparameters: Any) -> BinaryModel:
 
     >>> build_estimator("two-layer", hidden=3)
     TwoLayerNet(hidden=3, activation='relu', l2=0.0, solver='gd', learning_rate=0.0075, \
-max_iter=2500, init_scale=0.01, random_state=0, tol=1e-06, gd_path='auto')
+max_iter=2500, init_scale=0.01, random_state=0, tol=1e-06, gd_path='auto', \
+precision='float64')
     """
     if model not in MODEL_TYPES:
         raise InputError(f"unknown model {model!r}; choose one of: {', '.join(MODEL_TYPES)}")

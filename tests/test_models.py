@@ -325,3 +325,63 @@ def test_divergence_is_detected_and_warned() -> None:
         warnings.simplefilter("error")  # negative control: a sane rate warns nothing
         calm = LogisticRegression(l2=100.0, learning_rate=0.001, max_iter=200).fit(X, y)
     assert not calm.diverged_
+
+
+# ---------------------------------------------------------------- the blocked primal path
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        LogisticRegression(l2=2.0, learning_rate=0.02),
+        TwoLayerNet(hidden=4, l2=0.5, learning_rate=0.05, init_scale=0.1),
+    ],
+    ids=repr,
+)
+def test_blocked_primal_pass_equals_plain_gradient_descent(model) -> None:
+    """The fused one-pass primal (several column blocks) against GD on loss_and_gradients."""
+    from probkit.models.optimizers import PrimalState, gradient_descent
+    from probkit.models.primal import BlockedPrimalState
+
+    rng = np.random.default_rng(11)
+    X = rng.random((30, 100))
+    y = (X[:, :50].sum(axis=1) > X[:, 50:].sum(axis=1)).astype(float)
+    start = model.init_params(100, np.random.default_rng(2))
+    plain = gradient_descent(
+        PrimalState(lambda p: model.loss_and_gradients(p, X, y), start),
+        learning_rate=model.learning_rate, max_iter=300,
+    )
+    blocked_state = BlockedPrimalState(model, start, X, y, model.learning_rate,
+                                       block_bytes=8 * 30 * 16)  # 16 columns: 7 blocks
+    assert len(blocked_state._blocks) == 7
+    blocked = gradient_descent(blocked_state, learning_rate=model.learning_rate, max_iter=300)
+    np.testing.assert_allclose(blocked.cost_history, plain.cost_history, rtol=1e-12)
+    for k in start:
+        np.testing.assert_allclose(blocked.params[k], plain.params[k], rtol=1e-10, atol=1e-13)
+        np.testing.assert_array_equal(start[k], model.init_params(100, np.random.default_rng(2))[k])
+    single = BlockedPrimalState(model, start, X, y, model.learning_rate, precision="float32",
+                                block_bytes=4 * 30 * 16)
+    low = gradient_descent(single, learning_rate=model.learning_rate, max_iter=300)
+    # float32 products: equal to about single precision, but not bit-identical
+    np.testing.assert_allclose(low.cost_history, plain.cost_history, rtol=1e-5)
+    assert low.cost_history != plain.cost_history
+
+
+def test_float32_precision_is_a_hyperparameter() -> None:
+    X, y = _data(m=60, n=6)
+    a = LogisticRegression(learning_rate=0.5, max_iter=100, precision="float32").fit(X, y)
+    b = LogisticRegression(learning_rate=0.5, max_iter=100).fit(X, y)
+    assert a.cost_history_[-1] == pytest.approx(b.cost_history_[-1], rel=1e-5)
+    with pytest.raises(InputError, match="precision"):
+        LogisticRegression(precision="float16").fit(X, y)
+
+
+def test_oscillation_that_dies_out_is_not_flagged() -> None:
+    from probkit.models.optimizers import descent_problem
+
+    early = [1.0, 1.2, 0.9, 1.1, 0.8, 0.95] + [0.7 - 0.001 * i for i in range(100)]
+    assert descent_problem(early, 0.1) is None
+    steady = [1.0] + [0.6, 0.61] * 50
+    assert "oscillates" in (descent_problem(steady, 0.1) or "")
+    assert "non-finite" in (descent_problem([1.0, float("inf")], 0.1) or "")
+    assert "rose from" in (descent_problem([1.0, 2.0, 3.0], 0.1) or "")

@@ -38,7 +38,6 @@ from probkit.models.optimizers import (
     ConvergenceWarning,
     DivergenceWarning,
     OptimizationResult,
-    PrimalState,
     descent_problem,
     gradient_descent,
     lbfgs,
@@ -84,6 +83,7 @@ class BinaryModel:
     max_iter: int
     tol: float
     gd_path: str
+    precision: str
 
     # ------------------------------------------------------------------ parameters
     def get_params(self) -> dict[str, Any]:
@@ -268,7 +268,12 @@ class BinaryModel:
 
                 state: Any = DualState(self, start, Xa, ya, validation=(Xv, yv))
             else:
-                state = PrimalState(loss, start, val_fn)
+                from probkit.models.primal import BlockedPrimalState
+
+                state = BlockedPrimalState(
+                    self, start, Xa, ya, float(self.learning_rate), validation=(Xv, yv),
+                    precision=str(getattr(self, "precision", "float64")),
+                )
             result = gradient_descent(
                 state,
                 learning_rate=float(self.learning_rate),

@@ -81,6 +81,8 @@ class DualState:
         self._P0T = np.ascontiguousarray((X @ W0.T).T)  # (k, m) = W0 Xᵀ, once
         self._w0sq = float(np.vdot(W0, W0))
         self._C = np.zeros((W0.shape[0], m))
+        self._CG = np.zeros((W0.shape[0], m))  # C G, updated along with C
+        self._DG: Array | None = None
         self._scale = 1.0
         self._bias = np.array(params[self._b], dtype=np.float64, copy=True)
         self._rest = {
@@ -99,39 +101,37 @@ class DualState:
         self._db: Array | None = None
         self._grads_rest: Params = {}
 
-    def _first_layer(self) -> Array:
-        """Z1 = s X W0ᵀ + G Cᵀ + b, shape (m, k)."""
-        CG = self._C @ self._G  # (k, m) == (G Cᵀ)ᵀ since G is symmetric
-        self._CG = CG
-        return (self._scale * self._P0T + CG).T + self._bias
-
     def evaluate(self) -> tuple[float, float]:
-        z1 = self._first_layer()
+        CG, P0T = self._CG, self._P0T
+        z1 = (self._scale * P0T + CG).T + self._bias  # Z1 = s X W0ᵀ + G Cᵀ + b
         cost, dz1, grads = self._model.upper_cost_and_gradients(self._rest, z1, self._y)
-        C, CG, P0T = self._C, self._CG, self._P0T
-        s, lam_m = self._scale, self._lam_m
-        dz1T = dz1.T
+        C, s, lam_m = self._C, self._scale, self._lam_m
+        dz1T = np.ascontiguousarray(dz1.T)
+        dzG = dz1T @ self._G  # the one O(k m²) product of the iteration
         if lam_m:
             # first-layer penalty (λ/2m)‖s W0 + C X‖²
             w_sq = s * s * self._w0sq + 2.0 * s * float(np.vdot(C, P0T)) + float(np.vdot(C, CG))
             cost += 0.5 * lam_m * w_sq
             D = dz1T + lam_m * C  # dW = D X + e W0
+            DG = dzG + lam_m * CG
             e = lam_m * s
-            DG = D @ self._G
             grad_sq = float(np.vdot(D, DG)) + 2.0 * e * float(np.vdot(D, P0T)) + e * e * self._w0sq
         else:
-            D = dz1T
-            grad_sq = float(np.vdot(D, D @ self._G))
+            D, DG = dz1T, dzG
+            grad_sq = float(np.vdot(D, DG))
         db = dz1.sum(axis=0)
         grad_sq += float(np.vdot(db, db))
         for g in grads.values():
             grad_sq += float(np.vdot(g, g))
-        self._D, self._db, self._grads_rest = D, db, grads
+        self._D, self._DG, self._db, self._grads_rest = D, DG, db, grads
         return cost, math.sqrt(max(grad_sq, 0.0))
 
     def step(self, learning_rate: float) -> None:
-        assert self._D is not None and self._db is not None, "evaluate() must come first"
+        assert self._D is not None and self._DG is not None and self._db is not None, (
+            "evaluate() must come first"
+        )
         self._C -= learning_rate * self._D
+        self._CG -= learning_rate * self._DG  # (C - ηD) G, kept up to date without a product
         self._scale *= 1.0 - learning_rate * self._lam_m
         self._bias -= learning_rate * self._db
         for k, g in self._grads_rest.items():

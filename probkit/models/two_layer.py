@@ -58,6 +58,8 @@ class TwoLayerNet(BinaryModel):
         As in :class:`~probkit.models.LogisticRegression`.
     gd_path : {"auto", "primal", "dual"}, default "auto"
         As in :class:`~probkit.models.LogisticRegression`.
+    precision : {"float64", "float32"}, default "float64"
+        As in :class:`~probkit.models.LogisticRegression`.
 
     Attributes
     ----------
@@ -78,6 +80,7 @@ class TwoLayerNet(BinaryModel):
         "random_state": v.seed,
         "tol": v.nonnegative_real,
         "gd_path": v.one_of("auto", "primal", "dual"),
+        "precision": v.one_of("float64", "float32"),
     }
     _first_layer: ClassVar[tuple[str, str]] = ("W1", "b1")
     _weights: ClassVar[tuple[str, ...]] = ("W1", "W2")
@@ -96,6 +99,7 @@ class TwoLayerNet(BinaryModel):
         random_state: int | None = 0,
         tol: float = 1e-6,
         gd_path: str = "auto",
+        precision: str = "float64",
     ) -> None:
         self.hidden = hidden
         self.activation = activation
@@ -107,6 +111,7 @@ class TwoLayerNet(BinaryModel):
         self.random_state = random_state
         self.tol = tol
         self.gd_path = gd_path
+        self.precision = precision
 
     def init_params(self, n_features: int, rng: np.random.Generator) -> Params:
         """``W1 ~ init_scale·N(0,1)`` (hidden, n_features), ``b1 = 0``, ``W2 ~ init_scale·N(0,1)``
