@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -24,16 +23,11 @@ from probkit_cli.app import app
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 
-DATA_DIR = os.environ.get("PROBKIT_CAT_DATA")
-if not DATA_DIR:
-    pytest.skip("PROBKIT_CAT_DATA is not set", allow_module_level=True)
-
 
 @pytest.fixture(scope="module")
-def paths() -> tuple[Path, Path]:
-    base = Path(DATA_DIR or "")
-    train, test = base / "train_catvnoncat.h5", base / "test_catvnoncat.h5"
-    assert train.is_file() and test.is_file(), f"cat data missing under {base}"
+def paths(cat_data_dir: Path) -> tuple[Path, Path]:
+    train, test = cat_data_dir / "train_catvnoncat.h5", cat_data_dir / "test_catvnoncat.h5"
+    assert train.is_file() and test.is_file(), f"cat data missing under {cat_data_dir}"
     return train, test
 
 
