@@ -177,10 +177,11 @@ def test_l2_auto_selects_on_train_before_the_test_file_is_opened(setup, tmp_path
     monkeypatch.setattr(probkit.selection, "select_model", spy_select)
     code, out, err = _invoke(["train", "--train", setup["train"], "--test", setup["test"],
                               "--out", tmp_path / "m.npz", "--solver", "lbfgs", "--l2", "auto",
-                              "--iterations", "40", "--json"])
+                              "--iterations", "40", "--plot", tmp_path / "p", "--json"])
     assert code == 0, err
     assert events == ["load train.h5", "select", "load test.h5"]
     payload = json.loads(out)
+    assert (tmp_path / "p" / "train_cv_curve.png").read_bytes()[:4] == b"\x89PNG"
     chosen = payload["l2_selection"]["chosen"]["l2"]
     assert payload["hyperparameters"]["l2"] == chosen
     best = min(payload["l2_selection"]["grid"], key=lambda r: r["log_loss_mean"])
