@@ -54,6 +54,9 @@ def _save(fig: Any, path: str | os.PathLike[str]) -> Path:
             fig.savefig(out, format="png", dpi=100)
             out.flush()
             os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
@@ -121,12 +124,15 @@ def plot_cv_curve(
     positive = [lam for lams, _, _ in curves.values() for lam in lams if lam > 0]
     zero_at = min(positive) / 10 if positive else 1.0
     fig, ax = plt.subplots(figsize=(7.0, 4.5))
-    for label, (lams, means, sds) in curves.items():
+    styles = ("-", "--", ":", "-.")
+    markers = ("o", "s", "^", "D")
+    for i, (label, (lams, means, sds)) in enumerate(curves.items()):
         x = np.array([lam if lam > 0 else zero_at for lam in lams], dtype=np.float64)
         order = np.argsort(x)
         ax.errorbar(x[order], np.asarray(means, dtype=np.float64)[order],
                     yerr=np.asarray(sds, dtype=np.float64)[order],
-                    marker="o", capsize=3, label=label)
+                    marker=markers[(i // 10) % 4], linestyle=styles[(i // 10) % 4], capsize=3,
+                    label=label)
     if baseline is not None:
         ax.axhline(baseline, color="grey", linestyle=":", label="constant base-rate model")
     if chosen is not None:
@@ -138,7 +144,7 @@ def plot_cv_curve(
     ax.set_ylabel(f"{metric} (mean ± SD over folds)")
     ax.set_title("Cross-validation on the training set")
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="x-small" if len(curves) > 6 else "small")
     fig.tight_layout()
     return _save(fig, path)
 

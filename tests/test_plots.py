@@ -112,3 +112,12 @@ def test_blank_image_fails_the_content_check(tmp_path):
     png_size(blank)
     with pytest.raises(AssertionError):
         assert_drawn(blank)
+
+
+def test_plot_files_get_ordinary_permissions(tmp_path):
+    import os
+
+    out = plot_learning_curve(tmp_path / "lc.png", [1.0, 0.5, 0.25])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
