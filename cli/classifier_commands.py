@@ -196,6 +196,7 @@ def train(
     train_data = load_dataset(train)
     selection = None
     if auto_l2:  # chosen on the training data only, before the test file is opened
+        note("--l2 auto: choosing λ by stratified 5-fold CV on the training data ...")
         selection = trust.auto_l2(train_data, model=model, preprocessing=preprocessing,
                                   solver=solver, iterations=int(estimator.max_iter),
                                   hidden=hidden, activation=activation,

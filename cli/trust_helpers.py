@@ -308,22 +308,37 @@ def selection_plots(folder: Path, result: SelectionResult, train: Dataset) -> li
     return [str(p) for p in written]
 
 
+class _LazyBar:
+    """A rich progress bar on stderr that appears at the first update (so an error
+    raised before any work leaves stderr to the one-line message)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+
+    def progress(self, done: int, total: int, label: str) -> None:
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._bar = Progress(TextColumn("cross-validating"), BarColumn(),
+                                 MofNCompleteColumn(), TextColumn("{task.description}"),
+                                 console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task("", total=total)
+            self._bar.start()
+        self._bar.update(self._task, completed=done, total=total, description=label)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
 def progress_reporter(enabled: bool) -> tuple[Any, Any]:
-    """A rich progress bar on stderr and a ``progress(done, total, label)`` callback."""
+    """A lazily started progress bar and its ``progress(done, total, label)`` callback."""
     if not enabled:
         return None, None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    bar = Progress(TextColumn("cross-validating"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("{task.description}"), console=Console(stderr=True),
-                   transient=True)
-    task = bar.add_task("", total=None)
-
-    def progress(done: int, total: int, label: str) -> None:
-        bar.update(task, completed=done, total=total, description=label)
-
-    return bar, progress
+    bar = _LazyBar()
+    return bar, bar.progress
 
 
 def selection_table(result: SelectionResult, *, limit: int | None = None) -> str:

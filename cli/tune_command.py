@@ -6,6 +6,7 @@ test data. numpy and the selection code are imported inside the command.
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -62,7 +63,7 @@ def tune(
     calibrate it on out-of-fold logits, refit it on all training data and save it."""
     from probkit.data import load_dataset
     from probkit.modelfile import save_model
-    from probkit.selection import RULES, make_grid, named_grid, select_model
+    from probkit.selection import CALIBRATIONS, RULES, make_grid, named_grid, select_model
     from probkit_cli.trust_helpers import (
         parse_base_rate,
         plot_dir,
@@ -74,6 +75,16 @@ def tune(
     if rule not in RULES:
         raise InputError(f"--rule must be one of {', '.join(RULES)}, got {rule!r}")
     target = parse_base_rate(base_rate)
+    out_dir = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(out_dir) or os.path.isdir(out):
+        raise InputError(f"--out {out}: " + ("is a directory" if os.path.isdir(out)
+                                              else f"the directory {out_dir} does not exist"))
+    if folds < 2:
+        raise InputError(f"--folds: the number of folds must be an integer >= 2, got {folds}")
+    if repeats < 1:
+        raise InputError(f"--repeats must be >= 1, got {repeats}")
+    if calibrate not in CALIBRATIONS:
+        raise InputError(f"--calibrate must be temperature or none, got {calibrate!r}")
     folder = plot_dir(plot)
     custom = any(v is not None for v in (model, l2, preprocessing, iterations, flip, seeds))
     if custom:
@@ -89,8 +100,6 @@ def tune(
         candidates = named_grid(grid)
     data = load_dataset(train)
     bar, progress = progress_reporter(not json_output)
-    if bar is not None:
-        bar.start()
     try:
         result = select_model(data, candidates, k=folds, rule=rule, seed=seed, repeats=repeats,
                               base_rate=None if target is None else float(target),

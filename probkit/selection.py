@@ -156,7 +156,7 @@ def named_grid(name: str) -> list[Candidate]:
     ``default`` searches logistic regression over both preprocessings, with
     and without flips, λ ∈ {10, 100, 1000, 10000} and L-BFGS stopped after
     20 or 50 iterations or run to the optimum (500). ``full`` adds two-layer
-    nets (7 ReLU units, pixels/255 with flips, λ ∈ {1000, 10000}, 20 or 50
+    nets (7 ReLU units, pixels/255 with flips, λ ∈ {100, 1000}, 50 or 200
     L-BFGS iterations, one seed or the logit average of three).
 
     >>> len(named_grid("quick")), len(named_grid("default"))
@@ -171,8 +171,8 @@ def named_grid(name: str) -> list[Candidate]:
     if name == "default":
         return logistic
     if name == "full":
-        nets = make_grid(models=("two-layer",), l2=(1000.0, 10000.0), preprocessing=("scale",),
-                         flip=(True,), max_iter=(20, 50), seeds=(1, 3))
+        nets = make_grid(models=("two-layer",), l2=(100.0, 1000.0), preprocessing=("scale",),
+                         flip=(True,), max_iter=(50, 200), seeds=(1, 3))
         return logistic + nets
     raise InputError(f"unknown grid {name!r}; choose quick, default or full")
 

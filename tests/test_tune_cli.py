@@ -73,6 +73,8 @@ def test_tune_custom_grid_one_se_and_plots(files, tmp_path):
     (["--flip", "maybe", "--l2", "1"], "--flip"),
     (["--grid", "huge"], "unknown grid"),
     (["--model", "forest"], "model"),
+    (["--calibrate", "isotonic"], "--calibrate"),
+    (["--folds", "1"], "folds"),
 ])
 def test_tune_bad_options_exit_2(files, tmp_path, args, message):
     code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out",
@@ -137,3 +139,20 @@ def test_tune_for_a_target_base_rate(files, tmp_path):
     code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out",
                             str(tmp_path / "m.npz"), "--base-rate", "0"])
     assert code == 2 and "--base-rate" in stderr
+
+
+def test_tune_checks_out_before_the_long_run(files, tmp_path):
+    code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out",
+                            str(tmp_path / "missing" / "m.npz")])
+    assert code == 2 and "does not exist" in stderr
+    code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out", str(tmp_path)])
+    assert code == 2 and "is a directory" in stderr
+
+
+def test_too_few_cats_for_the_folds_is_one_line(tmp_path):
+    path = tmp_path / "few.h5"
+    write_dataset(path, make_synthetic(30, size=4, cat_fraction=0.1, seed=0), split="train")
+    code, stdout, stderr = _run(["tune", "--train", str(path), "--out",
+                                 str(tmp_path / "m.npz"), "--grid", "quick"])
+    assert code == 2 and stdout == ""
+    assert stderr.startswith("error: class 1 has only 3 examples") and stderr.count("\n") == 1
