@@ -115,7 +115,13 @@ def evaluate_extras(classifier: Classifier, data: Dataset, base_rate: Fraction |
                                  **{k: moved_report[k] for k in _SUMMARY_KEYS
                                     if k in moved_report}}
     if as_test:
-        extra["as_test"] = globals()["as_test"](data.labels, p_cat, base_rate)
+        # the verdicts are those of the classifier as used: at --base-rate when given
+        said = p_cat if base_rate is None else moved
+        view = globals()["as_test"](data.labels, said, base_rate)
+        view["verdicts"] = ("P(cat) > 1/2 at the training base rate" if base_rate is None
+                            else f"P(cat) > 1/2 after moving to --base-rate "
+                            f"{format_exact(base_rate)}")
+        extra["as_test"] = view
     if folder is not None:
         extra["plots"] = evaluation_plots(folder, data, p_cat)
     return extra
@@ -191,9 +197,10 @@ def render_as_test(view: dict[str, Any]) -> str:
     """Plain-text form of :func:`as_test`."""
     c = view["counts"]
     lines = [
-        "the classifier as a test for 'cat' "
-        f"(TP={c['true_positive']}, FN={c['false_negative']}, "
-        f"TN={c['true_negative']}, FP={c['false_positive']}):",
+        f"the classifier as a test for 'cat' (verdicts: {view['verdicts']})"
+        if "verdicts" in view else "the classifier as a test for 'cat'",
+        f"  counts: TP={c['true_positive']}, FN={c['false_negative']}, "
+        f"TN={c['true_negative']}, FP={c['false_positive']}",
         f"  sensitivity = {_exact_and_decimal(view['sensitivity'])}, "
         f"specificity = {_exact_and_decimal(view['specificity'])}",
     ]

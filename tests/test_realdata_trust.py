@@ -66,7 +66,7 @@ def test_as_test_view_on_real_data_matches_counting(paths, selection, tmp_path):
                               "--as-test", "--base-rate", "1/2", "--json"])
     assert out.exit_code == 0, out.stderr
     payload = json.loads(out.stdout)
-    c = payload["confusion"]
+    c = payload["at_base_rate"]["confusion"]
     own = payload["as_test"]["answers"][0]
     assert own["base_rate"] == str(Fraction(c["tp"] + c["fn"], payload["n"]))
     if c["tp"] + c["fp"]:

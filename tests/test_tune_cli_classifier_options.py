@@ -57,7 +57,9 @@ def test_as_test_agrees_exactly_with_probkit_diagnostic(setup):
     assert code == 0, err
     payload = json.loads(out)
     view = payload["as_test"]
-    c = payload["confusion"]
+    # with --base-rate the verdicts are those of the moved probabilities
+    c = payload["at_base_rate"]["confusion"]
+    assert "--base-rate 1/10" in view["verdicts"]
     counts = view["counts"]
     assert (counts["true_positive"], counts["false_negative"], counts["true_negative"],
             counts["false_positive"]) == (c["tp"], c["fn"], c["tn"], c["fp"])
@@ -78,6 +80,16 @@ def test_as_test_agrees_exactly_with_probkit_diagnostic(setup):
     # negative control: swapping sensitivity and specificity changes the answer
     assert own["p_cat_if_says_cat"]["exact"] != _diagnostic_posterior(
         own["base_rate"], view["specificity"], view["sensitivity"], "positive")
+
+
+def test_as_test_without_base_rate_uses_the_model_verdicts(setup):
+    code, out, err = _invoke(["evaluate", "--model", setup["model"], "--data", setup["test"],
+                              "--as-test", "--json"])
+    assert code == 0, err
+    payload = json.loads(out)
+    c, counts = payload["confusion"], payload["as_test"]["counts"]
+    assert (counts["true_positive"], counts["false_positive"]) == (c["tp"], c["fp"])
+    assert len(payload["as_test"]["answers"]) == 1
 
 
 def test_as_test_human_output(setup):
