@@ -67,7 +67,7 @@ def test_train_json_is_one_object(files, tmp_path) -> None:
                      "--preprocessing", "standardize", "--json")
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert payload["model"] == "two-layer" and payload["training_path"] == "lbfgs"
+    assert payload["model"] == "two-layer" and payload["training_path"] == "lbfgs-dual"
     assert payload["hyperparameters"]["l2"] == 0.5
     assert payload["hyperparameters"]["hidden"] == 3
     assert payload["hyperparameters"]["random_state"] == 3
@@ -223,3 +223,15 @@ def test_installed_console_script(files, tmp_path) -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert bad.returncode == 2 and bad.stderr.startswith("error: ") and "missing.h5" in bad.stderr
+
+
+def test_zero_iterations_and_missing_photo(files, model_file, tmp_path) -> None:
+    out = tmp_path / "zero.npz"
+    result = _invoke("train", "--train", files["train"], "--out", out, "--iterations", "0",
+                     "--json")
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["n_iter"] == 0
+    assert payload["final_cost"] == pytest.approx(np.log(2))  # zero weights: P(cat) = 1/2
+    missing = _invoke("predict", "--model", model_file, tmp_path / "nope.jpg")
+    assert missing.exit_code == 2 and "nope.jpg does not exist" in missing.stderr

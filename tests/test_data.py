@@ -210,3 +210,37 @@ def test_bad_method_and_unfitted() -> None:
         Preprocessor(method="zscore").fit(make_synthetic(3).images)
     with pytest.raises(InputError, match="not fitted"):
         Preprocessor().transform(make_synthetic(3).images)
+
+
+# ---------------------------------------------------------------- photos (Pillow)
+
+
+def test_load_photos_converts_and_resizes(tmp_path) -> None:
+    from PIL import Image
+
+    from probkit.images import load_photos
+
+    gray = tmp_path / "gray.png"
+    Image.fromarray(np.full((20, 30), 200, dtype=np.uint8)).save(gray)
+    rgba = tmp_path / "rgba.png"
+    Image.fromarray(np.full((8, 8, 4), 50, dtype=np.uint8)).save(rgba)
+    photos = load_photos([gray, rgba], (6, 7))
+    assert photos.shape == (2, 6, 7, 3) and photos.dtype == np.uint8
+    assert np.all(photos[0] == 200) and np.all(photos[1] == 50)
+
+
+def test_load_photos_errors(tmp_path, monkeypatch) -> None:
+    import sys
+
+    from probkit.errors import MissingExtraError
+    from probkit.images import load_photos
+
+    with pytest.raises(DataError, match=r"nope\.jpg does not exist"):
+        load_photos([tmp_path / "nope.jpg"], (4, 4))
+    text = tmp_path / "text.jpg"
+    text.write_text("hello")
+    with pytest.raises(DataError, match="cannot be read as an image"):
+        load_photos([text], (4, 4))
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(MissingExtraError, match=r"probkit\[image\]"):
+        load_photos([text], (4, 4))

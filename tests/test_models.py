@@ -315,6 +315,34 @@ def test_lbfgs_and_gradient_descent_reach_the_same_optimum() -> None:
     assert np.max(np.abs(stationarity)) < 1e-8
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        LogisticRegression(l2=2.0, solver="lbfgs", tol=1e-9, max_iter=500),
+        TwoLayerNet(hidden=4, l2=1.0, solver="lbfgs", init_scale=0.3, tol=1e-8, max_iter=500),
+        TwoLayerNet(hidden=3, activation="tanh", solver="lbfgs", init_scale=0.3, max_iter=25),
+    ],
+    ids=repr,
+)
+def test_lbfgs_in_the_row_space_takes_the_primal_steps(model) -> None:
+    rng = np.random.default_rng(3)
+    X = rng.random((25, 80))  # more features than samples: the reduced coordinates
+    y = (X[:, :40].sum(axis=1) > X[:, 40:].sum(axis=1)).astype(int)
+    Xv = rng.random((10, 80))
+    yv = (Xv[:, :40].sum(axis=1) > Xv[:, 40:].sum(axis=1)).astype(int)
+    reduced = model.clone().fit(X, y, validation=(Xv, yv))
+    primal = model.clone().set_params(gd_path="primal").fit(X, y, validation=(Xv, yv))
+    assert reduced.training_path_ == "lbfgs-dual" and primal.training_path_ == "lbfgs"
+    assert reduced.n_iter_ == primal.n_iter_ > 5
+    np.testing.assert_allclose(reduced.cost_history_, primal.cost_history_, rtol=1e-9)
+    np.testing.assert_allclose(reduced.validation_loss_history_,
+                               primal.validation_loss_history_, rtol=1e-8)
+    for k in primal.params_:
+        assert reduced.params_[k].shape == primal.params_[k].shape
+        np.testing.assert_allclose(reduced.params_[k], primal.params_[k], rtol=1e-6,
+                                   atol=1e-8 * np.abs(primal.params_[k]).max())
+
+
 def test_divergence_is_detected_and_warned() -> None:
     X, y = _data(m=40, n=20)
     X = X * 10

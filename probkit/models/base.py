@@ -201,11 +201,13 @@ class BinaryModel:
 
     # ------------------------------------------------------------------ fitting
     def _choose_path(self, n_samples: int, n_features: int) -> str:
-        if self.solver == "lbfgs":
-            return "lbfgs"
         if self.gd_path == "auto":
-            return "dual" if n_features > n_samples else "primal"
-        return self.gd_path
+            dual = n_features > n_samples
+        else:
+            dual = self.gd_path == "dual"
+        if self.solver == "lbfgs":
+            return "lbfgs-dual" if dual else "lbfgs"
+        return "dual" if dual else "primal"
 
     def fit(
         self,
@@ -257,7 +259,14 @@ class BinaryModel:
             return self.loss_and_gradients(params, Xa, ya)
 
         result: OptimizationResult
-        if path == "lbfgs":
+        if path == "lbfgs-dual":
+            from probkit.models.dual import reduced_lbfgs
+
+            result = reduced_lbfgs(
+                self, start, Xa, ya, max_iter=int(self.max_iter), tol=float(self.tol),
+                callback=callback, validation=(Xv, yv),
+            )
+        elif path == "lbfgs":
             result = lbfgs(
                 loss, start, max_iter=int(self.max_iter), tol=float(self.tol),
                 callback=callback, validation_loss=val_fn,
@@ -293,7 +302,7 @@ class BinaryModel:
         self.n_features_in_ = n
         self.classes_ = np.array([0, 1], dtype=np.int64)
         self.diverged_ = False
-        if path != "lbfgs":
+        if not path.startswith("lbfgs"):
             problem = descent_problem(result.cost_history, float(self.learning_rate))
             if problem is not None:
                 self.diverged_ = True

@@ -32,12 +32,14 @@ The weights themselves are formed once, at the end: ``W = s W0 + C X``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from probkit.models.losses import cross_entropy_from_logits
+from probkit.models.optimizers import OptimizationResult
 
 if TYPE_CHECKING:
     from probkit.models.base import BinaryModel
@@ -159,4 +161,91 @@ class DualState:
         return cross_entropy_from_logits(z, self._yv)[0]
 
 
-__all__ = ["DualState"]
+# ---------------------------------------------------------------- L-BFGS in the row space of X
+
+_PERP = "__perp__"
+
+
+def reduced_lbfgs(
+    model: BinaryModel,
+    params: Params,
+    X: Array,
+    y: Array,
+    *,
+    max_iter: int,
+    tol: float,
+    callback: Callable[[int, float], None] | None = None,
+    validation: tuple[Array | None, Array | None] = (None, None),
+) -> OptimizationResult:
+    """L-BFGS on the first layer's weights written in an orthonormal basis of the row space of X.
+
+    With ``G = X Xᵀ = U S Uᵀ`` the rows of ``Q = S^{-1/2} Uᵀ X`` are an orthonormal basis
+    of the span of the samples, and ``X Qᵀ = U S^{1/2} = F`` (m, r). Every gradient of the
+    first-layer weights lies in that span plus the direction of the starting weights'
+    part ``W⊥`` orthogonal to it (whose only role is the penalty), so the weights stay
+    of the form ``W = γ Q + c W⊥/‖W⊥‖`` and
+
+    .. math::
+
+        Z_1 = F γ^\\top + b, \\qquad
+        \\lVert W \\rVert_F^2 = \\lVert γ \\rVert_F^2 + c^2 .
+
+    The map (γ, c) -> W is an isometry, so L-BFGS takes the same steps as on W itself,
+    at O(k m r) per evaluation instead of O(k m n). Only the stopping test (the largest
+    gradient component) is measured in these coordinates.
+    """
+    from probkit.models.optimizers import lbfgs
+
+    w, b = model._first_layer
+    m = X.shape[0]
+    G = X @ X.T
+    evals, U = np.linalg.eigh(G)
+    keep = evals > max(float(evals[-1]), 0.0) * m * np.finfo(np.float64).eps * 10
+    S, U = evals[keep], U[:, keep]
+    root = np.sqrt(S)
+    F = np.ascontiguousarray(U * root)  # (m, r) = X Qᵀ
+    W0 = np.asarray(params[w], dtype=np.float64)
+    gamma0 = ((U.T @ (X @ W0.T)) / root[:, None]).T  # (k, r) = W0 Qᵀ
+    perp0 = math.sqrt(max(float(np.vdot(W0, W0)) - float(np.vdot(gamma0, gamma0)), 0.0))
+    lam_m = float(model.l2) / m
+
+    start: Params = {}
+    for k, v in params.items():
+        start[k] = gamma0 if k == w else np.array(v, dtype=np.float64, copy=True)
+    start[_PERP] = np.array([perp0])
+
+    def loss(reduced: Params) -> tuple[float, Params]:
+        inner = {k: v for k, v in reduced.items() if k != _PERP}
+        cost, grads = model.loss_and_gradients(inner, F, y)
+        c = reduced[_PERP]
+        cost += 0.5 * lam_m * float(c[0] * c[0])
+        grads[_PERP] = lam_m * c
+        return cost, grads
+
+    Xv, yv = validation
+    val_fn: Callable[[Params], float] | None = None
+    if Xv is not None and yv is not None:
+        Fv = (Xv @ X.T) @ (U / root)  # (m_val, r) = X_val Qᵀ
+        Pv = Xv @ W0.T
+        xv_labels = yv
+
+        def val_fn(reduced: Params) -> float:
+            ratio = float(reduced[_PERP][0]) / perp0 if perp0 > 0 else 0.0
+            z1 = Fv @ (reduced[w] - ratio * gamma0).T + ratio * Pv + reduced[b]
+            z, _ = model._upper_forward(reduced, z1)
+            return cross_entropy_from_logits(z, xv_labels)[0]
+
+    result = lbfgs(loss, start, max_iter=max_iter, tol=tol, callback=callback,
+                   validation_loss=val_fn)
+    reduced = result.params
+    ratio = float(reduced[_PERP][0]) / perp0 if perp0 > 0 else 0.0
+    coeff = ((reduced[w] - ratio * gamma0) / root) @ U.T  # (k, m)
+    W = coeff @ X + ratio * W0
+    final: Params = {}
+    for k in params:
+        final[k] = W if k == w else reduced[k]
+    result.params = final
+    return result
+
+
+__all__ = ["DualState", "reduced_lbfgs"]
