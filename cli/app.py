@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from probkit import __version__
-from probkit_cli import bayes_commands, classifier_commands, derive_command
+from probkit_cli import bayes_commands, classifier_commands, derive_command, tune_command
 from probkit_cli.common import handle_errors
 
 app = typer.Typer(
@@ -47,6 +47,7 @@ app.command("derive")(handle_errors(derive_command.derive))
 app.command("train")(handle_errors(classifier_commands.train))
 app.command("evaluate")(handle_errors(classifier_commands.evaluate))
 app.command("predict")(handle_errors(classifier_commands.predict))
+app.command("tune")(handle_errors(tune_command.tune))
 
 
 def main() -> None:

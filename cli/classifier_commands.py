@@ -142,7 +142,9 @@ def train(
     activation: Annotated[
         str, typer.Option("--activation", help="Hidden activation: relu or tanh.")
     ] = "relu",
-    l2: Annotated[str, typer.Option("--l2", help="L2 penalty λ in λ/(2m)·ΣW².")] = "0",
+    l2: Annotated[str, typer.Option(
+        "--l2", help="L2 penalty λ in λ/(2m)·ΣW², or auto: chosen by 5-fold CV log loss on "
+        "the training data only.")] = "0",
     iterations: Annotated[
         int | None,
         typer.Option("--iterations", help="GD steps / L-BFGS limit [2000 logistic, 2500 net]."),
@@ -159,6 +161,8 @@ def train(
         str, typer.Option("--preprocessing", help="scale (pixels/255) or standardize.")
     ] = "scale",
     seed: Annotated[int, typer.Option("--seed", help="Seed for the starting weights.")] = 0,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Train a classifier on cat-vs-non-cat data and save it."""
@@ -170,7 +174,12 @@ def train(
     _choice(model, MODEL_CHOICES, "--model")
     _choice(solver, SOLVER_CHOICES, "--solver")
     _choice(preprocessing, PREPROCESSING_CHOICES, "--preprocessing")
-    hyper: dict[str, Any] = {"l2": _parse_l2(l2), "solver": solver, "random_state": seed}
+    from probkit_cli import trust_helpers as trust
+
+    auto_l2 = l2.strip().lower() == "auto"
+    folder = trust.plot_dir(None if plot is None else str(plot))
+    hyper: dict[str, Any] = {"l2": 0.0 if auto_l2 else _parse_l2(l2), "solver": solver,
+                             "random_state": seed}
     if model == "two-layer":
         _choice(activation, ACTIVATION_CHOICES, "--activation")
         hyper.update(hidden=hidden, activation=activation)
@@ -185,6 +194,14 @@ def train(
         raise InputError(f"--out {out}: the directory {out.parent} does not exist"
                          if not out.parent.is_dir() else f"--out {out} is a directory")
     train_data = load_dataset(train)
+    selection = None
+    if auto_l2:  # chosen on the training data only, before the test file is opened
+        note("--l2 auto: choosing λ by stratified 5-fold CV on the training data ...")
+        selection = trust.auto_l2(train_data, model=model, preprocessing=preprocessing,
+                                  solver=solver, iterations=int(estimator.max_iter),
+                                  hidden=hidden, activation=activation,
+                                  learning_rate=learning_rate, seed=seed)
+        estimator.set_params(l2=selection.chosen.candidate.l2)
     test_data = load_dataset(test) if test is not None else None
     clf = Classifier(preprocessor=Preprocessor(method=preprocessing), estimator=estimator)
     estimator._validate_hyperparameters()  # fail before the progress bar starts
@@ -197,8 +214,11 @@ def train(
     if test_data is not None and test_report is not None:
         clf.metadata["test_source"] = test_data.source
         clf.metadata["test_metrics"] = _without_reliability(test_report)
+    if selection is not None:
+        clf.metadata["l2_selection"] = selection.to_dict()
     save_model(out, clf)
     est = clf.estimator
+    plots = trust.train_plots(folder, clf, train_data, test_data, selection)
     for message in messages:
         note(f"warning: {message}")
     if as_json:
@@ -218,9 +238,15 @@ def train(
                 "warnings": messages,
                 "train": train_report,
                 "test": test_report,
+                "l2_selection": None if selection is None else selection.to_dict(),
+                "plots": plots,
             }
         )
         return
+    if selection is not None:
+        echo(trust.selection_table(selection))
+        echo(f"--l2 auto: λ = {selection.chosen.candidate.l2:g} by 5-fold CV log loss on the "
+             "training data")
     reports = [train_report] + ([test_report] if test_report is not None else [])
     headers = ["metric", "train"] + (["test"] if test_report is not None else [])
     echo(
@@ -231,20 +257,34 @@ def train(
     echo(f"saved {out}")
     if test_report is not None:
         _small_sample_note(test_report, "test")
+    for path in plots:
+        note(f"wrote {path}")
 
 
 def evaluate(
     model: Annotated[Path, typer.Option("--model", help="A model file written by train.")],
     data: Annotated[Path, typer.Option("--data", help="Labelled data (HDF5).")],
+    base_rate: Annotated[str | None, typer.Option(
+        "--base-rate", help="Also evaluate P(cat) moved to this share of cats by Bayes' rule "
+        "on odds, e.g. 66% or 1/2.")] = None,
+    as_test: Annotated[bool, typer.Option(
+        "--as-test", help="Read the classifier as a diagnostic test for 'cat': exact "
+        "sensitivity/specificity and P(cat | verdict), via the exact Bayes engine.")] = False,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Evaluate a saved model on labelled data: accuracy with its interval, calibration."""
     from probkit.data import load_dataset
     from probkit.modelfile import load_model
+    from probkit_cli import trust_helpers as trust
 
+    target = trust.parse_base_rate(base_rate)
+    folder = trust.plot_dir(None if plot is None else str(plot))
     clf = load_model(model)
     dataset = load_dataset(data)
     report = clf.evaluate(dataset)
+    extra = trust.evaluate_extras(clf, dataset, target, as_test=as_test, folder=folder)
     if as_json:
         emit_json(
             {
@@ -253,6 +293,7 @@ def evaluate(
                 "training_base_rate": clf.training_base_rate,
                 "temperature": clf.temperature,
                 **report,
+                **extra,
             }
         )
         return
@@ -267,6 +308,9 @@ def evaluate(
             right=[False, True, True],
         )
     )
+    echo("")
+    echo(trust.render_reliability(report["reliability"], report["ece"]))
+    trust.render_evaluate_extras(extra)
     _small_sample_note(report, "evaluation")
 
 
@@ -278,9 +322,15 @@ def predict(
     data: Annotated[
         Path | None, typer.Option("--data", help="Images from an HDF5 file instead of photos.")
     ] = None,
+    base_rate: Annotated[str | None, typer.Option(
+        "--base-rate", help="Move P(cat) from the training base rate to this share of cats "
+        "(Bayes' rule on odds), e.g. 66% or 1/2.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """P(cat) and P(non-cat) for each image, with the predicted label."""
+    from probkit_cli import trust_helpers as trust
+
+    target = trust.parse_base_rate(base_rate)
     from probkit.data import load_dataset
     from probkit.modelfile import load_model
 
@@ -302,6 +352,9 @@ def predict(
         pixels = load_photos(images, (h, w))
         keys = [("file", str(p)) for p in images]
     proba = clf.predict_proba(pixels)
+    if target is not None:
+        moved = trust.adjusted_p_cat(clf, proba[:, 1], target)
+        proba = trust.two_columns(moved)
     predictions = []
     for (key, value), (p0, p1), i in zip(keys, proba, range(len(keys)), strict=True):
         item: dict[str, Any] = {
@@ -319,6 +372,7 @@ def predict(
                 "model": str(model),
                 "training_base_rate": clf.training_base_rate,
                 "temperature": clf.temperature,
+                "base_rate": None if target is None else trust.base_rate_json(clf, target),
                 "predictions": predictions,
             }
         )
@@ -334,6 +388,10 @@ def predict(
             row.append(item["true_label"])
         rows.append(row)
     echo(table(headers, rows, right=[first == "index", True, True, False, False][: len(headers)]))
+    if target is not None:
+        note(f"note: probabilities moved from the training base rate of "
+             f"{100 * clf.training_base_rate:.1f}% to --base-rate {base_rate} {names[1]}s.")
+        return
     note(
         f"note: these probabilities assume the training base rate of "
         f"{100 * clf.training_base_rate:.1f}% {names[1]}s."

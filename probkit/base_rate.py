@@ -1,0 +1,287 @@
+r"""Base rates: moving a classifier's probability to another population, and
+reading a classifier as a diagnostic test.
+
+A classifier trained where a share :math:`\pi` of the examples are cats learns
+:math:`P_\pi(\text{cat} \mid x)`. Deployed where the share of cats is
+:math:`P`, the likelihood ratio :math:`p(x \mid \text{cat}) / p(x \mid
+\text{non-cat})` is unchanged, so Bayes' rule in odds form gives
+
+.. math::
+
+    \frac{p'}{1 - p'} = \frac{p}{1 - p}\cdot
+        \frac{P / (1 - P)}{\pi / (1 - \pi)},
+    \qquad\text{i.e.}\qquad
+    \operatorname{logit} p' = \operatorname{logit} p + \operatorname{logit} P
+        - \operatorname{logit} \pi .
+
+Standard library only at import time; numpy is imported by the array path.
+
+>>> from fractions import Fraction
+>>> adjust_probability(Fraction(1, 2), training_base_rate=Fraction(1, 3),
+...                    base_rate=Fraction(2, 3))
+Fraction(4, 5)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from probkit.errors import DataError, ProbabilityError
+from probkit.numbers import Number, check_probability, format_exact, to_number
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+
+
+def _open_unit(value: object, *, what: str) -> Number:
+    number = to_number(value, what=what)
+    check_probability(number, what=what, shown=value if isinstance(value, str) else None)
+    if number in (0, 1):
+        raise ProbabilityError(
+            f"{what}: {format_exact(number)} must lie strictly between 0 and 1 "
+            "(the odds would be 0 or infinite)"
+        )
+    return number
+
+
+def base_rate_factor(training_base_rate: object, base_rate: object) -> Number:
+    r"""The odds multiplier :math:`\frac{P/(1-P)}{\pi/(1-\pi)}`.
+
+    Exact (a :class:`~fractions.Fraction`) when both rates are exact.
+
+    >>> base_rate_factor("1/3", "2/3")
+    Fraction(4, 1)
+    """
+    pi = _open_unit(training_base_rate, what="training base rate")
+    target = _open_unit(base_rate, what="base rate")
+    return (target / (1 - target)) / (pi / (1 - pi))
+
+
+def adjust_probability(p: object, *, training_base_rate: object, base_rate: object) -> Number:
+    r"""Convert one probability from the training base rate to ``base_rate``.
+
+    .. math:: p' = \frac{p\,k}{p\,k + (1 - p)},\quad
+              k = \frac{P/(1-P)}{\pi/(1-\pi)}
+
+    Exact for exact inputs; 0 and 1 stay 0 and 1.
+
+    >>> adjust_probability("9/10", training_base_rate="1/2", base_rate="1/10")
+    Fraction(1, 2)
+    >>> adjust_probability(0.5, training_base_rate=0.34, base_rate=0.34)
+    0.5
+    """
+    value = to_number(p, what="probability")
+    check_probability(value, what="probability", shown=p if isinstance(p, str) else None)
+    factor = base_rate_factor(training_base_rate, base_rate)
+    if isinstance(value, float) or isinstance(factor, float):
+        value, factor = float(value), float(factor)
+    return value * factor / (value * factor + (1 - value))
+
+
+def adjust_logits(
+    logits: ArrayLike, *, training_base_rate: float, base_rate: float
+) -> NDArray[np.float64]:
+    r"""Shift logits by :math:`\operatorname{logit} P - \operatorname{logit} \pi`.
+
+    >>> adjust_logits([0.0, 1.0], training_base_rate=0.5, base_rate=0.5).tolist()
+    [0.0, 1.0]
+    """
+    import numpy as np
+
+    pi = float(_open_unit(training_base_rate, what="training base rate"))
+    target = float(_open_unit(base_rate, what="base rate"))
+    shift = math.log(target / (1 - target)) - math.log(pi / (1 - pi))
+    return np.asarray(logits, dtype=np.float64) + shift
+
+
+def adjust_probabilities(
+    p_cat: ArrayLike, *, training_base_rate: float, base_rate: float
+) -> NDArray[np.float64]:
+    """Vectorised :func:`adjust_probability` for an array of P(cat), in log-odds space.
+
+    Stable for probabilities at or next to 0 and 1 (no division by zero).
+
+    >>> adjust_probabilities([0.9, 0.0, 1.0], training_base_rate=0.5,
+    ...                      base_rate=0.1).round(6).tolist()
+    [0.5, 0.0, 1.0]
+    """
+    import numpy as np
+    from scipy.special import expit
+
+    p = np.asarray(p_cat, dtype=np.float64)
+    if p.size and (not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1):
+        raise ProbabilityError("probabilities to adjust must lie in [0, 1]")
+    with np.errstate(divide="ignore"):
+        logits = np.log(p) - np.log1p(-p)
+    shifted = adjust_logits(logits, training_base_rate=training_base_rate, base_rate=base_rate)
+    return np.asarray(expit(shifted), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class ConfusionCounts:
+    """Counts of a binary classifier's verdicts against the truth (cat = positive)."""
+
+    true_positive: int
+    false_negative: int
+    true_negative: int
+    false_positive: int
+
+    @property
+    def n(self) -> int:
+        """Number of examples."""
+        return self.true_positive + self.false_negative + self.true_negative + self.false_positive
+
+    @property
+    def positives(self) -> int:
+        """Number of actual cats."""
+        return self.true_positive + self.false_negative
+
+    @property
+    def negatives(self) -> int:
+        """Number of actual non-cats."""
+        return self.true_negative + self.false_positive
+
+
+def confusion_counts(y_true: Sequence[int] | ArrayLike, y_pred: Sequence[int] | ArrayLike
+                     ) -> ConfusionCounts:
+    """Count true/false positives/negatives (label 1 = cat = positive).
+
+    >>> confusion_counts([1, 1, 0, 0, 1], [1, 0, 0, 1, 1])
+    ConfusionCounts(true_positive=2, false_negative=1, true_negative=1, false_positive=1)
+    """
+    truth = [int(v) for v in list(y_true)]  # type: ignore[arg-type]
+    said = [int(v) for v in list(y_pred)]  # type: ignore[arg-type]
+    if len(truth) != len(said):
+        raise DataError(f"{len(truth)} labels but {len(said)} predictions")
+    if any(v not in (0, 1) for v in truth + said):
+        raise DataError("labels and predictions must be 0 or 1")
+    pairs = list(zip(truth, said, strict=True))
+    return ConfusionCounts(
+        true_positive=pairs.count((1, 1)),
+        false_negative=pairs.count((1, 0)),
+        true_negative=pairs.count((0, 0)),
+        false_positive=pairs.count((0, 1)),
+    )
+
+
+@dataclass(frozen=True)
+class BaseRateAnswer:
+    """What a "cat" / "non-cat" verdict means at one base rate (exact)."""
+
+    base_rate: Fraction
+    p_cat_if_says_cat: Fraction | None
+    p_cat_if_says_non_cat: Fraction | None
+    ppv: Fraction | None
+    npv: Fraction | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: exact strings plus floats."""
+
+        def pair(value: Fraction | None) -> dict[str, Any]:
+            return {"exact": None if value is None else format_exact(value),
+                    "float": None if value is None else float(value)}
+
+        return {
+            "base_rate": format_exact(self.base_rate),
+            "p_cat_if_says_cat": pair(self.p_cat_if_says_cat),
+            "p_cat_if_says_non_cat": pair(self.p_cat_if_says_non_cat),
+            "ppv": pair(self.ppv),
+            "npv": pair(self.npv),
+        }
+
+
+@dataclass(frozen=True)
+class ClassifierAsTest:
+    """A classifier read as a diagnostic test, with exact rates from its confusion counts."""
+
+    counts: ConfusionCounts
+    sensitivity: Fraction
+    specificity: Fraction
+    data_base_rate: Fraction
+    answers: tuple[BaseRateAnswer, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        c = self.counts
+        return {
+            "counts": {"true_positive": c.true_positive, "false_negative": c.false_negative,
+                       "true_negative": c.true_negative, "false_positive": c.false_positive},
+            "sensitivity": format_exact(self.sensitivity),
+            "specificity": format_exact(self.specificity),
+            "data_base_rate": format_exact(self.data_base_rate),
+            "answers": [a.to_dict() for a in self.answers],
+        }
+
+
+def _posterior_cat(prevalence: Fraction, sensitivity: Fraction, specificity: Fraction,
+                   result: str) -> Fraction | None:
+    from probkit.bayes import diagnostic_posterior
+    from probkit.errors import ImpossibleEvidenceError
+
+    try:
+        post = diagnostic_posterior(prevalence, sensitivity, specificity=specificity,
+                                    results=(result,), names=("cat", "non-cat"))
+    except ImpossibleEvidenceError:
+        return None
+    value = post["cat"].posterior
+    return Fraction(value)
+
+
+def classifier_as_test(counts: ConfusionCounts,
+                       base_rates: Sequence[object] = ()) -> ClassifierAsTest:
+    """Treat the classifier as a test for "cat" through the exact Bayes engine.
+
+    Sensitivity = TP / (TP + FN) and specificity = TN / (TN + FP) are exact
+    fractions of the counts. The first answer is at the data's own base rate
+    (then PPV = TP / (TP + FP) exactly); one more answer per ``base_rates``.
+
+    >>> t = classifier_as_test(ConfusionCounts(true_positive=30, false_negative=3,
+    ...                                        true_negative=10, false_positive=7))
+    >>> t.sensitivity, t.specificity, t.answers[0].p_cat_if_says_cat
+    (Fraction(10, 11), Fraction(10, 17), Fraction(30, 37))
+    """
+    from probkit.bayes import predictive_values
+
+    if counts.positives == 0 or counts.negatives == 0:
+        raise DataError(
+            "the classifier can be read as a test only on data with both cats and non-cats "
+            f"(got {counts.positives} cats and {counts.negatives} non-cats)"
+        )
+    sensitivity = Fraction(counts.true_positive, counts.positives)
+    specificity = Fraction(counts.true_negative, counts.negatives)
+    data_rate = Fraction(counts.positives, counts.n)
+    rates: list[Fraction] = [data_rate]
+    for raw in base_rates:
+        value = to_number(raw, what="base rate")
+        check_probability(value, what="base rate", shown=raw if isinstance(raw, str) else None)
+        rates.append(Fraction(value))
+    answers = []
+    for rate in rates:
+        ppv, npv = predictive_values(rate, sensitivity, specificity)
+        answers.append(BaseRateAnswer(
+            base_rate=rate,
+            p_cat_if_says_cat=_posterior_cat(rate, sensitivity, specificity, "positive"),
+            p_cat_if_says_non_cat=_posterior_cat(rate, sensitivity, specificity, "negative"),
+            ppv=None if ppv is None else Fraction(ppv),
+            npv=None if npv is None else Fraction(npv),
+        ))
+    return ClassifierAsTest(counts=counts, sensitivity=sensitivity, specificity=specificity,
+                            data_base_rate=data_rate, answers=tuple(answers))
+
+
+__all__ = [
+    "BaseRateAnswer",
+    "ClassifierAsTest",
+    "ConfusionCounts",
+    "adjust_logits",
+    "adjust_probabilities",
+    "adjust_probability",
+    "base_rate_factor",
+    "classifier_as_test",
+    "confusion_counts",
+]

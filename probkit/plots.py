@@ -1,0 +1,247 @@
+"""PNG plots for the classifier (extra ``plot``: matplotlib, Agg backend).
+
+Four pictures, each written atomically to a path the caller names:
+
+* :func:`plot_learning_curve` -- training and validation cost per iteration;
+* :func:`plot_cv_curve` -- mean validation metric against λ, with ±1 SD bars;
+* :func:`plot_reliability_diagram` -- mean predicted P(cat) against the observed
+  share of cats per bin, with the diagonal of perfect calibration;
+* :func:`plot_confident_mistakes` -- the most confidently wrong images with
+  their P(cat).
+
+matplotlib is imported inside the functions; when it is missing they raise
+:class:`~probkit.errors.MissingExtraError` naming the ``plot`` extra.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from probkit.errors import DataError, InputError, MissingExtraError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+
+    from probkit.calibration import ReliabilityBin
+
+
+def _pyplot(feature: str = "plotting") -> Any:
+    """Import matplotlib.pyplot on the Agg backend, or raise MissingExtraError."""
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise MissingExtraError("plot", "matplotlib", feature) from exc
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig: Any, path: str | os.PathLike[str]) -> Path:
+    """Save a figure as PNG atomically (temp file in the same folder, fsync, rename)."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"cannot write {target}: folder {folder} does not exist")
+    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            fig.savefig(out, format="png", dpi=100)
+            out.flush()
+            os.fsync(out.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return target
+
+
+def plot_learning_curve(
+    path: str | os.PathLike[str],
+    train_cost: Sequence[float] | ArrayLike,
+    validation_cost: Sequence[float] | ArrayLike | None = None,
+    *,
+    title: str = "Learning curve",
+    best_iteration: int | None = None,
+) -> Path:
+    """Training (and validation) cost against iteration number; returns the path."""
+    import numpy as np
+
+    plt = _pyplot("the learning-curve plot")
+    train = np.asarray(train_cost, dtype=np.float64).ravel()
+    if train.size == 0:
+        raise DataError("the learning curve has no training costs")
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    ax.plot(np.arange(1, train.size + 1), train, label="training cost", color="tab:blue")
+    if validation_cost is not None:
+        val = np.asarray(validation_cost, dtype=np.float64).ravel()
+        ax.plot(np.arange(1, val.size + 1), val, label="validation log loss",
+                color="tab:orange")
+    if best_iteration is not None:
+        ax.axvline(best_iteration, color="grey", linestyle="--",
+                   label=f"chosen: {best_iteration} iterations")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("cost")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_cv_curve(
+    path: str | os.PathLike[str],
+    curves: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]],
+    *,
+    metric: str = "validation log loss",
+    chosen: tuple[str, float] | None = None,
+    baseline: float | None = None,
+) -> Path:
+    """Mean ± SD of a cross-validation metric against λ (log x-axis), one line per label.
+
+    ``curves`` maps a label (e.g. ``"logistic, standardize"``) to
+    ``(lambdas, means, sds)``. λ = 0 is drawn at a tenth of the smallest
+    positive λ so the log axis can show it.
+    """
+    import numpy as np
+
+    plt = _pyplot("the cross-validation plot")
+    if not curves:
+        raise DataError("no cross-validation results to plot")
+    positive = [lam for lams, _, _ in curves.values() for lam in lams if lam > 0]
+    zero_at = min(positive) / 10 if positive else 1.0
+    fig, ax = plt.subplots(figsize=(7.0, 4.5))
+    styles = ("-", "--", ":", "-.")
+    markers = ("o", "s", "^", "D")
+    for i, (label, (lams, means, sds)) in enumerate(curves.items()):
+        x = np.array([lam if lam > 0 else zero_at for lam in lams], dtype=np.float64)
+        order = np.argsort(x)
+        ax.errorbar(x[order], np.asarray(means, dtype=np.float64)[order],
+                    yerr=np.asarray(sds, dtype=np.float64)[order],
+                    marker=markers[(i // 10) % 4], linestyle=styles[(i // 10) % 4], capsize=3,
+                    label=label)
+    if baseline is not None:
+        ax.axhline(baseline, color="grey", linestyle=":", label="constant base-rate model")
+    if chosen is not None:
+        lam = chosen[1] if chosen[1] > 0 else zero_at
+        ax.axvline(lam, color="black", linestyle="--", linewidth=1,
+                   label=f"chosen: {chosen[0]}, λ={chosen[1]:g}")
+    ax.set_xscale("log")
+    ax.set_xlabel("λ (L2 strength)")
+    ax.set_ylabel(f"{metric} (mean ± SD over folds)")
+    ax.set_title("Cross-validation on the training set")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize="x-small" if len(curves) > 6 else "small")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def plot_reliability_diagram(
+    path: str | os.PathLike[str],
+    table: Sequence[ReliabilityBin],
+    *,
+    title: str = "Reliability diagram",
+    ece: float | None = None,
+) -> Path:
+    """Observed share of cats against mean predicted P(cat) per bin, with counts."""
+    plt = _pyplot("the reliability diagram")
+    rows = [r for r in table if r.count and r.mean_predicted is not None]
+    if not rows:
+        raise DataError("the reliability table is empty")
+    fig, (ax, ax_count) = plt.subplots(
+        2, 1, figsize=(5.5, 6.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfect calibration")
+    ax.plot([r.mean_predicted for r in rows], [r.observed for r in rows], marker="o",
+            color="tab:blue", label="model")
+    for r in table:
+        if r.count and r.observed is not None:
+            ax.bar((r.lower + r.upper) / 2, r.observed, width=r.upper - r.lower,
+                   alpha=0.15, color="tab:blue", edgecolor="tab:blue")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("observed share of cats")
+    ax.set_title(title if ece is None else f"{title} (ECE {ece:.3f})")
+    ax.legend(loc="upper left")
+    ax.grid(alpha=0.3)
+    ax_count.bar([(r.lower + r.upper) / 2 for r in table], [r.count for r in table],
+                 width=[r.upper - r.lower for r in table], color="tab:grey", edgecolor="black")
+    ax_count.set_xlabel("predicted P(cat)")
+    ax_count.set_ylabel("count")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def most_confident_mistakes(
+    labels: ArrayLike, p_cat: ArrayLike, k: int = 16
+) -> NDArray[np.int64]:
+    """Indices of up to ``k`` misclassified examples, most confidently wrong first.
+
+    >>> most_confident_mistakes([1, 0, 1, 0], [0.1, 0.6, 0.9, 0.95], k=2).tolist()
+    [3, 0]
+    """
+    import numpy as np
+
+    y = np.asarray(labels).ravel()
+    p = np.asarray(p_cat, dtype=np.float64).ravel()
+    if y.shape != p.shape:
+        raise DataError(f"{y.size} labels but {p.size} probabilities")
+    wrong = np.flatnonzero((p >= 0.5).astype(np.int64) != y)
+    confidence = np.abs(p[wrong] - 0.5)
+    order = np.argsort(-confidence, kind="stable")
+    return np.asarray(wrong[order][:k], dtype=np.int64)
+
+
+def plot_confident_mistakes(
+    path: str | os.PathLike[str],
+    images: ArrayLike,
+    labels: ArrayLike,
+    p_cat: ArrayLike,
+    *,
+    k: int = 16,
+    class_names: tuple[str, str] = ("non-cat", "cat"),
+) -> Path:
+    """A grid of the most confidently wrong images, each titled with its P(cat)."""
+    import numpy as np
+
+    plt = _pyplot("the confident-mistakes plot")
+    pictures = np.asarray(images)
+    y = np.asarray(labels).ravel()
+    p = np.asarray(p_cat, dtype=np.float64).ravel()
+    if pictures.ndim != 4 or pictures.shape[0] != y.size:
+        raise DataError("images must have shape (n, height, width, 3) matching the labels")
+    chosen = most_confident_mistakes(y, p, k)
+    cols = 4
+    n_rows = max(1, -(-len(chosen) // cols))
+    fig, axes = plt.subplots(n_rows, cols, figsize=(2.2 * cols, 2.4 * n_rows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    if len(chosen) == 0:
+        axes[0, 0].text(0.0, 0.5, "no mistakes", fontsize=14)
+    for ax, i in zip(axes.ravel(), chosen, strict=False):
+        ax.imshow(pictures[i])
+        ax.set_title(f"P(cat)={p[i]:.2f}\ntruth: {class_names[int(y[i])]}", fontsize=9)
+    fig.suptitle("Most confidently wrong")
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+__all__ = [
+    "most_confident_mistakes",
+    "plot_confident_mistakes",
+    "plot_cv_curve",
+    "plot_learning_curve",
+    "plot_reliability_diagram",
+]
