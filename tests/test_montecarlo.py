@@ -324,3 +324,16 @@ def test_importing_probkit_bayes_does_not_import_numpy() -> None:
             "f = b.monte_carlo\n"
             "assert 'numpy' in sys.modules and f.__module__ == 'probkit.bayes.montecarlo'\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_wilson_agrees_with_the_classifier_metrics_implementation() -> None:
+    # probkit.metrics.wilson_interval was written independently (scalar, for accuracies).
+    from probkit.metrics import wilson_interval as scalar_wilson
+
+    for m in (1, 2, 7, 51, 1000):
+        ks = np.arange(m + 1)
+        low, high = wilson_interval(ks, np.full(ks.shape, m))
+        for k in ks:
+            expected = scalar_wilson(int(k), m)
+            assert float(low[k]) == pytest.approx(expected[0], abs=1e-12)
+            assert float(high[k]) == pytest.approx(expected[1], abs=1e-12)
