@@ -129,6 +129,10 @@ class BlockedPrimalState:
         self._parts = np.zeros((len(self._blocks), kp, m), dtype=dtype)
         self._scratch = np.empty((kp, width), dtype=dtype)
         self._low = dtype != np.float64
+        # column views made once (the two weight arrays swap roles at every step)
+        self._W_views = [self._W[:, cols] for cols, _ in self._blocks]
+        self._W_next_views = [self._W_next[:, cols] for cols, _ in self._blocks]
+        self._dW_views = [self._dW[:, cols] for cols, _ in self._blocks]
         self._forward(self._W)
         self._lin = self._parts.sum(axis=0, dtype=np.float64)  # Z1ᵀ without the bias
         self._lin_next = np.empty_like(self._lin)
@@ -164,32 +168,32 @@ class BlockedPrimalState:
             cost += 0.5 * lam_m * float(np.vdot(W, W))
         D = self._D
         D[:k] = dz1.T
-        parts, scratch = self._parts, self._scratch
-        for j, (cols, tiles) in enumerate(self._blocks):
+        parts, scratch, product, loaded = self._parts, self._scratch, self._product, self._loaded
+        blocks = zip(
+            self._blocks, self._dW_views, self._W_views, self._W_next_views, parts, strict=True
+        )
+        for (_, tiles), dWB, W_B, WB, part_j in blocks:
             # one pass: the gradient of this step, then the forward product of the next one
-            dWB = self._dW[:, cols]
             if len(tiles) == 1:  # the usual case: all samples in one tile, kept in cache
-                rows, tile = tiles[0]
-                hot = self._loaded(tile)
-                self._product(D, hot, dWB)
+                hot = loaded(tiles[0][1])
+                product(D, hot, dWB)
             else:
                 for t, (rows, tile) in enumerate(tiles):
                     if t == 0:
-                        self._product(D[:, rows], self._loaded(tile), dWB)
+                        product(D[:, rows], loaded(tile), dWB)
                     else:
                         part = scratch[:, : dWB.shape[1]]
-                        np.matmul(D[:, rows], self._loaded(tile), out=part)
+                        np.matmul(D[:, rows], loaded(tile), out=part)
                         dWB += part
             if lam_m:
-                dWB += lam_m * W[:, cols]
-            WB = self._W_next[:, cols]
+                dWB += lam_m * W_B
             np.multiply(dWB, -lr, out=WB)
-            WB += W[:, cols]
+            WB += W_B
             if len(tiles) == 1:
-                self._product(WB, hot.T, parts[j])
+                product(WB, hot.T, part_j)
             else:
                 for rows, tile in tiles:
-                    self._product(WB, self._loaded(tile).T, parts[j][:, rows])
+                    product(WB, loaded(tile).T, part_j[:, rows])
         parts.sum(axis=0, dtype=np.float64, out=self._lin_next)
         db = dz1.sum(axis=0)
         grad_sq = float(np.vdot(self._dW, self._dW)) + float(np.vdot(db, db))
@@ -202,6 +206,7 @@ class BlockedPrimalState:
         assert self._db is not None, "evaluate() must come first"
         assert learning_rate == self._lr, "the learning rate is fixed at construction"
         self._W, self._W_next = self._W_next, self._W
+        self._W_views, self._W_next_views = self._W_next_views, self._W_views
         self._lin, self._lin_next = self._lin_next, self._lin
         self._bias -= learning_rate * self._db
         for k, g in self._grads_rest.items():
