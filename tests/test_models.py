@@ -363,13 +363,20 @@ def test_divergence_is_detected_and_warned() -> None:
     [
         LogisticRegression(l2=2.0, learning_rate=0.02),
         TwoLayerNet(hidden=4, l2=0.5, learning_rate=0.05, init_scale=0.1),
+        TwoLayerNet(hidden=7, l2=0.0, learning_rate=0.05, init_scale=0.1),
     ],
     ids=repr,
 )
-def test_blocked_primal_pass_equals_plain_gradient_descent(model) -> None:
-    """The fused one-pass primal (several column blocks) against GD on loss_and_gradients."""
+@pytest.mark.parametrize(
+    ("block_bytes", "n_blocks", "n_row_tiles"),
+    [(8 * 30 * 16, 4, 2), (8 * 1920, 2, 1)],  # tiles of 16 and 14 rows x 30 columns; 30 x 64
+)
+def test_blocked_primal_pass_equals_plain_gradient_descent(
+    model, block_bytes, n_blocks, n_row_tiles
+) -> None:
+    """The fused one-pass primal (column blocks, row tiles, padded rows) against plain GD."""
     from probkit.models.optimizers import PrimalState, gradient_descent
-    from probkit.models.primal import BlockedPrimalState
+    from probkit.models.primal import BlockedPrimalState, padded_rows
 
     rng = np.random.default_rng(11)
     X = rng.random((30, 100))
@@ -380,19 +387,45 @@ def test_blocked_primal_pass_equals_plain_gradient_descent(model) -> None:
         learning_rate=model.learning_rate, max_iter=300,
     )
     blocked_state = BlockedPrimalState(model, start, X, y, model.learning_rate,
-                                       block_bytes=8 * 30 * 16)  # 16 columns: 7 blocks
-    assert len(blocked_state._blocks) == 7
+                                       block_bytes=block_bytes)
+    assert len(blocked_state._blocks) == n_blocks
+    assert {len(tiles) for _, tiles in blocked_state._blocks} == {n_row_tiles}
+    k = start[model._first_layer[0]].shape[0]
+    assert blocked_state._W.shape[0] == padded_rows(k) >= k
     blocked = gradient_descent(blocked_state, learning_rate=model.learning_rate, max_iter=300)
     np.testing.assert_allclose(blocked.cost_history, plain.cost_history, rtol=1e-12)
-    for k in start:
-        np.testing.assert_allclose(blocked.params[k], plain.params[k], rtol=1e-10, atol=1e-13)
-        np.testing.assert_array_equal(start[k], model.init_params(100, np.random.default_rng(2))[k])
+    for key in start:
+        assert blocked.params[key].shape == start[key].shape
+        np.testing.assert_allclose(blocked.params[key], plain.params[key], rtol=1e-10, atol=1e-13)
+        np.testing.assert_array_equal(start[key],
+                                      model.init_params(100, np.random.default_rng(2))[key])
+    assert not np.any(blocked_state._W[k:])  # the padding rows stay exactly zero
     single = BlockedPrimalState(model, start, X, y, model.learning_rate, precision="float32",
-                                block_bytes=4 * 30 * 16)
+                                block_bytes=block_bytes // 2)
     low = gradient_descent(single, learning_rate=model.learning_rate, max_iter=300)
     # float32 products: equal to about single precision, but not bit-identical
     np.testing.assert_allclose(low.cost_history, plain.cost_history, rtol=1e-5)
     assert low.cost_history != plain.cost_history
+
+
+def test_padding_rows_matter_only_because_they_stay_zero() -> None:
+    """Negative control: a non-zero padding row (with L2) changes the cost history."""
+    from probkit.models.optimizers import gradient_descent
+    from probkit.models.primal import BlockedPrimalState
+
+    model = TwoLayerNet(hidden=7, l2=0.5, learning_rate=0.05, init_scale=0.1)
+    rng = np.random.default_rng(5)
+    X = rng.random((30, 40))
+    y = (X[:, 0] > 0.5).astype(float)
+    start = model.init_params(40, np.random.default_rng(1))
+    clean = BlockedPrimalState(model, start, X, y, model.learning_rate)
+    dirty = BlockedPrimalState(model, start, X, y, model.learning_rate)
+    assert dirty._W.shape[0] == 8
+    dirty._W[7] = 0.1  # deliberately wrong: the padding row is no longer zero
+    a = gradient_descent(clean, learning_rate=model.learning_rate, max_iter=20)
+    b = gradient_descent(dirty, learning_rate=model.learning_rate, max_iter=20)
+    assert not np.allclose(a.cost_history, b.cost_history, rtol=1e-6)
+    np.testing.assert_array_equal(a.params["W1"].shape, (7, 40))
 
 
 def test_float32_precision_is_a_hyperparameter() -> None:
