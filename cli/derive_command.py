@@ -92,7 +92,7 @@ def derive(
     if out is not None:
         from probkit.symbolic.files import write_text_atomic
 
-        write_text_atomic(out, text)
+        write_text_atomic(out, text, label="--out: cannot write")
         passed = sum(c.passed for d in derivations for c in d.checks)
         total = sum(len(d.checks) for d in derivations)
         note(f"wrote {out} ({fmt}; {passed} of {total} checks passed)")
