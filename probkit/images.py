@@ -51,7 +51,7 @@ def load_photos(
                 rgb = upright.convert("RGB")
                 resized = rgb.resize((width, height), Image.Resampling.LANCZOS)
                 out[i] = np.asarray(resized, dtype=np.uint8)
-        except (UnidentifiedImageError, OSError, ValueError) as exc:
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
             raise DataError(f"image file {p} cannot be read as an image: {exc}") from None
     return out
 
