@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from probkit._atomic import atomic_output
+from probkit._paths import existing_file
 from probkit.errors import DataError, InputError, ProbkitError
 
 DEFAULT_CLASS_NAMES: tuple[str, str] = ("non-cat", "cat")
@@ -148,12 +148,9 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     """
     import h5py
 
-    p = Path(path)
+    p = existing_file(path, what="data file", error=DataError,
+                      directory_note=", not an HDF5 file")
     source = str(p)
-    if not p.exists():
-        raise DataError(f"data file {source} does not exist")
-    if p.is_dir():
-        raise DataError(f"data file {source} is a directory, not an HDF5 file")
     try:
         with p.open("rb") as fh:
             signature = fh.read(8)
