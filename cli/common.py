@@ -42,6 +42,34 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def run(app: typer.Typer, prog_name: str = "probkit") -> int:
+    """Run ``app`` as a console script and return its exit code.
+
+    Like typer's own runner, except that the errors click finds while parsing
+    options (an unknown option, ``--iterations abc``, a missing required
+    option) are reported like every other bad input: one ``error: ...`` line
+    on stderr and exit code 2.
+    """
+    # typer may vendor click; find its exception base through a public typer class
+    click_exception = next(c for c in typer.BadParameter.__mro__
+                           if c.__name__ == "ClickException")
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(prog_name=prog_name, standalone_mode=False)
+    except click_exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare ``probkit``: show the help
+            exc.show()
+            return int(exc.exit_code)
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        fail(exc.format_message() + where, exc.exit_code)
+        return int(exc.exit_code)
+    except typer.Abort:
+        fail("aborted", 1)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
 def emit_json(payload: dict[str, Any]) -> None:
     """Write one JSON object to stdout (nothing else goes to stdout with ``--json``)."""
     sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
