@@ -174,6 +174,7 @@ def train(
     _choice(model, MODEL_CHOICES, "--model")
     _choice(solver, SOLVER_CHOICES, "--solver")
     _choice(preprocessing, PREPROCESSING_CHOICES, "--preprocessing")
+    _choice(activation, ACTIVATION_CHOICES, "--activation")
     from probkit_cli import trust_helpers as trust
 
     auto_l2 = l2.strip().lower() == "auto"
@@ -181,7 +182,6 @@ def train(
     hyper: dict[str, Any] = {"l2": 0.0 if auto_l2 else _parse_l2(l2), "solver": solver,
                              "random_state": seed}
     if model == "two-layer":
-        _choice(activation, ACTIVATION_CHOICES, "--activation")
         hyper.update(hidden=hidden, activation=activation)
     if iterations is not None:
         hyper["max_iter"] = iterations

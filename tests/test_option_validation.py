@@ -1,0 +1,63 @@
+"""Nonsense option values are refused even where the option would not be used,
+and contradicting options are named, not silently resolved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from probkit.data import make_synthetic, write_dataset
+from probkit.errors import InputError
+from probkit.selection import make_grid
+from probkit_cli.app import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def train_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("opts") / "train.h5"
+    write_dataset(path, make_synthetic(30, size=4, seed=1), split="train")
+    return path
+
+
+def test_unknown_activation_is_refused_for_logistic_too(train_file, tmp_path) -> None:
+    out = tmp_path / "m.npz"
+    result = runner.invoke(app, ["train", "--train", str(train_file), "--out", str(out),
+                                 "--iterations", "3", "--activation", "sigmoidal"])
+    assert result.exit_code == 2, result.output
+    assert "--activation" in result.stderr and "sigmoidal" in result.stderr
+    assert not out.exists()
+    ok = runner.invoke(app, ["train", "--train", str(train_file), "--out", str(out),
+                             "--iterations", "3", "--activation", "tanh"])
+    assert ok.exit_code == 0, ok.output  # a valid value is still fine (and unused) here
+
+
+@pytest.mark.parametrize("seeds", [0, -2])
+def test_seed_counts_below_one_are_refused_for_every_family(seeds: int) -> None:
+    with pytest.raises(InputError, match="seeds"):
+        make_grid(models=("logistic",), l2=(1.0,), preprocessing=("scale",), seeds=(seeds,))
+    assert len(make_grid(models=("logistic",), l2=(1.0,), preprocessing=("scale",),
+                         seeds=(3,))) == 1  # control: logistic candidates keep one seed
+
+
+def test_tune_seeds_zero_is_a_usage_error(train_file, tmp_path) -> None:
+    result = runner.invoke(app, ["tune", "--train", str(train_file), "--out",
+                                 str(tmp_path / "m.npz"), "--l2", "1", "--iterations", "3",
+                                 "--seeds", "0"])
+    assert result.exit_code == 2 and "seeds" in result.stderr
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_derive_json_with_another_format_is_a_conflict() -> None:
+    result = runner.invoke(app, ["derive", "sigmoid", "--format", "latex", "--json"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--json" in result.stderr and "latex" in result.stderr
+    for args in (["--json"], ["--format", "json", "--json"], ["--format", "json"]):
+        done = runner.invoke(app, ["derive", "sigmoid", *args])
+        assert done.exit_code == 0 and json.loads(done.stdout)["name"] == "sigmoid"
+    text = runner.invoke(app, ["derive", "sigmoid"])
+    assert text.exit_code == 0 and "✓" in text.stdout  # text is still the default
