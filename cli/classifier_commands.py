@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from probkit.errors import InputError
-from probkit_cli.common import echo, emit_json, note, table
+from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs, table
 
 if TYPE_CHECKING:
     from probkit.classifier import Classifier
@@ -193,6 +193,7 @@ def train(
     if not out.parent.is_dir() or out.is_dir():
         raise InputError(f"--out {out}: the directory {out.parent} does not exist"
                          if not out.parent.is_dir() else f"--out {out} is a directory")
+    refuse_overwriting_inputs(out, [("--train", train), ("--test", test)])
     train_data = load_dataset(train)
     selection = None
     if auto_l2:  # chosen on the training data only, before the test file is opened

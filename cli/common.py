@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ParamSpec, TypeVar
@@ -68,6 +69,24 @@ def run(app: typer.Typer, prog_name: str = "probkit") -> int:
         fail("aborted", 1)
         return 1
     return result if isinstance(result, int) else 0
+
+
+def refuse_overwriting_inputs(out: str | os.PathLike[str],
+                              inputs: Sequence[tuple[str, str | os.PathLike[str] | None]]) -> None:
+    """Raise :class:`InputError` if ``--out`` names one of the input files (it would be lost).
+
+    ``inputs`` pairs an option name with the file given to it (or None).
+    """
+    for option, path in inputs:
+        if path is None:
+            continue
+        try:
+            same = os.path.samefile(out, path)
+        except OSError:  # one of them does not exist (yet): they cannot be the same file
+            continue
+        if same:
+            raise InputError(f"--out {out} is the {option} file {path}; writing there would "
+                             "destroy it")
 
 
 def emit_json(payload: dict[str, Any]) -> None:

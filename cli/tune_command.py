@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from probkit.errors import InputError
-from probkit_cli.common import echo, emit_json, note
+from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
@@ -79,6 +79,7 @@ def tune(
     if not os.path.isdir(out_dir) or os.path.isdir(out):
         raise InputError(f"--out {out}: " + ("is a directory" if os.path.isdir(out)
                                               else f"the directory {out_dir} does not exist"))
+    refuse_overwriting_inputs(out, [("--train", train)])
     if folds < 2:
         raise InputError(f"--folds: the number of folds must be an integer >= 2, got {folds}")
     if repeats < 1:

@@ -61,3 +61,21 @@ def test_derive_json_with_another_format_is_a_conflict() -> None:
         assert done.exit_code == 0 and json.loads(done.stdout)["name"] == "sigmoid"
     text = runner.invoke(app, ["derive", "sigmoid"])
     assert text.exit_code == 0 and "✓" in text.stdout  # text is still the default
+
+
+@pytest.mark.parametrize("command", ["train", "tune"])
+def test_out_onto_the_training_data_is_refused(command, train_file, tmp_path) -> None:
+    data = tmp_path / "precious.h5"
+    data.write_bytes(train_file.read_bytes())
+    extra = ["--iterations", "3"] + (["--l2", "1"] if command == "tune" else [])
+    result = runner.invoke(app, [command, "--train", str(data), "--out",
+                                 str(tmp_path / "." / "precious.h5"), *extra])
+    assert result.exit_code == 2, result.output
+    assert "precious.h5" in result.stderr and "--train" in result.stderr
+    assert data.read_bytes() == train_file.read_bytes()  # the data is untouched
+
+
+def test_train_out_onto_the_test_data_is_refused(train_file, tmp_path) -> None:
+    result = runner.invoke(app, ["train", "--train", str(train_file), "--test", str(train_file),
+                                 "--out", str(train_file), "--iterations", "3"])
+    assert result.exit_code == 2 and "--train" in result.stderr
