@@ -342,6 +342,7 @@ def predict(
     labels = None
     if data is not None:
         dataset = load_dataset(data)
+        clf.check_input(dataset)
         pixels = dataset.images
         labels = dataset.labels
         keys: list[tuple[str, Any]] = [("index", i) for i in range(dataset.n)]

@@ -79,3 +79,16 @@ def test_train_out_onto_the_test_data_is_refused(train_file, tmp_path) -> None:
     result = runner.invoke(app, ["train", "--train", str(train_file), "--test", str(train_file),
                                  "--out", str(train_file), "--iterations", "3"])
     assert result.exit_code == 2 and "--train" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["evaluate", "predict"])
+def test_image_size_mismatch_names_the_data_file(command, train_file, tmp_path) -> None:
+    model = tmp_path / "m.npz"
+    trained = runner.invoke(app, ["train", "--train", str(train_file), "--out", str(model),
+                                  "--iterations", "3"])
+    assert trained.exit_code == 0, trained.output
+    other = tmp_path / "bigger.h5"
+    write_dataset(other, make_synthetic(6, size=5, seed=2), split="test")
+    result = runner.invoke(app, [command, "--model", str(model), "--data", str(other), "--json"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "bigger.h5" in result.stderr and "5x5x3" in result.stderr and "4x4x3" in result.stderr
