@@ -39,6 +39,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except MemoryError as exc:  # e.g. --hidden 100000000: a runtime failure, exit 1
+            detail = f" ({exc})" if str(exc) else ""
+            raise fail(f"out of memory{detail}; try smaller sizes", 1) from None
 
     return wrapper
 
@@ -89,9 +92,24 @@ def refuse_overwriting_inputs(out: str | os.PathLike[str],
                              "destroy it")
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float inside dicts/lists/tuples replaced by None."""
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def emit_json(payload: dict[str, Any]) -> None:
-    """Write one JSON object to stdout (nothing else goes to stdout with ``--json``)."""
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
+    """Write one JSON object to stdout (nothing else goes to stdout with ``--json``).
+
+    Strict JSON: nan and infinities (say, the cost of a diverged run) become ``null``.
+    """
+    sys.stdout.write(json.dumps(_finite(payload), indent=2, ensure_ascii=False,
+                                allow_nan=False))
     sys.stdout.write("\n")
 
 

@@ -92,3 +92,34 @@ def test_image_size_mismatch_names_the_data_file(command, train_file, tmp_path) 
     result = runner.invoke(app, [command, "--model", str(model), "--data", str(other), "--json"])
     assert result.exit_code == 2 and result.stdout == ""
     assert "bigger.h5" in result.stderr and "5x5x3" in result.stderr and "4x4x3" in result.stderr
+
+
+def test_json_output_is_strict_json_even_when_training_diverges(train_file, tmp_path) -> None:
+    result = runner.invoke(app, ["train", "--train", str(train_file), "--out",
+                                 str(tmp_path / "m.npz"), "--iterations", "5",
+                                 "--learning-rate", "1e308", "--json"])
+    assert result.exit_code == 0, result.output
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    payload = json.loads(result.stdout, parse_constant=refuse)
+    assert payload["diverged"] is True and payload["final_cost"] is None
+
+
+def test_emit_json_turns_non_finite_numbers_into_null(capsys) -> None:
+    from probkit_cli.common import emit_json
+
+    emit_json({"a": float("nan"), "b": [1.5, float("inf"), {"c": -float("inf")}], "d": "nan"})
+    assert json.loads(capsys.readouterr().out) == {"a": None, "b": [1.5, None, {"c": None}],
+                                                  "d": "nan"}
+
+
+def test_running_out_of_memory_is_one_line_exit_1(train_file, tmp_path) -> None:
+    result = runner.invoke(app, ["train", "--train", str(train_file), "--out",
+                                 str(tmp_path / "m.npz"), "--model", "two-layer",
+                                 "--hidden", "100000000000", "--iterations", "1"])
+    assert result.exit_code == 1, result.output
+    last = result.stderr.rstrip("\n").splitlines()[-1]  # after the progress bar
+    assert last.startswith("error: out of memory") and "Traceback" not in result.output
+    assert not (tmp_path / "m.npz").exists()
