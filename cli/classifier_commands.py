@@ -160,7 +160,7 @@ def train(
     preprocessing: Annotated[
         str, typer.Option("--preprocessing", help="scale (pixels/255) or standardize.")
     ] = "scale",
-    seed: Annotated[int, typer.Option("--seed", help="Seed for the starting weights.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed for the starting weights.")] = 0,
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,

@@ -46,7 +46,7 @@ def derive(
             "differences and the symbolic gradient.",
         ),
     ] = False,
-    seed: Annotated[int, typer.Option(help="Seed of the random data for --gradcheck.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the random data for --gradcheck.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Derive, check every step, and print: the maths behind the classifier."""

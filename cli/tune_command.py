@@ -54,7 +54,8 @@ def tune(
         "--base-rate", help="Choose and calibrate for a population with this share of cats "
         "(held-out scores reweighted to it; default: the training data's own). Use the same "
         "--base-rate with predict/evaluate.")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for folds and initialisations.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0,
+                                      help="Seed for folds and initialisations.")] = 0,
     plot: Annotated[str | None, typer.Option(
         "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
     json_output: JsonOption = False,

@@ -123,3 +123,22 @@ def test_running_out_of_memory_is_one_line_exit_1(train_file, tmp_path) -> None:
     last = result.stderr.rstrip("\n").splitlines()[-1]  # after the progress bar
     assert last.startswith("error: out of memory") and "Traceback" not in result.output
     assert not (tmp_path / "m.npz").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["derive", "l2", "--gradcheck", "--seed", "-1"],
+        ["tune", "--train", "{train}", "--out", "{out}", "--l2", "1", "--iterations", "3",
+         "--seed", "-1"],
+        ["train", "--train", "{train}", "--out", "{out}", "--l2", "auto", "--iterations", "3",
+         "--seed", "-5"],
+    ],
+    ids=["derive", "tune", "train-l2-auto"],
+)
+def test_negative_seeds_are_a_usage_error(args, train_file, tmp_path) -> None:
+    argv = [a.format(train=train_file, out=tmp_path / "m.npz") for a in args]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    assert "--seed" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "m.npz").exists()
