@@ -138,7 +138,7 @@ def train(
         Path | None, typer.Option("--test", help="Test data to report on (never used to fit).")
     ] = None,
     model: Annotated[str, typer.Option("--model", help="logistic or two-layer.")] = "logistic",
-    hidden: Annotated[int, typer.Option("--hidden", help="Hidden units (two-layer).")] = 7,
+    hidden: Annotated[int, typer.Option("--hidden", min=1, help="Hidden units (two-layer).")] = 7,
     activation: Annotated[
         str, typer.Option("--activation", help="Hidden activation: relu or tanh.")
     ] = "relu",

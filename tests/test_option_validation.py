@@ -142,3 +142,9 @@ def test_negative_seeds_are_a_usage_error(args, train_file, tmp_path) -> None:
     assert result.exit_code == 2, result.output
     assert "--seed" in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "m.npz").exists()
+
+
+def test_hidden_below_one_is_refused_for_logistic_too(train_file, tmp_path) -> None:
+    result = runner.invoke(app, ["train", "--train", str(train_file), "--out",
+                                 str(tmp_path / "m.npz"), "--iterations", "3", "--hidden", "0"])
+    assert result.exit_code == 2 and "--hidden" in result.stderr
