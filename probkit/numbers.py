@@ -35,22 +35,24 @@ _TEXT = re.compile(
 )
 
 
-MAX_DIGITS = 4300
-"""Longest digit string and largest decimal exponent accepted (Python's own int-from-text
-limit): beyond it exact arithmetic would take minutes or fail, and no probability needs it."""
+MAX_DIGITS = 4000
+"""Most decimal digits a number's numerator or denominator may get from its text (digits
+written plus the exponent). Python refuses to print integers over 4300 digits, and
+exact arithmetic on far longer ones takes minutes; no probability needs them."""
 
 
 def _check_size(text: str, match: re.Match[str], what: str) -> None:
     """Reject digit strings and exponents too large to compute with exactly."""
     for part in (match.group("num"), match.group("den") or ""):
         mantissa, _, exponent = part.lower().partition("e")
-        if sum(c.isdigit() for c in mantissa) > MAX_DIGITS:
-            raise NumberFormatError(
-                f"{what}: {text.strip()[:40]!r}... has more than {MAX_DIGITS} digits"
-            )
-        if exponent and abs(int(exponent[:20])) > MAX_DIGITS:
+        shift = abs(int(exponent[:20])) if exponent else 0
+        if shift > MAX_DIGITS:
             raise NumberFormatError(
                 f"{what}: {text.strip()!r} has an exponent beyond ±{MAX_DIGITS}"
+            )
+        if sum(c.isdigit() for c in mantissa) + shift > MAX_DIGITS:
+            raise NumberFormatError(
+                f"{what}: {text.strip()[:40]!r}... has more than {MAX_DIGITS} digits"
             )
 
 

@@ -74,3 +74,12 @@ def test_decompression_bomb_photo_is_a_data_error(tmp_path, monkeypatch) -> None
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # now 64x64 is over 2x the limit
     with pytest.raises(DataError, match=r"huge\.png"):
         load_photos([photo], (4, 4))
+
+
+def test_numbers_just_past_the_limit_are_refused_before_any_output() -> None:
+    # 1e4300 is an integer of 4301 digits: too long for Python to print, so refuse it
+    result = runner.invoke(app, ["urn", "--urn", "A=white:1e4300", "--urn", "B=white:1,black:1",
+                                 "--draw", "white", "--json"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ") and result.stdout == ""
+    assert parse_number("9" * 100 + "e3000") == int("9" * 100) * 10**3000  # well inside
