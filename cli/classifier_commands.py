@@ -209,8 +209,11 @@ def train(
     start = time.perf_counter()
     messages = _fit_with_progress(clf, train_data, int(estimator.max_iter), show=True)
     seconds = time.perf_counter() - start
-    train_report = clf.evaluate(train_data)
-    test_report = clf.evaluate(test_data) if test_data is not None else None
+    with warnings.catch_warnings():
+        if estimator.diverged_:  # already reported in words; numpy's overflow notes add noise
+            warnings.simplefilter("ignore", RuntimeWarning)
+        train_report = clf.evaluate(train_data)
+        test_report = clf.evaluate(test_data) if test_data is not None else None
     clf.metadata["train_metrics"] = _without_reliability(train_report)
     if test_data is not None and test_report is not None:
         clf.metadata["test_source"] = test_data.source
