@@ -166,6 +166,7 @@ def train(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Train a classifier on cat-vs-non-cat data and save it."""
+    from probkit._atomic import check_writable
     from probkit.classifier import Classifier, build_estimator
     from probkit.data import load_dataset
     from probkit.modelfile import save_model
@@ -190,9 +191,7 @@ def train(
     if tol is not None:
         hyper["tol"] = tol
     estimator = build_estimator(model, **hyper)
-    if not out.parent.is_dir() or out.is_dir():
-        raise InputError(f"--out {out}: the directory {out.parent} does not exist"
-                         if not out.parent.is_dir() else f"--out {out} is a directory")
+    check_writable(out, label="--out: cannot write")
     refuse_overwriting_inputs(out, [("--train", train), ("--test", test)])
     train_data = load_dataset(train)
     selection = None

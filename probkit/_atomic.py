@@ -38,6 +38,34 @@ def _final_mode(target: Path) -> int:
         return 0o666 & ~_umask()
 
 
+def _temporary_beside(target: Path, *, error: type[ProbkitError], label: str) -> Path:
+    """Create an empty temporary file in ``target``'s directory, or raise ``error``."""
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise error(f"{label} {target}: directory {directory} does not exist")
+    if target.is_dir():
+        raise error(f"{label} {target}: it is a directory")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise error(f"{label} {target}: {exc.strerror or exc}") from None
+    os.close(fd)
+    return Path(tmp_name)
+
+
+def check_writable(
+    path: str | os.PathLike[str],
+    *,
+    error: type[ProbkitError] = InputError,
+    label: str = "cannot write",
+) -> None:
+    """Fail now, not after a long computation, if :func:`atomic_output` could not write ``path``.
+
+    Creates and removes a temporary file beside ``path``; ``path`` itself is not touched.
+    """
+    _temporary_beside(Path(path), error=error, label=label).unlink()
+
+
 @contextlib.contextmanager
 def atomic_output(
     path: str | os.PathLike[str],
@@ -61,17 +89,8 @@ def atomic_output(
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise error(f"{label} {target}: directory {directory} does not exist")
-    if target.is_dir():
-        raise error(f"{label} {target}: it is a directory")
     mode = _final_mode(target)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise error(f"{label} {target}: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = _temporary_beside(target, error=error, label=label)
     try:
         yield tmp
         try:
@@ -126,4 +145,4 @@ def write_text_atomic(
     return write_bytes_atomic(path, text.encode("utf-8"), error=error, label=label)
 
 
-__all__ = ["atomic_output", "write_bytes_atomic", "write_text_atomic"]
+__all__ = ["atomic_output", "check_writable", "write_bytes_atomic", "write_text_atomic"]

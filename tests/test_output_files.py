@@ -124,3 +124,23 @@ def test_one_shared_writer() -> None:
     for module in (probkit.data, probkit.plots, probkit.symbolic.files):
         source = Path(module.__file__ or "").read_text(encoding="utf-8")
         assert "mkstemp" not in source, module.__name__
+
+
+@pytest.mark.parametrize("command", ["train", "tune"])
+def test_unwritable_out_fails_before_the_work_starts(command, tmp_path, monkeypatch) -> None:
+    data = tmp_path / "train.h5"
+    write_dataset(data, make_synthetic(30, size=4, seed=1), split="train")
+    calls: list[str] = []
+
+    def counting_load(*args: object, **kwargs: object) -> None:
+        calls.append("load")
+        raise AssertionError("the data was read before --out was checked")
+
+    monkeypatch.setattr("probkit.data.load_dataset", counting_load)
+    _unwritable_dir(monkeypatch)
+    extra = ["--l2", "1"] if command == "tune" else []
+    result = runner.invoke(app, [command, "--train", str(data), "--out",
+                                 str(tmp_path / "m.npz"), "--iterations", "3", *extra])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: ") and "Permission denied" in result.stderr
+    assert calls == []
