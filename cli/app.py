@@ -8,7 +8,7 @@ import typer
 
 from probkit import __version__
 from probkit_cli import bayes_commands, classifier_commands, derive_command, tune_command
-from probkit_cli.common import handle_errors
+from probkit_cli.common import handle_errors, run
 
 app = typer.Typer(
     name="probkit",
@@ -51,5 +51,5 @@ app.command("tune")(handle_errors(tune_command.tune))
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point (click's usage errors become one-line errors too)."""
+    raise SystemExit(run(app))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from probkit.errors import InputError
-from probkit_cli.common import echo, emit_json, note, table
+from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs, table
 
 if TYPE_CHECKING:
     from probkit.classifier import Classifier
@@ -138,7 +138,7 @@ def train(
         Path | None, typer.Option("--test", help="Test data to report on (never used to fit).")
     ] = None,
     model: Annotated[str, typer.Option("--model", help="logistic or two-layer.")] = "logistic",
-    hidden: Annotated[int, typer.Option("--hidden", help="Hidden units (two-layer).")] = 7,
+    hidden: Annotated[int, typer.Option("--hidden", min=1, help="Hidden units (two-layer).")] = 7,
     activation: Annotated[
         str, typer.Option("--activation", help="Hidden activation: relu or tanh.")
     ] = "relu",
@@ -160,12 +160,13 @@ def train(
     preprocessing: Annotated[
         str, typer.Option("--preprocessing", help="scale (pixels/255) or standardize.")
     ] = "scale",
-    seed: Annotated[int, typer.Option("--seed", help="Seed for the starting weights.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed for the starting weights.")] = 0,
     plot: Annotated[Path | None, typer.Option(
         "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Train a classifier on cat-vs-non-cat data and save it."""
+    from probkit._atomic import check_writable
     from probkit.classifier import Classifier, build_estimator
     from probkit.data import load_dataset
     from probkit.modelfile import save_model
@@ -174,6 +175,7 @@ def train(
     _choice(model, MODEL_CHOICES, "--model")
     _choice(solver, SOLVER_CHOICES, "--solver")
     _choice(preprocessing, PREPROCESSING_CHOICES, "--preprocessing")
+    _choice(activation, ACTIVATION_CHOICES, "--activation")
     from probkit_cli import trust_helpers as trust
 
     auto_l2 = l2.strip().lower() == "auto"
@@ -181,7 +183,6 @@ def train(
     hyper: dict[str, Any] = {"l2": 0.0 if auto_l2 else _parse_l2(l2), "solver": solver,
                              "random_state": seed}
     if model == "two-layer":
-        _choice(activation, ACTIVATION_CHOICES, "--activation")
         hyper.update(hidden=hidden, activation=activation)
     if iterations is not None:
         hyper["max_iter"] = iterations
@@ -190,9 +191,8 @@ def train(
     if tol is not None:
         hyper["tol"] = tol
     estimator = build_estimator(model, **hyper)
-    if not out.parent.is_dir() or out.is_dir():
-        raise InputError(f"--out {out}: the directory {out.parent} does not exist"
-                         if not out.parent.is_dir() else f"--out {out} is a directory")
+    check_writable(out, label="--out: cannot write")
+    refuse_overwriting_inputs(out, [("--train", train), ("--test", test)])
     train_data = load_dataset(train)
     selection = None
     if auto_l2:  # chosen on the training data only, before the test file is opened
@@ -208,8 +208,11 @@ def train(
     start = time.perf_counter()
     messages = _fit_with_progress(clf, train_data, int(estimator.max_iter), show=True)
     seconds = time.perf_counter() - start
-    train_report = clf.evaluate(train_data)
-    test_report = clf.evaluate(test_data) if test_data is not None else None
+    with warnings.catch_warnings():
+        if estimator.diverged_:  # already reported in words; numpy's overflow notes add noise
+            warnings.simplefilter("ignore", RuntimeWarning)
+        train_report = clf.evaluate(train_data)
+        test_report = clf.evaluate(test_data) if test_data is not None else None
     clf.metadata["train_metrics"] = _without_reliability(train_report)
     if test_data is not None and test_report is not None:
         clf.metadata["test_source"] = test_data.source
@@ -341,6 +344,7 @@ def predict(
     labels = None
     if data is not None:
         dataset = load_dataset(data)
+        clf.check_input(dataset)
         pixels = dataset.images
         labels = dataset.labels
         keys: list[tuple[str, Any]] = [("index", i) for i in range(dataset.n)]

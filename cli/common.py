@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ParamSpec, TypeVar
@@ -38,13 +39,77 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except MemoryError as exc:  # e.g. --hidden 100000000: a runtime failure, exit 1
+            detail = f" ({exc})" if str(exc) else ""
+            raise fail(f"out of memory{detail}; try smaller sizes", 1) from None
 
     return wrapper
 
 
+def run(app: typer.Typer, prog_name: str = "probkit") -> int:
+    """Run ``app`` as a console script and return its exit code.
+
+    Like typer's own runner, except that the errors click finds while parsing
+    options (an unknown option, ``--iterations abc``, a missing required
+    option) are reported like every other bad input: one ``error: ...`` line
+    on stderr and exit code 2.
+    """
+    # typer may vendor click; find its exception base through a public typer class
+    click_exception = next(c for c in typer.BadParameter.__mro__
+                           if c.__name__ == "ClickException")
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(prog_name=prog_name, standalone_mode=False)
+    except click_exception as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare ``probkit``: show the help
+            exc.show()
+            return int(exc.exit_code)
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+        fail(exc.format_message() + where, exc.exit_code)
+        return int(exc.exit_code)
+    except typer.Abort:
+        fail("aborted", 1)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+def refuse_overwriting_inputs(out: str | os.PathLike[str],
+                              inputs: Sequence[tuple[str, str | os.PathLike[str] | None]]) -> None:
+    """Raise :class:`InputError` if ``--out`` names one of the input files (it would be lost).
+
+    ``inputs`` pairs an option name with the file given to it (or None).
+    """
+    for option, path in inputs:
+        if path is None:
+            continue
+        try:
+            same = os.path.samefile(out, path)
+        except OSError:  # one of them does not exist (yet): they cannot be the same file
+            continue
+        if same:
+            raise InputError(f"--out {out} is the {option} file {path}; writing there would "
+                             "destroy it")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every non-finite float inside dicts/lists/tuples replaced by None."""
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def emit_json(payload: dict[str, Any]) -> None:
-    """Write one JSON object to stdout (nothing else goes to stdout with ``--json``)."""
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))
+    """Write one JSON object to stdout (nothing else goes to stdout with ``--json``).
+
+    Strict JSON: nan and infinities (say, the cost of a diverged run) become ``null``.
+    """
+    sys.stdout.write(json.dumps(_finite(payload), indent=2, ensure_ascii=False,
+                                allow_nan=False))
     sys.stdout.write("\n")
 
 

@@ -16,7 +16,7 @@ import typer
 from probkit.errors import ComputationError, InputError
 from probkit_cli.common import echo, emit_json, note, table
 
-FORMAT_HELP = "Output format: text, latex, markdown or json."
+FORMAT_HELP = "Output format: text (the default), latex, markdown or json."
 
 
 def derive(
@@ -28,7 +28,9 @@ def derive(
             show_default=False,
         ),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)] = "text",
+    output_format: Annotated[
+        str | None, typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write to this file (atomically) instead of stdout."),
@@ -44,7 +46,7 @@ def derive(
             "differences and the symbolic gradient.",
         ),
     ] = False,
-    seed: Annotated[int, typer.Option(help="Seed of the random data for --gradcheck.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the random data for --gradcheck.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Derive, check every step, and print: the maths behind the classifier."""
@@ -62,7 +64,12 @@ def derive(
         return
     if name is None:
         raise InputError("give a derivation name (see probkit derive --list)")
-    fmt = "json" if as_json else output_format.strip().lower()
+    fmt = (output_format or "text").strip().lower()
+    if as_json:
+        if output_format is not None and fmt != "json":
+            raise InputError(f"--json asks for JSON but --format asks for {output_format!r}; "
+                             "give one of them")
+        fmt = "json"
     from probkit.symbolic.render import FORMATS
 
     if fmt not in FORMATS:
@@ -92,7 +99,7 @@ def derive(
     if out is not None:
         from probkit.symbolic.files import write_text_atomic
 
-        write_text_atomic(out, text)
+        write_text_atomic(out, text, label="--out: cannot write")
         passed = sum(c.passed for d in derivations for c in d.checks)
         total = sum(len(d.checks) for d in derivations)
         note(f"wrote {out} ({fmt}; {passed} of {total} checks passed)")

@@ -6,13 +6,12 @@ test data. numpy and the selection code are imported inside the command.
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
 from probkit.errors import InputError
-from probkit_cli.common import echo, emit_json, note
+from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
@@ -54,13 +53,15 @@ def tune(
         "--base-rate", help="Choose and calibrate for a population with this share of cats "
         "(held-out scores reweighted to it; default: the training data's own). Use the same "
         "--base-rate with predict/evaluate.")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for folds and initialisations.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0,
+                                      help="Seed for folds and initialisations.")] = 0,
     plot: Annotated[str | None, typer.Option(
         "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Cross-validate a grid of models on the training data, choose one by a named rule,
     calibrate it on out-of-fold logits, refit it on all training data and save it."""
+    from probkit._atomic import check_writable
     from probkit.data import load_dataset
     from probkit.modelfile import save_model
     from probkit.selection import CALIBRATIONS, RULES, make_grid, named_grid, select_model
@@ -75,10 +76,8 @@ def tune(
     if rule not in RULES:
         raise InputError(f"--rule must be one of {', '.join(RULES)}, got {rule!r}")
     target = parse_base_rate(base_rate)
-    out_dir = os.path.dirname(os.path.abspath(out))
-    if not os.path.isdir(out_dir) or os.path.isdir(out):
-        raise InputError(f"--out {out}: " + ("is a directory" if os.path.isdir(out)
-                                              else f"the directory {out_dir} does not exist"))
+    check_writable(out, label="--out: cannot write")
+    refuse_overwriting_inputs(out, [("--train", train)])
     if folds < 2:
         raise InputError(f"--folds: the number of folds must be an integer >= 2, got {folds}")
     if repeats < 1:

@@ -37,7 +37,7 @@ from numpy.typing import NDArray
 from scipy.special import expit
 
 from probkit.data import DEFAULT_CLASS_NAMES, Dataset
-from probkit.errors import InputError
+from probkit.errors import DataError, InputError
 from probkit.metrics import classification_report
 from probkit.models import MODEL_TYPES, BinaryModel, LogisticRegression
 from probkit.preprocessing import Preprocessor
@@ -152,10 +152,18 @@ class Classifier:
         """Accuracy on a data set."""
         return float(np.mean(self.predict(data.images) == data.labels))
 
+    def check_input(self, data: Dataset) -> None:
+        """Raise :class:`~probkit.errors.DataError` naming ``data.source`` if its images are
+        not the size the model was trained on."""
+        if data.image_shape != self.input_shape:
+            try:
+                self.preprocessor.transform(data.images[:1])  # raises the size mismatch
+            except DataError as exc:
+                raise DataError(f"{data.source}: {exc}") from None
+
     def evaluate(self, data: Dataset, **options: Any) -> dict[str, Any]:
         """:func:`probkit.metrics.classification_report` on ``data`` (log loss from logits)."""
-        if data.image_shape != self.input_shape:
-            self.preprocessor.transform(data.images[:1])  # raises the size-mismatch DataError
+        self.check_input(data)
         z = self.decision_function(data.images)
         return classification_report(data.labels, expit(z), logits=z, **options)
 

@@ -23,17 +23,15 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._atomic import atomic_output
+from probkit._paths import existing_file
 from probkit.errors import DataError, InputError, ProbkitError
 
 DEFAULT_CLASS_NAMES: tuple[str, str] = ("non-cat", "cat")
@@ -150,12 +148,9 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     """
     import h5py
 
-    p = Path(path)
+    p = existing_file(path, what="data file", error=DataError,
+                      directory_note=", not an HDF5 file")
     source = str(p)
-    if not p.exists():
-        raise DataError(f"data file {source} does not exist")
-    if p.is_dir():
-        raise DataError(f"data file {source} is a directory, not an HDF5 file")
     try:
         with p.open("rb") as fh:
             signature = fh.read(8)
@@ -197,43 +192,6 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
 
 
 # ---------------------------------------------------------------- writing
-
-
-@contextlib.contextmanager
-def atomic_output(
-    path: str | os.PathLike[str], *, error: type[ProbkitError] = InputError
-) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; on success fsync it and rename it over ``path``.
-
-    On any failure the temporary file is removed and ``path`` is left as it was.
-    """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise error(f"cannot write {target}: directory {directory} does not exist")
-    if target.is_dir():
-        raise error(f"cannot write {target}: it is a directory")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise error(f"cannot write {target}: {exc.strerror or exc}") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    with contextlib.suppress(OSError):  # make the rename durable where the OS allows it
-        dir_fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 def write_dataset(

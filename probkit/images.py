@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._paths import existing_file
 from probkit.errors import DataError, MissingExtraError
 
 
@@ -40,18 +40,14 @@ def load_photos(
     height, width = size
     out = np.empty((len(paths), height, width, 3), dtype=np.uint8)
     for i, path in enumerate(paths):
-        p = Path(path)
-        if not p.exists():
-            raise DataError(f"image file {p} does not exist")
-        if p.is_dir():
-            raise DataError(f"image file {p} is a directory")
+        p = existing_file(path, what="image file", error=DataError)
         try:
             with Image.open(p) as img:
                 upright = ImageOps.exif_transpose(img) or img
                 rgb = upright.convert("RGB")
                 resized = rgb.resize((width, height), Image.Resampling.LANCZOS)
                 out[i] = np.asarray(resized, dtype=np.uint8)
-        except (UnidentifiedImageError, OSError, ValueError) as exc:
+        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
             raise DataError(f"image file {p} cannot be read as an image: {exc}") from None
     return out
 

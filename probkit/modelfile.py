@@ -38,8 +38,9 @@ from typing import Any
 import numpy as np
 
 from probkit import __version__
+from probkit._atomic import atomic_output
+from probkit._paths import existing_file
 from probkit.classifier import Classifier, build_estimator
-from probkit.data import atomic_output
 from probkit.errors import InputError, ModelFileError
 from probkit.preprocessing import Preprocessor
 
@@ -173,12 +174,8 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
         If the file is missing, not an ``.npz``, contains pickles, has an unknown
         format version, lacks arrays, or holds inconsistent values.
     """
-    p = Path(path)
+    p = existing_file(path, what="model file", error=ModelFileError)
     source = str(p)
-    if not p.exists():
-        raise ModelFileError(f"model file {source} does not exist")
-    if p.is_dir():
-        raise ModelFileError(f"model file {source} is a directory")
     arrays = _read_arrays(p, source)
     if "format" not in arrays or "format_version" not in arrays:
         raise ModelFileError(f"model file {source} is not a probkit model file (no format marker)")

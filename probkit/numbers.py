@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from fractions import Fraction
 from numbers import Rational
 from typing import TypeAlias
@@ -32,6 +33,27 @@ _TEXT = re.compile(
     \s*(?P<pct>%)?\s*$""",
     re.VERBOSE,
 )
+
+
+MAX_DIGITS = 4000
+"""Most decimal digits a number's numerator or denominator may get from its text (digits
+written plus the exponent). Python refuses to print integers over 4300 digits, and
+exact arithmetic on far longer ones takes minutes; no probability needs them."""
+
+
+def _check_size(text: str, match: re.Match[str], what: str) -> None:
+    """Reject digit strings and exponents too large to compute with exactly."""
+    for part in (match.group("num"), match.group("den") or ""):
+        mantissa, _, exponent = part.lower().partition("e")
+        shift = abs(int(exponent[:20])) if exponent else 0
+        if shift > MAX_DIGITS:
+            raise NumberFormatError(
+                f"{what}: {text.strip()!r} has an exponent beyond ±{MAX_DIGITS}"
+            )
+        if sum(c.isdigit() for c in mantissa) + shift > MAX_DIGITS:
+            raise NumberFormatError(
+                f"{what}: {text.strip()[:40]!r}... has more than {MAX_DIGITS} digits"
+            )
 
 
 def parse_number(text: str, *, what: str = "number") -> Fraction:
@@ -61,6 +83,7 @@ def parse_number(text: str, *, what: str = "number") -> Fraction:
             if text.strip()
             else f"{what}: got {shown}; expected a number such as 0.25, 1/4 or 25%"
         )
+    _check_size(text, match, what)
     value = Fraction(match.group("num").replace("_", ""))
     if match.group("den") is not None:
         den = Fraction(match.group("den").replace("_", ""))
@@ -122,7 +145,14 @@ def to_number(value: object, *, what: str = "number") -> Number:
 def format_exact(value: Number) -> str:
     """Show a number the way the JSON output stores it: ``"8/9"``, ``"1"``, or a float's repr."""
     if isinstance(value, Fraction):
-        return str(value)
+        if max(value.numerator.bit_length(), value.denominator.bit_length()) < 14000:
+            return str(value)  # under 4300 digits: within Python's int-to-text limit
+        limit = sys.get_int_max_str_digits()
+        sys.set_int_max_str_digits(0)  # exact results may have more digits; show them all
+        try:
+            return str(value)
+        finally:
+            sys.set_int_max_str_digits(limit)
     return repr(float(value))
 
 

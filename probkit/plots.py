@@ -16,11 +16,11 @@ matplotlib is imported inside the functions; when it is missing they raise
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from probkit._atomic import atomic_output
 from probkit.errors import DataError, InputError, MissingExtraError
 
 if TYPE_CHECKING:
@@ -43,30 +43,15 @@ def _pyplot(feature: str = "plotting") -> Any:
 
 
 def _save(fig: Any, path: str | os.PathLike[str]) -> Path:
-    """Save a figure as PNG atomically (temp file in the same folder, fsync, rename)."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"cannot write {target}: folder {folder} does not exist")
-    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    """Save a figure as PNG atomically (the shared writer of :mod:`probkit._atomic`)."""
     try:
-        with os.fdopen(handle, "wb") as out:
-            fig.savefig(out, format="png", dpi=100)
-            out.flush()
-            os.fsync(out.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual permissions
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        with atomic_output(path, error=InputError) as tmp:
+            fig.savefig(tmp, format="png", dpi=100)
     finally:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    return target
+    return Path(path)
 
 
 def plot_learning_curve(

@@ -130,6 +130,10 @@ def make_grid(
     >>> len(make_grid(l2=(1, 10), preprocessing=("scale",), flip=(False, True)))
     4
     """
+    seeds = tuple(seeds)
+    for s in seeds:  # checked here: logistic candidates below replace the count by 1
+        if not isinstance(s, int) or isinstance(s, bool) or s < 1:
+            raise InputError(f"seeds must be a positive integer, got {s!r}")
     grid: list[Candidate] = []
     seen: set[Candidate] = set()
     for model in models:

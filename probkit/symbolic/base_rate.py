@@ -18,7 +18,7 @@ import sympy as sp
 
 from probkit.symbolic.checks import scalar_step
 from probkit.symbolic.model import Derivation, Given, Step
-from probkit.symbolic.registry import describe
+from probkit.symbolic.registry import registered
 
 
 def _odds(probability: sp.Expr) -> sp.Expr:
@@ -112,11 +112,8 @@ def build() -> Derivation:
             definitions=defs,
         ),
     )
-    entry = describe("base-rate")
-    return Derivation(
-        name=entry.name,
-        title=entry.title,
-        summary=entry.summary,
+    return registered(
+        "base-rate",
         given=(
             Given(p, bayes_train, "the model's P(cat | x), trained at base rate pi"),
             Given(q, bayes_deploy, "the wanted P(cat | x) at deployment base rate P"),

@@ -146,8 +146,8 @@ def scalar_step(
     definitions: Mapping[Any, Any] | None = None,
 ) -> Step:
     """A step checked symbolically (``before`` and ``after`` are what is shown)."""
-    check = symbolic_check(before, after, definitions=definitions)
-    return Step(rule, before, after, explanation, check)
+    return explicit_step(rule, before, after, explanation, explicit_before=before,
+                         explicit_after=after, definitions=definitions)
 
 
 def matrix_step(

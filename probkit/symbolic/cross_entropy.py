@@ -21,7 +21,7 @@ import sympy as sp
 from probkit.symbolic.checks import explicit_step, scalar_step
 from probkit.symbolic.explicit import gradient, sigmoid, symbol_matrix
 from probkit.symbolic.model import Derivation, Given, Step
-from probkit.symbolic.registry import describe
+from probkit.symbolic.registry import registered
 
 N = 3
 """Length of the explicit vectors the vector steps are checked on."""
@@ -119,11 +119,8 @@ def build() -> Derivation:
         Step("display form", db_symbol, a - y,
              "dL/db, as checked in the chain-rule step.", dl_db.check),
     )
-    entry = describe("cross-entropy")
-    return Derivation(
-        name=entry.name,
-        title=entry.title,
-        summary=entry.summary,
+    return registered(
+        "cross-entropy",
         given=(
             Given(sp.Symbol("L"), loss, "the cross-entropy loss of one example with label y"),
             Given(a, sp.Function("sigma")(z), "the predicted probability"),

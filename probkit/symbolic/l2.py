@@ -17,7 +17,7 @@ import sympy as sp
 from probkit.symbolic.checks import explicit_step, matrix_step
 from probkit.symbolic.explicit import gradient
 from probkit.symbolic.model import Derivation, Given, Step
-from probkit.symbolic.registry import describe
+from probkit.symbolic.registry import registered
 from probkit.symbolic.vectorized import (
     N_EXAMPLES,
     N_FEATURES,
@@ -104,11 +104,8 @@ def build() -> Derivation:
     )
     names = latex_names(s, cost="J_{reg}")
     names[sp.Symbol("dR", real=True)] = r"\frac{\partial R}{\partial w}"
-    entry = describe("l2")
-    return Derivation(
-        name=entry.name,
-        title=entry.title,
-        summary=entry.summary,
+    return registered(
+        "l2",
         given=(
             Given(sp.Symbol("J_reg"), sp.Symbol("J") + sp.Symbol("R"),
                   "the regularized cost, with J the mean cross-entropy"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from probkit.errors import InputError
 
@@ -88,6 +88,17 @@ def describe(name: str) -> Entry:
         raise InputError(
             f"unknown derivation {name!r}; choose one of: {', '.join(names())}"
         ) from None
+
+
+def registered(name: str, **parts: Any) -> Derivation:
+    """A :class:`Derivation` with the name, title and summary the registry lists for ``name``.
+
+    ``parts`` are the remaining fields (``given``, ``steps``, ``results``, ...).
+    """
+    from probkit.symbolic.model import Derivation
+
+    entry = describe(name)
+    return Derivation(name=entry.name, title=entry.title, summary=entry.summary, **parts)
 
 
 def build(name: str) -> Derivation:

@@ -18,7 +18,7 @@ import sympy as sp
 
 from probkit.symbolic.checks import scalar_step
 from probkit.symbolic.model import Derivation, Given, Step
-from probkit.symbolic.registry import describe
+from probkit.symbolic.registry import registered
 
 
 def build() -> Derivation:
@@ -102,11 +102,8 @@ def build() -> Derivation:
         "The form a person expects, verified against SymPy's own derivative.",
         scalar_step("display form", display, oracle, "", definitions=defs).check,
     )
-    entry = describe("sigmoid")
-    return Derivation(
-        name=entry.name,
-        title=entry.title,
-        summary=entry.summary,
+    return registered(
+        "sigmoid",
         given=(
             Given(f(x), definition, "the sigmoid with steepness a > 0"),
         ),

@@ -33,7 +33,7 @@ from probkit.symbolic.explicit import (
     two_layer_forward,
 )
 from probkit.symbolic.model import Derivation, Given, Step
-from probkit.symbolic.registry import describe
+from probkit.symbolic.registry import registered
 
 N_FEATURES = 2
 N_HIDDEN = 2
@@ -202,12 +202,9 @@ def build() -> Derivation:
              "Checked for ReLU and tanh, with and without L2.", by_lhs[key].check)
         for key in (s["dW1"], s["db1"], s["dW2"], s["db2"])
     )
-    entry = describe("two-layer")
     g = sp.Function("g")
-    return Derivation(
-        name=entry.name,
-        title=entry.title,
-        summary=entry.summary,
+    return registered(
+        "two-layer",
         given=(
             Given(s["Z1"], sp.MatAdd(sp.MatMul(s["W1"], s["X"]), sp.MatMul(s["b1"], ones.T)),
                   "hidden pre-activations, one column per example"),

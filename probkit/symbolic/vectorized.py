@@ -19,7 +19,7 @@ import sympy as sp
 from probkit.symbolic.checks import explicit_step, matrix_step
 from probkit.symbolic.explicit import cross_entropy, gradient, sigmoid, symbol_matrix
 from probkit.symbolic.model import Derivation, Given, Step
-from probkit.symbolic.registry import describe
+from probkit.symbolic.registry import registered
 
 N_FEATURES = 2
 N_EXAMPLES = 3
@@ -157,11 +157,8 @@ def build() -> Derivation:
             seed=6,
         ),
     )
-    entry = describe("vectorized")
-    return Derivation(
-        name=entry.name,
-        title=entry.title,
-        summary=entry.summary,
+    return registered(
+        "vectorized",
         given=(
             Given(s["Z"], sp.MatAdd(sp.MatMul(s["w"].T, X), sp.MatMul(s["b"], ones.T)),
                   "one column per example; b is added to every column"),

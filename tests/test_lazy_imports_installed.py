@@ -1,0 +1,62 @@
+"""Lazy imports, checked on the installed ``probkit`` console script itself.
+
+The interpreter's own import log (``PYTHONPROFILEIMPORTTIME``) lists every
+module the real command imported, so nothing in-process (the test runner,
+CliRunner) can hide or add an import.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = {"numpy", "scipy", "sympy", "h5py", "matplotlib", "PIL"}
+
+
+def _imported_top_level(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    script = Path(sys.executable).with_name("probkit")
+    if not script.exists():
+        pytest.skip("the probkit console script is not installed next to this interpreter")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env["PYTHONPROFILEIMPORTTIME"] = "1"
+    done = subprocess.run([str(script), *args], capture_output=True, text=True, env=env,
+                          check=False, timeout=180)
+    modules = {line.rsplit("|", 1)[1].strip().split(".")[0]
+               for line in done.stderr.splitlines() if line.startswith("import time:")}
+    modules.discard("package")  # the log's header line
+    return done, modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("bayes", "--prior", "A=1/2", "--prior", "B=1/2", "--likelihood", "A=1/10",
+         "--likelihood", "B=8/10", "--json"),
+        ("urn", "--urn", "A=white:9,black:1", "--urn", "B=white:2,black:8", "--draw", "black"),
+        ("diagnostic", "--prevalence", "1/1000", "--sensitivity", "99%",
+         "--false-positive-rate", "5%", "--result", "positive"),
+    ],
+    ids=["bayes", "urn", "diagnostic"],
+)
+def test_exact_commands_import_no_heavy_package(args: tuple[str, ...]) -> None:
+    done, modules = _imported_top_level(*args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "typer" in modules  # the log is being read
+    assert not modules & HEAVY, sorted(modules & HEAVY)
+
+
+def test_bad_exact_input_imports_no_heavy_package() -> None:
+    done, modules = _imported_top_level("bayes", "--prior", "A=nan", "--likelihood", "A=1")
+    assert done.returncode == 2
+    assert not modules & HEAVY, sorted(modules & HEAVY)
+
+
+def test_derive_sigmoid_imports_sympy_but_not_scipy_or_h5py() -> None:
+    done, modules = _imported_top_level("derive", "sigmoid")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "sympy" in modules  # negative control: heavy imports do show up in the log
+    assert not modules & {"scipy", "h5py", "matplotlib", "PIL"}, sorted(modules & HEAVY)

@@ -1,0 +1,54 @@
+"""Option-parsing errors (caught by click before a command runs) are one line too,
+on the installed console script: ``error: ...`` naming the bad value, exit 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _probkit(*args: str) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("probkit")
+    if not script.exists():
+        pytest.skip("the probkit console script is not installed next to this interpreter")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    return subprocess.run([str(script), *args], capture_output=True, text=True, env=env,
+                          check=False, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("train", "--train", "t.h5", "--out", "m.npz", "--iterations", "abc"), "abc"),
+        (("bayes", "--bogus"), "--bogus"),
+        (("nosuch",), "nosuch"),
+        (("train", "--out", "m.npz", "--json"), "--train"),
+        (("tune", "--train", "t.h5", "--out", "m.npz", "--folds", "2.5"), "2.5"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(args: tuple[str, ...], named: str) -> None:
+    done = _probkit(*args)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert named in done.stderr
+
+
+def test_help_version_and_no_arguments_still_work() -> None:
+    helped = _probkit("bayes", "--help")
+    assert helped.returncode == 0 and "--prior" in helped.stdout
+    version = _probkit("--version")
+    assert version.returncode == 0 and version.stdout.startswith("probkit ")
+    bare = _probkit()
+    assert bare.returncode == 2 and "Commands" in bare.stdout + bare.stderr
+    ok = _probkit("bayes", "--prior", "A=1", "--likelihood", "A=1/2", "--json")
+    assert ok.returncode == 0 and ok.stdout.lstrip().startswith("{")
+    bad = _probkit("bayes", "--prior", "A=nan", "--likelihood", "A=1")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    module = subprocess.run([sys.executable, "-m", "probkit", "bayes", "--bogus"],
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert module.returncode == 2 and module.stderr.startswith("error: ")
