@@ -40,15 +40,19 @@ def callback(
 
 
 # One line per subcommand. Each command module imports heavy libraries lazily.
-app.command("bayes")(handle_errors(bayes_commands.bayes))
-app.command("urn")(handle_errors(bayes_commands.urn))
-app.command("diagnostic")(handle_errors(bayes_commands.diagnostic))
-app.command("derive")(handle_errors(derive_command.derive))
-app.command("train")(handle_errors(classifier_commands.train))
-app.command("evaluate")(handle_errors(classifier_commands.evaluate))
-app.command("predict")(handle_errors(classifier_commands.predict))
-app.command("tune")(handle_errors(tune_command.tune))
-
+# short_help is what `probkit --help` lists (the docstrings are too long to fit there).
+_COMMANDS = [
+    ("bayes", bayes_commands.bayes, "Exact posterior over named hypotheses (--mc: Monte Carlo)."),
+    ("urn", bayes_commands.urn, "Which urn were the balls drawn from? Exact posterior."),
+    ("diagnostic", bayes_commands.diagnostic, "What a positive (or negative) test means."),
+    ("derive", derive_command.derive, "Derive and machine-check the classifier's maths."),
+    ("train", classifier_commands.train, "Train the cat classifier and save it."),
+    ("evaluate", classifier_commands.evaluate, "Accuracy with its interval; calibration."),
+    ("predict", classifier_commands.predict, "P(cat) for each image or photo."),
+    ("tune", tune_command.tune, "Choose a model by cross-validation on the training data."),
+]
+for _name, _function, _summary in _COMMANDS:
+    app.command(_name, short_help=_summary)(handle_errors(_function))
 
 def main() -> None:
     """Console-script entry point (click's usage errors become one-line errors too)."""
