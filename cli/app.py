@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
 import typer
 
@@ -10,15 +11,16 @@ from probkit import __version__
 from probkit_cli import bayes_commands, classifier_commands, derive_command, tune_command
 from probkit_cli.common import handle_errors, run
 
-app = typer.Typer(
-    name="probkit",
-    help="Probabilistic reasoning you can check: exact and Monte Carlo Bayes, "
+_SETTINGS: dict[str, Any] = {
+    "name": "probkit",
+    "help": "Probabilistic reasoning you can check: exact and Monte Carlo Bayes, "
     "self-verifying derivations, and a from-scratch cat classifier.",
-    rich_markup_mode=None,
-    pretty_exceptions_show_locals=False,
-    no_args_is_help=True,
-    add_completion=False,
-)
+    "rich_markup_mode": None,
+    "pretty_exceptions_show_locals": False,
+    "no_args_is_help": True,
+    "add_completion": False,
+}
+app = typer.Typer(**_SETTINGS)
 
 
 def _version(value: bool) -> None:
@@ -54,6 +56,24 @@ _COMMANDS = [
 for _name, _function, _summary in _COMMANDS:
     app.command(_name, short_help=_summary)(handle_errors(_function))
 
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app to run for ``args``: the whole app, or one with just the command named first.
+
+    typer turns every registered command's signature into click options before it
+    parses anything; building only the command being run keeps ``probkit bayes``
+    from paying for the options of ``train`` or ``tune``. The command function,
+    its options and its help are the same objects in both apps.
+    """
+    for name, function, summary in _COMMANDS:
+        if args and args[0] == name:
+            single = typer.Typer(**_SETTINGS)
+            single.callback()(callback)
+            single.command(name, short_help=summary)(handle_errors(function))
+            return single
+    return app
+
+
 def main() -> None:
     """Console-script entry point (click's usage errors become one-line errors too)."""
-    raise SystemExit(run(app))
+    raise SystemExit(run(app_for(sys.argv[1:])))

@@ -27,3 +27,26 @@ def test_every_command_has_help(runner: CliRunner) -> None:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, command
         assert "--json" in result.stdout, command
+
+
+def test_console_script_builds_only_the_command_it_runs() -> None:
+    import typer
+
+    from probkit_cli.app import app_for
+
+    single = typer.main.get_command(app_for(["urn", "--draw", "black"]))
+    assert list(single.commands) == ["urn"]  # type: ignore[attr-defined]
+    whole = typer.main.get_command(app_for(["--help"]))
+    assert list(whole.commands) == COMMANDS  # type: ignore[attr-defined]
+    assert list(typer.main.get_command(app_for([])).commands) == COMMANDS  # type: ignore
+
+
+def test_single_command_app_behaves_like_the_whole_app(runner: CliRunner) -> None:
+    from probkit_cli.app import app_for
+
+    args = ["urn", "--urn", "A=white:9,black:1", "--urn", "B=white:2,black:8", "--draw", "black"]
+    for extra in ([], ["--json"], ["--help"], ["--draw", "green"]):
+        whole = runner.invoke(app, args + extra)
+        single = runner.invoke(app_for(args), args + extra)
+        assert (single.exit_code, single.stdout, single.stderr) == (
+            whole.exit_code, whole.stdout, whole.stderr)
