@@ -27,13 +27,13 @@ Examples
 from __future__ import annotations
 
 import math
-from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import log_expit, xlogy
 
+from probkit.bayes.intervals import wilson_interval as wilson
 from probkit.errors import InputError
 
 #: probabilities are clipped to [EPS, 1 - EPS] in the log loss (when no logits are given)
@@ -86,14 +86,8 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
         raise InputError(f"wilson_interval needs 0 <= k <= n and n > 0; got k={k}, n={n}")
     if not 0 < confidence < 1:
         raise InputError(f"confidence must be in (0, 1); got {confidence}")
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = k / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    low = 0.0 if k == 0 else max(0.0, centre - half)
-    high = 1.0 if k == n else min(1.0, centre + half)
-    return low, high
+    low, high = wilson(k, n, confidence=confidence)
+    return float(low), float(high)
 
 
 def log_loss(y: Any, p: Any, *, logits: Any = None) -> float:

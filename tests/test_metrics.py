@@ -133,3 +133,15 @@ def test_bad_inputs() -> None:
         accuracy([0, 1], [0])
     with pytest.raises(InputError):
         log_loss([], [])
+
+
+def test_wilson_interval_matches_published_values() -> None:
+    # Newcombe (1998), Statistics in Medicine 17:857-872, Table II, method 3 (Wilson score):
+    # 81/263 -> 0.2553-0.3662, 15/148 -> 0.0624-0.1605, 0/20 -> 0-0.1611, 1/29 -> 0.0061-0.1718.
+    from probkit.metrics import wilson_interval
+
+    published = {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605),
+                 (0, 20): (0.0, 0.1611), (1, 29): (0.0061, 0.1718)}
+    for (k, n), (low, high) in published.items():
+        got = wilson_interval(k, n)
+        assert round(got[0], 4) == low and round(got[1], 4) == high, (k, n, got)
