@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -267,7 +268,7 @@ def _update(
     exact: bool,
 ) -> Posterior:
     one: Number = Fraction(1) if exact else 1.0
-    likelihood = [_product(row, one) for row in rows]
+    likelihood = [math.prod(row, start=one) for row in rows]
     joint = [p * lk for p, lk in zip(priors, likelihood, strict=True)]
     evidence = sum(joint, 0 * one)
     if evidence == 0:
@@ -305,13 +306,6 @@ def _update(
         trace=tuple(trace),
         exact=exact,
     )
-
-
-def _product(values: Iterable[Number], one: Number) -> Number:
-    result = one
-    for value in values:
-        result *= value
-    return result
 
 
 def _impossible_message(
