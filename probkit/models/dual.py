@@ -142,16 +142,8 @@ class DualState:
 
     def parameters(self) -> Params:
         W = self._scale * self._W0 + self._C @ self._X
-        out: Params = {}
-        # keep the model's key order
-        for k in (self._w, self._b, *self._rest):
-            if k == self._w:
-                out[k] = W
-            elif k == self._b:
-                out[k] = self._bias.copy()
-            else:
-                out[k] = self._rest[k].copy()
-        return out
+        return {self._w: W, self._b: self._bias.copy(),
+                **{k: v.copy() for k, v in self._rest.items()}}
 
     def validation_loss(self) -> float:
         if self._Kv is None or self._Pv0T is None or self._yv is None:

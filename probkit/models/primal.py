@@ -214,15 +214,8 @@ class BlockedPrimalState:
         self._db = None
 
     def parameters(self) -> Params:
-        out: Params = {}
-        for k in (self._w, self._b, *self._rest):
-            if k == self._w:
-                out[k] = self._W[: self._k].copy()
-            elif k == self._b:
-                out[k] = self._bias.copy()
-            else:
-                out[k] = self._rest[k].copy()
-        return out
+        return {self._w: self._W[: self._k].copy(), self._b: self._bias.copy(),
+                **{k: v.copy() for k, v in self._rest.items()}}
 
     def validation_loss(self) -> float:
         if self._Xv is None or self._yv is None:
