@@ -16,9 +16,9 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from bayes_problems import CERTAIN, RARE, TWO_POSITIVE, URN
 from scipy import stats
 
-from probkit.bayes import diagnostic_problem, urn_problem
 from probkit.bayes.intervals import ratio_standard_error, wilson_interval
 from probkit.bayes.montecarlo import Replicates, replicate
 from probkit.bayes.samplers import Problem
@@ -26,12 +26,6 @@ from probkit.bayes.samplers import Problem
 REPLICATES = 4_000
 Z95 = 1.959963984540054
 
-URN = urn_problem({"A": {"white": 9, "black": 1}, "B": {"white": 2, "black": 8}}, ["black"])
-RARE = diagnostic_problem("1/1000", "99%", false_positive_rate="5%")
-TWO_POSITIVE = diagnostic_problem("1/1000", "99%", false_positive_rate="5%",
-                                  results=["positive", "positive"])
-CERTAIN = urn_problem({"A": {"white": 9, "black": 1}, "B": {"white": 2, "black": 8}},
-                      ["black", "black", "white"], replace=False)
 
 # Posterior of the first hypothesis, worked by hand: urn A, (1/2 * 1/10) / (9/20) = 1/9;
 # disease after one positive, 0.00099 / 0.05094 = 11/566; after two,

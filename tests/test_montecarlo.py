@@ -11,6 +11,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from bayes_problems import CERTAIN, RARE, TWO_POSITIVE, URN
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
@@ -27,12 +28,6 @@ from probkit.bayes.samplers import (
 )
 from probkit.errors import ComputationError, ImpossibleEvidenceError, InputError
 
-URN = urn_problem({"A": {"white": 9, "black": 1}, "B": {"white": 2, "black": 8}}, ["black"])
-RARE = diagnostic_problem("1/1000", "99%", false_positive_rate="5%")
-TWO_POSITIVE = diagnostic_problem("1/1000", "99%", false_positive_rate="5%",
-                                  results=["positive", "positive"])
-CERTAIN = urn_problem({"A": {"white": 9, "black": 1}, "B": {"white": 2, "black": 8}},
-                      ["black", "black", "white"], replace=False)
 MANY = discrete_problem(  # 12 hypotheses: the searchsorted / bincount paths
     {f"H{i}": Fraction(i + 1, 78) for i in range(12)},
     {f"H{i}": [Fraction(i, 11), Fraction(11 - i, 11)] for i in range(12)},
