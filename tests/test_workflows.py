@@ -26,8 +26,8 @@ runner = CliRunner()
 def files(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("workflows")
     paths = {"dir": folder, "train": folder / "train.h5", "test": folder / "test.h5"}
-    write_dataset(paths["train"], make_synthetic(60, size=5, seed=0), split="train")
-    write_dataset(paths["test"], make_synthetic(30, size=5, seed=1), split="test")
+    write_dataset(paths["train"], make_synthetic(45, size=4, seed=0), split="train")
+    write_dataset(paths["test"], make_synthetic(30, size=4, seed=1), split="test")
     return paths
 
 
@@ -95,13 +95,13 @@ def test_html_escapes_what_users_name(files, tuned) -> None:
     report, _ = tuned
     clf = report.classifier
     clf.class_names = ("<b>dog</b>", "cat")
-    html = workflows.predict(clf, data=make_synthetic(3, size=5, seed=4))._repr_html_()
+    html = workflows.predict(clf, data=make_synthetic(3, size=4, seed=4))._repr_html_()
     assert "&lt;b&gt;dog&lt;/b&gt;" in html and "<b>dog" not in html
 
 
 def test_predict_proba_at_a_base_rate_is_bayes_rule_on_odds(tuned) -> None:
     clf = tuned[0].classifier
-    images = make_synthetic(12, size=5, seed=7).images
+    images = make_synthetic(12, size=4, seed=7).images
     p = clf.predict_proba(images)[:, 1]
     moved = clf.predict_proba(images, base_rate="1/10")[:, 1]
     pi = clf.training_base_rate
