@@ -1,0 +1,171 @@
+"""Checking a step of a user's derivation: symbolically, else at points of the domain.
+
+First :func:`probkit.symbolic.checks.symbolic_check` (the difference of the two
+sides simplifies to 0 under the symbols' assumptions). When the simplifiers do
+not reach 0, which happens for kinks (SymPy's own ``Heaviside(0)`` is 1/2,
+probkit's is 0) and for expressions SymPy cannot simplify, both sides are
+evaluated at random points *inside the domain* (points where the user's
+expressions are real and finite), with
+:func:`probkit.symbolic.checks.numeric_check` at 30 significant digits. The
+check record says which method decided and, for a numeric check, at which
+points. Functions of the user's own (``f(x)``) are replaced by a fixed smooth
+test function for the numeric check; a step that holds for every ``f`` holds
+for that one.
+
+>>> import sympy as sp
+>>> x = sp.Symbol("x", real=True)
+>>> domain = Domain((x,), (sp.log(x),))
+>>> check_step(sp.Derivative(sp.Max(0, x), x), sp.Heaviside(x, 0), domain).method
+'numeric'
+>>> check_step(sp.Derivative(sp.Max(0, x), x), sp.Heaviside(-x, 0), domain).passed
+False
+>>> check_step(sp.Derivative(sp.log(x), x), 1 / x, domain).method
+'symbolic'
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from probkit.symbolic.checks import DIGITS, numeric_check, symbolic_check
+from probkit.symbolic.model import Check, Step
+
+POINTS = 3
+"""Points of the domain a numeric check uses."""
+
+ATTEMPTS = 60
+"""Random candidates tried when looking for points inside the domain."""
+
+
+def _test_function(arguments: Sequence[Any]) -> Any:
+    """A smooth, non-special function of the arguments (stands in for a user's ``f``)."""
+    total = sp.Integer(0)
+    for index, arg in enumerate(arguments, start=1):
+        total += sp.Rational(7, 10 + index) * arg
+    return sp.sin(total) + total**2 / 3 + sp.Rational(1, 2)
+
+
+def concrete(expr: Any) -> Any:
+    """``expr`` with every function of the user's own replaced by :func:`_test_function`."""
+    for function in {applied.func for applied in expr.atoms(AppliedUndef)}:
+        arity = len(next(iter(a for a in expr.atoms(AppliedUndef) if a.func == function)).args)
+        slots = sp.symbols(f"_s0:{arity}", real=True)
+        expr = expr.replace(function, sp.Lambda(slots, _test_function(slots)))
+    return expr.doit()
+
+
+def _finite_real(value: Any) -> bool:
+    try:
+        number = complex(value)
+    except (TypeError, ValueError):
+        return False
+    return abs(number.imag) <= 1e-25 * max(1.0, abs(number.real)) and abs(number.real) < 1e100
+
+
+@dataclass
+class Domain:
+    """Where numeric checks may look: the symbols, and expressions that must be defined.
+
+    A point is inside the domain when every expression in ``defined`` is real
+    and finite there. Symbols declared positive are drawn from [0.2, 2],
+    negative ones from [-2, -0.2], the others from [-2, 2] (seeded, so every
+    record is reproducible).
+    """
+
+    symbols: tuple[Any, ...]
+    defined: tuple[Any, ...] = ()
+    seed: int = 0
+    _points: list[dict[Any, Any]] = field(default_factory=list, repr=False)
+
+    def _draw(self, rng: random.Random) -> dict[Any, Any]:
+        values = {}
+        for symbol in self.symbols:
+            if symbol.is_positive:
+                low, high = 0.2, 2.0
+            elif symbol.is_negative:
+                low, high = -2.0, -0.2
+            elif symbol.is_nonnegative:
+                low, high = 0.0, 2.0
+            elif symbol.is_nonpositive:
+                low, high = -2.0, 0.0
+            else:
+                low, high = -2.0, 2.0
+            values[symbol] = sp.Float(rng.uniform(low, high), DIGITS)
+        return values
+
+    def candidates(self) -> list[dict[Any, Any]]:
+        """Up to :data:`ATTEMPTS` points where every ``defined`` expression is real and finite."""
+        if self._points:
+            return self._points
+        rng = random.Random(self.seed)
+        tests = [concrete(expr) for expr in self.defined]
+        for _ in range(ATTEMPTS):
+            point = self._draw(rng)
+            if all(_finite_real(test.xreplace(point).evalf(DIGITS)) for test in tests):
+                self._points.append(point)
+        return self._points
+
+
+def _describe(point: Mapping[Any, Any]) -> str:
+    return ", ".join(f"{symbol} = {float(value):.4g}" for symbol, value in point.items())
+
+
+def _numeric(before: Any, after: Any, domain: Domain,
+             definitions: Mapping[Any, Any]) -> tuple[Check, list[str]] | None:
+    left = concrete(before.subs(dict(definitions)) if definitions else before)
+    right = concrete(after.subs(dict(definitions)) if definitions else after)
+    realizations = []
+    for point in domain.candidates():
+        lhs, rhs = left.xreplace(point).evalf(DIGITS), right.xreplace(point).evalf(DIGITS)
+        if _finite_real(lhs) and _finite_real(rhs):
+            realizations.append((_describe(point), lhs, rhs))
+        if len(realizations) == POINTS:
+            break
+    if not realizations:
+        return None
+    return numeric_check(realizations, trials=1), [label for label, _, _ in realizations]
+
+
+def check_step(
+    before: Any,
+    after: Any,
+    domain: Domain,
+    *,
+    definitions: Mapping[Any, Any] | None = None,
+) -> Check:
+    """Check ``before == after``: symbolically, else numerically inside ``domain``."""
+    definitions = definitions or {}
+    symbolic = symbolic_check(before, after, definitions=definitions)
+    if symbolic.passed:
+        return symbolic
+    found = _numeric(before, after, domain, definitions)
+    if found is None:
+        return Check("symbolic", False, symbolic.residual,
+                     f"the difference does not simplify to 0 ({symbolic.detail}) and no point "
+                     "of the domain could be evaluated")
+    numeric, labels = found
+    verdict = "equal" if numeric.passed else "NOT equal"
+    detail = (f"the difference did not simplify to 0 symbolically; {verdict} at "
+              f"{len(labels)} random point(s) of the domain ({'; '.join(labels)}), "
+              f"{DIGITS} digits")
+    return Check("numeric", numeric.passed, numeric.residual, detail)
+
+
+def checked(
+    rule: str,
+    before: Any,
+    after: Any,
+    explanation: str,
+    domain: Domain,
+    *,
+    definitions: Mapping[Any, Any] | None = None,
+) -> Step:
+    """A :class:`~probkit.symbolic.model.Step` with its :func:`check_step` record."""
+    return Step(rule, before, after, explanation,
+                check_step(before, after, domain, definitions=definitions))
