@@ -139,7 +139,7 @@ def parse_chain(texts: Sequence[str], *, assume: Sequence[str] = ()) -> Chain:
               for name, expr in definitions.items()}
     order = _topological(inputs)
     used = {dep for deps in inputs.values() for dep in deps}
-    outputs = [name for name in order if name not in used]
+    outputs = sorted(name for name in order if name not in used)
     if len(outputs) != 1:
         raise InputError(f"--chain: the chain has several outputs ({', '.join(outputs)}); every "
                          "name but one must be used by another definition")

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from probkit.symbolic.printing import to_text
 
@@ -82,7 +83,7 @@ def tidy(expr: Any) -> Any:
 
 
 def _inner_functions(expr: Any, x: Any) -> list[Any]:
-    found = [g for g in expr.atoms(sp.Function) if g.has(x)]
+    found = [g for g in expr.atoms(sp.Function) if g.has(x) and not isinstance(g, AppliedUndef)]
     found += [p for p in expr.atoms(sp.Pow) if p.exp.has(x)]
     return sorted(found, key=sp.default_sort_key)
 
@@ -109,7 +110,7 @@ def in_terms_of(derivative: Any, definition: Any, name: Any, x: Any) -> tuple[An
             continue
         solved = sp.cancel(-poly.coeff_monomial(1) / poly.coeff_monomial(G))
         rewritten = sp.cancel(derivative.subs(inner, G).subs(G, solved))
-        if rewritten.has(x) or rewritten.has(G) or not rewritten.has(F):
+        if rewritten.has(x, G, sp.Subs, sp.Derivative) or not rewritten.has(F):
             continue
         shapes = [_flip_sign(simplifier(rewritten).subs(F, name))
                   for simplifier in (sp.factor_terms, sp.factor)]

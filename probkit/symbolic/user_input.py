@@ -352,9 +352,9 @@ def parse_expression(
     except Exception as error:  # SymPy refuses odd combinations (e.g. Piecewise misuse)
         raise InputError(f"{where}: cannot build {text!r}: {error}") from None
     expr = sp.sympify(expr)
-    if isinstance(expr, sp.logic.boolalg.Boolean | sp.core.relational.Relational):
-        raise InputError(f"{where}: {text!r} is a condition, not an expression")
-    if not isinstance(expr, sp.Expr):
+    if not isinstance(expr, sp.Expr):  # a Symbol is an Expr (and a Boolean)
+        if isinstance(expr, sp.logic.boolalg.Boolean | sp.core.relational.Relational):
+            raise InputError(f"{where}: {text!r} is a condition, not an expression")
         raise InputError(f"{where}: {text!r} is not a scalar expression")
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise InputError(f"{where}: {text!r} is undefined or infinite ({expr})")
