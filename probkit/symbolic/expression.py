@@ -86,7 +86,7 @@ def derive_partial(
         tidied = tidy(raw)
         if sp.srepr(tidied) != sp.srepr(raw):
             steps.append(checked("simplify", raw, tidied,
-                                 "Collect the result (the shortest of its factored, cancelled "
+                                 "Collect the result (the shortest of its factored "
                                  "and combined forms).", domain))
             current = tidied
             rewritten = in_terms_of(current, expr, named, x)

@@ -2,7 +2,7 @@
 
 Two rewritings, each recorded as its own checked step by the callers:
 
-* :func:`tidy`: the shortest of the raw result, its factored, cancelled and
+* :func:`tidy`: the shortest of the raw result, its factored and
   combined forms (SymPy's ``count_ops``), with a leading minus sign moved
   into a factor ``(1 - f)`` rather than ``-(f - 1)``.
 * :func:`in_terms_of`: the derivative written back in terms of the function
@@ -71,9 +71,9 @@ def _flip_sign(expr: Any) -> Any:
 
 
 def tidy(expr: Any) -> Any:
-    """The shortest of ``expr``, ``factor(expr)``, ``cancel(expr)``, ``together(expr)``."""
+    """The shortest of ``expr``, ``factor(expr)`` and ``together(expr)``."""
     candidates = [expr]
-    for simplifier in (sp.factor, sp.cancel, sp.together):
+    for simplifier in (sp.factor, sp.together):
         try:
             candidates.append(simplifier(expr))
         except (sp.PolynomialError, TypeError, ValueError, NotImplementedError):
