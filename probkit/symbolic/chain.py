@@ -41,8 +41,8 @@ from probkit.errors import InputError
 from probkit.symbolic.domain_check import Domain, check_step
 from probkit.symbolic.expression import derive_partial
 from probkit.symbolic.model import Derivation, Given, Step
-from probkit.symbolic.printing import to_text
 from probkit.symbolic.rewrite import tidy
+from probkit.symbolic.rules import prose
 from probkit.symbolic.user_input import (
     CONSTANTS,
     FUNCTIONS,
@@ -256,7 +256,7 @@ def derive_chain(
             steps += partial_steps
             steps.append(Step(f"local derivative d{name}/d{dep}", result.before, result.after,
                               f"The local derivative, with {name} = "
-                              f"{to_text(chain.definitions[name])}; verified against "
+                              f"{prose(chain.definitions[name])}; verified against "
                               "SymPy's diff.", result.check))
             local[(name, dep)] = result.after
 
@@ -307,7 +307,7 @@ def derive_chain(
     command = "".join(f" --chain {shlex.quote(text)}" for text in definitions).strip()
     command += "".join(f" --wrt {t}" for t in targets)
     command += "".join(f" --assume {shlex.quote(a)}" for a in assume)
-    summary = "; ".join(f"d{output}/d{r.before.variables[0]} = {to_text(r.after)}"
+    summary = "; ".join(f"d{output}/d{r.before.variables[0]} = {prose(r.after)}"
                         for r in results) + "."
     title = f"Chain rule through {', '.join(chain.order)}"
     notes = ("Scalars only: matrix and vectorized chains are not supported.",)

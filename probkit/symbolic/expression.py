@@ -30,8 +30,8 @@ from sympy.core.function import AppliedUndef
 from probkit.symbolic.domain_check import Domain, check_step, checked
 from probkit.symbolic.engine import differentiate
 from probkit.symbolic.model import Derivation, Given, Step
-from probkit.symbolic.printing import to_text
 from probkit.symbolic.rewrite import in_terms_of, tidy
+from probkit.symbolic.rules import prose
 from probkit.symbolic.user_input import choose_wrt, parse_expression
 
 _NAMES = ("f", "g", "h", "F", "phi", "psi")
@@ -143,7 +143,7 @@ def derive_expression(
     variables = choose_wrt(expr, list(wrt))
     used = {s.name for s in expr.free_symbols} | {f.__name__ for f in parsed.functions.values()}
     name = _function_name(used)
-    named = sp.Function(name, real=True)(*variables)
+    named = sp.Function(name)(*variables)
     symbols = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
     domain = Domain(symbols, defined=(expr,), seed=seed)
     steps: list[Step] = []
@@ -163,9 +163,9 @@ def derive_expression(
     command = f"--expr {shlex.quote(expression)}" + "".join(
         f" --wrt {v}" for v in variables) + "".join(f" --assume {shlex.quote(a)}" for a in assume)
     title = ("Derivative" if len(variables) == 1 else "Partial derivatives") + (
-        f" of {to_text(expr)} with respect to {variable_text}")
-    summary = f"{to_text(named)} = {to_text(expr)} has " + "; ".join(
-        f"d{name}/d{r.before.variables[0]} = {to_text(r.after)}" for r in results) + "."
+        f" of {prose(expr)} with respect to {variable_text}")
+    summary = f"{prose(named)} = {prose(expr)} has " + "; ".join(
+        f"d{name}/d{r.before.variables[0]} = {prose(r.after)}" for r in results) + "."
     return Derivation(
         name=command,
         title=title,

@@ -11,6 +11,7 @@ Two rewritings, each recorded as its own checked step by the callers:
   ``exp(-x) = (1 - sigma)/sigma``; tanh' = 1 - tanh^2).
 
 >>> import sympy as sp
+>>> from probkit.symbolic.printing import to_text
 >>> x = sp.Symbol("x", real=True)
 >>> f = sp.Function("f")
 >>> sigma = 1 / (1 + sp.exp(-x))
@@ -30,7 +31,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from probkit.symbolic.printing import to_text
+from probkit.symbolic.rules import prose
 
 
 def _written(coefficient: Any, factors: list[Any]) -> Any:
@@ -115,8 +116,8 @@ def in_terms_of(derivative: Any, definition: Any, name: Any, x: Any) -> tuple[An
         shapes = [_flip_sign(simplifier(rewritten).subs(F, name))
                   for simplifier in (sp.factor_terms, sp.factor)]
         form = min(shapes, key=sp.count_ops)
-        substitution = f"{to_text(inner)} = {to_text(solved.subs(F, name))}"
+        substitution = f"{prose(inner)} = {prose(solved.subs(F, name))}"
         if inner == definition:
-            substitution = f"{to_text(name)} = {to_text(inner)}"
+            substitution = f"{prose(name)} = {prose(inner)}"
         return form, substitution
     return None

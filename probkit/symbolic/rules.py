@@ -20,7 +20,7 @@ derivative is that of the piece whose condition holds there.
 >>> step.rule, step.result
 ('chain rule (exp)', exp(-a*x)*Derivative(-a*x, x))
 >>> step.explanation
-"(exp u)' = exp(u) u', with u = -a*x."
+"(exp u)' = exp(u) u', with u = -a x."
 >>> apply_rule(sp.Max(0, x), x).result
 Heaviside(x, 0)
 """
@@ -36,6 +36,18 @@ from sympy.core.function import AppliedUndef
 
 from probkit.errors import InputError
 from probkit.symbolic.printing import to_text
+
+
+def prose(expr: Any) -> str:
+    """``expr`` as explanations write it: implicit products, ``^`` for powers.
+
+    Safe in Markdown prose (no asterisks), and how a person writes ``u = -a x``.
+
+    >>> a, x = sp.symbols("a x")
+    >>> prose(-a * x), prose(x**2 * (1 - x))
+    ('-a x', 'x^2 (1 - x)')
+    """
+    return to_text(expr).replace("**", "^").replace("*", " ")
 
 
 @dataclass(frozen=True)
@@ -121,7 +133,7 @@ REFUSED_DERIVATIVES: dict[Any, str] = {
 
 
 def _with_inner(u: Any, x: Any) -> str:
-    return "" if u == x else f", with u = {to_text(u)}"
+    return "" if u == x else f", with u = {prose(u)}"
 
 
 def _sentence(*parts: str) -> str:
@@ -148,7 +160,7 @@ def _log(expr: Any, x: Any) -> Application:
             "softplus rule",
             D(v, x) / (1 + sp.exp(-v)),
             _sentence("(log(1 + exp v))' = exp(v)/(1 + exp(v)) v' = v'/(1 + exp(-v)), "
-                      "the sigmoid of v", "" if v == x else f", with v = {to_text(v)}"),
+                      "the sigmoid of v", "" if v == x else f", with v = {prose(v)}"),
         )
     return _elementary(expr, x)
 
@@ -158,7 +170,7 @@ def _sum(expr: Any, x: Any) -> Application:
     constant = [term for term in expr.args if not term.has(x)]
     note = ""
     if constant:
-        note = f"; the constant term {to_text(sp.Add(*constant))} has derivative 0"
+        note = f"; the constant term {prose(sp.Add(*constant))} has derivative 0"
     return Application("sum rule", sp.Add(*(D(term, x) for term in varying)),
                        _sentence("(u + v)' = u' + v'", note))
 
@@ -170,9 +182,9 @@ def _product(expr: Any, x: Any) -> Application:
         c, rest = sp.Mul(*constant), sp.Mul(*varying)
         if rest == x:
             return Application("constant multiple rule", c,
-                               f"(c x)' = c, with c = {to_text(c)}.")
+                               f"(c x)' = c, with c = {prose(c)}.")
         return Application("constant multiple rule", c * D(rest, x),
-                           f"(c u)' = c u', with c = {to_text(c)}.")
+                           f"(c u)' = c u', with c = {prose(c)}.")
     denominator = [f for f in varying if f.is_Pow and f.exp.is_number and f.exp.is_negative]
     numerator = [f for f in varying if f not in denominator]
     if numerator and denominator:
@@ -181,13 +193,13 @@ def _product(expr: Any, x: Any) -> Application:
         return Application(
             "quotient rule",
             (D(u, x) * v - u * D(v, x)) / v**2,
-            f"(u/v)' = (u' v - u v')/v^2, with u = {to_text(u)} and v = {to_text(v)}.",
+            f"(u/v)' = (u' v - u v')/v^2, with u = {prose(u)} and v = {prose(v)}.",
         )
     terms = []
     for index, factor in enumerate(varying):
         others = sp.Mul(*(f for j, f in enumerate(varying) if j != index))
         terms.append(D(factor, x) * others)
-    names = ", ".join(to_text(f) for f in varying)
+    names = ", ".join(prose(f) for f in varying)
     return Application("product rule", sp.Add(*terms),
                        f"(u v)' = u' v + u v', with factors {names}.")
 
@@ -197,14 +209,14 @@ def _power(expr: Any, x: Any) -> Application:
     if not exponent.has(x):
         if base == x:
             return Application("power rule", exponent * x ** (exponent - 1),
-                               f"(x^n)' = n x^(n-1), with n = {to_text(exponent)}.")
+                               f"(x^n)' = n x^(n-1), with n = {prose(exponent)}.")
         if exponent == -1:
             return Application("reciprocal rule", -D(base, x) / base**2,
-                               f"(1/v)' = -v'/v^2, with v = {to_text(base)}.")
+                               f"(1/v)' = -v'/v^2, with v = {prose(base)}.")
         return Application(
             "chain rule (power)",
             exponent * base ** (exponent - 1) * D(base, x),
-            f"(u^n)' = n u^(n-1) u', with u = {to_text(base)} and n = {to_text(exponent)}.",
+            f"(u^n)' = n u^(n-1) u', with u = {prose(base)} and n = {prose(exponent)}.",
         )
     if not base.has(x):
         return Application(
@@ -215,8 +227,8 @@ def _power(expr: Any, x: Any) -> Application:
     return Application(
         "general power rule",
         expr * (D(exponent, x) * sp.log(base) + exponent * D(base, x) / base),
-        f"u^v = exp(v log u), so (u^v)' = u^v (v' log u + v u'/u), with u = {to_text(base)} "
-        f"and v = {to_text(exponent)}; for u > 0.",
+        f"u^v = exp(v log u), so (u^v)' = u^v (v' log u + v u'/u), with u = {prose(base)} "
+        f"and v = {prose(exponent)}; for u > 0.",
     )
 
 
@@ -276,7 +288,7 @@ def _applied_function(expr: Any, x: Any) -> Application:
         "chain rule (function)",
         sp.Add(*terms),
         f"{name} is a function of your own: (f(u))' = f'(u) u', with "
-        + ", ".join(f"u = {to_text(arg)}" for arg in expr.args if arg.has(x))
+        + ", ".join(f"u = {prose(arg)}" for arg in expr.args if arg.has(x))
         + f"; {name}' stays symbolic.",
     )
 
@@ -288,7 +300,7 @@ def apply_rule(expr: Any, x: Any) -> Application:
     """
     if not expr.has(x):
         return Application("constant rule", sp.S.Zero,
-                           f"{to_text(expr)} does not depend on {x}: its derivative is 0.")
+                           f"{prose(expr)} does not depend on {x}: its derivative is 0.")
     if expr == x:
         return Application("variable rule", sp.S.One, f"d{x}/d{x} = 1.")
     if expr.is_Add:

@@ -283,7 +283,7 @@ def _read_names(
                     f"(known: {', '.join(sorted(FUNCTIONS))}, and {', '.join(sorted(MACROS))}); "
                     "a function of your own must not share a SymPy name"
                 )
-            functions[name] = sp.Function(name, real=True)
+            functions[name] = sp.Function(name)
             namespace[name] = functions[name]
         elif extra_symbols is not None and name in extra_symbols:
             symbols[name] = extra_symbols[name]
