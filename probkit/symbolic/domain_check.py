@@ -1,14 +1,17 @@
 """Checking a step of a user's derivation: symbolically, else at points of the domain.
 
 First :func:`probkit.symbolic.checks.symbolic_check` (the difference of the two
-sides simplifies to 0 under the symbols' assumptions). When the simplifiers do
-not reach 0, which happens for kinks (SymPy's own ``Heaviside(0)`` is 1/2,
-probkit's is 0) and for expressions SymPy cannot simplify, both sides are
+sides simplifies to 0 under the symbols' assumptions), with its cheap
+simplifiers. When they do not reach 0, which happens for kinks (SymPy's own
+``Heaviside(0)`` is 1/2, probkit's is 0) and for expressions that need more
+than cancelling, both sides are
 evaluated at random points *inside the domain* (points where the user's
 expressions are real and finite), with
 :func:`probkit.symbolic.checks.numeric_check` at 30 significant digits. The
 check record says which method decided and, for a numeric check, at which
-points. Functions of the user's own (``f(x)``) are replaced by a fixed smooth
+points. SymPy's ``simplify`` (which can take minutes on a kinked expression)
+is used only when no point of the domain can be evaluated. Functions of the
+user's own (``f(x)``) are replaced by a fixed smooth
 test function for the numeric check; a step that holds for every ``f`` holds
 for that one.
 
@@ -100,7 +103,11 @@ class Domain:
         return values
 
     def candidates(self) -> list[dict[Any, Any]]:
-        """Up to :data:`ATTEMPTS` points where every ``defined`` expression is real and finite."""
+        """Points where every ``defined`` expression is real and finite.
+
+        At most ``3 * POINTS`` of them (spares for steps undefined at some),
+        from at most :data:`ATTEMPTS` random candidates.
+        """
         if self._points:
             return self._points
         rng = random.Random(self.seed)
@@ -109,6 +116,8 @@ class Domain:
             point = self._draw(rng)
             if all(_finite_real(test.xreplace(point).evalf(DIGITS)) for test in tests):
                 self._points.append(point)
+                if len(self._points) == 3 * POINTS:
+                    break
         return self._points
 
 
@@ -141,18 +150,21 @@ def check_step(
 ) -> Check:
     """Check ``before == after``: symbolically, else numerically inside ``domain``."""
     definitions = definitions or {}
-    symbolic = symbolic_check(before, after, definitions=definitions)
+    symbolic = symbolic_check(before, after, definitions=definitions, thorough=False)
     if symbolic.passed:
         return symbolic
     found = _numeric(before, after, domain, definitions)
-    if found is None:
-        return Check("symbolic", False, symbolic.residual,
-                     f"the difference does not simplify to 0 ({symbolic.detail}) and no point "
+    if found is None:  # no point to evaluate at: SymPy's simplify is the last resort
+        thorough = symbolic_check(before, after, definitions=definitions)
+        if thorough.passed:
+            return thorough
+        return Check("symbolic", False, thorough.residual,
+                     f"the difference does not simplify to 0 ({thorough.detail}) and no point "
                      "of the domain could be evaluated")
     numeric, labels = found
     verdict = "equal" if numeric.passed else "NOT equal"
-    detail = (f"the difference did not simplify to 0 symbolically; {verdict} at "
-              f"{len(labels)} random point(s) of the domain ({'; '.join(labels)}), "
+    detail = (f"the difference did not simplify to 0 symbolically ({symbolic.detail}); "
+              f"{verdict} at {len(labels)} random point(s) of the domain ({'; '.join(labels)}), "
               f"{DIGITS} digits")
     return Check("numeric", numeric.passed, numeric.residual, detail)
 
