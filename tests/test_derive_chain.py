@@ -88,6 +88,8 @@ def test_several_inputs_and_an_intermediate_target() -> None:
     (["exp = x"], [], "names a function or constant"),
     (["L = z", "z = integrate(w, w)"], ["w"], "integrals are out of scope"),
     (["L = z**2", "z = w*x"], ["L"], "is the output"),
+    (["L = a**2", "a = 3"], [], "the chain has no inputs"),
+    (["L = z**2", "z = w*x", "q = w"], ["w"], "several outputs (L, q)"),
 ])
 def test_bad_chains_are_refused_by_name(chain: list[str], wrt: list[str], message: str) -> None:
     with pytest.raises(InputError) as caught:

@@ -329,3 +329,26 @@ def test_json_text_reads_back_to_the_same_expressions(expression: str) -> None:
     for (before, after), step in zip(shown, payload["steps"], strict=True):
         assert render_json.parse(step["before"], payload["symbols"]) == before
         assert render_json.parse(step["after"], payload["symbols"]) == after
+
+
+def test_a_function_of_your_own_of_several_arguments_is_final() -> None:
+    derivation = derive_expression("f(x, y) + x**2", wrt=["x"])
+    assert derivation.verified
+    assert [s.rule for s in derivation.steps] == ["definition", "sum rule", "power rule"]
+    assert to_text(derivation.results[0].after) == "2*x + Derivative(f(x, y), x)"
+
+
+def test_the_derivative_of_x_and_of_a_parameter() -> None:
+    assert to_text(derive_expression("x").results[0].after) == "1"
+    assert [s.rule for s in derive_expression("x").steps] == ["definition", "variable rule"]
+    derivation = derive_expression("a", wrt=["a"])
+    assert derivation.verified and derivation.results[0].after == 1
+
+
+def test_a_wrong_step_beyond_a_far_kink_is_caught() -> None:
+    """Numeric points are put on both sides of every kink, even one far from 0."""
+    x = sp.Symbol("x", real=True)
+    domain = Domain((x,), (sp.Max(0, x - 5),))
+    wrong = check_step(sp.Derivative(sp.Max(0, x - 5), x), 2 * sp.Heaviside(x - 5, 0), domain)
+    right = check_step(sp.Derivative(sp.Max(0, x - 5), x), sp.Heaviside(x - 5, 0), domain)
+    assert not wrong.passed and right.passed and right.method == "numeric"

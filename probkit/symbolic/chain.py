@@ -179,6 +179,9 @@ def _choose_targets(chain: Chain, wrt: Sequence[str]) -> list[str]:
     if not wrt:
         if len(leaves) == 1:
             return leaves
+        if not leaves:
+            raise InputError("--chain: the chain has no inputs (every name is defined); name "
+                             "the quantity to differentiate by with --wrt")
         raise InputError(f"--wrt: the chain has several inputs ({', '.join(leaves)}); name the "
                          "ones to differentiate by with --wrt")
     targets = []

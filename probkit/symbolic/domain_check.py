@@ -39,8 +39,11 @@ from sympy.core.function import AppliedUndef
 from probkit.symbolic.checks import DIGITS, numeric_check, symbolic_check
 from probkit.symbolic.model import Check, Step
 
-POINTS = 3
+POINTS = 6
 """Points of the domain a numeric check uses."""
+
+WIDE = 10.0
+"""Half of the points are drawn from a range this many times wider (kinks far from 0)."""
 
 ATTEMPTS = 60
 """Random candidates tried when looking for points inside the domain."""
@@ -77,8 +80,9 @@ class Domain:
 
     A point is inside the domain when every expression in ``defined`` is real
     and finite there. Symbols declared positive are drawn from [0.2, 2],
-    negative ones from [-2, -0.2], the others from [-2, 2] (seeded, so every
-    record is reproducible).
+    negative ones from [-2, -0.2], the others from [-2, 2], or, for half of the
+    points, from ranges :data:`WIDE` times as far from 0, so that a kink away
+    from 0 is crossed (seeded, so every record is reproducible).
     """
 
     symbols: tuple[Any, ...]
@@ -88,6 +92,7 @@ class Domain:
 
     def _draw(self, rng: random.Random) -> dict[Any, Any]:
         values = {}
+        scale = WIDE if rng.random() < 0.5 else 1.0
         for symbol in self.symbols:
             if symbol.is_positive:
                 low, high = 0.2, 2.0
@@ -99,14 +104,16 @@ class Domain:
                 low, high = -2.0, 0.0
             else:
                 low, high = -2.0, 2.0
-            values[symbol] = sp.Float(rng.uniform(low, high), DIGITS)
+            values[symbol] = sp.Float(rng.uniform(low * scale if low < 0 else low,
+                                                  high * scale if high > 0 else high), DIGITS)
         return values
 
     def candidates(self) -> list[dict[Any, Any]]:
         """Points where every ``defined`` expression is real and finite.
 
-        At most ``3 * POINTS`` of them (spares for steps undefined at some),
-        from at most :data:`ATTEMPTS` random candidates.
+        Drawn from :data:`ATTEMPTS` random candidates; the first ones are used,
+        the others are spares (for steps undefined at some points, and to put
+        points on both sides of every kink).
         """
         if self._points:
             return self._points
@@ -116,9 +123,37 @@ class Domain:
             point = self._draw(rng)
             if all(_finite_real(test.xreplace(point).evalf(DIGITS)) for test in tests):
                 self._points.append(point)
-                if len(self._points) == 3 * POINTS:
-                    break
         return self._points
+
+
+def switches(expr: Any) -> list[Any]:
+    """Expressions whose sign selects a piece: Heaviside, sign and Abs arguments, the
+    differences of Max/Min arguments, Piecewise conditions (``lhs - rhs``).
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> switches(sp.Heaviside(x - 5, 0) + sp.Max(x, 2 * x))
+    [x - 5, -x]
+    """
+    found: list[Any] = []
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Heaviside | sp.sign | sp.Abs):
+            found.append(node.args[0])
+        elif isinstance(node, sp.Max | sp.Min):
+            found += [u - v for i, u in enumerate(node.args) for v in node.args[i + 1:]]
+        elif isinstance(node, sp.Piecewise):
+            for _, condition in node.args:
+                if isinstance(condition, sp.core.relational.Relational):
+                    found.append(condition.lhs - condition.rhs)
+    unique: list[Any] = []
+    for item in found:
+        if item.free_symbols and item not in unique:
+            unique.append(item)
+    return unique
+
+
+def _sign(value: Any) -> int:
+    number = complex(value).real
+    return (number > 0) - (number < 0)
 
 
 def _describe(point: Mapping[Any, Any]) -> str:
@@ -129,13 +164,21 @@ def _numeric(before: Any, after: Any, domain: Domain,
              definitions: Mapping[Any, Any]) -> tuple[Check, list[str]] | None:
     left = concrete(before.subs(dict(definitions)) if definitions else before)
     right = concrete(after.subs(dict(definitions)) if definitions else after)
-    realizations = []
+    kinks = switches(left) + switches(right)
+    sides: list[set[int]] = [set() for _ in kinks]
+    realizations: list[tuple[str, Any, Any]] = []
     for point in domain.candidates():
+        signs = [_sign(kink.xreplace(point).evalf(15)) for kink in kinks]
+        new_side = any(sign and sign not in seen for sign, seen in zip(signs, sides, strict=True))
+        if len(realizations) >= POINTS and not new_side:
+            if all({1, -1} <= seen for seen in sides):
+                break
+            continue
         lhs, rhs = left.xreplace(point).evalf(DIGITS), right.xreplace(point).evalf(DIGITS)
         if _finite_real(lhs) and _finite_real(rhs):
             realizations.append((_describe(point), lhs, rhs))
-        if len(realizations) == POINTS:
-            break
+            for sign, seen in zip(signs, sides, strict=True):
+                seen.add(sign)
     if not realizations:
         return None
     return numeric_check(realizations, trials=1), [label for label, _, _ in realizations]

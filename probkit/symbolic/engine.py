@@ -28,7 +28,7 @@ from probkit.symbolic.domain_check import Domain, checked
 from probkit.symbolic.model import Step
 from probkit.symbolic.rules import D, apply_rule, is_pending
 
-MAX_STEPS = 120
+MAX_STEPS = 250
 """Most rule applications one derivative may take (bounds the work of any input)."""
 
 
@@ -44,7 +44,8 @@ def differentiate(expr: Any, x: Any, domain: Domain) -> tuple[list[Step], Any]:
     """The steps from ``d/dx expr`` to its derivative, and the derivative.
 
     Raises :class:`InputError` for a construct without a rule, or when the
-    derivative would take more than :data:`MAX_STEPS` steps.
+    derivative would take more than :data:`MAX_STEPS` steps. ``d/dx f(x, y)``
+    of a function of the user's own takes no step: it is final.
     """
     current = D(expr, x)
     steps: list[Step] = []
@@ -56,7 +57,7 @@ def differentiate(expr: Any, x: Any, domain: Domain) -> tuple[list[Step], Any]:
         after = current.xreplace({node: application.result})
         steps.append(checked(application.rule, current, after, application.explanation, domain))
         current = after
-    if not steps:  # d/dx of a constant, or of x itself
+    if not steps and (expr == x or not expr.has(x)):  # d/dx of a constant, or of x itself
         rule = "variable rule" if expr == x else "constant rule"
         steps.append(checked(rule, sp.Derivative(expr, x), current,
                              apply_rule(expr, x).explanation, domain))
