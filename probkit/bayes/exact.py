@@ -34,7 +34,7 @@ from probkit.errors import (
     InputError,
     ProbabilityError,
 )
-from probkit.numbers import Number, check_probability, format_exact, to_number
+from probkit.numbers import Number, check_probability, format_decimal, format_exact, to_number
 
 _FLOAT_TOLERANCE = 1e-9
 
@@ -113,6 +113,7 @@ class Posterior:
             "arithmetic": "exact" if exact else "float",
             "evidence": _json_value(self.evidence, exact),
             "evidence_float": float(self.evidence),
+            "evidence_decimal": format_decimal(self.evidence),
             "observations": list(self.observations),
             "hypotheses": [
                 {
@@ -123,6 +124,7 @@ class Posterior:
                     "joint": _json_value(h.joint, exact),
                     "posterior": _json_value(h.posterior, exact),
                     "posterior_float": float(h.posterior),
+                    "posterior_decimal": format_decimal(h.posterior),
                 }
                 for h in self.hypotheses
             ],
@@ -427,8 +429,8 @@ def _update_float(
     ``likelihood``, ``joint`` and ``evidence`` are reported as ``exp`` of their logs
     (they may underflow to 0; the posteriors do not).
     """
-    log_priors = [_log(p) for p in priors]
-    log_rows = [[_log(v) for v in row] for row in rows]
+    log_priors = [log_probability(p) for p in priors]
+    log_rows = [[log_probability(v) for v in row] for row in rows]
     log_likelihoods = [_log_sum(row) for row in log_rows]
     log_joint = [lp + ll for lp, ll in zip(log_priors, log_likelihoods, strict=True)]
     log_evidence = _log_sum_exp(log_joint)
@@ -469,10 +471,10 @@ def _float_trace(
     return tuple(steps)
 
 
-def _log(value: Number) -> float:
-    """Natural log of a probability, ``-inf`` for 0; exact rationals never pass through float.
+def log_probability(value: Number) -> float:
+    """Natural log of a non-negative number, ``-inf`` for 0; rationals never pass through float.
 
-    >>> round(_log(Fraction(1, 10**400)), 6) == round(-400 * math.log(10), 6)
+    >>> round(log_probability(Fraction(1, 10**400)), 6) == round(-400 * math.log(10), 6)
     True
     """
     if value == 0:
