@@ -249,8 +249,11 @@ def posterior(
                          split=split)
 
 
-_NUMERATOR = operator.attrgetter("numerator")
-_DENOMINATOR = operator.attrgetter("denominator")
+# Reading a Fraction's terms through its public properties costs a Python call each; the
+# slots behind them (CPython's fractions module has used these names since 2.6) are read in C.
+_SLOTS = all(hasattr(Fraction(1, 3), slot) for slot in ("_numerator", "_denominator"))
+_NUMERATOR = operator.attrgetter("_numerator" if _SLOTS else "numerator")
+_DENOMINATOR = operator.attrgetter("_denominator" if _SLOTS else "denominator")
 
 
 def _split_fractions(value: object) -> tuple[list[int], list[int]] | None:
