@@ -385,9 +385,9 @@ def _check_exact_size(prior_scale: int, scales: Sequence[int]) -> None:
     if digits > MAX_EXACT_DIGITS:
         raise InputError(
             f"exact arithmetic would need numbers of about {digits:,} digits for "
-            f"{len(scales):,} observation(s) (limit: {MAX_EXACT_DIGITS:,}); give the "
-            "likelihoods as floats (the floating-point path works in log space) or use "
-            "fewer observations"
+            f"{len(scales):,} observation(s) (limit: {MAX_EXACT_DIGITS:,}); use fewer "
+            "observations, or floating point (from Python: pass the likelihoods as floats; "
+            "that path works in log space)"
         )
 
 
