@@ -1,26 +1,13 @@
-"""Shared fixtures: the CLI runner, and the real data directory when available.
-
-Building a derivation (SymPy, every step checked) takes seconds and gives the
-same immutable result every time, so within one test session each one is built
-once: ``probkit.symbolic.registry.build`` is memoized here, before any test
-module imports it (the quick loop, ``pytest -m "not slow"``, depends on it).
-"""
+"""Shared fixtures: the CLI runner, the real data directory when available, and the
+table of tests marked slow (the quick loop is ``pytest -m "not slow"``)."""
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-
-import probkit.symbolic
-import probkit.symbolic.registry
-
-_build_once = functools.lru_cache(maxsize=None)(probkit.symbolic.registry.build)
-probkit.symbolic.registry.build = _build_once
-probkit.symbolic.build = _build_once
 
 
 @pytest.fixture
