@@ -61,6 +61,7 @@ SLOW_TESTS = {
     "test_selection.py::test_select_model_beats_the_constant_and_refits",
     "test_coverage.py::test_negative_control_wrong_exact_value_fails[two-rejection-10000-30000]",
     "test_derive_cli.py::test_docs_are_in_sync_with_the_tool",
+    "test_derive_cli.py::test_every_derivation_as_json[two-layer]",
     "test_derive_cli.py::test_installed_console_script_derives_sigmoid",
     "test_lazy_imports_installed.py::test_derive_sigmoid_imports_sympy_but_not_scipy_or_h5py",
     "test_derive_cli.py::test_derive_sigmoid_imports_neither_scipy_nor_h5py",

@@ -34,9 +34,11 @@ def files(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def tuned(files) -> tuple[workflows.TuneReport, dict]:
     out = files["dir"] / "tuned.npz"
-    report = workflows.tune(files["train"], out=out, grid="quick", folds=3)
+    report = workflows.tune(files["train"], out=out, l2=[1.0, 10.0], preprocessing=["scale"],
+                            max_iter=[30], flip="no", folds=3)
     cli = runner.invoke(app, ["tune", "--train", str(files["train"]), "--out",
-                              str(files["dir"] / "tuned_cli.npz"), "--grid", "quick",
+                              str(files["dir"] / "tuned_cli.npz"), "--l2", "1", "--l2", "10",
+                              "--preprocessing", "scale", "--iterations", "30", "--flip", "no",
                               "--folds", "3", "--json"])
     assert cli.exit_code == 0, cli.stderr
     return report, json.loads(cli.stdout)
