@@ -1,0 +1,237 @@
+r"""Summaries of a posterior over numeric values (standard library only).
+
+Exact when the probabilities are :class:`~fractions.Fraction` (the standard
+deviation is then the float square root of the exact variance). The
+definitions, for values :math:`v_1 < \dots < v_k` with probabilities
+:math:`p_i` and cumulative sums :math:`F_i = p_1 + \dots + p_i`:
+
+* **mean** :math:`\sum_i p_i v_i`; **variance** :math:`\sum_i p_i (v_i - \text{mean})^2`;
+* **median** -- the smallest :math:`v_i` with :math:`F_i \ge 1/2` (the lower
+  median when the mass splits evenly between two values);
+* **MAP** -- the value with the largest probability (the smallest such value
+  if several tie; ``modes`` lists them all);
+* **equal-tailed interval** at level :math:`L` (:math:`\alpha = 1 - L`) --
+  from the smallest :math:`v_i` with :math:`F_i \ge \alpha/2` to the smallest
+  :math:`v_j` with :math:`F_j \ge 1 - \alpha/2`; it holds at least :math:`L`
+  of the mass (``mass`` says how much);
+* **highest-density interval** -- the set of values whose probability is at
+  least :math:`t`, for the largest :math:`t` that makes the set hold at least
+  :math:`L`; all values tied at :math:`t` are in (so the set never depends on
+  the order of ties). When the posterior is multimodal the set can have gaps:
+  ``segments`` lists its runs of consecutive values and ``low``/``high`` are
+  the outermost values.
+
+>>> from fractions import Fraction as F
+>>> values = [F(1), F(2), F(3), F(4)]
+>>> probs = [F(1, 10), F(2, 10), F(3, 10), F(4, 10)]
+>>> summary = summarize(values, probs, level=F(1, 2))
+>>> summary.mean, summary.median, summary.map
+(Fraction(3, 1), Fraction(3, 1), Fraction(4, 1))
+>>> interval = summary.hdi
+>>> (interval.low, interval.high, interval.mass)
+(Fraction(3, 1), Fraction(4, 1), Fraction(7, 10))
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from probkit.errors import InputError
+from probkit.numbers import Number, format_exact, parse_number, to_number
+
+
+@dataclass(frozen=True)
+class CredibleInterval:
+    """A credible interval: ``kind`` is ``"equal-tailed"`` or ``"hdi"``."""
+
+    level: Fraction
+    low: Fraction
+    high: Fraction
+    kind: str
+    mass: Number
+    segments: tuple[tuple[Fraction, Fraction], ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Mean, spread, centre and intervals of one unknown's posterior."""
+
+    mean: Number
+    variance: Number
+    sd: float
+    median: Fraction
+    map: Fraction
+    modes: tuple[Fraction, ...]
+    credible_interval: CredibleInterval
+    hdi: CredibleInterval
+
+
+def parse_level(value: object, *, what: str = "--credible") -> Fraction:
+    """A credible level from ``90%``, ``0.9``, ``9/10`` (strictly between 0 and 1).
+
+    >>> parse_level("90%"), parse_level(0.95)
+    (Fraction(9, 10), Fraction(19, 20))
+    """
+    if isinstance(value, float):  # a TOML float: read its decimal text exactly
+        value = repr(value)
+    number = parse_number(value, what=what) if isinstance(value, str) else to_number(
+        value, what=what)
+    level = Fraction(number)
+    if not 0 < level < 1:
+        raise InputError(f"{what}: {value!r} must lie strictly between 0 and 1 (e.g. 90%)")
+    return level
+
+
+def summarize(values: Sequence[Fraction], probs: Sequence[Number], *,
+              level: Fraction = Fraction(9, 10)) -> Summary:
+    """Every summary of the distribution ``probs`` over sorted ``values``."""
+    mu = mean(values, probs)
+    var = variance(values, probs, mu)
+    top = max(probs)
+    modes = tuple(v for v, p in zip(values, probs, strict=True) if p == top)
+    return Summary(
+        mean=mu, variance=var, sd=math.sqrt(max(float(var), 0.0)),
+        median=quantile(values, probs, Fraction(1, 2)), map=modes[0], modes=modes,
+        credible_interval=equal_tailed_interval(values, probs, level),
+        hdi=highest_density_interval(values, probs, level),
+    )
+
+
+def _zero(probs: Sequence[Number]) -> Number:
+    return Fraction(0) if all(isinstance(p, Fraction) for p in probs) else 0.0
+
+
+def mean(values: Sequence[Fraction], probs: Sequence[Number]) -> Number:
+    """:math:`\\sum_i p_i v_i`."""
+    if isinstance(_zero(probs), float):
+        return math.fsum(float(p) * float(v) for v, p in zip(values, probs, strict=True))
+    return sum((p * v for v, p in zip(values, probs, strict=True)), Fraction(0))
+
+
+def variance(values: Sequence[Fraction], probs: Sequence[Number], mu: Number) -> Number:
+    """:math:`\\sum_i p_i (v_i - \\mu)^2`."""
+    if isinstance(mu, float) or isinstance(_zero(probs), float):
+        m = float(mu)
+        return math.fsum(float(p) * (float(v) - m) ** 2
+                         for v, p in zip(values, probs, strict=True))
+    return sum((p * (v - mu) ** 2 for v, p in zip(values, probs, strict=True)), Fraction(0))
+
+
+def quantile(values: Sequence[Fraction], probs: Sequence[Number], q: Number) -> Fraction:
+    """The smallest value whose cumulative probability reaches ``q``.
+
+    >>> from fractions import Fraction as F
+    >>> quantile([F(1), F(2)], [F(1, 2), F(1, 2)], F(1, 2))
+    Fraction(1, 1)
+    """
+    total = _zero(probs)
+    for v, p in zip(values, probs, strict=True):
+        total += p
+        if total >= q:
+            return v
+    return values[-1]  # float rounding left the sum just below q
+
+
+def equal_tailed_interval(values: Sequence[Fraction], probs: Sequence[Number],
+                          level: Fraction) -> CredibleInterval:
+    """Quantiles at :math:`\\alpha/2` and :math:`1 - \\alpha/2` (see the module docstring)."""
+    alpha = 1 - level
+    low = quantile(values, probs, alpha / 2)
+    high = quantile(values, probs, 1 - alpha / 2)
+    mass = sum((p for v, p in zip(values, probs, strict=True) if low <= v <= high),
+               _zero(probs))
+    return CredibleInterval(level=level, low=low, high=high, kind="equal-tailed", mass=mass,
+                            segments=((low, high),))
+
+
+def highest_density_interval(values: Sequence[Fraction], probs: Sequence[Number],
+                             level: Fraction) -> CredibleInterval:
+    """The highest-density set at ``level`` (see the module docstring)."""
+    ranked = sorted(probs, reverse=True)
+    total = _zero(probs)
+    threshold = ranked[-1]
+    for p in ranked:
+        total += p
+        if total >= level:
+            threshold = p
+            break
+    inside = [p >= threshold and p > 0 for p in probs]
+    segments: list[tuple[Fraction, Fraction]] = []
+    start: int | None = None
+    for i, flag in enumerate([*inside, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            segments.append((values[start], values[i - 1]))
+            start = None
+    mass = sum((p for p, flag in zip(probs, inside, strict=True) if flag), _zero(probs))
+    return CredibleInterval(level=level, low=segments[0][0], high=segments[-1][1], kind="hdi",
+                            mass=mass, segments=tuple(segments))
+
+
+def probability(values: Sequence[Fraction], probs: Sequence[Number],
+                predicate: Callable[[Fraction], bool]) -> Number:
+    """Total probability of the values where ``predicate`` holds."""
+    return sum((p for v, p in zip(values, probs, strict=True) if predicate(v)), _zero(probs))
+
+
+def number_json(value: Number | None, exact: bool) -> dict[str, object] | None:
+    """``{"exact": "3/7", "float": 0.43}`` (``exact`` is None on the float path)."""
+    if value is None:
+        return None
+    return {"exact": format_exact(value) if exact and isinstance(value, Fraction) else None,
+            "float": _float(value)}
+
+
+def _float(value: Number) -> float | None:
+    try:
+        return float(value)
+    except OverflowError:
+        return None
+
+
+def interval_json(interval: CredibleInterval, exact: bool) -> dict[str, object]:
+    """The JSON form of a credible interval (``level``, ``low``, ``high``, ``kind``, ...)."""
+    return {
+        "level": number_json(interval.level, True),
+        "low": number_json(interval.low, True),
+        "high": number_json(interval.high, True),
+        "kind": interval.kind,
+        "mass": number_json(interval.mass, exact),
+        "segments": [[number_json(a, True), number_json(b, True)]
+                     for a, b in interval.segments],
+    }
+
+
+def summary_json(summary: Summary, exact: bool) -> dict[str, object]:
+    """The JSON form of a :class:`Summary` (documented in docs/bayes.md)."""
+    return {
+        "mean": number_json(summary.mean, exact),
+        "median": number_json(summary.median, True),
+        "map": number_json(summary.map, True),
+        "modes": [number_json(v, True) for v in summary.modes],
+        "sd": {"exact": None, "float": summary.sd},
+        "variance": number_json(summary.variance, exact),
+        "credible_interval": interval_json(summary.credible_interval, exact),
+        "hdi": interval_json(summary.hdi, exact),
+    }
+
+
+__all__ = [
+    "CredibleInterval",
+    "Summary",
+    "equal_tailed_interval",
+    "highest_density_interval",
+    "interval_json",
+    "mean",
+    "number_json",
+    "parse_level",
+    "probability",
+    "quantile",
+    "summarize",
+    "summary_json",
+    "variance",
+]
