@@ -168,6 +168,7 @@ def numeric_problem(
     events: Sequence[str] = (),
     predict: Sequence[object] | None = None,
     base_dir: str | os.PathLike[str] | None = None,
+    where: Mapping[str, str] | None = None,
 ) -> NumericProblem:
     """Validate a numeric problem.
 
@@ -196,51 +197,65 @@ def numeric_problem(
         (default: a success for ``bernoulli``/``binomial``, none otherwise).
     base_dir : path, optional
         Where ``@FILE`` priors are read from (default: the current directory).
+    where : mapping of str to str, optional
+        How error messages name each argument (default: the CLI's options,
+        ``--values``, ``--prior``, ...; a problem file names its keys and lines).
 
     >>> p = numeric_problem({"N": "1..1000"}, "uniform", [60], prior="power:-1",
     ...                     events=["N > 100"])
     >>> p.names, len(p.unknowns[0].values)
     (('N',), 1000)
     """
-    fam = family if isinstance(family, Family) else parse_family(family)
-    specs = _named_specs(values, fam)
+    label = {**_WHERE, **(where or {})}
+    fam = family if isinstance(family, Family) else parse_family(family, what=label["family"])
+    specs = _named_specs(values, fam, label["values"])
     arity = len(specs)
     fam.parameter_names(arity)  # the family takes this many unknowns
-    priors = _named_priors(prior, [name for name, _ in specs])
+    priors = _named_priors(prior, [name for name, _ in specs], label["prior"])
     unknowns = []
     for index, (name, spec) in enumerate(specs):
-        what = "--values" if arity == 1 else f"--values {name}"
+        what = label["values"] if arity == 1 else f"{label['values']} {name}"
         parsed = _values(spec, what)
         check_values(fam, arity, index, name, parsed)
-        weights = prior_weights(priors[name], parsed, base_dir=base_dir,
-                                what="--prior" if arity == 1 else f"--prior {name}")
+        prior_what = label["prior"] if arity == 1 else f"{label['prior']} {name}"
+        weights = prior_weights(priors[name], parsed, base_dir=base_dir, what=prior_what)
         if all(w == 0 for w in weights):
-            raise InputError(f"--prior {priors[name]}: every weight of {name} is 0")
+            raise InputError(f"{prior_what} {priors[name]}: every weight of {name} is 0")
         unknowns.append(Unknown(name=name, values=parsed, weights=tuple(weights),
                                 spec=spec if isinstance(spec, str) else
                                 ",".join(format_value(v) for v in parsed),
                                 prior=priors[name]))
     check_grid(unknowns)
-    parsed_data = parse_data(fam, list(data))
+    parsed_data = parse_data(fam, list(data), what=label["data"])
     if not parsed_data:
-        raise InputError("--data: give at least one observation")
-    _check_work(fam, _size(unknowns), parsed_data)
+        raise InputError(f"{label['data']}: give at least one observation")
+    _check_work(fam, _size(unknowns), parsed_data, label["data"])
     names = [u.name for u in unknowns]
     if predict is None:
         defaults = {"bernoulli": [1], "binomial": ["1/1"]}
         predict = defaults.get(fam.name, [])
+    try:
+        parsed_events = parse_events(list(events), names)
+    except InputError as exc:
+        if label["events"]:
+            raise InputError(f"{label['events']}: {exc}") from None
+        raise
     return NumericProblem(
         unknowns=tuple(unknowns), family=fam, data=tuple(parsed_data),
-        credible=parse_level(credible), events=parse_events(list(events), names),
-        predict=tuple(parse_data(fam, list(predict), what="--predict")),
+        credible=parse_level(credible, what=label["credible"]), events=parsed_events,
+        predict=tuple(parse_data(fam, list(predict), what=label["predict"])),
     )
+
+
+_WHERE = {"values": "--values", "prior": "--prior", "family": "--family", "data": "--data",
+          "credible": "--credible", "events": "", "predict": "--predict"}
 
 
 def _size(unknowns: Sequence[Unknown]) -> int:
     return math.prod(len(u.values) for u in unknowns)
 
 
-def _check_work(family: Family, size: int, data: Sequence[Datum]) -> None:
+def _check_work(family: Family, size: int, data: Sequence[Datum], what: str) -> None:
     work = size * len(data)
     if work > MAX_WORK:
         raise InputError(f"{size:,} hypotheses × {len(data):,} observations = {work:,} "
@@ -249,7 +264,7 @@ def _check_work(family: Family, size: int, data: Sequence[Datum]) -> None:
     if family.exact and family.name in ("binomial", "geometric"):
         trials = sum(d[1] if isinstance(d, tuple) else int(d) for d in data)  # type: ignore[arg-type]
         if trials > MAX_TRIALS:
-            raise InputError(f"--data: {trials:,} trials in all; exact arithmetic allows at "
+            raise InputError(f"{what}: {trials:,} trials in all; exact arithmetic allows at "
                              f"most {MAX_TRIALS:,}")
 
 
@@ -268,26 +283,27 @@ def _values(spec: ValuesSpec, what: str) -> tuple[Fraction, ...]:
                      f"got {spec!r}")
 
 
-def _named_specs(values: ValuesSpec | Mapping[str, ValuesSpec],
-                 family: Family) -> list[tuple[str, ValuesSpec]]:
+def _named_specs(values: ValuesSpec | Mapping[str, ValuesSpec], family: Family,
+                 what: str) -> list[tuple[str, ValuesSpec]]:
     if isinstance(values, Mapping):
         specs = [(str(name).strip(), spec) for name, spec in values.items()]
         for name, _ in specs:
             if not name.isidentifier():
-                raise InputError(f"--values: the unknown's name {name!r} must be a word "
+                raise InputError(f"{what}: the unknown's name {name!r} must be a word "
                                  "(letters, digits, _)")
         if not specs:
-            raise InputError("--values: give at least one unknown")
+            raise InputError(f"{what}: give at least one unknown")
         return specs
     return [(family.parameter_names(1)[0], values)]
 
 
-def _named_priors(prior: str | Mapping[str, str], names: Sequence[str]) -> dict[str, str]:
+def _named_priors(prior: str | Mapping[str, str], names: Sequence[str],
+                  what: str) -> dict[str, str]:
     if isinstance(prior, str):
         return dict.fromkeys(names, prior)
     unknown = [name for name in prior if name not in names]
     if unknown:
-        raise InputError(f"--prior: {unknown[0]!r} is not an unknown (the unknowns: "
+        raise InputError(f"{what}: {unknown[0]!r} is not an unknown (the unknowns: "
                          f"{', '.join(names)})")
     return {name: str(prior.get(name, "uniform")) for name in names}
 
@@ -558,6 +574,8 @@ class NumericPosterior:
                          f"{_both(s.predictive_mean, exact)}")
         for text, p in s.predictive:
             lines.append(f"P(next observation = {text} | data) {_both(p, exact)}")
+        density = " (a density)" if self.problem.family.density else ""
+        lines.append(f"evidence P(E){density} {_both(self.evidence, exact)}")
         return lines
 
     def steps_table(self) -> tuple[list[str], list[list[str]], list[bool]]:
