@@ -5,18 +5,18 @@ the unknown(s). Exact (``Fraction``) whenever the hypothesis values are
 rational, except ``poisson`` and ``normal``, whose likelihoods are irrational
 and computed in floating point.
 
-=================  ===========  ==========================  ====================================
-family             unknowns     one observation             :math:`P(x \mid \theta)`
-=================  ===========  ==========================  ====================================
-``uniform``        N            whole number x >= 1         :math:`1/N` if :math:`x \le N`, else 0
-``uniform``        low, high    whole number x              :math:`1/(high-low+1)` if inside
-``bernoulli``      p            1/0, H/T (``HHTH`` ok)      :math:`p` or :math:`1-p`
-``binomial``       p            ``k/n``: k successes in n   :math:`\binom nk p^k (1-p)^{n-k}`
-``geometric``      p            trials to 1st success k>=1  :math:`(1-p)^{k-1} p`
-``poisson``        lam          count k >= 0                :math:`e^{-\lambda}\lambda^k/k!`
-``hypergeometric`` K            ``k/n``: k marked in n      :math:`\binom Kk\binom{M-K}{n-k}/\binom Mn`
-``normal``         mu, sigma    real number x               density :math:`\varphi((x-\mu)/\sigma)/\sigma`
-=================  ===========  ==========================  ====================================
+==================  =========  =========================  ==================================
+family              unknowns   one observation            :math:`P(x \mid \theta)`
+==================  =========  =========================  ==================================
+``uniform``         N          whole number x >= 1        :math:`1/N` if :math:`x \le N`
+``uniform``         low, high  whole number x             :math:`1/(high-low+1)` if inside
+``bernoulli``       p          1/0, H/T (``HHTH`` ok)     :math:`p` or :math:`1-p`
+``binomial``        p          ``k/n``: k successes in n  :math:`\binom nk p^k (1-p)^{n-k}`
+``geometric``       p          trials to 1st success k    :math:`(1-p)^{k-1} p`
+``poisson``         lam        count k >= 0               :math:`e^{-\lambda}\lambda^k/k!`
+``hypergeometric``  K          ``k/n``: k marked in n     :math:`C(K,k) C(M-K,n-k) / C(M,n)`
+``normal``          mu, sigma  real number x              density :math:`\varphi(z)/\sigma`
+==================  =========  =========================  ==================================
 
 ``hypergeometric:M`` names the population size M (the urn holds M balls, K of
 them marked; each observation is an independent sample of n drawn without
@@ -182,7 +182,7 @@ def _datum(family: Family, item: object, what: str) -> Datum:
         if isinstance(key, bool) or key not in _HEADS and key not in (0, 1):
             raise InputError(f"{what}: {shown} is not a bernoulli observation "
                              "(1/0, H/T or heads/tails)")
-        return _HEADS[key] if isinstance(key, str) else int(key)  # type: ignore[call-overload]
+        return _HEADS[key] if isinstance(key, str) else int(str(key))
     if kind in ("binomial", "hypergeometric"):
         return _pair(family, item, shown, what)
     number = to_number(item, what=f"{what} {shown}")
@@ -260,6 +260,7 @@ def likelihood(family: Family, cell: Sequence[Fraction], datum: Datum) -> Number
         return math.exp(datum * math.log(lam) - lam - math.lgamma(datum + 1))
     # normal
     mu, sigma = float(cell[0]), float(cell[1])
+    assert isinstance(datum, Fraction)
     z = (float(datum) - mu) / sigma
     return math.exp(-0.5 * z * z) / (sigma * math.sqrt(2 * math.pi))
 

@@ -231,9 +231,8 @@ def numeric_problem(
         raise InputError(f"{label['data']}: give at least one observation")
     _check_work(fam, _size(unknowns), parsed_data, label["data"])
     names = [u.name for u in unknowns]
-    if predict is None:
-        defaults = {"bernoulli": [1], "binomial": ["1/1"]}
-        predict = defaults.get(fam.name, [])
+    defaults: dict[str, list[object]] = {"bernoulli": [1], "binomial": ["1/1"]}
+    next_data = defaults.get(fam.name, []) if predict is None else list(predict)
     try:
         parsed_events = parse_events(list(events), names)
     except InputError as exc:
@@ -243,7 +242,7 @@ def numeric_problem(
     return NumericProblem(
         unknowns=tuple(unknowns), family=fam, data=tuple(parsed_data),
         credible=parse_level(credible, what=label["credible"]), events=parsed_events,
-        predict=tuple(parse_data(fam, list(predict), what=label["predict"])),
+        predict=tuple(parse_data(fam, next_data, what=label["predict"])),
     )
 
 
@@ -262,7 +261,7 @@ def _check_work(family: Family, size: int, data: Sequence[Datum], what: str) -> 
                          f"likelihoods; at most {MAX_WORK:,} are allowed (summarize the data, "
                          "e.g. binomial k/n instead of single trials)")
     if family.exact and family.name in ("binomial", "geometric"):
-        trials = sum(d[1] if isinstance(d, tuple) else int(d) for d in data)  # type: ignore[arg-type]
+        trials = sum(d[1] if isinstance(d, tuple) else int(d) for d in data)
         if trials > MAX_TRIALS:
             raise InputError(f"{what}: {trials:,} trials in all; exact arithmetic allows at "
                              f"most {MAX_TRIALS:,}")

@@ -385,21 +385,24 @@ def _urn(reader: _Reader, document: dict[str, Any], base_dir: Any) -> Problem:
 
 def _diagnostic(reader: _Reader, document: dict[str, Any], base_dir: Any) -> Problem:
     table = {k: _text(v) for k, v in document["diagnostic"].items()}
-    results = table.get("results", ["positive"])
-    results = [r.strip() for r in results.split(",")] if isinstance(results, str) else [
-        str(r) for r in _strings(reader, ("diagnostic", "results"), results, (str,))]
+    given: Any = table.get("results", ["positive"])
+    results = [r.strip() for r in given.split(",")] if isinstance(given, str) else [
+        str(r) for r in _strings(reader, ("diagnostic", "results"), given, (str,))]
     return reader.wrap("diagnostic", lambda: diagnostic_problem(
         table["prevalence"], table["sensitivity"], specificity=table.get("specificity"),
         false_positive_rate=table.get("false_positive_rate"), results=results))
 
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+_BARE = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+_KEY = re.compile(rf"^\s*({_BARE}(?:\s*\.\s*{_BARE})*)\s*=")
 _INLINE_KEY = re.compile(r"""[{,]\s*([A-Za-z0-9_-]+|"[^"]*")\s*=""")
 
 
 def _parts(dotted: str) -> tuple[str, ...]:
-    return tuple(part.strip().strip("\"'") for part in re.split(r"\.(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)", dotted))
+    # split on dots outside quotes
+    pieces = re.findall(r"""\s*("[^"]*"|'[^']*'|[^.]+)\s*(?:\.|$)""", dotted)
+    return tuple(piece.strip().strip("\"'") for piece in pieces)
 
 
 def _key_lines(text: str) -> dict[tuple[str, ...], int]:
