@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeAlias
 
+from probkit.bayes.values import format_value
 from probkit.errors import InputError
 from probkit.numbers import Number, format_exact, parse_number, to_number
 
@@ -126,7 +127,7 @@ def check_values(
     """Reject values unknown ``index`` (of ``arity``) cannot have (e.g. p = 1.5, N = 0)."""
     kind = family.name
     for v in values:
-        shown = f"{name} = {format_exact(v)}"
+        shown = f"{name} = {format_value(v)}"
         if kind == "uniform" and v.denominator != 1:
             raise InputError(f"family uniform: {shown} is not a whole number")
         if kind == "uniform" and arity == 1 and v < 1:

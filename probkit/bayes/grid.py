@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from probkit.bayes.summaries import exact_sum
 from probkit.bayes.values import MAX_VALUES
 from probkit.errors import InputError
 from probkit.numbers import Number
@@ -70,11 +71,9 @@ def marginal(unknowns: Sequence[Unknown], probs: Sequence[Number], index: int) -
     if len(unknowns) == 1:
         return list(probs)
     first, second = (len(u.values) for u in unknowns)
-    exact = all(isinstance(p, Fraction) for p in probs)
-    zero: Number = Fraction(0) if exact else 0.0
     if index == 0:
-        return [sum(probs[i * second:(i + 1) * second], zero) for i in range(first)]
-    return [sum((probs[i * second + j] for i in range(first)), zero) for j in range(second)]
+        return [exact_sum(probs[i * second:(i + 1) * second]) for i in range(first)]
+    return [exact_sum([probs[i * second + j] for i in range(first)]) for j in range(second)]
 
 
 __all__ = ["MAX_UNKNOWNS", "Unknown", "cells", "check_grid", "joint_weights", "marginal"]

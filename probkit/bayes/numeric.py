@@ -46,6 +46,9 @@ from probkit.bayes.grid import Unknown, cells, check_grid, joint_weights, margin
 from probkit.bayes.problems import DiscreteProblem
 from probkit.bayes.summaries import (
     Summary,
+    equal_tailed_interval,
+    exact_sum,
+    mean,
     number_json,
     parse_level,
     summarize,
@@ -444,11 +447,10 @@ class NumericPosterior:
             values, probs_1d = self.marginal(name)
             per_unknown.append((name, summarize(values, probs_1d, level=level)))
         top = max(range(len(probs)), key=lambda i: (probs[i], -i))
-        zero: Number = Fraction(0) if self.exact else 0.0
         event_probs = []
         for event in chosen:
-            mass = sum((p for p, cell in zip(probs, grid, strict=True)
-                        if event.holds(dict(zip(problem.names, cell, strict=True)))), zero)
+            mass = exact_sum([p for p, cell in zip(probs, grid, strict=True)
+                              if event.holds(dict(zip(problem.names, cell, strict=True)))])
             event_probs.append((event.text, mass))
         return NumericSummary(
             level=level, exact=self.exact, unknowns=tuple(per_unknown), map=grid[top],
@@ -460,27 +462,32 @@ class NumericPosterior:
     def _predictive_mean(self, grid: Sequence[tuple[Fraction, ...]],
                          probs: Sequence[Number]) -> Number | None:
         last = self.problem.data[-1]
-        total: Number = Fraction(0) if self.exact else 0.0
+        kept_values, kept_probs = [], []
         for cell, p in zip(grid, probs, strict=True):
             if p == 0:
                 continue
             expected = expected_observation(self.problem.family, cell, last)
             if expected is None:
                 return None
-            total += p * expected if self.exact else float(p) * float(expected)
-        return total
+            kept_values.append(expected)
+            kept_probs.append(p)
+        return mean(kept_values, kept_probs)
 
     def _predictive(self, grid: Sequence[tuple[Fraction, ...]], probs: Sequence[Number],
                     datum: Datum) -> Number:
         family = self.problem.family
-        if self.exact:
-            return sum((p * likelihood(family, cell, datum) for cell, p in
-                        zip(grid, probs, strict=True) if p != 0), Fraction(0))
-        return math.fsum(float(p) * float(likelihood(family, cell, datum))
-                         for cell, p in zip(grid, probs, strict=True) if p != 0)
+        kept = [(likelihood(family, cell, datum), p) for cell, p in zip(grid, probs, strict=True)
+                if p != 0]
+        if self.exact and all(isinstance(x, Fraction) for x, _ in kept):
+            return mean([Fraction(x) for x, _ in kept], [p for _, p in kept])
+        return math.fsum(float(p) * float(x) for x, p in kept)
 
     def steps(self) -> tuple[StepSummary, ...]:
         """Mean, MAP and equal-tailed interval after each observation (the trace, summarized)."""
+        return self._steps
+
+    @cached_property
+    def _steps(self) -> tuple[StepSummary, ...]:
         problem = self.problem
         labels = problem.labels()
         out = []
@@ -494,8 +501,8 @@ class NumericPosterior:
             top = max(range(len(probs)), key=lambda i: (probs[i], -i))
             low = high = None
             if len(problem.unknowns) == 1:
-                interval = summarize(problem.unknowns[0].values, probs,
-                                     level=problem.credible).credible_interval
+                interval = equal_tailed_interval(problem.unknowns[0].values, probs,
+                                                 problem.credible)
                 low, high = interval.low, interval.high
             out.append(StepSummary(observation=step.observation, evidence=step.evidence,
                                    means=tuple(means), map=labels[top], low=low, high=high))
@@ -604,29 +611,43 @@ class NumericPosterior:
                 f"{len(problem.data):,} observation{'s' if len(problem.data) != 1 else ''}")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dictionary: the engine's table, the unknowns, ``summary`` and ``trace``."""
+        """JSON-ready dictionary: the table, the unknowns, ``summary`` and ``trace``.
+
+        Like the engine's :meth:`~probkit.bayes.Posterior.to_dict`, except that
+        each hypothesis also has ``values`` (unknown -> value) and the trace
+        holds a summary per observation instead of every hypothesis.
+        """
         exact = self.exact
-        base = self.posterior.to_dict()
+        shown = format_exact if exact else float
         grid = self.problem.cells()
-        for h, cell in zip(base["hypotheses"], grid, strict=True):
-            h["values"] = {u.name: number_json(v, True) for u, v in
-                           zip(self.problem.unknowns, cell, strict=True)}
-        base["trace"] = [
+        hypotheses = [
+            {"name": h.name,
+             "values": {u.name: number_json(v, True) for u, v in
+                        zip(self.problem.unknowns, cell, strict=True)},
+             "prior": shown(h.prior), "likelihood": shown(h.likelihood),
+             "joint": shown(h.joint), "posterior": shown(h.posterior),
+             "posterior_float": float(h.posterior)}
+            for h, cell in zip(self.posterior.hypotheses, grid, strict=True)
+        ]
+        trace = [
             {"observation": s.observation, "evidence": number_json(s.evidence, exact),
              "means": dict(zip(self.problem.names, s.means, strict=True)), "map": s.map,
              "credible_interval": None if s.low is None or s.high is None else
              {"low": number_json(s.low, True), "high": number_json(s.high, True)}}
             for s in self.steps()
         ]
-        if self.log_scale:
-            base["evidence"] = float(self.evidence)
-            base["evidence_float"] = float(self.evidence)
+        evidence = self.evidence
         return {
             "model": "numeric",
             "family": str(self.problem.family),
             "unknowns": [{"name": u.name, "values": u.spec, "count": len(u.values),
                           "prior": u.prior} for u in self.problem.unknowns],
-            **base,
+            "arithmetic": "exact" if exact else "float",
+            "evidence": shown(evidence) if not self.log_scale else float(evidence),
+            "evidence_float": number_json(evidence, False)["float"],  # type: ignore[index]
+            "observations": list(self.posterior.observations),
+            "hypotheses": hypotheses,
+            "trace": trace,
             "summary": self.summary.to_dict(),
         }
 

@@ -88,94 +88,166 @@ def parse_level(value: object, *, what: str = "--credible") -> Fraction:
 def summarize(values: Sequence[Fraction], probs: Sequence[Number], *,
               level: Fraction = Fraction(9, 10)) -> Summary:
     """Every summary of the distribution ``probs`` over sorted ``values``."""
-    mu = mean(values, probs)
-    var = variance(values, probs, mu)
-    top = max(probs)
-    modes = tuple(v for v, p in zip(values, probs, strict=True) if p == top)
+    weights = _Weights.of(probs)
+    mu = weights.mean(values)
+    var = weights.variance(values, mu)
+    top = max(weights.ints) if weights.exact else max(probs)
+    ranked = weights.ints if weights.exact else probs
+    modes = tuple(v for v, p in zip(values, ranked, strict=True) if p == top)
     return Summary(
         mean=mu, variance=var, sd=math.sqrt(max(float(var), 0.0)),
-        median=quantile(values, probs, Fraction(1, 2)), map=modes[0], modes=modes,
-        credible_interval=equal_tailed_interval(values, probs, level),
-        hdi=highest_density_interval(values, probs, level),
+        median=weights.quantile(values, Fraction(1, 2)), map=modes[0], modes=modes,
+        credible_interval=weights.equal_tailed(values, level),
+        hdi=weights.highest_density(values, level),
     )
 
 
-def _zero(probs: Sequence[Number]) -> Number:
-    return Fraction(0) if all(isinstance(p, Fraction) for p in probs) else 0.0
+class _Weights:
+    """Probabilities as integers over one common denominator (exact), or as floats.
+
+    Exact sums of many fractions with different denominators are slow (every
+    addition takes gcds of ever larger numbers); over a common denominator
+    every sum and comparison is plain integer arithmetic, with one division
+    at the end.
+    """
+
+    def __init__(self, ints: list[int], denominator: int, floats: list[float] | None) -> None:
+        self.ints = ints
+        self.denominator = denominator
+        self.floats = floats
+        self.exact = floats is None
+
+    @classmethod
+    def of(cls, probs: Sequence[Number]) -> _Weights:
+        if all(isinstance(p, Fraction) for p in probs):
+            fractions = [p for p in probs if isinstance(p, Fraction)]
+            common = math.lcm(*{p.denominator for p in fractions})
+            return cls([p.numerator * (common // p.denominator) for p in fractions], common,
+                       None)
+        return cls([], 1, [float(p) for p in probs])
+
+    def total(self, keep: Sequence[bool]) -> Number:
+        if self.floats is not None:
+            return math.fsum(p for p, k in zip(self.floats, keep, strict=True) if k)
+        return Fraction(sum(n for n, k in zip(self.ints, keep, strict=True) if k),
+                        self.denominator)
+
+    def moment(self, values: Sequence[Fraction], power: int) -> Number:
+        if self.floats is not None:
+            return math.fsum(p * float(v) ** power for v, p in zip(values, self.floats,
+                                                                   strict=True))
+        scale = math.lcm(*{v.denominator for v in values})
+        total = sum(n * (v.numerator * (scale // v.denominator)) ** power
+                    for v, n in zip(values, self.ints, strict=True))
+        return Fraction(total, self.denominator * scale**power)
+
+    def mean(self, values: Sequence[Fraction]) -> Number:
+        return self.moment(values, 1)
+
+    def variance(self, values: Sequence[Fraction], mu: Number) -> Number:
+        if self.floats is not None:
+            m = float(mu)
+            return math.fsum(p * (float(v) - m) ** 2 for v, p in zip(values, self.floats,
+                                                                      strict=True))
+        return self.moment(values, 2) - mu * mu
+
+    def quantile(self, values: Sequence[Fraction], q: Fraction) -> Fraction:
+        if self.floats is not None:
+            running, target = 0.0, float(q)
+            for v, p in zip(values, self.floats, strict=True):
+                running += p
+                if running >= target:
+                    return v
+            return values[-1]  # float rounding left the sum just below q
+        bound = q.numerator * self.denominator
+        count = 0
+        for v, n in zip(values, self.ints, strict=True):
+            count += n
+            if count * q.denominator >= bound:
+                return v
+        return values[-1]
+
+    def equal_tailed(self, values: Sequence[Fraction], level: Fraction) -> CredibleInterval:
+        alpha = 1 - level
+        low = self.quantile(values, alpha / 2)
+        high = self.quantile(values, 1 - alpha / 2)
+        mass = self.total([low <= v <= high for v in values])
+        return CredibleInterval(level=level, low=low, high=high, kind="equal-tailed",
+                                mass=mass, segments=((low, high),))
+
+    def highest_density(self, values: Sequence[Fraction], level: Fraction) -> CredibleInterval:
+        probs: Sequence[Number | int] = self.floats if self.floats is not None else self.ints
+        ranked = sorted(probs, reverse=True)
+        if self.floats is not None:
+            target: Number = float(level)
+            running: Number = 0.0
+        else:
+            target, running = level * self.denominator, 0
+        threshold = ranked[-1]
+        for p in ranked:
+            running += p
+            if running >= target:
+                threshold = p
+                break
+        inside = [p >= threshold and p > 0 for p in probs]
+        segments: list[tuple[Fraction, Fraction]] = []
+        start: int | None = None
+        for i, flag in enumerate([*inside, False]):
+            if flag and start is None:
+                start = i
+            elif not flag and start is not None:
+                segments.append((values[start], values[i - 1]))
+                start = None
+        return CredibleInterval(level=level, low=segments[0][0], high=segments[-1][1],
+                                kind="hdi", mass=self.total(inside), segments=tuple(segments))
 
 
 def mean(values: Sequence[Fraction], probs: Sequence[Number]) -> Number:
     """:math:`\\sum_i p_i v_i`."""
-    if isinstance(_zero(probs), float):
-        return math.fsum(float(p) * float(v) for v, p in zip(values, probs, strict=True))
-    return sum((p * v for v, p in zip(values, probs, strict=True)), Fraction(0))
+    return _Weights.of(probs).mean(values)
 
 
 def variance(values: Sequence[Fraction], probs: Sequence[Number], mu: Number) -> Number:
     """:math:`\\sum_i p_i (v_i - \\mu)^2`."""
-    if isinstance(mu, float) or isinstance(_zero(probs), float):
-        m = float(mu)
-        return math.fsum(float(p) * (float(v) - m) ** 2
-                         for v, p in zip(values, probs, strict=True))
-    return sum((p * (v - mu) ** 2 for v, p in zip(values, probs, strict=True)), Fraction(0))
+    return _Weights.of(probs).variance(values, mu)
 
 
-def quantile(values: Sequence[Fraction], probs: Sequence[Number], q: Number) -> Fraction:
+def quantile(values: Sequence[Fraction], probs: Sequence[Number], q: Fraction) -> Fraction:
     """The smallest value whose cumulative probability reaches ``q``.
 
     >>> from fractions import Fraction as F
     >>> quantile([F(1), F(2)], [F(1, 2), F(1, 2)], F(1, 2))
     Fraction(1, 1)
     """
-    total = _zero(probs)
-    for v, p in zip(values, probs, strict=True):
-        total += p
-        if total >= q:
-            return v
-    return values[-1]  # float rounding left the sum just below q
+    return _Weights.of(probs).quantile(values, q)
 
 
 def equal_tailed_interval(values: Sequence[Fraction], probs: Sequence[Number],
                           level: Fraction) -> CredibleInterval:
     """Quantiles at :math:`\\alpha/2` and :math:`1 - \\alpha/2` (see the module docstring)."""
-    alpha = 1 - level
-    low = quantile(values, probs, alpha / 2)
-    high = quantile(values, probs, 1 - alpha / 2)
-    mass = sum((p for v, p in zip(values, probs, strict=True) if low <= v <= high),
-               _zero(probs))
-    return CredibleInterval(level=level, low=low, high=high, kind="equal-tailed", mass=mass,
-                            segments=((low, high),))
+    return _Weights.of(probs).equal_tailed(values, level)
 
 
 def highest_density_interval(values: Sequence[Fraction], probs: Sequence[Number],
                              level: Fraction) -> CredibleInterval:
     """The highest-density set at ``level`` (see the module docstring)."""
-    ranked = sorted(probs, reverse=True)
-    total = _zero(probs)
-    threshold = ranked[-1]
-    for p in ranked:
-        total += p
-        if total >= level:
-            threshold = p
-            break
-    inside = [p >= threshold and p > 0 for p in probs]
-    segments: list[tuple[Fraction, Fraction]] = []
-    start: int | None = None
-    for i, flag in enumerate([*inside, False]):
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            segments.append((values[start], values[i - 1]))
-            start = None
-    mass = sum((p for p, flag in zip(probs, inside, strict=True) if flag), _zero(probs))
-    return CredibleInterval(level=level, low=segments[0][0], high=segments[-1][1], kind="hdi",
-                            mass=mass, segments=tuple(segments))
+    return _Weights.of(probs).highest_density(values, level)
 
 
 def probability(values: Sequence[Fraction], probs: Sequence[Number],
                 predicate: Callable[[Fraction], bool]) -> Number:
     """Total probability of the values where ``predicate`` holds."""
-    return sum((p for v, p in zip(values, probs, strict=True) if predicate(v)), _zero(probs))
+    return _Weights.of(probs).total([predicate(v) for v in values])
+
+
+def exact_sum(terms: Sequence[Number]) -> Number:
+    """Sum of fractions over their common denominator (one division); floats by fsum.
+
+    >>> from fractions import Fraction as F
+    >>> exact_sum([F(1, 3), F(1, 6)])
+    Fraction(1, 2)
+    """
+    return _Weights.of(terms).total([True] * len(terms)) if terms else Fraction(0)
 
 
 def number_json(value: Number | None, exact: bool) -> dict[str, object] | None:
@@ -224,6 +296,7 @@ __all__ = [
     "CredibleInterval",
     "Summary",
     "equal_tailed_interval",
+    "exact_sum",
     "highest_density_interval",
     "interval_json",
     "mean",
