@@ -156,7 +156,12 @@ def parse_problem(text: str, *, source: str = "<problem>",
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{source}: not valid TOML: {exc}") from None
+        found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", str(exc))
+        if found is None:
+            raise InputError(f"{source}: not valid TOML: {exc}") from None
+        reason = str(exc)[:found.start()]
+        raise InputError(f"{source}, line {found.group(1)}: not valid TOML: {reason} "
+                         f"(column {found.group(2)})") from None
     reader = _Reader(text, source)
     for key, value in document.items():
         if key not in _SCHEMAS:
@@ -413,7 +418,8 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
         header = _HEADER.match(line)
         if header:
             table = _parts(header.group(1))
-            found.setdefault(table, number)
+            for length in range(1, len(table) + 1):
+                found.setdefault(table[:length], number)
             continue
         key = _KEY.match(line)
         if key:
