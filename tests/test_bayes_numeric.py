@@ -409,3 +409,17 @@ def test_bad_cli_input_is_one_line_exit_2(args: list[str], fragment: str) -> Non
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert fragment in lines[0]
+
+
+def test_docs_show_real_output() -> None:
+    import re
+    import shlex
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "bayes.md").read_text()
+    blocks = re.findall(r"```console\n\$ (probkit bayes --values[^\n]*)\n(.*?)```", docs, re.S)
+    assert len(blocks) == 3  # the dice, the locomotive, the Euro
+    for command, shown in blocks:
+        result = CliRunner().invoke(app, shlex.split(command)[1:])
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout == shown, command
