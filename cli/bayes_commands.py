@@ -24,6 +24,7 @@ from probkit.bayes import (
     predictive_values,
 )
 from probkit.bayes import urn_problem as make_urn_problem
+from probkit.bayes.display import posterior_table
 from probkit.errors import InputError
 from probkit.numbers import Number, format_decimal, format_exact
 from probkit_cli import montecarlo_render as mc_render
@@ -408,13 +409,7 @@ def _report(
         return
     exact = result.exact
     shown = format_exact if exact else format_decimal
-    rows = [
-        [h.name, shown(h.prior), shown(h.likelihood), shown(h.joint), shown(h.posterior),
-         format_decimal(h.posterior)]
-        for h in result.hypotheses
-    ]
-    headers = ["hypothesis", "prior", "likelihood", "joint", "posterior", "≈"]
-    right = [False, True, True, True, True, True]
+    headers, rows, right = posterior_table(result)
     if estimates is not None:
         mc_render.add_to_table(headers, rows, right, estimates)
     echo(table(headers, rows, right=right))

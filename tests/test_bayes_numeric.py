@@ -423,3 +423,21 @@ def test_docs_show_real_output() -> None:
         result = CliRunner().invoke(app, shlex.split(command)[1:])
         assert result.exit_code == 0, result.stderr
         assert result.stdout == shown, command
+
+
+def test_named_hypotheses_display_the_cli_table_in_a_notebook() -> None:
+    from probkit.bayes import posterior
+
+    result = posterior({"A": "1/2", "B": "1/2"}, {"A": "1/10", "B": "8/10"})
+    page = result._repr_html_()
+    text = CliRunner().invoke(app, ["bayes", "--prior", "A=1/2", "--prior", "B=1/2",
+                                    "--likelihood", "A=1/10", "--likelihood",
+                                    "B=8/10"]).stdout
+    for line in text.splitlines()[2:4]:  # the two rows of the CLI table
+        for cell in line.split():
+            assert f"<td>{cell}</td>" in page
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    assert result.plot(ax) is ax and len(ax.patches) == 4

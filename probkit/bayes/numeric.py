@@ -28,6 +28,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from probkit.bayes.display import html_table
 from probkit.bayes.events import Event, parse_events
 from probkit.bayes.exact import Posterior, posterior
 from probkit.bayes.families import (
@@ -654,15 +655,12 @@ class NumericPosterior:
     def _repr_html_(self) -> str:
         headers, rows, _ = self.table()
         hidden = self.hidden_rows()
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                       for row in rows)
         more = (f"<p>… {hidden:,} more rows (the {len(rows)} most probable are shown)</p>"
                 if hidden else "")
         lines = "".join(f"<li>{html.escape(line)}</li>" for line in self.summary_lines())
         arithmetic = "exact (rational)" if self.exact else "floating point"
-        return (f"<p>{html.escape(self.describe())}</p><table><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>{more}<ul>{lines}</ul>"
+        return (f"<p>{html.escape(self.describe())}</p>{html_table(headers, rows)}"
+                f"{more}<ul>{lines}</ul>"
                 f"<p>arithmetic: {arithmetic}</p>")
 
     def plot(self, ax: Any = None, *, unknown: str | None = None) -> Any:
