@@ -47,9 +47,9 @@ from probkit.bayes.grid import Unknown, cells, check_grid, joint_weights, margin
 from probkit.bayes.problems import DiscreteProblem
 from probkit.bayes.summaries import (
     Summary,
+    Weights,
     equal_tailed_interval,
-    exact_sum,
-    mean,
+    exact_text,
     number_json,
     parse_level,
     summarize,
@@ -122,7 +122,13 @@ class NumericProblem:
         result = posterior(dict(zip(labels, weights, strict=True)),
                            dict(zip(labels, rows, strict=True)), normalize=True,
                            observations=self.observations)
-        return NumericPosterior(problem=self, posterior=result, log_scale=log_scale)
+        exact = result.exact
+        one: Number = Fraction(1) if exact else 1.0
+        joint = [(w if exact else float(w)) * math.prod(row, start=one)
+                 for w, row in zip(weights, rows, strict=True)]
+        return NumericPosterior(problem=self, posterior=result, log_scale=log_scale,
+                                weights=Weights.unnormalized(joint),
+                                prior_weights=Weights.unnormalized(weights))
 
     def discrete_problem(self, solved: NumericPosterior | None = None) -> DiscreteProblem:
         """The same problem as named hypotheses (what the Monte Carlo samplers simulate)."""
@@ -384,12 +390,16 @@ class NumericPosterior:
 
     ``posterior`` is the exact engine's table (one hypothesis per value or cell);
     ``log_scale`` is the log of the factor by which densities (``normal``)
-    were divided to keep them in [0, 1] (0 otherwise).
+    were divided to keep them in [0, 1] (0 otherwise); ``weights`` and
+    ``prior_weights`` are the posterior and prior over one common integer
+    denominator, which every summary uses (exact sums stay fast).
     """
 
     problem: NumericProblem
     posterior: Posterior
-    log_scale: float = 0.0
+    log_scale: float
+    weights: Weights
+    prior_weights: Weights
 
     @property
     def exact(self) -> bool:
@@ -416,12 +426,16 @@ class NumericPosterior:
     def marginal(self, name: str) -> tuple[tuple[Fraction, ...], list[Number]]:
         """Values of unknown ``name`` and their marginal posterior."""
         index = self._index(name)
-        return self.problem.unknowns[index].values, marginal(
-            self.problem.unknowns, self.probabilities, index)
+        return (self.problem.unknowns[index].values,
+                self.weights.marginal(self._sizes, index).probabilities())
 
     def prior_marginal(self, name: str) -> list[Number]:
         """The marginal prior of unknown ``name``."""
-        return marginal(self.problem.unknowns, self.priors, self._index(name))
+        return self.prior_weights.marginal(self._sizes, self._index(name)).probabilities()
+
+    @property
+    def _sizes(self) -> tuple[int, ...]:
+        return tuple(len(u.values) for u in self.problem.unknowns)
 
     def _index(self, name: str) -> int:
         names = self.problem.names
@@ -441,47 +455,47 @@ class NumericPosterior:
         level = problem.credible if credible is None else parse_level(credible)
         chosen = problem.events if events is None else parse_events(list(events),
                                                                     problem.names)
-        probs = self.probabilities
+        weights = self.weights
         grid = problem.cells()
         per_unknown = []
-        for name in problem.names:
-            values, probs_1d = self.marginal(name)
-            per_unknown.append((name, summarize(values, probs_1d, level=level)))
-        top = max(range(len(probs)), key=lambda i: (probs[i], -i))
+        for index, unknown in enumerate(problem.unknowns):
+            per_unknown.append((unknown.name, summarize(
+                unknown.values, weights.marginal(self._sizes, index), level=level)))
+        ranked: Sequence[Any] = weights.floats if weights.floats is not None else weights.ints
+        top = max(range(len(ranked)), key=lambda i: (ranked[i], -i))
         event_probs = []
         for event in chosen:
-            mass = exact_sum([p for p, cell in zip(probs, grid, strict=True)
-                              if event.holds(dict(zip(problem.names, cell, strict=True)))])
-            event_probs.append((event.text, mass))
+            mask = [event.holds(dict(zip(problem.names, cell, strict=True))) for cell in grid]
+            event_probs.append((event.text, weights.total(mask)))
         return NumericSummary(
             level=level, exact=self.exact, unknowns=tuple(per_unknown), map=grid[top],
-            events=tuple(event_probs), predictive_mean=self._predictive_mean(grid, probs),
-            predictive=tuple((datum_label(d), self._predictive(grid, probs, d))
+            events=tuple(event_probs), predictive_mean=self._predictive_mean(grid, ranked),
+            predictive=tuple((datum_label(d), self._predictive(grid, ranked, d))
                              for d in problem.predict),
         )
 
     def _predictive_mean(self, grid: Sequence[tuple[Fraction, ...]],
-                         probs: Sequence[Number]) -> Number | None:
+                         ranked: Sequence[Any]) -> Number | None:
+        """:math:`\\sum_i p_i E[x \\mid v_i]` (``ranked``: the weights, as ints or floats)."""
         last = self.problem.data[-1]
-        kept_values, kept_probs = [], []
-        for cell, p in zip(grid, probs, strict=True):
-            if p == 0:
-                continue
-            expected = expected_observation(self.problem.family, cell, last)
-            if expected is None:
+        expected = []
+        for cell, p in zip(grid, ranked, strict=True):
+            value = Fraction(0) if p == 0 else expected_observation(self.problem.family, cell,
+                                                                    last)
+            if value is None:
                 return None
-            kept_values.append(expected)
-            kept_probs.append(p)
-        return mean(kept_values, kept_probs)
+            expected.append(value)
+        return self.weights.moment(expected, 1)
 
-    def _predictive(self, grid: Sequence[tuple[Fraction, ...]], probs: Sequence[Number],
+    def _predictive(self, grid: Sequence[tuple[Fraction, ...]], ranked: Sequence[Any],
                     datum: Datum) -> Number:
         family = self.problem.family
-        kept = [(likelihood(family, cell, datum), p) for cell, p in zip(grid, probs, strict=True)
-                if p != 0]
-        if self.exact and all(isinstance(x, Fraction) for x, _ in kept):
-            return mean([Fraction(x) for x, _ in kept], [p for _, p in kept])
-        return math.fsum(float(p) * float(x) for x, p in kept)
+        values = [likelihood(family, cell, datum) if p != 0 else Fraction(0)
+                  for cell, p in zip(grid, ranked, strict=True)]
+        if self.weights.exact and all(isinstance(x, Fraction) for x in values):
+            return self.weights.moment([Fraction(x) for x in values], 1)
+        probs = self.weights.probabilities()
+        return math.fsum(float(p) * float(x) for x, p in zip(values, probs, strict=True))
 
     def steps(self) -> tuple[StepSummary, ...]:
         """Mean, MAP and equal-tailed interval after each observation (the trace, summarized)."""
@@ -619,7 +633,7 @@ class NumericPosterior:
         holds a summary per observation instead of every hypothesis.
         """
         exact = self.exact
-        shown = format_exact if exact else float
+        shown = exact_text if exact else float
         grid = self.problem.cells()
         hypotheses = [
             {"name": h.name,

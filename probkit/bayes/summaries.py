@@ -38,6 +38,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 from probkit.errors import InputError
 from probkit.numbers import Number, format_exact, parse_number, to_number
@@ -85,10 +86,11 @@ def parse_level(value: object, *, what: str = "--credible") -> Fraction:
     return level
 
 
-def summarize(values: Sequence[Fraction], probs: Sequence[Number], *,
+def summarize(values: Sequence[Fraction], probs: Sequence[Number] | Weights, *,
               level: Fraction = Fraction(9, 10)) -> Summary:
     """Every summary of the distribution ``probs`` over sorted ``values``."""
-    weights = _Weights.of(probs)
+    weights = probs if isinstance(probs, Weights) else Weights.of(probs)
+    probs = weights.floats if weights.floats is not None else weights.ints
     mu = weights.mean(values)
     var = weights.variance(values, mu)
     top = max(weights.ints) if weights.exact else max(probs)
@@ -102,13 +104,19 @@ def summarize(values: Sequence[Fraction], probs: Sequence[Number], *,
     )
 
 
-class _Weights:
+class Weights:
     """Probabilities as integers over one common denominator (exact), or as floats.
 
     Exact sums of many fractions with different denominators are slow (every
     addition takes gcds of ever larger numbers); over a common denominator
     every sum and comparison is plain integer arithmetic, with one division
-    at the end.
+    at the end. :meth:`unnormalized` builds them from weights with small
+    denominators (prior weight × likelihood), which is far cheaper than from
+    the normalized posteriors, whose denominators are all large.
+
+    >>> w = Weights.unnormalized([Fraction(1, 2), Fraction(1, 3)])
+    >>> w.ints, w.denominator
+    ([3, 2], 5)
     """
 
     def __init__(self, ints: list[int], denominator: int, floats: list[float] | None) -> None:
@@ -118,7 +126,41 @@ class _Weights:
         self.exact = floats is None
 
     @classmethod
-    def of(cls, probs: Sequence[Number]) -> _Weights:
+    def unnormalized(cls, weights: Sequence[Number]) -> Weights:
+        """Normalize non-negative weights (their sum is the common denominator)."""
+        if all(isinstance(w, Fraction) for w in weights):
+            fractions = [w for w in weights if isinstance(w, Fraction)]
+            common = 1
+            for w in fractions:
+                if common % w.denominator:
+                    common = math.lcm(common, w.denominator)
+            ints = [w.numerator * (common // w.denominator) for w in fractions]
+            return cls(ints, sum(ints), None)
+        total = math.fsum(float(w) for w in weights)
+        return cls([], 1, [float(w) / total for w in weights])
+
+    def marginal(self, sizes: tuple[int, ...], index: int) -> Weights:
+        """The distribution of one coordinate of a grid of ``sizes`` (first slowest)."""
+        if len(sizes) == 1:
+            return self
+        first, second = sizes
+        source: Sequence[Any] = self.floats if self.floats is not None else self.ints
+        if index == 0:
+            sums = [source[i * second:(i + 1) * second] for i in range(first)]
+        else:
+            sums = [source[j::second] for j in range(second)]
+        if self.floats is not None:
+            return Weights([], 1, [math.fsum(part) for part in sums])
+        return Weights([sum(part) for part in sums], self.denominator, None)
+
+    def probabilities(self) -> list[Number]:
+        """Each probability as a Fraction (exact) or a float."""
+        if self.floats is not None:
+            return list(self.floats)
+        return [Fraction(n, self.denominator) for n in self.ints]
+
+    @classmethod
+    def of(cls, probs: Sequence[Number]) -> Weights:
         if all(isinstance(p, Fraction) for p in probs):
             fractions = [p for p in probs if isinstance(p, Fraction)]
             common = math.lcm(*{p.denominator for p in fractions})
@@ -204,12 +246,12 @@ class _Weights:
 
 def mean(values: Sequence[Fraction], probs: Sequence[Number]) -> Number:
     """:math:`\\sum_i p_i v_i`."""
-    return _Weights.of(probs).mean(values)
+    return Weights.of(probs).mean(values)
 
 
 def variance(values: Sequence[Fraction], probs: Sequence[Number], mu: Number) -> Number:
     """:math:`\\sum_i p_i (v_i - \\mu)^2`."""
-    return _Weights.of(probs).variance(values, mu)
+    return Weights.of(probs).variance(values, mu)
 
 
 def quantile(values: Sequence[Fraction], probs: Sequence[Number], q: Fraction) -> Fraction:
@@ -219,25 +261,25 @@ def quantile(values: Sequence[Fraction], probs: Sequence[Number], q: Fraction) -
     >>> quantile([F(1), F(2)], [F(1, 2), F(1, 2)], F(1, 2))
     Fraction(1, 1)
     """
-    return _Weights.of(probs).quantile(values, q)
+    return Weights.of(probs).quantile(values, q)
 
 
 def equal_tailed_interval(values: Sequence[Fraction], probs: Sequence[Number],
                           level: Fraction) -> CredibleInterval:
     """Quantiles at :math:`\\alpha/2` and :math:`1 - \\alpha/2` (see the module docstring)."""
-    return _Weights.of(probs).equal_tailed(values, level)
+    return Weights.of(probs).equal_tailed(values, level)
 
 
 def highest_density_interval(values: Sequence[Fraction], probs: Sequence[Number],
                              level: Fraction) -> CredibleInterval:
     """The highest-density set at ``level`` (see the module docstring)."""
-    return _Weights.of(probs).highest_density(values, level)
+    return Weights.of(probs).highest_density(values, level)
 
 
 def probability(values: Sequence[Fraction], probs: Sequence[Number],
                 predicate: Callable[[Fraction], bool]) -> Number:
     """Total probability of the values where ``predicate`` holds."""
-    return _Weights.of(probs).total([predicate(v) for v in values])
+    return Weights.of(probs).total([predicate(v) for v in values])
 
 
 def exact_sum(terms: Sequence[Number]) -> Number:
@@ -247,15 +289,33 @@ def exact_sum(terms: Sequence[Number]) -> Number:
     >>> exact_sum([F(1, 3), F(1, 6)])
     Fraction(1, 2)
     """
-    return _Weights.of(terms).total([True] * len(terms)) if terms else Fraction(0)
+    return Weights.of(terms).total([True] * len(terms)) if terms else Fraction(0)
+
+
+MAX_EXACT_BITS = 20_000
+"""Fractions whose numerator or denominator is longer (about 6,000 digits) are written to
+JSON as floats only: exact text that long is slow to make and no one reads it."""
+
+
+def exact_text(value: Number) -> str | None:
+    """``format_exact(value)``, or None for a float or a fraction over :data:`MAX_EXACT_BITS`.
+
+    >>> exact_text(Fraction(3, 7)), exact_text(Fraction(1, 2**30_000)), exact_text(0.5)
+    ('3/7', None, None)
+    """
+    if not isinstance(value, Fraction):
+        return None
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) > MAX_EXACT_BITS:
+        return None
+    return format_exact(value)
 
 
 def number_json(value: Number | None, exact: bool) -> dict[str, object] | None:
-    """``{"exact": "3/7", "float": 0.43}`` (``exact`` is None on the float path)."""
+    """``{"exact": "3/7", "float": 0.43}`` (``exact`` is None on the float path, or when
+    the fraction is too long: :data:`MAX_EXACT_BITS`)."""
     if value is None:
         return None
-    return {"exact": format_exact(value) if exact and isinstance(value, Fraction) else None,
-            "float": _float(value)}
+    return {"exact": exact_text(value) if exact else None, "float": _float(value)}
 
 
 def _float(value: Number) -> float | None:
@@ -295,7 +355,9 @@ def summary_json(summary: Summary, exact: bool) -> dict[str, object]:
 __all__ = [
     "CredibleInterval",
     "Summary",
+    "Weights",
     "equal_tailed_interval",
+    "exact_text",
     "exact_sum",
     "highest_density_interval",
     "interval_json",
