@@ -245,6 +245,7 @@ def test_hdi_of_a_bimodal_posterior_has_two_segments() -> None:
     (("0:1:3", "bernoulli", ["Q"]), "'Q'"),
     (("1..3", "hypergeometric", ["1/2"]), "population"),
     (("1,1", "uniform", [1]), "twice"),
+    (("0..3", "hypergeometric:20000", ["1/2"]), "10,000"),
     (("1e400,2", "uniform", [1]), "1e400"),
 ])
 def test_bad_numeric_input(args: tuple, fragment: str) -> None:

@@ -44,7 +44,10 @@ MAX_DATA = 10_000
 """Most observations (data items) one problem may have."""
 
 MAX_TRIALS = 100_000
-"""Largest n in a ``k/n`` observation, largest count and largest population M."""
+"""Largest n in a ``k/n`` observation and largest count."""
+
+MAX_POPULATION = 10_000
+"""Largest population M of ``hypergeometric:M`` (its exact binomial coefficients grow fast)."""
 
 Datum: TypeAlias = int | tuple[int, int] | Fraction
 """One observation: a whole number, a pair (k, n), or a real number (normal)."""
@@ -112,9 +115,9 @@ def parse_family(text: str, *, what: str = "--family") -> Family:
             raise InputError(f"{what}: hypergeometric needs the population size, e.g. "
                              "hypergeometric:100")
         size = parse_number(rest, what=f"{what} {text!r}")
-        if size.denominator != 1 or not 1 <= size <= MAX_TRIALS:
+        if size.denominator != 1 or not 1 <= size <= MAX_POPULATION:
             raise InputError(f"{what}: {text!r}: the population must be a whole number "
-                             f"from 1 to {MAX_TRIALS:,}")
+                             f"from 1 to {MAX_POPULATION:,}")
         return Family(name, int(size))
     if sep:
         raise InputError(f"{what}: {text!r}: only hypergeometric takes a parameter (:M)")
@@ -300,6 +303,7 @@ def datum_label(datum: Datum) -> str:
 __all__ = [
     "FAMILIES",
     "MAX_DATA",
+    "MAX_POPULATION",
     "MAX_TRIALS",
     "Datum",
     "Family",
