@@ -417,10 +417,13 @@ def test_docs_show_real_output() -> None:
     import shlex
     from pathlib import Path
 
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "bayes.md").read_text()
-    blocks = re.findall(r"```console\n\$ (probkit bayes --values[^\n]*)\n(.*?)```", docs, re.S)
+    root = Path(__file__).resolve().parent.parent
+    pattern = r"```console\n\$ (probkit bayes --values[^\n]*)\n(.*?)```"
+    blocks = re.findall(pattern, (root / "docs" / "bayes.md").read_text(), re.S)
     assert len(blocks) == 3  # the dice, the locomotive, the Euro
-    for command, shown in blocks:
+    readme = re.findall(pattern, (root / "README.md").read_text(), re.S)
+    assert len(readme) == 1
+    for command, shown in [*blocks, *readme]:
         result = CliRunner().invoke(app, shlex.split(command)[1:])
         assert result.exit_code == 0, result.stderr
         assert result.stdout == shown, command
