@@ -116,6 +116,20 @@ def test_euro_binomial() -> None:
     assert dict(summary.predictive)["1/1"] == summary["p"].mean
 
 
+def test_trace_summaries_agree_with_the_exact_trace() -> None:
+    result = numeric_posterior("1..200", "uniform", [60, 30, 90, 10], prior="power:-1")
+    steps = result.steps()
+    values = [F(n) for n in range(1, 201)]
+    for step, exact in zip(steps, result.posterior.trace, strict=True):
+        assert step.evidence == pytest.approx(float(exact.evidence), rel=1e-12)
+        mean = sum(v * p for v, p in zip(values, exact.posteriors, strict=True))
+        assert step.means[0] == pytest.approx(float(mean), rel=1e-12)
+        best = max(range(200), key=lambda i: (exact.posteriors[i], -i))
+        assert step.map == str(best + 1)
+        interval = equal_tailed_interval(values, list(exact.posteriors), F(9, 10))
+        assert (step.low, step.high) == (interval.low, interval.high)
+
+
 def test_euro_bernoulli_equals_binomial() -> None:
     trials = numeric_posterior("0:1:101", "bernoulli", ["H" * 14 + "T" * 11])
     counted = numeric_posterior("0:1:101", "binomial", ["14/25"])

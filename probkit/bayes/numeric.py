@@ -377,7 +377,7 @@ class StepSummary:
     """Belief after one more observation (floats: a trace is for reading, not for digits)."""
 
     observation: str
-    evidence: Number
+    evidence: float
     means: tuple[float, ...]
     map: str
     low: Fraction | None
@@ -503,11 +503,19 @@ class NumericPosterior:
 
     @cached_property
     def _steps(self) -> tuple[StepSummary, ...]:
+        # In log space from the priors and per-observation likelihoods, not from the
+        # engine's exact trace: a trace is for reading, and this costs one float pass per
+        # observation however long the exact fractions grow.
         problem = self.problem
         labels = problem.labels()
+        hypotheses = self.posterior.hypotheses
+        logs = [_log(h.prior) for h in hypotheses]
+        before = _log_sum(logs)
         out = []
-        for step in self.posterior.trace:
-            probs = [float(p) for p in step.posteriors]
+        for j, observation in enumerate(self.posterior.observations):
+            logs = [lg + _log(h.likelihoods[j]) for lg, h in zip(logs, hypotheses, strict=True)]
+            after = _log_sum(logs)
+            probs = [math.exp(lg - after) for lg in logs]
             means = []
             for index, unknown in enumerate(problem.unknowns):
                 probs_1d = marginal(problem.unknowns, probs, index)
@@ -519,8 +527,9 @@ class NumericPosterior:
                 interval = equal_tailed_interval(problem.unknowns[0].values, probs,
                                                  problem.credible)
                 low, high = interval.low, interval.high
-            out.append(StepSummary(observation=step.observation, evidence=step.evidence,
+            out.append(StepSummary(observation=observation, evidence=math.exp(after - before),
                                    means=tuple(means), map=labels[top], low=low, high=high))
+            before = after
         return tuple(out)
 
     def monte_carlo(self, draws: int, **options: Any) -> NumericMonteCarlo:
@@ -610,7 +619,7 @@ class NumericPosterior:
             headers.append(f"{percent} interval")
         rows = []
         for i, step in enumerate(self.steps()):
-            row = [str(i + 1), step.observation, self._cell(step.evidence),
+            row = [str(i + 1), step.observation, _decimal(step.evidence),
                    *(_decimal(m) for m in step.means), step.map]
             if single and step.low is not None and step.high is not None:
                 row.append(_interval(((step.low, step.high),)))
@@ -645,7 +654,7 @@ class NumericPosterior:
             for h, cell in zip(self.posterior.hypotheses, grid, strict=True)
         ]
         trace = [
-            {"observation": s.observation, "evidence": number_json(s.evidence, exact),
+            {"observation": s.observation, "evidence": number_json(s.evidence, False),
              "means": dict(zip(self.problem.names, s.means, strict=True)), "map": s.map,
              "credible_interval": None if s.low is None or s.high is None else
              {"low": number_json(s.low, True), "high": number_json(s.high, True)}}
@@ -686,6 +695,22 @@ class NumericPosterior:
         from probkit.bayes.plotting import draw_numeric
 
         return draw_numeric(self, ax, unknown=unknown)
+
+
+def _log(value: Number) -> float:
+    """Natural log of a probability, also for fractions too small for a float."""
+    if value == 0:
+        return -math.inf
+    if isinstance(value, Fraction):
+        return math.log(value.numerator) - math.log(value.denominator)
+    return math.log(value)
+
+
+def _log_sum(logs: Sequence[float]) -> float:
+    top = max(logs)
+    if top == -math.inf:
+        return top
+    return top + math.log(math.fsum(math.exp(lg - top) for lg in logs))
 
 
 def _decimal(value: Number) -> str:
