@@ -13,7 +13,6 @@ shows the same rows in a notebook.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -37,6 +36,8 @@ def posterior_table(result: Posterior) -> tuple[list[str], list[list[str]], list
 
 def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A plain HTML table (every cell escaped)."""
+    import html  # only notebooks need it; the CLI's start-up does not pay for it
+
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
                    for row in rows)
@@ -45,6 +46,8 @@ def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def posterior_html(result: Posterior) -> str:
     """The table and the evidence, as a notebook shows a :class:`~probkit.bayes.Posterior`."""
+    import html
+
     headers, rows, _ = posterior_table(result)
     evidence = format_exact(result.evidence) if result.exact else format_decimal(
         result.evidence)

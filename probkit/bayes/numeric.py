@@ -19,7 +19,6 @@ Fraction(14, 25)
 
 from __future__ import annotations
 
-import html
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -676,6 +675,9 @@ class NumericPosterior:
         }
 
     def _repr_html_(self) -> str:
+        """The table and the summary as HTML (a notebook shows it; the CLI's content)."""
+        import html
+
         headers, rows, _ = self.table()
         hidden = self.hidden_rows()
         more = (f"<p>… {hidden:,} more rows (the {len(rows)} most probable are shown)</p>"
