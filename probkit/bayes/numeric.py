@@ -121,10 +121,15 @@ class NumericProblem:
         result = posterior(dict(zip(labels, weights, strict=True)),
                            dict(zip(labels, rows, strict=True)), normalize=True,
                            observations=self.observations)
-        exact = result.exact
-        one: Number = Fraction(1) if exact else 1.0
-        joint = [(w if exact else float(w)) * math.prod(row, start=one)
-                 for w, row in zip(weights, rows, strict=True)]
+        joint: list[Number]
+        if result.exact:
+            joint = [w * math.prod(row, start=Fraction(1)) for w, row in zip(weights, rows,
+                                                                               strict=True)]
+        else:  # in log space: products of many float likelihoods underflow
+            logs = [_log(w) + math.fsum(_log(x) for x in row) for w, row in zip(weights, rows,
+                                                                                 strict=True)]
+            top = max(logs)
+            joint = [math.exp(lg - top) for lg in logs]
         return NumericPosterior(problem=self, posterior=result, log_scale=log_scale,
                                 weights=Weights.unnormalized(joint),
                                 prior_weights=Weights.unnormalized(weights))
