@@ -117,10 +117,15 @@ def test_euro_binomial() -> None:
 
 
 def test_trace_summaries_agree_with_the_exact_trace() -> None:
+    from probkit.bayes import posterior
+
     result = numeric_posterior("1..200", "uniform", [60, 30, 90, 10], prior="power:-1")
     steps = result.steps()
     values = [F(n) for n in range(1, 201)]
-    for step, exact in zip(steps, result.posterior.trace, strict=True):
+    table = result.posterior.hypotheses
+    engine = posterior({h.name: h.prior for h in table},
+                       {h.name: list(h.likelihoods) for h in table}, trace=True)
+    for step, exact in zip(steps, engine.trace, strict=True):
         assert step.evidence == pytest.approx(float(exact.evidence), rel=1e-12)
         mean = sum(v * p for v, p in zip(values, exact.posteriors, strict=True))
         assert step.means[0] == pytest.approx(float(mean), rel=1e-12)

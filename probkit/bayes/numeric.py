@@ -120,7 +120,7 @@ class NumericProblem:
         labels = self.labels()
         result = posterior(dict(zip(labels, weights, strict=True)),
                            dict(zip(labels, rows, strict=True)), normalize=True,
-                           observations=self.observations)
+                           observations=self.observations, trace=False)
         joint: list[Number]
         if result.exact:
             joint = [w * math.prod(row, start=Fraction(1)) for w, row in zip(weights, rows,
@@ -654,7 +654,8 @@ class NumericPosterior:
                         zip(self.problem.unknowns, cell, strict=True)},
              "prior": shown(h.prior), "likelihood": shown(h.likelihood),
              "joint": shown(h.joint), "posterior": shown(h.posterior),
-             "posterior_float": float(h.posterior)}
+             "posterior_float": float(h.posterior),
+             "posterior_decimal": format_decimal(h.posterior)}
             for h, cell in zip(self.posterior.hypotheses, grid, strict=True)
         ]
         trace = [
@@ -673,6 +674,7 @@ class NumericPosterior:
             "arithmetic": "exact" if exact else "float",
             "evidence": shown(evidence) if not self.log_scale else float(evidence),
             "evidence_float": number_json(evidence, False)["float"],  # type: ignore[index]
+            "evidence_decimal": format_decimal(evidence),
             "observations": list(self.posterior.observations),
             "hypotheses": hypotheses,
             "trace": trace,
