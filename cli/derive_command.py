@@ -48,6 +48,15 @@ def derive(
     ] = False,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the random data for --gradcheck.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    markdown_flavor: Annotated[
+        str | None,
+        typer.Option(
+            "--markdown-flavor",
+            help="With --format markdown: passthrough (the default; Hugo 0.122+ with Goldmark's "
+            "passthrough extension) or escaped (any Hugo; maths typeset in the browser).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Derive, check every step, and print: the maths behind the classifier."""
     from probkit.symbolic import registry
@@ -70,18 +79,24 @@ def derive(
             raise InputError(f"--json asks for JSON but --format asks for {output_format!r}; "
                              "give one of them")
         fmt = "json"
-    from probkit.symbolic.render import FORMATS
+    from probkit.symbolic.render import FORMATS, MARKDOWN_FLAVORS
 
     if fmt not in FORMATS:
         raise InputError(
             f"--format: unknown format {output_format!r}; choose one of: {', '.join(FORMATS)}"
         )
+    flavor = (markdown_flavor or "passthrough").strip().lower()
+    if markdown_flavor is not None and fmt != "markdown":
+        raise InputError(f"--markdown-flavor applies to --format markdown, not {fmt!r}")
+    if flavor not in MARKDOWN_FLAVORS:
+        raise InputError(f"--markdown-flavor: unknown flavour {markdown_flavor!r}; "
+                         f"choose one of: {', '.join(MARKDOWN_FLAVORS)}")
     chosen = registry.names() if name == "all" else (registry.describe(name).name,)
 
     derivations = [registry.build(n) for n in chosen]
     from probkit.symbolic.render import render
 
-    text = render(derivations, fmt)
+    text = render(derivations, fmt, markdown_flavor=flavor)
     reports: list[Any] = []
     if gradcheck:
         from probkit.gradcheck import standard_checks
@@ -100,11 +115,12 @@ def derive(
         from probkit.symbolic.files import write_text_atomic
 
         write_text_atomic(out, text, label="--out: cannot write")
-        passed = sum(c.passed for d in derivations for c in d.checks)
-        total = sum(len(d.checks) for d in derivations)
-        note(f"wrote {out} ({fmt}; {passed} of {total} checks passed)")
+        from probkit.symbolic.common import check_counts
+
+        counts = check_counts(derivations)
+        note(f"wrote {out} ({fmt}; {counts.sentence()})")
         if as_json:
-            emit_json({"out": str(out), "format": fmt, "verified": passed == total})
+            emit_json({"out": str(out), "format": fmt, "verified": counts.passed == counts.total})
     else:
         sys.stdout.write(text)
 

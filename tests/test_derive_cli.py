@@ -137,7 +137,7 @@ def test_installed_console_script_derives_sigmoid() -> None:
         timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
-    assert "9 of 9 checks passed" in completed.stdout
+    assert "Checks: 8 steps and 1 result verified.\n" in completed.stdout
 
 
 def test_derive_sigmoid_imports_neither_scipy_nor_h5py() -> None:

@@ -11,6 +11,7 @@ import sympy as sp
 from probkit.errors import InputError
 from probkit.symbolic import build, names
 from probkit.symbolic.checks import scalar_step
+from probkit.symbolic.common import check_counts
 from probkit.symbolic.model import Derivation
 from probkit.symbolic.render import FORMATS, render
 from probkit.symbolic.render_json import parse
@@ -48,13 +49,16 @@ def test_text_marks_every_step_verified(derivations: dict[str, Derivation], name
     marks = re.findall(r"^\s*\d+\. (✓|✗) ", text, flags=re.MULTILINE)
     assert marks == ["✓"] * len(derivation.steps)
     assert "✗" not in text
-    assert f"{len(derivation.checks)} of {len(derivation.checks)} checks passed" in text
+    counts = check_counts(derivation)
+    assert counts.passed == counts.total == len(derivation.checks)
+    assert f"Checks: {counts.sentence()}.\n" in text and "FAILED" not in text
 
 
 def test_text_shows_a_failed_step_with_a_cross(broken: Derivation) -> None:
     text = render([broken], "text")
     assert re.search(r"^\s*\d+\. ✗ wrong on purpose", text, flags=re.MULTILINE)
-    assert "FAILED" in text and "SOME FAILED" in text
+    assert "FAILED" in text
+    assert text.endswith("Checks: 8 of 9 steps and 1 result verified, 1 FAILED.\n")
 
 
 # ----------------------------------------------------------------------- LaTeX
