@@ -155,7 +155,7 @@ class Derivation:
 
     name: str
     title: str
-    summary: str
+    summary: Text
     given: tuple[Given, ...]
     steps: tuple[Step, ...]
     results: tuple[Step, ...]

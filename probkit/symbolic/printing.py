@@ -49,19 +49,34 @@ def _print_product(printer: Any, base: Any, expr: Any) -> str:
         printer._settings["order"] = saved
 
 
-def _print_sum(printer: Any, base: Any, expr: Any) -> str:
-    """Print a sum in SymPy's order, but starting with a positive term: ``1 - x``, not
-    ``-x + 1`` (as a person writes, and as the words around a formula name it)."""
-    terms = list(printer._as_ordered_terms(expr, order=None))
-    if terms and terms[0].could_extract_minus_sign():
-        positive = next((t for t in terms if not t.could_extract_minus_sign()), None)
+def _positive_first(printer: Any, expr: Any) -> list[Any]:
+    """The terms in SymPy's order, but starting with a positive one: ``1 - x``, not ``-x + 1``
+    (as a person writes, and as the words around a formula name it)."""
+    if _written_order(expr):  # built unevaluated: the author's order
+        return list(expr.args)
+    if isinstance(expr, sp.MatrixExpr):  # MatAdd keeps the order it was given
+        terms = list(expr.args)
+    else:
+        terms = list(printer._as_ordered_terms(expr, order=None))
+
+    def negative(term: Any) -> bool:
+        return str(printer._print(term)).lstrip("(").startswith("-")
+
+    if terms and negative(terms[0]):
+        positive = next((t for t in terms if not negative(t)), None)
         if positive is not None:
             terms.remove(positive)
             terms.insert(0, positive)
+    return terms
+
+
+def _print_sum(printer: Any, base: Any, expr: Any) -> str:
+    """A sum with :func:`_positive_first` order, printed by ``base``."""
+    terms = _positive_first(printer, expr)
     saved = printer._settings["order"]
     printer._settings["order"] = "none"
     try:
-        return str(base._print_Add(printer, sp.Add(*terms, evaluate=False)))
+        return str(base._print_Add(printer, expr.func(*terms, evaluate=False)))
     finally:
         printer._settings["order"] = saved
 
@@ -84,7 +99,28 @@ class _LatexPrinter(LatexPrinter):
         return _print_product(self, LatexPrinter, expr)
 
     def _print_Add(self, expr: Any, order: Any = None) -> str:
-        return _print_sum(self, LatexPrinter, expr)
+        if not isinstance(expr, sp.MatrixExpr):
+            return _print_sum(self, LatexPrinter, expr)
+        # a sum of matrices: SymPy's printer writes "+ -" before a negative matrix product
+        pieces = []
+        for index, term in enumerate(_positive_first(self, expr)):
+            text = str(self._print(term))
+            if index == 0:
+                pieces.append(text)
+            elif text.startswith("-"):
+                pieces.append(" - " + text[1:].lstrip())
+            else:
+                pieces.append(" + " + text)
+        return "".join(pieces)
+
+    def _print_Heaviside(self, expr: Any, exp: Any = None) -> str:
+        """The unit step with a stated value at 0 as an Iverson bracket: ``[z > 0]``."""
+        argument, at_zero = expr.args[0], expr.args[1] if len(expr.args) > 1 else None
+        relation = {sp.S.Zero: ">", sp.S.One: r"\geq"}.get(at_zero)
+        if relation is None:
+            return str(super()._print_Heaviside(expr, exp))
+        tex = rf"\left[{self._print(argument)} {relation} 0\right]"
+        return tex if exp is None else rf"{tex}^{{{exp}}}"
 
     def _print_Derivative(self, expr: Any) -> str:
         """d/dx or the partial sign as the derivation chose, not SymPy's guess per term."""
