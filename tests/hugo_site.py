@@ -84,7 +84,7 @@ def build(
         (root / "content" / f"{name}.md").write_text(text, encoding="utf-8")
     completed = subprocess.run(
         [str(binary), "--source", str(root), "--destination", str(root / "public"),
-         "--panicOnWarning", "--quiet"],
+         "--panicOnWarning"],
         capture_output=True, text=True, check=False, timeout=300,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr

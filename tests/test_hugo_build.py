@@ -222,3 +222,39 @@ def test_report_formula_counts(
     for name, (meant, _) in escaped_site.items():
         print(f"escaped {name}: {len(meant)} formulas")
     assert sum(len(hugo_site.passthrough_formulas(m)) for m, _ in passthrough_site.values())
+
+
+# ------------------------------------------------------------------- negative controls
+
+
+def test_the_checks_catch_a_formula_read_as_a_list_item(
+    hugo: Path, tmp_path: Path
+) -> None:
+    """The bug this test suite exists for: a display whose first line starts with '- '."""
+    docs = (ROOT / "docs" / "derivations.md").read_text(encoding="utf-8")
+    bad = '---\ntitle: "Bad"\nmath: true\n---\n\nText.\n\n$$\n- \\frac{a}{b} = c\n$$\n'
+    good = bad.replace("- \\frac", "{-}\\frac")
+    built = hugo_site.build(tmp_path, {"bad": bad, "good": good},
+                            config=hugo_site.fenced_block(docs, "toml"),
+                            passthrough_hook=hugo_site.fenced_block(docs, "go-html-template"))
+    bad_page, good_page = hugo_site.read(built["bad"]), hugo_site.read(built["good"])
+    assert len(hugo_site.passthrough_formulas(bad)) == 1
+    assert len(bad_page.formulas) == 0 and "$$" in hugo_site.prose(bad_page)
+    assert [f.tex.strip() for f in good_page.formulas] == ["{-}\\frac{a}{b} = c"]
+
+
+def test_a_latex_error_fails_the_build(hugo: Path, tmp_path: Path) -> None:
+    docs = (ROOT / "docs" / "derivations.md").read_text(encoding="utf-8")
+    page = '---\ntitle: "Broken"\nmath: true\n---\n\nAn unclosed \\(\\frac{a}{b\\).\n'
+    with pytest.raises(AssertionError, match="cannot typeset"):
+        hugo_site.build(tmp_path, {"broken": page},
+                        config=hugo_site.fenced_block(docs, "toml"),
+                        passthrough_hook=hugo_site.fenced_block(docs, "go-html-template"))
+
+
+def test_without_the_escaped_flavour_goldmark_eats_the_latex(hugo: Path, tmp_path: Path) -> None:
+    """Negative control for the escaped site: passthrough Markdown on a site without it."""
+    markdown = command("derive", "sigmoid", "--format", "markdown")()
+    built = hugo_site.build(tmp_path, {"plain": markdown})
+    delivered = hugo_site.delimited_in_text(hugo_site.read(built["plain"]))
+    assert delivered != hugo_site.passthrough_formulas(markdown)
