@@ -29,25 +29,27 @@ _PASSTHROUGH = f"""\
 The page uses front matter with `math: true`, display equations in double-dollar blocks on
 lines of their own, and inline math between backslash-parenthesis delimiters. Goldmark, Hugo's
 Markdown renderer, would otherwise treat the backslashes as escapes, so enable its passthrough
-extension (Hugo {render_markdown.MINIMUM_HUGO["passthrough"]} or later) in the site
-configuration, `hugo.toml`:
+extension (Hugo {render_markdown.MINIMUM_HUGO["passthrough"]} or later) in the site configuration,
+`hugo.toml`:
 
 ```toml
 {render_markdown.HUGO_CONFIG}
 ```
 
-Then let the theme load MathJax or KaTeX when the page's math parameter is true, or typeset every
-formula when the site is built, with no script in the browser (Hugo 0.141 or later), with this
-hook in `layouts/_markup/render-passthrough.html`; a LaTeX error then fails the build:
+Then either let the theme load MathJax or KaTeX when the page's math parameter is true, or
+typeset every formula when the site is built, with no script in the browser, by this hook in
+`layouts/_markup/render-passthrough.html` (`layouts/_default/_markup/` before Hugo 0.146; the
+hook needs Hugo 0.141 or later for `try`); a LaTeX error then fails the build. This page is
+tested that way, in a real build with Hugo 0.168.
 
 ```go-html-template
 {render_markdown.HUGO_PASSTHROUGH_HOOK}
 ```
 
 A site without the passthrough extension (a Hugo older than
-{render_markdown.MINIMUM_HUGO["passthrough"]}, or one that cannot change its configuration) needs
-the escaped flavour, `probkit derive all --format markdown --markdown-flavor escaped`: it writes
-every formula with the characters Goldmark would reinterpret escaped, so that the HTML holds the
+{render_markdown.MINIMUM_HUGO["passthrough"]}, or one whose configuration cannot change) needs the
+escaped flavour, `probkit derive all --format markdown --markdown-flavor escaped`: every formula
+is written with the characters Goldmark would reinterpret escaped, so that the HTML holds the
 LaTeX unchanged for MathJax or KaTeX in the browser (any Hugo from
 {render_markdown.MINIMUM_HUGO["escaped"]}, which made Goldmark the default)."""
 
