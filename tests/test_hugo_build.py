@@ -11,12 +11,14 @@ Two sites are built, each once per session:
   exactly the LaTeX probkit meant (the formulas of the passthrough flavour).
 
 The pages are data: add a line to ``PASSTHROUGH_PAGES`` / ``ESCAPED_PAGES`` for a
-new producer of Markdown (a command's output, a docs page).
+new producer of Markdown: ``command(...)`` (a command's stdout), ``written(...)`` (a file a
+command writes, e.g. ``written("check", "post.md", "--annotate", "{out}")``) or ``doc(...)``.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,6 +46,19 @@ def command(*args: str) -> Callable[[], str]:
     return produce
 
 
+def written(*args: str) -> Callable[[], str]:
+    """A page a command writes to a file: ``{out}`` in ``args`` names that file."""
+
+    def produce() -> str:
+        with tempfile.TemporaryDirectory() as folder:
+            out = str(Path(folder) / "page.md")
+            result = runner.invoke(app, [arg.replace("{out}", out) for arg in args])
+            assert result.exit_code in (0, 1), result.output  # a linter may exit 1 on findings
+            return Path(out).read_text(encoding="utf-8")
+
+    return produce
+
+
 def doc(name: str) -> Callable[[], str]:
     """A page of docs/, as committed."""
     return lambda: (ROOT / "docs" / name).read_text(encoding="utf-8")
@@ -51,6 +66,7 @@ def doc(name: str) -> Callable[[], str]:
 
 PASSTHROUGH_PAGES: dict[str, Callable[[], str]] = {
     **{f"derive-{n}": command("derive", n, "--format", "markdown") for n in names()},
+    "derive-l2-out": written("derive", "l2", "--format", "markdown", "--out", "{out}"),
     "docs-derivations": doc("derivations.md"),
     "docs-bayes": doc("bayes.md"),
     "docs-monte-carlo": doc("monte-carlo.md"),
