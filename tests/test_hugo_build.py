@@ -67,7 +67,14 @@ def doc(name: str) -> Callable[[], str]:
 PASSTHROUGH_PAGES: dict[str, Callable[[], str]] = {
     **{f"derive-{n}": command("derive", n, "--format", "markdown") for n in names()},
     "derive-l2-out": written("derive", "l2", "--format", "markdown", "--out", "{out}"),
+    "derive-expr-mish": command("derive", "--expr", "x*tanh(log(1+exp(x)))", "--format",
+                                "markdown"),
+    "derive-expr-relu": command("derive", "--expr", "Max(0, x)", "--format", "markdown"),
+    "derive-chain": command("derive", "--chain", "L = -(y*log(a) + (1-y)*log(1-a))",
+                            "--chain", "a = 1/(1+exp(-z))", "--chain", "z = w*x + b",
+                            "--wrt", "w", "--wrt", "b", "--format", "markdown"),
     "docs-derivations": doc("derivations.md"),
+    "docs-derive-expr": doc("derive-expr.md"),
     "docs-bayes": doc("bayes.md"),
     "docs-monte-carlo": doc("monte-carlo.md"),
     "docs-probabilities": doc("probabilities.md"),
@@ -79,6 +86,12 @@ ESCAPED_PAGES: dict[str, tuple[Callable[[], str], Callable[[], str]]] = {
     f"derive-{n}": (command("derive", n, "--format", "markdown", "--markdown-flavor", "escaped"),
                     command("derive", n, "--format", "markdown"))
     for n in (*names(), "all")
+} | {
+    "derive-expr-sigmoid": (
+        command("derive", "--expr", "1/(1+exp(-a*x))", "--wrt", "x", "--assume", "a>0", "--format",
+                "markdown", "--markdown-flavor", "escaped"),
+        command("derive", "--expr", "1/(1+exp(-a*x))", "--wrt", "x", "--assume", "a>0", "--format",
+                "markdown")),
 }
 """Pages for the site without passthrough: name -> (escaped Markdown, the same in passthrough
 flavour, whose formulas are the LaTeX meant)."""
