@@ -160,7 +160,7 @@ def _save(figures: dict[str, Any], folder: PathLike) -> list[str]:
 def _metrics_html(headers: list[str], reports: list[dict[str, Any]]) -> str:
     from probkit.display import html_table, metric_rows
 
-    return html_table(headers, metric_rows(reports), right=[False] + [True] * len(reports))
+    return html_table(headers, metric_rows(reports))
 
 
 # ---------------------------------------------------------------- train
@@ -473,7 +473,7 @@ class TuneReport:
         r = self.result
         c = r.chosen
         table = html_table(["", "candidate", "val log loss (mean ± SD)", "val accuracy"],
-                           self.table_rows(limit=20), right=[False, False, True, True])
+                           self.table_rows(limit=20))
         return html_block(
             f"chosen by {r.rule}: {c.candidate.label}", table,
             html_lines([f"constant base-rate model: val log loss {r.baseline_log_loss:.4f}",
@@ -658,9 +658,9 @@ class EvaluationReport:
 
         headers, rows = self.confusion_rows()
         parts = [_metrics_html(["metric", "value"], [self.metrics]),
-                 html_table(headers, rows, right=[False, True, True]),
+                 html_table(headers, rows),
                  html_table(["P(cat) bin", "count", "mean predicted", "observed share of cats"],
-                            self.reliability_rows(), right=[False, True, True, True])]
+                            self.reliability_rows())]
         if self.at_base_rate is not None:
             parts.append(_metrics_html(["metric", f"at base rate {self.at_base_rate['base_rate']}"],
                                        [{**self.metrics, **self.at_base_rate}]))
@@ -766,7 +766,7 @@ class PredictionReport:
 
         headers, rows, right = self.table()
         return html_block(f"predictions of {self.model_source}",
-                          html_table(headers, rows, right=right),
+                          html_table(headers, rows),
                           html_lines([self.base_rate_note().removeprefix("note: ")]))
 
 

@@ -107,10 +107,10 @@ def monte_carlo_line(result: MonteCarloResult) -> str:
 def posterior_html(result: Posterior) -> str:
     """The Bayes table, the evidence lines and the trace, as HTML."""
     headers, rows, right = posterior_table(result)
-    parts = [html_table(headers, rows, right=right), html_lines(posterior_lines(result))]
+    parts = [html_table(headers, rows), html_lines(posterior_lines(result))]
     if len(result.trace) > 1:
         t_headers, t_rows, t_right = trace_table(result)
-        parts.append(html_table(t_headers, t_rows, right=t_right,
+        parts.append(html_table(t_headers, t_rows,
                                 caption="belief after each observation"))
     arithmetic = "exact (rational)" if result.exact else "floating point"
     parts.append(html_lines([f"arithmetic: {arithmetic}"]))
@@ -121,10 +121,9 @@ def monte_carlo_html(result: MonteCarloResult) -> str:
     """The Monte Carlo estimates per hypothesis and how they were made, as HTML."""
     headers, rows = monte_carlo_columns(result)
     table = html_table(["hypothesis", *headers], [[h.name, *row] for h, row in
-                                                  zip(result.hypotheses, rows, strict=True)],
-                       right=[False, True, True, True])
+                                                  zip(result.hypotheses, rows, strict=True)])
     return html_block("Monte Carlo estimate", table, html_lines([monte_carlo_line(result)]))
 
 
-__all__ = ["monte_carlo_columns", "monte_carlo_html", "monte_carlo_line", "posterior_html",
-           "posterior_lines", "posterior_table", "se_digits", "trace_table"]
+__all__ = ["html_table", "monte_carlo_columns", "monte_carlo_html", "monte_carlo_line",
+           "posterior_html", "posterior_lines", "posterior_table", "se_digits", "trace_table"]
