@@ -8,7 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from probkit import __version__
-from probkit_cli import bayes_commands, classifier_commands, derive_command, tune_command
+from probkit_cli import (
+    bayes_commands,
+    check_command,
+    classifier_commands,
+    derive_command,
+    tune_command,
+)
 from probkit_cli.common import handle_errors, run
 
 _SETTINGS: dict[str, Any] = {
@@ -51,6 +57,7 @@ _COMMANDS = [
     ("train", classifier_commands.train, "Train the cat classifier and save it."),
     ("evaluate", classifier_commands.evaluate, "Accuracy with its interval; calibration."),
     ("predict", classifier_commands.predict, "P(cat) for each image or photo."),
+    ("check", check_command.check, "Check the maths of a Markdown/LaTeX post line by line."),
     ("tune", tune_command.tune, "Choose a model by cross-validation on the training data."),
 ]
 for _name, _function, _summary in _COMMANDS:

@@ -177,3 +177,7 @@ def explicit_step(
     """A step shown in compact notation, checked symbolically on explicit entries."""
     check = symbolic_check(explicit_before, explicit_after, definitions=definitions)
     return Step(rule, before, after, explanation, check)
+
+
+CHEAP_SIMPLIFIERS = tuple(s for s in _SIMPLIFIERS if s[0] != "simplify")
+"""The simplifiers that finish quickly on any expression of modest size (not ``simplify``)."""
