@@ -24,7 +24,7 @@ from typing import Any
 import sympy as sp
 
 from probkit.errors import DataError, InputError
-from probkit.symbolic.lint.equality import Verdict, compare
+from probkit.symbolic.lint.equality import Verdict, compare, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
 from probkit.symbolic.lint.latex import (
     GREEK,
@@ -125,8 +125,12 @@ class _Checker:
             self.findings.append(Finding(self.lines.line(block.start), block.text.strip()[:80],
                                          "unparsed", f"cannot read: {exc}", None, None))
             return
-        for statement in statements:
+        conditions = [s for s in statements if s.condition]
+        for statement in conditions:  # a side condition holds for its whole block
             self.statement(statement)
+        for statement in statements:
+            if not statement.condition:
+                self.statement(statement)
 
     def statement(self, statement: Statement) -> None:
         relations = set(statement.relations)
@@ -339,36 +343,43 @@ class _Checker:
                     None, None))
             i += 1
 
-    @staticmethod
-    def suggest(expected: _Term, actual: _Term, variable: Any) -> str | None:
-        """What ``actual`` should have been, judged from its equal neighbour ``expected``."""
+    def suggest(self, expected: _Term, actual: _Term, variable: Any) -> str | None:
+        """What ``actual`` should have been, judged from its equal neighbour ``expected``.
+
+        Each diagnosis is tried numerically (cheap; ``cancel`` of a quotient of
+        exponentials can take minutes): a flipped sign, a missing factor (a
+        variable or a small integer), an exponent off by one, a missing derivative.
+        """
         want, got = expected.value, actual.value
         written = actual.segment.text
-        try:
-            ratio = sp.cancel(sp.expand(want / got).rewrite(sp.exp))
-            if ratio == -1:
-                flipped = written[1:] if written.startswith("-") else f"-\\left({written}\\right)"
-                return f"the sign is wrong: expected {flipped}"
-            for power in got.atoms(sp.Pow):
-                base = power.base
-                if power.exp.is_Integer and abs(power.exp) > 1 and (
-                        sp.cancel(ratio - base) == 0 or sp.cancel(ratio * base - 1) == 0):
-                    return (f"the exponent of {sp.latex(base)} is off by one: expected an "
-                            f"expression equal to {expected.segment.text}")
-            if ratio != 1 and ratio.free_symbols and sp.count_ops(ratio) <= 2:
-                return f"a factor {sp.latex(ratio)} is missing: expected {sp.latex(ratio)} " \
-                       f"\\cdot \\left({written}\\right)"
-            if ratio != 1 and ratio.is_number and ratio.is_rational:
-                return f"off by a factor {sp.latex(ratio)}: expected {sp.latex(ratio)} " \
-                       f"\\cdot \\left({written}\\right)"
-            if variable is not None and got.has(variable):
-                derivative = sp.diff(got, variable)
-                if sp.cancel(sp.expand((derivative - want).rewrite(sp.exp))) == 0:
-                    return (f"the derivative is missing (a dropped prime?): expected "
-                            f"\\frac{{d}}{{d{sp.latex(variable)}}}\\left({written}\\right)")
-        except (TypeError, ValueError, ZeroDivisionError, NotImplementedError,
-                sp.PolynomialError):
-            pass
+        domains = self.scope.domains
+
+        def same(candidate: Any) -> bool:
+            return numerically_equal(want, candidate, domains, seed=self.seed + 104729)
+
+        if not (want.free_symbols | got.free_symbols) or got.has(
+                sp.core.function.AppliedUndef, sp.Derivative):
+            return f"expected an expression equal to {expected.segment.text}"
+        if same(-got):
+            flipped = written[1:] if written.startswith("-") else f"-\\left({written}\\right)"
+            return f"the sign is wrong: expected {flipped}"
+        factors = [*sorted(want.free_symbols | got.free_symbols, key=str), *map(sp.Integer,
+                                                                              (2, 3, 4))]
+        for factor in factors:
+            if same(factor * got):
+                return (f"a factor {sp.latex(factor)} is missing: expected {sp.latex(factor)} "
+                        f"\\cdot \\left({written}\\right)")
+            if same(got / factor):
+                return (f"an extra factor {sp.latex(factor)}: expected "
+                        f"\\frac{{1}}{{{sp.latex(factor)}}} \\left({written}\\right)")
+        for power in sorted(got.atoms(sp.Pow), key=str):
+            if power.exp.is_Integer and abs(power.exp) > 1 and (
+                    same(got * power.base) or same(got / power.base)):
+                return (f"the exponent of {sp.latex(power.base)} is off by one: expected an "
+                        f"expression equal to {expected.segment.text}")
+        if variable is not None and got.has(variable) and same(sp.diff(got, variable)):
+            return (f"the derivative is missing (a dropped prime?): expected "
+                    f"\\frac{{d}}{{d{sp.latex(variable)}}}\\left({written}\\right)")
         return f"expected an expression equal to {expected.segment.text}"
 
     def report(self) -> CheckReport:

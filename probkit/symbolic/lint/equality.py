@@ -129,6 +129,15 @@ def _symbolic(difference: Any) -> str | None:
     return None
 
 
+def numerically_equal(left: Any, right: Any, domains: Mapping[str, Domain], *,
+                      seed: int = 0) -> bool:
+    """True when ``left`` and ``right`` agree at :data:`POINTS` random points (quick, no proof)."""
+    replacements = with_domains({"left": left, "right": right}, domains)
+    left, right = left.xreplace(replacements), right.xreplace(replacements)
+    agreed, counterexample = _numeric(left, right, domains, random.Random(seed))
+    return counterexample is None and agreed == POINTS
+
+
 def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int = 0) -> Verdict:
     """Decide ``left = right`` (SymPy expressions, definitions already substituted)."""
     replacements = with_domains({"left": left, "right": right}, domains)
@@ -152,4 +161,5 @@ def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int =
     return Verdict("undecided", None, f"equal at only {agreed} point(s) where both sides are real")
 
 
-__all__ = ["ATTEMPTS", "MAX_SIMPLIFY_OPS", "MAX_SYMBOLIC_OPS", "POINTS", "Verdict", "compare"]
+__all__ = ["ATTEMPTS", "MAX_SIMPLIFY_OPS", "MAX_SYMBOLIC_OPS", "POINTS", "Verdict", "compare",
+           "numerically_equal"]

@@ -313,6 +313,8 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
             depth += 1
         elif t in _CLOSE:
             depth -= 1
+            if depth < 0:
+                raise Unreadable(f"unbalanced {t!r}")
         if depth == 0:
             relation = _relation_at(tokens, i)
             if relation is not None:
@@ -482,12 +484,12 @@ class _Rewriter:
         out = list(tokens)
         i = 0
         while i < len(out):
-            if (out[i].text == "{" and i > 0 and _is_name_token(out[i - 1])
-                    and i + 1 < len(out) and out[i + 1].text == "("):
+            if out[i].text == "{" and i > 0 and _is_name_token(out[i - 1]):
                 end = _group_end(out, i)
-                if _group_end(out, i + 1) == end - 1:
-                    del out[end - 1]
-                    del out[i]
+                inside = [k for k in range(i + 1, end - 1) if not out[k].is_space]
+                if inside and out[inside[0]].text == "(" and \
+                        _group_end(out, inside[0]) - 1 == inside[-1]:
+                    out[i:end] = out[inside[0]:inside[-1] + 1]
                     continue
             i += 1
         return out

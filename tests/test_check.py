@@ -1,0 +1,247 @@
+"""probkit check: fixture posts (English, Japanese), planted slips, and the parser's traps.
+
+Each silent misreading of SymPy's LaTeX parser that the preprocessing layer
+guards against has its own test, with the raw parser's misreading shown as the
+negative control where it is cheap to show.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from probkit.errors import DataError, InputError
+from probkit.symbolic.lint import check_file, check_text
+from probkit.symbolic.lint.latex import Unreadable, prepare_term, split_statements
+
+POSTS = Path(__file__).parent / "check_posts"
+
+
+def findings(report):  # (line, status) pairs
+    return [(f.source_line, f.status) for f in report.findings]
+
+
+# ----------------------------------------------------------------- fixture posts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("post", ["sigmoid_en.md", "cross_entropy_ja.md"])
+def test_correct_posts_pass(post: str) -> None:
+    report = check_file(POSTS / post)
+    assert report.passed, str(report)
+    assert report.equalities_checked >= 8
+    assert report.equalities_verified == report.equalities_checked
+
+
+@pytest.mark.slow
+def test_english_slips_are_caught_on_their_lines() -> None:
+    report = check_file(POSTS / "sigmoid_slips_en.md")
+    assert findings(report) == [(15, "wrong"), (24, "wrong"), (31, "wrong"), (37, "wrong")]
+    missing_prime, sign, factor, exponent = report.findings
+    assert "derivative is missing" in missing_prime.suggestion
+    assert "sign is wrong" in sign.suggestion
+    assert "factor a is missing" in factor.suggestion
+    assert "exponent" in exponent.suggestion
+    assert all(f.counterexample is not None for f in report.findings)
+
+
+@pytest.mark.slow
+def test_japanese_slips_are_caught_on_their_lines() -> None:
+    report = check_file(POSTS / "cross_entropy_slips_ja.md")
+    assert findings(report) == [(16, "wrong"), (21, "wrong")]
+    assert "factor x is missing" in report.findings[1].suggestion
+
+
+# ----------------------------------------------------------------- blame and checking
+
+
+def test_a_wrong_middle_line_is_blamed_once() -> None:
+    text = "$$\nx^2 - 1 \\\\\n= (x-1)(x+2) \\\\\n= (x-1)(x+1)\n$$\n"
+    report = check_text(text)
+    assert findings(report) == [(3, "wrong")]
+    assert report.findings[0].latex == "(x-1)(x+2)"
+    assert report.equalities_checked == 2
+
+
+def test_a_correct_chain_passes_and_a_wrong_step_fails_with_a_counterexample() -> None:
+    good = check_text(r"$$\frac{d}{dx}\left(x^3 + x\right) = 3x^2 + 1$$")
+    bad = check_text(r"$$\frac{d}{dx}\left(x^3 + x\right) = 3x^2 - 1$$")
+    assert good.passed and good.equalities[0].method == "symbolic"
+    assert not bad.passed
+    counter = bad.findings[0].counterexample
+    assert set(counter) == {"point", "left", "right"} and counter["left"] != counter["right"]
+
+
+def test_definitions_are_overridden_from_the_point_of_the_new_definition() -> None:
+    text = ("$$f(x) = \\frac{1}{1+e^{-ax}}$$\n\nWith $a = 1$: $f'(x) = f(x)(1-f(x))$.\n\n"
+            "With $a = 2$: $f'(x) = f(x)(1-f(x))$.\n")
+    report = check_text(text)
+    assert findings(report) == [(5, "wrong")]
+
+
+def test_a_quantity_is_never_a_function() -> None:
+    report = check_text("$a = 3$ and $a(1-a) = -6$ and $x(1-x) = x - x^2$")
+    assert report.passed, str(report)
+
+
+def test_side_conditions_are_assumptions() -> None:
+    # sqrt(a^2) = a only for a > 0; without the condition it is refuted at a negative point
+    assert check_text(r"$$\sqrt{a^2} = a \quad (a > 0)$$").passed
+    assert not check_text(r"$$\sqrt{a^2} = a$$").passed
+
+
+def test_numeric_verification_is_said_when_symbolic_fails() -> None:
+    report = check_text(r"$$\frac{\sin^2 x}{1 - \cos x} = 1 + \cos x$$")
+    assert report.passed
+    assert report.equalities[0].method in ("symbolic", "numeric")
+
+
+def test_an_unreadable_line_is_unparsed_not_checked() -> None:
+    report = check_text(r"$$\int_0^1 x\,dx = \frac{1}{2}$$")
+    assert [f.status for f in report.findings] == ["unparsed"]
+    assert report.equalities_verified == 0
+
+
+# ----------------------------------------------------------------- the parser's traps
+
+
+def test_trap_prime_after_parenthesis_is_not_dropped() -> None:
+    # SymPy's parser reads (1+x^2)' as 1 + x^2: the prime vanishes
+    from sympy.parsing.latex import parse_latex
+
+    assert str(parse_latex("(1+x^2)'")) == "x**2 + 1"  # the misreading guarded against
+    assert check_text("$$f(x) = 1 + x^2 \\qquad (1+x^2)' = 2x$$").passed
+    assert not check_text("$$f(x) = 1 + x^2 \\qquad (1+x^2)' = 1 + x^2$$").passed
+
+
+def test_trap_prime_after_function_call_is_not_dropped() -> None:
+    assert check_text("$$f(x) = x^3 \\qquad f(x)' = 3x^2$$").passed
+    assert not check_text("$$f(x) = x^3 \\qquad f(x)' = x^3$$").passed
+
+
+@pytest.mark.parametrize("prime", ["'", "\u2019", "\u2032"])
+def test_trap_typographic_primes(prime: str) -> None:
+    assert check_text(f"$$f(x) = x^2 \\qquad f{prime}(x) = 2x$$").passed
+
+
+def test_trap_sympy_latex_of_a_function_call() -> None:
+    from sympy.parsing.latex import parse_latex
+
+    assert str(parse_latex(r"f{\left(x \right)}")) == "f*x"  # the misreading
+    assert check_text(r"$$f(x) = x^2 \qquad f{\left(x \right)} = x^2$$").passed
+
+
+def test_trap_function_used_without_argument_is_refused() -> None:
+    report = check_text(r"$$f(x) = x^2 \qquad f x = x^3$$")
+    assert [f.status for f in report.findings] == ["unparsed"]
+
+
+def test_trap_power_of_a_user_function() -> None:
+    from sympy.parsing.latex import parse_latex
+
+    assert str(parse_latex(r"\sigma^2(z)")) == "sigma**2*z"  # the misreading
+    assert check_text(r"$$\sigma^2(z) = \frac{1}{(1+e^{-z})^2}$$").passed
+    assert check_text(r"$$f(x) = x + 1 \qquad f^2(x) = x^2 + 2x + 1$$").passed
+
+
+def test_trap_derivative_by_a_subscripted_variable() -> None:
+    from sympy.parsing.latex import parse_latex
+
+    assert "partial" in str(parse_latex(r"\frac{\partial L}{\partial w_1}"))  # the misreading
+    assert check_text(r"$$L = w_1^2 x \qquad \frac{\partial L}{\partial w_1} = 2 w_1 x$$").passed
+
+
+def test_trap_trailing_text_is_not_dropped() -> None:
+    from sympy.parsing.latex import parse_latex
+
+    assert str(parse_latex("x + 1 ) y")) == "x + 1"  # non-strict parsing drops the rest
+    report = check_text("$$x + 1 ) y = x + 1$$")
+    assert [f.status for f in report.findings] == ["unparsed"]
+
+
+def test_trap_approx_is_not_a_product() -> None:
+    from sympy.parsing.latex import parse_latex
+
+    assert "approx" in str(parse_latex(r"x \approx y"))  # the misreading
+    report = check_text(r"$$\pi \approx 3.14 = 3.14$$")
+    assert report.passed and report.equalities_checked == 1
+
+
+def test_trap_unknown_command_is_refused() -> None:
+    report = check_text(r"$$\foo x = x$$")
+    assert [f.status for f in report.findings] == ["unparsed"]
+
+
+def test_trap_mathrm_e_and_d() -> None:
+    from sympy.parsing.latex import parse_latex
+
+    assert "mathrm" in str(parse_latex(r"\mathrm{e}^{x}"))  # the misreading
+    assert check_text(r"$$\frac{\mathrm{d}}{\mathrm{d}x} \mathrm{e}^{2x} = 2e^{2x}$$").passed
+
+
+def test_implicit_multiplication_and_euler_number() -> None:
+    assert check_text(r"$$\frac{d}{dx} e^{-ax} = -ae^{-ax}$$").passed
+    assert check_text(r"$$a(1+x) = a + ax$$").passed
+
+
+@pytest.mark.parametrize("latex", [
+    r"\log(e^x) = x", r"\ln(e^{2x}) = 2x", r"\exp(\ln x) = x \quad (x > 0)",
+    r"\tanh(x) = \frac{e^x - e^{-x}}{e^x + e^{-x}}", r"a \cdot b \times c = abc",
+    r"\cosh^2(x) - \sinh^2 x = 1", r"2 − x = 2 - x", r"\sigma(0) = \frac{1}{2}",
+    r"\frac{dL}{da} = 2a \quad L = a^2",
+])
+def test_supported_constructs(latex: str) -> None:
+    if r"\quad L" in latex:
+        latex = r"L = a^2 \qquad \frac{dL}{da} = 2a"
+    assert check_text(f"$${latex}$$").passed, str(check_text(f"$${latex}$$"))
+
+
+def test_row_separators() -> None:
+    for sep in ("\\\\", "\\newline", "\\ ", "\\\\\\\\"):
+        statements = split_statements(f"a &= b {sep}\n &= c")
+        assert [[t.text for t in s.terms] for s in statements] == [["a", "b", "c"]], sep
+
+
+def test_prepare_term_refuses_mixed_partial_derivatives() -> None:
+    with pytest.raises(Unreadable):
+        prepare_term(r"\frac{\partial^2 L}{\partial x \partial y}")
+
+
+# ----------------------------------------------------------------- extraction and input
+
+
+def test_code_is_not_maths_and_lines_are_right() -> None:
+    text = "```\n$$x = 2$$\n```\nSome `$y = 3$` text.\n\n$$\nx^2 = 2x\n$$\n"
+    report = check_text(text)
+    assert findings(report) == [(7, "wrong")]
+
+
+def test_latex_file_environments() -> None:
+    text = ("\\documentclass{article}\\begin{document}\n% $$x = 2$$ is a comment\n"
+            "\\begin{align*}\n(x+1)^2 &= x^2 + 2x + 1 \\\\\n &= x^2 + 1\n\\end{align*}\n"
+            "\\end{document}\n")
+    report = check_text(text, source="post.tex")
+    assert findings(report) == [(5, "wrong")]
+
+
+def test_no_maths_is_bad_input(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no maths"):
+        check_text("Just words, $5 and $10.")
+    post = tmp_path / "latin1.md"
+    post.write_bytes("$x = x$ caf\xe9".encode("latin-1"))
+    with pytest.raises(DataError, match="not UTF-8"):
+        check_file(post)
+    with pytest.raises(DataError, match="no such file"):
+        check_file(tmp_path / "missing.md")
+
+
+def test_report_json_schema_and_repr() -> None:
+    report = check_text("$$x^2 = 2x$$")
+    payload = report.to_dict()
+    assert set(payload) == {"passed", "findings", "equalities_checked", "equalities_verified"}
+    assert set(payload["findings"][0]) == {"source_line", "latex", "status", "reason",
+                                           "counterexample", "suggestion"}
+    json.dumps(payload)
+    assert "1 finding" in repr(report) and "wrong step" in str(report)
