@@ -1,5 +1,9 @@
 """Wall time of ``probkit derive sigmoid`` against ``python -c "import sympy"``.
 
+Also ``probkit check`` on a post with three display blocks (the sigmoid's
+derivative, its special case, the cross-entropy gradient): the LaTeX parser's
+import counts, as it does for a user.
+
 Both are run as fresh processes, alternately, several times in the same run;
 the script prints the median of each and their ratio (target: <= 1.6). It
 also prints the start-up time of ``probkit --version`` (the CLI alone) so the
@@ -20,6 +24,37 @@ import time
 from pathlib import Path
 
 TARGET = 1.6
+
+CHECK_POST = r"""# A post with three blocks
+
+$$
+f(x) = \frac{1}{1+e^{-ax}} \quad (a > 0)
+$$
+
+$$
+\begin{aligned}
+f'(x) &= \frac{ae^{-ax}}{(1+e^{-ax})^2} \\
+      &= af(x)(1-f(x))
+\end{aligned}
+$$
+
+$$
+\frac{\partial}{\partial p}\left(-(y \log p + (1-y)\log(1-p))\right)
+  = \frac{p-y}{p(1-p)} \quad (0 < p < 1)
+$$
+"""
+
+
+def _check_post() -> str:
+    """Write :data:`CHECK_POST` to a temporary file (removed at exit); return its path."""
+    import atexit
+    import tempfile
+
+    directory = tempfile.mkdtemp(prefix="probkit-bench-")
+    path = Path(directory) / "post.md"
+    path.write_text(CHECK_POST, encoding="utf-8")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return str(path)
 
 
 def _probkit() -> list[str]:
@@ -45,6 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     commands = {
         "probkit derive sigmoid": [*_probkit(), "derive", "sigmoid"],
+        "probkit check (3 blocks)": [*_probkit(), "check", _check_post()],
         'python -c "import sympy"': [sys.executable, "-c", "import sympy"],
         "probkit --version": [*_probkit(), "--version"],
         "python -c pass": [sys.executable, "-c", "pass"],
@@ -61,6 +97,9 @@ def main() -> None:
     ratio = medians["probkit derive sigmoid"] / medians['python -c "import sympy"']
     verdict = "within" if ratio <= TARGET else "ABOVE"
     print(f"ratio derive sigmoid / import sympy: {ratio:.2f} ({verdict} the target {TARGET})")
+    check = medians["probkit check (3 blocks)"] / medians['python -c "import sympy"']
+    verdict = "within" if check <= TARGET else "ABOVE"
+    print(f"ratio check (3 blocks) / import sympy: {check:.2f} ({verdict} the target {TARGET})")
 
 
 if __name__ == "__main__":

@@ -245,3 +245,37 @@ def test_report_json_schema_and_repr() -> None:
                                            "counterexample", "suggestion"}
     json.dumps(payload)
     assert "1 finding" in repr(report) and "wrong step" in str(report)
+
+
+def test_trap_bracketed_superscript_is_an_index_not_a_power() -> None:
+    from sympy.parsing.latex import parse_latex
+
+    assert parse_latex("a^{[1]}") == parse_latex("a")  # the misreading: the index vanishes
+    assert str(parse_latex("x^{(i)}")) == "x**i"  # the misreading: the example index is a power
+    for latex in ("a^{[1]} = a", "x^{(i)} = x"):
+        report = check_text(f"$${latex}$$")
+        assert [f.status for f in report.findings] == ["unparsed"], latex
+
+
+def test_trap_accents_are_variables_not_products() -> None:
+    from sympy.parsing.latex import parse_latex
+
+    assert "hat" in str(parse_latex(r"\hat{y}"))  # the misreading: hat·y
+    assert check_text(r"$$\frac{d}{d\hat{y}} (\hat{y} - y)^2 = 2(\hat{y} - y)$$").passed
+    bad = check_text(r"$$(\hat{y} - y)^2 = \hat{y}^2 + y^2$$")
+    assert "y_{hat}" in bad.findings[0].counterexample["point"]
+
+
+@pytest.mark.parametrize("latex", [r"\mathbf{w} = w", r"\sum_{i=1}^n x_i = x",
+                                   r"\langle x | y \rangle = 1", r"2^{2^{100}} = 1",
+                                   r"\lim_{x \to 0} x = 0"])
+def test_out_of_scope_maths_is_unparsed_with_a_reason(latex: str) -> None:
+    report = check_text(f"$${latex}$$")
+    assert report.findings and {f.status for f in report.findings} == {"unparsed"}
+    assert not report.passed
+
+
+def test_a_chain_continued_in_the_next_block() -> None:
+    text = "$$(x+1)^2 = x^2 + 2x + 1$$\n\nand\n\n$$= x^2 + 2x + 2$$\n"
+    report = check_text(text)
+    assert findings(report) == [(5, "wrong")]

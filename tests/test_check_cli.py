@@ -56,3 +56,22 @@ def test_annotate_writes_a_marked_copy_and_never_the_post(tmp_path: Path,
     refused = runner.invoke(app, ["check", str(bad), "--annotate", str(bad)])
     assert refused.exit_code == 2 and "post itself" in refused.stderr
     assert bad.read_text(encoding="utf-8") == BAD
+
+
+def test_other_commands_do_not_import_the_latex_parser() -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("probkit")
+    if not script.exists():
+        import pytest
+
+        pytest.skip("the probkit console script is not installed next to this interpreter")
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    done = subprocess.run([str(script), "check", "--help"], capture_output=True, text=True,
+                          env=env, check=False, timeout=120)
+    modules = {line.rsplit("|", 1)[1].strip().split(".")[0]
+               for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert done.returncode == 0 and "typer" in modules
+    assert not modules & {"sympy", "antlr4", "numpy"}, sorted(modules & {"sympy", "antlr4"})

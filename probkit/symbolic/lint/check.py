@@ -271,8 +271,9 @@ class _Checker:
             term.value = self.scope.evaluate(term.raw, prime_variable=prime_variable)
         except Unreadable as exc:
             term.problem = str(exc)
-        except (TypeError, ValueError, NotImplementedError, sp.PoleError) as exc:
-            term.problem = f"cannot evaluate ({type(exc).__name__}: {exc})"
+        except (ArithmeticError, RecursionError, TypeError, ValueError, NotImplementedError,
+                AttributeError) as exc:  # SymPy's own failures on odd input
+            term.problem = f"cannot evaluate ({type(exc).__name__})"
 
     def unparsed(self, term: _Term, reason: str) -> None:
         self.findings.append(Finding(term.line, term.segment.text, "unparsed",
@@ -293,8 +294,13 @@ class _Checker:
             if len(self.results) >= MAX_EQUALITIES:
                 verdict = Verdict("undecided", None, f"more than {MAX_EQUALITIES} equalities")
             else:
-                verdict = compare(left.value, right.value, self.scope.domains,
-                                  seed=self.seed + len(self.results))
+                try:
+                    verdict = compare(left.value, right.value, self.scope.domains,
+                                      seed=self.seed + len(self.results))
+                except (ArithmeticError, RecursionError, TypeError, ValueError,
+                        NotImplementedError, AttributeError) as exc:  # SymPy's own failures
+                    verdict = Verdict("undecided", None,
+                                      f"SymPy could not compare the sides ({type(exc).__name__})")
             verdicts.append(verdict)
             self.record(left, right, verdict)
         self.blame(terms, verdicts, prime_variable)
@@ -316,9 +322,8 @@ class _Checker:
                 continue
             if wrong[i] and i + 1 < len(verdicts) and wrong[i + 1]:
                 before, middle, after = terms[i], terms[i + 1], terms[i + 2]
-                neighbours = compare(before.value, after.value, self.scope.domains,
-                                     seed=self.seed + 7919 + i)
-                if neighbours.status == "verified":
+                if numerically_equal(before.value, after.value, self.scope.domains,
+                                     seed=self.seed + 7919 + i):
                     counter = verdict.counterexample
                     where = f" ({format_counterexample(counter)})" if counter else ""
                     self.findings.append(Finding(

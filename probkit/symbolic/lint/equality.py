@@ -27,7 +27,9 @@ same post always gives the same report.
 
 from __future__ import annotations
 
+import math
 import random
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -66,18 +68,31 @@ class Verdict:
 
 
 def _draw(domain: Domain, rng: random.Random) -> Any:
-    """A short decimal inside ``domain`` (never 0): 0.7, -1.3, ..."""
-    low = float(domain.low) if domain.low is not None else (-2.0 if domain.high is None or
-                                                            domain.high > 0 else
-                                                            float(domain.high) - 2.0)
-    high = float(domain.high) if domain.high is not None else max(low + 2.0, 2.0)
-    if domain.low is None and domain.high is not None:
-        low = min(low, float(domain.high) - 2.0)
+    """A short decimal strictly inside ``domain``, never 0 if avoidable: 0.7, -1.3, ...
+
+    Unbounded sides reach 2 units past the other bound (or to -2 and 2).
+    """
+    low = float(domain.low) if domain.low is not None else (
+        min(-2.0, float(domain.high) - 2.0) if domain.high is not None else -2.0)
+    high = float(domain.high) if domain.high is not None else max(2.0, low + 2.0)
+    first, last = math.floor(low * 10) + 1, math.ceil(high * 10) - 1
+    if first > last:  # an interval narrower than a tenth: its midpoint
+        return (sp.Rational(str(low)) + sp.Rational(str(high))) / 2
     for _ in range(20):
-        tenths = rng.randint(int(low * 10) + 1, max(int(low * 10) + 1, int(high * 10) - 1))
+        tenths = rng.randint(first, last)
         if tenths != 0:
             return sp.Rational(tenths, 10)
-    return sp.Rational(low + high, 2)
+    return sp.Rational(first, 10)
+
+
+def display_name(name: str) -> str:
+    """A variable's name as written: the parser spells the subscript of ``y_{hat}`` ``h*(a*t)``.
+
+    >>> display_name("y_{h*(a*t)}")
+    'y_{hat}'
+    """
+    head, sep, tail = name.partition("_{")
+    return head + sep + re.sub(r"[*()]", "", tail) if sep else name
 
 
 def _real(value: Any) -> float | None:
@@ -105,7 +120,7 @@ def _numeric(left: Any, right: Any, domains: Mapping[str, Domain],
         if lhs is None or rhs is None:
             continue
         if abs(lhs - rhs) > TOLERANCE ** 0.5 * max(1.0, abs(lhs), abs(rhs)):
-            where = {str(s): float(v) for s, v in point.items()}
+            where = {display_name(str(s)): float(v) for s, v in point.items()}
             return agreed, {"point": where, "left": lhs, "right": rhs}
         agreed += 1
         if agreed == POINTS:

@@ -80,6 +80,22 @@ _OPERATOR_NAMES = {
     "exp": r"\exp", "log": r"\log", "ln": r"\ln", "tanh": r"\tanh", "sinh": r"\sinh",
     "cosh": r"\cosh", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "sigmoid": r"\sigma",
 }
+_ACCENTS = {r"\hat": "hat", r"\bar": "bar", r"\tilde": "tilde", r"\dot": "dot",
+             r"\check": "check", r"\widehat": "hat", r"\overline": "bar", r"\widetilde": "tilde"}
+r"""Accents: ``\hat{y}`` is its own variable, spelled ``y_{hat}``."""
+_REFUSED = {
+    r"\mathbf": "vectors and matrices are not checked (scalars only)",
+    r"\boldsymbol": "vectors and matrices are not checked (scalars only)",
+    r"\vec": "vectors and matrices are not checked (scalars only)",
+    r"\bm": "vectors and matrices are not checked (scalars only)",
+    r"\langle": "bra-ket and inner-product notation is not checked",
+    r"\rangle": "bra-ket and inner-product notation is not checked",
+    r"\sum": "sums are not checked", r"\prod": "products over an index are not checked",
+    r"\int": "integrals are not checked", r"\lim": "limits are not checked",
+    r"\nabla": "gradients of vectors are not checked",
+    r"\mathbb": "sets are not checked",
+}
+"""Commands whose maths is out of scope, and why (the term is reported unparsed)."""
 _BREAKS = frozenset(r"\quad \qquad \text \textrm \mbox \textnormal , ;".split())
 """Tokens that, outside any brackets, end a statement (a side note or a list follows)."""
 
@@ -451,6 +467,21 @@ class _Rewriter:
             if t in _DROP_WITH_ARGUMENT:
                 _, i = _argument(tokens, i + 1)
                 continue
+            if t in _REFUSED:
+                raise Unreadable(_REFUSED[t])
+            if t in _ACCENTS:
+                inside, i = _argument(tokens, i + 1)
+                letters = [x for x in inside if not x.is_space]
+                if len(letters) != 1 or not _is_name_token(letters[0]):
+                    raise Unreadable(f"{t}{{{join(inside)}}}: an accent on more than one letter")
+                out.extend([letters[0], Token("_", token.offset), Token("{", token.offset),
+                            *tokenize(_ACCENTS[t], token.offset), Token("}", token.offset)])
+                continue
+            if t == "^" and i + 2 < len(tokens) and tokens[i + 1].text == "{" and (
+                    tokens[i + 2].text == "[" or (tokens[i + 2].text == "(" and i + 4 < len(tokens)
+                                                  and tokens[i + 4].text == ")"
+                                                  and tokens[i + 3].text.isalnum())):
+                raise Unreadable("a bracketed superscript (an index, as in x^{(i)} or a^{[l]}?)")
             if t in _FRACTIONS:
                 out.append(Token(r"\frac", token.offset))
             elif t in (r"\ast", "*"):

@@ -36,6 +36,8 @@ PRIME_VARIABLE = sp.Symbol("__prime_variable__")
 
 _NAME = re.compile(r"^(?P<base>[A-Za-z]|" + "|".join(sorted(GREEK)) + r")(_\{[^{}]*\})?$")
 _KNOWN_UNDEFINED = {"max": sp.Max, "min": sp.Min}
+MAX_EXPONENT = 10_000
+"""Largest integer exponent (or factorial) of a number that is evaluated."""
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,16 @@ class _Builder:
                     expr.args[0].name in self.names.functions:  # \frac{\partial L}{\partial a}
                 return self.application(name, [sp.Symbol(expr.args[0].name)])
             return self.application(type(expr).__name__, [self.build(a) for a in expr.args])
+        if isinstance(expr, sp.Pow) and expr.base.is_number and expr.exp.is_number:
+            base, exponent = (self.build(a) for a in expr.args)
+            if abs(exponent) > MAX_EXPONENT and abs(base) != 1:
+                raise Unreadable(f"a number too large to check ({sp.latex(base)}^{{…}})")
+            return sp.Pow(base, exponent)
+        if isinstance(expr, sp.factorial) and expr.args[0].is_number:
+            value = self.build(expr.args[0])
+            if abs(value) > MAX_EXPONENT:
+                raise Unreadable("a factorial too large to check")
+            return sp.factorial(value)
         if isinstance(expr, sp.log) and len(expr.args) == 2:
             value, base = (self.build(a) for a in expr.args)
             return sp.log(value) if base == sp.E else sp.log(value, base)
@@ -190,6 +202,21 @@ class _Builder:
         return sp.Symbol(name) * args[0]  # a(1 + x): a product
 
 
+def _check_letters(text: str, parsed: Any) -> None:
+    """Every letter written (outside command names) is somewhere in the parser's result.
+
+    A sanity check of the round trip: a parser that skipped part of the input
+    would lose its letters. (``e`` may become Euler's number, which has no name.)
+    """
+    written = set(re.sub(r"\\[A-Za-z]+", " ", text)) & set(
+        "abcdfghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    names = "".join(str(s) for s in parsed.free_symbols)
+    names += "".join(type(f).__name__ for f in parsed.atoms(sp.core.function.AppliedUndef))
+    lost = sorted(c for c in written if c not in names)
+    if lost:
+        raise Unreadable(f"SymPy's LaTeX parser lost {', '.join(lost)}")
+
+
 def read_term(prepared: PreparedTerm, names: Names) -> Any:
     r"""The SymPy expression of a prepared term, checked for the parser's silent misreadings.
 
@@ -200,7 +227,9 @@ def read_term(prepared: PreparedTerm, names: Names) -> Any:
     a*(1 - f(x))*f(x)
     """
     builder = _Builder(prepared, names)
-    expr = builder.build(parse(prepared.text))
+    parsed = parse(prepared.text)
+    _check_letters(prepared.text, parsed)
+    expr = builder.build(parsed)
     missing = {p.lstrip("\\") for p in prepared.placeholders} - builder.used
     if missing:  # a derivative or prime the parser dropped: never check something else
         raise Unreadable("SymPy's LaTeX parser dropped a derivative or a prime")
