@@ -24,14 +24,14 @@ _MARKS = {"verified": "✓", "wrong": "✗", "undecided": "?", "unparsed": "?"}
 
 def _marks(report: CheckReport) -> dict[int, list[str]]:
     marks: dict[int, list[str]] = defaultdict(list)
-    for result in report.equalities:
-        label = result.method if result.status == "verified" else result.status
-        marks[result.line].append(f"{_MARKS[result.status]} {label}")
+    for result in report.equalities:  # the problems are marked by the findings below
+        if result.status == "verified":
+            marks[result.line].append(f"{_MARKS[result.status]} {result.method}")
     for finding in report.findings:
         if finding.status == "wrong":
             marks[finding.source_line].append(f"✗ {finding.reason}")
-        elif finding.status == "unparsed":
-            marks[finding.source_line].append("? unparsed")
+        else:
+            marks[finding.source_line].append(f"? {finding.status}")
     return marks
 
 

@@ -90,6 +90,26 @@ def _number(text: str) -> Any:
     return sp.Rational(match.group(0))
 
 
+def _grouped(latex: str) -> str:
+    r"""``latex`` in parentheses, unless it already is one parenthesised group.
+
+    >>> _grouped("a+b"), _grouped(r"\left(a+b\right)"), _grouped("(a)(b)")
+    ('\\left(a+b\\right)', '\\left(a+b\\right)', '\\left((a)(b)\\right)')
+    """
+    inner = latex[6:-7] if latex.startswith(r"\left(") and latex.endswith(r"\right)") else (
+        latex[1:-1] if latex.startswith("(") and latex.endswith(")") else None)
+    if inner is not None:
+        depth = 0
+        for c in inner:
+            depth += {"(": 1, ")": -1}.get(c, 0)
+            if depth < 0:
+                break
+        else:
+            if depth == 0:
+                return latex
+    return f"\\left({latex}\\right)"
+
+
 def _parser_names(latex_names: Any) -> set[str]:
     names = set()
     for latex in latex_names:
@@ -357,6 +377,7 @@ class _Checker:
         """
         want, got = expected.value, actual.value
         written = actual.segment.text
+        grouped = _grouped(written)
         domains = self.scope.domains
 
         def same(candidate: Any) -> bool:
@@ -373,10 +394,10 @@ class _Checker:
         for factor in factors:
             if same(factor * got):
                 return (f"a factor {sp.latex(factor)} is missing: expected {sp.latex(factor)} "
-                        f"\\cdot \\left({written}\\right)")
+                        f"\\cdot {grouped}")
             if same(got / factor):
                 return (f"an extra factor {sp.latex(factor)}: expected "
-                        f"\\frac{{1}}{{{sp.latex(factor)}}} \\left({written}\\right)")
+                        f"\\frac{{1}}{{{sp.latex(factor)}}} {grouped}")
         for power in sorted(got.atoms(sp.Pow), key=str):
             if power.exp.is_Integer and abs(power.exp) > 1 and (
                     same(got * power.base) or same(got / power.base)):
@@ -384,7 +405,7 @@ class _Checker:
                         f"expression equal to {expected.segment.text}")
         if variable is not None and got.has(variable) and same(sp.diff(got, variable)):
             return (f"the derivative is missing (a dropped prime?): expected "
-                    f"\\frac{{d}}{{d{sp.latex(variable)}}}\\left({written}\\right)")
+                    f"\\frac{{d}}{{d{sp.latex(variable)}}}{grouped}")
         return f"expected an expression equal to {expected.segment.text}"
 
     def report(self) -> CheckReport:
@@ -417,7 +438,7 @@ def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
     ... # doctest: +NORMALIZE_WHITESPACE
     post.md:1: wrong step: \frac{d}{dx}x^3 ≠ 3x (at x = 0.5: 0.75 vs 1.5);
         a factor x is missing: expected x \cdot \left(3x\right)
-    post.md: 1 equalities, 0 verified (0 symbolically, 0 numerically), 1 finding: 1 wrong
+    post.md: 1 equality, 0 verified (0 symbolically, 0 numerically), 1 finding: 1 wrong
     """
     if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
         raise InputError(f"{source}: larger than {MAX_BYTES // 1_000_000} MB; probkit check "

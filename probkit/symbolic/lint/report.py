@@ -105,7 +105,8 @@ class CheckReport:
     def summary(self) -> str:
         methods = Counter(e.method for e in self.equalities if e.status == "verified")
         counts = Counter(f.status for f in self.findings)
-        text = (f"{self.source}: {self.equalities_checked} equalities, "
+        noun = "equality" if self.equalities_checked == 1 else "equalities"
+        text = (f"{self.source}: {self.equalities_checked} {noun}, "
                 f"{self.equalities_verified} verified ({methods['symbolic']} symbolically, "
                 f"{methods['numeric']} numerically)")
         if self.findings:
