@@ -279,3 +279,73 @@ def test_a_chain_continued_in_the_next_block() -> None:
     text = "$$(x+1)^2 = x^2 + 2x + 1$$\n\nand\n\n$$= x^2 + 2x + 2$$\n"
     report = check_text(text)
     assert findings(report) == [(5, "wrong")]
+
+
+def test_trap_power_after_braced_function_argument() -> None:
+    from sympy.parsing.latex import parse_latex
+
+    # SymPy prints log(5)**2 as \log{\left(5 \right)}^{2}, and its parser reads that as log(25)
+    assert parse_latex(r"\log{\left(5 \right)}^{2}").doit() != parse_latex(r"\log(5)^2").doit()
+    assert check_text(r"$$\log{\left(x \right)}^{2} = \log(x) \cdot \log(x) \quad (x > 0)$$").passed
+    report = check_text(r"$$\log{x}^{2} = 2\log x$$")
+    assert [f.status for f in report.findings] == ["unparsed"]  # ambiguous: refused
+
+
+def _random_expression(rng, depth):  # noqa: ANN001, ANN202 - a test helper
+    import sympy as sp
+
+    x, a = sp.symbols("x a")
+    if depth == 0 or rng.random() < 0.25:
+        return rng.choice([x, a, sp.Integer(rng.randint(1, 5)), sp.Rational(1, rng.randint(2, 4))])
+    op = rng.choice(["add", "mul", "pow", "div", "neg", "exp", "log", "sin", "tanh", "sqrt",
+                     "cosh"])
+    if op == "add":
+        return _random_expression(rng, depth - 1) + _random_expression(rng, depth - 1)
+    if op == "mul":
+        return _random_expression(rng, depth - 1) * _random_expression(rng, depth - 1)
+    if op == "pow":
+        return _random_expression(rng, depth - 1) ** rng.randint(2, 3)
+    if op == "div":
+        return _random_expression(rng, depth - 1) / (1 + _random_expression(rng, depth - 1) ** 2)
+    if op == "neg":
+        return -_random_expression(rng, depth - 1)
+    return getattr(sp, op)(_random_expression(rng, depth - 1))
+
+
+def _round_trips(count: int, seed: int) -> tuple[int, int]:
+    """Read sympy.latex(E) back for random E: (faithful, refused); any misreading fails."""
+    import random
+
+    import sympy as sp
+
+    from probkit.symbolic.lint.reader import Names, read_term
+    from probkit.symbolic.lint.scope import Scope
+
+    rng = random.Random(seed)
+    faithful = refused = 0
+    for _ in range(count):
+        expr = _random_expression(rng, 3)
+        latex = sp.latex(expr)
+        try:
+            value = Scope().evaluate(read_term(prepare_term(latex), Names({})))
+        except Unreadable:
+            refused += 1
+            continue
+        for _ in range(3):
+            point = {s: sp.Rational(rng.randint(1, 19), 10) for s in expr.free_symbols}
+            got, want = value.xreplace(point).evalf(20), expr.xreplace(point).evalf(20)
+            if want.is_finite and got.is_finite:
+                assert abs(complex(got - want)) < 1e-10, (latex, value, expr)
+        faithful += 1
+    return faithful, refused
+
+
+def test_sympy_latex_round_trips_quick() -> None:
+    faithful, refused = _round_trips(25, seed=3)
+    assert faithful >= 23
+
+
+@pytest.mark.slow
+def test_sympy_latex_round_trips_many() -> None:
+    faithful, refused = _round_trips(400, seed=11)
+    assert faithful >= 390

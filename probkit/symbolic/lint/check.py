@@ -163,10 +163,27 @@ class _Checker:
                 run.append(term)
                 continue
             if len(run) > 1:
-                self.chain(run)
+                self.guarded_chain(run)
             run = [term]
         if len(run) > 1:
-            self.chain(run)
+            self.guarded_chain(run)
+
+    def guarded_chain(self, segments: list[Segment]) -> None:
+        """:meth:`chain`, with a failure of SymPy (or of probkit) confined to this chain.
+
+        Like a linter's "internal error" for one file: the rest of the post is
+        still checked, and the chain is reported, never silently passed.
+        """
+        try:
+            self.chain(segments)
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported as a finding, see docstring
+            first = segments[0]
+            self.findings.append(Finding(
+                self.lines.line(first.offset), first.text, "unparsed",
+                f"cannot check {first.text} = …: internal error ({type(exc).__name__}); "
+                "please report it", None, None))
 
     def condition(self, statement: Statement) -> None:
         """``a > 0``, ``0 < p < 1``, ``x \\geq 1``: the domain of a variable."""
@@ -297,7 +314,7 @@ class _Checker:
 
     def unparsed(self, term: _Term, reason: str) -> None:
         self.findings.append(Finding(term.line, term.segment.text, "unparsed",
-                                     f"cannot read {term.segment.text!r}: {reason}", None, None))
+                                     f"cannot read {term.segment.text}: {reason}", None, None))
 
     # -- comparison and blame
     def compare_chain(self, terms: list[_Term], prime_variable: Any) -> None:

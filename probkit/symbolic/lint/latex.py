@@ -511,17 +511,30 @@ class _Rewriter:
 
     @staticmethod
     def unwrap_braced_arguments(tokens: list[Token]) -> list[Token]:
-        """``f{(x)}`` -> ``f(x)``: SymPy's own LaTeX for f(x), misread as f·x by its parser."""
+        r"""``f{(x)}`` -> ``f(x)``, ``\log{(x)}^{2}`` -> ``\log(x)^{2}``.
+
+        Both are SymPy's own LaTeX (of f(x) and of log(x)²), which its parser
+        misreads as f·x and as log(x²).
+        """
         out = list(tokens)
         i = 0
         while i < len(out):
-            if out[i].text == "{" and i > 0 and _is_name_token(out[i - 1]):
+            before = out[i - 1] if i > 0 else None
+            is_function = before is not None and before.text[1:] in FUNCTION_COMMANDS
+            if out[i].text == "{" and before is not None and (
+                    _is_name_token(before) or is_function):
                 end = _group_end(out, i)
                 inside = [k for k in range(i + 1, end - 1) if not out[k].is_space]
                 if inside and out[inside[0]].text == "(" and \
                         _group_end(out, inside[0]) - 1 == inside[-1]:
                     out[i:end] = out[inside[0]:inside[-1] + 1]
                     continue
+                after = end
+                while after < len(out) and out[after].is_space:
+                    after += 1
+                if is_function and after < len(out) and out[after].text == "^":
+                    raise Unreadable(f"{before.text}{{…}}^…: is the power on the argument or "
+                                     "on the function? Use parentheses")
             i += 1
         return out
 

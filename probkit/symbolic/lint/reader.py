@@ -155,9 +155,15 @@ class _Builder:
             raise Unreadable(f"cannot read {expr!s}")
         return expr.func(*(self.build(a) for a in expr.args))
 
+    def placeholder(self, name: str) -> Any:
+        found = self.placeholders.get(f"\\{name}")
+        if found is None:  # e.g. \sigma'_a: the parser glued a subscript to the placeholder
+            raise Unreadable("cannot read what follows a prime or a derivative")
+        return found
+
     def symbol(self, name: str) -> Any:
         if name.startswith("pkq"):
-            placeholder = self.placeholders[f"\\{name}"]
+            placeholder = self.placeholder(name)
             self.used.add(name)
             base = symbol_name(placeholder.name or "")
             return sp.Symbol(base + "'" * placeholder.order)
@@ -174,14 +180,16 @@ class _Builder:
     def application(self, name: str, args: list[Any]) -> Any:
         if name.startswith("pkd"):
             self.used.add(name)
-            placeholder = self.placeholders[f"\\{name}"]
+            placeholder = self.placeholder(name)
+            if len(args) != 1:
+                raise Unreadable("a derivative of several arguments")
             (operand,) = args
             variable = (PRIME_VARIABLE if placeholder.variable is None
                         else sp.Symbol(symbol_name(placeholder.variable)))
             return sp.Derivative(operand, (variable, placeholder.order), evaluate=False)
         if name.startswith("pkp"):
             self.used.add(name)
-            placeholder = self.placeholders[f"\\{name}"]
+            placeholder = self.placeholder(name)
             base = symbol_name(placeholder.name or "")
             if base in self.names.quantities:
                 raise Unreadable(f"{base} is a quantity, not a function; its prime is ambiguous")
