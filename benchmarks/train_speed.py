@@ -57,7 +57,7 @@ ARGS = _parse()
 
 import numpy as np  # noqa: E402  (after the thread settings)
 
-from probkit.data import load_dataset  # noqa: E402
+from probkit.data.datasets import load_dataset  # noqa: E402
 from probkit.models import DivergenceWarning, LogisticRegression, TwoLayerNet  # noqa: E402
 
 

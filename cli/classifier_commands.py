@@ -1,6 +1,6 @@
 """``probkit train``, ``probkit evaluate`` and ``probkit predict``: the cat classifier.
 
-Thin wrappers: parse options, call :mod:`probkit.classifier`, render. numpy and
+Thin wrappers: parse options, call :mod:`probkit.models.classifier`, render. numpy and
 the rest are imported inside the command functions so that the other commands
 start fast.
 """
@@ -18,7 +18,7 @@ from probkit.errors import InputError
 from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs, table
 
 if TYPE_CHECKING:
-    from probkit.classifier import Classifier
+    from probkit.models.classifier import Classifier
 
 MODEL_CHOICES = ("logistic", "two-layer")
 SOLVER_CHOICES = ("gd", "lbfgs")
@@ -167,10 +167,10 @@ def train(
 ) -> None:
     """Train a classifier on cat-vs-non-cat data and save it."""
     from probkit._atomic import check_writable
-    from probkit.classifier import Classifier, build_estimator
-    from probkit.data import load_dataset
-    from probkit.modelfile import save_model
-    from probkit.preprocessing import Preprocessor
+    from probkit.data.datasets import load_dataset
+    from probkit.data.preprocessing import Preprocessor
+    from probkit.models.classifier import Classifier, build_estimator
+    from probkit.models.modelfile import save_model
 
     _choice(model, MODEL_CHOICES, "--model")
     _choice(solver, SOLVER_CHOICES, "--solver")
@@ -278,8 +278,8 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Evaluate a saved model on labelled data: accuracy with its interval, calibration."""
-    from probkit.data import load_dataset
-    from probkit.modelfile import load_model
+    from probkit.data.datasets import load_dataset
+    from probkit.models.modelfile import load_model
     from probkit_cli import trust_helpers as trust
 
     target = trust.parse_base_rate(base_rate)
@@ -334,8 +334,8 @@ def predict(
     from probkit_cli import trust_helpers as trust
 
     target = trust.parse_base_rate(base_rate)
-    from probkit.data import load_dataset
-    from probkit.modelfile import load_model
+    from probkit.data.datasets import load_dataset
+    from probkit.models.modelfile import load_model
 
     if (data is None) == (not images):
         raise InputError("give either --data FILE.h5 or one or more IMAGE files (not both)")
@@ -349,7 +349,7 @@ def predict(
         labels = dataset.labels
         keys: list[tuple[str, Any]] = [("index", i) for i in range(dataset.n)]
     else:
-        from probkit.images import load_photos
+        from probkit.data.images import load_photos
 
         assert images is not None
         h, w, _ = clf.input_shape

@@ -84,7 +84,7 @@ def derive(
     text = render(derivations, fmt)
     reports: list[Any] = []
     if gradcheck:
-        from probkit.gradcheck import standard_checks
+        from probkit.bridges.gradcheck import standard_checks
 
         reports = standard_checks(seed=seed)
         if fmt == "json":

@@ -17,9 +17,9 @@ from probkit.numbers import format_decimal, format_exact, parse_probability
 from probkit_cli.common import echo, table
 
 if TYPE_CHECKING:
-    from probkit.classifier import Classifier
-    from probkit.data import Dataset
-    from probkit.selection import SelectionResult
+    from probkit.data.datasets import Dataset
+    from probkit.models.classifier import Classifier
+    from probkit.selection.search import SelectionResult
 
 
 def parse_base_rate(text: str | None, *, option: str = "--base-rate") -> Fraction | None:
@@ -34,7 +34,7 @@ def parse_base_rate(text: str | None, *, option: str = "--base-rate") -> Fractio
 
 def adjusted_p_cat(classifier: Classifier, p_cat: Any, base_rate: Fraction) -> Any:
     """P(cat) moved from the model's training base rate to ``base_rate`` (odds form)."""
-    from probkit.base_rate import adjust_probabilities
+    from probkit.bridges.base_rate import adjust_probabilities
     from probkit.errors import ModelFileError
 
     pi = float(classifier.training_base_rate)
@@ -48,7 +48,7 @@ def adjusted_p_cat(classifier: Classifier, p_cat: Any, base_rate: Fraction) -> A
 
 def base_rate_json(classifier: Classifier, base_rate: Fraction) -> dict[str, Any]:
     """What ``--base-rate`` did, for JSON output."""
-    from probkit.base_rate import base_rate_factor
+    from probkit.bridges.base_rate import base_rate_factor
 
     pi = float(classifier.training_base_rate)
     factor = base_rate_factor(pi, float(base_rate))
@@ -59,7 +59,7 @@ def base_rate_json(classifier: Classifier, base_rate: Fraction) -> dict[str, Any
 
 def reliability_rows(labels: Any, p_cat: Any) -> tuple[list[dict[str, Any]], float]:
     """The 10-bin reliability table (JSON rows) and its ECE."""
-    from probkit.calibration import calibration_error, reliability_table
+    from probkit.evaluation.calibration import calibration_error, reliability_table
 
     rows = reliability_table(labels, p_cat, n_bins=10)
     return [r.to_dict() for r in rows], calibration_error(rows)
@@ -97,7 +97,7 @@ def evaluate_extras(classifier: Classifier, data: Dataset, base_rate: Fraction |
     import numpy as np
     from scipy.special import expit
 
-    from probkit.metrics import classification_report
+    from probkit.evaluation.metrics import classification_report
 
     z = classifier.decision_function(data.images)
     p_cat = expit(z)
@@ -163,7 +163,7 @@ def train_plots(folder: Path | None, classifier: Classifier, train: Dataset,
         return []
     from scipy.special import expit
 
-    from probkit.plots import plot_cv_curve
+    from probkit.evaluation.plots import plot_cv_curve
 
     written = [learning_curve_plot(folder, classifier)]
     if selection is not None:
@@ -185,7 +185,7 @@ def as_test(labels: Any, p_cat: Any, base_rate: Fraction | None) -> dict[str, An
     """The classifier read as a diagnostic test for "cat", through the exact Bayes engine."""
     import numpy as np
 
-    from probkit.base_rate import classifier_as_test, confusion_counts
+    from probkit.bridges.base_rate import classifier_as_test, confusion_counts
 
     said = (np.asarray(p_cat) > 0.5).astype(np.int64)
     counts = confusion_counts(np.asarray(labels, dtype=np.int64), said)
@@ -230,7 +230,7 @@ def plot_dir(path: str | None) -> Path | None:
     """Create (if needed) and return the ``--plot`` folder; check matplotlib first."""
     if path is None:
         return None
-    from probkit.plots import _pyplot
+    from probkit.evaluation.plots import _pyplot
 
     _pyplot("--plot")
     folder = Path(path)
@@ -244,8 +244,8 @@ def plot_dir(path: str | None) -> Path | None:
 def evaluation_plots(folder: Path, data: Dataset, p_cat: Any, *, prefix: str = "evaluate"
                      ) -> list[str]:
     """Reliability diagram and confidently-wrong grid for one data set."""
-    from probkit.calibration import calibration_error, reliability_table
-    from probkit.plots import plot_confident_mistakes, plot_reliability_diagram
+    from probkit.evaluation.calibration import calibration_error, reliability_table
+    from probkit.evaluation.plots import plot_confident_mistakes, plot_reliability_diagram
 
     rows = reliability_table(data.labels, p_cat)
     written = [
@@ -262,7 +262,7 @@ def evaluation_plots(folder: Path, data: Dataset, p_cat: Any, *, prefix: str = "
 def learning_curve_plot(folder: Path, classifier: Classifier, *, prefix: str = "train"
                         ) -> str:
     """Training cost per iteration (and validation log loss if recorded)."""
-    from probkit.plots import plot_learning_curve
+    from probkit.evaluation.plots import plot_learning_curve
 
     est = classifier.estimator
     val = getattr(est, "validation_loss_history_", None)
@@ -278,14 +278,14 @@ def selection_plots(folder: Path, result: SelectionResult, train: Dataset) -> li
     import numpy as np
     from scipy.special import expit
 
-    from probkit.calibration import calibration_error, reliability_table
-    from probkit.plots import (
+    from probkit.evaluation.calibration import calibration_error, reliability_table
+    from probkit.evaluation.plots import (
         plot_confident_mistakes,
         plot_cv_curve,
         plot_learning_curve,
         plot_reliability_diagram,
     )
-    from probkit.selection import learning_curve
+    from probkit.selection.search import learning_curve
 
     groups: dict[str, tuple[list[float], list[float], list[float]]] = {}
     for row in result.rows:
@@ -369,7 +369,7 @@ def auto_l2(train: Dataset, *, model: str, preprocessing: str, solver: str, iter
     """``--l2 auto``: choose λ by stratified 5-fold CV on the training data only."""
     from dataclasses import replace
 
-    from probkit.selection import make_grid, select_model
+    from probkit.selection.search import make_grid, select_model
 
     grid = [replace(c, activation=activation, learning_rate=learning_rate)
             for c in make_grid(models=(model,), l2=l2_values, preprocessing=(preprocessing,),

@@ -62,9 +62,9 @@ def tune(
     """Cross-validate a grid of models on the training data, choose one by a named rule,
     calibrate it on out-of-fold logits, refit it on all training data and save it."""
     from probkit._atomic import check_writable
-    from probkit.data import load_dataset
-    from probkit.modelfile import save_model
-    from probkit.selection import CALIBRATIONS, RULES, make_grid, named_grid, select_model
+    from probkit.data.datasets import load_dataset
+    from probkit.models.modelfile import save_model
+    from probkit.selection.search import CALIBRATIONS, RULES, make_grid, named_grid, select_model
     from probkit_cli.trust_helpers import (
         parse_base_rate,
         plot_dir,

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from probkit.calibration import (
+from probkit.errors import DataError, InputError
+from probkit.evaluation.calibration import (
     apply_platt,
     apply_temperature,
     calibration_error,
@@ -19,7 +20,6 @@ from probkit.calibration import (
     fit_temperature,
     reliability_table,
 )
-from probkit.errors import DataError, InputError
 
 
 def _naive_bins(y, p, n_bins):

@@ -6,9 +6,15 @@ import h5py
 import numpy as np
 import pytest
 
-from probkit.data import Dataset, atomic_output, load_dataset, make_synthetic, write_dataset
+from probkit.data.datasets import (
+    Dataset,
+    atomic_output,
+    load_dataset,
+    make_synthetic,
+    write_dataset,
+)
+from probkit.data.preprocessing import Preprocessor
 from probkit.errors import DataError, InputError
-from probkit.preprocessing import Preprocessor
 
 
 def _write_raw(path, **datasets) -> None:
@@ -218,7 +224,7 @@ def test_bad_method_and_unfitted() -> None:
 def test_load_photos_converts_and_resizes(tmp_path) -> None:
     from PIL import Image
 
-    from probkit.images import load_photos
+    from probkit.data.images import load_photos
 
     gray = tmp_path / "gray.png"
     Image.fromarray(np.full((20, 30), 200, dtype=np.uint8)).save(gray)
@@ -232,8 +238,8 @@ def test_load_photos_converts_and_resizes(tmp_path) -> None:
 def test_load_photos_errors(tmp_path, monkeypatch) -> None:
     import sys
 
+    from probkit.data.images import load_photos
     from probkit.errors import MissingExtraError
-    from probkit.images import load_photos
 
     with pytest.raises(DataError, match=r"nope\.jpg does not exist"):
         load_photos([tmp_path / "nope.jpg"], (4, 4))

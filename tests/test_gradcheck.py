@@ -1,4 +1,4 @@
-"""Gradient check of the classifier's numpy backpropagation (probkit.gradcheck)."""
+"""Gradient check of the classifier's numpy backpropagation (probkit.bridges.gradcheck)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from probkit.errors import InputError
-from probkit.gradcheck import (
+from probkit.bridges.gradcheck import (
     EPSILON,
     TOLERANCE,
     finite_difference_gradient,
@@ -19,6 +18,7 @@ from probkit.gradcheck import (
     standard_checks,
     symbolic_gradient,
 )
+from probkit.errors import InputError
 from probkit.models import LogisticRegression, TwoLayerNet
 
 CONFIGS = [

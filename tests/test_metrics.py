@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import brentq
 
 from probkit.errors import InputError
-from probkit.metrics import (
+from probkit.evaluation.metrics import (
     accuracy,
     baseline_accuracy,
     brier_score,
@@ -138,7 +138,7 @@ def test_bad_inputs() -> None:
 def test_wilson_interval_matches_published_values() -> None:
     # Newcombe (1998), Statistics in Medicine 17:857-872, Table II, method 3 (Wilson score):
     # 81/263 -> 0.2553-0.3662, 15/148 -> 0.0624-0.1605, 0/20 -> 0-0.1611, 1/29 -> 0.0061-0.1718.
-    from probkit.metrics import wilson_interval
+    from probkit.evaluation.metrics import wilson_interval
 
     published = {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605),
                  (0, 20): (0.0, 0.1611), (1, 29): (0.0061, 0.1718)}

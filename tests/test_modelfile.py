@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from probkit.classifier import Classifier, build_estimator
-from probkit.data import make_synthetic
+from probkit.data.datasets import make_synthetic
+from probkit.data.preprocessing import Preprocessor
 from probkit.errors import DataError, InputError, ModelFileError
-from probkit.modelfile import FORMAT_VERSION, load_model, save_model
 from probkit.models import LogisticRegression, TwoLayerNet
-from probkit.preprocessing import Preprocessor
+from probkit.models.classifier import Classifier, build_estimator
+from probkit.models.modelfile import FORMAT_VERSION, load_model, save_model
 
 
 @pytest.fixture(scope="module")

@@ -322,8 +322,8 @@ def test_importing_probkit_bayes_does_not_import_numpy() -> None:
 
 
 def test_wilson_agrees_with_the_classifier_metrics_implementation() -> None:
-    # probkit.metrics.wilson_interval is the scalar entry point (validation, floats) over this one.
-    from probkit.metrics import wilson_interval as scalar_wilson
+    # metrics.wilson_interval is the scalar entry point (validation, floats) over this one.
+    from probkit.evaluation.metrics import wilson_interval as scalar_wilson
 
     for m in (1, 2, 7, 51, 1000):
         ks = np.arange(m + 1)

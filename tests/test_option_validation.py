@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data import make_synthetic, write_dataset
+from probkit.data.datasets import make_synthetic, write_dataset
 from probkit.errors import InputError
-from probkit.selection import make_grid
+from probkit.selection.search import make_grid
 from probkit_cli.app import app
 
 runner = CliRunner()

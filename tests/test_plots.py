@@ -9,9 +9,9 @@ import zlib
 import numpy as np
 import pytest
 
-from probkit.calibration import reliability_table
 from probkit.errors import DataError, MissingExtraError
-from probkit.plots import (
+from probkit.evaluation.calibration import reliability_table
+from probkit.evaluation.plots import (
     most_confident_mistakes,
     plot_confident_mistakes,
     plot_cv_curve,

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from probkit.classifier import Classifier
-from probkit.data import load_dataset
+from probkit.data.datasets import load_dataset
+from probkit.data.preprocessing import Preprocessor
 from probkit.models import DivergenceWarning, LogisticRegression, TwoLayerNet
-from probkit.preprocessing import Preprocessor
+from probkit.models.classifier import Classifier
 
 pytestmark = pytest.mark.realdata
 

@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data import load_dataset
-from probkit.metrics import log_loss
-from probkit.selection import make_grid, select_model
+from probkit.data.datasets import load_dataset
+from probkit.evaluation.metrics import log_loss
+from probkit.selection.search import make_grid, select_model
 from probkit_cli.app import app
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
@@ -56,7 +56,7 @@ def test_selection_beats_the_constant_in_cv_and_on_test(paths, selection):
 
 
 def test_as_test_view_on_real_data_matches_counting(paths, selection, tmp_path):
-    from probkit.modelfile import save_model
+    from probkit.models.modelfile import save_model
 
     _, result = selection
     model = tmp_path / "m.npz"

@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import expit
 
-from probkit.classifier import Classifier
-from probkit.data import Dataset, make_synthetic
+from probkit.data.datasets import Dataset, make_synthetic
+from probkit.data.preprocessing import Preprocessor
 from probkit.errors import DataError, InputError
 from probkit.models import LogisticRegression
-from probkit.preprocessing import Preprocessor
-from probkit.selection import (
+from probkit.models.classifier import Classifier
+from probkit.selection.search import (
     Candidate,
     CVRow,
     choose,

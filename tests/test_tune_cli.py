@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data import make_synthetic, write_dataset
-from probkit.modelfile import load_model
+from probkit.data.datasets import make_synthetic, write_dataset
+from probkit.models.modelfile import load_model
 from probkit_cli.app import app
 
 runner = CliRunner()
@@ -110,7 +110,7 @@ def test_selection_never_opens_the_test_file(files, tmp_path, monkeypatch):
     assert code == 0, stderr
     assert opened and set(opened) == {os.path.realpath(files["train"])}
     # negative control: the spy does catch a read of the test file
-    from probkit.data import load_dataset
+    from probkit.data.datasets import load_dataset
 
     with pytest.raises(AssertionError, match="opened the test file"):
         load_dataset(files["test"])

@@ -1,6 +1,6 @@
 r"""Honest model selection: stratified k-fold cross-validation on the training set only.
 
-The only data this module ever sees is the training :class:`~probkit.data.Dataset`
+The only data this module ever sees is the training :class:`~probkit.data.datasets.Dataset`
 handed to :func:`select_model`; it has no parameter for test data and opens no
 files, so a choice made here cannot have looked at the test set.
 
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from probkit.classifier import Classifier
-    from probkit.data import Dataset
+    from probkit.data.datasets import Dataset
+    from probkit.models.classifier import Classifier
 
 FAMILIES = ("logistic", "two-layer")
 PREPROCESSING = ("scale", "standardize")
@@ -265,7 +265,7 @@ def fit_candidate(candidate: Candidate, images: NDArray[Any], labels: NDArray[An
     """Fit one candidate on training images (flip augmentation, preprocessing, seeds)."""
     import warnings
 
-    from probkit.preprocessing import Preprocessor
+    from probkit.data.preprocessing import Preprocessor
 
     train_images, train_labels = images, labels
     l2_scale = 1.0
@@ -511,7 +511,7 @@ def cross_validate(
 def _train_arrays(train: Dataset) -> tuple[NDArray[Any], NDArray[np.int64]]:
     import numpy as np
 
-    from probkit.data import Dataset
+    from probkit.data.datasets import Dataset
 
     if not isinstance(train, Dataset):
         raise InputError(
@@ -559,11 +559,11 @@ def select_model(
         Fit a temperature on the chosen candidate's out-of-fold logits.
     refit : bool
         Refit the chosen candidate on all of ``train`` into a
-        :class:`~probkit.classifier.Classifier` (``result.classifier``).
+        :class:`~probkit.models.classifier.Classifier` (``result.classifier``).
     """
     import numpy as np
 
-    from probkit.calibration import fit_temperature
+    from probkit.evaluation.calibration import fit_temperature
 
     if rule not in RULES:
         raise InputError(f"rule must be one of {', '.join(RULES)}, got {rule!r}")
@@ -641,7 +641,7 @@ def refit_classifier(candidate: Candidate, train: Dataset, *, seed: int = 0,
     """Fit ``candidate`` on all of ``train`` and wrap it as a Classifier."""
     import numpy as np
 
-    from probkit.classifier import Classifier
+    from probkit.models.classifier import Classifier
 
     images, labels = _train_arrays(train)
     fitted = fit_candidate(candidate, images, labels, seed=seed)
@@ -666,7 +666,7 @@ def learning_curve(candidate: Candidate, train: Dataset, *, k: int = 5, seed: in
     """
     import warnings
 
-    from probkit.preprocessing import Preprocessor
+    from probkit.data.preprocessing import Preprocessor
 
     images, labels = _train_arrays(train)
     folds = stratified_folds(labels, k, seed=seed)

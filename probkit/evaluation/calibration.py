@@ -18,7 +18,7 @@ shift):
 
 Both are fitted by minimising log loss on *out-of-fold* logits of the training
 set (cross-fitting: each training image is scored by a model that did not see
-it), never on test data. See :func:`probkit.selection.cross_fitted_logits`.
+it), never on test data. See :func:`probkit.selection.search.cross_fitted_logits`.
 
 >>> table = reliability_table([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3])
 >>> [(b.count, b.observed) for b in table if b.count]

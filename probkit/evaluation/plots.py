@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import ArrayLike, NDArray
 
-    from probkit.calibration import ReliabilityBin
+    from probkit.evaluation.calibration import ReliabilityBin
 
 
 def _pyplot(feature: str = "plotting") -> Any:

@@ -14,7 +14,7 @@ rate.
 
 Examples
 --------
->>> from probkit.data import make_synthetic
+>>> from probkit.data.datasets import make_synthetic
 >>> from probkit.models import LogisticRegression
 >>> train = make_synthetic(60, size=6, seed=0)
 >>> clf = Classifier(estimator=LogisticRegression(learning_rate=0.05, max_iter=300)).fit(train)
@@ -36,11 +36,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from probkit.data import DEFAULT_CLASS_NAMES, Dataset
+from probkit.data.datasets import DEFAULT_CLASS_NAMES, Dataset
+from probkit.data.preprocessing import Preprocessor
 from probkit.errors import DataError, InputError
-from probkit.metrics import classification_report
+from probkit.evaluation.metrics import classification_report
 from probkit.models import MODEL_TYPES, BinaryModel, LogisticRegression
-from probkit.preprocessing import Preprocessor
 
 
 def build_estimator(model: str, **hyperparameters: Any) -> BinaryModel:
@@ -162,7 +162,7 @@ class Classifier:
                 raise DataError(f"{data.source}: {exc}") from None
 
     def evaluate(self, data: Dataset, **options: Any) -> dict[str, Any]:
-        """:func:`probkit.metrics.classification_report` on ``data`` (log loss from logits)."""
+        """:func:`~probkit.evaluation.metrics.classification_report` on ``data`` (logits)."""
         self.check_input(data)
         z = self.decision_function(data.images)
         return classification_report(data.labels, expit(z), logits=z, **options)

@@ -1,4 +1,4 @@
-"""Model files: a :class:`~probkit.classifier.Classifier` as a plain ``.npz`` archive.
+"""Model files: a :class:`~probkit.models.classifier.Classifier` as a plain ``.npz`` archive.
 
 A model file holds only numeric and string arrays (no pickles), and is read
 with ``numpy.load(..., allow_pickle=False)``. Format version 1 contains:
@@ -40,9 +40,9 @@ import numpy as np
 from probkit import __version__
 from probkit._atomic import atomic_output
 from probkit._paths import existing_file
-from probkit.classifier import Classifier, build_estimator
+from probkit.data.preprocessing import Preprocessor
 from probkit.errors import InputError, ModelFileError
-from probkit.preprocessing import Preprocessor
+from probkit.models.classifier import Classifier, build_estimator
 
 FORMAT = "probkit-classifier"
 FORMAT_VERSION = 1
