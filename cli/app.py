@@ -54,10 +54,10 @@ _COMMANDS = [
     ("urn", bayes_commands.urn, "Which urn were the balls drawn from? Exact posterior."),
     ("diagnostic", bayes_commands.diagnostic, "What a positive (or negative) test means."),
     ("derive", derive_command.derive, "Derive and machine-check the classifier's maths."),
+    ("check", check_command.check, "Check the maths of a Markdown/LaTeX post line by line."),
     ("train", classifier_commands.train, "Train the cat classifier and save it."),
     ("evaluate", classifier_commands.evaluate, "Accuracy with its interval; calibration."),
     ("predict", classifier_commands.predict, "P(cat) for each image or photo."),
-    ("check", check_command.check, "Check the maths of a Markdown/LaTeX post line by line."),
     ("tune", tune_command.tune, "Choose a model by cross-validation on the training data."),
 ]
 for _name, _function, _summary in _COMMANDS:

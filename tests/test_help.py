@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from probkit_cli.app import app
 
-COMMANDS = ["bayes", "urn", "diagnostic", "derive", "train", "evaluate", "predict", "tune"]
+COMMANDS = ["bayes", "urn", "diagnostic", "derive", "check", "train", "evaluate", "predict", "tune"]
 
 
 def test_top_level_help_lists_every_command_untruncated(runner: CliRunner) -> None:

@@ -7,6 +7,9 @@ ordered list of :class:`~probkit.symbolic.model.Step` records, each with the
 rule applied, the expression before and after, a one-line explanation, and the
 record of a machine check of that step.
 
+:func:`check_text` and :func:`check_file` check the maths of a user's own
+post line by line (``probkit check``; see :mod:`probkit.symbolic.lint`).
+
 Importing this package is cheap: SymPy is imported only when a derivation is
 built (:func:`build`) or rendered.
 
@@ -16,6 +19,7 @@ built (:func:`build`) or rendered.
 
 from __future__ import annotations
 
+from probkit.symbolic.lint import check_file, check_text
 from probkit.symbolic.registry import build, build_all, describe, names
 
-__all__ = ["build", "build_all", "describe", "names"]
+__all__ = ["build", "build_all", "check_file", "check_text", "describe", "names"]
