@@ -349,3 +349,26 @@ def test_sympy_latex_round_trips_quick() -> None:
 def test_sympy_latex_round_trips_many() -> None:
     faithful, refused = _round_trips(400, seed=11)
     assert faithful >= 390
+
+
+def test_rows_that_start_a_new_equation_are_new_statements() -> None:
+    # "a = 1 \\ b = 2" must not become the chain a = 1·b = 2
+    rows = split_statements(r"a &= 1 \\ b &= 2 \\ &\quad + 0 \\ c &= b + \\ & 1")
+    assert [[t.text for t in s.terms] for s in rows] == [["a", "1"], ["b", "2 + 0"],
+                                                         ["c", "b + 1"]]
+    text = "$$\\begin{align}\na &= 2 \\\\\nb &= 3\n\\end{align}$$\n\n$$ab = 6$$\n"
+    assert check_text(text).passed
+
+
+def test_trap_cases_environment_is_refused_not_flattened() -> None:
+    # flattened, this would read f(x) = x·x
+    report = check_text(r"$$f(x) = \begin{cases} x & x > 0 \\ 0 & x \le 0 \end{cases}$$")
+    assert [f.status for f in report.findings] == ["unparsed"]
+    assert "cases" in report.findings[0].reason
+
+
+def test_decorations_keep_their_content() -> None:
+    assert check_text(r"$$\boxed{(x+1)^2} = \underbrace{x^2 + 2x}_{\text{two}} + 1$$").passed
+    assert check_text(r"$$\textcolor{red}{x^2} = x \cdot x$$").passed
+    assert check_text(r"$$x\_1 \* 2 = 2x\_1$$").passed  # Markdown escapes
+    assert not check_text(r"$$\boxed{(x+1)^2} = x^2 + 1$$").passed

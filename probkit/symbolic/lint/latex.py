@@ -72,7 +72,12 @@ _DROP = frozenset(
     r"\displaystyle \textstyle \scriptstyle \, \; \: \! \quad \qquad \  \nonumber \notag "
     r"\newline \\ \middle \limits \nolimits".split() + ["\\ "]
 )
-_DROP_WITH_ARGUMENT = frozenset(r"\label \tag \begin \end \hspace \vspace \phantom".split())
+_DROP_WITH_ARGUMENT = frozenset(r"\label \tag \hspace \vspace \phantom \color".split())
+_ALIGNMENTS = frozenset("equation equation* align align* aligned alignat alignat* gather gather* "
+                        "gathered multline multline* split eqnarray eqnarray*".split())
+"""Environments that only align or number a chain of equalities."""
+_KEEP_ARGUMENT = frozenset(r"\boxed \underbrace \overbrace \underset \textcolor".split())
+"""Commands shown around a part of the expression that stays part of it."""
 _FRACTIONS = frozenset(r"\dfrac \tfrac \cfrac".split())
 _TEXT_COMMANDS = frozenset(r"\text \textrm \textit \mbox \textnormal \mathrm \mathit "
                            r"\operatorname \rm \mathop".split())
@@ -94,8 +99,14 @@ _REFUSED = {
     r"\int": "integrals are not checked", r"\lim": "limits are not checked",
     r"\nabla": "gradients of vectors are not checked",
     r"\mathbb": "sets are not checked",
+    r"\cancel": "cancelled terms are not checked", r"\bcancel": "cancelled terms are not checked",
+    r"\xcancel": "cancelled terms are not checked", r"\pmod": "modular arithmetic is not checked",
+    r"\pm": "\\pm stands for two expressions; write each",
+    r"\mp": "\\mp stands for two expressions; write each",
 }
 """Commands whose maths is out of scope, and why (the term is reported unparsed)."""
+_CONTINUATIONS = frozenset(["+", "-", r"\cdot", r"\times"])
+"""Tokens that continue a term from one row to the next."""
 _BREAKS = frozenset(r"\quad \qquad \text \textrm \mbox \textnormal , ;".split())
 """Tokens that, outside any brackets, end a statement (a side note or a list follows)."""
 
@@ -141,6 +152,10 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
                 match = re.match(r"\s*\[[^\]]*\]", text[j:])
                 tokens.append(Token("\\\\", offset + i))
                 i = j + (match.end() if match else 0)
+                continue
+            if text[i + 1] in "\r\n":  # a backslash ending the line: a row break gone stray
+                tokens.append(Token("\\\\", offset + i))
+                i += 2
                 continue
             second = "\\ " if text[i + 1].isspace() else text[i:i + 2]
             tokens.append(Token(second, offset + i))
@@ -239,12 +254,18 @@ def _clean_block(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(tokens):
         t = tokens[i].text
+        if t in (r"\begin", r"\end"):
+            name, i = _argument(tokens, i + 1)
+            environment = join(name)
+            if environment not in _ALIGNMENTS:  # cases, matrices, arrays: not a chain
+                raise Unreadable(f"the {environment} environment is not checked")
+            continue
         if t in _DROP_WITH_ARGUMENT:
             _, i = _argument(tokens, i + 1)
-            if t == r"\begin" and i < len(tokens) and tokens[i].text == "{":  # \begin{array}{cc}
-                _, i = _argument(tokens, i)
             continue
-        if t in (r"\\", r"\newline", "\\ ", "&", r"\nonumber", r"\notag"):
+        if t in (r"\\", r"\newline"):
+            out.append(Token(r"\\", tokens[i].offset))
+        elif t in ("\\ ", "&", r"\nonumber", r"\notag"):
             out.append(Token(" ", tokens[i].offset))
         elif t in (r"\stackrel", r"\overset"):  # \stackrel{def}{=}: the relation below
             _, j = _argument(tokens, i + 1)
@@ -338,6 +359,25 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
                 relations.append(relation[0])
                 i = relation[1]
                 continue
+            if t == r"\\":  # a new row: a new statement unless it goes on with = or +
+                following = next((x for x in tokens[i + 1:] if not x.is_space), None)
+                goes_on = following is not None and (
+                    following.text in _CONTINUATIONS
+                    or _relation_at(tokens, tokens.index(following, i + 1)) is not None
+                    or following.text in (r"\quad", r"\qquad"))
+                previous = next((x for x in reversed(current) if not x.is_space), None)
+                if not goes_on and not (previous is not None and previous.text in
+                                        _CONTINUATIONS) and (current or terms):
+                    end_statement()
+                i += 1
+                continue
+            if t in (r"\quad", r"\qquad"):  # spacing before "+ c" or "= d"; else a side note
+                following = next((k for k in range(i + 1, len(tokens))
+                                  if not tokens[k].is_space), None)
+                if following is not None and (tokens[following].text in _CONTINUATIONS or
+                                              _relation_at(tokens, following) is not None):
+                    i += 1
+                    continue
             if t in _BREAKS:
                 end_statement()
                 if t in (r"\text", r"\textrm", r"\mbox", r"\textnormal"):
@@ -469,6 +509,23 @@ class _Rewriter:
                 continue
             if t in _REFUSED:
                 raise Unreadable(_REFUSED[t])
+            if t in _KEEP_ARGUMENT:  # \boxed{X}, \underbrace{X}_{note}, \textcolor{red}{X}
+                start = i + 1
+                if t in (r"\textcolor", r"\underset"):
+                    _, start = _argument(tokens, start)
+                inside, i = _argument(tokens, start)
+                if t in (r"\underbrace", r"\overbrace"):
+                    j = i
+                    while j < len(tokens) and tokens[j].is_space:
+                        j += 1
+                    if j < len(tokens) and tokens[j].text in ("_", "^"):
+                        _, i = _argument(tokens, j + 1)
+                out.extend([Token("{", token.offset), *inside, Token("}", token.offset)])
+                continue
+            if t in (r"\_", r"\*"):  # Markdown escapes written to get past the Markdown parser
+                out.append(Token("_" if t == r"\_" else r"\cdot", token.offset))
+                i += 1
+                continue
             if t in _ACCENTS:
                 inside, i = _argument(tokens, i + 1)
                 letters = [x for x in inside if not x.is_space]

@@ -113,8 +113,10 @@ class CheckReport:
             parts = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
             plural = "s" if len(self.findings) != 1 else ""
             text += f", {len(self.findings)} finding{plural}: {parts}"
-        else:
+        elif self.equalities_checked:
             text += ": all verified"
+        else:
+            text += ": no equalities to check"
         return text
 
     def lines(self) -> list[str]:
