@@ -372,10 +372,10 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
                 i += 1
                 continue
             if t in (r"\quad", r"\qquad"):  # spacing before "+ c" or "= d"; else a side note
-                following = next((k for k in range(i + 1, len(tokens))
-                                  if not tokens[k].is_space), None)
-                if following is not None and (tokens[following].text in _CONTINUATIONS or
-                                              _relation_at(tokens, following) is not None):
+                after = next((k for k in range(i + 1, len(tokens)) if not tokens[k].is_space),
+                             None)
+                if after is not None and (tokens[after].text in _CONTINUATIONS or
+                                          _relation_at(tokens, after) is not None):
                     i += 1
                     continue
             if t in _BREAKS:
