@@ -181,8 +181,8 @@ class _Checker:
         except Exception as exc:  # noqa: BLE001 - reported as a finding, see docstring
             first = segments[0]
             self.findings.append(Finding(
-                self.lines.line(first.offset), first.text, "unparsed",
-                f"cannot check {first.text} = …: internal error ({type(exc).__name__}); "
+                self.lines.line(first.offset), first.shown, "unparsed",
+                f"cannot check {first.shown} = …: internal error ({type(exc).__name__}); "
                 "please report it", None, None))
 
     def condition(self, statement: Statement) -> None:
@@ -313,8 +313,8 @@ class _Checker:
             term.problem = f"cannot evaluate ({type(exc).__name__})"
 
     def unparsed(self, term: _Term, reason: str) -> None:
-        self.findings.append(Finding(term.line, term.segment.text, "unparsed",
-                                     f"cannot read {term.segment.text}: {reason}", None, None))
+        self.findings.append(Finding(term.line, term.segment.shown, "unparsed",
+                                     f"cannot read {term.segment.shown}: {reason}", None, None))
 
     # -- comparison and blame
     def compare_chain(self, terms: list[_Term], prime_variable: Any) -> None:
@@ -344,7 +344,7 @@ class _Checker:
 
     def record(self, left: _Term, right: _Term, verdict: Verdict | None) -> None:
         status = "unparsed" if verdict is None else verdict.status
-        self.results.append(EqualityResult(right.line, left.segment.text, right.segment.text,
+        self.results.append(EqualityResult(right.line, left.segment.shown, right.segment.shown,
                                            status, None if verdict is None else verdict.method,
                                            "" if verdict is None else verdict.detail))
 
@@ -364,9 +364,9 @@ class _Checker:
                     counter = verdict.counterexample
                     where = f" ({format_counterexample(counter)})" if counter else ""
                     self.findings.append(Finding(
-                        middle.line, middle.segment.text, "wrong",
-                        f"wrong expression: {middle.segment.text} (its neighbours "
-                        f"{before.segment.text} and {after.segment.text} are equal){where}",
+                        middle.line, middle.segment.shown, "wrong",
+                        f"wrong expression: {middle.segment.shown} (its neighbours "
+                        f"{before.segment.shown} and {after.segment.shown} are equal){where}",
                         counter, self.suggest(before, middle, prime_variable)))
                     i += 2
                     continue
@@ -375,13 +375,13 @@ class _Checker:
                 counter = verdict.counterexample
                 where = f" ({format_counterexample(counter)})" if counter else ""
                 self.findings.append(Finding(
-                    right.line, right.segment.text, "wrong",
-                    f"wrong step: {left.segment.text} ≠ {right.segment.text}{where}",
+                    right.line, right.segment.shown, "wrong",
+                    f"wrong step: {left.segment.shown} ≠ {right.segment.shown}{where}",
                     counter, self.suggest(left, right, prime_variable)))
             elif verdict.status == "undecided":
                 self.findings.append(Finding(
-                    right.line, right.segment.text, "undecided",
-                    f"undecided: {left.segment.text} = {right.segment.text}: {verdict.detail}",
+                    right.line, right.segment.shown, "undecided",
+                    f"undecided: {left.segment.shown} = {right.segment.shown}: {verdict.detail}",
                     None, None))
             i += 1
 
@@ -393,7 +393,7 @@ class _Checker:
         variable or a small integer), an exponent off by one, a missing derivative.
         """
         want, got = expected.value, actual.value
-        written = actual.segment.text
+        written = actual.segment.shown
         grouped = _grouped(written)
         domains = self.scope.domains
 
@@ -402,7 +402,7 @@ class _Checker:
 
         if not (want.free_symbols | got.free_symbols) or got.has(
                 sp.core.function.AppliedUndef, sp.Derivative):
-            return f"expected an expression equal to {expected.segment.text}"
+            return f"expected an expression equal to {expected.segment.shown}"
         if same(-got):
             flipped = written[1:] if written.startswith("-") else f"-\\left({written}\\right)"
             return f"the sign is wrong: expected {flipped}"
@@ -419,11 +419,11 @@ class _Checker:
             if power.exp.is_Integer and abs(power.exp) > 1 and (
                     same(got * power.base) or same(got / power.base)):
                 return (f"the exponent of {sp.latex(power.base)} is off by one: expected an "
-                        f"expression equal to {expected.segment.text}")
+                        f"expression equal to {expected.segment.shown}")
         if variable is not None and got.has(variable) and same(sp.diff(got, variable)):
             return (f"the derivative is missing (a dropped prime?): expected "
                     f"\\frac{{d}}{{d{sp.latex(variable)}}}{grouped}")
-        return f"expected an expression equal to {expected.segment.text}"
+        return f"expected an expression equal to {expected.segment.shown}"
 
     def report(self) -> CheckReport:
         findings = tuple(sorted(self.findings, key=lambda f: f.source_line))
@@ -453,7 +453,7 @@ def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
     (True, 1)
     >>> print(check_text("$$\\frac{d}{dx} x^3 = 3x$$", source="post.md"))
     ... # doctest: +NORMALIZE_WHITESPACE
-    post.md:1: wrong step: \frac{d}{dx}x^3 ≠ 3x (at x = 0.5: 0.75 vs 1.5);
+    post.md:1: wrong step: \frac{d}{dx} x^3 ≠ 3x (at x = 0.5: 0.75 vs 1.5);
         a factor x is missing: expected x \cdot \left(3x\right)
     post.md: 1 equality, 0 verified (0 symbolically, 0 numerically), 1 finding: 1 wrong
     """

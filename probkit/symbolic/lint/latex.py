@@ -237,6 +237,12 @@ class Segment:
 
     text: str
     offset: int
+    source: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The term as the post writes it (whitespace collapsed), for messages."""
+        return " ".join(self.source.split()) if self.source else self.text
 
 
 @dataclass(frozen=True)
@@ -320,7 +326,13 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
     def end_term() -> None:
         body = [t for t in current if not t.is_space]
         start = body[0].offset if body else (current[0].offset if current else offset)
-        terms.append(Segment(join(current), start))
+        source = ""
+        if body:
+            last = body[-1]
+            at = last.offset - offset
+            width = len(last.text) if text[at:at + len(last.text)] == last.text else 1
+            source = text[start - offset:at + width]
+        terms.append(Segment(join(current), start, source))
         current.clear()
 
     def end_statement() -> None:
