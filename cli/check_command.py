@@ -39,9 +39,13 @@ def check(
     """Check every chain of equalities in a post; exit 1 if a step is wrong or unchecked."""
     from probkit.symbolic.lint import check as lint
 
-    if annotate is not None and post != "-" and _same_file(annotate, post):
-        raise InputError(f"--annotate {annotate} is the post itself; give another file "
-                         "(the post is never overwritten)")
+    if annotate is not None:
+        if post != "-" and _same_file(annotate, post):
+            raise InputError(f"--annotate {annotate} is the post itself; give another file "
+                             "(the post is never overwritten)")
+        from probkit._atomic import check_writable
+
+        check_writable(annotate, label="--annotate: cannot write")  # before the work, not after
     if post == "-":
         source = "<stdin>"
         text = lint.decode_post(sys.stdin.buffer.read(lint.MAX_BYTES + 1), source)
