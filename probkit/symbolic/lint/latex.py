@@ -354,7 +354,7 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
             end = _group_end(tokens, i)
             inside = tokens[i + 1:end - 1]
             if _contains_relation(inside):
-                for nested in split_statements_tokens(inside):
+                for nested in _statements_in_group(inside):
                     statements.append(Statement(nested.terms, nested.relations, condition=True))
                 i = end
                 continue
@@ -403,17 +403,14 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
     return statements
 
 
-def split_statements_tokens(tokens: Sequence[Token]) -> list[Statement]:
-    """:func:`split_statements` of tokens already cut out of a block."""
+def _statements_in_group(tokens: Sequence[Token]) -> list[Statement]:
+    """The statements inside a parenthesised side condition such as ``(a > 0)``."""
     if not tokens:
         return []
-    pieces = []
-    for t in tokens:  # rebuild text with the original offsets kept by spacing
-        pieces.append(t)
-    first = pieces[0].offset
+    first = tokens[0].offset
     text = ""
-    for t in pieces:
-        text += " " * max(0, t.offset - first - len(text)) + t.text
+    for token in tokens:  # the text again, padded so that offsets stay those of the block
+        text += " " * max(0, token.offset - first - len(text)) + token.text
     return split_statements(text, first)
 
 
