@@ -14,7 +14,9 @@ import pytest
 
 from probkit.errors import DataError, InputError
 from probkit.symbolic.lint import check_file, check_text
-from probkit.symbolic.lint.latex import Unreadable, prepare_term, split_statements
+from probkit.symbolic.lint.latex import Unreadable
+from probkit.symbolic.lint.statements import split_statements
+from probkit.symbolic.lint.terms import prepare_term
 
 POSTS = Path(__file__).parent / "check_posts"
 

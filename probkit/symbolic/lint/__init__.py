@@ -6,7 +6,8 @@ line by line, with the post's own definitions substituted and its side
 conditions (``a > 0``) as assumptions. See docs/check.md.
 
 Modules, each with one job: :mod:`.extract` (maths blocks and their lines),
-:mod:`.latex` (the preprocessing in front of SymPy's parser), :mod:`.reader`
+:mod:`.latex` (tokens and what commands mean), :mod:`.statements` (terms and
+relations), :mod:`.terms` (the rewriting in front of SymPy's parser), :mod:`.reader`
 (``parse_latex`` and the checks of what it returned), :mod:`.scope`
 (definitions, domains, evaluation), :mod:`.equality` (one comparison),
 :mod:`.check` (chains and blame), :mod:`.report` and :mod:`.annotate`.

@@ -1,7 +1,7 @@
 r"""Check every chain of equalities in a post, line by line, and blame the wrong lines.
 
 The post is read in order. Each maths block is split into statements
-(:func:`~probkit.symbolic.lint.latex.split_statements`); a statement is a
+(:func:`~probkit.symbolic.lint.statements.split_statements`); a statement is a
 side condition (``a > 0``, ``0 < p < 1``: the variable's domain from there on),
 a definition (``f(x) = …``, ``a = …``, ``L(a, y) = …``: substituted in
 everything after it, until the name is defined again), or a claim (``f'(x) =
@@ -26,15 +26,7 @@ import sympy as sp
 from probkit.errors import DataError, InputError
 from probkit.symbolic.lint.equality import Verdict, compare, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
-from probkit.symbolic.lint.latex import (
-    GREEK,
-    PreparedTerm,
-    Segment,
-    Statement,
-    Unreadable,
-    prepare_term,
-    split_statements,
-)
+from probkit.symbolic.lint.latex import GREEK, Unreadable
 from probkit.symbolic.lint.reader import Names, read_term, symbol_name
 from probkit.symbolic.lint.report import (
     CheckReport,
@@ -43,6 +35,8 @@ from probkit.symbolic.lint.report import (
     format_counterexample,
 )
 from probkit.symbolic.lint.scope import Definition, Scope
+from probkit.symbolic.lint.statements import Segment, Statement, split_statements
+from probkit.symbolic.lint.terms import PreparedTerm, prepare_term
 
 MAX_BYTES = 2_000_000
 """Largest post read (bytes)."""

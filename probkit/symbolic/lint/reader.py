@@ -29,7 +29,8 @@ from typing import Any
 import sympy as sp
 
 from probkit.errors import MissingExtraError
-from probkit.symbolic.lint.latex import FUNCTION_COMMANDS, GREEK, PreparedTerm, Unreadable
+from probkit.symbolic.lint.latex import FUNCTION_COMMANDS, GREEK, Unreadable
+from probkit.symbolic.lint.terms import PreparedTerm
 
 PRIME_VARIABLE = sp.Symbol("__prime_variable__")
 """Stands for the variable a prime on a parenthesis differentiates by (set per chain)."""
@@ -228,7 +229,7 @@ def _check_letters(text: str, parsed: Any) -> None:
 def read_term(prepared: PreparedTerm, names: Names) -> Any:
     r"""The SymPy expression of a prepared term, checked for the parser's silent misreadings.
 
-    >>> from probkit.symbolic.lint.latex import prepare_term
+    >>> from probkit.symbolic.lint.terms import prepare_term
     >>> read_term(prepare_term(r"x(1-x) e^{-x}"), Names({}))
     x*(1 - x)*exp(-x)
     >>> read_term(prepare_term(r"af(x)(1-f(x))", functions={"f"}), Names({"f": 1}))
