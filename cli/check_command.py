@@ -21,6 +21,7 @@ def check(
     post: Annotated[
         str,
         typer.Argument(help="The post: a Markdown (Hugo) file, a .tex file, or - for stdin.",
+                       metavar="FILE",
                        show_default=False),
     ],
     annotate: Annotated[
