@@ -36,7 +36,7 @@ from typing import Any
 
 import sympy as sp
 
-from probkit.symbolic.checks import CHEAP_SIMPLIFIERS, DIGITS, TOLERANCE
+from probkit.symbolic.checks import SIMPLIFIERS_BEFORE_SIMPLIFY, DIGITS, TOLERANCE
 from probkit.symbolic.lint.scope import Domain, with_domains
 
 POINTS = 4
@@ -133,7 +133,7 @@ def _symbolic(difference: Any) -> str | None:
     ops = sp.count_ops(difference)
     if ops > MAX_SYMBOLIC_OPS:
         return None
-    for name, simplifier in CHEAP_SIMPLIFIERS:
+    for name, simplifier in SIMPLIFIERS_BEFORE_SIMPLIFY:
         try:
             if simplifier(difference) == 0:
                 return name
