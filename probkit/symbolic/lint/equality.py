@@ -36,7 +36,7 @@ from typing import Any
 
 import sympy as sp
 
-from probkit.symbolic.checks import SIMPLIFIERS_BEFORE_SIMPLIFY, DIGITS, TOLERANCE
+from probkit.symbolic.checks import DIGITS, SIMPLIFIERS_BEFORE_SIMPLIFY, TOLERANCE
 from probkit.symbolic.lint.scope import Domain, with_domains
 
 POINTS = 4
