@@ -380,3 +380,22 @@ def test_decorations_keep_their_content() -> None:
     assert check_text(r"$$\textcolor{red}{x^2} = x \cdot x$$").passed
     assert check_text(r"$$x\_1 \* 2 = 2x\_1$$").passed  # Markdown escapes
     assert not check_text(r"$$\boxed{(x+1)^2} = x^2 + 1$$").passed
+
+
+@pytest.mark.slow
+def test_random_token_soup_never_raises() -> None:
+    """Bad input never produces a traceback: junk is a finding (or "no maths"), not a crash."""
+    import random
+
+    pieces = ["x", "a", "f", "(", ")", "{", "}", "^", "_", "'", "=", "+", "-", r"\frac",
+              r"\left(", r"\right)", r"\sigma", r"\log", "e", "2", r"\\", "&", r"\partial", "d",
+              r"\cdot", "$", r"\quad", ">", "0", r"\sqrt", r"\tanh", "|", ",", r"\text{if}",
+              "\u2019", "\u2212", r"\mathrm", "[", "]", " ", "\\", "%", "\n", r"\begin{align}",
+              r"\end{align}", r"\hat", "y", r"\sum", "!", ".", r"\frac{d}{dx}", "f(x)", "f'(x)"]
+    rng = random.Random(5)
+    for _ in range(300):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 20)))
+        try:
+            check_text(f"$$ {body} $$")
+        except InputError:
+            pass
