@@ -3,7 +3,8 @@
 Prints the median wall time of
 
 * ``python -c "import typer"`` (the floor any typer CLI pays), and
-* ``probkit urn ...`` / ``probkit bayes ...`` (exact arithmetic, full command),
+* ``probkit urn ...`` / ``probkit bayes ...`` (exact arithmetic, full command; named and
+  numeric hypotheses),
 
 measured interleaved in the same run, and their ratio. Target: ratio <= 1.6.
 
@@ -40,6 +41,8 @@ def main() -> None:
                                 "--urn", "B=white:2,black:8", "--draw", "black"],
         "probkit bayes (exact)": [probkit, "bayes", "--prior", "A=1/2", "--prior", "B=1/2",
                                   "--likelihood", "A=1/10", "--likelihood", "B=8/10"],
+        "probkit bayes --values": [probkit, "bayes", "--values", "4,6,8,12,20", "--family",
+                                   "uniform", "--data", "6", "--event", "N > 6"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     for command in commands.values():  # warm the file cache once

@@ -1,22 +1,38 @@
 """``probkit bayes``, ``probkit urn`` and ``probkit diagnostic``: exact posteriors.
 
 The exact path imports only the standard library and typer; numpy is never
-imported here.
+imported here (nor matplotlib, unless ``--plot`` is given). ``probkit bayes``
+takes named hypotheses (``--prior``/``--likelihood``), numeric ones
+(``--values``/``--family``/``--data``) or a whole problem from a file
+(``--file``); each becomes one problem object, solved by one library call.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from probkit.bayes import Posterior, diagnostic_problem, discrete_problem, predictive_values
+from probkit.bayes import (
+    DiagnosticProblem,
+    DiscreteProblem,
+    Posterior,
+    UrnProblem,
+    diagnostic_problem,
+    discrete_problem,
+    predictive_values,
+)
 from probkit.bayes import urn_problem as make_urn_problem
+from probkit.bayes.display import posterior_table
 from probkit.errors import InputError
 from probkit.numbers import Number, format_decimal, format_exact
 from probkit_cli import montecarlo_render as mc_render
 from probkit_cli.common import echo, emit_json, parse_assignments, table
 from probkit_cli.montecarlo_render import McOption, MethodOption, SeedOption, WorkersOption
+
+if TYPE_CHECKING:
+    from probkit.bayes.numeric import NumericPosterior, NumericProblem
 
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
@@ -36,8 +52,10 @@ def bayes(
         list[str] | None,
         typer.Option(
             "--prior",
-            metavar="NAME=P",
-            help="Prior of a hypothesis, e.g. A=1/2, A=0.5 or A=50%. Repeat for each hypothesis.",
+            metavar="NAME=P | uniform | power:K | @FILE",
+            help="Prior of a hypothesis, e.g. A=1/2, A=0.5 or A=50%. Repeat for each hypothesis. "
+            "With --values: uniform (default), power:K (weight ∝ value^K, e.g. power:-1) or "
+            "@FILE (one weight per line); NAME=... for one of two unknowns.",
         ),
     ] = None,
     likelihood: Annotated[
@@ -50,23 +68,196 @@ def bayes(
         ),
     ] = None,
     normalize: NormalizeOption = False,
+    values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--values",
+            metavar="[NAME=]SPEC",
+            help="Numeric hypotheses: 1..1000 (whole numbers), 4,6,8,12,20 (a list) or "
+            "0:1:101 (101 evenly spaced values from 0 to 1, exact). NAME=SPEC names the "
+            "unknown; repeat for a grid of two unknowns (e.g. low=1..30 --values high=1..40).",
+        ),
+    ] = None,
+    family: Annotated[
+        str | None,
+        typer.Option(
+            "--family",
+            metavar="FAMILY",
+            help="Likelihood for --values: uniform, bernoulli, binomial, geometric, poisson, "
+            "hypergeometric:M or normal.",
+        ),
+    ] = None,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            metavar="X[,X...]",
+            help="Observations for --values, in the family's form: 60 (uniform), H or 1 "
+            "(bernoulli; HHTH for several), 140/250 (binomial: k successes in n). Repeatable.",
+        ),
+    ] = None,
+    credible: Annotated[
+        str | None,
+        typer.Option("--credible", metavar="LEVEL",
+                     help="Credible level of the intervals (default 90%)."),
+    ] = None,
+    event: Annotated[
+        list[str] | None,
+        typer.Option("--event", metavar="TEXT",
+                     help="Report P(event | data), e.g. 'N > 100' or '0.4 <= p <= 0.6' "
+                     "(<, <=, >, >=, ==, != joined by and/or). Repeatable."),
+    ] = None,
+    predict: Annotated[
+        list[str] | None,
+        typer.Option("--predict", metavar="X",
+                     help="Report the posterior predictive probability of this next "
+                     "observation (default: a success, for bernoulli and binomial)."),
+    ] = None,
+    all_rows: Annotated[
+        bool,
+        typer.Option("--all", help="Show every hypothesis and every observation, not only "
+                     "the most probable values and a summary."),
+    ] = False,
+    plot: Annotated[
+        str | None,
+        typer.Option("--plot", metavar="FILE.png",
+                     help="Draw prior and posterior with the credible interval shaded "
+                     "(needs the plot extra: pip install 'probkit[plot]')."),
+    ] = None,
+    file: Annotated[
+        str | None,
+        typer.Option("--file", metavar="PROBLEM.toml",
+                     help="Read the whole problem from a TOML file ('-': standard input); "
+                     "see docs/bayes.md for the format."),
+    ] = None,
     json_output: JsonOption = False,
     mc: McOption = None,
     method: MethodOption = None,
     seed: SeedOption = None,
     workers: WorkersOption = None,
 ) -> None:
-    """Posterior over named hypotheses from priors and likelihoods, in exact arithmetic."""
-    priors = dict(parse_assignments(prior, option="--prior", value_name="P"))
-    likelihoods = {
-        name: value.split(",")
-        for name, value in parse_assignments(likelihood, option="--likelihood", value_name="P,...")
-    }
-    if not priors:
-        raise InputError("--prior: give at least one hypothesis, e.g. --prior A=1/2")
-    problem = discrete_problem(priors, likelihoods, normalize=normalize)
-    _report("bayes", problem.solve(), json_output,
-            mc=(problem, mc_render.monte_carlo_request(mc, method, seed, workers)))
+    """Posterior over named or numeric hypotheses, in exact arithmetic."""
+    problem_options = {"--prior": prior, "--likelihood": likelihood, "--normalize": normalize,
+                       "--values": values, "--family": family, "--data": data,
+                       "--credible": credible, "--event": event, "--predict": predict}
+    if file is not None:
+        given = [name for name, value in problem_options.items() if value]
+        if given:
+            raise InputError(f"{given[0]} cannot be combined with --file (the file gives the "
+                             "whole problem)")
+        problem, settings = _read_file(file)
+        if settings is not None and mc is None:
+            if method is not None or seed is not None or workers is not None:
+                raise InputError("--method, --seed and --workers only apply with --mc N "
+                                 "(the file's [monte_carlo] table gives its own)")
+            mc, method, seed, workers = (settings.draws, settings.method, settings.seed,
+                                         settings.workers)
+    elif values:
+        for name in ("--likelihood", "--normalize"):
+            if problem_options[name]:
+                raise InputError(f"{name} applies to named hypotheses, not to --values")
+        problem = _numeric_problem(values, family, data, prior, credible, event, predict)
+    else:
+        for name in ("--family", "--data", "--credible", "--event", "--predict"):
+            if problem_options[name]:
+                raise InputError(f"{name} only applies with --values (numeric hypotheses)")
+        priors = dict(parse_assignments(prior, option="--prior", value_name="P"))
+        likelihoods = {
+            name: value.split(",")
+            for name, value in parse_assignments(likelihood, option="--likelihood",
+                                                 value_name="P,...")
+        }
+        if not priors:
+            raise InputError("--prior: give at least one hypothesis, e.g. --prior A=1/2 "
+                             "(or --values for numeric hypotheses, --file for a problem file)")
+        problem = discrete_problem(priors, likelihoods, normalize=normalize)
+    if plot is not None:
+        _check_plot_path(plot)
+    if not isinstance(problem, DiscreteProblem | UrnProblem | DiagnosticProblem):
+        if method is None and mc is not None:
+            method = "importance"
+        request = mc_render.monte_carlo_request(mc, method, seed, workers)
+        _report_numeric(problem, json_output, request=request, all_rows=all_rows, plot=plot)
+        return
+    _report_problem(problem, json_output, mc_render.monte_carlo_request(mc, method, seed, workers),
+                    plot=plot)
+
+
+def _read_file(file: str) -> tuple[Any, Any]:
+    from probkit.bayes.problemfile import MAX_FILE_BYTES, parse_problem, read_problem
+
+    if file == "-":
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
+        loaded = parse_problem(text, source="<stdin>")
+    else:
+        loaded = read_problem(file)
+    return loaded.problem, loaded.monte_carlo
+
+
+def _numeric_problem(values: list[str], family: str | None, data: list[str] | None,
+                     prior: list[str] | None, credible: str | None, event: list[str] | None,
+                     predict: list[str] | None) -> NumericProblem:
+    from probkit.bayes.numeric import numeric_problem
+
+    if family is None:
+        raise InputError("--values needs --family (uniform, bernoulli, binomial, geometric, "
+                         "poisson, hypergeometric:M or normal)")
+    if not data:
+        raise InputError("--values needs --data (at least one observation)")
+    named = ["=" in item for item in values]
+    spec: Any
+    if len(values) == 1 and not named[0]:
+        spec = values[0]
+    elif all(named):
+        spec = dict(parse_assignments(values, option="--values", value_name="SPEC"))
+    else:
+        raise InputError("--values: with two unknowns name each, e.g. --values low=1..30 "
+                         "--values high=1..40")
+    prior_spec: Any = "uniform"
+    if prior:
+        if len(prior) == 1 and "=" not in prior[0]:
+            prior_spec = prior[0]
+        else:
+            prior_spec = dict(parse_assignments(prior, option="--prior", value_name="PRIOR"))
+    return numeric_problem(spec, family, data, prior=prior_spec,
+                           credible="90%" if credible is None else credible,
+                           events=event or [], predict=predict)
+
+
+def _check_plot_path(path: str) -> None:
+    from probkit._atomic import check_writable
+
+    if not path.lower().endswith(".png"):
+        raise InputError(f"--plot {path}: the file name must end in .png")
+    check_writable(path, label="--plot: cannot write")
+
+
+def _save_plot(result: Any, path: str) -> None:
+    from probkit.bayes.plotting import save_plot
+
+    save_plot(result, path)
+    sys.stderr.write(f"wrote {path}\n")
+
+
+def _report_problem(problem: DiscreteProblem | UrnProblem | DiagnosticProblem,
+                    json_output: bool, request: mc_render.MonteCarloRequest | None,
+                    *, plot: str | None = None) -> None:
+    """Solve a named-hypothesis, urn or diagnostic problem and print it as its command does."""
+    result = problem.solve()
+    if isinstance(problem, UrnProblem):
+        extra: dict[str, Any] = {
+            "replacement": problem.replace,
+            "urns": {name: dict(counts) for name, counts in
+                     zip(problem.names, problem.counts, strict=True)}}
+        _report("urn", result, json_output, extra=extra, mc=(problem, request))
+    elif isinstance(problem, DiagnosticProblem):
+        extra, lines = _diagnostic_extra(problem)
+        _report("diagnostic", result, json_output, extra=extra, footer=lines,
+                mc=(problem, request))
+    else:
+        _report("bayes", result, json_output, mc=(problem, request))
+    if plot is not None:
+        _save_plot(result, plot)
 
 
 def urn(
@@ -114,11 +305,8 @@ def urn(
     priors = dict(parse_assignments(prior, option="--prior", value_name="P")) if prior else None
     problem = make_urn_problem(urns, draws, replace=not without_replacement, priors=priors,
                                normalize=normalize)
-    extra = {"replacement": not without_replacement,
-             "urns": {name: dict(counts) for name, counts in
-                      zip(problem.names, problem.counts, strict=True)}}
-    _report("urn", problem.solve(), json_output, extra=extra,
-            mc=(problem, mc_render.monte_carlo_request(mc, method, seed, workers)))
+    _report_problem(problem, json_output, mc_render.monte_carlo_request(mc, method, seed,
+                                                                        workers))
 
 
 def diagnostic(
@@ -157,6 +345,11 @@ def diagnostic(
         false_positive_rate=false_positive_rate,
         results=result or ["positive"],
     )
+    _report_problem(problem, json_output, mc_render.monte_carlo_request(mc, method, seed,
+                                                                        workers))
+
+
+def _diagnostic_extra(problem: DiagnosticProblem) -> tuple[dict[str, Any], list[str]]:
     ppv, npv = predictive_values(problem.prevalence, problem.sensitivity, problem.specificity)
     exact = all(isinstance(v, type(problem.prevalence)) for v in (ppv, npv) if v is not None)
     extra: dict[str, Any] = {
@@ -170,8 +363,7 @@ def diagnostic(
         f"positive predictive value P({problem.names[0]} | positive) = {_both(ppv, exact)}",
         f"negative predictive value P({problem.names[1]} | negative) = {_both(npv, exact)}",
     ]
-    _report("diagnostic", problem.solve(), json_output, extra=extra, footer=lines,
-            mc=(problem, mc_render.monte_carlo_request(mc, method, seed, workers)))
+    return extra, lines
 
 
 def _parse_urn(name: str, spec: str) -> dict[str, str]:
@@ -217,13 +409,7 @@ def _report(
         return
     exact = result.exact
     shown = format_exact if exact else format_decimal
-    rows = [
-        [h.name, shown(h.prior), shown(h.likelihood), shown(h.joint), shown(h.posterior),
-         format_decimal(h.posterior)]
-        for h in result.hypotheses
-    ]
-    headers = ["hypothesis", "prior", "likelihood", "joint", "posterior", "≈"]
-    right = [False, True, True, True, True, True]
+    headers, rows, right = posterior_table(result)
     if estimates is not None:
         mc_render.add_to_table(headers, rows, right, estimates)
     echo(table(headers, rows, right=right))
@@ -249,3 +435,52 @@ def _report(
     echo(f"\narithmetic: {'exact (rational)' if exact else 'floating point'}")
     if estimates is not None:
         echo(mc_render.summary_line(estimates))
+
+
+TRACE_ROWS = 20
+"""Without --all, a trace of more than 2 × TRACE_ROWS observations shows the first and last
+TRACE_ROWS."""
+
+
+def _report_numeric(problem: NumericProblem, json_output: bool, *,
+                    request: mc_render.MonteCarloRequest | None, all_rows: bool,
+                    plot: str | None) -> None:
+    result = problem.solve()
+    estimates = request.run_numeric(result) if request is not None else None
+    if json_output:
+        payload = result.to_dict()
+        if estimates is not None:
+            payload["monte_carlo"] = estimates.to_dict()
+        emit_json(payload)
+    else:
+        _print_numeric(result, all_rows)
+        if estimates is not None:
+            echo()
+            echo(mc_render.numeric_table(estimates))
+            echo(mc_render.summary_line(estimates.run))
+    if plot is not None:
+        _save_plot(result, plot)
+
+
+def _print_numeric(result: NumericPosterior, all_rows: bool) -> None:
+    echo(result.describe())
+    echo()
+    headers, rows, right = result.table(all_rows=all_rows)
+    echo(table(headers, rows, right=right))
+    hidden = result.hidden_rows(all_rows=all_rows)
+    if hidden:
+        echo(f"... {hidden:,} more rows; the {len(rows)} most probable are shown "
+             "(--all shows every row)")
+    echo()
+    for line in result.summary_lines():
+        echo(line)
+    if len(result.problem.data) > 1:
+        headers, rows, right = result.steps_table()
+        if not all_rows and len(rows) > 2 * TRACE_ROWS:
+            skipped = len(rows) - 2 * TRACE_ROWS
+            rows = [*rows[:TRACE_ROWS], ["...", f"({skipped:,} more)", *([""] * (
+                len(headers) - 2))], *rows[-TRACE_ROWS:]]
+        echo()
+        echo("belief after each observation:")
+        echo(table(headers, rows, right=right))
+    echo(f"\narithmetic: {'exact (rational)' if result.exact else 'floating point'}")

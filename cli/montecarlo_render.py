@@ -21,6 +21,8 @@ from probkit.numbers import parse_number
 if TYPE_CHECKING:
     from probkit.bayes import Posterior
     from probkit.bayes.montecarlo import MonteCarloResult
+    from probkit.bayes.numeric import NumericPosterior
+    from probkit.bayes.numeric_mc import NumericMonteCarlo
     from probkit.bayes.samplers import Problem
 
 McOption = Annotated[
@@ -70,6 +72,13 @@ class MonteCarloRequest:
         with _ProgressBar(self.draws) as bar:
             return monte_carlo(problem, self.draws, method=self.method, seed=self.seed,
                                workers=self.workers, exact=exact, progress=bar.update)
+
+
+    def run_numeric(self, result: NumericPosterior) -> NumericMonteCarlo:
+        """Estimate the posterior means and events of a numeric problem (numpy imported here)."""
+        with _ProgressBar(self.draws) as bar:
+            return result.monte_carlo(self.draws, method=self.method, seed=self.seed,
+                                      workers=self.workers, progress=bar.update)
 
 
 def monte_carlo_request(
@@ -133,6 +142,21 @@ def add_to_table(
             f"[{h.ci_low:.{digits}f}, {h.ci_high:.{digits}f}]",
             _z(h.z),
         ]
+
+
+def numeric_table(result: NumericMonteCarlo) -> str:
+    """The Monte Carlo estimates of a numeric problem: means and events, with SEs and z."""
+    from probkit_cli.common import table
+
+    percent = f"{result.run.confidence:.0%}"
+    rows = []
+    for e in result.estimates:
+        digits = _digits(e.stderr / max(1.0, abs(e.estimate)))
+        rows.append([e.what, f"{e.estimate:.{digits}g} ± {e.stderr:.2g}",
+                     f"[{e.ci_low:.{digits}g}, {e.ci_high:.{digits}g}]", f"{e.exact:.{digits}g}",
+                     _z(e.z)])
+    return table(["Monte Carlo", "estimate ± SE", f"{percent} interval", "exact", "z vs exact"],
+                 rows, right=[False, True, True, True, True])
 
 
 def summary_line(result: MonteCarloResult) -> str:

@@ -39,14 +39,37 @@ def _imported_top_level(*args: str) -> tuple[subprocess.CompletedProcess[str], s
         ("urn", "--urn", "A=white:9,black:1", "--urn", "B=white:2,black:8", "--draw", "black"),
         ("diagnostic", "--prevalence", "1/1000", "--sensitivity", "99%",
          "--false-positive-rate", "5%", "--result", "positive"),
+        ("bayes", "--values", "1..1000", "--family", "uniform", "--data", "60,30,90",
+         "--prior", "power:-1", "--event", "N > 100"),
+        ("bayes", "--values", "0:1:101", "--family", "binomial", "--data", "140/250",
+         "--json"),
     ],
-    ids=["bayes", "urn", "diagnostic"],
+    ids=["bayes", "urn", "diagnostic", "bayes-values", "bayes-values-json"],
 )
 def test_exact_commands_import_no_heavy_package(args: tuple[str, ...]) -> None:
     done, modules = _imported_top_level(*args)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "typer" in modules  # the log is being read
     assert not modules & HEAVY, sorted(modules & HEAVY)
+
+
+def test_problem_file_imports_no_heavy_package(tmp_path: Path) -> None:
+    problem = tmp_path / "problem.toml"
+    problem.write_text('[hypotheses]\nvalues = "4,6,8,12,20"\n[likelihood]\n'
+                       'family = "uniform"\ndata = [6]\n[report]\nevents = ["N > 6"]\n')
+    done, modules = _imported_top_level("bayes", "--file", str(problem))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "tomllib" in modules  # the file was read
+    assert not modules & HEAVY, sorted(modules & HEAVY)
+
+
+def test_plot_imports_matplotlib_only_when_asked(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    target = tmp_path / "dice.png"
+    done, modules = _imported_top_level("bayes", "--values", "4,6,8,12,20", "--family",
+                                        "uniform", "--data", "6", "--plot", str(target))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "matplotlib" in modules and target.exists()  # negative control
 
 
 def test_bad_exact_input_imports_no_heavy_package() -> None:

@@ -8,6 +8,12 @@ The exact path (this package's public names) uses only the standard library:
 ...                   ["black", "black"])
 >>> r["B"].posterior
 Fraction(64, 65)
+
+Numeric hypotheses (the dice, locomotive and Euro problems) and problem files:
+
+>>> from probkit.bayes import numeric_posterior
+>>> numeric_posterior("0:1:101", "binomial", ["140/250"]).summary["p"].map
+Fraction(14, 25)
 """
 
 from probkit.bayes.exact import HypothesisPosterior, Posterior, TraceStep, posterior
@@ -39,14 +45,22 @@ __all__ = [
     "urn_problem",
 ]
 
-# Monte Carlo (numpy) is loaded only when asked for: `probkit.bayes.monte_carlo` or
-# `from probkit.bayes.montecarlo import monte_carlo` (see probkit/bayes/montecarlo.py).
-_LAZY_MONTE_CARLO = {"monte_carlo", "MonteCarloResult", "HypothesisEstimate"}
+# Loaded only when asked for, so that `import probkit.bayes` stays light: Monte Carlo
+# (numpy) as `probkit.bayes.monte_carlo` or `from probkit.bayes.montecarlo import monte_carlo`;
+# numeric hypotheses and problem files (standard library) from their modules.
+_LAZY = {
+    "monte_carlo": "montecarlo", "MonteCarloResult": "montecarlo",
+    "HypothesisEstimate": "montecarlo",
+    "NumericPosterior": "numeric", "NumericProblem": "numeric",
+    "numeric_posterior": "numeric", "numeric_problem": "numeric",
+    "ProblemFile": "problemfile", "parse_problem": "problemfile",
+    "read_problem": "problemfile", "solve_problem": "problemfile",
+}
 
 
 def __getattr__(name: str) -> object:
-    if name in _LAZY_MONTE_CARLO:
-        from probkit.bayes import montecarlo
+    if name in _LAZY:
+        import importlib
 
-        return getattr(montecarlo, name)
+        return getattr(importlib.import_module(f"probkit.bayes.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'probkit.bayes' has no attribute {name!r}")

@@ -106,6 +106,18 @@ class Posterior:
         """Bayes factor :math:`P(E \\mid H_a) / P(E \\mid H_b)`: how the evidence moves the odds."""
         return _ratio(self[first].likelihood, self[second].likelihood, f"likelihood of {second!r}")
 
+    def _repr_html_(self) -> str:
+        """The Bayes table in a notebook (the same rows as the CLI's table)."""
+        from probkit.bayes.display import posterior_html
+
+        return posterior_html(self)
+
+    def plot(self, ax: Any = None) -> Any:
+        """Prior and posterior as bars (needs the ``plot`` extra); returns the Axes."""
+        from probkit.bayes.plotting import draw_labelled
+
+        return draw_labelled(self, ax)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (the schema is documented in ``docs/bayes.md``)."""
         exact = self.exact

@@ -1,0 +1,761 @@
+r"""Numeric hypotheses: which value of an unknown (or pair of unknowns) produced the data?
+
+The dice problem (which die of 4, 6, 8, 12, 20 sides rolled a 6?), the
+locomotive problem (how many locomotives, seeing number 60?) and the Euro
+problem (is a coin fair after 140 heads in 250 spins?) are all one idea: the
+hypotheses are values of an unknown, the prior is a weight per value, and a
+likelihood *family* (:mod:`probkit.bayes.families`) gives each observation's
+probability. This module builds the table and hands it to the exact engine
+(:func:`probkit.bayes.posterior`), then summarizes the posterior
+(:mod:`probkit.bayes.summaries`). Standard library only.
+
+>>> dice = numeric_posterior("4,6,8,12,20", "uniform", [6])
+>>> [str(p) for p in dice.probabilities]
+['0', '20/51', '5/17', '10/51', '2/17']
+>>> euro = numeric_posterior("0:1:101", "binomial", ["140/250"])
+>>> euro.summary.unknowns[0][1].map
+Fraction(14, 25)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from probkit.bayes.display import html_table
+from probkit.bayes.events import Event, parse_events
+from probkit.bayes.exact import Posterior, posterior
+from probkit.bayes.families import (
+    MAX_TRIALS,
+    Datum,
+    Family,
+    check_values,
+    datum_label,
+    expected_observation,
+    likelihood,
+    parse_data,
+    parse_family,
+    valid_cell,
+)
+from probkit.bayes.grid import Unknown, cells, check_grid, joint_weights, marginal
+from probkit.bayes.problems import DiscreteProblem
+from probkit.bayes.summaries import (
+    Summary,
+    Weights,
+    equal_tailed_interval,
+    exact_text,
+    number_json,
+    parse_level,
+    summarize,
+    summary_json,
+)
+from probkit.bayes.values import format_value, parse_values, prior_weights
+from probkit.errors import ImpossibleEvidenceError, InputError
+from probkit.numbers import Number, format_decimal, format_exact
+
+if TYPE_CHECKING:
+    from probkit.bayes.numeric_mc import NumericMonteCarlo
+
+MAX_WORK = 2_000_000
+"""Most likelihood values (hypotheses × observations) one problem may need."""
+
+TOP_ROWS = 10
+"""Rows a table shows when there are more than :data:`FULL_TABLE` hypotheses."""
+
+FULL_TABLE = 20
+"""Up to this many hypotheses, a table shows every row."""
+
+_SHORT = 24  # exact numbers longer than this are shown as decimals in tables and text
+
+ValuesSpec = str | Sequence[object]
+
+
+@dataclass(frozen=True)
+class NumericProblem:
+    """A validated numeric problem (build it with :func:`numeric_problem`)."""
+
+    unknowns: tuple[Unknown, ...]
+    family: Family
+    data: tuple[Datum, ...]
+    credible: Fraction
+    events: tuple[Event, ...]
+    predict: tuple[Datum, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The unknowns' names."""
+        return tuple(u.name for u in self.unknowns)
+
+    @property
+    def observations(self) -> tuple[str, ...]:
+        """The observations as text."""
+        return tuple(datum_label(d) for d in self.data)
+
+    def cells(self) -> list[tuple[Fraction, ...]]:
+        """Every hypothesis as a tuple of values (first unknown slowest)."""
+        return cells(self.unknowns)
+
+    def labels(self) -> list[str]:
+        """Hypothesis names: ``"90"`` for one unknown, ``"mu=1, sigma=2"`` for two."""
+        if len(self.unknowns) == 1:
+            return [format_value(cell[0]) for cell in self.cells()]
+        return [", ".join(f"{u.name}={format_value(v)}" for u, v in
+                          zip(self.unknowns, cell, strict=True)) for cell in self.cells()]
+
+    def solve(self) -> NumericPosterior:
+        """The posterior (exact unless the family or the prior is irrational)."""
+        grid = self.cells()
+        weights = [w if valid_cell(self.family, cell) else 0 * w
+                   for w, cell in zip(joint_weights(self.unknowns), grid, strict=True)]
+        rows = [[likelihood(self.family, cell, d) for d in self.data] for cell in grid]
+        log_scale = _scale_densities(rows) if self.family.density else 0.0
+        if not any(w > 0 and all(x > 0 for x in row) for w, row in zip(weights, rows,
+                                                                       strict=True)):
+            raise ImpossibleEvidenceError(_impossible(self, grid, weights, rows))
+        labels = self.labels()
+        result = posterior(dict(zip(labels, weights, strict=True)),
+                           dict(zip(labels, rows, strict=True)), normalize=True,
+                           observations=self.observations, trace=False)
+        joint: list[Number]
+        if result.exact:
+            joint = [w * math.prod(row, start=Fraction(1)) for w, row in zip(weights, rows,
+                                                                               strict=True)]
+        else:  # in log space: products of many float likelihoods underflow
+            logs = [_log(w) + math.fsum(_log(x) for x in row) for w, row in zip(weights, rows,
+                                                                                 strict=True)]
+            top = max(logs)
+            joint = [math.exp(lg - top) for lg in logs]
+        return NumericPosterior(problem=self, posterior=result, log_scale=log_scale,
+                                weights=Weights.unnormalized(joint),
+                                prior_weights=Weights.unnormalized(weights))
+
+    def discrete_problem(self, solved: NumericPosterior | None = None) -> DiscreteProblem:
+        """The same problem as named hypotheses (what the Monte Carlo samplers simulate)."""
+        result = (solved or self.solve()).posterior
+        return DiscreteProblem(
+            names=result.names, priors=tuple(h.prior for h in result.hypotheses),
+            likelihoods=tuple(h.likelihoods for h in result.hypotheses),
+            observations=result.observations, exact=result.exact)
+
+
+def _scale_densities(rows: list[list[Number]]) -> float:
+    """Divide each observation's densities by their largest (so they are in [0, 1])."""
+    log_scale = 0.0
+    for j in range(len(rows[0]) if rows else 0):
+        top = max(float(row[j]) for row in rows)
+        if top == 0.0:
+            continue  # impossible evidence, reported by the caller
+        for row in rows:
+            row[j] = float(row[j]) / top
+        log_scale += math.log(top)
+    return log_scale
+
+
+def _impossible(problem: NumericProblem, grid: Sequence[tuple[Fraction, ...]],
+                weights: Sequence[Number], rows: Sequence[Sequence[Number]]) -> str:
+    names = ", ".join(problem.names)
+    candidates = [i for i, w in enumerate(weights) if w > 0]
+    if not candidates:
+        return f"impossible evidence: every value of {names} has prior 0"
+    last = candidates[-1]
+    cell = ", ".join(f"{u.name} = {format_value(v)}" for u, v in
+                     zip(problem.unknowns, grid[last], strict=True))
+    zero = next((j for j, x in enumerate(rows[last]) if x == 0), None)
+    why = (f"observation {zero + 1} ({problem.observations[zero]}) has probability 0 at "
+           f"{cell}" if zero is not None else "the likelihood underflows to 0")
+    return (f"impossible evidence: no value of {names} in the grid can produce the data "
+            f"under family {problem.family} (e.g. {why})")
+
+
+def numeric_problem(
+    values: ValuesSpec | Mapping[str, ValuesSpec],
+    family: str | Family,
+    data: Sequence[object],
+    *,
+    prior: str | Mapping[str, str] = "uniform",
+    credible: object = Fraction(9, 10),
+    events: Sequence[str] = (),
+    predict: Sequence[object] | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    where: Mapping[str, str] | None = None,
+) -> NumericProblem:
+    """Validate a numeric problem.
+
+    Parameters
+    ----------
+    values : str, sequence of numbers, or mapping of name to either
+        The hypotheses: ``"1..1000"``, ``"4,6,8,12,20"``, ``"0:1:101"`` or a
+        list of numbers (see :mod:`probkit.bayes.values`). A mapping names the
+        unknown(s): ``{"N": "1..1000"}``, or two unknowns
+        ``{"mu": "0:10:21", "sigma": "1..5"}`` for a grid. Without a name the
+        family's default is used (``N``, ``p``, ``lam``, ``K``).
+    family : str
+        ``uniform``, ``bernoulli``, ``binomial``, ``geometric``, ``poisson``,
+        ``hypergeometric:M`` or ``normal`` (:mod:`probkit.bayes.families`).
+    data : sequence
+        The observations, in the family's form (``60``, ``"H"``, ``"140/250"``).
+    prior : str or mapping of name to str, default "uniform"
+        ``uniform``, ``power:K`` or ``@FILE``; a mapping gives one per unknown
+        (the joint prior is their product).
+    credible : number or text, default 9/10
+        Level of the credible intervals (``"90%"``, ``0.9``).
+    events : sequence of str
+        Events whose posterior probability to report (``"N > 100"``).
+    predict : sequence, optional
+        Next observations whose posterior predictive probability to report
+        (default: a success for ``bernoulli``/``binomial``, none otherwise).
+    base_dir : path, optional
+        Where ``@FILE`` priors are read from (default: the current directory).
+    where : mapping of str to str, optional
+        How error messages name each argument (default: the CLI's options,
+        ``--values``, ``--prior``, ...; a problem file names its keys and lines).
+
+    >>> p = numeric_problem({"N": "1..1000"}, "uniform", [60], prior="power:-1",
+    ...                     events=["N > 100"])
+    >>> p.names, len(p.unknowns[0].values)
+    (('N',), 1000)
+    """
+    label = {**_WHERE, **(where or {})}
+    fam = family if isinstance(family, Family) else parse_family(family, what=label["family"])
+    specs = _named_specs(values, fam, label["values"])
+    arity = len(specs)
+    fam.parameter_names(arity)  # the family takes this many unknowns
+    priors = _named_priors(prior, [name for name, _ in specs], label["prior"])
+    unknowns = []
+    for index, (name, spec) in enumerate(specs):
+        what = label["values"] if arity == 1 else f"{label['values']} {name}"
+        parsed = _values(spec, what)
+        check_values(fam, arity, index, name, parsed)
+        prior_what = label["prior"] if arity == 1 else f"{label['prior']} {name}"
+        weights = prior_weights(priors[name], parsed, base_dir=base_dir, what=prior_what)
+        if all(w == 0 for w in weights):
+            raise InputError(f"{prior_what} {priors[name]}: every weight of {name} is 0")
+        unknowns.append(Unknown(name=name, values=parsed, weights=tuple(weights),
+                                spec=spec if isinstance(spec, str) else
+                                ",".join(format_value(v) for v in parsed),
+                                prior=priors[name]))
+    check_grid(unknowns)
+    parsed_data = parse_data(fam, list(data), what=label["data"])
+    if not parsed_data:
+        raise InputError(f"{label['data']}: give at least one observation")
+    _check_work(fam, _size(unknowns), parsed_data, label["data"])
+    names = [u.name for u in unknowns]
+    defaults: dict[str, list[object]] = {"bernoulli": [1], "binomial": ["1/1"]}
+    next_data = defaults.get(fam.name, []) if predict is None else list(predict)
+    try:
+        parsed_events = parse_events(list(events), names)
+    except InputError as exc:
+        if label["events"]:
+            raise InputError(f"{label['events']}: {exc}") from None
+        raise
+    return NumericProblem(
+        unknowns=tuple(unknowns), family=fam, data=tuple(parsed_data),
+        credible=parse_level(credible, what=label["credible"]), events=parsed_events,
+        predict=tuple(parse_data(fam, next_data, what=label["predict"])),
+    )
+
+
+_WHERE = {"values": "--values", "prior": "--prior", "family": "--family", "data": "--data",
+          "credible": "--credible", "events": "", "predict": "--predict"}
+
+
+def _size(unknowns: Sequence[Unknown]) -> int:
+    return math.prod(len(u.values) for u in unknowns)
+
+
+def _check_work(family: Family, size: int, data: Sequence[Datum], what: str) -> None:
+    work = size * len(data)
+    if work > MAX_WORK:
+        raise InputError(f"{size:,} hypotheses × {len(data):,} observations = {work:,} "
+                         f"likelihoods; at most {MAX_WORK:,} are allowed (summarize the data, "
+                         "e.g. binomial k/n instead of single trials)")
+    if family.exact and family.name in ("binomial", "geometric"):
+        trials = sum(d[1] if isinstance(d, tuple) else int(d) for d in data)
+        if trials > MAX_TRIALS:
+            raise InputError(f"{what}: {trials:,} trials in all; exact arithmetic allows at "
+                             f"most {MAX_TRIALS:,}")
+
+
+def _values(spec: ValuesSpec, what: str) -> tuple[Fraction, ...]:
+    if isinstance(spec, str):
+        return parse_values(spec, what=what)
+    if isinstance(spec, Sequence):
+        texts = [repr(v) if isinstance(v, float) else str(v) for v in spec]
+        if any(isinstance(v, bool) or not isinstance(v, int | float | str | Fraction)
+               for v in spec):
+            raise InputError(f"{what}: expected numbers, got {list(spec)!r}")
+        if not texts:
+            raise InputError(f"{what}: empty list of values")
+        return parse_values(",".join(texts), what=what)
+    raise InputError(f"{what}: expected text such as '1..1000' or a list of numbers, "
+                     f"got {spec!r}")
+
+
+def _named_specs(values: ValuesSpec | Mapping[str, ValuesSpec], family: Family,
+                 what: str) -> list[tuple[str, ValuesSpec]]:
+    if isinstance(values, Mapping):
+        specs = [(str(name).strip(), spec) for name, spec in values.items()]
+        for name, _ in specs:
+            if not name.isidentifier():
+                raise InputError(f"{what}: the unknown's name {name!r} must be a word "
+                                 "(letters, digits, _)")
+        if not specs:
+            raise InputError(f"{what}: give at least one unknown")
+        return specs
+    return [(family.parameter_names(1)[0], values)]
+
+
+def _named_priors(prior: str | Mapping[str, str], names: Sequence[str],
+                  what: str) -> dict[str, str]:
+    if isinstance(prior, str):
+        return dict.fromkeys(names, prior)
+    unknown = [name for name in prior if name not in names]
+    if unknown:
+        raise InputError(f"{what}: {unknown[0]!r} is not an unknown (the unknowns: "
+                         f"{', '.join(names)})")
+    return {name: str(prior.get(name, "uniform")) for name in names}
+
+
+def numeric_posterior(
+    values: ValuesSpec | Mapping[str, ValuesSpec],
+    family: str | Family,
+    data: Sequence[object],
+    **options: Any,
+) -> NumericPosterior:
+    """Solve a numeric problem in one call (arguments of :func:`numeric_problem`)."""
+    return numeric_problem(values, family, data, **options).solve()
+
+
+@dataclass(frozen=True)
+class NumericSummary:
+    """Summaries of a numeric posterior at one credible level.
+
+    ``unknowns`` pairs each unknown's name with its (marginal) :class:`Summary`;
+    ``map`` is the most probable cell of the joint posterior; ``predictive_mean``
+    is the expected next observation (None: infinite); ``predictive`` pairs
+    each requested next observation with its posterior predictive probability.
+    """
+
+    level: Fraction
+    exact: bool
+    unknowns: tuple[tuple[str, Summary], ...]
+    map: tuple[Fraction, ...]
+    events: tuple[tuple[str, Number], ...]
+    predictive_mean: Number | None
+    predictive: tuple[tuple[str, Number], ...]
+
+    def __getitem__(self, name: str) -> Summary:
+        for unknown, summary in self.unknowns:
+            if unknown == name:
+                return summary
+        raise InputError(f"unknown {name!r} (the unknowns: "
+                         f"{', '.join(n for n, _ in self.unknowns)})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON ``summary`` object (schema in docs/bayes.md)."""
+        exact = self.exact
+        common: dict[str, Any] = {
+            "events": {text: number_json(p, exact) for text, p in self.events},
+            "predictive": {
+                "mean": number_json(self.predictive_mean, exact),
+                "next": {text: number_json(p, exact) for text, p in self.predictive},
+            },
+        }
+        if len(self.unknowns) == 1:
+            return {**summary_json(self.unknowns[0][1], exact), **common}
+        return {
+            "marginals": {name: summary_json(s, exact) for name, s in self.unknowns},
+            "map": {name: number_json(v, True) for (name, _), v in
+                    zip(self.unknowns, self.map, strict=True)},
+            **common,
+        }
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    """Belief after one more observation (floats: a trace is for reading, not for digits)."""
+
+    observation: str
+    evidence: float
+    means: tuple[float, ...]
+    map: str
+    low: Fraction | None
+    high: Fraction | None
+
+
+@dataclass(frozen=True, eq=False)
+class NumericPosterior:
+    """The posterior of a numeric problem; displays itself and plots itself in a notebook.
+
+    ``posterior`` is the exact engine's table (one hypothesis per value or cell);
+    ``log_scale`` is the log of the factor by which densities (``normal``)
+    were divided to keep them in [0, 1] (0 otherwise); ``weights`` and
+    ``prior_weights`` are the posterior and prior over one common integer
+    denominator, which every summary uses (exact sums stay fast).
+    """
+
+    problem: NumericProblem
+    posterior: Posterior
+    log_scale: float
+    weights: Weights
+    prior_weights: Weights
+
+    @property
+    def exact(self) -> bool:
+        """Whether the arithmetic was exact (rational)."""
+        return self.posterior.exact
+
+    @property
+    def probabilities(self) -> tuple[Number, ...]:
+        """Posterior of every cell, in the order of :meth:`NumericProblem.cells`."""
+        return tuple(h.posterior for h in self.posterior.hypotheses)
+
+    @property
+    def priors(self) -> tuple[Number, ...]:
+        """Normalized prior of every cell."""
+        return tuple(h.prior for h in self.posterior.hypotheses)
+
+    @property
+    def evidence(self) -> Number:
+        """:math:`P(E)` (a density for ``normal``, as a float)."""
+        if self.log_scale:
+            return math.exp(math.log(float(self.posterior.evidence)) + self.log_scale)
+        return self.posterior.evidence
+
+    def marginal(self, name: str) -> tuple[tuple[Fraction, ...], list[Number]]:
+        """Values of unknown ``name`` and their marginal posterior."""
+        index = self._index(name)
+        return (self.problem.unknowns[index].values,
+                self.weights.marginal(self._sizes, index).probabilities())
+
+    def prior_marginal(self, name: str) -> list[Number]:
+        """The marginal prior of unknown ``name``."""
+        return self.prior_weights.marginal(self._sizes, self._index(name)).probabilities()
+
+    @property
+    def _sizes(self) -> tuple[int, ...]:
+        return tuple(len(u.values) for u in self.problem.unknowns)
+
+    def _index(self, name: str) -> int:
+        names = self.problem.names
+        if name not in names:
+            raise InputError(f"unknown {name!r} (the unknowns: {', '.join(names)})")
+        return names.index(name)
+
+    @cached_property
+    def summary(self) -> NumericSummary:
+        """Summaries at the problem's credible level, with its events."""
+        return self.summarize()
+
+    def summarize(self, credible: object = None,
+                  events: Sequence[str] | None = None) -> NumericSummary:
+        """Summaries at another level or for other events (default: the problem's)."""
+        problem = self.problem
+        level = problem.credible if credible is None else parse_level(credible)
+        chosen = problem.events if events is None else parse_events(list(events),
+                                                                    problem.names)
+        weights = self.weights
+        grid = problem.cells()
+        per_unknown = []
+        for index, unknown in enumerate(problem.unknowns):
+            per_unknown.append((unknown.name, summarize(
+                unknown.values, weights.marginal(self._sizes, index), level=level)))
+        ranked: Sequence[Any] = weights.floats if weights.floats is not None else weights.ints
+        top = max(range(len(ranked)), key=lambda i: (ranked[i], -i))
+        event_probs = []
+        for event in chosen:
+            mask = [event.holds(dict(zip(problem.names, cell, strict=True))) for cell in grid]
+            event_probs.append((event.text, weights.total(mask)))
+        return NumericSummary(
+            level=level, exact=self.exact, unknowns=tuple(per_unknown), map=grid[top],
+            events=tuple(event_probs), predictive_mean=self._predictive_mean(grid, ranked),
+            predictive=tuple((datum_label(d), self._predictive(grid, ranked, d))
+                             for d in problem.predict),
+        )
+
+    def _predictive_mean(self, grid: Sequence[tuple[Fraction, ...]],
+                         ranked: Sequence[Any]) -> Number | None:
+        """:math:`\\sum_i p_i E[x \\mid v_i]` (``ranked``: the weights, as ints or floats)."""
+        last = self.problem.data[-1]
+        expected = []
+        for cell, p in zip(grid, ranked, strict=True):
+            value = Fraction(0) if p == 0 else expected_observation(self.problem.family, cell,
+                                                                    last)
+            if value is None:
+                return None
+            expected.append(value)
+        return self.weights.moment(expected, 1)
+
+    def _predictive(self, grid: Sequence[tuple[Fraction, ...]], ranked: Sequence[Any],
+                    datum: Datum) -> Number:
+        family = self.problem.family
+        values = [likelihood(family, cell, datum) if p != 0 else Fraction(0)
+                  for cell, p in zip(grid, ranked, strict=True)]
+        if self.weights.exact and all(isinstance(x, Fraction) for x in values):
+            return self.weights.moment([Fraction(x) for x in values], 1)
+        probs = self.weights.probabilities()
+        return math.fsum(float(p) * float(x) for x, p in zip(values, probs, strict=True))
+
+    def steps(self) -> tuple[StepSummary, ...]:
+        """Mean, MAP and equal-tailed interval after each observation (the trace, summarized)."""
+        return self._steps
+
+    @cached_property
+    def _steps(self) -> tuple[StepSummary, ...]:
+        # In log space from the priors and per-observation likelihoods, not from the
+        # engine's exact trace: a trace is for reading, and this costs one float pass per
+        # observation however long the exact fractions grow.
+        problem = self.problem
+        labels = problem.labels()
+        hypotheses = self.posterior.hypotheses
+        logs = [_log(h.prior) for h in hypotheses]
+        before = _log_sum(logs)
+        out = []
+        for j, observation in enumerate(self.posterior.observations):
+            logs = [lg + _log(h.likelihoods[j]) for lg, h in zip(logs, hypotheses, strict=True)]
+            after = _log_sum(logs)
+            probs = [math.exp(lg - after) for lg in logs]
+            means = []
+            for index, unknown in enumerate(problem.unknowns):
+                probs_1d = marginal(problem.unknowns, probs, index)
+                means.append(math.fsum(p * float(v) for v, p in
+                                       zip(unknown.values, probs_1d, strict=True)))
+            top = max(range(len(probs)), key=lambda i: (probs[i], -i))
+            low = high = None
+            if len(problem.unknowns) == 1:
+                interval = equal_tailed_interval(problem.unknowns[0].values, probs,
+                                                 problem.credible)
+                low, high = interval.low, interval.high
+            out.append(StepSummary(observation=observation, evidence=math.exp(after - before),
+                                   means=tuple(means), map=labels[top], low=low, high=high))
+            before = after
+        return tuple(out)
+
+    def monte_carlo(self, draws: int, **options: Any) -> NumericMonteCarlo:
+        """Monte Carlo estimates of the mean(s) and events (numpy; see ``numeric_mc``)."""
+        from probkit.bayes.numeric_mc import numeric_monte_carlo
+
+        return numeric_monte_carlo(self, draws, **options)
+
+    # ----- display: the same content for the CLI table, to_dict and _repr_html_ -----
+
+    def table(self, *, all_rows: bool = False) -> tuple[list[str], list[list[str]], list[bool]]:
+        """Headers, rows and right-alignment of the table (the most probable rows only
+        when there are more than :data:`FULL_TABLE`, unless ``all_rows``)."""
+        problem = self.problem
+        hypotheses = self.posterior.hypotheses
+        order = list(range(len(hypotheses)))
+        if not all_rows and len(order) > FULL_TABLE:
+            probs = self.probabilities
+            order = sorted(order, key=lambda i: (-probs[i], i))[:TOP_ROWS]
+        grid = problem.cells()
+        rows = []
+        for i in order:
+            h = hypotheses[i]
+            rows.append([*(format_value(v) for v in grid[i]), self._cell(h.prior),
+                         self._cell(h.likelihood), self._cell(h.posterior),
+                         format_decimal(h.posterior)])
+        headers = [*problem.names, "prior", "likelihood", "posterior", "≈"]
+        return headers, rows, [True] * len(headers)
+
+    def hidden_rows(self, *, all_rows: bool = False) -> int:
+        """How many rows :meth:`table` leaves out."""
+        total = len(self.posterior.hypotheses)
+        return 0 if all_rows or total <= FULL_TABLE else total - TOP_ROWS
+
+    def _cell(self, value: Number) -> str:
+        if self.exact:
+            text = format_exact(value)
+            return text if len(text) <= _SHORT else f"≈{_decimal(value)}"
+        return _decimal(value)
+
+    def summary_lines(self) -> list[str]:
+        """The summary as lines of text (the CLI prints them under the table)."""
+        s = self.summary
+        exact = self.exact
+        percent = _percent(s.level)
+        lines = []
+        for name, summary in s.unknowns:
+            prefix = "" if len(s.unknowns) == 1 else "marginal "
+            lines += [
+                f"{prefix}posterior mean {name} {_both(summary.mean, exact)}",
+                f"{prefix}posterior sd {name} ≈ {_decimal(summary.sd)}",
+                f"{prefix}median {name} = {format_value(summary.median)}",
+                f"{prefix}MAP {name} = {format_value(summary.map)}"
+                + (f" (tied with {len(summary.modes) - 1} more)" if len(summary.modes) > 1
+                   else ""),
+                f"{percent} credible interval {name} (equal-tailed) = "
+                f"{_interval(summary.credible_interval.segments)}, holds "
+                f"{_decimal(summary.credible_interval.mass)}",
+                f"{percent} highest-density interval {name} = "
+                f"{_interval(summary.hdi.segments)}, holds {_decimal(summary.hdi.mass)}",
+            ]
+        if len(s.unknowns) > 1:
+            cell = ", ".join(f"{n}={format_value(v)}" for n, v in
+                             zip(self.problem.names, s.map, strict=True))
+            lines.append(f"joint MAP = {cell}")
+        for text, p in s.events:
+            lines.append(f"P({text}) {_both(p, exact)}")
+        if s.predictive_mean is None:
+            lines.append("predictive mean of the next observation = infinite")
+        else:
+            lines.append(f"predictive mean of the next observation "
+                         f"{_both(s.predictive_mean, exact)}")
+        for text, p in s.predictive:
+            lines.append(f"P(next observation = {text} | data) {_both(p, exact)}")
+        density = " (a density)" if self.problem.family.density else ""
+        lines.append(f"evidence P(E){density} {_both(self.evidence, exact)}")
+        return lines
+
+    def steps_table(self) -> tuple[list[str], list[list[str]], list[bool]]:
+        """The summarized trace as a table (one row per observation)."""
+        problem = self.problem
+        percent = _percent(problem.credible)
+        headers = ["#", "observation", "P(obs | before)", *(f"mean {n}" for n in problem.names),
+                   "MAP"]
+        single = len(problem.unknowns) == 1
+        if single:
+            headers.append(f"{percent} interval")
+        rows = []
+        for i, step in enumerate(self.steps()):
+            row = [str(i + 1), step.observation, _decimal(step.evidence),
+                   *(_decimal(m) for m in step.means), step.map]
+            if single and step.low is not None and step.high is not None:
+                row.append(_interval(((step.low, step.high),)))
+            rows.append(row)
+        return headers, rows, [True, False, *([True] * (len(headers) - 2))]
+
+    def describe(self) -> str:
+        """One line saying what was computed."""
+        problem = self.problem
+        parts = [f"{u.name} in {u.spec} ({len(u.values):,} values, prior {u.prior})"
+                 for u in problem.unknowns]
+        return (f"{'; '.join(parts)}; family {problem.family}; "
+                f"{len(problem.data):,} observation{'s' if len(problem.data) != 1 else ''}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary: the table, the unknowns, ``summary`` and ``trace``.
+
+        Like the engine's :meth:`~probkit.bayes.Posterior.to_dict`, except that
+        each hypothesis also has ``values`` (unknown -> value) and the trace
+        holds a summary per observation instead of every hypothesis.
+        """
+        exact = self.exact
+        shown = exact_text if exact else float
+        grid = self.problem.cells()
+        hypotheses = [
+            {"name": h.name,
+             "values": {u.name: number_json(v, True) for u, v in
+                        zip(self.problem.unknowns, cell, strict=True)},
+             "prior": shown(h.prior), "likelihood": shown(h.likelihood),
+             "joint": shown(h.joint), "posterior": shown(h.posterior),
+             "posterior_float": float(h.posterior),
+             "posterior_decimal": format_decimal(h.posterior)}
+            for h, cell in zip(self.posterior.hypotheses, grid, strict=True)
+        ]
+        trace = [
+            {"observation": s.observation, "evidence": number_json(s.evidence, False),
+             "means": dict(zip(self.problem.names, s.means, strict=True)), "map": s.map,
+             "credible_interval": None if s.low is None or s.high is None else
+             {"low": number_json(s.low, True), "high": number_json(s.high, True)}}
+            for s in self.steps()
+        ]
+        evidence = self.evidence
+        return {
+            "model": "numeric",
+            "family": str(self.problem.family),
+            "unknowns": [{"name": u.name, "values": u.spec, "count": len(u.values),
+                          "prior": u.prior} for u in self.problem.unknowns],
+            "arithmetic": "exact" if exact else "float",
+            "evidence": shown(evidence) if not self.log_scale else float(evidence),
+            "evidence_float": number_json(evidence, False)["float"],  # type: ignore[index]
+            "evidence_decimal": format_decimal(evidence),
+            "observations": list(self.posterior.observations),
+            "hypotheses": hypotheses,
+            "trace": trace,
+            "summary": self.summary.to_dict(),
+        }
+
+    def _repr_html_(self) -> str:
+        """The table and the summary as HTML (a notebook shows it; the CLI's content)."""
+        import html
+
+        headers, rows, _ = self.table()
+        hidden = self.hidden_rows()
+        more = (f"<p>… {hidden:,} more rows (the {len(rows)} most probable are shown)</p>"
+                if hidden else "")
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in self.summary_lines())
+        arithmetic = "exact (rational)" if self.exact else "floating point"
+        return (f"<p>{html.escape(self.describe())}</p>{html_table(headers, rows)}"
+                f"{more}<ul>{lines}</ul>"
+                f"<p>arithmetic: {arithmetic}</p>")
+
+    def plot(self, ax: Any = None, *, unknown: str | None = None) -> Any:
+        """Draw prior and posterior with the credible interval shaded; return the Axes.
+
+        Needs the ``plot`` extra (matplotlib). With two unknowns, ``unknown``
+        picks the marginal to draw (default: the joint posterior as a heat map).
+        """
+        from probkit.bayes.plotting import draw_numeric
+
+        return draw_numeric(self, ax, unknown=unknown)
+
+
+def _log(value: Number) -> float:
+    """Natural log of a probability, also for fractions too small for a float."""
+    if value == 0:
+        return -math.inf
+    if isinstance(value, Fraction):
+        return math.log(value.numerator) - math.log(value.denominator)
+    return math.log(value)
+
+
+def _log_sum(logs: Sequence[float]) -> float:
+    top = max(logs)
+    if top == -math.inf:
+        return top
+    return top + math.log(math.fsum(math.exp(lg - top) for lg in logs))
+
+
+def _decimal(value: Number) -> str:
+    try:
+        return format_decimal(value)
+    except OverflowError:
+        return format_exact(value)
+
+
+def _both(value: Number, exact: bool) -> str:
+    """``= 20/51 ≈ 0.392157``, ``= 8``, or ``≈ 133.275231`` (inexact, or too many digits)."""
+    if exact and isinstance(value, Fraction):
+        text = format_exact(value)
+        if text == _decimal(value):
+            return f"= {text}"
+        if len(text) <= _SHORT:
+            return f"= {text} ≈ {_decimal(value)}"
+    return f"≈ {_decimal(value)}"
+
+
+def _percent(level: Fraction) -> str:
+    return f"{format_decimal(level * 100, 4)}%"
+
+
+def _interval(segments: Sequence[tuple[Fraction, Fraction]]) -> str:
+    return " ∪ ".join(f"[{format_value(a)}, {format_value(b)}]" for a, b in segments)
+
+
+__all__ = [
+    "FULL_TABLE",
+    "MAX_WORK",
+    "TOP_ROWS",
+    "NumericPosterior",
+    "NumericProblem",
+    "NumericSummary",
+    "StepSummary",
+    "numeric_posterior",
+    "numeric_problem",
+]
