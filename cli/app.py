@@ -10,6 +10,7 @@ import typer
 from probkit import __version__
 from probkit_cli import (
     bayes_commands,
+    check_command,
     classifier_commands,
     data_command,
     derive_command,
@@ -54,6 +55,7 @@ _COMMANDS = [
     ("urn", bayes_commands.urn, "Which urn were the balls drawn from? Exact posterior."),
     ("diagnostic", bayes_commands.diagnostic, "What a positive (or negative) test means."),
     ("derive", derive_command.derive, "Derive and machine-check the classifier's maths."),
+    ("check", check_command.check, "Check the maths of a Markdown/LaTeX post line by line."),
     ("train", classifier_commands.train, "Train the cat classifier and save it."),
     ("evaluate", classifier_commands.evaluate, "Accuracy with its interval; calibration."),
     ("predict", classifier_commands.predict, "P(cat) for each image or photo."),
