@@ -250,3 +250,21 @@ def test_load_photos_errors(tmp_path, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "PIL", None)
     with pytest.raises(MissingExtraError, match=r"probkit\[image\]"):
         load_photos([text], (4, 4))
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_a_file_with_zero_images_is_refused_by_name(tmp_path, split) -> None:
+    # issue 14 item 6: was "ValueError: cannot reshape" in evaluate, predict --data, train --test
+    path = tmp_path / "none.h5"
+    _write_raw(path, **{f"{split}_set_x": np.zeros((0, 4, 4, 3), np.uint8),
+                        f"{split}_set_y": np.zeros((0,), np.int64)})
+    with pytest.raises(DataError, match=rf"none\.h5: {split}_set_x holds no images"):
+        load_dataset(path)
+    with pytest.raises(DataError, match="holds no images"):
+        Dataset(images=np.zeros((0, 4, 4, 3), np.uint8), labels=np.zeros(0, np.int64))
+
+
+def test_preprocessing_transforms_zero_images_to_zero_rows() -> None:
+    pre = Preprocessor().fit(_good()[0])
+    out = pre.transform(np.zeros((0, 4, 4, 3), np.uint8))
+    assert out.shape == (0, 48)

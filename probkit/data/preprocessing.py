@@ -116,7 +116,7 @@ class Preprocessor:
             raise DataError(
                 f"images are {h}x{w}x{c} but the model was trained on {th}x{tw}x{tc} images"
             )
-        flat = array.reshape(array.shape[0], -1).astype(np.float64)
+        flat = array.reshape(array.shape[0], self.n_features_).astype(np.float64)  # n may be 0
         flat -= self.mean_
         flat /= self.scale_
         return np.ascontiguousarray(flat)
