@@ -232,7 +232,8 @@ def test_load_photos_converts_and_resizes(tmp_path) -> None:
     Image.fromarray(np.full((8, 8, 4), 50, dtype=np.uint8)).save(rgba)
     photos = load_photos([gray, rgba], (6, 7))
     assert photos.shape == (2, 6, 7, 3) and photos.dtype == np.uint8
-    assert np.all(photos[0] == 200) and np.all(photos[1] == 50)
+    # RGBA 50 with alpha 50 is composited on white: 50·50/255 + 255·(1 − 50/255) ≈ 215
+    assert np.all(photos[0] == 200) and np.all(photos[1] == 215)
 
 
 def test_load_photos_errors(tmp_path, monkeypatch) -> None:

@@ -13,8 +13,14 @@ array                     meaning
 ``param_<name>``          one float64 array per model parameter
 ``preprocessing_method``  ``"scale"`` or ``"standardize"``
 ``input_shape``           (height, width, channels)
-``preprocessing_mean``    per-feature mean subtracted
-``preprocessing_scale``   per-feature divisor
+``preprocessing_<name>``  the representation's learned arrays (pixels:
+                          ``preprocessing_mean``, the per-feature mean
+                          subtracted, and ``preprocessing_scale``, the
+                          per-feature divisor)
+``representation``        optional: the feature step's name in
+                          :mod:`probkit.data.representations`
+                          (``"pixels"`` when absent)
+``representation_params`` optional: JSON of its ``get_params()``
 ``class_names``           names of labels 0 and 1
 ``training_base_rate``    share of label 1 in the training data
 ``temperature``           logits are divided by it (1.0 by default)
@@ -40,9 +46,10 @@ import numpy as np
 from probkit import __version__
 from probkit._atomic import atomic_output
 from probkit._paths import existing_file
-from probkit.data.preprocessing import Preprocessor
+from probkit.data.representations import restore_representation
 from probkit.errors import InputError, ModelFileError
-from probkit.models.classifier import Classifier, build_estimator
+from probkit.models.classifier import Classifier
+from probkit.models.registry import build_estimator
 
 FORMAT = "probkit-classifier"
 FORMAT_VERSION = 1
@@ -53,14 +60,14 @@ REQUIRED = (
     "hyperparameters",
     "preprocessing_method",
     "input_shape",
-    "preprocessing_mean",
-    "preprocessing_scale",
     "class_names",
     "training_base_rate",
     "temperature",
     "cost_history",
     "metadata",
 )
+#: the learned arrays of the default representation (required when it is pixels)
+PIXEL_ARRAYS = ("preprocessing_mean", "preprocessing_scale")
 
 
 def _json_ready(value: Any) -> Any:
@@ -88,15 +95,18 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
     pre = classifier.preprocessor
     if not hasattr(est, "params_") or not hasattr(pre, "input_shape_"):
         raise ModelFileError("cannot save a classifier that has not been fitted")
+    rep_params = pre.get_params()
     arrays: dict[str, Any] = {
         "format": np.array(FORMAT),
         "format_version": np.array(FORMAT_VERSION, dtype=np.int64),
         "model_type": np.array(est.model_type),
         "hyperparameters": np.array(json.dumps(_json_ready(est.get_params()))),
-        "preprocessing_method": np.array(pre.method),
+        "preprocessing_method": np.array(str(rep_params.get("method", "scale"))),
         "input_shape": np.array(pre.input_shape_, dtype=np.int64),
-        "preprocessing_mean": np.asarray(pre.mean_, dtype=np.float64),
-        "preprocessing_scale": np.asarray(pre.scale_, dtype=np.float64),
+        "representation": np.array(pre.name),
+        "representation_params": np.array(json.dumps(_json_ready(rep_params))),
+        **{f"preprocessing_{key}": np.asarray(value, dtype=np.float64)
+           for key, value in pre.state().items()},
         "class_names": np.array([str(c) for c in classifier.class_names]),
         "training_base_rate": np.array(float(classifier.training_base_rate)),
         "temperature": np.array(float(classifier.temperature)),
@@ -138,14 +148,6 @@ real images would overflow), so the file is refused instead of giving inf or nan
 
 MAX_JSON_DEPTH = 32
 """Deepest nesting of the JSON objects (hyperparameters, metadata)."""
-
-_SCALE_STATISTICS = (0.0, 255.0)
-"""``preprocessing_method="scale"`` means mean 0 and scale 255 for every feature."""
-
-_SD_RANGE = (1e-4, 255.0)
-"""Per-feature standard deviations of 0..255 pixels (1 for a constant feature): at most
-127.5 in theory; at least about 1/sqrt(n) for n images, so 1e-4 allows 10^8 images."""
-
 
 def _problem(source: str, key: str, text: str) -> ModelFileError:
     return ModelFileError(f"model file {source}: {key} {text}")
@@ -327,7 +329,9 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
             f"model file {source} has unknown format version {version.item()!r} "
             f"(this probkit reads version {FORMAT_VERSION})"
         )
-    missing = [k for k in REQUIRED if k not in arrays]
+    pixels = "representation" not in arrays or str(arrays["representation"]) == "pixels"
+    needed = REQUIRED + (PIXEL_ARRAYS if pixels else ())
+    missing = [k for k in needed if k not in arrays]
     if missing:
         raise ModelFileError(f"model file {source} lacks arrays: {', '.join(missing)}")
     try:
@@ -340,7 +344,7 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
 
 def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
     """Build the classifier from arrays that passed the format checks, checking each."""
-    from probkit.models import MODEL_TYPES
+    from probkit.models.registry import MODEL_TYPES
 
     model_type = _string(arrays, "model_type", source)
     if model_type not in MODEL_TYPES:
@@ -362,23 +366,27 @@ def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
     if not (1 <= height <= MAX_IMAGE_SIDE and 1 <= width <= MAX_IMAGE_SIDE and channels == 3):
         raise _problem(source, "input_shape", f"{(height, width, channels)} is not "
                        f"(1..{MAX_IMAGE_SIDE}, 1..{MAX_IMAGE_SIDE}, 3)")
-    n_features = height * width * channels
     method = _string(arrays, "preprocessing_method", source)
-    mean = _floats(arrays, "preprocessing_mean", source, (n_features,))
-    scale = _floats(arrays, "preprocessing_scale", source, (n_features,))
-    if method == "scale":
-        if np.any(mean != _SCALE_STATISTICS[0]) or np.any(scale != _SCALE_STATISTICS[1]):
-            raise _problem(source, "preprocessing_mean/scale", "must be 0 and 255 for "
-                           "preprocessing_method 'scale'")
-    elif method == "standardize":
-        low, high = _SD_RANGE
-        if np.any(mean < 0) or np.any(mean > 255):
-            raise _problem(source, "preprocessing_mean", "must lie in [0, 255] (pixel means)")
-        if np.any(scale < low) or np.any(scale > high):
-            raise _problem(source, "preprocessing_scale", f"must lie in [{low:g}, {high:g}] "
-                           "(pixel standard deviations)")
-    preprocessor = Preprocessor.from_statistics(
-        method=method, input_shape=(height, width, channels), mean=mean, scale=scale)
+    representation = "pixels"
+    rep_params: dict[str, Any] = {"method": method}
+    if "representation" in arrays:
+        representation = _string(arrays, "representation", source)
+    if "representation_params" in arrays:
+        rep_params = _json_object(arrays, "representation_params", source)
+        if rep_params.get("method") != method:
+            raise _problem(source, "representation_params", f"method "
+                           f"{str(rep_params.get('method'))[:40]!r} differs from "
+                           f"preprocessing_method {method[:40]!r}")
+    state = {}
+    for key in (k for k in arrays if k.startswith("preprocessing_")
+                and k != "preprocessing_method"):
+        value = arrays[key]
+        if value.dtype.kind != "f" or value.ndim not in (1, 2):
+            raise _problem(source, key, f"must be a float vector or matrix; got {_kind(value)}")
+        state[key[len("preprocessing_"):]] = value
+    preprocessor = restore_representation(representation, params=rep_params,
+                                          input_shape=(height, width, channels), state=state)
+    n_features = preprocessor.n_features_
 
     params: dict[str, np.ndarray] = {}
     for key in sorted(k for k in arrays if k.startswith("param_")):
