@@ -48,20 +48,21 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def run(app: typer.Typer, prog_name: str = "probkit") -> int:
+def run(app: typer.Typer, prog_name: str = "probkit", args: Sequence[str] | None = None) -> int:
     """Run ``app`` as a console script and return its exit code.
 
     Like typer's own runner, except that the errors click finds while parsing
     options (an unknown option, ``--iterations abc``, a missing required
     option) are reported like every other bad input: one ``error: ...`` line
-    on stderr and exit code 2.
+    on stderr and exit code 2. ``args`` defaults to ``sys.argv[1:]``.
     """
     # typer may vendor click; find its exception base through a public typer class
     click_exception = next(c for c in typer.BadParameter.__mro__
                            if c.__name__ == "ClickException")
     command = typer.main.get_command(app)
     try:
-        result = command.main(prog_name=prog_name, standalone_mode=False)
+        result = command.main(args=None if args is None else list(args), prog_name=prog_name,
+                              standalone_mode=False)
     except click_exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare ``probkit``: show the help
             exc.show()
@@ -118,10 +119,10 @@ class ProgressReporter:
 
     On a terminal: a live rich bar. Anywhere else (CI logs, ``nohup``, pipes): a plain
     line every :data:`PROGRESS_INTERVAL` seconds saying what is done, what remains and
-    how long it has taken, then one closing line when the step ends. Nothing is
-    written before the first :meth:`update`, so an error raised before any work
-    leaves stderr to its one ``error:`` line; a step ended by an error gets no
-    closing line.
+    how long it has taken, and then, if any such line was written, one closing line
+    when the step ends (a short step writes nothing). Nothing is written before the
+    first :meth:`update`, so an error raised before any work leaves stderr to its
+    one ``error:`` line; a step ended by an error gets no closing line.
 
     >>> import io
     >>> ticks = iter([0.0, 4.0, 12.0, 13.0, 30.0])
@@ -152,6 +153,7 @@ class ProgressReporter:
         self.detail = ""
         self._start: float | None = None
         self._last = 0.0
+        self._wrote = False
         self._bar: Any = None
         self._task: Any = None
 
@@ -176,6 +178,7 @@ class ProgressReporter:
             self._draw()
         elif now - self._last >= self.interval:
             self._last = now
+            self._wrote = True
             self._write(self._line(now))
 
     def _line(self, now: float) -> str:
@@ -221,13 +224,14 @@ class ProgressReporter:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
-        elif completed:
+        elif completed and self._wrote:
             seconds = self.clock() - self._start
             unit = f" {self.unit}" if self.unit else ""
             detail = f", {self.detail}" if self.detail else ""
             self._write(f"{self.label}: done, {self.done}/{self.total}{unit}{detail}, "
                         f"{_duration(seconds)}")
         self._start = None
+        self._wrote = False
 
 
 def _finite(value: Any) -> Any:

@@ -72,6 +72,16 @@ class MonteCarloRequest:
                                workers=self.workers, exact=exact, progress=bar.update)
 
 
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def monte_carlo_request(
     mc: str | None, method: str | None, seed: int | None, workers: int | None
 ) -> MonteCarloRequest | None:
@@ -99,6 +109,10 @@ def monte_carlo_request(
         raise InputError(f"--seed: {seed} is negative (give a whole number >= 0)")
     if workers is not None and workers < 1:
         raise InputError(f"--workers: {workers} must be at least 1")
+    if workers is not None and workers > (available := available_cpus()):
+        sys.stderr.write(f"note: --workers {workers} capped at the {available} CPUs "
+                         "available to this process\n")
+        workers = available
     return MonteCarloRequest(draws=int(value), method=chosen, seed=seed,
                              workers=1 if workers is None else workers)
 
