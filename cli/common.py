@@ -96,7 +96,18 @@ def refuse_overwriting_inputs(out: str | os.PathLike[str],
 
 
 PROGRESS_INTERVAL = 10.0
-"""Seconds between plain progress lines when stderr is not a terminal."""
+"""Seconds between plain progress lines when stderr is not a terminal; the environment
+variable ``PROBKIT_PROGRESS_INTERVAL`` (seconds, >= 0) overrides it."""
+
+
+def progress_interval() -> float:
+    """:data:`PROGRESS_INTERVAL`, or ``PROBKIT_PROGRESS_INTERVAL`` when it is a number >= 0."""
+    text = os.environ.get("PROBKIT_PROGRESS_INTERVAL", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return PROGRESS_INTERVAL
+    return value if 0 <= value < float("inf") else PROGRESS_INTERVAL
 
 
 def _duration(seconds: float) -> str:
@@ -139,12 +150,12 @@ class ProgressReporter:
     """
 
     def __init__(self, label: str, *, unit: str = "", stream: TextIO | None = None,
-                 interval: float = PROGRESS_INTERVAL, clock: Callable[[], float] = time.monotonic,
+                 interval: float | None = None, clock: Callable[[], float] = time.monotonic,
                  live: bool | None = None, transient: bool = False) -> None:
         self.label = label
         self.unit = unit
         self.stream = stream if stream is not None else sys.stderr
-        self.interval = interval
+        self.interval = progress_interval() if interval is None else interval
         self.clock = clock
         self.live = self.stream.isatty() if live is None else live
         self.transient = transient
