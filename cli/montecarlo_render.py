@@ -43,12 +43,13 @@ MethodOption = Annotated[
 ]
 SeedOption = Annotated[
     int | None,
-    typer.Option("--seed", help="Seed (with --mc): the same seed gives the same numbers."),
+    typer.Option("--seed", metavar="N",
+                 help="Seed (with --mc): the same seed gives the same numbers."),
 ]
 WorkersOption = Annotated[
     int | None,
-    typer.Option("--workers", help="Worker processes for --mc (default 1); never changes "
-                 "the result."),
+    typer.Option("--workers", metavar="N", help="Worker processes for --mc (default 1; at "
+                 "most the CPUs available); never changes the result."),
 ]
 
 PROGRESS_AFTER = 1.0  # seconds before a progress bar appears
