@@ -29,11 +29,13 @@ def derive(
         ),
     ] = None,
     output_format: Annotated[
-        str | None, typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help=FORMAT_HELP,
+                                 show_default=False)
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write to this file (atomically) instead of stdout."),
+        typer.Option("--out", "-o", metavar="FILE",
+                     help="Write to this file (atomically) instead of stdout."),
     ] = None,
     list_all: Annotated[
         bool, typer.Option("--list", help="List the derivations and exit.")
@@ -46,7 +48,8 @@ def derive(
             "differences and the symbolic gradient.",
         ),
     ] = False,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the random data for --gradcheck.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, metavar="N",
+                                      help="Seed of the random data for --gradcheck.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """Derive, check every step, and print: the maths behind the classifier."""

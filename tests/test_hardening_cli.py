@@ -97,3 +97,91 @@ def test_item10_workers_cap_keeps_json_clean() -> None:
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["draws"] == 200
     assert "capped at the" in result.stderr and "error" not in result.stderr
+
+
+# ---------------------------------------------------------------- item 9
+
+
+def test_item9_tune_applies_the_solver_to_a_named_grid(files, tmp_path) -> None:
+    result = _invoke("tune", "--train", files["train"], "--out", tmp_path / "m.npz",
+                     "--grid", "quick", "--solver", "gd", "--folds", "2", "--json")
+    assert result.exit_code == 0, result.stderr
+    grid = json.loads(result.stdout)["grid"]
+    assert len(grid) == 4 and {row["solver"] for row in grid} == {"gd"}
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--grid", "quick", "--solver", "gd", "--hidden", "0"], "--hidden"),
+    (["--grid", "full", "--hidden", "0"], "--hidden"),
+    (["--grid", "quick", "--hidden", "5"], "quick grid has none"),
+    (["--grid", "quick", "--l2", "1"], "give either a named grid or your own values"),
+])
+def test_item9_tune_refuses_at_once_what_a_grid_cannot_apply(tmp_path, args, words) -> None:
+    # the training file does not exist: the option must be refused before any data is read
+    result = _invoke("tune", "--train", tmp_path / "none.h5", "--out", tmp_path / "m.npz",
+                     *args)
+    _one_error(result, 2, words)
+
+
+# ---------------------------------------------------------------- photos at the command line
+
+
+def _photo(path: Path, array: np.ndarray) -> Path:
+    from PIL import Image
+
+    Image.fromarray(array).save(path)
+    return path
+
+
+def test_predict_says_what_was_done_to_each_photo(files, tmp_path) -> None:
+    pytest.importorskip("PIL")
+    wide = _photo(tmp_path / "wide.png", np.full((4, 8, 3), 90, np.uint8))
+    square = _photo(tmp_path / "square.png", np.full((4, 4, 3), 90, np.uint8))
+    text = _invoke("predict", "--model", files["model"], wide, square)
+    assert text.exit_code == 0, text.stderr
+    assert f"note: {wide}: centre-cropped 8x4 to 4x4" in text.stderr
+    assert str(square) not in text.stderr  # used as stored: nothing to say
+    as_json = _invoke("predict", "--model", files["model"], wide, "--fit", "pad", "--json")
+    payload = json.loads(as_json.stdout)
+    assert payload["predictions"][0]["read_as"] == ["padded 8x4 with white to 8x8",
+                                                    "resized 8x8 to 4x4"]
+    assert payload["warnings"] == []
+    bad = _invoke("predict", "--model", files["model"], wide, "--fit", "stretch")
+    _one_error(bad, 2, "--fit", "stretch")
+
+
+def test_predict_huge_photo_is_one_error_without_raw_warnings(files, tmp_path) -> None:
+    pytest.importorskip("PIL")
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    for name, height in (("huge.png", 2 * Image.MAX_IMAGE_PIXELS // 20_000 + 10),
+                         ("big.png", Image.MAX_IMAGE_PIXELS // 20_000 + 10)):
+        path = tmp_path / name
+        path.write_bytes(b"\x89PNG\r\n\x1a\n"
+                         + chunk(b"IHDR", struct.pack(">IIBBBBB", 20_000, height, 8, 0, 0, 0, 0))
+                         + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+        result = _invoke("predict", "--model", files["model"], path, "--json")
+        _one_error(result, 2, name)
+        assert result.stdout == "" and "Warning" not in result.stderr
+
+
+# ---------------------------------------------------------------- item 10: --normalize
+
+
+def test_item10_unnormalized_priors_suggest_the_option_not_the_argument() -> None:
+    result = _invoke("bayes", "--prior", "A=1/2", "--prior", "B=1/3", "--likelihood",
+                     "A=1/2", "--likelihood", "B=1/3")
+    _one_error(result, 2, "--normalize")
+    assert "normalize=True" not in result.stderr
+    from probkit.bayes import posterior
+    from probkit.errors import ProbabilityError
+
+    with pytest.raises(ProbabilityError, match="normalize=True"):  # the library's own words
+        posterior({"A": "1/2", "B": "1/3"}, {"A": "1/2", "B": "1/3"})

@@ -50,5 +50,5 @@ def test_custom_grid_applies_every_value() -> None:
             for c in grid] == [("two-layer", 3.0, "standardize", 7, True, 2, "gd", 4)]
     with pytest.raises(InputError, match="hidden=4 applies to two-layer nets"):
         search_grid(models=["logistic"], hidden=4)
-    with pytest.raises(InputError, match="flip must be one of no, yes, both"):
+    with pytest.raises(InputError, match="'maybe' is not one of no, yes, both"):
         search_grid(l2=[1.0], flip="maybe")

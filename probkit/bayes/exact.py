@@ -255,7 +255,7 @@ def _check_priors(
     if off:
         raise ProbabilityError(
             f"priors sum to {format_exact(total)}, not 1 "
-            "(pass normalize=True / --normalize to use them as weights)"
+            "(pass normalize=True to use them as weights)", parameter="normalize"
         )
     return values
 

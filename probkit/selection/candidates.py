@@ -24,7 +24,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from probkit.errors import InputError
-from probkit.options import FLIPS, MODELS, PREPROCESSING, REPRESENTATIONS, SOLVERS, check_choice
+from probkit.options import (
+    FLIPS,
+    GRIDS,
+    MODELS,
+    PREPROCESSING,
+    REPRESENTATIONS,
+    SOLVERS,
+    check_choice,
+)
 
 if TYPE_CHECKING:
     from probkit.models.classifier import Classifier
@@ -262,6 +270,8 @@ def search_grid(
     probkit.errors.InputError: grid 'quick' fixes l2; give either a named grid or your own \
 values (model, l2, preprocessing, max_iter, flip, seeds), not both
     """
+    if grid is not None and grid not in GRIDS:
+        named_grid(grid)  # raises, naming the grids
     own = {"models": models, "l2": l2, "preprocessing": preprocessing, "max_iter": max_iter,
            "flip": flip, "seeds": seeds}
     given = [name for name, value in own.items() if value is not None]
