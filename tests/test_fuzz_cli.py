@@ -51,7 +51,25 @@ from probkit_cli.common import run
 TIME_BOUND = 20.0
 """Seconds any one run may take (generous: the test machine is shared and slow)."""
 
-COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+def _command_paths(group: Any, prefix: tuple[str, ...] = ()) -> list[str]:
+    """Every runnable command, as its words (``"bayes"``, ``"data check"``)."""
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        if hasattr(command, "commands"):  # a group such as ``probkit data``
+            paths += _command_paths(command, (*prefix, name))
+        else:
+            paths.append(" ".join((*prefix, name)))
+    return paths
+
+
+def _command(path: str) -> Any:
+    command: Any = typer.main.get_command(app)
+    for word in path.split():
+        command = command.commands[word]
+    return command
+
+
+COMMANDS = _command_paths(typer.main.get_command(app))
 
 # ---------------------------------------------------------------- value pools
 
@@ -182,8 +200,8 @@ def _tune_is_small(args: list[str]) -> bool:
 
 @st.composite
 def invocations(draw: Any, command: str, files: dict[str, list[str]], quick: bool) -> list[str]:
-    cmd = typer.main.get_command(app).commands[command]  # type: ignore[attr-defined]
-    args = [command]
+    cmd = _command(command)
+    args = command.split()
     for param in cmd.params:
         opt = param.opts[0] if param.opts else param.name
         if quick and opt in SLOW_ONLY:
@@ -207,7 +225,7 @@ def invocations(draw: Any, command: str, files: dict[str, list[str]], quick: boo
                 args.append(value)
     if command == "tune" and quick and not _tune_is_small(args):
         args += ["--grid", "quick"]
-    if command == "derive" and quick:
+    if command == "derive" and quick:  # building a derivation takes seconds
         args = [a for a in args if a not in ("sigmoid", "cross-entropy", "l2", "base-rate")]
         args.insert(1, draw(st.sampled_from(["softmax", "", "--list"])))
     return args

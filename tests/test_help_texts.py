@@ -10,7 +10,16 @@ import typer
 
 from probkit_cli.app import app
 
-COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+def _paths(group, prefix: tuple[str, ...] = ()) -> list[str]:  # type: ignore[no-untyped-def]
+    out = []
+    for name, command in sorted(group.commands.items()):
+        words = (*prefix, name)
+        out += _paths(command, words) if hasattr(command, "commands") else [" ".join(words)]
+    return out
+
+
+COMMANDS = _paths(typer.main.get_command(app))
 
 
 def _params(command: str) -> dict[str, object]:
@@ -26,7 +35,7 @@ def _help(runner, *args: str) -> str:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_no_type_name_metavars(runner, command) -> None:
-    text = _help(runner, command)
+    text = _help(runner, *command.split())
     assert not re.search(r"<(str|text|int|integer|float|path|int range|float range)>", text), text
 
 
