@@ -180,20 +180,27 @@ def _z(value: float | None) -> str:
 
 
 class _ProgressBar:
-    """A rich progress bar on stderr, shown only on a terminal and after about a second."""
+    """A rich progress bar on stderr, shown only on a terminal and after about a second;
+    off a terminal, a plain progress line every 10 s (:class:`~probkit_cli.common.
+    ProgressReporter`), so long runs in logs and pipes are not silent."""
 
     def __init__(self, total: int) -> None:
+        from probkit_cli.common import ProgressReporter
+
         self.total = total
         self.start = time.monotonic()
         self.enabled = sys.stderr.isatty()
         self.bar: Any = None
         self.task: Any = None
+        self.plain = None if self.enabled else ProgressReporter(
+            "Monte Carlo", unit="draws", live=False)
 
     def __enter__(self) -> _ProgressBar:
         return self
 
     def update(self, done: int) -> None:
-        if not self.enabled:
+        if self.plain is not None:
+            self.plain.update(done, self.total)
             return
         if self.bar is None:
             if time.monotonic() - self.start < PROGRESS_AFTER or done >= self.total:
@@ -206,6 +213,8 @@ class _ProgressBar:
             self.task = self.bar.add_task("Monte Carlo draws", total=self.total)
         self.bar.update(self.task, completed=done)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if self.plain is not None:
+            self.plain.close(completed=kind is None)
         if self.bar is not None:
             self.bar.stop()

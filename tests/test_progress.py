@@ -75,3 +75,20 @@ def test_interval_from_the_environment(monkeypatch) -> None:
     for bad in ("-1", "abc", "inf", ""):
         monkeypatch.setenv("PROBKIT_PROGRESS_INTERVAL", bad)
         assert progress_interval() == 10.0
+
+
+def test_monte_carlo_off_a_terminal_prints_plain_lines(monkeypatch) -> None:
+    import sys
+
+    from probkit_cli import montecarlo_render
+
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setenv("PROBKIT_PROGRESS_INTERVAL", "0")
+    with montecarlo_render._ProgressBar(100) as bar:
+        bar.update(0)
+        bar.update(40)
+        bar.update(100)
+    lines = err.getvalue().splitlines()
+    assert lines[1].startswith("Monte Carlo: 40/100 draws (40%)")  # every update (interval 0)
+    assert lines[-1].startswith("Monte Carlo: done, 100/100 draws")
