@@ -278,3 +278,26 @@ def test_an_animation_uses_its_first_frame_and_says_so(tmp_path, photo) -> None:
     frames[0].save(path, save_all=True, append_images=frames[1:])
     read = read_photo(path, (SIZE, SIZE))
     assert read.warnings == (f"{path} has 2 frames; only the first is used",)
+
+
+@pytest.mark.parametrize("mode", ["YCbCr", "HSV", "LAB", "RGBX", "RGBa", "CMYK", "PA", "La"])
+def test_modes_without_a_common_file_format_convert_back_to_the_photo(model, photo,
+                                                                      mode) -> None:
+    """Modes Pillow makes in memory (or in rarer formats), converted back to 8-bit RGB."""
+    source = Image.fromarray(photo)
+    if mode == "PA":
+        img = source.quantize(256, dither=Image.Dither.NONE).convert("PA")
+        reference = np.asarray(source.quantize(256, dither=Image.Dither.NONE).convert("RGB"))
+    elif mode == "La":
+        img = source.convert("LA").convert("La")
+        reference = np.repeat(_grey(photo)[..., None], 3, axis=2)
+    else:
+        img = source.convert(mode)
+        reference = photo
+    rgb, steps = to_rgb8(img, "memory")
+    pixels = np.asarray(rgb)
+    assert pixels.shape == photo.shape and pixels.dtype == np.uint8 and steps
+    # 8-bit HSV and L*a*b* round a colour by a few levels, YCbCr and premultiplying by less
+    tolerance = 8 if mode in ("HSV", "LAB") else 4
+    assert np.abs(pixels.astype(int) - reference.astype(int)).max() <= tolerance
+    assert abs(_p_cat(model, pixels) - _p_cat(model, reference)) < 1e-3

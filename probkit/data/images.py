@@ -162,6 +162,12 @@ def to_rgb8(img: Any, path: str, *, file_format: str | None = None) -> tuple[Any
                             "probkit reads float images as 0..1 (1 = white)")
         grey = Image.fromarray(_scaled(array, 1.0), mode="L")
         return grey.convert("RGB"), [f"{kind} scaled from 0..1 to 8 bits"]
+    if mode in ("La", "RGBa"):  # premultiplied: on white, each channel is c + (255 - alpha)
+        array = np.asarray(img).astype(np.int64)
+        colour = array[..., :-1] + (255 - array[..., -1:])
+        rgb = np.repeat(colour, 3, axis=2) if mode == "La" else colour
+        return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), mode="RGB"), [
+            f"{kind}: transparency composited on white"]
     if _has_transparency(img):
         return _on_white(img, Image), [f"{kind}: transparency composited on white"]
     return img.convert("RGB"), [f"{kind} converted to RGB"]
