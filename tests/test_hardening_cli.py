@@ -185,3 +185,20 @@ def test_item10_unnormalized_priors_suggest_the_option_not_the_argument() -> Non
 
     with pytest.raises(ProbabilityError, match="normalize=True"):  # the library's own words
         posterior({"A": "1/2", "B": "1/3"}, {"A": "1/2", "B": "1/3"})
+
+
+# ---------------------------------------------------------------- found by the fuzz test
+
+
+@pytest.mark.parametrize("rate", ["1e-400", "0." + "9" * 400])
+def test_base_rates_beyond_floats_still_shift(files, rate) -> None:
+    """predict --base-rate 1e-400 was a 'math domain error' traceback (logit of 0.0)."""
+    result = _invoke("predict", "--model", files["model"], "--data", files["test"],
+                     "--base-rate", rate, "--json")
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout, parse_constant=lambda name: 1 / 0)
+    p_cat = [p["p_cat"] for p in payload["predictions"]]
+    assert all(p == (0.0 if rate == "1e-400" else 1.0) for p in p_cat)
+    evaluated = _invoke("evaluate", "--model", files["model"], "--data", files["test"],
+                        "--base-rate", rate, "--as-test", "--json")
+    assert evaluated.exit_code == 0, evaluated.stderr
