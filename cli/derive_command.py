@@ -79,6 +79,7 @@ def derive(
         str | None,
         typer.Option(
             "--markdown-flavor",
+            metavar="passthrough|escaped",
             help="With --format markdown: passthrough (the default; Hugo 0.122+ with Goldmark's "
             "passthrough extension) or escaped (any Hugo; maths typeset in the browser).",
             show_default=False,
