@@ -24,7 +24,7 @@ _SETTINGS: dict[str, Any] = {
     "self-verifying derivations, and a from-scratch cat classifier.",
     "rich_markup_mode": None,
     "pretty_exceptions_show_locals": False,
-    "no_args_is_help": True,
+    "no_args_is_help": False,  # bare `probkit` is handled by the callback: help, exit 0
     "add_completion": False,
 }
 app = typer.Typer(**_SETTINGS)
@@ -36,8 +36,9 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def callback(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -46,6 +47,9 @@ def callback(
     ] = False,
 ) -> None:
     """Probabilistic reasoning you can check."""
+    if ctx.invoked_subcommand is None:  # bare `probkit`: the help on stdout, exit 0 (as git)
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
 
 # One line per subcommand. Each command module imports heavy libraries lazily.
@@ -93,7 +97,7 @@ def app_for(args: list[str]) -> typer.Typer:
     for name, function, summary in _COMMANDS:
         if args and args[0] == name:
             single = typer.Typer(**_SETTINGS)
-            single.callback()(callback)
+            single.callback(invoke_without_command=True)(callback)
             single.command(name, short_help=summary)(handle_errors(function))
             return single
     for name, summary, members in _GROUPS:

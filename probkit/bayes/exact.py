@@ -313,7 +313,7 @@ def _check_priors(
     if off:
         raise ProbabilityError(
             f"priors sum to {format_exact(total)}, not 1 "
-            "(pass normalize=True / --normalize to use them as weights)"
+            "(pass normalize=True to use them as weights)", parameter="normalize"
         )
     return values
 
@@ -596,4 +596,11 @@ def _json_value(value: Number, exact: bool) -> str | float:
     return format_exact(value) if exact else float(value)
 
 
-__all__ = ["MAX_EXACT_DIGITS", "MAX_EXACT_WORK", "HypothesisPosterior", "Posterior", "TraceStep", "posterior"]
+__all__ = [
+    "MAX_EXACT_DIGITS",
+    "MAX_EXACT_WORK",
+    "HypothesisPosterior",
+    "Posterior",
+    "TraceStep",
+    "posterior",
+]

@@ -26,14 +26,18 @@ array([[-1.,  0., -1.],
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from probkit.errors import DataError, InputError
+from probkit.options import PREPROCESSING as METHODS
 
-METHODS = ("scale", "standardize")
+SD_RANGE = (1e-4, 255.0)
+"""Standard deviations a stored ``standardize`` step may hold: of 0..255 pixels (1 for a
+constant feature) they are at most 127.5, and at least about 1/sqrt(n) for n images
+(1e-4 allows 10^8 images); anything else is a damaged file."""
 
 
 def _as_images(images: Any) -> NDArray[Any]:
@@ -62,6 +66,9 @@ class Preprocessor:
         Divides every feature (255 for ``"scale"``).
     """
 
+    #: the name of this representation in :mod:`probkit.data.representations` and model files
+    name: ClassVar[str] = "pixels"
+
     def __init__(self, *, method: str = "scale") -> None:
         self.method = method
 
@@ -77,7 +84,7 @@ class Preprocessor:
         if self.method not in METHODS:
             raise InputError(
                 f"Preprocessor: method={self.method!r} is invalid; it must be one of "
-                + ", ".join(repr(m) for m in METHODS)
+                + ", ".join(repr(m) for m in METHODS), parameter="preprocessing"
             )
         array = _as_images(images)
         if array.shape[0] < 1:
@@ -116,7 +123,7 @@ class Preprocessor:
             raise DataError(
                 f"images are {h}x{w}x{c} but the model was trained on {th}x{tw}x{tc} images"
             )
-        flat = array.reshape(array.shape[0], -1).astype(np.float64)
+        flat = array.reshape(array.shape[0], self.n_features_).astype(np.float64)  # n may be 0
         flat -= self.mean_
         flat /= self.scale_
         return np.ascontiguousarray(flat)
@@ -124,6 +131,24 @@ class Preprocessor:
     def fit_transform(self, images: Any) -> NDArray[np.float64]:
         """``fit(images).transform(images)``."""
         return self.fit(images).transform(images)
+
+    def state(self) -> dict[str, NDArray[np.float64]]:
+        """The learned statistics by name (``mean``, ``scale``), as model files store them."""
+        if not hasattr(self, "input_shape_"):
+            raise InputError("this Preprocessor is not fitted yet; call fit first")
+        return {"mean": self.mean_, "scale": self.scale_}
+
+    @classmethod
+    def from_state(cls, *, params: dict[str, Any], input_shape: tuple[int, ...],
+                   state: dict[str, Any]) -> Preprocessor:
+        """Rebuild a fitted preprocessor from :meth:`get_params` and :meth:`state`."""
+        unknown = sorted(set(params) - {"method"})
+        if unknown or sorted(state) != ["mean", "scale"]:
+            raise InputError(f"pixels representation: unexpected parameters {unknown} or "
+                             f"arrays {sorted(state)} (expected method; mean, scale)")
+        return cls.from_statistics(method=str(params.get("method", "scale")),
+                                   input_shape=input_shape, mean=np.asarray(state["mean"]),
+                                   scale=np.asarray(state["scale"]))
 
     @classmethod
     def from_statistics(
@@ -139,13 +164,23 @@ class Preprocessor:
         if method not in METHODS:
             raise InputError(f"unknown preprocessing method {method!r}")
         n_features = int(np.prod(input_shape))
-        if mean.shape != (n_features,) or scale.shape != (n_features,):
-            raise InputError(
-                f"preprocessing statistics have shapes {mean.shape}, {scale.shape}; "
-                f"expected ({n_features},) for input shape {tuple(input_shape)}"
-            )
-        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(scale)) and np.all(scale > 0)):
-            raise InputError("preprocessing statistics must be finite with positive scales")
+        for name, value in (("preprocessing_mean", mean), ("preprocessing_scale", scale)):
+            if value.shape != (n_features,) or value.dtype.kind != "f":
+                raise InputError(
+                    f"{name} has shape {value.shape} and dtype {value.dtype}; expected "
+                    f"({n_features},) floats for input shape {tuple(input_shape)}")
+            if not np.all(np.isfinite(value)):
+                raise InputError(f"{name} contains nan or inf")
+        if not np.all(scale > 0):
+            raise InputError("preprocessing_scale must hold positive scales")
+        if method == "scale" and (np.any(mean != 0) or np.any(scale != 255)):
+            raise InputError("preprocessing_mean/scale must be 0 and 255 for method 'scale'")
+        low, high = SD_RANGE
+        if method == "standardize" and (np.any(mean < 0) or np.any(mean > 255)):
+            raise InputError("preprocessing_mean must lie in [0, 255] (means of 0..255 pixels)")
+        if method == "standardize" and (np.any(scale < low) or np.any(scale > high)):
+            raise InputError(f"preprocessing_scale must lie in [{low:g}, {high:g}] (standard "
+                             "deviations of 0..255 pixels)")
         pre.input_shape_ = tuple(int(d) for d in input_shape)
         pre.mean_ = np.asarray(mean, dtype=np.float64)
         pre.scale_ = np.asarray(scale, dtype=np.float64)
