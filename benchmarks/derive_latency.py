@@ -4,6 +4,10 @@ Also ``probkit derive --expr`` on a composed activation (mish,
 x tanh(softplus(x)): product, tanh, softplus and chain rules, every step
 checked), against the same reference (target: <= 1.6).
 
+Also ``probkit check`` on a post with three display blocks (a definition, the
+sigmoid's derivative, a cross-entropy gradient): the LaTeX parser's
+import counts, as it does for a user.
+
 Both are run as fresh processes, alternately, several times in the same run;
 the script prints the median of each and their ratio (target: <= 1.6). It
 also prints the start-up time of ``probkit --version`` (the CLI alone) so the
@@ -28,6 +32,37 @@ TARGET = 1.6
 EXPR_LABEL = "probkit derive --expr (mish)"
 EXPR_ARGS = ["derive", "--expr", "x*tanh(log(1+exp(x)))"]
 """The ``derive --expr`` case: a composed activation."""
+
+CHECK_POST = r"""# A post with three blocks
+
+$$
+f(x) = \frac{1}{1+e^{-ax}} \quad (a > 0)
+$$
+
+$$
+\begin{aligned}
+f'(x) &= \frac{ae^{-ax}}{(1+e^{-ax})^2} \\
+      &= af(x)(1-f(x))
+\end{aligned}
+$$
+
+$$
+\frac{\partial}{\partial p}\left(-(y \log p + (1-y)\log(1-p))\right)
+  = \frac{p-y}{p(1-p)} \quad (0 < p < 1)
+$$
+"""
+
+
+def _check_post() -> str:
+    """Write :data:`CHECK_POST` to a temporary file (removed at exit); return its path."""
+    import atexit
+    import tempfile
+
+    directory = tempfile.mkdtemp(prefix="probkit-bench-")
+    path = Path(directory) / "post.md"
+    path.write_text(CHECK_POST, encoding="utf-8")
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    return str(path)
 
 
 def _probkit() -> list[str]:
@@ -54,6 +89,7 @@ def main() -> None:
     commands = {
         "probkit derive sigmoid": [*_probkit(), "derive", "sigmoid"],
         EXPR_LABEL: [*_probkit(), *EXPR_ARGS],
+        "probkit check (3 blocks)": [*_probkit(), "check", _check_post()],
         'python -c "import sympy"': [sys.executable, "-c", "import sympy"],
         "probkit --version": [*_probkit(), "--version"],
         "python -c pass": [sys.executable, "-c", "pass"],
@@ -73,6 +109,9 @@ def main() -> None:
     expr_ratio = medians[EXPR_LABEL] / medians['python -c "import sympy"']
     verdict = "within" if expr_ratio <= TARGET else "ABOVE"
     print(f"ratio derive --expr / import sympy: {expr_ratio:.2f} ({verdict} the target {TARGET})")
+    check = medians["probkit check (3 blocks)"] / medians['python -c "import sympy"']
+    verdict = "within" if check <= TARGET else "ABOVE"
+    print(f"ratio check (3 blocks) / import sympy: {check:.2f} ({verdict} the target {TARGET})")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import typer
 from probkit import __version__
 from probkit_cli import (
     bayes_commands,
+    check_command,
     classifier_commands,
     data_command,
     derive_command,
@@ -23,7 +24,7 @@ _SETTINGS: dict[str, Any] = {
     "self-verifying derivations, and a from-scratch cat classifier.",
     "rich_markup_mode": None,
     "pretty_exceptions_show_locals": False,
-    "no_args_is_help": True,
+    "no_args_is_help": False,  # bare `probkit` is handled by the callback: help, exit 0
     "add_completion": False,
 }
 app = typer.Typer(**_SETTINGS)
@@ -35,8 +36,9 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def callback(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -45,6 +47,9 @@ def callback(
     ] = False,
 ) -> None:
     """Probabilistic reasoning you can check."""
+    if ctx.invoked_subcommand is None:  # bare `probkit`: the help on stdout, exit 0 (as git)
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
 
 # One line per subcommand. Each command module imports heavy libraries lazily.
@@ -54,6 +59,7 @@ _COMMANDS = [
     ("urn", bayes_commands.urn, "Which urn were the balls drawn from? Exact posterior."),
     ("diagnostic", bayes_commands.diagnostic, "What a positive (or negative) test means."),
     ("derive", derive_command.derive, "Derive and machine-check the classifier's maths."),
+    ("check", check_command.check, "Check the maths of a Markdown/LaTeX post line by line."),
     ("train", classifier_commands.train, "Train the cat classifier and save it."),
     ("evaluate", classifier_commands.evaluate, "Accuracy with its interval; calibration."),
     ("predict", classifier_commands.predict, "P(cat) for each image or photo."),
@@ -91,7 +97,7 @@ def app_for(args: list[str]) -> typer.Typer:
     for name, function, summary in _COMMANDS:
         if args and args[0] == name:
             single = typer.Typer(**_SETTINGS)
-            single.callback()(callback)
+            single.callback(invoke_without_command=True)(callback)
             single.command(name, short_help=summary)(handle_errors(function))
             return single
     for name, summary, members in _GROUPS:

@@ -311,17 +311,23 @@ def urn(
 
 def diagnostic(
     prevalence: Annotated[
-        str, typer.Option("--prevalence", help="Share of people with the condition, e.g. 1/1000.")
+        str, typer.Option("--prevalence", metavar="P",
+                          help="Share of people with the condition, e.g. 1/1000.")
     ],
     sensitivity: Annotated[
-        str, typer.Option("--sensitivity", help="P(positive | condition), e.g. 99%.")
+        str, typer.Option("--sensitivity", metavar="P",
+                          help="P(positive | condition), e.g. 99%.")
     ],
     specificity: Annotated[
-        str | None, typer.Option("--specificity", help="P(negative | no condition), e.g. 95%.")
+        str | None, typer.Option("--specificity", metavar="P",
+                                 help="P(negative | no condition), e.g. 95%. Give this or "
+                                 "--false-positive-rate (one of the two is required).")
     ] = None,
     false_positive_rate: Annotated[
         str | None,
-        typer.Option("--false-positive-rate", help="P(positive | no condition) = 1 - specificity."),
+        typer.Option("--false-positive-rate", metavar="P",
+                     help="P(positive | no condition) = 1 - specificity; instead of "
+                     "--specificity."),
     ] = None,
     result: Annotated[
         list[str] | None,
@@ -337,7 +343,10 @@ def diagnostic(
     seed: SeedOption = None,
     workers: WorkersOption = None,
 ) -> None:
-    """Probability of the condition after diagnostic test results, in exact arithmetic."""
+    """Probability of the condition after diagnostic test results, in exact arithmetic.
+
+    Give --specificity or --false-positive-rate (one of the two is required).
+    """
     problem = diagnostic_problem(
         prevalence,
         sensitivity,

@@ -16,14 +16,23 @@ import typer
 from probkit.errors import InputError
 from probkit_cli.common import emit_json, note, refuse_overwriting_inputs
 
+#: help texts shared by train and tune (the same option reads the same in both)
+TRAIN_HELP = "Training data (HDF5, published layout)."
+OUT_HELP = "Where to write the model (.npz), atomically."
+PLOT_HELP = "Write PNG plots into this folder (needs the plot extra)."
+JSON_HELP = "Print one JSON object on stdout and nothing else."
+SOLVER_HELP = "Optimizer: gradient descent (gd) or L-BFGS (lbfgs)."
+FIT_HELP = ("How a photo of another shape is fitted to the model's square input: crop (the "
+            "centre, default), pad (with white) or squash (stretch).")
+
 
 def _l2(text: str) -> float | str:
     """``--l2``: a number (exact syntax of probkit.numbers) or ``auto``."""
-    from probkit.numbers import parse_number
+    from probkit.numbers import parse_number, to_float
 
     if text.strip().lower() == "auto":
         return "auto"
-    return float(parse_number(text, what="--l2"))
+    return to_float(parse_number(text, what="--l2"), what="--l2")
 
 
 def _base_rate(text: str | None):  # type: ignore[no-untyped-def]
@@ -40,38 +49,39 @@ def _plot_folder(plot: Path | None) -> Path | None:
 
 
 def train(
-    train: Annotated[Path, typer.Option("--train", help="Training data (HDF5, published layout).")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the model (.npz).")],
-    test: Annotated[
-        Path | None, typer.Option("--test", help="Test data to report on (never used to fit).")
-    ] = None,
-    model: Annotated[str, typer.Option("--model", help="logistic or two-layer.")] = "logistic",
-    hidden: Annotated[int, typer.Option("--hidden", min=1, help="Hidden units (two-layer).")] = 7,
-    activation: Annotated[
-        str, typer.Option("--activation", help="Hidden activation: relu or tanh.")
+    train: Annotated[Path, typer.Option("--train", metavar="FILE.h5", help=TRAIN_HELP)],
+    out: Annotated[Path, typer.Option("--out", metavar="FILE.npz", help=OUT_HELP)],
+    test: Annotated[Path | None, typer.Option(
+        "--test", metavar="FILE.h5", help="Test data to report on (never used to fit; its image "
+        "size is checked before training).")] = None,
+    model: Annotated[str, typer.Option(
+        "--model", metavar="logistic|two-layer", help="Model family.")] = "logistic",
+    hidden: Annotated[int, typer.Option(
+        "--hidden", metavar="N", min=1, help="Hidden units of a two-layer net.")] = 7,
+    activation: Annotated[str, typer.Option(
+        "--activation", metavar="relu|tanh", help="Hidden activation of a two-layer net.")
     ] = "relu",
     l2: Annotated[str, typer.Option(
-        "--l2", help="L2 penalty λ in λ/(2m)·ΣW², or auto: chosen by 5-fold CV log loss on "
-        "the training data only.")] = "0",
-    iterations: Annotated[
-        int | None,
-        typer.Option("--iterations", help="GD steps / L-BFGS limit [2000 logistic, 2500 net]."),
+        "--l2", metavar="λ|auto", help="L2 penalty λ in λ/(2m)·ΣW², or auto: chosen by 5-fold "
+        "CV log loss on the training data only.")] = "0",
+    iterations: Annotated[int | None, typer.Option(
+        "--iterations", metavar="N", help="Iteration budget: GD steps / L-BFGS limit "
+        "[2000 logistic, 2500 net].")] = None,
+    learning_rate: Annotated[float | None, typer.Option(
+        "--learning-rate", metavar="RATE", help="GD step size [0.005 logistic, 0.0075 net].")
     ] = None,
-    learning_rate: Annotated[
-        float | None,
-        typer.Option("--learning-rate", help="GD step size [0.005 logistic, 0.0075 net]."),
-    ] = None,
-    solver: Annotated[str, typer.Option("--solver", help="gd or lbfgs.")] = "gd",
-    tol: Annotated[
-        float | None, typer.Option("--tol", help="Stop when the gradient is this small.")
-    ] = None,
-    preprocessing: Annotated[
-        str, typer.Option("--preprocessing", help="scale (pixels/255) or standardize.")
-    ] = "scale",
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed for the starting weights.")] = 0,
-    plot: Annotated[Path | None, typer.Option(
-        "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    solver: Annotated[str, typer.Option("--solver", metavar="gd|lbfgs", help=SOLVER_HELP)
+                      ] = "gd",
+    tol: Annotated[float | None, typer.Option(
+        "--tol", metavar="TOL", help="Stop when the gradient is this small.")] = None,
+    preprocessing: Annotated[str, typer.Option(
+        "--preprocessing", metavar="scale|standardize", help="scale (pixels/255) or "
+        "standardize (per-feature, on the training data).")] = "scale",
+    seed: Annotated[int, typer.Option(
+        "--seed", metavar="N", min=0, help="Seed for the starting weights (and the folds of "
+        "--l2 auto).")] = 0,
+    plot: Annotated[Path | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Train a classifier on cat-vs-non-cat data and save it."""
     from probkit import workflows
@@ -106,17 +116,18 @@ def train(
 
 
 def evaluate(
-    model: Annotated[Path, typer.Option("--model", help="A model file written by train.")],
-    data: Annotated[Path, typer.Option("--data", help="Labelled data (HDF5).")],
+    model: Annotated[Path, typer.Option("--model", metavar="FILE.npz",
+                                        help="A model file written by train or tune.")],
+    data: Annotated[Path, typer.Option("--data", metavar="FILE.h5",
+                                       help="Labelled data (HDF5).")],
     base_rate: Annotated[str | None, typer.Option(
-        "--base-rate", help="Also evaluate P(cat) moved to this share of cats by Bayes' rule "
-        "on odds, e.g. 66% or 1/2.")] = None,
+        "--base-rate", metavar="P", help="Also evaluate P(cat) moved to this share of cats by "
+        "Bayes' rule on odds, e.g. 66% or 1/2.")] = None,
     as_test: Annotated[bool, typer.Option(
         "--as-test", help="Read the classifier as a diagnostic test for 'cat': exact "
         "sensitivity/specificity and P(cat | verdict), via the exact Bayes engine.")] = False,
-    plot: Annotated[Path | None, typer.Option(
-        "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    plot: Annotated[Path | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Evaluate a saved model on labelled data: accuracy with its interval, calibration."""
     from probkit import workflows
@@ -134,17 +145,19 @@ def evaluate(
 
 
 def predict(
-    model: Annotated[Path, typer.Option("--model", help="A model file written by train.")],
-    images: Annotated[
-        list[Path] | None, typer.Argument(help="Photos (JPEG/PNG...; needs the image extra).")
-    ] = None,
-    data: Annotated[
-        Path | None, typer.Option("--data", help="Images from an HDF5 file instead of photos.")
+    model: Annotated[Path, typer.Option("--model", metavar="FILE.npz",
+                                        help="A model file written by train or tune.")],
+    images: Annotated[list[Path] | None, typer.Argument(
+        metavar="[IMAGE]...", help="Photos (JPEG/PNG/TIFF...; needs the image extra).")] = None,
+    data: Annotated[Path | None, typer.Option(
+        "--data", metavar="FILE.h5", help="Images from an HDF5 file instead of photos.")
     ] = None,
     base_rate: Annotated[str | None, typer.Option(
-        "--base-rate", help="Move P(cat) from the training base rate to this share of cats "
-        "(Bayes' rule on odds), e.g. 66% or 1/2.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+        "--base-rate", metavar="P", help="Move P(cat) from the training base rate to this share "
+        "of cats (Bayes' rule on odds), e.g. 66% or 1/2.")] = None,
+    fit: Annotated[str, typer.Option("--fit", metavar="crop|pad|squash", help=FIT_HELP)
+                   ] = "crop",
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """P(cat) and P(non-cat) for each image, with the predicted label."""
     from probkit import workflows
@@ -153,10 +166,15 @@ def predict(
     target = _base_rate(base_rate)
     if (data is None) == (not images):
         raise InputError("give either --data FILE.h5 or one or more IMAGE files (not both)")
-    report = workflows.predict(model, images=images or None, data=data, base_rate=target)
+    report = workflows.predict(model, images=images or None, data=data, base_rate=target,
+                               fit=fit)
+    for warning in report.warnings:
+        note(f"warning: {warning}")
     if as_json:
         emit_json(report.to_dict())
         return
     headers, rows, right = report.table()
     echo(table(headers, rows, right=right))
+    for line in report.photo_notes():
+        note(f"note: {line}")
     note(report.base_rate_note(base_rate))

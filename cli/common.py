@@ -10,8 +10,10 @@ import functools
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, ParamSpec, TypeVar
+from types import TracebackType
+from typing import Any, ParamSpec, TextIO, TypeVar
 
 import typer
 
@@ -50,20 +52,21 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def run(app: typer.Typer, prog_name: str = "probkit") -> int:
+def run(app: typer.Typer, prog_name: str = "probkit", args: Sequence[str] | None = None) -> int:
     """Run ``app`` as a console script and return its exit code.
 
     Like typer's own runner, except that the errors click finds while parsing
     options (an unknown option, ``--iterations abc``, a missing required
     option) are reported like every other bad input: one ``error: ...`` line
-    on stderr and exit code 2.
+    on stderr and exit code 2. ``args`` defaults to ``sys.argv[1:]``.
     """
     # typer may vendor click; find its exception base through a public typer class
     click_exception = next(c for c in typer.BadParameter.__mro__
                            if c.__name__ == "ClickException")
     command = typer.main.get_command(app)
     try:
-        result = command.main(prog_name=prog_name, standalone_mode=False)
+        result = command.main(args=None if args is None else list(args), prog_name=prog_name,
+                              standalone_mode=False)
     except click_exception as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare ``probkit``: show the help
             exc.show()
@@ -88,6 +91,156 @@ def refuse_overwriting_inputs(out: str | os.PathLike[str],
     from probkit._atomic import refuse_overwriting
 
     refuse_overwriting(out, inputs, out_label="--out")
+
+
+PROGRESS_INTERVAL = 10.0
+"""Seconds between plain progress lines when stderr is not a terminal; the environment
+variable ``PROBKIT_PROGRESS_INTERVAL`` (seconds, >= 0) overrides it."""
+
+
+def progress_interval() -> float:
+    """:data:`PROGRESS_INTERVAL`, or ``PROBKIT_PROGRESS_INTERVAL`` when it is a number >= 0."""
+    text = os.environ.get("PROBKIT_PROGRESS_INTERVAL", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return PROGRESS_INTERVAL
+    return value if 0 <= value < float("inf") else PROGRESS_INTERVAL
+
+
+def _duration(seconds: float) -> str:
+    """``"4.2 s"``, ``"3 min 5 s"``, ``"1 h 2 min"``.
+
+    >>> _duration(4.21), _duration(185), _duration(3725)
+    ('4.2 s', '3 min 5 s', '1 h 2 min')
+    """
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+class ProgressReporter:
+    """Progress of one long step on stderr, drawn only once work has started.
+
+    On a terminal: a live rich bar. Anywhere else (CI logs, ``nohup``, pipes): a plain
+    line every :data:`PROGRESS_INTERVAL` seconds saying what is done, what remains and
+    how long it has taken, and then, if any such line was written, one closing line
+    when the step ends (a short step writes nothing). Nothing is written before the
+    first :meth:`update`, so an error raised before any work leaves stderr to its
+    one ``error:`` line; a step ended by an error gets no closing line.
+
+    >>> import io
+    >>> ticks = iter([0.0, 4.0, 12.0, 13.0, 30.0])
+    >>> out = io.StringIO()
+    >>> with ProgressReporter("training", unit="iterations", stream=out,
+    ...                       clock=lambda: next(ticks)) as bar:
+    ...     bar.update(0, 100)                 # work starts
+    ...     bar.update(10, 100, "cost 0.69")   # 4 s in: too soon for a line
+    ...     bar.update(30, 100, "cost 0.51")   # 12 s in: a line
+    ...     bar.update(31, 100, "cost 0.50")   # 1 s later: too soon
+    >>> print(out.getvalue(), end="")
+    training: 30/100 iterations (30%), cost 0.51, 12.0 s elapsed, about 28.0 s left
+    training: done, 31/100 iterations, cost 0.50, 30.0 s
+    """
+
+    def __init__(self, label: str, *, unit: str = "", stream: TextIO | None = None,
+                 interval: float | None = None, clock: Callable[[], float] = time.monotonic,
+                 live: bool | None = None, transient: bool = False) -> None:
+        self.label = label
+        self.unit = unit
+        self.stream = stream if stream is not None else sys.stderr
+        self.interval = progress_interval() if interval is None else interval
+        self.clock = clock
+        self.live = self.stream.isatty() if live is None else live
+        self.transient = transient
+        self.done = 0
+        self.total = 0
+        self.detail = ""
+        self._start: float | None = None
+        self._last = 0.0
+        self._wrote = False
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> ProgressReporter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close(completed=kind is None)
+
+    def __call__(self, done: int, total: int, detail: str = "") -> None:
+        """Same as :meth:`update`, so the reporter itself can be a progress callback."""
+        self.update(done, total, detail)
+
+    def update(self, done: int, total: int, detail: str = "") -> None:
+        """Record that ``done`` of ``total`` units are finished (``detail``: e.g. the cost)."""
+        now = self.clock()
+        if self._start is None:
+            self._start = self._last = now
+        self.done, self.total, self.detail = int(done), int(total), detail
+        if self.live:
+            self._draw()
+        elif now - self._last >= self.interval:
+            self._last = now
+            self._wrote = True
+            self._write(self._line(now))
+
+    def _line(self, now: float) -> str:
+        assert self._start is not None
+        elapsed = now - self._start
+        share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
+        parts = [f"{self.label}: {self.done}/{self.total}{' ' + self.unit if self.unit else ''}"
+                 f"{share}"]
+        if self.detail:
+            parts.append(self.detail)
+        parts.append(f"{_duration(elapsed)} elapsed")
+        if 0 < self.done < self.total:
+            parts.append(f"about {_duration(elapsed * (self.total - self.done) / self.done)} left")
+        return ", ".join(parts)
+
+    def _write(self, line: str) -> None:
+        self.stream.write(" ".join(line.split()) + "\n")
+        self.stream.flush()
+
+    def _draw(self) -> None:
+        if self._bar is None:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self._bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.description}"), TimeElapsedColumn(),
+                                 console=Console(file=self.stream), transient=self.transient)
+            self._task = self._bar.add_task("", total=self.total)
+            self._bar.start()
+        self._bar.update(self._task, completed=self.done, total=self.total,
+                         description=self.detail)
+
+    def close(self, *, completed: bool = True) -> None:
+        """End the step: stop the bar, or (off a terminal) write the closing line."""
+        if self._start is None:
+            return
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+        elif completed and self._wrote:
+            seconds = self.clock() - self._start
+            unit = f" {self.unit}" if self.unit else ""
+            detail = f", {self.detail}" if self.detail else ""
+            self._write(f"{self.label}: done, {self.done}/{self.total}{unit}{detail}, "
+                        f"{_duration(seconds)}")
+        self._start = None
+        self._wrote = False
 
 
 def _finite(value: Any) -> Any:

@@ -29,11 +29,13 @@ def derive(
         ),
     ] = None,
     output_format: Annotated[
-        str | None, typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help=FORMAT_HELP,
+                                 show_default=False)
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write to this file (atomically) instead of stdout."),
+        typer.Option("--out", "-o", metavar="FILE",
+                     help="Write to this file (atomically) instead of stdout."),
     ] = None,
     list_all: Annotated[
         bool, typer.Option("--list", help="List the derivations and exit.")
@@ -46,32 +48,38 @@ def derive(
             "differences and the symbolic gradient.",
         ),
     ] = False,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the random data for --gradcheck.")] = 0,
+    seed: Annotated[int, typer.Option(min=0, metavar="N",
+                                      help="Seed of the random data for --gradcheck.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     expr: Annotated[
         str | None,
-        typer.Option("--expr", help="Differentiate your own expression, in SymPy syntax, e.g. "
+        typer.Option("--expr", metavar="EXPRESSION",
+                     help="Differentiate your own expression, in SymPy syntax, e.g. "
                      "'1/(1+exp(-a*x))'.", show_default=False),
     ] = None,
     chain: Annotated[
         list[str] | None,
-        typer.Option("--chain", help="One definition 'name = expression' of your computation "
+        typer.Option("--chain", metavar="NAME=EXPRESSION",
+                     help="One definition 'name = expression' of your computation "
                      "(repeat, in any order); derives by the chain rule.", show_default=False),
     ] = None,
     wrt: Annotated[
         list[str] | None,
-        typer.Option("--wrt", help="Differentiate with respect to this symbol (repeatable; "
+        typer.Option("--wrt", metavar="SYMBOL",
+                     help="Differentiate with respect to this symbol (repeatable; "
                      "default: the only one).", show_default=False),
     ] = None,
     assume: Annotated[
         list[str] | None,
-        typer.Option("--assume", help="An assumption: positive, real (every symbol), 'a>0', "
+        typer.Option("--assume", metavar="ASSUMPTION",
+                     help="An assumption: positive, real (every symbol), 'a>0', "
                      "'a positive' (repeatable).", show_default=False),
     ] = None,
     markdown_flavor: Annotated[
         str | None,
         typer.Option(
             "--markdown-flavor",
+            metavar="passthrough|escaped",
             help="With --format markdown: passthrough (the default; Hugo 0.122+ with Goldmark's "
             "passthrough extension) or escaped (any Hugo; maths typeset in the browser).",
             show_default=False,

@@ -45,12 +45,13 @@ MethodOption = Annotated[
 ]
 SeedOption = Annotated[
     int | None,
-    typer.Option("--seed", help="Seed (with --mc): the same seed gives the same numbers."),
+    typer.Option("--seed", metavar="N",
+                 help="Seed (with --mc): the same seed gives the same numbers."),
 ]
 WorkersOption = Annotated[
     int | None,
-    typer.Option("--workers", help="Worker processes for --mc (default 1); never changes "
-                 "the result."),
+    typer.Option("--workers", metavar="N", help="Worker processes for --mc (default 1; at "
+                 "most the CPUs available); never changes the result."),
 ]
 
 PROGRESS_AFTER = 1.0  # seconds before a progress bar appears
@@ -73,12 +74,21 @@ class MonteCarloRequest:
             return monte_carlo(problem, self.draws, method=self.method, seed=self.seed,
                                workers=self.workers, exact=exact, progress=bar.update)
 
-
     def run_numeric(self, result: NumericPosterior) -> NumericMonteCarlo:
         """Estimate the posterior means and events of a numeric problem (numpy imported here)."""
         with _ProgressBar(self.draws) as bar:
             return result.monte_carlo(self.draws, method=self.method, seed=self.seed,
                                       workers=self.workers, progress=bar.update)
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def monte_carlo_request(
@@ -108,6 +118,10 @@ def monte_carlo_request(
         raise InputError(f"--seed: {seed} is negative (give a whole number >= 0)")
     if workers is not None and workers < 1:
         raise InputError(f"--workers: {workers} must be at least 1")
+    if workers is not None and workers > (available := available_cpus()):
+        sys.stderr.write(f"note: --workers {workers} capped at the {available} CPUs "
+                         "available to this process\n")
+        workers = available
     return MonteCarloRequest(draws=int(value), method=chosen, seed=seed,
                              workers=1 if workers is None else workers)
 
@@ -189,20 +203,27 @@ def _z(value: float | None) -> str:
 
 
 class _ProgressBar:
-    """A rich progress bar on stderr, shown only on a terminal and after about a second."""
+    """A rich progress bar on stderr, shown only on a terminal and after about a second;
+    off a terminal, a plain progress line every 10 s (:class:`~probkit_cli.common.
+    ProgressReporter`), so long runs in logs and pipes are not silent."""
 
     def __init__(self, total: int) -> None:
+        from probkit_cli.common import ProgressReporter
+
         self.total = total
         self.start = time.monotonic()
         self.enabled = sys.stderr.isatty()
         self.bar: Any = None
         self.task: Any = None
+        self.plain = None if self.enabled else ProgressReporter(
+            "Monte Carlo", unit="draws", live=False)
 
     def __enter__(self) -> _ProgressBar:
         return self
 
     def update(self, done: int) -> None:
-        if not self.enabled:
+        if self.plain is not None:
+            self.plain.update(done, self.total)
             return
         if self.bar is None:
             if time.monotonic() - self.start < PROGRESS_AFTER or done >= self.total:
@@ -215,6 +236,8 @@ class _ProgressBar:
             self.task = self.bar.add_task("Monte Carlo draws", total=self.total)
         self.bar.update(self.task, completed=done)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if self.plain is not None:
+            self.plain.close(completed=kind is None)
         if self.bar is not None:
             self.bar.stop()

@@ -25,6 +25,7 @@ OPTIONS: dict[str, str] = {
     "base_rate": "--base-rate",
     "calibrate": "--calibrate",
     "data": "--data",
+    "fit": "--fit",
     "flip": "--flip",
     "folds": "--folds",
     "grid": "--grid",
@@ -35,6 +36,7 @@ OPTIONS: dict[str, str] = {
     "max_iter": "--iterations",
     "model": "--model",
     "models": "--model",
+    "normalize": "--normalize",
     "out": "--out",
     "plot": "--plot",
     "preprocessing": "--preprocessing",
@@ -54,12 +56,21 @@ def option_message(exc: InputError) -> str:
     """The error's message, worded with the option name of the parameter it is about.
 
     A message that starts with the parameter's name (``rule: ...``, ``base rate:
-    ...``) gets the option in its place; any other message gets the option in front.
+    ...``) gets the option in its place; advice to pass a library flag
+    (``normalize=True``) names the option instead; any other message gets the
+    option in front.
+
+    >>> option_message(InputError("priors sum to 4, not 1 (pass normalize=True to use them "
+    ...                           "as weights)", parameter="normalize"))
+    'priors sum to 4, not 1 (pass --normalize to use them as weights)'
     """
     message = str(exc)
     option = OPTIONS.get(exc.parameter or "")
     if option is None or message.startswith(option):
         return message
+    flag = f"{exc.parameter}=True"  # a library flag's advice, e.g. "pass normalize=True"
+    if flag in message:
+        return message.replace(flag, option)
     assert exc.parameter is not None
     for name in (exc.parameter, exc.parameter.replace("_", " ")):
         if message.startswith(name) and message[len(name):len(name) + 1] in (":", " ", "="):

@@ -12,53 +12,61 @@ from typing import Annotated
 
 import typer
 
+from probkit_cli.classifier_commands import JSON_HELP, OUT_HELP, PLOT_HELP, SOLVER_HELP, TRAIN_HELP
 from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs
-
-JsonOption = Annotated[
-    bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
-]
 
 
 def tune(
-    train: Annotated[str, typer.Option("--train", help="Training data (HDF5); the only "
-                                       "data selection ever reads.")],
-    out: Annotated[str, typer.Option("--out", help="Where to write the chosen model (.npz).")],
-    grid: Annotated[str, typer.Option(
-        "--grid", help="Predefined grid: quick, default (logistic) or full (adds 2-layer nets). "
-        "Ignored when any of --model/--l2/--preprocessing/--iterations/--flip/--seeds is given.",
-    )] = "default",
+    train: Annotated[str, typer.Option("--train", metavar="FILE.h5", help=TRAIN_HELP)],
+    out: Annotated[str, typer.Option("--out", metavar="FILE.npz", help=OUT_HELP)],
+    grid: Annotated[str | None, typer.Option(
+        "--grid", metavar="quick|default|full", help="Predefined grid: quick, default "
+        "(logistic) or full (adds 2-layer nets); the default when no grid values are given. "
+        "Not with --model/--l2/--preprocessing/--iterations/--flip/--seeds, which build your "
+        "own grid.")] = None,
     model: Annotated[list[str] | None, typer.Option(
-        "--model", help="Model family to search (logistic, two-layer); repeatable.")] = None,
+        "--model", metavar="logistic|two-layer", help="Model family to search; repeatable.")
+    ] = None,
     l2: Annotated[list[float] | None, typer.Option(
-        "--l2", help="λ value to search; repeatable.")] = None,
+        "--l2", metavar="λ", help="L2 penalty λ to search; repeatable.")] = None,
     preprocessing: Annotated[list[str] | None, typer.Option(
-        "--preprocessing", help="scale (/255) or standardize; repeatable.")] = None,
+        "--preprocessing", metavar="scale|standardize", help="scale (pixels/255) or "
+        "standardize (per-feature, on the training folds); repeatable.")] = None,
     iterations: Annotated[list[int] | None, typer.Option(
-        "--iterations", help="Iteration budget (few = early stopping); repeatable.")] = None,
+        "--iterations", metavar="N", help="Iteration budget (few = early stopping); "
+        "repeatable.")] = None,
     flip: Annotated[str | None, typer.Option(
-        "--flip", help="Horizontal-flip augmentation of training folds: no, yes or both.")] = None,
+        "--flip", metavar="no|yes|both", help="Horizontal-flip augmentation of training "
+        "folds.")] = None,
     seeds: Annotated[list[int] | None, typer.Option(
-        "--seeds", help="Number of seeds averaged (two-layer nets); repeatable.")] = None,
-    solver: Annotated[str, typer.Option("--solver", help="gd or lbfgs.")] = "lbfgs",
-    hidden: Annotated[int, typer.Option("--hidden", help="Hidden units of two-layer nets.")] = 7,
-    folds: Annotated[int, typer.Option("--folds", help="Number of stratified folds.")] = 5,
+        "--seeds", metavar="N", help="Number of seeds averaged (two-layer nets); repeatable.")
+    ] = None,
+    solver: Annotated[str | None, typer.Option(
+        "--solver", metavar="gd|lbfgs", help=SOLVER_HELP + " Applied to every candidate "
+        "[default: lbfgs].")] = None,
+    hidden: Annotated[int | None, typer.Option(
+        "--hidden", metavar="N", help="Hidden units of a two-layer net; applied to every "
+        "two-layer candidate [default: 7].")] = None,
+    folds: Annotated[int, typer.Option(
+        "--folds", metavar="K", help="Number of stratified folds.")] = 5,
     repeats: Annotated[int, typer.Option(
-        "--repeats", help="Repeat the k-fold split with different seeds (less noisy).")] = 1,
+        "--repeats", metavar="N", help="Repeat the k-fold split with different seeds (less "
+        "noisy).")] = 1,
     rule: Annotated[str, typer.Option(
-        "--rule", help="min-log-loss (smallest mean validation log loss) or one-se "
-        "(simplest candidate within one standard error of it).")] = "min-log-loss",
+        "--rule", metavar="min-log-loss|one-se", help="min-log-loss (smallest mean validation "
+        "log loss) or one-se (simplest candidate within one standard error of it).")
+    ] = "min-log-loss",
     calibrate: Annotated[str, typer.Option(
-        "--calibrate", help="temperature (fitted on out-of-fold logits) or none.",
-    )] = "temperature",
+        "--calibrate", metavar="temperature|none", help="temperature (fitted on out-of-fold "
+        "logits) or none.")] = "temperature",
     base_rate: Annotated[str | None, typer.Option(
-        "--base-rate", help="Choose and calibrate for a population with this share of cats "
-        "(held-out scores reweighted to it; default: the training data's own). Use the same "
-        "--base-rate with predict/evaluate.")] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0,
-                                      help="Seed for folds and initialisations.")] = 0,
-    plot: Annotated[str | None, typer.Option(
-        "--plot", help="Write PNG plots into this folder (needs the plot extra).")] = None,
-    json_output: JsonOption = False,
+        "--base-rate", metavar="P", help="Choose and calibrate for a population with this share "
+        "of cats (held-out scores reweighted to it; default: the training data's own). Use the "
+        "same --base-rate with predict/evaluate.")] = None,
+    seed: Annotated[int, typer.Option(
+        "--seed", metavar="N", min=0, help="Seed for folds and initialisations.")] = 0,
+    plot: Annotated[str | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
+    json_output: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Cross-validate a grid of models on the training data, choose one by a named rule,
     calibrate it on out-of-fold logits, refit it on all training data and save it."""
@@ -70,17 +78,16 @@ def tune(
     target = _base_rate(base_rate)
     folder = _plot_folder(None if plot is None else Path(plot))
     refuse_overwriting_inputs(out, [("--train", train)])
-    bar = SelectionBar() if not json_output else None
+    bar = SelectionBar()  # on stderr, so also with --json
     try:
         report = workflows.tune(train, out=out, grid=grid, models=model, l2=l2,
                                 preprocessing=preprocessing, max_iter=iterations, flip=flip,
                                 seeds=seeds, solver=solver, hidden=hidden, folds=folds,
                                 repeats=repeats, rule=rule, calibrate=calibrate,
-                                base_rate=target, seed=seed,
-                                progress=None if bar is None else bar.progress)
+                                base_rate=target, seed=seed, progress=bar.progress)
+        bar.finish()
     finally:
-        if bar is not None:
-            bar.stop()
+        bar.stop()
     if folder is not None:
         report.save_plots(folder)
     if json_output:

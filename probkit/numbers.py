@@ -4,6 +4,23 @@ Standard library only. Decimal text is read exactly (``0.99`` is 99/100, not
 the nearest binary float); Python ``float`` objects are kept as floats, so a
 caller can tell which arithmetic a result used.
 
+Digits in other scripts: like Python's own ``int``, ``float`` and ``Fraction``
+(and so like every integer option of the command line), the parser accepts any
+Unicode *decimal* digit, e.g. Arabic-Indic ``٠.٥`` or fullwidth ``１/２``; each
+means the digit it is, and every result is shown with ASCII digits, so what was
+read is visible. Everything else in a number must be ASCII: lookalike signs
+(fullwidth ``／``, ``％``, ``．``) and non-decimal digits (superscript ``²``,
+circled ``①``) are refused by name, since reading them would be a guess (``10²``
+must not become 102).
+
+>>> parse_number("١/٢")
+Fraction(1, 2)
+>>> parse_number("10²")
+Traceback (most recent call last):
+...
+probkit.errors.NumberFormatError: number: '10²' contains '²' (SUPERSCRIPT TWO), which is \
+not part of a number; write numbers with the digits 0-9 and ASCII signs (e.g. 0.25, 1/4, 25%)
+
 >>> parse_number("0.99")
 Fraction(99, 100)
 >>> parse_probability("5%")
@@ -17,6 +34,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+import unicodedata
 from fractions import Fraction
 from numbers import Rational
 from typing import TypeAlias
@@ -41,18 +59,68 @@ written plus the exponent). Python refuses to print integers over 4300 digits, a
 exact arithmetic on far longer ones takes minutes; no probability needs them."""
 
 
+def _shown(text: str, limit: int = 40) -> str:
+    """``text`` quoted for an error message, cut to ``limit`` characters.
+
+    >>> _shown("1/2"), _shown("1" * 50, limit=5)
+    ("'1/2'", "'11111'... (50 characters)")
+    """
+    text = text.strip()
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
+
+
+def _exponent(text: str) -> int:
+    """The absolute value of an exponent's digits, read in bounded time.
+
+    Leading zeros are dropped before the length is looked at, so padding
+    (``1e-000...0001000000``) cannot hide a huge exponent; an exponent with more
+    digits than any allowed one is reported as just above the limit.
+
+    >>> _exponent("-0003"), _exponent("-" + "0" * 50 + "25"), _exponent("-" + "0" * 50 + "1000000")
+    (3, 25, 4001)
+    """
+    ascii_digits = "".join(str(unicodedata.decimal(c)) for c in text.lstrip("+-") if c != "_")
+    digits = ascii_digits.lstrip("0") or "0"
+    if len(digits) > len(str(MAX_DIGITS)):
+        return MAX_DIGITS + 1
+    return int(digits)
+
+
 def _check_size(text: str, match: re.Match[str], what: str) -> None:
     """Reject digit strings and exponents too large to compute with exactly."""
     for part in (match.group("num"), match.group("den") or ""):
         mantissa, _, exponent = part.lower().partition("e")
-        shift = abs(int(exponent[:20])) if exponent else 0
+        shift = _exponent(exponent) if exponent else 0
         if shift > MAX_DIGITS:
             raise NumberFormatError(
-                f"{what}: {text.strip()!r} has an exponent beyond ±{MAX_DIGITS}"
+                f"{what}: {_shown(text)} has an exponent beyond ±{MAX_DIGITS}"
             )
         if sum(c.isdigit() for c in mantissa) + shift > MAX_DIGITS:
             raise NumberFormatError(
-                f"{what}: {text.strip()[:40]!r}... has more than {MAX_DIGITS} digits"
+                f"{what}: {_shown(text)} has more than {MAX_DIGITS} digits"
+            )
+
+
+def _exact(part: str) -> Fraction:
+    """The value of one size-checked decimal (mantissa and exponent read separately, so a
+    zero-padded exponent never reaches ``int`` as thousands of digits)."""
+    mantissa, _, exponent = part.replace("_", "").lower().partition("e")
+    value = Fraction(mantissa)
+    if exponent:
+        shift = _exponent(exponent)
+        value *= Fraction(10) ** (-shift if exponent.startswith("-") else shift)
+    return value
+
+
+def _refuse_lookalikes(text: str, what: str) -> None:
+    """Name the first character of ``text`` that only looks like part of a number."""
+    for char in text.strip():
+        if not char.isascii() and not char.isspace() and not char.isdecimal():
+            name = unicodedata.name(char, f"U+{ord(char):04X}")
+            raise NumberFormatError(
+                f"{what}: {_shown(text)} contains {char!r} ({name}), which is not part "
+                "of a number; write numbers with the digits 0-9 and ASCII signs "
+                "(e.g. 0.25, 1/4, 25%)"
             )
 
 
@@ -77,18 +145,19 @@ def parse_number(text: str, *, what: str = "number") -> Fraction:
         raise NumberFormatError(f"{what}: expected text, got {text!r}")
     match = _TEXT.match(text)
     if match is None:
-        shown = text if text.strip() else "an empty value"
+        _refuse_lookalikes(text, what)
         raise NumberFormatError(
-            f"{what}: {shown!r} is not a number (use e.g. 0.25, 1/4 or 25%)"
+            f"{what}: {repr(text) if len(text) <= 40 else _shown(text)} is not a number "
+            "(use e.g. 0.25, 1/4 or 25%)"
             if text.strip()
-            else f"{what}: got {shown}; expected a number such as 0.25, 1/4 or 25%"
+            else f"{what}: got an empty value; expected a number such as 0.25, 1/4 or 25%"
         )
     _check_size(text, match, what)
-    value = Fraction(match.group("num").replace("_", ""))
+    value = _exact(match.group("num"))
     if match.group("den") is not None:
-        den = Fraction(match.group("den").replace("_", ""))
+        den = _exact(match.group("den"))
         if den == 0:
-            raise NumberFormatError(f"{what}: {text!r} has a zero denominator")
+            raise NumberFormatError(f"{what}: {_shown(text, 80)} has a zero denominator")
         value /= den
     if match.group("pct"):
         value /= 100
@@ -140,6 +209,58 @@ def to_number(value: object, *, what: str = "number") -> Number:
             raise NumberFormatError(f"{what}: {value!r} is not a finite number")
         return value
     raise NumberFormatError(f"{what}: {value!r} is not a number")
+
+
+def to_float(value: Number, *, what: str = "number") -> float:
+    """``value`` as a Python float, refusing what a float cannot hold.
+
+    An exact number beyond the largest float (about 1.8e308) raises
+    :class:`~probkit.errors.NumberFormatError` naming ``what``, and so does a
+    non-zero one so small it would become 0.0 (below about 4.9e-324), since
+    either conversion would silently change the value's meaning.
+
+    >>> to_float(Fraction(1, 4)), to_float(Fraction(0))
+    (0.25, 0.0)
+    >>> to_float(parse_number("1e400"), what="--l2")
+    Traceback (most recent call last):
+    ...
+    probkit.errors.NumberFormatError: --l2: 1e400 is too large for a floating-point number \
+(the largest is about 1.8e308)
+    """
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if math.isinf(number):
+        raise NumberFormatError(
+            f"{what}: {_magnitude(value)} is too large for a floating-point number "
+            "(the largest is about 1.8e308)"
+        )
+    if number == 0 and value != 0:
+        raise NumberFormatError(
+            f"{what}: {_magnitude(value)} is too small for a floating-point number "
+            "(the smallest is about 4.9e-324); use 0 or a larger value"
+        )
+    return number
+
+
+def _magnitude(value: Number) -> str:
+    """A short text for a number far outside the float range, without converting it.
+
+    >>> _magnitude(Fraction(10) ** 400), _magnitude(Fraction(-25, 10**501))
+    ('1e400', '-2.5e-500')
+    """
+    if not isinstance(value, Fraction) or value == 0:
+        return repr(value)
+    size = abs(value)
+    exponent = math.floor((size.numerator.bit_length() - size.denominator.bit_length())
+                          * math.log10(2))
+    while Fraction(10) ** exponent > size:  # the estimate is within one of the truth
+        exponent -= 1
+    while Fraction(10) ** (exponent + 1) <= size:
+        exponent += 1
+    mantissa = f"{float(size / Fraction(10) ** exponent):.3g}"
+    return f"{'-' if value < 0 else ''}{mantissa}e{exponent}"
 
 
 def format_exact(value: Number) -> str:
@@ -214,5 +335,6 @@ __all__ = [
     "format_exact",
     "parse_number",
     "parse_probability",
+    "to_float",
     "to_number",
 ]

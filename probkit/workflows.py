@@ -32,12 +32,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from probkit.errors import InputError
+from probkit.errors import DataError, InputError
 from probkit.options import (
     ACTIVATIONS,
     CALIBRATIONS,
-    FLIPS,
-    GRIDS,
     MODELS,
     PREPROCESSING,
     RULES,
@@ -343,6 +341,11 @@ def train(
                                       learning_rate=learning_rate, seed=seed)
         estimator.set_params(l2=selection.chosen.candidate.l2)
     test_data = _dataset(test, "test") if test is not None else None
+    if test_data is not None and test_data.image_shape != train_data.image_shape:
+        # found before the fit, not after it
+        (h, w, c), (th, tw, tc) = test_data.image_shape, train_data.image_shape
+        raise DataError(f"{test_data.source}: images are {h}x{w}x{c} but the training images "
+                        f"are {th}x{tw}x{tc}", parameter="test")
     clf = Classifier(preprocessor=build_representation("pixels", method=preprocessing),
                      estimator=estimator)
     if on_fit_start is not None:
@@ -495,15 +498,15 @@ def tune(
     train: Dataset | PathLike,
     *,
     out: PathLike | None = None,
-    grid: str = "default",
+    grid: str | None = None,
     models: Sequence[str] | None = None,
     l2: Sequence[float] | None = None,
     preprocessing: Sequence[str] | None = None,
     max_iter: Sequence[int] | None = None,
     flip: str | None = None,
     seeds: Sequence[int] | None = None,
-    solver: str = "lbfgs",
-    hidden: int = 7,
+    solver: str | None = None,
+    hidden: int | None = None,
     folds: int = 5,
     repeats: int = 1,
     rule: str = "min-log-loss",
@@ -514,32 +517,27 @@ def tune(
 ) -> TuneReport:
     """Choose a model by cross-validation on ``train`` only, calibrate, refit, save.
 
-    The grid is the named ``grid`` (``quick``, ``default``, ``full``) unless any
-    of ``models``, ``l2``, ``preprocessing``, ``max_iter``, ``flip`` (``no``,
-    ``yes``, ``both``) or ``seeds`` is given: then their product (defaults:
-    logistic; λ 10...10000; both preprocessings; 20, 50, 500 iterations; both
-    flips; one seed). ``base_rate`` chooses and calibrates for a population with
-    that share of cats. See :func:`probkit.selection.search.select_model`.
+    The grid is the named ``grid`` (``quick``, ``default``, ``full``), or the
+    product of ``models``, ``l2``, ``preprocessing``, ``max_iter``, ``flip`` (``no``,
+    ``yes``, ``both``) and ``seeds`` when any is given (defaults: logistic; λ
+    10...10000; both preprocessings; 20, 50, 500 iterations; both flips; one seed);
+    giving both is refused. ``solver`` (default L-BFGS) and ``hidden`` (default 7)
+    apply to either kind; ``hidden`` needs two-layer nets in the grid. Without
+    either, the ``default`` grid. ``base_rate`` chooses and calibrates for a
+    population with that share of cats. See
+    :func:`probkit.selection.candidates.search_grid` and
+    :func:`probkit.selection.search.select_model`.
     """
     from probkit.selection import search
-    from probkit.selection.candidates import make_grid, named_grid
+    from probkit.selection.candidates import search_grid
 
     _check_selection_options(folds=folds, repeats=repeats, rule=rule, calibrate=calibrate)
     target = _base_rate(base_rate)
     custom = any(v is not None for v in (models, l2, preprocessing, max_iter, flip, seeds))
-    if custom:
-        if flip is not None:
-            check_choice(flip, FLIPS, parameter="flip")
-        flips = {"no": (False,), "yes": (True,), "both": (False, True)}[flip or "both"]
-        candidates = make_grid(
-            models=models or ("logistic",), l2=l2 or (10.0, 100.0, 1000.0, 10000.0),
-            preprocessing=preprocessing or PREPROCESSING,
-            max_iter=max_iter or (20, 50, 500), solver=solver, flip=flips,
-            seeds=seeds or (1,), hidden=hidden)
-    else:
-        if grid not in GRIDS:
-            named_grid(grid)  # raises, naming the grids
-        candidates = named_grid(grid)
+    candidates = search_grid(grid, models=models, l2=l2, preprocessing=preprocessing,
+                             max_iter=max_iter, flip=flip, seeds=seeds, solver=solver,
+                             hidden=hidden)
+    grid = None if custom else (grid or "default")
     _check_out(out, [("train", train)])
     data = _dataset(train, "train")
     result = search.select_model(data, candidates, k=folds, rule=rule, seed=seed,
@@ -554,7 +552,7 @@ def tune(
 
         save_model(out, result.classifier)
     return TuneReport(result=result, train_data=data, out=None if out is None else str(out),
-                      grid_name=None if custom else grid)
+                      grid_name=grid)
 
 
 # ---------------------------------------------------------------- evaluate
@@ -724,6 +722,8 @@ class PredictionReport:
     key: str
     predictions: list[dict[str, Any]]
     shift: BaseRateShift | None = None
+    #: what was done to each photo (``fit``, mode conversion ...), and what to know about it
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly ``probkit predict --json``."""
@@ -731,7 +731,12 @@ class PredictionReport:
         return {"model": self.model_source, "training_base_rate": clf.training_base_rate,
                 "temperature": clf.temperature,
                 "base_rate": None if self.shift is None else self.shift.to_dict(),
-                "predictions": self.predictions}
+                "predictions": self.predictions, "warnings": list(self.warnings)}
+
+    def photo_notes(self) -> list[str]:
+        """One line per photo that was changed to fit the model: ``file: steps``."""
+        return [f"{item['file']}: {'; '.join(item['read_as'])}" for item in self.predictions
+                if "read_as" in item and item["read_as"] != ["used as stored"]]
 
     def table(self) -> tuple[list[str], list[list[str]], list[bool]]:
         """Headers, cells and right-alignment of the predictions table."""
@@ -772,8 +777,13 @@ class PredictionReport:
 
 def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None = None,
             data: Dataset | PathLike | None = None,
-            base_rate: object = None) -> PredictionReport:
+            base_rate: object = None, fit: str = "crop") -> PredictionReport:
     """P(cat) for photos (``images``, files; the ``image`` extra) or a data set (``data``).
+
+    Photos are read by :func:`probkit.data.images.read_photo`: every mode converted
+    by its meaning or refused by name, and one whose shape differs from the model's
+    input centre-cropped (``fit="crop"``), padded with white (``"pad"``) or stretched
+    (``"squash"``); each prediction says what was done (``read_as``).
 
     With ``base_rate`` the probabilities are moved from the training base rate to
     that share of cats (Bayes' rule on odds; :meth:`Classifier.predict_proba`).
@@ -792,12 +802,17 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
         labels = dataset.labels
         keys: list[tuple[str, Any]] = [("index", i) for i in range(dataset.n)]
     else:
-        from probkit.data.images import load_photos
+        import numpy as np
 
+        from probkit.data.images import FITS, read_photos
+
+        check_choice(fit, FITS, parameter="fit")
         assert images is not None
         h, w, _ = clf.input_shape
-        pixels = load_photos(images, (h, w))
+        photos = read_photos(images, (h, w), fit=fit)
+        pixels = np.stack([photo.pixels for photo in photos])
         keys = [("file", str(p)) for p in images]
+        notes = [warning for photo in photos for warning in photo.warnings]
     shift = None if target is None else clf.base_rate_shift(target)
     proba = clf.predict_proba(pixels, base_rate=target)
     predictions = []
@@ -806,10 +821,13 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
                                 "label": names[1] if p1 > p0 else names[0]}
         if labels is not None:
             item["true_label"] = names[int(labels[i])]
+        if data is None:
+            item["read_as"] = list(photos[i].steps)
         predictions.append(item)
     return PredictionReport(classifier=clf, model_source=model_source,
                             key="index" if data is not None else "file",
-                            predictions=predictions, shift=shift)
+                            predictions=predictions, shift=shift,
+                            warnings=[] if data is not None else notes)
 
 
 def small_sample_note(report: dict[str, Any], name: str) -> str | None:

@@ -204,3 +204,21 @@ def test_the_limit_allows_what_fits() -> None:
     result = posterior({"A": "1/2", "B": "1/2"}, {"A": ["1e-3999"] * 2, "B": ["1e-3999"] * 2})
     assert result["A"].posterior == F(1, 2)
     assert result.evidence == F(1, 10**7998)
+
+
+def test_exact_work_is_bounded_by_digits_times_hypotheses() -> None:
+    # 20,000 values with P(x | N) = 1/N: the common denominator lcm(1..20000) has ~8,700
+    # digits, under the digit limit, but 20,000 hypotheses of it took 81 s: refused at once.
+    from probkit.bayes.exact import MAX_EXACT_WORK
+
+    def uniform(n: int) -> tuple[dict[str, Fraction], dict[str, list[Fraction]]]:
+        names = [str(k) for k in range(60, n + 1)]
+        return ({k: Fraction(1, len(names)) for k in names},
+                {k: [Fraction(1, int(k))] for k in names})
+
+    prior, likelihood = uniform(20_000)
+    with pytest.raises(InputError, match="digit-hypotheses"):
+        posterior(prior, likelihood)
+    prior, likelihood = uniform(2_000)  # ~870 digits x 1,941 hypotheses: well inside
+    assert sum(h.posterior for h in posterior(prior, likelihood).hypotheses) == 1
+    assert MAX_EXACT_WORK >= 1000 * 3000  # the 1,000 x 1,000 three-decimal problem fits

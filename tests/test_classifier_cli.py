@@ -46,13 +46,17 @@ def _invoke(*args: str):
 
 def test_train_table_progress_and_model_file(files, tmp_path) -> None:
     out = tmp_path / "m.npz"
-    result = _invoke("train", "--train", files["train"], "--test", files["test"], "--out", out,
-                     "--learning-rate", "0.05", "--iterations", "200")
+    result = runner.invoke(app, [str(a) for a in (
+        "train", "--train", files["train"], "--test", files["test"], "--out", out,
+        "--learning-rate", "0.05", "--iterations", "200")],
+        env={"PROBKIT_PROGRESS_INTERVAL": "0"})  # a progress line at every update
     assert result.exit_code == 0, result.stderr
     for text in ["accuracy", "95% interval", "baseline (majority)", "log loss", "Brier",
                  "ECE", "sensitivity", "specificity", "train", "test", f"saved {out}"]:
         assert text in result.stdout
-    assert "200/200" in result.stderr and "cost 0." in result.stderr  # progress bar
+    # off a terminal: plain progress lines (here at every update), then a closing line
+    assert "training: 1/200 iterations" in result.stderr and "cost 0." in result.stderr
+    assert "training: done, 200/200 iterations, cost 0." in result.stderr
     assert "only 30 images" in result.stderr
     clf = load_model(out)
     assert clf.model_type == "logistic" and clf.estimator.n_iter_ == 200

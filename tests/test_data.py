@@ -232,7 +232,8 @@ def test_load_photos_converts_and_resizes(tmp_path) -> None:
     Image.fromarray(np.full((8, 8, 4), 50, dtype=np.uint8)).save(rgba)
     photos = load_photos([gray, rgba], (6, 7))
     assert photos.shape == (2, 6, 7, 3) and photos.dtype == np.uint8
-    assert np.all(photos[0] == 200) and np.all(photos[1] == 50)
+    # RGBA 50 with alpha 50 is composited on white: 50·50/255 + 255·(1 − 50/255) ≈ 215
+    assert np.all(photos[0] == 200) and np.all(photos[1] == 215)
 
 
 def test_load_photos_errors(tmp_path, monkeypatch) -> None:
@@ -250,3 +251,21 @@ def test_load_photos_errors(tmp_path, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "PIL", None)
     with pytest.raises(MissingExtraError, match=r"probkit\[image\]"):
         load_photos([text], (4, 4))
+
+
+@pytest.mark.parametrize("split", ["train", "test"])
+def test_a_file_with_zero_images_is_refused_by_name(tmp_path, split) -> None:
+    # issue 14 item 6: was "ValueError: cannot reshape" in evaluate, predict --data, train --test
+    path = tmp_path / "none.h5"
+    _write_raw(path, **{f"{split}_set_x": np.zeros((0, 4, 4, 3), np.uint8),
+                        f"{split}_set_y": np.zeros((0,), np.int64)})
+    with pytest.raises(DataError, match=rf"none\.h5: {split}_set_x holds no images"):
+        load_dataset(path)
+    with pytest.raises(DataError, match="holds no images"):
+        Dataset(images=np.zeros((0, 4, 4, 3), np.uint8), labels=np.zeros(0, np.int64))
+
+
+def test_preprocessing_transforms_zero_images_to_zero_rows() -> None:
+    pre = Preprocessor().fit(_good()[0])
+    out = pre.transform(np.zeros((0, 4, 4, 3), np.uint8))
+    assert out.shape == (0, 48)

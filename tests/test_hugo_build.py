@@ -79,6 +79,12 @@ PASSTHROUGH_PAGES: dict[str, Callable[[], str]] = {
     "docs-monte-carlo": doc("monte-carlo.md"),
     "docs-probabilities": doc("probabilities.md"),
     "docs-classifier": doc("classifier.md"),
+    "docs-check": doc("check.md"),
+    "docs-check-example": doc("check-example.md"),
+    "check-annotate-en": written("check", str(ROOT / "tests/check_posts/sigmoid_slips_en.md"),
+                                 "--annotate", "{out}"),
+    "check-annotate-ja": written("check", str(ROOT / "tests/check_posts/cross_entropy_ja.md"),
+                                 "--annotate", "{out}"),
 }
 """Pages for the build-time (passthrough) site: name -> producer of Markdown."""
 

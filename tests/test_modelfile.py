@@ -189,7 +189,7 @@ def test_rejects_missing_arrays(saved, key) -> None:
         (lambda a: a.update(format=np.array("something-else")), "not a probkit classifier"),
         (lambda a: a.update(model_type=np.array("forest")), "unknown model"),
         (lambda a: a.update(hyperparameters=np.array('{"hidden": -1}')), "hidden"),
-        (lambda a: a.update(hyperparameters=np.array("{not json")), "bad JSON"),
+        (lambda a: a.update(hyperparameters=np.array("{not json")), "JSON"),
         (lambda a: a.update(temperature=np.array(-1.0)), "temperature"),
         (lambda a: a.update(training_base_rate=np.array(1.5)), "training_base_rate"),
         (lambda a: a.update(preprocessing_scale=np.zeros(108)), "positive scales"),

@@ -24,10 +24,12 @@ def test_public_names_are_the_library_objects() -> None:
     from probkit.models import LogisticRegression, TwoLayerNet
     from probkit.models.classifier import Classifier
     from probkit.symbolic import build
+    from probkit.symbolic.lint import check_text
 
     expected = {"posterior": posterior, "urn_posterior": urn_posterior,
                 "diagnostic_posterior": diagnostic_posterior, "monte_carlo": monte_carlo,
-                "derive": build, "load_dataset": load_dataset, "Classifier": Classifier,
+                "derive": build, "check": check_text, "load_dataset": load_dataset,
+                "Classifier": Classifier,
                 "LogisticRegression": LogisticRegression, "TwoLayerNet": TwoLayerNet}
     for name, obj in expected.items():
         assert getattr(probkit, name) is obj, name

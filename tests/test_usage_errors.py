@@ -43,8 +43,10 @@ def test_help_version_and_no_arguments_still_work() -> None:
     assert helped.returncode == 0 and "--prior" in helped.stdout
     version = _probkit("--version")
     assert version.returncode == 0 and version.stdout.startswith("probkit ")
-    bare = _probkit()
-    assert bare.returncode == 2 and "Commands" in bare.stdout + bare.stderr
+    bare = _probkit()  # like git and pip: the help on stdout, exit 0 (issue 14 item 10)
+    assert bare.returncode == 0 and bare.stderr == "", bare.stderr
+    assert "Commands" in bare.stdout and "tune" in bare.stdout
+    assert bare.stdout == _probkit("--help").stdout
     ok = _probkit("bayes", "--prior", "A=1", "--likelihood", "A=1/2", "--json")
     assert ok.returncode == 0 and ok.stdout.lstrip().startswith("{")
     bad = _probkit("bayes", "--prior", "A=nan", "--likelihood", "A=1")

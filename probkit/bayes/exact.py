@@ -313,7 +313,7 @@ def _check_priors(
     if off:
         raise ProbabilityError(
             f"priors sum to {format_exact(total)}, not 1 "
-            "(pass normalize=True / --normalize to use them as weights)"
+            "(pass normalize=True to use them as weights)", parameter="normalize"
         )
     return values
 
@@ -325,6 +325,13 @@ Every exact value is a ratio of integers below the common denominator of the pri
 the observations, so its digit count bounds the work (multiplication and reduction cost
 grows with the square of the digits) and the length of anything printed. 1,000
 observations with three decimals need about 3,000 digits."""
+
+MAX_EXACT_WORK = 15_000_000
+"""Most digit-hypotheses (digits of the common denominator times the number of hypotheses)
+the exact engine takes on: each hypothesis costs products and one reduction of numbers that
+long, so this bounds the time (about 5 s here at the limit; 20,000 grid values with a 1/N
+likelihood would need 1.7e8 and took 81 s). 1,000 hypotheses x 1,000 three-decimal
+observations need 3e6."""
 
 _LOG10_2 = math.log10(2)
 
@@ -355,7 +362,7 @@ def _update_exact(
              for given, row in zip(split, rows, strict=True)]
     prior_scale = math.lcm(*(p.denominator for p in priors))
     scales = list(map(math.lcm, *(dens for _, dens in parts)))
-    _check_exact_size(prior_scale, scales)
+    _check_exact_size(prior_scale, scales, len(priors))
     numerators = [
         math.prod(map(operator.mul, nums, map(operator.floordiv, scales, dens)))
         for nums, dens in parts
@@ -390,16 +397,22 @@ def _update_exact(
                      observations=tuple(labels), trace=steps, exact=True)
 
 
-def _check_exact_size(prior_scale: int, scales: Sequence[int]) -> None:
-    """Refuse a problem whose common denominator has more than :data:`MAX_EXACT_DIGITS` digits."""
+def _check_exact_size(prior_scale: int, scales: Sequence[int], n_hypotheses: int) -> None:
+    """Refuse a problem whose common denominator has more than :data:`MAX_EXACT_DIGITS` digits,
+    or whose digits times hypotheses exceed :data:`MAX_EXACT_WORK`."""
     bits = prior_scale.bit_length() + sum(d.bit_length() - 1 for d in scales)
     digits = int(bits * _LOG10_2) + 1
+    advice = ("use fewer observations or hypotheses, or floating point (from Python: pass the "
+              "likelihoods as floats; that path works in log space)")
     if digits > MAX_EXACT_DIGITS:
         raise InputError(
             f"exact arithmetic would need numbers of about {digits:,} digits for "
-            f"{len(scales):,} observation(s) (limit: {MAX_EXACT_DIGITS:,}); use fewer "
-            "observations, or floating point (from Python: pass the likelihoods as floats; "
-            "that path works in log space)"
+            f"{len(scales):,} observation(s) (limit: {MAX_EXACT_DIGITS:,}); {advice}"
+        )
+    if digits * n_hypotheses > MAX_EXACT_WORK:
+        raise InputError(
+            f"exact arithmetic would need {n_hypotheses:,} hypotheses x numbers of about "
+            f"{digits:,} digits (limit: {MAX_EXACT_WORK:,} digit-hypotheses); {advice}"
         )
 
 
@@ -583,4 +596,11 @@ def _json_value(value: Number, exact: bool) -> str | float:
     return format_exact(value) if exact else float(value)
 
 
-__all__ = ["MAX_EXACT_DIGITS", "HypothesisPosterior", "Posterior", "TraceStep", "posterior"]
+__all__ = [
+    "MAX_EXACT_DIGITS",
+    "MAX_EXACT_WORK",
+    "HypothesisPosterior",
+    "Posterior",
+    "TraceStep",
+    "posterior",
+]

@@ -84,14 +84,17 @@ class BaseRateShift:
 
     @property
     def odds_factor(self) -> Number:
-        r""":math:`k = \frac{P/(1-P)}{\pi/(1-\pi)}`."""
-        return (self.target / (1 - self.target)) / (self.training / (1 - self.training))
+        r""":math:`k = \frac{P/(1-P)}{\pi/(1-\pi)}` (exact for exact rates; otherwise a
+        float, ``inf`` beyond the float range)."""
+        if isinstance(self.target, Fraction) and isinstance(self.training, Fraction):
+            return (self.target / (1 - self.target)) / (self.training / (1 - self.training))
+        shift = self.logit_shift
+        return math.exp(shift) if shift < 709.0 else math.inf
 
     @property
     def logit_shift(self) -> float:
         r""":math:`\operatorname{logit} P - \operatorname{logit} \pi = \log k` (a float)."""
-        pi, target = float(self.training), float(self.target)
-        return math.log(target / (1 - target)) - math.log(pi / (1 - pi))
+        return _logit(self.target) - _logit(self.training)
 
     def shift_logits(self, logits: ArrayLike) -> NDArray[np.float64]:
         """Logits at the training base rate moved to the target (adds :attr:`logit_shift`)."""
@@ -120,15 +123,37 @@ class BaseRateShift:
         factor = self.odds_factor
         if isinstance(value, float) or isinstance(factor, float):
             value, factor = float(value), float(factor)
+            if math.isinf(factor):
+                return 1.0 if value > 0 else 0.0
         return value * factor / (value * factor + (1 - value))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (the ``base_rate`` object of ``probkit predict/evaluate --json``)."""
         return {"base_rate": format_exact(self.target),
                 "training_base_rate": float(self.training),
-                "odds_factor": float(self.odds_factor),
+                "odds_factor": _float(self.odds_factor),
                 "logit_shift": self.logit_shift,
                 "formula": "posterior odds = model odds × [P/(1−P)] / [π/(1−π)]"}
+
+
+def _logit(p: Number) -> float:
+    """log(p / (1 - p)) for 0 < p < 1; an exact p is never rounded to 0 or 1 first
+    (``1e-400`` gives about -921, not a math domain error).
+
+    >>> round(_logit(Fraction(1, 10**400)), 1), _logit(0.5)
+    (-921.0, 0.0)
+    """
+    if isinstance(p, Fraction):
+        return math.log(p.numerator) - math.log(p.denominator - p.numerator)
+    return math.log(p / (1 - p))
+
+
+def _float(value: Number) -> float:
+    """``float(value)``, or ±inf (null in JSON) for an exact value beyond the float range."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def base_rate_factor(training_base_rate: object, base_rate: object) -> Number:

@@ -89,6 +89,9 @@ def _checked_arrays(
         raise DataError(
             f"{source}: images must have shape (n, height, width, 3); got {images.shape}"
         )
+    if images.shape[0] < 1:
+        raise DataError(f"{source}: holds no images (shape {images.shape}); a data set needs "
+                        "at least one")
     if images.shape[1] < 1 or images.shape[2] < 1:
         raise DataError(f"{source}: images have an empty size {images.shape[1:3]}")
     if images.dtype != np.uint8:
@@ -144,7 +147,8 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     ------
     DataError
         If the file is missing, not HDF5, truncated or damaged, lacks the
-        datasets, or holds images/labels of the wrong shape, dtype or values.
+        datasets, holds no images, or holds images/labels of the wrong shape,
+        dtype or values.
     """
     import h5py
 
@@ -173,6 +177,8 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
                 raise DataError(
                     f"{source}: {x_key} must have shape (n, height, width, 3); got {x_ds.shape}"
                 )
+            if x_ds.shape[0] < 1:
+                raise DataError(f"{source}: {x_key} holds no images (shape {x_ds.shape})")
             images = x_ds[()]
             labels = y_ds[()]
             class_names: tuple[str, ...] = DEFAULT_CLASS_NAMES

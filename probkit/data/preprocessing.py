@@ -34,6 +34,11 @@ from numpy.typing import NDArray
 from probkit.errors import DataError, InputError
 from probkit.options import PREPROCESSING as METHODS
 
+SD_RANGE = (1e-4, 255.0)
+"""Standard deviations a stored ``standardize`` step may hold: of 0..255 pixels (1 for a
+constant feature) they are at most 127.5, and at least about 1/sqrt(n) for n images
+(1e-4 allows 10^8 images); anything else is a damaged file."""
+
 
 def _as_images(images: Any) -> NDArray[Any]:
     array = np.asarray(images)
@@ -118,7 +123,7 @@ class Preprocessor:
             raise DataError(
                 f"images are {h}x{w}x{c} but the model was trained on {th}x{tw}x{tc} images"
             )
-        flat = array.reshape(array.shape[0], -1).astype(np.float64)
+        flat = array.reshape(array.shape[0], self.n_features_).astype(np.float64)  # n may be 0
         flat -= self.mean_
         flat /= self.scale_
         return np.ascontiguousarray(flat)
@@ -159,13 +164,23 @@ class Preprocessor:
         if method not in METHODS:
             raise InputError(f"unknown preprocessing method {method!r}")
         n_features = int(np.prod(input_shape))
-        if mean.shape != (n_features,) or scale.shape != (n_features,):
-            raise InputError(
-                f"preprocessing statistics have shapes {mean.shape}, {scale.shape}; "
-                f"expected ({n_features},) for input shape {tuple(input_shape)}"
-            )
-        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(scale)) and np.all(scale > 0)):
-            raise InputError("preprocessing statistics must be finite with positive scales")
+        for name, value in (("preprocessing_mean", mean), ("preprocessing_scale", scale)):
+            if value.shape != (n_features,) or value.dtype.kind != "f":
+                raise InputError(
+                    f"{name} has shape {value.shape} and dtype {value.dtype}; expected "
+                    f"({n_features},) floats for input shape {tuple(input_shape)}")
+            if not np.all(np.isfinite(value)):
+                raise InputError(f"{name} contains nan or inf")
+        if not np.all(scale > 0):
+            raise InputError("preprocessing_scale must hold positive scales")
+        if method == "scale" and (np.any(mean != 0) or np.any(scale != 255)):
+            raise InputError("preprocessing_mean/scale must be 0 and 255 for method 'scale'")
+        low, high = SD_RANGE
+        if method == "standardize" and (np.any(mean < 0) or np.any(mean > 255)):
+            raise InputError("preprocessing_mean must lie in [0, 255] (means of 0..255 pixels)")
+        if method == "standardize" and (np.any(scale < low) or np.any(scale > high)):
+            raise InputError(f"preprocessing_scale must lie in [{low:g}, {high:g}] (standard "
+                             "deviations of 0..255 pixels)")
         pre.input_shape_ = tuple(int(d) for d in input_shape)
         pre.mean_ = np.asarray(mean, dtype=np.float64)
         pre.scale_ = np.asarray(scale, dtype=np.float64)

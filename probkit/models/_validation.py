@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._arrays import check_labels as _check_labels
 from probkit._estimator import Constraint
 from probkit.errors import DataConversionWarning, InputError, NonNumericError, with_sklearn_twin
 
@@ -156,8 +157,6 @@ def encode_binary_labels(y: Any, n_samples: int, *, what: str = "y"
 
 def check_labels(y: Any, n_samples: int, *, what: str = "y") -> NDArray[np.float64]:
     """Return 0/1 labels as a float64 (n_samples,) array (:func:`probkit._arrays.check_labels`)."""
-    from probkit._arrays import check_labels as _check_labels
-
     return _check_labels(y, n_samples, what=what)
 
 

@@ -125,18 +125,141 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
             np.savez(fh, **arrays)
 
 
+# ---------------------------------------------------------------- reading
+
+MAX_ARRAY_BYTES = 1 << 28
+"""Most bytes one array of a model file may take once read (256 MiB); a 64x64 two-layer
+net with 1,000 hidden units takes 98 MB. Checked from the array headers before reading,
+so a small compressed file cannot expand into gigabytes."""
+
+MAX_TOTAL_BYTES = 1 << 29
+"""Most bytes all arrays of a model file may take together (512 MiB)."""
+
+MAX_IMAGE_SIDE = 4096
+"""Largest height or width a model may take as input."""
+
+TEMPERATURE_RANGE = (0.01, 100.0)
+"""Temperatures a model file may carry. probkit fits them within [0.25, 20]; far outside,
+the probabilities are all but 0/1 or 1/2 and e.g. T = 1e-300 gives a 300-digit log loss."""
+
+MAX_ABS_PARAMETER = 1e10
+"""Largest magnitude of a stored weight or bias: beyond it a fit has run away (logits of
+real images would overflow), so the file is refused instead of giving inf or nan."""
+
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of the JSON objects (hyperparameters, metadata)."""
+
+def _problem(source: str, key: str, text: str) -> ModelFileError:
+    return ModelFileError(f"model file {source}: {key} {text}")
+
+
 def _string(archive: dict[str, np.ndarray], key: str, source: str) -> str:
     value = archive[key]
     if value.dtype.kind != "U" or value.shape != ():
-        raise ModelFileError(f"model file {source}: {key} must be a string")
+        raise _problem(source, key, f"must be a string; got {_kind(value)}")
     return str(value.item())
 
 
-def _number(archive: dict[str, np.ndarray], key: str, source: str) -> float:
+def _kind(value: np.ndarray) -> str:
+    """How an unexpected array looks, for messages: ``a 0-d float64 array``."""
+    return f"a {value.ndim}-d {value.dtype} array" + (
+        f" of shape {value.shape}" if value.ndim else "")
+
+
+def _real(archive: dict[str, np.ndarray], key: str, source: str,
+          low: float, high: float) -> float:
+    """A finite 0-d number in [low, high]."""
     value = archive[key]
     if value.dtype.kind not in "iuf" or value.shape != ():
-        raise ModelFileError(f"model file {source}: {key} must be a number")
-    return float(value.item())
+        raise _problem(source, key, f"must be a number; got {_kind(value)}")
+    number = float(value.item())
+    if not (math.isfinite(number) and low <= number <= high):
+        raise _problem(source, key, f"{number!r} is not in [{low:g}, {high:g}]")
+    return number
+
+
+def _floats(archive: dict[str, np.ndarray], key: str, source: str, shape: tuple[int, ...],
+            *, finite: bool = True) -> np.ndarray:
+    """A float array of exactly ``shape`` (``-1``: any length), finite unless told."""
+    value = archive[key]
+    wanted = len(shape) == value.ndim and all(
+        s in (-1, v) for s, v in zip(shape, value.shape, strict=True))
+    if value.dtype.kind != "f" or not wanted:
+        expected = "(" + ", ".join("n" if s == -1 else str(s) for s in shape) + \
+            ("," if len(shape) == 1 else "") + ")"
+        raise _problem(source, key, f"must be a float array of shape {expected}; "
+                       f"got {_kind(value)}")
+    if finite and not np.all(np.isfinite(value)):
+        raise _problem(source, key, "contains nan or inf")
+    return np.asarray(value, dtype=np.float64)
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON (a scalar is 0), without recursion.
+
+    >>> _depth(1), _depth({"a": [1, {"b": 2}]})
+    (0, 3)
+    """
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+        else:
+            continue
+        deepest = max(deepest, level + 1)
+    return deepest
+
+
+def _json_object(archive: dict[str, np.ndarray], key: str, source: str) -> dict[str, Any]:
+    text = _string(archive, key, source)
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise _problem(source, key, f"is JSON nested too deeply (over {MAX_JSON_DEPTH} "
+                       "levels)") from None
+    except ValueError as exc:  # JSONDecodeError, or an integer beyond Python's digit limit
+        raise _problem(source, key, f"is not valid JSON ({str(exc)[:120]})") from None
+    if not isinstance(value, dict):
+        raise _problem(source, key, f"must be a JSON object; got {type(value).__name__}")
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise _problem(source, key, f"is JSON nested too deeply (over {MAX_JSON_DEPTH} levels)")
+    return value
+
+
+def _check_headers(p: Path, source: str) -> None:
+    """Refuse arrays too big (or not plain) from their .npy headers, before reading them."""
+    try:
+        with zipfile.ZipFile(p) as archive:
+            members = archive.infolist()
+            if len(members) > 1000:
+                raise ModelFileError(f"model file {source} holds {len(members)} arrays; "
+                                     "a probkit model holds about twenty")
+            total = 0
+            for info in members:
+                with archive.open(info) as fh:
+                    version = np.lib.format.read_magic(fh)
+                    read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                                   else np.lib.format.read_array_header_2_0)
+                    shape, _, dtype = read_header(fh)
+                size = math.prod(shape) * dtype.itemsize
+                total += size
+                name = info.filename.removesuffix(".npy")
+                if size > MAX_ARRAY_BYTES or total > MAX_TOTAL_BYTES:
+                    raise ModelFileError(
+                        f"model file {source}: {name} would take {size / 2**20:,.0f} MiB "
+                        f"(shape {shape}); model files are limited to "
+                        f"{MAX_ARRAY_BYTES >> 20} MiB per array and {MAX_TOTAL_BYTES >> 20} "
+                        "MiB in all"
+                    )
+    except ModelFileError:
+        raise
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, KeyError) as exc:
+        raise ModelFileError(
+            f"model file {source} cannot be read (not an .npz, or truncated): {exc}"
+        ) from None
 
 
 def _read_arrays(p: Path, source: str) -> dict[str, np.ndarray]:
@@ -152,6 +275,8 @@ def _read_arrays(p: Path, source: str) -> dict[str, np.ndarray]:
         )
     if not magic.startswith(b"PK") and not magic.startswith(b"\x93NUMPY"):
         raise ModelFileError(f"model file {source} is not a probkit model file (.npz)")
+    if magic.startswith(b"PK"):
+        _check_headers(p, source)
     try:
         loaded = np.load(p, allow_pickle=False)
         if not isinstance(loaded, np.lib.npyio.NpzFile):
@@ -178,11 +303,16 @@ def _read_arrays(p: Path, source: str) -> dict[str, np.ndarray]:
 def load_model(path: str | os.PathLike[str]) -> Classifier:
     """Read and validate a model file written by :func:`save_model`.
 
+    Every array is checked for its type, shape and range before it is used
+    (the constants of this module state the ranges), so a damaged or crafted
+    file is refused by name instead of misread.
+
     Raises
     ------
     ModelFileError
         If the file is missing, not an ``.npz``, contains pickles, has an unknown
-        format version, lacks arrays, or holds inconsistent values.
+        format version, lacks arrays, or holds values of the wrong type, shape or
+        range, or values that contradict each other.
     """
     p = existing_file(path, what="model file", error=ModelFileError)
     source = str(p)
@@ -191,10 +321,12 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
         raise ModelFileError(f"model file {source} is not a probkit model file (no format marker)")
     if _string(arrays, "format", source) != FORMAT:
         raise ModelFileError(f"model file {source} is not a probkit classifier")
-    version = _number(arrays, "format_version", source)
-    if version != FORMAT_VERSION:
+    version = arrays["format_version"]
+    if version.dtype.kind not in "iuf" or version.shape != ():
+        raise _problem(source, "format_version", f"must be an integer; got {_kind(version)}")
+    if version.item() != FORMAT_VERSION:
         raise ModelFileError(
-            f"model file {source} has unknown format version {version:g} "
+            f"model file {source} has unknown format version {version.item()!r} "
             f"(this probkit reads version {FORMAT_VERSION})"
         )
     pixels = "representation" not in arrays or str(arrays["representation"]) == "pixels"
@@ -203,66 +335,105 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
     if missing:
         raise ModelFileError(f"model file {source} lacks arrays: {', '.join(missing)}")
     try:
-        model_type = _string(arrays, "model_type", source)
-        hyper = json.loads(_string(arrays, "hyperparameters", source))
-        if not isinstance(hyper, dict):
-            raise ModelFileError(f"model file {source}: hyperparameters must be a JSON object")
-        estimator = build_estimator(model_type, **hyper)
-        params = {k[len("param_"):]: v for k, v in arrays.items() if k.startswith("param_")}
-        if not params:
-            raise ModelFileError(f"model file {source} lacks the model parameters (param_*)")
-        input_shape = tuple(int(d) for d in arrays["input_shape"])
-        if len(input_shape) != 3 or min(input_shape) < 1:
-            raise ModelFileError(f"model file {source}: bad input_shape {input_shape}")
-        method = _string(arrays, "preprocessing_method", source)
-        representation = "pixels"
-        rep_params: Any = {"method": method}
-        if "representation" in arrays:
-            representation = _string(arrays, "representation", source)
-        if "representation_params" in arrays:
-            rep_params = json.loads(_string(arrays, "representation_params", source))
-            if not isinstance(rep_params, dict) or rep_params.get("method") != method:
-                raise ModelFileError(f"model file {source}: representation_params must be a "
-                                     "JSON object whose method is preprocessing_method")
-        state = {k[len("preprocessing_"):]: v for k, v in arrays.items()
-                 if k.startswith("preprocessing_") and k != "preprocessing_method"}
-        preprocessor = restore_representation(representation, params=rep_params,
-                                              input_shape=input_shape, state=state)
-        history = arrays["cost_history"]
-        if history.dtype.kind != "f" or history.ndim != 1:
-            raise ModelFileError(f"model file {source}: cost_history must be a float vector")
-        estimator.restore(params, cost_history=history)
-        if estimator.n_features_in_ != preprocessor.n_features_:
-            raise ModelFileError(
-                f"model file {source}: the model takes {estimator.n_features_in_} features "
-                f"but the preprocessing gives {preprocessor.n_features_}"
-            )
-        names = arrays["class_names"]
-        if names.dtype.kind != "U" or names.shape != (2,):
-            raise ModelFileError(f"model file {source}: class_names must be two strings")
-        base_rate = _number(arrays, "training_base_rate", source)
-        if not 0.0 <= base_rate <= 1.0:
-            raise ModelFileError(
-                f"model file {source}: training_base_rate {base_rate} is not in [0, 1]"
-            )
-        temperature = _number(arrays, "temperature", source)
-        metadata = json.loads(_string(arrays, "metadata", source))
-        if not isinstance(metadata, dict):
-            raise ModelFileError(f"model file {source}: metadata must be a JSON object")
-        return Classifier(
-            preprocessor=preprocessor,
-            estimator=estimator,
-            class_names=tuple(str(c) for c in names),
-            training_base_rate=base_rate,
-            temperature=temperature,
-            metadata=metadata,
-        )
+        return _classifier(arrays, source)
     except ModelFileError:
         raise
-    except json.JSONDecodeError as exc:
-        raise ModelFileError(f"model file {source}: bad JSON ({exc})") from None
     except InputError as exc:
         raise ModelFileError(f"model file {source}: {exc}") from None
+
+
+def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
+    """Build the classifier from arrays that passed the format checks, checking each."""
+    from probkit.models.registry import MODEL_TYPES
+
+    model_type = _string(arrays, "model_type", source)
+    if model_type not in MODEL_TYPES:
+        raise _problem(source, "model_type", f"{model_type[:40]!r} is an unknown model "
+                       f"(expected {' or '.join(MODEL_TYPES)})")
+    hyper = _json_object(arrays, "hyperparameters", source)
+    for name, value in hyper.items():
+        if isinstance(value, dict | list) or (isinstance(value, str) and len(value) > 100):
+            raise _problem(source, "hyperparameters", f"{name[:40]!r} must be a number or a "
+                           "short string")
+    estimator = build_estimator(model_type, **hyper)
+    estimator._validate_hyperparameters()
+
+    shape = arrays["input_shape"]
+    if shape.dtype.kind not in "iu" or shape.shape != (3,):
+        raise _problem(source, "input_shape", "must be 3 integers (height, width, channels); "
+                       f"got {_kind(shape)}")
+    height, width, channels = (int(d) for d in shape)
+    if not (1 <= height <= MAX_IMAGE_SIDE and 1 <= width <= MAX_IMAGE_SIDE and channels == 3):
+        raise _problem(source, "input_shape", f"{(height, width, channels)} is not "
+                       f"(1..{MAX_IMAGE_SIDE}, 1..{MAX_IMAGE_SIDE}, 3)")
+    method = _string(arrays, "preprocessing_method", source)
+    representation = "pixels"
+    rep_params: dict[str, Any] = {"method": method}
+    if "representation" in arrays:
+        representation = _string(arrays, "representation", source)
+    if "representation_params" in arrays:
+        rep_params = _json_object(arrays, "representation_params", source)
+        if rep_params.get("method") != method:
+            raise _problem(source, "representation_params", f"method "
+                           f"{str(rep_params.get('method'))[:40]!r} differs from "
+                           f"preprocessing_method {method[:40]!r}")
+    state = {}
+    for key in (k for k in arrays if k.startswith("preprocessing_")
+                and k != "preprocessing_method"):
+        value = arrays[key]
+        if value.dtype.kind != "f" or value.ndim not in (1, 2):
+            raise _problem(source, key, f"must be a float vector or matrix; got {_kind(value)}")
+        state[key[len("preprocessing_"):]] = value
+    preprocessor = restore_representation(representation, params=rep_params,
+                                          input_shape=(height, width, channels), state=state)
+    n_features = preprocessor.n_features_
+
+    params: dict[str, np.ndarray] = {}
+    for key in sorted(k for k in arrays if k.startswith("param_")):
+        value = arrays[key]
+        if value.dtype.kind != "f" or value.ndim not in (1, 2) or value.size == 0:
+            raise _problem(source, key, f"must be a non-empty float vector or matrix; got "
+                           f"{_kind(value)}")
+        if not np.all(np.isfinite(value)):
+            raise _problem(source, key, "contains nan or inf")
+        if np.any(np.abs(value) > MAX_ABS_PARAMETER):
+            raise _problem(source, key, f"holds values beyond ±{MAX_ABS_PARAMETER:g} (a fit "
+                           "that ran away)")
+        params[key[len("param_"):]] = value
+    if not params:
+        raise ModelFileError(f"model file {source} lacks the model parameters (param_*)")
+    first, _ = estimator._first_layer
+    weights = params.get(first)
+    if weights is None or weights.ndim != 2:
+        raise _problem(source, f"param_{first}", "must be a float matrix (units, features)")
+    units = int(getattr(estimator, "hidden", 1))
+    if weights.shape != (units, n_features):
+        raise _problem(source, f"param_{first}", f"has shape {weights.shape}; the "
+                       f"hyperparameters and input_shape need ({units}, {n_features})")
+    history = _floats(arrays, "cost_history", source, (-1,), finite=False)
+    estimator.restore(params, cost_history=history)
+
+    names = arrays["class_names"]
+    if names.dtype.kind != "U" or names.shape != (2,):
+        raise _problem(source, "class_names", f"must be two strings; got {_kind(names)}")
+    class_names = tuple(str(c) for c in names)
+    for name in class_names:
+        if not name.strip() or len(name) > 100 or not name.isprintable():
+            raise _problem(source, "class_names", f"{name[:40]!r} is not a usable name "
+                           "(1-100 printable characters)")
+    if class_names[0] == class_names[1]:
+        raise _problem(source, "class_names", f"are both {class_names[0]!r}")
+    base_rate = _real(arrays, "training_base_rate", source, 0.0, 1.0)
+    temperature = _real(arrays, "temperature", source, *TEMPERATURE_RANGE)
+    metadata = _json_object(arrays, "metadata", source)
+    return Classifier(
+        preprocessor=preprocessor,
+        estimator=estimator,
+        class_names=class_names,
+        training_base_rate=base_rate,
+        temperature=temperature,
+        metadata=metadata,
+    )
 
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]

@@ -19,12 +19,20 @@ final refit on the whole training set.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from probkit.errors import InputError
-from probkit.options import MODELS, PREPROCESSING, REPRESENTATIONS, SOLVERS, check_choice
+from probkit.options import (
+    FLIPS,
+    GRIDS,
+    MODELS,
+    PREPROCESSING,
+    REPRESENTATIONS,
+    SOLVERS,
+    check_choice,
+)
 
 if TYPE_CHECKING:
     from probkit.models.classifier import Classifier
@@ -182,7 +190,8 @@ def make_grid(
     return grid
 
 
-def named_grid(name: str) -> list[Candidate]:
+def named_grid(name: str, *, solver: str | None = None,
+               hidden: int | None = None) -> list[Candidate]:
     """A predefined search grid: ``quick`` (tests, seconds), ``default`` or ``full``.
 
     ``default`` searches logistic regression over both preprocessings, with
@@ -191,22 +200,100 @@ def named_grid(name: str) -> list[Candidate]:
     nets (7 ReLU units, pixels/255 with flips, λ ∈ {100, 1000}, 50 or 200
     L-BFGS iterations, one seed or the logit average of three).
 
+    ``solver`` and ``hidden``, when given, are applied to every candidate (an
+    option is never silently ignored); ``hidden`` needs a grid with two-layer
+    nets, so it is refused for ``quick`` and ``default``.
+
     >>> len(named_grid("quick")), len(named_grid("default"))
     (4, 48)
+    >>> {c.solver for c in named_grid("quick", solver="gd")}
+    {'gd'}
+    >>> named_grid("quick", hidden=5)
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: hidden=5 applies to two-layer nets, and the quick grid has \
+none (use the full grid, or model two-layer)
     """
+    if solver is not None:
+        check_choice(solver, SOLVERS, parameter="solver")
+    if hidden is not None:
+        _positive_int(hidden, "hidden")
+        if name in ("quick", "default"):
+            raise InputError(f"hidden={hidden} applies to two-layer nets, and the {name} grid "
+                             "has none (use the full grid, or model two-layer)",
+                             parameter="hidden")
+    method = solver or "lbfgs"
     if name == "quick":
         return make_grid(l2=(10.0, 1000.0), preprocessing=("scale", "standardize"),
-                         max_iter=(100,))
+                         max_iter=(100,), solver=method)
     logistic = make_grid(l2=(10.0, 100.0, 1000.0, 10000.0),
                          preprocessing=("scale", "standardize"), flip=(False, True),
-                         max_iter=(20, 50, 500))
+                         max_iter=(20, 50, 500), solver=method)
     if name == "default":
         return logistic
     if name == "full":
         nets = make_grid(models=("two-layer",), l2=(100.0, 1000.0), preprocessing=("scale",),
-                         flip=(True,), max_iter=(50, 200), seeds=(1, 3))
+                         flip=(True,), max_iter=(50, 200), seeds=(1, 3),
+                         hidden=7 if hidden is None else hidden, solver=method)
         return logistic + nets
     raise InputError(f"unknown grid {name!r}; choose quick, default or full", parameter="grid")
 
 
-__all__ = ["FAMILIES", "Candidate", "make_grid", "named_grid"]
+def search_grid(
+    grid: str | None = None,
+    *,
+    models: Sequence[str] | None = None,
+    l2: Sequence[float] | None = None,
+    preprocessing: Sequence[str] | None = None,
+    max_iter: Sequence[int] | None = None,
+    flip: str | None = None,
+    seeds: Sequence[int] | None = None,
+    solver: str | None = None,
+    hidden: int | None = None,
+) -> list[Candidate]:
+    """The candidates of a search: a named ``grid``, or the grid built from the values given.
+
+    This is what ``probkit tune`` searches. A named grid fixes models, λ,
+    preprocessing, iterations, flips and seeds, so combining it with any of them
+    is refused (nothing is silently ignored); ``solver`` and ``hidden`` are
+    applied to either kind. Without a grid and without values, the ``default``
+    grid is used. ``flip`` is ``"no"``, ``"yes"`` or ``"both"`` (the default of a
+    custom grid).
+
+    >>> len(search_grid()), len(search_grid("quick", solver="gd"))
+    (48, 4)
+    >>> len(search_grid(l2=[1.0, 10.0], preprocessing=["scale"], max_iter=[100], flip="no"))
+    2
+    >>> search_grid("quick", l2=[1.0])
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: grid 'quick' fixes l2; give either a named grid or your own \
+values (model, l2, preprocessing, max_iter, flip, seeds), not both
+    """
+    if grid is not None and grid not in GRIDS:
+        named_grid(grid)  # raises, naming the grids
+    own = {"models": models, "l2": l2, "preprocessing": preprocessing, "max_iter": max_iter,
+           "flip": flip, "seeds": seeds}
+    given = [name for name, value in own.items() if value is not None]
+    if grid is not None and given:
+        names = ", ".join("model" if g == "models" else g for g in given)
+        raise InputError(f"grid {grid!r} fixes {names}; give either a named grid or your own "
+                         "values (model, l2, preprocessing, max_iter, flip, seeds), not both",
+                         parameter="grid")
+    if not given:
+        return named_grid(grid or "default", solver=solver, hidden=hidden)
+    flips = {"no": (False,), "yes": (True,), "both": (False, True)}
+    check_choice(flip or "both", FLIPS, parameter="flip")
+    families = tuple(models or ("logistic",))
+    if hidden is not None and "two-layer" not in families:
+        _positive_int(hidden, "hidden")
+        raise InputError(f"hidden={hidden} applies to two-layer nets, and the models searched "
+                         f"are {', '.join(families)}", parameter="hidden")
+    return make_grid(models=families, l2=tuple(l2 or (10.0, 100.0, 1000.0, 10000.0)),
+                     preprocessing=tuple(preprocessing or ("scale", "standardize")),
+                     max_iter=tuple(max_iter or (20, 50, 500)), solver=solver or "lbfgs",
+                     flip=flips[flip or "both"], seeds=tuple(seeds or (1,)),
+                     hidden=7 if hidden is None else hidden)
+
+
+__all__ = ["FAMILIES", "Candidate", "make_grid", "named_grid", "search_grid"]

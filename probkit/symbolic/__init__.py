@@ -10,6 +10,9 @@ record of a machine check of that step.
 A user's own expression (:func:`derive_expression`) or chain of computations
 (:func:`derive_chain`) is differentiated by the same kind of checked steps.
 
+:func:`check_text` and :func:`check_file` check the maths of a user's own
+post line by line (``probkit check``; see :mod:`probkit.symbolic.lint`).
+
 Importing this package is cheap: SymPy is imported only when a derivation is
 built (:func:`build`, :func:`derive_expression`, :func:`derive_chain`) or rendered.
 
@@ -22,12 +25,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from probkit.symbolic.lint import check_file, check_text
 from probkit.symbolic.registry import build, build_all, describe, names
 
 if TYPE_CHECKING:
     from probkit.symbolic.model import Derivation
 
-__all__ = ["build", "build_all", "derive_chain", "derive_expression", "describe", "names"]
+__all__ = ["build", "build_all", "check_file", "check_text", "derive_chain", "derive_expression",
+           "describe", "names"]
 
 
 def derive_expression(

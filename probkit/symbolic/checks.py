@@ -193,3 +193,8 @@ def explicit_step(
     """A step shown in compact notation, checked symbolically on explicit entries."""
     check = symbolic_check(explicit_before, explicit_after, definitions=definitions)
     return Step(rule, before, after, explanation, check)
+
+
+SIMPLIFIERS_BEFORE_SIMPLIFY = tuple(s for s in _SIMPLIFIERS if s[0] != "simplify")
+"""The ladder without ``simplify`` itself, for callers that bound the size of what they reduce
+(``probkit check``); its first :data:`_CHEAP` steps are the polynomial ones."""

@@ -1,0 +1,47 @@
+r"""``probkit check``: a linter for the mathematics in a Markdown (Hugo) post or a LaTeX file.
+
+Every display-maths block (``$$…$$``, ``\[…\]``, ``equation``/``align``) and
+inline maths (``$…$``, ``\(…\)``) is read; every chain of equalities is checked
+line by line, with the post's own definitions substituted and its side
+conditions (``a > 0``) as assumptions. See docs/check.md.
+
+Modules, each with one job: :mod:`.extract` (maths blocks and their lines),
+:mod:`.latex` (tokens and what commands mean), :mod:`.statements` (terms and
+relations), :mod:`.terms` (the rewriting in front of SymPy's parser), :mod:`.reader`
+(``parse_latex`` and the checks of what it returned), :mod:`.scope`
+(definitions, domains, evaluation), :mod:`.equality` (one comparison),
+:mod:`.check` (chains and blame), :mod:`.report` and :mod:`.annotate`.
+
+Importing this package is cheap; SymPy and the LaTeX parser are imported when
+a post is checked.
+
+>>> report = check_text(r"$$\frac{d}{dx} x^3 = 3x^2$$")
+>>> report.passed
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from probkit.symbolic.lint.report import CheckReport
+
+
+def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
+               seed: int = 0) -> CheckReport:
+    """Check the maths in ``text``; see :func:`probkit.symbolic.lint.check.check_text`."""
+    from probkit.symbolic.lint import check
+
+    return check.check_text(text, source=source, latex=latex, seed=seed)
+
+
+def check_file(path: str | Path, *, seed: int = 0) -> CheckReport:
+    """Check the maths in the post at ``path``; see :func:`.check.check_file`."""
+    from probkit.symbolic.lint import check
+
+    return check.check_file(path, seed=seed)
+
+
+__all__ = ["check_file", "check_text"]

@@ -1,0 +1,180 @@
+"""Is ``left = right``? Symbolically under the stated assumptions, else at random points.
+
+The order is chosen so that no equality can make the checker hang:
+
+1. both sides are evaluated at random points of the variables' domains (30
+   significant digits, :data:`probkit.symbolic.checks.DIGITS`); a point where
+   they differ is a counterexample and the equality is wrong;
+2. otherwise the difference is reduced with the cheap simplifiers of
+   :mod:`probkit.symbolic.checks` (``simplify`` itself only for small
+   expressions): zero proves the equality symbolically;
+3. otherwise the equality holds at every point tried: verified numerically.
+
+Sides that still hold undefined functions (``f'(x)`` for an ``f`` never
+defined) cannot be evaluated at points; they are verified symbolically or left
+undecided. Random points are short decimals (0.7, -1.3) drawn by a seeded
+:class:`random.Random`, so a counterexample is easy to redo by hand and the
+same post always gives the same report.
+
+>>> import sympy as sp
+>>> x = sp.Symbol("x")
+>>> compare(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1), {}).method
+'symbolic'
+>>> verdict = compare(x ** 2, 2 * x, {}, seed=1)
+>>> verdict.status, sorted(verdict.counterexample)
+('wrong', ['left', 'point', 'right'])
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sympy as sp
+
+from probkit.symbolic.checks import DIGITS, SIMPLIFIERS_BEFORE_SIMPLIFY, TOLERANCE
+from probkit.symbolic.lint.scope import Domain, with_domains
+
+POINTS = 4
+"""Points at which both sides must agree for a numeric verification."""
+
+ATTEMPTS = 60
+"""Random points tried at most (points outside the real domain of a side are skipped)."""
+
+MAX_SYMBOLIC_OPS = 250
+"""Largest difference (SymPy ``count_ops``) given to the cheap simplifiers."""
+
+MAX_SIMPLIFY_OPS = 40
+"""Largest difference given to ``sympy.simplify`` (which can take very long)."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one comparison.
+
+    ``status`` is ``"verified"``, ``"wrong"`` or ``"undecided"``; ``method``
+    ``"symbolic"`` or ``"numeric"`` (None when undecided); ``counterexample``
+    ``{"point": {name: value}, "left": value, "right": value}`` when wrong.
+    """
+
+    status: str
+    method: str | None
+    detail: str
+    counterexample: dict[str, Any] | None = None
+
+
+def _draw(domain: Domain, rng: random.Random) -> Any:
+    """A short decimal strictly inside ``domain``, never 0 if avoidable: 0.7, -1.3, ...
+
+    Unbounded sides reach 2 units past the other bound (or to -2 and 2).
+    """
+    low = float(domain.low) if domain.low is not None else (
+        min(-2.0, float(domain.high) - 2.0) if domain.high is not None else -2.0)
+    high = float(domain.high) if domain.high is not None else max(2.0, low + 2.0)
+    first, last = math.floor(low * 10) + 1, math.ceil(high * 10) - 1
+    if first > last:  # an interval narrower than a tenth: its midpoint
+        return (sp.Rational(str(low)) + sp.Rational(str(high))) / 2
+    for _ in range(20):
+        tenths = rng.randint(first, last)
+        if tenths != 0:
+            return sp.Rational(tenths, 10)
+    return sp.Rational(first, 10)
+
+
+def display_name(name: str) -> str:
+    """A variable's name as written: the parser spells the subscript of ``y_{hat}`` ``h*(a*t)``.
+
+    >>> display_name("y_{h*(a*t)}")
+    'y_{hat}'
+    """
+    head, sep, tail = name.partition("_{")
+    return head + sep + re.sub(r"[*()]", "", tail) if sep else name
+
+
+def _real(value: Any) -> float | None:
+    """``value`` as a float if it is a finite real number, else None."""
+    try:
+        number = complex(value)
+    except (TypeError, ValueError):
+        return None
+    if number != number or abs(number.real) == float("inf"):
+        return None
+    if abs(number.imag) > 1e-25 * max(1.0, abs(number.real)):
+        return None
+    return number.real
+
+
+def _numeric(left: Any, right: Any, domains: Mapping[str, Domain],
+             rng: random.Random) -> tuple[int, dict[str, Any] | None]:
+    """How many points agreed, and the first point where the sides differ (or None)."""
+    symbols = sorted(left.free_symbols | right.free_symbols, key=str)
+    agreed = 0
+    for _ in range(ATTEMPTS):
+        point = {s: _draw(domains.get(s.name, Domain()), rng) for s in symbols}
+        lhs = _real(left.xreplace(point).evalf(DIGITS))
+        rhs = _real(right.xreplace(point).evalf(DIGITS))
+        if lhs is None or rhs is None:
+            continue
+        if abs(lhs - rhs) > TOLERANCE ** 0.5 * max(1.0, abs(lhs), abs(rhs)):
+            where = {display_name(str(s)): float(v) for s, v in point.items()}
+            return agreed, {"point": where, "left": lhs, "right": rhs}
+        agreed += 1
+        if agreed == POINTS:
+            break
+    return agreed, None
+
+
+def _symbolic(difference: Any) -> str | None:
+    """The name of the simplifier that reduced ``difference`` to 0, or None."""
+    ops = sp.count_ops(difference)
+    if ops > MAX_SYMBOLIC_OPS:
+        return None
+    for name, simplifier in SIMPLIFIERS_BEFORE_SIMPLIFY:
+        try:
+            if simplifier(difference) == 0:
+                return name
+        except (sp.PolynomialError, TypeError, ValueError, NotImplementedError):
+            continue
+    if ops <= MAX_SIMPLIFY_OPS and sp.simplify(difference) == 0:
+        return "simplify"
+    return None
+
+
+def numerically_equal(left: Any, right: Any, domains: Mapping[str, Domain], *,
+                      seed: int = 0) -> bool:
+    """True when ``left`` and ``right`` agree at :data:`POINTS` random points (quick, no proof)."""
+    replacements = with_domains({"left": left, "right": right}, domains)
+    left, right = left.xreplace(replacements), right.xreplace(replacements)
+    agreed, counterexample = _numeric(left, right, domains, random.Random(seed))
+    return counterexample is None and agreed == POINTS
+
+
+def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int = 0) -> Verdict:
+    """Decide ``left = right`` (SymPy expressions, definitions already substituted)."""
+    replacements = with_domains({"left": left, "right": right}, domains)
+    left, right = left.xreplace(replacements), right.xreplace(replacements)
+    evaluable = not any(side.has(sp.core.function.AppliedUndef, sp.Derivative, sp.Subs)
+                        for side in (left, right))
+    agreed = 0
+    if evaluable:
+        agreed, counterexample = _numeric(left, right, domains, random.Random(seed))
+        if counterexample is not None:
+            return Verdict("wrong", "numeric", "the sides differ at a point", counterexample)
+    simplifier = _symbolic(sp.expand(left - right) if not evaluable else left - right)
+    if simplifier is not None:
+        return Verdict("verified", "symbolic", f"the difference reduces to 0 ({simplifier})")
+    if agreed == POINTS:
+        return Verdict("verified", "numeric", f"equal at {POINTS} random points of the domain")
+    if not evaluable:
+        return Verdict("undecided", None, "holds undefined functions and does not simplify to 0")
+    if agreed == 0:
+        return Verdict("undecided", None, "no point of the domain where both sides are real")
+    return Verdict("undecided", None, f"equal at only {agreed} point(s) where both sides are real")
+
+
+__all__ = ["ATTEMPTS", "MAX_SIMPLIFY_OPS", "MAX_SYMBOLIC_OPS", "POINTS", "Verdict", "compare",
+           "numerically_equal"]

@@ -1,0 +1,195 @@
+r"""What a post has defined and assumed so far, and the evaluation of a term under it.
+
+A definition ``f(x) = \frac{1}{1+e^{-ax}}`` or ``a = \sigma(z)`` holds from the
+line where it stands until the name is defined again. Evaluating a term
+substitutes every definition (repeatedly: ``L`` in terms of ``a``, ``a`` in
+terms of ``z``), applies functions to their arguments, and carries out the
+derivatives, with one rule a person uses without saying it: the variable of a
+derivative is held as a variable while differentiating. So with ``a = σ(z)``,
+``∂L/∂a`` differentiates L with respect to a, and only then is a replaced by
+σ(z); ``∂L/∂z`` substitutes a first, which is the chain rule.
+
+>>> import sympy as sp
+>>> x, a = sp.symbols("x a")
+>>> scope = Scope()
+>>> scope.define(Definition("f", (x,), 1 / (1 + sp.exp(-a * x)), line=1))
+>>> derivative = scope.evaluate(sp.Function("f'")(x))
+>>> sp.simplify(derivative - a * sp.exp(-a * x) / (1 + sp.exp(-a * x)) ** 2)
+0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from probkit.symbolic.lint.latex import Unreadable
+from probkit.symbolic.lint.reader import PRIME_VARIABLE, Names, sigmoid
+
+MAX_DEPTH = 24
+"""Deepest chain of definitions substituted into one another (a cycle stops here too)."""
+
+_KNOWN = {
+    "sigma": sigmoid, "exp": sp.exp, "log": sp.log, "sin": sp.sin, "cos": sp.cos,
+    "tan": sp.tan, "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh,
+}
+"""Functions a prime can be put on without the post defining them (``\\tanh'(x)``)."""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``name(params) = body`` (no params: a quantity), defined at ``line``."""
+
+    name: str
+    params: tuple[Any, ...]
+    body: Any
+    line: int
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where a variable lives: real, maybe within ``(low, high)`` (None: unbounded)."""
+
+    low: Any = None
+    high: Any = None
+
+    def assumptions(self) -> dict[str, bool]:
+        if self.low is not None and self.low >= 0:
+            return {"positive": True}
+        if self.high is not None and self.high <= 0:
+            return {"negative": True}
+        return {"real": True}
+
+
+@dataclass
+class Scope:
+    """Definitions and domains in force at one point of a post."""
+
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    domains: dict[str, Domain] = field(default_factory=dict)
+
+    def define(self, definition: Definition) -> None:
+        self.definitions[definition.name] = definition
+
+    def restrict(self, name: str, *, low: Any = None, high: Any = None) -> None:
+        """Record ``low < name < high`` (tightening what was known)."""
+        old = self.domains.get(name, Domain())
+        new_low = low if old.low is None or (low is not None and low > old.low) else old.low
+        new_high = high if old.high is None or (high is not None and high < old.high) else old.high
+        self.domains[name] = Domain(new_low, new_high)
+
+    def names(self, primed: frozenset[str] = frozenset()) -> Names:
+        functions = {d.name: len(d.params) for d in self.definitions.values() if d.params}
+        quantities = frozenset(d.name for d in self.definitions.values() if not d.params)
+        return Names(functions, quantities, primed)
+
+    @property
+    def last_function_parameter(self) -> Any:
+        """The parameter of the most recently defined one-parameter function, if any."""
+        for definition in reversed(list(self.definitions.values())):
+            if len(definition.params) == 1:
+                return definition.params[0]
+        return None
+
+    # -- evaluation
+    def evaluate(self, expr: Any, *, prime_variable: Any = None) -> Any:
+        """``expr`` with the definitions substituted and the derivatives carried out."""
+        if expr.has(PRIME_VARIABLE):
+            if prime_variable is None:
+                raise Unreadable("cannot tell which variable the prime differentiates by; "
+                                 r"write \frac{d}{dx}(...)")
+            expr = expr.xreplace({PRIME_VARIABLE: prime_variable})
+        self._prime_variable = prime_variable
+        return self._evaluate(expr, frozenset(), 0)
+
+    def _evaluate(self, expr: Any, held: frozenset[str], depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise Unreadable("the definitions refer to one another in a cycle")
+        if isinstance(expr, sp.Symbol):
+            return self._symbol(expr, held, depth)
+        if isinstance(expr, sp.Derivative):
+            return self._derivative(expr, held, depth)
+        if isinstance(expr, sp.core.function.AppliedUndef):
+            args = [self._evaluate(a, held, depth) for a in expr.args]
+            return self._apply(type(expr).__name__, args, held, depth)
+        if not expr.args:
+            return expr
+        return expr.func(*(self._evaluate(a, held, depth) for a in expr.args))
+
+    def _symbol(self, symbol: Any, held: frozenset[str], depth: int) -> Any:
+        name = symbol.name
+        if name.endswith("'"):
+            base = name.rstrip("'")
+            order = len(name) - len(base)
+            definition = self.definitions.get(base)
+            variable = self._prime_variable
+            if definition is None or definition.params:
+                raise Unreadable(f"{base}' : {base} is not defined as a quantity")
+            if variable is None:
+                raise Unreadable(f"cannot tell which variable {base}' differentiates by")
+            body = self._evaluate(definition.body, held | {variable.name}, depth + 1)
+            return self._evaluate(sp.diff(body, variable, order), held, depth + 1)
+        definition = self.definitions.get(name)
+        if definition is None or name in held:
+            return symbol
+        if definition.params:
+            raise Unreadable(f"the function {name} is used without its argument")
+        return self._evaluate(definition.body, held, depth + 1)
+
+    def _derivative(self, expr: Any, held: frozenset[str], depth: int) -> Any:
+        operand = expr.expr
+        result = operand
+        for variable, order in expr.variable_count:
+            inner = result
+            if isinstance(inner, sp.Symbol) and inner.name in self.definitions and \
+                    self.definitions[inner.name].params:  # \frac{df}{dx}: f at its parameters
+                inner = sp.Function(inner.name)(*self.definitions[inner.name].params)
+            body = self._evaluate(inner, held | {variable.name}, depth + 1)
+            result = sp.diff(body, variable, order)
+        return self._evaluate(result, held, depth + 1)
+
+    def _apply(self, name: str, args: list[Any], held: frozenset[str], depth: int) -> Any:
+        base = name.rstrip("'")
+        order = len(name) - len(base)
+        definition = self.definitions.get(base)
+        if definition is not None and definition.params:
+            params = definition.params
+            if len(params) != len(args):
+                raise Unreadable(f"{base} takes {len(params)} argument(s), given {len(args)}")
+            body = self._evaluate(definition.body, held | {p.name for p in params}, depth + 1)
+            if order:
+                if len(params) != 1:
+                    raise Unreadable(f"{base}' : a prime on a function of several variables")
+                body = sp.diff(body, params[0], order)
+            return body.xreplace(dict(zip(params, args, strict=True)))
+        if definition is not None:
+            raise Unreadable(f"{base} is a quantity, not a function")
+        if order and base in _KNOWN and len(args) == 1:
+            t = sp.Dummy("t")
+            return sp.diff(_KNOWN[base](t), t, order).xreplace({t: args[0]})
+        if order:
+            if len(args) != 1:
+                raise Unreadable(f"{base}' : a prime on a function of several variables")
+            t = sp.Dummy("t")
+            return sp.Subs(sp.Derivative(sp.Function(base)(t), (t, order)), t, args[0]).doit()
+        if base == "sigma" and len(args) == 1:
+            return sigmoid(args[0])
+        return sp.Function(base)(*args)  # an undefined function (written with a prime)
+
+
+def with_domains(expressions: Mapping[str, Any], domains: Mapping[str, Domain]) -> dict[Any, Any]:
+    """The substitution giving each free symbol its assumptions (real unless stated)."""
+    replacements: dict[Any, Any] = {}
+    for expr in expressions.values():
+        for symbol in expr.free_symbols:
+            if isinstance(symbol, sp.Dummy) or symbol in replacements:
+                continue
+            domain = domains.get(symbol.name, Domain())
+            replacements[symbol] = sp.Symbol(symbol.name, **domain.assumptions())
+    return replacements
+
+
+__all__ = ["Definition", "Domain", "MAX_DEPTH", "Scope", "with_domains"]

@@ -1,0 +1,214 @@
+r"""Split the body of a maths block into statements: terms joined by relations.
+
+A statement is ``terms[0] relations[0] terms[1] …``; each term keeps the
+offset of its first character (for line numbers) and its source text (for
+messages). Side conditions in parentheses, ``(a > 0)``, become statements of
+their own. Only the standard library is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from probkit.symbolic.lint.latex import (
+    ALIGNMENTS,
+    BREAKS,
+    CLOSE,
+    CONTINUATIONS,
+    DROP_WITH_ARGUMENT,
+    OPEN,
+    RELATIONS,
+    Token,
+    Unreadable,
+    argument,
+    group_end,
+    join,
+    tokenize,
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A term between relation symbols, with the offset of its first character."""
+
+    text: str
+    offset: int
+    source: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The term as the post writes it (whitespace collapsed), for messages."""
+        return " ".join(self.source.split()) if self.source else self.text
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Terms joined by relations: ``terms[i] relations[i] terms[i + 1]``."""
+
+    terms: tuple[Segment, ...]
+    relations: tuple[str, ...]
+    condition: bool = False  # found inside parentheses as a side condition: (a > 0)
+
+
+def _clean_block(tokens: list[Token]) -> list[Token]:
+    """Drop alignment, row breaks, labels and environment markers of a maths block."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i].text
+        if t in (r"\begin", r"\end"):
+            name, i = argument(tokens, i + 1)
+            environment = join(name)
+            if environment not in ALIGNMENTS:  # cases, matrices, arrays: not a chain
+                raise Unreadable(f"the {environment} environment is not checked")
+            continue
+        if t in DROP_WITH_ARGUMENT:
+            _, i = argument(tokens, i + 1)
+            continue
+        if t in (r"\\", r"\newline"):
+            out.append(Token(r"\\", tokens[i].offset))
+        elif t in ("\\ ", "&", r"\nonumber", r"\notag"):
+            out.append(Token(" ", tokens[i].offset))
+        elif t in (r"\stackrel", r"\overset"):  # \stackrel{def}{=}: the relation below
+            _, j = argument(tokens, i + 1)
+            below, i = argument(tokens, j)
+            out.extend(below)
+            continue
+        else:
+            out.append(tokens[i])
+        i += 1
+    return out
+
+
+def _relation_at(tokens: Sequence[Token], i: int) -> tuple[str, int] | None:
+    """The relation starting at token ``i`` and the index after it, if there is one."""
+    t = tokens[i].text
+    if t == ":" and i + 1 < len(tokens) and tokens[i + 1].text == "=":
+        return "=", i + 2
+    if t in RELATIONS:
+        return RELATIONS[t], i + 1
+    return None
+
+
+def _contains_relation(tokens: Sequence[Token]) -> bool:
+    depth = 0
+    for i, token in enumerate(tokens):
+        if token.text in OPEN:
+            depth += 1
+        elif token.text in CLOSE:
+            depth -= 1
+        elif depth == 0 and _relation_at(tokens, i) is not None:
+            return True
+    return False
+
+
+def split_statements(text: str, offset: int = 0) -> list[Statement]:
+    r"""Split the body of a maths block into statements of terms and relations.
+
+    Row breaks (``\\``, ``\newline``, a stray ``\ ``) and ``&`` are spaces; a
+    relation outside brackets ends a term; ``\quad``, ``\text``, ``,`` and
+    ``;`` outside brackets end a statement; a parenthesised group holding a
+    relation, such as ``(a > 0)``, is a separate side-condition statement.
+
+    >>> [[s.text for s in st.terms] for st in split_statements(r"f(x) &= x \\ &= y \quad (a>0)")]
+    [['f(x)', 'x', 'y'], ['a', '0']]
+    """
+    tokens = _clean_block(tokenize(text, offset))
+    statements: list[Statement] = []
+    terms: list[Segment] = []
+    relations: list[str] = []
+    current: list[Token] = []
+
+    def end_term() -> None:
+        body = [t for t in current if not t.is_space]
+        start = body[0].offset if body else (current[0].offset if current else offset)
+        source = ""
+        if body:
+            last = body[-1]
+            at = last.offset - offset
+            width = len(last.text) if text[at:at + len(last.text)] == last.text else 1
+            source = text[start - offset:at + width]
+        terms.append(Segment(join(current), start, source))
+        current.clear()
+
+    def end_statement() -> None:
+        end_term()
+        kept = [s for s in terms if s.text]
+        if len(kept) == len(terms) and relations:
+            statements.append(Statement(tuple(terms), tuple(relations)))
+        elif len(kept) == 1 and not relations:
+            statements.append(Statement((kept[0],), ()))
+        elif relations:  # a dangling relation: "= x" with nothing before it, or "x ="
+            statements.append(Statement(tuple(terms), tuple(relations)))
+        terms.clear()
+        relations.clear()
+
+    i, depth = 0, 0
+    while i < len(tokens):
+        t = tokens[i].text
+        if t == "(" and depth == 0:
+            end = group_end(tokens, i)
+            inside = tokens[i + 1:end - 1]
+            if _contains_relation(inside):
+                for nested in _statements_in_group(inside):
+                    statements.append(Statement(nested.terms, nested.relations, condition=True))
+                i = end
+                continue
+        if t in OPEN:
+            depth += 1
+        elif t in CLOSE:
+            depth -= 1
+            if depth < 0:
+                raise Unreadable(f"unbalanced {t!r}")
+        if depth == 0:
+            relation = _relation_at(tokens, i)
+            if relation is not None:
+                end_term()
+                relations.append(relation[0])
+                i = relation[1]
+                continue
+            if t == r"\\":  # a new row: a new statement unless it goes on with = or +
+                following = next((x for x in tokens[i + 1:] if not x.is_space), None)
+                goes_on = following is not None and (
+                    following.text in CONTINUATIONS
+                    or _relation_at(tokens, tokens.index(following, i + 1)) is not None
+                    or following.text in (r"\quad", r"\qquad"))
+                previous = next((x for x in reversed(current) if not x.is_space), None)
+                if not goes_on and not (previous is not None and previous.text in
+                                        CONTINUATIONS) and (current or terms):
+                    end_statement()
+                i += 1
+                continue
+            if t in (r"\quad", r"\qquad"):  # spacing before "+ c" or "= d"; else a side note
+                after = next((k for k in range(i + 1, len(tokens)) if not tokens[k].is_space),
+                             None)
+                if after is not None and (tokens[after].text in CONTINUATIONS or
+                                          _relation_at(tokens, after) is not None):
+                    i += 1
+                    continue
+            if t in BREAKS:
+                end_statement()
+                if t in (r"\text", r"\textrm", r"\mbox", r"\textnormal"):
+                    _, i = argument(tokens, i + 1)
+                    continue
+                i += 1
+                continue
+        current.append(tokens[i])
+        i += 1
+    end_statement()
+    return statements
+
+
+def _statements_in_group(tokens: Sequence[Token]) -> list[Statement]:
+    """The statements inside a parenthesised side condition such as ``(a > 0)``."""
+    if not tokens:
+        return []
+    first = tokens[0].offset
+    text = ""
+    for token in tokens:  # the text again, padded so that offsets stay those of the block
+        text += " " * max(0, token.offset - first - len(text)) + token.text
+    return split_statements(text, first)
+
+
+__all__ = ["Segment", "Statement", "split_statements"]

@@ -1,0 +1,77 @@
+"""The ``probkit check`` command: exit codes, --json, --annotate, stdin."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from probkit_cli.app import app
+
+GOOD = "# Post\n\n$$\n(x+1)^2 = x^2 + 2x + 1\n$$\n"
+BAD = "# Post\n\n$$\n(x+1)^2 = x^2 + 1\n$$\n"
+
+
+def test_exit_codes_and_linter_lines(tmp_path: Path, runner: CliRunner) -> None:
+    good, bad = tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_text(BAD, encoding="utf-8")
+    ok = runner.invoke(app, ["check", str(good)])
+    assert ok.exit_code == 0 and "all verified" in ok.stdout
+    wrong = runner.invoke(app, ["check", str(bad)])
+    assert wrong.exit_code == 1
+    assert wrong.stdout.startswith(f"{bad}:4: wrong step: (x+1)^2 ≠ x^2 + 1 (at x = ")
+    empty = tmp_path / "empty.md"
+    empty.write_text("no maths", encoding="utf-8")
+    none = runner.invoke(app, ["check", str(empty)])
+    assert none.exit_code == 2 and none.stderr.startswith("error: ")
+    missing = runner.invoke(app, ["check", str(tmp_path / "nope.md")])
+    assert missing.exit_code == 2
+
+
+def test_json_is_the_report(tmp_path: Path, runner: CliRunner) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text(BAD, encoding="utf-8")
+    done = runner.invoke(app, ["check", str(bad), "--json"])
+    payload = json.loads(done.stdout)
+    assert payload["passed"] is False and payload["equalities_checked"] == 1
+    assert payload["findings"][0]["source_line"] == 4
+
+
+def test_stdin(runner: CliRunner) -> None:
+    done = runner.invoke(app, ["check", "-"], input=GOOD)
+    assert done.exit_code == 0, done.stdout + done.stderr
+
+
+def test_annotate_writes_a_marked_copy_and_never_the_post(tmp_path: Path,
+                                                          runner: CliRunner) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text(BAD, encoding="utf-8")
+    out = tmp_path / "marked.md"
+    done = runner.invoke(app, ["check", str(bad), "--annotate", str(out)])
+    assert done.exit_code == 1
+    marked = out.read_text(encoding="utf-8").splitlines()
+    assert "% probkit: ✗" in marked[3]
+    refused = runner.invoke(app, ["check", str(bad), "--annotate", str(bad)])
+    assert refused.exit_code == 2 and "post itself" in refused.stderr
+    assert bad.read_text(encoding="utf-8") == BAD
+
+
+def test_other_commands_do_not_import_the_latex_parser() -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("probkit")
+    if not script.exists():
+        import pytest
+
+        pytest.skip("the probkit console script is not installed next to this interpreter")
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    done = subprocess.run([str(script), "check", "--help"], capture_output=True, text=True,
+                          env=env, check=False, timeout=120)
+    modules = {line.rsplit("|", 1)[1].strip().split(".")[0]
+               for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert done.returncode == 0 and "typer" in modules
+    assert not modules & {"sympy", "antlr4", "numpy"}, sorted(modules & {"sympy", "antlr4"})
