@@ -285,7 +285,7 @@ def selection_plots(folder: Path, result: SelectionResult, train: Dataset) -> li
         plot_learning_curve,
         plot_reliability_diagram,
     )
-    from probkit.selection.search import learning_curve
+    from probkit.selection.crossval import learning_curve
 
     groups: dict[str, tuple[list[float], list[float], list[float]]] = {}
     for row in result.rows:
@@ -369,12 +369,13 @@ def auto_l2(train: Dataset, *, model: str, preprocessing: str, solver: str, iter
     """``--l2 auto``: choose λ by stratified 5-fold CV on the training data only."""
     from dataclasses import replace
 
-    from probkit.selection.search import make_grid, select_model
+    from probkit.selection import search
+    from probkit.selection.candidates import make_grid
 
     grid = [replace(c, activation=activation, learning_rate=learning_rate)
             for c in make_grid(models=(model,), l2=l2_values, preprocessing=(preprocessing,),
                                max_iter=(iterations,), solver=solver, hidden=hidden)]
-    return select_model(train, grid, k=5, rule=rule, seed=seed, calibrate="none",
+    return search.select_model(train, grid, k=5, rule=rule, seed=seed, calibrate="none",
                         refit=False, progress=progress)
 
 

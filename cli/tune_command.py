@@ -64,7 +64,9 @@ def tune(
     from probkit._atomic import check_writable
     from probkit.data.datasets import load_dataset
     from probkit.models.modelfile import save_model
-    from probkit.selection.search import CALIBRATIONS, RULES, make_grid, named_grid, select_model
+    from probkit.selection import search
+    from probkit.selection.candidates import make_grid, named_grid
+    from probkit.selection.search import CALIBRATIONS, RULES
     from probkit_cli.trust_helpers import (
         parse_base_rate,
         plot_dir,
@@ -100,9 +102,10 @@ def tune(
     data = load_dataset(train)
     bar, progress = progress_reporter(not json_output)
     try:
-        result = select_model(data, candidates, k=folds, rule=rule, seed=seed, repeats=repeats,
-                              base_rate=None if target is None else float(target),
-                              calibrate=calibrate, progress=progress)
+        result = search.select_model(data, candidates, k=folds, rule=rule, seed=seed,
+                                     repeats=repeats,
+                                     base_rate=None if target is None else float(target),
+                                     calibrate=calibrate, progress=progress)
     finally:
         if bar is not None:
             bar.stop()

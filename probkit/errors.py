@@ -42,9 +42,22 @@ class ProbkitError(Exception):
 
 
 class InputError(ProbkitError, ValueError):
-    """A value the user gave is not acceptable; the message names it."""
+    """A value the user gave is not acceptable; the message names it.
+
+    ``parameter`` names the library parameter the value was given to (``"l2"``,
+    ``"max_iter"``...), when there is one; the command line maps it to the option
+    the user typed (``--l2``, ``--iterations``) in one table.
+
+    >>> err = InputError("max_iter must be an integer >= 0; got -1", parameter="max_iter")
+    >>> err.parameter, str(err)
+    ('max_iter', 'max_iter must be an integer >= 0; got -1')
+    """
 
     exit_code = 2
+
+    def __init__(self, *args: object, parameter: str | None = None) -> None:
+        super().__init__(*args)
+        self.parameter = parameter
 
 
 class NumberFormatError(InputError):

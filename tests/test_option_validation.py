@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from probkit.data.datasets import make_synthetic, write_dataset
 from probkit.errors import InputError
-from probkit.selection.search import make_grid
+from probkit.selection.candidates import make_grid
 from probkit_cli.app import app
 
 runner = CliRunner()

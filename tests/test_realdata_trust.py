@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from probkit.data.datasets import load_dataset
 from probkit.evaluation.metrics import log_loss
-from probkit.selection.search import make_grid, select_model
+from probkit.selection.candidates import make_grid
+from probkit.selection.search import select_model
 from probkit_cli.app import app
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]

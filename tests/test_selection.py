@@ -10,26 +10,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import expit
 
+from probkit.data.augmentation import flip_horizontally
 from probkit.data.datasets import Dataset, make_synthetic
 from probkit.data.preprocessing import Preprocessor
 from probkit.errors import DataError, InputError
 from probkit.models import LogisticRegression
 from probkit.models.classifier import Classifier
-from probkit.selection.search import (
-    Candidate,
+from probkit.models.registry import average_of_logits
+from probkit.selection.candidates import Candidate, make_grid, named_grid
+from probkit.selection.crossval import (
     CVRow,
-    choose,
     cross_validate,
-    fit_candidate,
-    flip_horizontally,
     learning_curve,
-    make_grid,
-    merge_seed_nets,
-    named_grid,
-    select_model,
     stratified_folds,
     target_scoring,
 )
+from probkit.selection.rules import choose
+from probkit.selection.search import select_model
 
 
 @pytest.fixture(scope="module")
@@ -122,11 +119,17 @@ def test_cv_scores_match_a_manual_recomputation(noisy_train):
         assert oof[cand][0, held] == pytest.approx(z)
 
 
+@pytest.mark.filterwarnings("ignore::probkit.models.ConvergenceWarning")
 def test_flip_doubles_lambda_with_the_sample():
     data = make_synthetic(30, size=4, seed=3)
-    fitted = fit_candidate(Candidate(l2=5.0, flip=True, max_iter=10), data.images, data.labels)
-    assert fitted.estimators[0].l2 == 10.0
-    assert fitted.estimators[0].n_features_in_ == 4 * 4 * 3
+    clf = Candidate(l2=5.0, flip=True, max_iter=10).build().fit(data)
+    assert clf.members_[0].l2 == 10.0 and clf.estimator.l2 == 10.0
+    assert clf.estimator.n_features_in_ == 4 * 4 * 3
+    assert clf.members_[0].cost_history_.size >= 2
+    clf.fit(data)  # refitting starts from the given λ again: not doubled twice
+    assert clf.estimator.l2 == 10.0
+    plain = Candidate(l2=5.0, max_iter=10).build().fit(data)
+    assert plain.estimator.l2 == 5.0  # control: no flip, no doubling
 
 
 def test_select_model_beats_the_constant_and_refits(noisy_train):
@@ -162,17 +165,20 @@ def test_selection_takes_only_a_dataset():
         select_model(one_class, named_grid("quick"))
 
 
+@pytest.mark.filterwarnings("ignore::probkit.models.ConvergenceWarning")
 def test_merged_seed_net_logit_is_the_mean_of_the_seeds():
     data = make_synthetic(40, size=4, seed=5)
     cand = Candidate(model="two-layer", hidden=3, l2=0.1, max_iter=30, seeds=3)
-    fitted = fit_candidate(cand, data.images, data.labels, seed=7)
-    X = fitted.preprocessor.transform(data.images)
-    separate = np.mean([e.decision_function(X) for e in fitted.estimators], axis=0)
-    merged = merge_seed_nets(fitted.estimators)
-    assert merged.hidden == 9
+    clf = cand.build(seed=7).fit(data)
+    X = clf.preprocessor.transform(data.images)
+    separate = np.mean([e.decision_function(X) for e in clf.members_], axis=0)
+    merged = average_of_logits(clf.members_)
+    assert merged.hidden == 9 and clf.estimator.hidden == 9
     assert merged.decision_function(X) == pytest.approx(separate, rel=1e-10, abs=1e-12)
+    assert clf.decision_function(data.images) == pytest.approx(separate, rel=1e-10, abs=1e-12)
+    assert [e.random_state for e in clf.members_] == [7, 8, 9]
     # negative control: the seeds really differ
-    assert not np.allclose(fitted.estimators[0].decision_function(X), separate)
+    assert not np.allclose(clf.members_[0].decision_function(X), separate)
 
 
 def test_learning_curve_records_both_costs(noisy_train):

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from probkit.errors import DataError, ProbabilityError
+from probkit.errors import DataError, InputError, ProbabilityError
 from probkit.numbers import Number, check_probability, format_exact, to_number
 
 if TYPE_CHECKING:
@@ -38,65 +38,128 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
 
-def _open_unit(value: object, *, what: str) -> Number:
-    number = to_number(value, what=what)
-    check_probability(number, what=what, shown=value if isinstance(value, str) else None)
+def _open_unit(value: object, *, what: str, parameter: str | None = None) -> Number:
+    try:
+        number = to_number(value, what=what)
+        check_probability(number, what=what, shown=value if isinstance(value, str) else None)
+    except InputError as exc:
+        if exc.parameter is None and parameter is not None:
+            exc.parameter = parameter
+        raise
     if number in (0, 1):
         raise ProbabilityError(
             f"{what}: {format_exact(number)} must lie strictly between 0 and 1 "
-            "(the odds would be 0 or infinite)"
+            "(the odds would be 0 or infinite)", parameter=parameter
         )
     return number
 
 
-def base_rate_factor(training_base_rate: object, base_rate: object) -> Number:
-    r"""The odds multiplier :math:`\frac{P/(1-P)}{\pi/(1-\pi)}`.
+@dataclass(frozen=True, init=False)
+class BaseRateShift:
+    r"""Moving probabilities from a training base rate :math:`\pi` to a target :math:`P`.
 
-    Exact (a :class:`~fractions.Fraction`) when both rates are exact.
+    One object for the one idea: the odds factor
+    :math:`k = \frac{P/(1-P)}{\pi/(1-\pi)}` (exact for exact rates), the same
+    shift on the logit scale, :math:`\log k`, and what it does to logits and
+    probabilities. Both rates must lie strictly between 0 and 1.
+
+    >>> shift = BaseRateShift("1/3", "2/3")
+    >>> shift.odds_factor, round(shift.logit_shift, 6)
+    (Fraction(4, 1), 1.386294)
+    >>> shift.shift_probability("1/2")
+    Fraction(4, 5)
+    >>> shift.to_dict()["base_rate"], shift.to_dict()["odds_factor"]
+    ('2/3', 4.0)
+    """
+
+    training: Number
+    target: Number
+
+    def __init__(self, training: object, target: object) -> None:
+        object.__setattr__(self, "training", _open_unit(training, what="training base rate",
+                                                        parameter="training_base_rate"))
+        object.__setattr__(self, "target", _open_unit(target, what="base rate",
+                                                      parameter="base_rate"))
+
+    @property
+    def odds_factor(self) -> Number:
+        r""":math:`k = \frac{P/(1-P)}{\pi/(1-\pi)}`."""
+        return (self.target / (1 - self.target)) / (self.training / (1 - self.training))
+
+    @property
+    def logit_shift(self) -> float:
+        r""":math:`\operatorname{logit} P - \operatorname{logit} \pi = \log k` (a float)."""
+        pi, target = float(self.training), float(self.target)
+        return math.log(target / (1 - target)) - math.log(pi / (1 - pi))
+
+    def shift_logits(self, logits: ArrayLike) -> NDArray[np.float64]:
+        """Logits at the training base rate moved to the target (adds :attr:`logit_shift`)."""
+        import numpy as np
+
+        return np.asarray(logits, dtype=np.float64) + self.logit_shift
+
+    def shift_probabilities(self, p_cat: ArrayLike) -> NDArray[np.float64]:
+        """An array of P(cat) moved to the target, in log-odds space (0 and 1 stay put)."""
+        import numpy as np
+        from scipy.special import expit
+
+        p = np.asarray(p_cat, dtype=np.float64)
+        if p.size and (not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1):
+            raise ProbabilityError("probabilities to adjust must lie in [0, 1]",
+                                   parameter="p_cat")
+        with np.errstate(divide="ignore"):
+            logits = np.log(p) - np.log1p(-p)
+        return np.asarray(expit(self.shift_logits(logits)), dtype=np.float64)
+
+    def shift_probability(self, p: object) -> Number:
+        r"""One probability moved to the target, :math:`p' = \frac{p k}{p k + (1 - p)}`
+        (exact for exact inputs)."""
+        value = to_number(p, what="probability")
+        check_probability(value, what="probability", shown=p if isinstance(p, str) else None)
+        factor = self.odds_factor
+        if isinstance(value, float) or isinstance(factor, float):
+            value, factor = float(value), float(factor)
+        return value * factor / (value * factor + (1 - value))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (the ``base_rate`` object of ``probkit predict/evaluate --json``)."""
+        return {"base_rate": format_exact(self.target),
+                "training_base_rate": float(self.training),
+                "odds_factor": float(self.odds_factor),
+                "logit_shift": self.logit_shift,
+                "formula": "posterior odds = model odds × [P/(1−P)] / [π/(1−π)]"}
+
+
+def base_rate_factor(training_base_rate: object, base_rate: object) -> Number:
+    r"""The odds multiplier :math:`\frac{P/(1-P)}{\pi/(1-\pi)}` (:attr:`BaseRateShift.odds_factor`).
 
     >>> base_rate_factor("1/3", "2/3")
     Fraction(4, 1)
     """
-    pi = _open_unit(training_base_rate, what="training base rate")
-    target = _open_unit(base_rate, what="base rate")
-    return (target / (1 - target)) / (pi / (1 - pi))
+    return BaseRateShift(training_base_rate, base_rate).odds_factor
 
 
 def adjust_probability(p: object, *, training_base_rate: object, base_rate: object) -> Number:
-    r"""Convert one probability from the training base rate to ``base_rate``.
-
-    .. math:: p' = \frac{p\,k}{p\,k + (1 - p)},\quad
-              k = \frac{P/(1-P)}{\pi/(1-\pi)}
-
-    Exact for exact inputs; 0 and 1 stay 0 and 1.
+    """One probability moved from the training base rate to ``base_rate``
+    (:meth:`BaseRateShift.shift_probability`); exact for exact inputs.
 
     >>> adjust_probability("9/10", training_base_rate="1/2", base_rate="1/10")
     Fraction(1, 2)
     >>> adjust_probability(0.5, training_base_rate=0.34, base_rate=0.34)
     0.5
     """
-    value = to_number(p, what="probability")
-    check_probability(value, what="probability", shown=p if isinstance(p, str) else None)
-    factor = base_rate_factor(training_base_rate, base_rate)
-    if isinstance(value, float) or isinstance(factor, float):
-        value, factor = float(value), float(factor)
-    return value * factor / (value * factor + (1 - value))
+    return BaseRateShift(training_base_rate, base_rate).shift_probability(p)
 
 
 def adjust_logits(
     logits: ArrayLike, *, training_base_rate: float, base_rate: float
 ) -> NDArray[np.float64]:
-    r"""Shift logits by :math:`\operatorname{logit} P - \operatorname{logit} \pi`.
+    r"""Logits shifted by :math:`\operatorname{logit} P - \operatorname{logit} \pi`.
 
     >>> adjust_logits([0.0, 1.0], training_base_rate=0.5, base_rate=0.5).tolist()
     [0.0, 1.0]
     """
-    import numpy as np
-
-    pi = float(_open_unit(training_base_rate, what="training base rate"))
-    target = float(_open_unit(base_rate, what="base rate"))
-    shift = math.log(target / (1 - target)) - math.log(pi / (1 - pi))
-    return np.asarray(logits, dtype=np.float64) + shift
+    return BaseRateShift(training_base_rate, base_rate).shift_logits(logits)
 
 
 def adjust_probabilities(
@@ -110,16 +173,7 @@ def adjust_probabilities(
     ...                      base_rate=0.1).round(6).tolist()
     [0.5, 0.0, 1.0]
     """
-    import numpy as np
-    from scipy.special import expit
-
-    p = np.asarray(p_cat, dtype=np.float64)
-    if p.size and (not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1):
-        raise ProbabilityError("probabilities to adjust must lie in [0, 1]")
-    with np.errstate(divide="ignore"):
-        logits = np.log(p) - np.log1p(-p)
-    shifted = adjust_logits(logits, training_base_rate=training_base_rate, base_rate=base_rate)
-    return np.asarray(expit(shifted), dtype=np.float64)
+    return BaseRateShift(training_base_rate, base_rate).shift_probabilities(p_cat)
 
 
 @dataclass(frozen=True)
@@ -276,6 +330,7 @@ def classifier_as_test(counts: ConfusionCounts,
 
 __all__ = [
     "BaseRateAnswer",
+    "BaseRateShift",
     "ClassifierAsTest",
     "ConfusionCounts",
     "adjust_logits",

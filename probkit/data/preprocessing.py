@@ -26,14 +26,13 @@ array([[-1.,  0., -1.],
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from probkit.errors import DataError, InputError
-
-METHODS = ("scale", "standardize")
+from probkit.options import PREPROCESSING as METHODS
 
 
 def _as_images(images: Any) -> NDArray[Any]:
@@ -62,6 +61,9 @@ class Preprocessor:
         Divides every feature (255 for ``"scale"``).
     """
 
+    #: the name of this representation in :mod:`probkit.data.representations` and model files
+    name: ClassVar[str] = "pixels"
+
     def __init__(self, *, method: str = "scale") -> None:
         self.method = method
 
@@ -77,7 +79,7 @@ class Preprocessor:
         if self.method not in METHODS:
             raise InputError(
                 f"Preprocessor: method={self.method!r} is invalid; it must be one of "
-                + ", ".join(repr(m) for m in METHODS)
+                + ", ".join(repr(m) for m in METHODS), parameter="preprocessing"
             )
         array = _as_images(images)
         if array.shape[0] < 1:
@@ -124,6 +126,24 @@ class Preprocessor:
     def fit_transform(self, images: Any) -> NDArray[np.float64]:
         """``fit(images).transform(images)``."""
         return self.fit(images).transform(images)
+
+    def state(self) -> dict[str, NDArray[np.float64]]:
+        """The learned statistics by name (``mean``, ``scale``), as model files store them."""
+        if not hasattr(self, "input_shape_"):
+            raise InputError("this Preprocessor is not fitted yet; call fit first")
+        return {"mean": self.mean_, "scale": self.scale_}
+
+    @classmethod
+    def from_state(cls, *, params: dict[str, Any], input_shape: tuple[int, ...],
+                   state: dict[str, Any]) -> Preprocessor:
+        """Rebuild a fitted preprocessor from :meth:`get_params` and :meth:`state`."""
+        unknown = sorted(set(params) - {"method"})
+        if unknown or sorted(state) != ["mean", "scale"]:
+            raise InputError(f"pixels representation: unexpected parameters {unknown} or "
+                             f"arrays {sorted(state)} (expected method; mean, scale)")
+        return cls.from_statistics(method=str(params.get("method", "scale")),
+                                   input_shape=input_shape, mean=np.asarray(state["mean"]),
+                                   scale=np.asarray(state["scale"]))
 
     @classmethod
     def from_statistics(

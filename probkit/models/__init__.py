@@ -8,12 +8,8 @@ gradient check can reach it.
 from probkit.models.base import BinaryModel
 from probkit.models.logistic import LogisticRegression
 from probkit.models.optimizers import ConvergenceWarning, DivergenceWarning
+from probkit.models.registry import MODEL_TYPES, build_estimator
 from probkit.models.two_layer import TwoLayerNet
-
-MODEL_TYPES: dict[str, type[BinaryModel]] = {
-    LogisticRegression.model_type: LogisticRegression,
-    TwoLayerNet.model_type: TwoLayerNet,
-}
 
 __all__ = [
     "MODEL_TYPES",
@@ -22,4 +18,5 @@ __all__ = [
     "DivergenceWarning",
     "LogisticRegression",
     "TwoLayerNet",
+    "build_estimator",
 ]

@@ -77,7 +77,8 @@ def validate_hyperparameters(
     for name, check in constraints.items():
         problem = check(values[name])
         if problem is not None:
-            raise InputError(f"{owner}: {name}={values[name]!r} is invalid; it must be {problem}")
+            raise InputError(f"{owner}: {name}={values[name]!r} is invalid; it must be {problem}",
+                             parameter=name)
 
 
 def check_features(X: Any, *, what: str = "X") -> NDArray[np.float64]:

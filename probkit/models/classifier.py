@@ -38,36 +38,31 @@ from scipy.special import expit
 
 from probkit.data.datasets import DEFAULT_CLASS_NAMES, Dataset
 from probkit.data.preprocessing import Preprocessor
+from probkit.data.representations import Representation
 from probkit.errors import DataError, InputError
 from probkit.evaluation.metrics import classification_report
-from probkit.models import MODEL_TYPES, BinaryModel, LogisticRegression
-
-
-def build_estimator(model: str, **hyperparameters: Any) -> BinaryModel:
-    """A new model by type name (``"logistic"`` or ``"two-layer"``) with hyperparameters.
-
-    >>> build_estimator("two-layer", hidden=3)
-    TwoLayerNet(hidden=3, activation='relu', l2=0.0, solver='gd', learning_rate=0.0075, \
-max_iter=2500, init_scale=0.01, random_state=0, tol=1e-06, gd_path='auto', \
-precision='float64')
-    """
-    if model not in MODEL_TYPES:
-        raise InputError(f"unknown model {model!r}; choose one of: {', '.join(MODEL_TYPES)}")
-    cls = MODEL_TYPES[model]
-    unknown = sorted(set(hyperparameters) - set(cls._constraints))
-    if unknown:
-        raise InputError(f"model {model!r} has no hyperparameter(s) {', '.join(unknown)}")
-    return cls(**hyperparameters)
+from probkit.models import BinaryModel, LogisticRegression
+from probkit.models.registry import average_of_logits, build_estimator
 
 
 @dataclass
 class Classifier:
-    """Preprocessing, a binary model, class names, training base rate and temperature.
+    """The pipeline: a representation, a binary model, class names, base rate, temperature.
+
+    :meth:`fit` is the one "augment -> represent -> fit" path of probkit (``probkit
+    train``, every cross-validation fold of ``probkit tune`` and the final refit all
+    run it): flip augmentation of the training images (``flip``), the
+    representation fitted on the (augmented) training images only, then ``seeds``
+    copies of the model (seeds ``random_state``, ``random_state + 1``, ...) whose
+    logits are averaged into one model (:func:`~probkit.models.registry.average_of_logits`).
 
     Parameters
     ----------
-    preprocessor : Preprocessor
+    preprocessor : Representation
+        The feature step (:mod:`probkit.data.representations`); pixels by default.
     estimator : BinaryModel
+        The model; after :meth:`fit`, the fitted model (with ``flip`` its λ is
+        doubled with the doubled sample, so that λ/(2m) keeps its meaning).
     class_names : tuple of str
         Names of labels 0 and 1.
     training_base_rate : float
@@ -76,18 +71,41 @@ class Classifier:
         Logits are divided by it before the sigmoid (1.0: no change).
     metadata : dict
         JSON-ready facts about training (source, metrics, time...).
+    flip : bool
+        Fit on the training images and their mirror images (left-right).
+    seeds : int
+        Number of differently seeded models whose logits are averaged.
+
+    Attributes
+    ----------
+    members_ : list of BinaryModel
+        After :meth:`fit`, the ``seeds`` fitted models before averaging.
     """
 
-    preprocessor: Preprocessor = field(default_factory=Preprocessor)
+    preprocessor: Representation = field(default_factory=Preprocessor)
     estimator: BinaryModel = field(default_factory=LogisticRegression)
     class_names: tuple[str, ...] = DEFAULT_CLASS_NAMES
     training_base_rate: float = math.nan
     temperature: float = 1.0
     metadata: dict[str, Any] = field(default_factory=dict)
+    flip: bool = False
+    seeds: int = 1
+    _fitted_from: tuple[BinaryModel, BinaryModel] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.temperature) and self.temperature > 0):
-            raise InputError(f"temperature must be a finite number > 0; got {self.temperature}")
+            raise InputError(f"temperature must be a finite number > 0; got {self.temperature}",
+                             parameter="temperature")
+        if not isinstance(self.seeds, int) or isinstance(self.seeds, bool) or self.seeds < 1:
+            raise InputError(f"seeds must be a positive integer, got {self.seeds!r}",
+                             parameter="seeds")
+
+    def _template(self) -> BinaryModel:
+        """The unfitted model :meth:`fit` starts from (refitting does not double λ twice)."""
+        if self._fitted_from is not None and self._fitted_from[1] is self.estimator:
+            return self._fitted_from[0]
+        return self.estimator
 
     @property
     def model_type(self) -> str:
@@ -112,11 +130,33 @@ class Classifier:
         ``validation`` the model also records the validation log loss per iterate.
         """
         start = time.perf_counter()
-        X = self.preprocessor.fit_transform(data.images)
+        template = self._template()
+        template._validate_hyperparameters()
+        images, labels = data.images, data.labels
+        l2_scale = 1.0
+        if self.flip:
+            from probkit.data.augmentation import flip_horizontally
+
+            images, labels = flip_horizontally(images, labels)
+            l2_scale = 2.0
+        X = self.preprocessor.fit_transform(images)
         val = None
         if validation is not None:
             val = (self.preprocessor.transform(validation.images), validation.labels)
-        self.estimator.fit(X, data.labels, callback=callback, validation=val)
+        members = []
+        for s in range(self.seeds):
+            if l2_scale == 1.0 and self.seeds == 1:
+                member = template  # the plain case fits the given model itself
+            else:
+                member = template.clone()
+                member.set_params(l2=float(template.l2) * l2_scale)
+                if self.seeds > 1:
+                    member.set_params(random_state=int(getattr(template, "random_state", 0)
+                                                       or 0) + s)
+            members.append(member.fit(X, labels, callback=callback, validation=val))
+        self.members_ = members
+        self.estimator = average_of_logits(members)
+        self._fitted_from = (template, self.estimator)
         self.class_names = tuple(data.class_names)
         self.training_base_rate = data.positive_rate
         est = self.estimator
@@ -124,6 +164,8 @@ class Classifier:
             {
                 "train_source": data.source,
                 "n_train": data.n,
+                **({"flip": True} if self.flip else {}),
+                **({"seeds": self.seeds} if self.seeds > 1 else {}),
                 "n_iter": int(est.n_iter_),
                 "training_path": est.training_path_,
                 "final_cost": float(est.cost_history_[-1]),

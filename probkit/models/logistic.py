@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 
 from probkit.models import _validation as v
 from probkit.models.base import BinaryModel, Cache
+from probkit.options import GD_PATHS, PRECISIONS, SOLVERS
 
 Array = NDArray[np.float64]
 Params = dict[str, Array]
@@ -78,12 +79,12 @@ class LogisticRegression(BinaryModel):
 
     _constraints: ClassVar[dict[str, v.Constraint]] = {
         "l2": v.nonnegative_real,
-        "solver": v.one_of("gd", "lbfgs"),
+        "solver": v.one_of(*SOLVERS),
         "learning_rate": v.positive_real,
         "max_iter": v.nonnegative_int,
         "tol": v.nonnegative_real,
-        "gd_path": v.one_of("auto", "primal", "dual"),
-        "precision": v.one_of("float64", "float32"),
+        "gd_path": v.one_of(*GD_PATHS),
+        "precision": v.one_of(*PRECISIONS),
         "random_state": v.seed,
     }
     _first_layer: ClassVar[tuple[str, str]] = ("W", "b")

@@ -22,11 +22,29 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit, log_expit
 
 Array = NDArray[np.float64]
+
+
+def log_loss_from_logits(z: Any, y: Any, *, weights: Any = None) -> float:
+    """The (weighted) mean binary cross-entropy of logits ``z`` against 0/1 labels ``y``.
+
+    The one log loss of probkit: training costs, validation scores, calibration
+    and the reported metrics all call it.
+
+    >>> round(log_loss_from_logits(np.array([0.0, 2.0]), np.array([1, 0])), 6)
+    1.410038
+    >>> log_loss_from_logits(np.array([0.0, 800.0]), np.array([1, 1]), weights=[1, 0])
+    0.6931471805599453
+    """
+    z = np.asarray(z, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    return float(np.average(-(y * log_expit(z) + (1.0 - y) * log_expit(-z)), weights=weights))
 
 
 def cross_entropy_from_logits(z: Array, y: Array) -> tuple[float, Array]:
@@ -48,10 +66,10 @@ def cross_entropy_from_logits(z: Array, y: Array) -> tuple[float, Array]:
     """
     m = z.shape[0]
     # forward: log σ(z) and log σ(-z) without forming σ(z) first
-    cost = -float(np.sum(y * log_expit(z) + (1.0 - y) * log_expit(-z))) / m
+    cost = log_loss_from_logits(z, y)
     # local gradient
     dz = (expit(z) - y) / m
     return cost, dz
 
 
-__all__ = ["cross_entropy_from_logits"]
+__all__ = ["cross_entropy_from_logits", "log_loss_from_logits"]

@@ -13,8 +13,14 @@ array                     meaning
 ``param_<name>``          one float64 array per model parameter
 ``preprocessing_method``  ``"scale"`` or ``"standardize"``
 ``input_shape``           (height, width, channels)
-``preprocessing_mean``    per-feature mean subtracted
-``preprocessing_scale``   per-feature divisor
+``preprocessing_<name>``  the representation's learned arrays (pixels:
+                          ``preprocessing_mean``, the per-feature mean
+                          subtracted, and ``preprocessing_scale``, the
+                          per-feature divisor)
+``representation``        optional: the feature step's name in
+                          :mod:`probkit.data.representations`
+                          (``"pixels"`` when absent)
+``representation_params`` optional: JSON of its ``get_params()``
 ``class_names``           names of labels 0 and 1
 ``training_base_rate``    share of label 1 in the training data
 ``temperature``           logits are divided by it (1.0 by default)
@@ -40,9 +46,10 @@ import numpy as np
 from probkit import __version__
 from probkit._atomic import atomic_output
 from probkit._paths import existing_file
-from probkit.data.preprocessing import Preprocessor
+from probkit.data.representations import restore_representation
 from probkit.errors import InputError, ModelFileError
-from probkit.models.classifier import Classifier, build_estimator
+from probkit.models.classifier import Classifier
+from probkit.models.registry import build_estimator
 
 FORMAT = "probkit-classifier"
 FORMAT_VERSION = 1
@@ -53,14 +60,14 @@ REQUIRED = (
     "hyperparameters",
     "preprocessing_method",
     "input_shape",
-    "preprocessing_mean",
-    "preprocessing_scale",
     "class_names",
     "training_base_rate",
     "temperature",
     "cost_history",
     "metadata",
 )
+#: the learned arrays of the default representation (required when it is pixels)
+PIXEL_ARRAYS = ("preprocessing_mean", "preprocessing_scale")
 
 
 def _json_ready(value: Any) -> Any:
@@ -88,15 +95,18 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
     pre = classifier.preprocessor
     if not hasattr(est, "params_") or not hasattr(pre, "input_shape_"):
         raise ModelFileError("cannot save a classifier that has not been fitted")
+    rep_params = pre.get_params()
     arrays: dict[str, Any] = {
         "format": np.array(FORMAT),
         "format_version": np.array(FORMAT_VERSION, dtype=np.int64),
         "model_type": np.array(est.model_type),
         "hyperparameters": np.array(json.dumps(_json_ready(est.get_params()))),
-        "preprocessing_method": np.array(pre.method),
+        "preprocessing_method": np.array(str(rep_params.get("method", "scale"))),
         "input_shape": np.array(pre.input_shape_, dtype=np.int64),
-        "preprocessing_mean": np.asarray(pre.mean_, dtype=np.float64),
-        "preprocessing_scale": np.asarray(pre.scale_, dtype=np.float64),
+        "representation": np.array(pre.name),
+        "representation_params": np.array(json.dumps(_json_ready(rep_params))),
+        **{f"preprocessing_{key}": np.asarray(value, dtype=np.float64)
+           for key, value in pre.state().items()},
         "class_names": np.array([str(c) for c in classifier.class_names]),
         "training_base_rate": np.array(float(classifier.training_base_rate)),
         "temperature": np.array(float(classifier.temperature)),
@@ -187,7 +197,9 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
             f"model file {source} has unknown format version {version:g} "
             f"(this probkit reads version {FORMAT_VERSION})"
         )
-    missing = [k for k in REQUIRED if k not in arrays]
+    pixels = "representation" not in arrays or str(arrays["representation"]) == "pixels"
+    needed = REQUIRED + (PIXEL_ARRAYS if pixels else ())
+    missing = [k for k in needed if k not in arrays]
     if missing:
         raise ModelFileError(f"model file {source} lacks arrays: {', '.join(missing)}")
     try:
@@ -202,12 +214,20 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
         input_shape = tuple(int(d) for d in arrays["input_shape"])
         if len(input_shape) != 3 or min(input_shape) < 1:
             raise ModelFileError(f"model file {source}: bad input_shape {input_shape}")
-        preprocessor = Preprocessor.from_statistics(
-            method=_string(arrays, "preprocessing_method", source),
-            input_shape=input_shape,
-            mean=arrays["preprocessing_mean"],
-            scale=arrays["preprocessing_scale"],
-        )
+        method = _string(arrays, "preprocessing_method", source)
+        representation = "pixels"
+        rep_params: Any = {"method": method}
+        if "representation" in arrays:
+            representation = _string(arrays, "representation", source)
+        if "representation_params" in arrays:
+            rep_params = json.loads(_string(arrays, "representation_params", source))
+            if not isinstance(rep_params, dict) or rep_params.get("method") != method:
+                raise ModelFileError(f"model file {source}: representation_params must be a "
+                                     "JSON object whose method is preprocessing_method")
+        state = {k[len("preprocessing_"):]: v for k, v in arrays.items()
+                 if k.startswith("preprocessing_") and k != "preprocessing_method"}
+        preprocessor = restore_representation(representation, params=rep_params,
+                                              input_shape=input_shape, state=state)
         history = arrays["cost_history"]
         if history.dtype.kind != "f" or history.ndim != 1:
             raise ModelFileError(f"model file {source}: cost_history must be a float vector")

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from probkit.models import _validation as v
 from probkit.models.activations import HIDDEN_ACTIVATIONS
 from probkit.models.base import BinaryModel, Cache
+from probkit.options import GD_PATHS, PRECISIONS, SOLVERS
 
 Array = NDArray[np.float64]
 Params = dict[str, Array]
@@ -73,14 +74,14 @@ class TwoLayerNet(BinaryModel):
         "hidden": v.positive_int,
         "activation": v.one_of(*HIDDEN_ACTIVATIONS),
         "l2": v.nonnegative_real,
-        "solver": v.one_of("gd", "lbfgs"),
+        "solver": v.one_of(*SOLVERS),
         "learning_rate": v.positive_real,
         "max_iter": v.nonnegative_int,
         "init_scale": v.nonnegative_real,
         "random_state": v.seed,
         "tol": v.nonnegative_real,
-        "gd_path": v.one_of("auto", "primal", "dual"),
-        "precision": v.one_of("float64", "float32"),
+        "gd_path": v.one_of(*GD_PATHS),
+        "precision": v.one_of(*PRECISIONS),
     }
     _first_layer: ClassVar[tuple[str, str]] = ("W1", "b1")
     _weights: ClassVar[tuple[str, ...]] = ("W1", "W2")

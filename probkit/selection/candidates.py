@@ -1,0 +1,212 @@
+r"""Candidates: the points of a search grid, each a complete recipe for a classifier.
+
+A :class:`Candidate` names everything the one pipeline
+(:class:`~probkit.models.classifier.Classifier`) needs: the representation and
+its preprocessing, flip augmentation, the model family (from the one registry,
+:data:`probkit.models.MODEL_TYPES`) and its hyperparameters, and the number of
+seeds whose logits are averaged. :meth:`Candidate.build` returns that
+classifier, unfitted; cross-validation fits it on each training fold, and the
+final refit on the whole training set.
+
+>>> cand = Candidate(l2=10.0, preprocessing="standardize", flip=True)
+>>> cand.label
+'logistic std flip λ=10 lbfgs×500'
+>>> clf = cand.build()
+>>> clf.preprocessor, clf.estimator.l2, clf.flip
+(Preprocessor(method='standardize'), 10.0, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from probkit.errors import InputError
+from probkit.options import MODELS, PREPROCESSING, REPRESENTATIONS, SOLVERS, check_choice
+
+if TYPE_CHECKING:
+    from probkit.models.classifier import Classifier
+
+#: kept for callers of the earlier names; the table itself is :mod:`probkit.options`
+FAMILIES = MODELS
+
+
+def _positive_int(value: object, parameter: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise InputError(f"{parameter} must be a positive integer, got {value!r}",
+                         parameter=parameter)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One grid point: everything needed to build and fit a classifier.
+
+    ``representation`` names a feature step of :mod:`probkit.data.representations`
+    (``representation_params``: its own hyperparameters as ``(name, value)`` pairs);
+    ``preprocessing`` is that step's ``method``.
+    """
+
+    model: str = "logistic"
+    l2: float = 0.0
+    preprocessing: str = "scale"
+    solver: str = "lbfgs"
+    max_iter: int = 500
+    flip: bool = False
+    seeds: int = 1
+    hidden: int = 7
+    activation: str = "relu"
+    learning_rate: float | None = None
+    representation: str = "pixels"
+    representation_params: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        check_choice(self.model, MODELS, parameter="model")
+        check_choice(self.preprocessing, PREPROCESSING, parameter="preprocessing")
+        check_choice(self.solver, SOLVERS, parameter="solver")
+        check_choice(self.representation, REPRESENTATIONS, parameter="representation")
+        if not (isinstance(self.l2, (int, float)) and math.isfinite(self.l2) and self.l2 >= 0):
+            raise InputError(f"l2 must be a finite number >= 0, got {self.l2!r}", parameter="l2")
+        for name in ("max_iter", "seeds", "hidden"):
+            _positive_int(getattr(self, name), name)
+
+    @property
+    def label(self) -> str:
+        """A short human-readable name, e.g. ``logistic std flip λ=100 lbfgs×500``."""
+        parts = [self.model if self.model == "logistic" else f"2-layer({self.hidden})"]
+        if self.representation != "pixels":
+            parts.append(self.representation)
+        parts.append("std" if self.preprocessing == "standardize" else "/255")
+        if self.flip:
+            parts.append("flip")
+        parts.append(f"λ={self.l2:g}")
+        parts.append(f"{self.solver}×{self.max_iter}")
+        if self.seeds > 1:
+            parts.append(f"{self.seeds} seeds")
+        return " ".join(parts)
+
+    def complexity(self) -> tuple[float, ...]:
+        """Sort key for the one-SE rule: smaller is simpler.
+
+        Logistic before two-layer, then fewer hidden units, stronger λ, fewer
+        iterations, fewer seeds.
+        """
+        return (MODELS.index(self.model), self.hidden if self.model != "logistic" else 0,
+                -self.l2, self.max_iter, self.seeds)
+
+    def hyperparameters(self, *, seed: int = 0) -> dict[str, Any]:
+        """The model's hyperparameters (``seed`` initialises two-layer nets).
+
+        >>> Candidate(model="two-layer", hidden=3).hyperparameters(seed=4)["random_state"]
+        4
+        """
+        hyper: dict[str, Any] = {"l2": float(self.l2), "solver": self.solver,
+                                 "max_iter": self.max_iter}
+        if self.learning_rate is not None:
+            hyper["learning_rate"] = self.learning_rate
+        if self.model != "logistic":
+            hyper.update(hidden=self.hidden, activation=self.activation, random_state=seed)
+        return hyper
+
+    def build(self, *, seed: int = 0) -> Classifier:
+        """The unfitted :class:`~probkit.models.classifier.Classifier` this candidate describes."""
+        from probkit.data.representations import build_representation
+        from probkit.models.classifier import Classifier
+        from probkit.models.registry import build_estimator
+
+        return Classifier(
+            preprocessor=build_representation(self.representation, method=self.preprocessing,
+                                              **dict(self.representation_params)),
+            estimator=build_estimator(self.model, **self.hyperparameters(seed=seed)),
+            flip=self.flip, seeds=self.seeds)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``representation`` appears when it is not plain pixels)."""
+        out = {"model": self.model, "l2": self.l2, "preprocessing": self.preprocessing,
+               "solver": self.solver, "max_iter": self.max_iter, "flip": self.flip,
+               "seeds": self.seeds, "hidden": self.hidden if self.model != "logistic" else None,
+               "activation": self.activation if self.model != "logistic" else None,
+               "learning_rate": self.learning_rate, "label": self.label}
+        if self.representation != "pixels":
+            out["representation"] = self.representation
+            out["representation_params"] = dict(self.representation_params)
+        return out
+
+
+def make_grid(
+    *,
+    models: Iterable[str] = ("logistic",),
+    l2: Iterable[float] = (1.0, 10.0, 100.0, 1000.0),
+    preprocessing: Iterable[str] = ("scale", "standardize"),
+    max_iter: Iterable[int] = (500,),
+    solver: str = "lbfgs",
+    flip: Iterable[bool] = (False,),
+    seeds: Iterable[int] = (1,),
+    hidden: int = 7,
+    activation: str = "relu",
+    learning_rate: float | None = None,
+    representations: Iterable[str] = ("pixels",),
+) -> list[Candidate]:
+    """The Cartesian product of the given values as a list of candidates.
+
+    Seeds above 1 only matter for the randomly initialised two-layer net, so
+    logistic candidates are built with one seed only.
+
+    >>> len(make_grid(l2=(1, 10), preprocessing=("scale",), flip=(False, True)))
+    4
+    """
+    seeds = tuple(seeds)
+    for s in seeds:  # checked here: logistic candidates below replace the count by 1
+        _positive_int(s, "seeds")
+    grid: list[Candidate] = []
+    seen: set[Candidate] = set()
+    for model in models:
+        for rep in representations:
+            for prep in preprocessing:
+                for fl in flip:
+                    for lam in l2:
+                        for iters in max_iter:
+                            for s in seeds:
+                                cand = Candidate(
+                                    model=model, l2=float(lam), preprocessing=prep,
+                                    solver=solver, max_iter=int(iters), flip=bool(fl),
+                                    seeds=int(s) if model != "logistic" else 1, hidden=hidden,
+                                    activation=activation, learning_rate=learning_rate,
+                                    representation=rep)
+                                if cand not in seen:
+                                    seen.add(cand)
+                                    grid.append(cand)
+    if not grid:
+        raise InputError("the search grid is empty", parameter="grid")
+    return grid
+
+
+def named_grid(name: str) -> list[Candidate]:
+    """A predefined search grid: ``quick`` (tests, seconds), ``default`` or ``full``.
+
+    ``default`` searches logistic regression over both preprocessings, with
+    and without flips, λ ∈ {10, 100, 1000, 10000} and L-BFGS stopped after
+    20 or 50 iterations or run to the optimum (500). ``full`` adds two-layer
+    nets (7 ReLU units, pixels/255 with flips, λ ∈ {100, 1000}, 50 or 200
+    L-BFGS iterations, one seed or the logit average of three).
+
+    >>> len(named_grid("quick")), len(named_grid("default"))
+    (4, 48)
+    """
+    if name == "quick":
+        return make_grid(l2=(10.0, 1000.0), preprocessing=("scale", "standardize"),
+                         max_iter=(100,))
+    logistic = make_grid(l2=(10.0, 100.0, 1000.0, 10000.0),
+                         preprocessing=("scale", "standardize"), flip=(False, True),
+                         max_iter=(20, 50, 500))
+    if name == "default":
+        return logistic
+    if name == "full":
+        nets = make_grid(models=("two-layer",), l2=(100.0, 1000.0), preprocessing=("scale",),
+                         flip=(True,), max_iter=(50, 200), seeds=(1, 3))
+        return logistic + nets
+    raise InputError(f"unknown grid {name!r}; choose quick, default or full", parameter="grid")
+
+
+__all__ = ["FAMILIES", "Candidate", "make_grid", "named_grid"]
