@@ -25,6 +25,10 @@ array                     meaning
 ``training_base_rate``    share of label 1 in the training data
 ``temperature``           logits are divided by it (1.0 by default)
 ``cost_history``          training cost per iterate
+``typicality_<name>``     optional: the out-of-distribution score
+                          (:class:`~probkit.evaluation.typicality.TypicalityScore`
+                          ``to_arrays()``: mean, basis, noise_variance,
+                          shrinkage, training_scores, alpha)
 ``metadata``              JSON object: training facts and metrics
 ========================  ==============================================
 
@@ -120,6 +124,9 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
     }
     for name, value in est.params_.items():
         arrays[f"param_{name}"] = np.asarray(value, dtype=np.float64)
+    if classifier.typicality_ is not None:
+        for name, value in classifier.typicality_.to_arrays().items():
+            arrays[f"typicality_{name}"] = np.asarray(value, dtype=np.float64)
     with atomic_output(path, error=ModelFileError) as tmp:
         with tmp.open("wb") as fh:
             np.savez(fh, **arrays)
@@ -249,6 +256,18 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
         metadata = json.loads(_string(arrays, "metadata", source))
         if not isinstance(metadata, dict):
             raise ModelFileError(f"model file {source}: metadata must be a JSON object")
+        typicality = None
+        stored = {k[len("typicality_"):]: v for k, v in arrays.items()
+                  if k.startswith("typicality_")}
+        if stored:
+            from probkit.evaluation.typicality import TypicalityScore
+
+            typicality = TypicalityScore.from_arrays(stored)
+            if typicality.n_features_in_ != preprocessor.n_features_:
+                raise ModelFileError(
+                    f"model file {source}: the typicality score takes "
+                    f"{typicality.n_features_in_} features but the preprocessing gives "
+                    f"{preprocessor.n_features_}")
         return Classifier(
             preprocessor=preprocessor,
             estimator=estimator,
@@ -256,6 +275,7 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
             training_base_rate=base_rate,
             temperature=temperature,
             metadata=metadata,
+            typicality_=typicality,
         )
     except ModelFileError:
         raise
