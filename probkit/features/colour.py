@@ -69,13 +69,17 @@ def rgb_to_hsv(rgb: Any) -> Array:
     return np.stack([hue, saturation, high], axis=-1)
 
 
-def _cell_index(values: Array, bins: int) -> NDArray[np.int64]:
-    """Bin of each value in [0, 1] among ``bins`` equal bins (1.0 goes to the last bin)."""
-    return np.minimum((values * bins).astype(np.int64), bins - 1)
+def _cell_index(values: Array, bins: int, top: float) -> NDArray[np.int64]:
+    """Bin of each value in [0, top] among ``bins`` equal bins (``top`` goes to the last bin).
+
+    ``values * bins / top`` is exact for integer pixel values and ``top = 255``, so a
+    value on a bin edge (e.g. 85 of 255 with 3 bins) lands in the upper bin exactly.
+    """
+    return np.minimum(np.floor(values * bins / top).astype(np.int64), bins - 1)
 
 
-def joint_histogram(coords: Array, bins: tuple[int, int, int]) -> Array:
-    """Fraction of points per cell: ``coords`` (n, pixels, 3) in [0, 1] -> (n, prod(bins)).
+def joint_histogram(coords: Array, bins: tuple[int, int, int], *, top: float = 1.0) -> Array:
+    """Fraction of points per cell: ``coords`` (n, pixels, 3) in [0, top] -> (n, prod(bins)).
 
     Cells are numbered with the last coordinate fastest (C order).
 
@@ -84,8 +88,8 @@ def joint_histogram(coords: Array, bins: tuple[int, int, int]) -> Array:
     """
     n, pixels, _ = coords.shape
     b0, b1, b2 = bins
-    cell = (_cell_index(coords[..., 0], b0) * b1 + _cell_index(coords[..., 1], b1)) * b2 \
-        + _cell_index(coords[..., 2], b2)
+    cell = (_cell_index(coords[..., 0], b0, top) * b1
+            + _cell_index(coords[..., 1], b1, top)) * b2 + _cell_index(coords[..., 2], b2, top)
     cells = b0 * b1 * b2
     flat = cell + (np.arange(n) * cells)[:, None]
     counts = np.bincount(flat.ravel(), minlength=n * cells).reshape(n, cells)
@@ -149,10 +153,9 @@ class ColourHistogram(FeatureTransformer):
         n = images.shape[0]
         pixels = images.reshape(n, -1, 3)
         if self.space == "hsv":
-            coords = rgb_to_hsv(pixels)
-        else:
-            coords = np.asarray(pixels, dtype=np.float64) / 255.0
-        return joint_histogram(coords, self._checked_bins())
+            return joint_histogram(rgb_to_hsv(pixels), self._checked_bins())
+        return joint_histogram(np.asarray(pixels, dtype=np.float64), self._checked_bins(),
+                               top=255.0)
 
     @property
     def label(self) -> str:
