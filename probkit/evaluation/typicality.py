@@ -95,8 +95,40 @@ def ledoit_wolf_from_gram(centred_gram: Array, n_features: int) -> tuple[float, 
     return nu, min(max(b_bar2, 0.0), dist2) / dist2
 
 
+class _Fit:
+    """One shrinkage estimate from a Gram matrix ``G = X X^T`` of n images with p features."""
+
+    def __init__(self, gram: Array, n_features: int) -> None:
+        n = gram.shape[0]
+        self.n = n
+        self.rowmean = gram.mean(axis=0)
+        self.allmean = float(self.rowmean.mean())
+        centred = gram - self.rowmean[:, None] - self.rowmean[None, :] + self.allmean
+        self.centred = centred
+        nu, self.delta = ledoit_wolf_from_gram(centred, n_features)
+        if not nu > 0:
+            raise DataError("the training features do not vary (all images have the same "
+                            "features)")
+        self.a = max(self.delta * nu, 1e-12 * nu)  # variance of every direction after shrinkage
+        self.b = 1.0 - self.delta
+        lam, u = np.linalg.eigh(centred / n)  # non-zero eigenvalues of S, eigenvectors of C
+        keep = lam > _RANK_TOL * max(float(lam[-1]), 0.0)
+        self.lam, self.u = lam[keep], u[:, keep]
+
+
 def leave_one_out_scores(X: Any) -> Array:
-    """:math:`d^2_{-i}(x_i)` for every row: each scored by the estimate from the others.
+    r""":math:`d^2_{-i}(x_i)` for every row: each scored by the estimate from the others.
+
+    Exact, with one eigendecomposition: with :math:`m = n - 1`,
+    :math:`d_i = x_i - \mu` and the full-data :math:`S`, leaving image :math:`i` out gives
+    :math:`x_i - \mu_{-i} = \tfrac{n}{m} d_i` and
+    :math:`S_{-i} = \tfrac{n}{m} S - \tfrac{n}{m^2} d_i d_i^\top`, so
+    :math:`\hat\Sigma_{-i} = A_i - \beta_i d_i d_i^\top` with
+    :math:`A_i = a_i I + b_i\tfrac{n}{m} S` (inverted in the eigenbasis of :math:`S`) and
+    :math:`\beta_i = b_i n/m^2`; Sherman-Morrison then gives
+    :math:`d^2_{-i}(x_i) = (n/m)^2\, t_i/(1 - \beta_i t_i)`, :math:`t_i = d_i^\top A_i^{-1} d_i`.
+    Each :math:`(a_i, b_i)` is the Ledoit-Wolf estimate of the other :math:`m` images,
+    from their centred Gram matrix :math:`C_{kl} + (C_{ki} + C_{li})/m + C_{ii}/m^2`.
 
     >>> rng = np.random.default_rng(1)
     >>> X = rng.normal(size=(30, 4))
@@ -108,45 +140,26 @@ def leave_one_out_scores(X: Any) -> Array:
     n, p = x.shape
     if n < 3:
         raise DataError(f"typicality needs at least 3 training images; got {n}")
-    gram = x @ x.T
+    full = _Fit(x @ x.T, p)
+    centred = full.centred
+    m = n - 1
+    coords2 = n * full.lam[None, :] * full.u**2  # (v_j' d_i)^2 for every image i, direction j
     scores = np.empty(n)
     for i in range(n):
         rest = np.r_[0:i, i + 1:n]
-        fit = _Fit(gram[np.ix_(rest, rest)], p)
-        g_q = gram[i, rest]
-        q_mean = float(g_q.mean())
-        c = g_q - q_mean - fit.rowmean + fit.allmean  # centred inner products with the others
-        scores[i] = fit.distance(float(gram[i, i]) - 2 * q_mean + fit.allmean, c)
-    return scores
-
-
-class _Fit:
-    """One shrinkage estimate from a Gram matrix ``G = X X^T`` of n images with p features."""
-
-    def __init__(self, gram: Array, n_features: int) -> None:
-        n = gram.shape[0]
-        self.n = n
-        self.rowmean = gram.mean(axis=0)
-        self.allmean = float(self.rowmean.mean())
-        centred = gram - self.rowmean[:, None] - self.rowmean[None, :] + self.allmean
-        nu, self.delta = ledoit_wolf_from_gram(centred, n_features)
+        col = centred[rest, i]
+        others = centred[np.ix_(rest, rest)] + (col[:, None] + col[None, :]) / m \
+            + centred[i, i] / m**2
+        nu, delta = ledoit_wolf_from_gram(others, p)
         if not nu > 0:
-            raise DataError("the training features do not vary (all images have the same "
-                            "features)")
-        self.a = max(self.delta * nu, 1e-12 * nu)  # variance of every direction after shrinkage
-        self.b = 1.0 - self.delta
-        lam, u = np.linalg.eigh(centred / n)  # non-zero eigenvalues of S, eigenvectors of C
-        keep = lam > _RANK_TOL * max(float(lam[-1]), 0.0)
-        self.lam, self.u = lam[keep], u[:, keep]
-
-    def distance(self, r2: float, c: Array) -> float:
-        r"""d^2 of a vector r with ||r||^2 = ``r2`` and centred inner products ``c`` = X_c r:
-
-        :math:`\frac1a\bigl[\lVert r\rVert^2 - \sum_j \frac{b\lambda_j}{a + b\lambda_j}
-        (v_j^\top r)^2\bigr]`, :math:`(v_j^\top r)^2 = (u_j^\top c)^2 / (n\lambda_j)`.
-        """
-        proj2 = (self.u.T @ c) ** 2 / self.n
-        return float((r2 - np.sum(self.b / (self.a + self.b * self.lam) * proj2)) / self.a)
+            raise DataError("the training features do not vary once one image is left out")
+        a = max(delta * nu, 1e-12 * nu)
+        b = 1.0 - delta
+        c = b * n / m
+        t = (centred[i, i] - np.sum(c * full.lam / (a + c * full.lam) * coords2[i])) / a
+        beta = b * n / m**2
+        scores[i] = (n / m) ** 2 * t / (1.0 - beta * t)
+    return scores
 
 
 class TypicalityScore:
