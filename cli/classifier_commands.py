@@ -1,134 +1,42 @@
 """``probkit train``, ``probkit evaluate`` and ``probkit predict``: the cat classifier.
 
-Thin wrappers: parse options, call :mod:`probkit.models.classifier`, render. numpy and
-the rest are imported inside the command functions so that the other commands
-start fast.
+Each command parses its options, makes one call to :mod:`probkit.workflows` and
+renders the report (:mod:`probkit_cli.classifier_render`); the library checks
+every value. numpy and the rest are imported by the library, inside the calls,
+so that the other commands start fast.
 """
 
 from __future__ import annotations
 
-import time
-import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from probkit.errors import InputError
-from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs, table
-
-if TYPE_CHECKING:
-    from probkit.models.classifier import Classifier
-
-MODEL_CHOICES = ("logistic", "two-layer")
-SOLVER_CHOICES = ("gd", "lbfgs")
-ACTIVATION_CHOICES = ("relu", "tanh")
-PREPROCESSING_CHOICES = ("scale", "standardize")
+from probkit_cli.common import emit_json, note, refuse_overwriting_inputs
 
 
-def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
-    if value not in choices:
-        raise InputError(f"{option}: {value!r} is not one of {', '.join(choices)}")
-    return value
-
-
-def _parse_l2(text: str) -> float:
+def _l2(text: str) -> float | str:
+    """``--l2``: a number (exact syntax of probkit.numbers) or ``auto``."""
     from probkit.numbers import parse_number
 
     if text.strip().lower() == "auto":
-        raise InputError("--l2 auto is not available here; give a number such as 0.7")
-    value = parse_number(text, what="--l2")
-    if value < 0:
-        raise InputError(f"--l2 must be >= 0; got {text}")
-    return float(value)
+        return "auto"
+    return float(parse_number(text, what="--l2"))
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
+def _base_rate(text: str | None):  # type: ignore[no-untyped-def]
+    """``--base-rate``: a probability read exactly (the library checks 0 < P < 1)."""
+    from probkit.numbers import parse_probability
+
+    return None if text is None else parse_probability(text, what="--base-rate")
 
 
-def _num(x: float | None, digits: int = 4) -> str:
-    return "-" if x is None else f"{x:.{digits}f}"
+def _plot_folder(plot: Path | None) -> Path | None:
+    from probkit.evaluation.plots import plot_folder
 
-
-def _metric_rows(reports: list[dict[str, Any]]) -> list[list[str]]:
-    def row(name: str, fn: Any) -> list[str]:
-        return [name, *(fn(r) for r in reports)]
-
-    return [
-        row("images", lambda r: f"{r['n']} ({r['n_positive']} cats)"),
-        row("accuracy", lambda r: _pct(r["accuracy"])),
-        row("95% interval", lambda r: f"{_pct(r['accuracy_ci'][0])} - {_pct(r['accuracy_ci'][1])}"),
-        row("baseline (majority)", lambda r: _pct(r["baseline_accuracy"])),
-        row("log loss", lambda r: _num(r["log_loss"])),
-        row("Brier score", lambda r: _num(r["brier"])),
-        row("ECE (10 bins)", lambda r: _num(r["ece"])),
-        row("sensitivity", lambda r: _pct(r["sensitivity"])),
-        row("specificity", lambda r: _pct(r["specificity"])),
-    ]
-
-
-def _small_sample_note(report: dict[str, Any], name: str) -> None:
-    lo, hi = report["accuracy_ci"]
-    if report["n"] < 200:
-        note(
-            f"note: the {name} set has only {report['n']} images, so its accuracy is uncertain: "
-            f"95% Wilson interval {_pct(lo)} - {_pct(hi)}."
-        )
-
-
-def _without_reliability(report: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in report.items() if k != "reliability"}
-
-
-def _fit_with_progress(
-    clf: Classifier, train_data: Any, total: int, show: bool
-) -> list[str]:
-    """Fit with a rich progress bar (current cost) on stderr; return warning messages."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    console = Console(stderr=True)
-    every = max(1, total // 200)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if not show:
-            clf.fit(train_data)
-        else:
-            with Progress(
-                TextColumn("training"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("cost {task.fields[cost]}"),
-                TimeElapsedColumn(),
-                console=console,
-                transient=False,
-            ) as progress:
-                task = progress.add_task("train", total=total, cost="-")
-
-                def callback(iteration: int, cost: float) -> None:
-                    if iteration % every == 0 or iteration >= total:
-                        progress.update(task, completed=iteration, cost=f"{cost:.6f}")
-
-                clf.fit(train_data, callback=callback)
-                est = clf.estimator
-                progress.update(
-                    task,
-                    total=max(est.n_iter_, 1) if est.n_iter_ < total else total,
-                    completed=est.n_iter_,
-                    cost=f"{est.cost_history_[-1]:.6f}",
-                )
-    messages = []
-    for w in caught:
-        if issubclass(w.category, UserWarning):
-            messages.append(str(w.message))
-    return messages
+    return None if plot is None else plot_folder(plot)
 
 
 def train(
@@ -166,101 +74,34 @@ def train(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Train a classifier on cat-vs-non-cat data and save it."""
-    from probkit._atomic import check_writable
-    from probkit.data.datasets import load_dataset
-    from probkit.data.preprocessing import Preprocessor
-    from probkit.models.classifier import Classifier, build_estimator
-    from probkit.models.modelfile import save_model
+    from probkit import workflows
+    from probkit_cli.classifier_render import render_train
+    from probkit_cli.progress import TrainingBar
 
-    _choice(model, MODEL_CHOICES, "--model")
-    _choice(solver, SOLVER_CHOICES, "--solver")
-    _choice(preprocessing, PREPROCESSING_CHOICES, "--preprocessing")
-    _choice(activation, ACTIVATION_CHOICES, "--activation")
-    from probkit_cli import trust_helpers as trust
-
-    auto_l2 = l2.strip().lower() == "auto"
-    folder = trust.plot_dir(None if plot is None else str(plot))
-    hyper: dict[str, Any] = {"l2": 0.0 if auto_l2 else _parse_l2(l2), "solver": solver,
-                             "random_state": seed}
-    if model == "two-layer":
-        hyper.update(hidden=hidden, activation=activation)
-    if iterations is not None:
-        hyper["max_iter"] = iterations
-    if learning_rate is not None:
-        hyper["learning_rate"] = learning_rate
-    if tol is not None:
-        hyper["tol"] = tol
-    estimator = build_estimator(model, **hyper)
-    check_writable(out, label="--out: cannot write")
+    folder = _plot_folder(plot)
+    l2_value = _l2(l2)
     refuse_overwriting_inputs(out, [("--train", train), ("--test", test)])
-    train_data = load_dataset(train)
-    selection = None
-    if auto_l2:  # chosen on the training data only, before the test file is opened
+    if l2_value == "auto":
         note("--l2 auto: choosing λ by stratified 5-fold CV on the training data ...")
-        selection = trust.auto_l2(train_data, model=model, preprocessing=preprocessing,
-                                  solver=solver, iterations=int(estimator.max_iter),
-                                  hidden=hidden, activation=activation,
-                                  learning_rate=learning_rate, seed=seed)
-        estimator.set_params(l2=selection.chosen.candidate.l2)
-    test_data = load_dataset(test) if test is not None else None
-    clf = Classifier(preprocessor=Preprocessor(method=preprocessing), estimator=estimator)
-    estimator._validate_hyperparameters()  # fail before the progress bar starts
-    start = time.perf_counter()
-    messages = _fit_with_progress(clf, train_data, int(estimator.max_iter), show=True)
-    seconds = time.perf_counter() - start
-    with warnings.catch_warnings():
-        if estimator.diverged_:  # already reported in words; numpy's overflow notes add noise
-            warnings.simplefilter("ignore", RuntimeWarning)
-        train_report = clf.evaluate(train_data)
-        test_report = clf.evaluate(test_data) if test_data is not None else None
-    clf.metadata["train_metrics"] = _without_reliability(train_report)
-    if test_data is not None and test_report is not None:
-        clf.metadata["test_source"] = test_data.source
-        clf.metadata["test_metrics"] = _without_reliability(test_report)
-    if selection is not None:
-        clf.metadata["l2_selection"] = selection.to_dict()
-    save_model(out, clf)
-    est = clf.estimator
-    plots = trust.train_plots(folder, clf, train_data, test_data, selection)
-    for message in messages:
+    bar = TrainingBar()
+    try:
+        report = workflows.train(train, test=test, out=out, model=model, l2=l2_value,
+                                 hidden=hidden, activation=activation, max_iter=iterations,
+                                 learning_rate=learning_rate, solver=solver, tol=tol,
+                                 preprocessing=preprocessing, seed=seed, callback=bar.update,
+                                 on_fit_start=bar.set_total)
+        bar.finish(report.n_iter, report.final_cost)
+    finally:
+        bar.stop()
+    if folder is not None:
+        report.save_plots(folder)
+    for message in report.warnings:
         note(f"warning: {message}")
     if as_json:
-        emit_json(
-            {
-                "model": model,
-                "hyperparameters": est.get_params(),
-                "preprocessing": preprocessing,
-                "out": str(out),
-                "n_iter": est.n_iter_,
-                "final_cost": float(est.cost_history_[-1]),
-                "training_path": est.training_path_,
-                "converged": est.converged_,
-                "diverged": est.diverged_,
-                "seconds": seconds,
-                "training_base_rate": clf.training_base_rate,
-                "warnings": messages,
-                "train": train_report,
-                "test": test_report,
-                "l2_selection": None if selection is None else selection.to_dict(),
-                "plots": plots,
-            }
-        )
+        emit_json(report.to_dict())
         return
-    if selection is not None:
-        echo(trust.selection_table(selection))
-        echo(f"--l2 auto: λ = {selection.chosen.candidate.l2:g} by 5-fold CV log loss on the "
-             "training data")
-    reports = [train_report] + ([test_report] if test_report is not None else [])
-    headers = ["metric", "train"] + (["test"] if test_report is not None else [])
-    echo(
-        f"{model} ({est.training_path_}, {est.n_iter_} iterations, {seconds:.2f} s): "
-        f"final cost {est.cost_history_[-1]:.6f}"
-    )
-    echo(table(headers, _metric_rows(reports), right=[False] + [True] * (len(headers) - 1)))
-    echo(f"saved {out}")
-    if test_report is not None:
-        _small_sample_note(test_report, "test")
-    for path in plots:
+    render_train(report)
+    for path in report.plots:
         note(f"wrote {path}")
 
 
@@ -278,43 +119,18 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Evaluate a saved model on labelled data: accuracy with its interval, calibration."""
-    from probkit.data.datasets import load_dataset
-    from probkit.models.modelfile import load_model
-    from probkit_cli import trust_helpers as trust
+    from probkit import workflows
+    from probkit_cli.classifier_render import render_evaluate
 
-    target = trust.parse_base_rate(base_rate)
-    folder = trust.plot_dir(None if plot is None else str(plot))
-    clf = load_model(model)
-    dataset = load_dataset(data)
-    report = clf.evaluate(dataset)
-    extra = trust.evaluate_extras(clf, dataset, target, as_test=as_test, folder=folder)
+    target = _base_rate(base_rate)
+    folder = _plot_folder(plot)
+    report = workflows.evaluate(model, data, base_rate=target, as_test=as_test)
+    if folder is not None:
+        report.save_plots(folder)
     if as_json:
-        emit_json(
-            {
-                "model": str(model),
-                "data": str(data),
-                "training_base_rate": clf.training_base_rate,
-                "temperature": clf.temperature,
-                **report,
-                **extra,
-            }
-        )
+        emit_json(report.to_dict())
         return
-    echo(table(["metric", "value"], _metric_rows([report]), right=[False, True]))
-    c = report["confusion"]
-    names = clf.class_names
-    echo("")
-    echo(
-        table(
-            ["true \\ predicted", names[0], names[1]],
-            [[names[0], str(c["tn"]), str(c["fp"])], [names[1], str(c["fn"]), str(c["tp"])]],
-            right=[False, True, True],
-        )
-    )
-    echo("")
-    echo(trust.render_reliability(report["reliability"], report["ece"]))
-    trust.render_evaluate_extras(extra)
-    _small_sample_note(report, "evaluation")
+    render_evaluate(report)
 
 
 def predict(
@@ -331,72 +147,16 @@ def predict(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """P(cat) and P(non-cat) for each image, with the predicted label."""
-    from probkit_cli import trust_helpers as trust
+    from probkit import workflows
+    from probkit_cli.common import echo, table
 
-    target = trust.parse_base_rate(base_rate)
-    from probkit.data.datasets import load_dataset
-    from probkit.models.modelfile import load_model
-
+    target = _base_rate(base_rate)
     if (data is None) == (not images):
         raise InputError("give either --data FILE.h5 or one or more IMAGE files (not both)")
-    clf = load_model(model)
-    names = clf.class_names
-    labels = None
-    if data is not None:
-        dataset = load_dataset(data)
-        clf.check_input(dataset)
-        pixels = dataset.images
-        labels = dataset.labels
-        keys: list[tuple[str, Any]] = [("index", i) for i in range(dataset.n)]
-    else:
-        from probkit.data.images import load_photos
-
-        assert images is not None
-        h, w, _ = clf.input_shape
-        pixels = load_photos(images, (h, w))
-        keys = [("file", str(p)) for p in images]
-    proba = clf.predict_proba(pixels)
-    if target is not None:
-        moved = trust.adjusted_p_cat(clf, proba[:, 1], target)
-        proba = trust.two_columns(moved)
-    predictions = []
-    for (key, value), (p0, p1), i in zip(keys, proba, range(len(keys)), strict=True):
-        item: dict[str, Any] = {
-            key: value,
-            "p_cat": float(p1),
-            "p_non_cat": float(p0),
-            "label": names[1] if p1 > p0 else names[0],
-        }
-        if labels is not None:
-            item["true_label"] = names[int(labels[i])]
-        predictions.append(item)
+    report = workflows.predict(model, images=images or None, data=data, base_rate=target)
     if as_json:
-        emit_json(
-            {
-                "model": str(model),
-                "training_base_rate": clf.training_base_rate,
-                "temperature": clf.temperature,
-                "base_rate": None if target is None else trust.base_rate_json(clf, target),
-                "predictions": predictions,
-            }
-        )
+        emit_json(report.to_dict())
         return
-    first = "index" if data is not None else "file"
-    headers = [first, f"P({names[1]})", f"P({names[0]})", "label"]
-    if labels is not None:
-        headers.append("true label")
-    rows = []
-    for item in predictions:
-        row = [str(item[first]), f"{item['p_cat']:.4f}", f"{item['p_non_cat']:.4f}", item["label"]]
-        if labels is not None:
-            row.append(item["true_label"])
-        rows.append(row)
-    echo(table(headers, rows, right=[first == "index", True, True, False, False][: len(headers)]))
-    if target is not None:
-        note(f"note: probabilities moved from the training base rate of "
-             f"{100 * clf.training_base_rate:.1f}% to --base-rate {base_rate} {names[1]}s.")
-        return
-    note(
-        f"note: these probabilities assume the training base rate of "
-        f"{100 * clf.training_base_rate:.1f}% {names[1]}s."
-    )
+    headers, rows, right = report.table()
+    echo(table(headers, rows, right=right))
+    note(report.base_rate_note(base_rate))

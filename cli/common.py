@@ -35,6 +35,10 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
+        except InputError as exc:  # reworded with the option the user typed
+            from probkit_cli.parameters import option_message
+
+            raise fail(option_message(exc), exc.exit_code) from None
         except ProbkitError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
@@ -78,18 +82,12 @@ def refuse_overwriting_inputs(out: str | os.PathLike[str],
                               inputs: Sequence[tuple[str, str | os.PathLike[str] | None]]) -> None:
     """Raise :class:`InputError` if ``--out`` names one of the input files (it would be lost).
 
-    ``inputs`` pairs an option name with the file given to it (or None).
+    ``inputs`` pairs an option name with the file given to it (or None); the check
+    is :func:`probkit._atomic.refuse_overwriting`, worded with option names.
     """
-    for option, path in inputs:
-        if path is None:
-            continue
-        try:
-            same = os.path.samefile(out, path)
-        except OSError:  # one of them does not exist (yet): they cannot be the same file
-            continue
-        if same:
-            raise InputError(f"--out {out} is the {option} file {path}; writing there would "
-                             "destroy it")
+    from probkit._atomic import refuse_overwriting
+
+    refuse_overwriting(out, inputs, out_label="--out")
 
 
 def _finite(value: Any) -> Any:

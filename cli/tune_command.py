@@ -1,16 +1,17 @@
 """``probkit tune``: choose a model by cross-validation on the training set only.
 
 The command reads exactly one data file, ``--train``; it has no way to see
-test data. numpy and the selection code are imported inside the command.
+test data. It parses the options, calls :func:`probkit.workflows.tune` and renders
+the report; numpy and the selection code are imported inside that call.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from probkit.errors import InputError
 from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs
 
 JsonOption = Annotated[
@@ -61,65 +62,35 @@ def tune(
 ) -> None:
     """Cross-validate a grid of models on the training data, choose one by a named rule,
     calibrate it on out-of-fold logits, refit it on all training data and save it."""
-    from probkit._atomic import check_writable
-    from probkit.data.datasets import load_dataset
-    from probkit.models.modelfile import save_model
-    from probkit.selection import search
-    from probkit.selection.candidates import make_grid, named_grid
-    from probkit.selection.search import CALIBRATIONS, RULES
-    from probkit_cli.trust_helpers import (
-        parse_base_rate,
-        plot_dir,
-        progress_reporter,
-        selection_plots,
-        selection_table,
-    )
+    from probkit import workflows
+    from probkit_cli.classifier_commands import _base_rate, _plot_folder
+    from probkit_cli.classifier_render import selection_table
+    from probkit_cli.progress import SelectionBar
 
-    if rule not in RULES:
-        raise InputError(f"--rule must be one of {', '.join(RULES)}, got {rule!r}")
-    target = parse_base_rate(base_rate)
-    check_writable(out, label="--out: cannot write")
+    target = _base_rate(base_rate)
+    folder = _plot_folder(None if plot is None else Path(plot))
     refuse_overwriting_inputs(out, [("--train", train)])
-    if folds < 2:
-        raise InputError(f"--folds: the number of folds must be an integer >= 2, got {folds}")
-    if repeats < 1:
-        raise InputError(f"--repeats must be >= 1, got {repeats}")
-    if calibrate not in CALIBRATIONS:
-        raise InputError(f"--calibrate must be temperature or none, got {calibrate!r}")
-    folder = plot_dir(plot)
-    custom = any(v is not None for v in (model, l2, preprocessing, iterations, flip, seeds))
-    if custom:
-        flips = {"no": (False,), "yes": (True,), "both": (False, True), None: (False, True)}
-        if flip not in flips:
-            raise InputError(f"--flip must be no, yes or both, got {flip!r}")
-        candidates = make_grid(
-            models=model or ("logistic",), l2=l2 or (10.0, 100.0, 1000.0, 10000.0),
-            preprocessing=preprocessing or ("scale", "standardize"),
-            max_iter=iterations or (20, 50, 500), solver=solver, flip=flips[flip],
-            seeds=seeds or (1,), hidden=hidden)
-    else:
-        candidates = named_grid(grid)
-    data = load_dataset(train)
-    bar, progress = progress_reporter(not json_output)
+    bar = SelectionBar() if not json_output else None
     try:
-        result = search.select_model(data, candidates, k=folds, rule=rule, seed=seed,
-                                     repeats=repeats,
-                                     base_rate=None if target is None else float(target),
-                                     calibrate=calibrate, progress=progress)
+        report = workflows.tune(train, out=out, grid=grid, models=model, l2=l2,
+                                preprocessing=preprocessing, max_iter=iterations, flip=flip,
+                                seeds=seeds, solver=solver, hidden=hidden, folds=folds,
+                                repeats=repeats, rule=rule, calibrate=calibrate,
+                                base_rate=target, seed=seed,
+                                progress=None if bar is None else bar.progress)
     finally:
         if bar is not None:
             bar.stop()
-    assert result.classifier is not None
-    result.classifier.metadata.update({"train_source": data.source, "n_train": data.n,
-                                       "tuned": True})
-    save_model(out, result.classifier)
-    plots = selection_plots(folder, result, data) if folder is not None else []
+    if folder is not None:
+        report.save_plots(folder)
     if json_output:
-        emit_json({**result.to_dict(), "out": out, "plots": plots})
+        emit_json(report.to_dict())
         return
-    echo(selection_table(result, limit=None if len(result.rows) <= 20 else 20))
-    if len(result.rows) > 20:
-        echo(f"... {len(result.rows) - 20} more candidates (see --json)")
+    result = report.result
+    shown = 20
+    echo(selection_table(report, limit=None if len(result.rows) <= shown else shown))
+    if len(result.rows) > shown:
+        echo(f"... {len(result.rows) - shown} more candidates (see --json)")
     chosen = result.chosen
     echo()
     if repeats > 1:
@@ -137,5 +108,5 @@ def tune(
     if target is not None:
         echo(f"use --base-rate {base_rate} with predict/evaluate: the saved model answers at "
              f"the training base rate {result.training_base_rate:.4f}")
-    for path in plots:
+    for path in report.plots:
         note(f"wrote {path}")

@@ -18,7 +18,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from probkit.errors import InputError, ProbkitError
@@ -64,6 +64,34 @@ def check_writable(
     Creates and removes a temporary file beside ``path``; ``path`` itself is not touched.
     """
     _temporary_beside(Path(path), error=error, label=label).unlink()
+
+
+def refuse_overwriting(out: str | os.PathLike[str],
+                       inputs: Sequence[tuple[str, str | os.PathLike[str] | None]], *,
+                       out_label: str = "out") -> None:
+    """Raise :class:`InputError` if ``out`` is one of the input files (it would be lost).
+
+    ``inputs`` pairs a label (a parameter name, or an option name on the command
+    line) with the file given to it (or None).
+
+    >>> import tempfile, pathlib
+    >>> data = pathlib.Path(tempfile.mkdtemp()) / "train.h5"
+    >>> _ = data.write_bytes(b"precious")
+    >>> refuse_overwriting(data, [("train", data)])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: out ... is the train file ...; writing there would destroy it
+    """
+    for label, path in inputs:
+        if path is None:
+            continue
+        try:
+            same = os.path.samefile(out, path)
+        except OSError:  # one of them does not exist (yet): they cannot be the same file
+            continue
+        if same:
+            raise InputError(f"{out_label} {out} is the {label} file {path}; writing there "
+                             "would destroy it", parameter="out")
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ The library validates against these tuples; the CLI only shows them.
 >>> check_choice("adam", SOLVERS, parameter="solver")
 Traceback (most recent call last):
 ...
-probkit.errors.InputError: solver must be one of gd, lbfgs, got 'adam'
+probkit.errors.InputError: solver: 'adam' is not one of gd, lbfgs
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ FLIPS = ("no", "yes", "both")
 def check_choice(value: object, choices: Sequence[str], *, parameter: str) -> str:
     """``value`` if it is one of ``choices``, else :class:`InputError` naming ``parameter``."""
     if not isinstance(value, str) or value not in choices:
-        raise InputError(f"{parameter} must be one of {', '.join(choices)}, got {value!r}",
+        raise InputError(f"{parameter}: {value!r} is not one of {', '.join(choices)}",
                          parameter=parameter)
     return value
 

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
-from probkit.errors import InputError
+from probkit.errors import DataError, InputError
+from probkit.evaluation.calibration import reliability_table
 from probkit.evaluation.metrics import (
     accuracy,
     baseline_accuracy,
@@ -20,7 +21,6 @@ from probkit.evaluation.metrics import (
     confusion_matrix,
     expected_calibration_error,
     log_loss,
-    reliability_table,
     sensitivity,
     specificity,
     wilson_interval,
@@ -95,11 +95,16 @@ def test_reliability_and_ece_by_hand() -> None:
     y = [0, 0, 1, 1, 1, 0]
     p = [0.05, 0.15, 0.12, 0.95, 1.0, 0.91]
     table = reliability_table(y, p)
-    assert [r["count"] for r in table] == [1, 2, 0, 0, 0, 0, 0, 0, 0, 3]
-    assert table[1]["mean_predicted"] == pytest.approx(0.135)
-    assert table[1]["observed_rate"] == pytest.approx(0.5)
-    assert table[9]["observed_rate"] == pytest.approx(2 / 3)
-    assert math.isnan(table[4]["mean_predicted"])
+    assert [r.count for r in table] == [1, 2, 0, 0, 0, 0, 0, 0, 0, 3]
+    assert table[1].mean_predicted == pytest.approx(0.135)
+    assert table[1].observed == pytest.approx(0.5)
+    assert table[9].observed == pytest.approx(2 / 3)
+    assert table[4].mean_predicted is None
+    # the report's JSON rows are the same table
+    rows = classification_report(y, p)["reliability"]
+    assert rows == [r.to_dict() for r in table]
+    assert rows[1] == {"low": 0.1, "high": 0.2, "count": 2,
+                       "mean_predicted": table[1].mean_predicted, "observed_rate": 0.5}
     expected = (1 * 0.05 + 2 * abs(0.135 - 0.5) + 3 * abs((0.95 + 1.0 + 0.91) / 3 - 2 / 3)) / 6
     assert expected_calibration_error(y, p) == pytest.approx(expected, rel=1e-12)
     # a perfectly calibrated toy: in each bin the predicted rate equals the observed one
@@ -122,6 +127,21 @@ def test_classification_report_keys_and_consistency() -> None:
     import json
 
     json.dumps(r, allow_nan=False)  # JSON-ready: no nan
+
+
+def test_same_bad_labels_raise_the_same_error_everywhere() -> None:
+    from probkit.bridges.base_rate import confusion_counts
+    from probkit.evaluation.calibration import fit_temperature
+
+    calls = [lambda: log_loss([0, 2], [0.5, 0.5]),
+             lambda: reliability_table([0, 2], [0.5, 0.5]),
+             lambda: confusion_counts([0, 2], [0, 1]),
+             lambda: fit_temperature([0.1, 0.2], [0, 2]),
+             lambda: expected_calibration_error([0, 2], [0.5, 0.5])]
+    for call in calls:
+        with pytest.raises(DataError, match="only 0 and 1") as caught:
+            call()
+        assert caught.value.parameter == "y"
 
 
 def test_bad_inputs() -> None:

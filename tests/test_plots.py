@@ -17,6 +17,7 @@ from probkit.evaluation.plots import (
     plot_cv_curve,
     plot_learning_curve,
     plot_reliability_diagram,
+    save_figure,
 )
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -48,28 +49,27 @@ def assert_drawn(path) -> None:
 
 
 def test_learning_curve_png(tmp_path):
-    out = plot_learning_curve(tmp_path / "lc.png", np.linspace(1, 0.2, 50),
-                              np.linspace(1, 0.5, 50), best_iteration=20)
-    assert_drawn(out)
+    fig = plot_learning_curve(np.linspace(1, 0.2, 50), np.linspace(1, 0.5, 50),
+                              best_iteration=20)
+    assert_drawn(save_figure(fig, tmp_path / "lc.png"))
 
 
 def test_cv_curve_png(tmp_path):
     curves = {"logistic /255": ([0.0, 1.0, 10.0, 100.0], [0.7, 0.6, 0.55, 0.64],
                                 [0.05, 0.04, 0.03, 0.01]),
               "logistic std": ([1.0, 10.0, 100.0], [0.8, 0.62, 0.6], [0.06, 0.03, 0.02])}
-    out = plot_cv_curve(tmp_path / "cv.png", curves, chosen=("logistic /255", 10.0),
-                        baseline=0.64)
-    assert_drawn(out)
+    fig = plot_cv_curve(curves, chosen=("logistic /255", 10.0), baseline=0.64)
+    assert_drawn(save_figure(fig, tmp_path / "cv.png"))
     with pytest.raises(DataError):
-        plot_cv_curve(tmp_path / "empty.png", {})
+        plot_cv_curve({})
 
 
 def test_reliability_diagram_png(tmp_path):
     rng = np.random.default_rng(0)
     p = rng.random(300)
     y = (rng.random(300) < p).astype(int)
-    out = plot_reliability_diagram(tmp_path / "rel.png", reliability_table(y, p), ece=0.03)
-    assert_drawn(out)
+    fig = plot_reliability_diagram(reliability_table(y, p), ece=0.03)
+    assert_drawn(save_figure(fig, tmp_path / "rel.png"))
 
 
 def test_confident_mistakes_png_and_selection(tmp_path):
@@ -79,13 +79,22 @@ def test_confident_mistakes_png_and_selection(tmp_path):
     p = np.array([0.01, 0.99, 0.6, 0.2, 0.9, 0.55, 0.3, 0.1, 0.8, 0.7])
     # oracle: wrong are indices 0 (|0.01-0.5|=0.49), 1 (0.49), 5 (0.05), 6 (0.2), 9 (0.2)
     assert most_confident_mistakes(labels, p, k=3).tolist() == [0, 1, 6]
-    out = plot_confident_mistakes(tmp_path / "wrong.png", images, labels, p, k=8)
-    assert_drawn(out)
+    fig = plot_confident_mistakes(images, labels, p, k=8)
+    assert_drawn(save_figure(fig, tmp_path / "wrong.png"))
 
 
 def test_no_half_written_file_on_failure(tmp_path):
     with pytest.raises(DataError):
-        plot_learning_curve(tmp_path / "bad.png", [])
+        plot_learning_curve([])
+
+    class Broken:
+        def savefig(self, path, **kwargs):
+            with open(path, "wb") as fh:
+                fh.write(b"\x89PNG half")
+            raise OSError("disk on fire")
+
+    with pytest.raises(OSError, match="disk on fire"):
+        save_figure(Broken(), tmp_path / "half.png")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -99,8 +108,7 @@ def test_missing_matplotlib_is_a_clear_error(tmp_path, monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", blocked)
     with pytest.raises(MissingExtraError, match=r"probkit\[plot\]"):
-        plot_learning_curve(tmp_path / "lc.png", [1.0, 0.5])
-    assert not (tmp_path / "lc.png").exists()
+        plot_learning_curve([1.0, 0.5])
 
 
 def test_blank_image_fails_the_content_check(tmp_path):
@@ -117,7 +125,28 @@ def test_blank_image_fails_the_content_check(tmp_path):
 def test_plot_files_get_ordinary_permissions(tmp_path):
     import os
 
-    out = plot_learning_curve(tmp_path / "lc.png", [1.0, 0.5, 0.25])
+    out = save_figure(plot_learning_curve([1.0, 0.5, 0.25]), tmp_path / "lc.png")
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_plots_return_figures_and_leave_the_backend_alone(tmp_path):
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    before = matplotlib.get_backend()
+    fig = plot_learning_curve([1.0, 0.5, 0.25])
+    assert isinstance(fig, Figure)
+    assert matplotlib.get_backend() == before
+    # drawing on a given Axes: the caller's figure gets the lines
+    host = Figure()
+    ax = host.add_subplot()
+    assert plot_learning_curve([1.0, 0.5], ax=ax) is host
+    assert len(ax.lines) == 1
+    rng = np.random.default_rng(0)
+    p = rng.random(50)
+    other = Figure().add_subplot()
+    assert plot_reliability_diagram(reliability_table((p > 0.5).astype(int), p),
+                                    ax=other) is other.figure
+    assert len(other.figure.axes) == 1  # no count panel on a given Axes

@@ -101,6 +101,11 @@ class Posterior:
         """Bayes factor :math:`P(E \\mid H_a) / P(E \\mid H_b)`: how the evidence moves the odds."""
         return _ratio(self[first].likelihood, self[second].likelihood, f"likelihood of {second!r}")
 
+    def _repr_html_(self) -> str:
+        from probkit.bayes.display import posterior_html
+
+        return posterior_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (the schema is documented in ``docs/bayes.md``)."""
         exact = self.exact

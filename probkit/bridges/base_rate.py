@@ -14,7 +14,7 @@ A classifier trained where a share :math:`\pi` of the examples are cats learns
     \operatorname{logit} p' = \operatorname{logit} p + \operatorname{logit} P
         - \operatorname{logit} \pi .
 
-Standard library only at import time; numpy is imported by the array path.
+The confusion counts are those of :mod:`probkit.evaluation.metrics` (one definition).
 
 >>> from fractions import Fraction
 >>> adjust_probability(Fraction(1, 2), training_base_rate=Fraction(1, 3),
@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from probkit.errors import DataError, InputError, ProbabilityError
+from probkit.evaluation.metrics import ConfusionCounts, confusion_counts
 from probkit.numbers import Number, check_probability, format_exact, to_number
 
 if TYPE_CHECKING:
@@ -174,53 +175,6 @@ def adjust_probabilities(
     [0.5, 0.0, 1.0]
     """
     return BaseRateShift(training_base_rate, base_rate).shift_probabilities(p_cat)
-
-
-@dataclass(frozen=True)
-class ConfusionCounts:
-    """Counts of a binary classifier's verdicts against the truth (cat = positive)."""
-
-    true_positive: int
-    false_negative: int
-    true_negative: int
-    false_positive: int
-
-    @property
-    def n(self) -> int:
-        """Number of examples."""
-        return self.true_positive + self.false_negative + self.true_negative + self.false_positive
-
-    @property
-    def positives(self) -> int:
-        """Number of actual cats."""
-        return self.true_positive + self.false_negative
-
-    @property
-    def negatives(self) -> int:
-        """Number of actual non-cats."""
-        return self.true_negative + self.false_positive
-
-
-def confusion_counts(y_true: Sequence[int] | ArrayLike, y_pred: Sequence[int] | ArrayLike
-                     ) -> ConfusionCounts:
-    """Count true/false positives/negatives (label 1 = cat = positive).
-
-    >>> confusion_counts([1, 1, 0, 0, 1], [1, 0, 0, 1, 1])
-    ConfusionCounts(true_positive=2, false_negative=1, true_negative=1, false_positive=1)
-    """
-    truth = [int(v) for v in list(y_true)]  # type: ignore[arg-type]
-    said = [int(v) for v in list(y_pred)]  # type: ignore[arg-type]
-    if len(truth) != len(said):
-        raise DataError(f"{len(truth)} labels but {len(said)} predictions")
-    if any(v not in (0, 1) for v in truth + said):
-        raise DataError("labels and predictions must be 0 or 1")
-    pairs = list(zip(truth, said, strict=True))
-    return ConfusionCounts(
-        true_positive=pairs.count((1, 1)),
-        false_negative=pairs.count((1, 0)),
-        true_negative=pairs.count((0, 0)),
-        false_positive=pairs.count((0, 1)),
-    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ shift):
 
 Both are fitted by minimising log loss on *out-of-fold* logits of the training
 set (cross-fitting: each training image is scored by a model that did not see
-it), never on test data. See :func:`probkit.selection.search.cross_fitted_logits`.
+it), never on test data. See :func:`probkit.selection.search.select_model`.
 
 >>> table = reliability_table([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3])
 >>> [(b.count, b.observed) for b in table if b.count]
@@ -49,24 +49,19 @@ class ReliabilityBin:
     observed: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"lower": self.lower, "upper": self.upper, "count": self.count,
-                "mean_predicted": self.mean_predicted, "observed": self.observed}
+        """JSON-ready form: the rows of ``classification_report``'s ``reliability``."""
+        return {"low": self.lower, "high": self.upper, "count": self.count,
+                "mean_predicted": self.mean_predicted, "observed_rate": self.observed}
 
 
 def _labels_and_probs(y: ArrayLike, p: ArrayLike) -> tuple[NDArray[np.float64],
                                                            NDArray[np.float64]]:
     import numpy as np
 
-    labels = np.asarray(y, dtype=np.float64).ravel()
-    probs = np.asarray(p, dtype=np.float64).ravel()
-    if labels.shape != probs.shape:
-        raise DataError(f"{labels.size} labels but {probs.size} probabilities")
-    if labels.size and not np.isin(labels, (0.0, 1.0)).all():
-        raise DataError("labels must be 0 or 1")
-    if probs.size and (not np.isfinite(probs).all() or probs.min() < 0 or probs.max() > 1):
-        raise DataError("probabilities must be finite and lie in [0, 1]")
-    return labels, probs
+    from probkit._arrays import check_labels, check_probabilities
+
+    labels = check_labels(np.ravel(np.asarray(y)))
+    return labels, check_probabilities(np.ravel(np.asarray(p, dtype=np.float64)), labels.size)
 
 
 def reliability_table(y: ArrayLike, p_cat: ArrayLike, n_bins: int = 10) -> list[ReliabilityBin]:
@@ -81,8 +76,9 @@ def reliability_table(y: ArrayLike, p_cat: ArrayLike, n_bins: int = 10) -> list[
     """
     import numpy as np
 
-    if not isinstance(n_bins, int) or n_bins < 1:
-        raise InputError(f"n_bins must be a positive integer, got {n_bins!r}")
+    if not isinstance(n_bins, int) or isinstance(n_bins, bool) or n_bins < 1:
+        raise InputError(f"n_bins must be a positive integer, got {n_bins!r}",
+                         parameter="n_bins")
     labels, probs = _labels_and_probs(y, p_cat)
     index = np.minimum((probs * n_bins).astype(np.int64), n_bins - 1)
     rows = []
@@ -102,40 +98,36 @@ def reliability_table(y: ArrayLike, p_cat: ArrayLike, n_bins: int = 10) -> list[
 def calibration_error(table: list[ReliabilityBin]) -> float:
     """Expected calibration error of a reliability table (count-weighted mean |gap|).
 
-    >>> round(calibration_error(reliability_table([0, 1], [0.2, 0.6])), 12)
+    The one ECE of probkit (``classification_report``'s ``ece`` and
+    :func:`~probkit.evaluation.metrics.expected_calibration_error` call it);
+    rounded to 15 decimals so that a calibrated table gives exactly 0.
+
+    >>> calibration_error(reliability_table([0, 1], [0.2, 0.6]))
     0.3
     """
     total = sum(row.count for row in table)
     if total == 0:
-        raise DataError("the reliability table is empty")
-    gap = sum(row.count * abs(row.mean_predicted - row.observed) for row in table
-              if row.count and row.mean_predicted is not None and row.observed is not None)
-    return float(gap / total)
+        raise DataError("the reliability table is empty", parameter="table")
+    gap = 0.0
+    for row in table:
+        if row.count and row.mean_predicted is not None and row.observed is not None:
+            gap += row.count * abs(row.mean_predicted - row.observed)
+    return round(gap / total, 15)
 
 
 def _check_logits(logits: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64],
                                                             NDArray[np.float64]]:
     import numpy as np
 
+    from probkit._arrays import check_labels
+
     z = np.asarray(logits, dtype=np.float64).ravel()
-    labels = np.asarray(y, dtype=np.float64).ravel()
-    if z.shape != labels.shape:
-        raise DataError(f"{z.size} logits but {labels.size} labels")
+    labels = check_labels(np.ravel(np.asarray(y)), z.size, n_what="there are {n} logits")
     if z.size == 0:
-        raise DataError("no logits to calibrate on")
+        raise DataError("no logits to calibrate on", parameter="logits")
     if not np.isfinite(z).all():
-        raise DataError("logits must be finite")
-    if not np.isin(labels, (0.0, 1.0)).all():
-        raise DataError("labels must be 0 or 1")
+        raise DataError("logits must be finite", parameter="logits")
     return z, labels
-
-
-def _log_loss_of_logits(z: NDArray[np.float64], y: NDArray[np.float64],
-                        weights: NDArray[np.float64] | None = None) -> float:
-    import numpy as np
-    from scipy.special import log_expit
-
-    return float(np.average(-(y * log_expit(z) + (1 - y) * log_expit(-z)), weights=weights))
 
 
 def fit_temperature(logits: ArrayLike, y: ArrayLike, *, bounds: tuple[float, float] = (0.25, 20.0),
@@ -161,6 +153,8 @@ def fit_temperature(logits: ArrayLike, y: ArrayLike, *, bounds: tuple[float, flo
     import numpy as np
     from scipy.optimize import minimize_scalar
 
+    from probkit.models.losses import log_loss_from_logits
+
     z, labels = _check_logits(logits, y)
     shift = np.broadcast_to(np.asarray(offset, dtype=np.float64), z.shape)
     weights = None
@@ -172,7 +166,7 @@ def fit_temperature(logits: ArrayLike, y: ArrayLike, *, bounds: tuple[float, flo
     if not 0 < low < high:
         raise InputError(f"temperature bounds must satisfy 0 < low < high, got {bounds!r}")
     result = minimize_scalar(
-        lambda log_t: _log_loss_of_logits(z / math.exp(log_t) + shift, labels, weights),
+        lambda log_t: log_loss_from_logits(z / math.exp(log_t) + shift, labels, weights=weights),
         bounds=(math.log(low), math.log(high)), method="bounded",
         options={"xatol": 1e-6},
     )

@@ -27,40 +27,32 @@ Examples
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import log_expit, xlogy
+from scipy.special import xlogy
 
+from probkit._arrays import check_labels, check_probabilities
 from probkit.bayes.intervals import wilson_interval as wilson
-from probkit.errors import InputError
+from probkit.errors import DataError, InputError
 
 #: probabilities are clipped to [EPS, 1 - EPS] in the log loss (when no logits are given)
 EPS = 1e-15
 
 
 def _labels(y: Any, what: str = "y") -> NDArray[np.int64]:
-    array = np.asarray(y)
-    if array.ndim != 1:
-        raise InputError(f"{what} must be 1-D; got shape {array.shape}")
-    if array.size and not np.all(np.isin(array, (0, 1))):
-        raise InputError(f"{what} must hold only 0 and 1")
-    return array.astype(np.int64)
+    return check_labels(y, what=what).astype(np.int64)
 
 
 def _probabilities(p: Any, n: int) -> NDArray[np.float64]:
-    array = np.asarray(p, dtype=np.float64)
-    if array.shape != (n,):
-        raise InputError(f"probabilities must have shape ({n},); got {array.shape}")
-    if not np.all((array >= 0) & (array <= 1)):
-        raise InputError("probabilities must lie in [0, 1]")
-    return array
+    return check_probabilities(p, n)
 
 
 def _nonempty(n: int) -> None:
     if n == 0:
-        raise InputError("cannot compute a metric on zero samples")
+        raise DataError("cannot compute a metric on zero samples", parameter="y")
 
 
 def accuracy(y: Any, y_pred: Any) -> float:
@@ -69,9 +61,8 @@ def accuracy(y: Any, y_pred: Any) -> float:
     >>> accuracy([0, 1, 1, 0], [0, 1, 0, 0])
     0.75
     """
-    yt, yp = _labels(y), _labels(y_pred, "y_pred")
-    if yt.shape != yp.shape:
-        raise InputError(f"y has {yt.size} labels but y_pred has {yp.size}")
+    yt = _labels(y)
+    yp = check_labels(y_pred, yt.size, what="y_pred", n_what="y has {n} labels")
     _nonempty(yt.size)
     return float(np.mean(yt == yp))
 
@@ -102,10 +93,13 @@ def log_loss(y: Any, p: Any, *, logits: Any = None) -> float:
     yt = _labels(y)
     _nonempty(yt.size)
     if logits is not None:
+        from probkit.models.losses import log_loss_from_logits
+
         z = np.asarray(logits, dtype=np.float64)
         if z.shape != yt.shape:
-            raise InputError(f"logits must have shape {yt.shape}; got {z.shape}")
-        return float(-np.mean(yt * log_expit(z) + (1 - yt) * log_expit(-z)))
+            raise DataError(f"logits must have shape {yt.shape}; got {z.shape}",
+                            parameter="logits")
+        return log_loss_from_logits(z, yt)
     pa = np.clip(_probabilities(p, yt.size), EPS, 1 - EPS)
     return float(-np.mean(xlogy(yt, pa) + xlogy(1 - yt, 1 - pa)))
 
@@ -121,57 +115,74 @@ def brier_score(y: Any, p: Any) -> float:
     return float(np.mean((_probabilities(p, yt.size) - yt) ** 2))
 
 
-def reliability_table(y: Any, p: Any, n_bins: int = 10) -> list[dict[str, float | int]]:
-    """Per equal-width bin of P(label = 1): its bounds, count, mean prediction, observed rate.
-
-    Bins are [0, 0.1), [0.1, 0.2), ..., [0.9, 1.0] for ``n_bins=10``; empty bins
-    have ``count`` 0 and nan means.
-    """
-    yt = _labels(y)
-    pa = _probabilities(p, yt.size)
-    if n_bins < 1:
-        raise InputError(f"n_bins must be >= 1; got {n_bins}")
-    index = np.minimum((pa * n_bins).astype(np.int64), n_bins - 1)
-    rows: list[dict[str, float | int]] = []
-    for b in range(n_bins):
-        mask = index == b
-        count = int(mask.sum())
-        rows.append(
-            {
-                "low": b / n_bins,
-                "high": (b + 1) / n_bins,
-                "count": count,
-                "mean_predicted": float(pa[mask].mean()) if count else math.nan,
-                "observed_rate": float(yt[mask].mean()) if count else math.nan,
-            }
-        )
-    return rows
-
-
 def expected_calibration_error(y: Any, p: Any, n_bins: int = 10) -> float:
-    """:math:`\\sum_b \\frac{n_b}{n} \\lvert \\bar p_b - \\bar y_b \\rvert` over equal-width bins.
+    """:math:`\\sum_b \\frac{n_b}{n} \\lvert \\bar p_b - \\bar y_b \\rvert` over equal-width bins
+    (:func:`~probkit.evaluation.calibration.calibration_error` of the one reliability table).
 
     >>> expected_calibration_error([0, 1, 1, 1], [0.05, 0.95, 0.95, 0.95])
     0.05
     """
+    from probkit.evaluation.calibration import calibration_error, reliability_table
+
     yt = _labels(y)
     _nonempty(yt.size)
-    rows = reliability_table(yt, p, n_bins)
-    total = 0.0
-    for row in rows:
-        if row["count"]:
-            total += row["count"] * abs(float(row["mean_predicted"]) - float(row["observed_rate"]))
-    return round(total / yt.size, 15)
+    return calibration_error(reliability_table(yt, p, n_bins))
+
+
+@dataclass(frozen=True)
+class ConfusionCounts:
+    """Counts of a binary classifier's verdicts against the truth (label 1 = cat = positive)."""
+
+    true_positive: int
+    false_negative: int
+    true_negative: int
+    false_positive: int
+
+    @property
+    def n(self) -> int:
+        """Number of examples."""
+        return self.true_positive + self.false_negative + self.true_negative + self.false_positive
+
+    @property
+    def positives(self) -> int:
+        """Number of actual cats."""
+        return self.true_positive + self.false_negative
+
+    @property
+    def negatives(self) -> int:
+        """Number of actual non-cats."""
+        return self.true_negative + self.false_positive
+
+    def to_dict(self) -> dict[str, int]:
+        """The ``confusion`` object of ``classification_report`` (``tn, fp, fn, tp``)."""
+        return {"tn": self.true_negative, "fp": self.false_positive,
+                "fn": self.false_negative, "tp": self.true_positive}
+
+
+def confusion_counts(y_true: Any, y_pred: Any) -> ConfusionCounts:
+    """Count true/false positives/negatives (label 1 = cat = positive): the one confusion count.
+
+    >>> confusion_counts([1, 1, 0, 0, 1], [1, 0, 0, 1, 1])
+    ConfusionCounts(true_positive=2, false_negative=1, true_negative=1, false_positive=1)
+    """
+    yt = _labels(y_true)
+    yp = check_labels(y_pred, yt.size, what="y_pred", n_what="y has {n} labels").astype(np.int64)
+    out = np.zeros((2, 2), dtype=np.int64)
+    np.add.at(out, (yt, yp), 1)
+    (tn, fp), (fn, tp) = out.tolist()
+    return ConfusionCounts(true_positive=tp, false_negative=fn, true_negative=tn,
+                           false_positive=fp)
 
 
 def confusion_matrix(y: Any, y_pred: Any) -> NDArray[np.int64]:
     """2x2 counts, rows = true label, columns = predicted: ``[[TN, FP], [FN, TP]]``."""
-    yt, yp = _labels(y), _labels(y_pred, "y_pred")
-    if yt.shape != yp.shape:
-        raise InputError(f"y has {yt.size} labels but y_pred has {yp.size}")
-    out = np.zeros((2, 2), dtype=np.int64)
-    np.add.at(out, (yt, yp), 1)
-    return out
+    c = confusion_counts(y, y_pred)
+    return np.array([[c.true_negative, c.false_positive], [c.false_negative, c.true_positive]],
+                    dtype=np.int64)
+
+
+def _rate(part: int, whole: int) -> float:
+    return part / whole if whole else math.nan
 
 
 def sensitivity(y: Any, y_pred: Any) -> float:
@@ -180,8 +191,8 @@ def sensitivity(y: Any, y_pred: Any) -> float:
     >>> sensitivity([1, 1, 1, 0], [1, 0, 1, 1])
     0.6666666666666666
     """
-    (_, _), (fn, tp) = confusion_matrix(y, y_pred)
-    return float(tp / (tp + fn)) if tp + fn else math.nan
+    c = confusion_counts(y, y_pred)
+    return _rate(c.true_positive, c.positives)
 
 
 def specificity(y: Any, y_pred: Any) -> float:
@@ -190,8 +201,8 @@ def specificity(y: Any, y_pred: Any) -> float:
     >>> specificity([1, 0, 0, 0], [1, 0, 1, 0])
     0.6666666666666666
     """
-    (tn, fp), (_, _) = confusion_matrix(y, y_pred)
-    return float(tn / (tn + fp)) if tn + fp else math.nan
+    c = confusion_counts(y, y_pred)
+    return _rate(c.true_negative, c.negatives)
 
 
 def baseline_accuracy(y: Any) -> float:
@@ -231,18 +242,18 @@ def classification_report(
     """
     yt = _labels(y)
     _nonempty(yt.size)
+    from probkit.evaluation.calibration import calibration_error, reliability_table
+
     pa = _probabilities(p_cat, yt.size)
     y_pred = (pa > threshold).astype(np.int64)
-    (tn, fp), (fn, tp) = confusion_matrix(yt, y_pred)
-    correct = int(tn + tp)
+    counts = confusion_counts(yt, y_pred)
+    correct = counts.true_negative + counts.true_positive
     lo, hi = wilson_interval(correct, int(yt.size), confidence)
 
     def finite(x: float) -> float | None:
         return x if math.isfinite(x) else None
 
     table = reliability_table(yt, pa, n_bins)
-    reliability = [{k: finite(float(v)) if isinstance(v, float) else v for k, v in row.items()}
-                   for row in table]
     return {
         "n": int(yt.size),
         "n_positive": int(yt.sum()),
@@ -252,27 +263,28 @@ def classification_report(
         "confidence": confidence,
         "log_loss": log_loss(yt, pa, logits=logits),
         "brier": brier_score(yt, pa),
-        "ece": expected_calibration_error(yt, pa, n_bins),
-        "confusion": {"tn": int(tn), "fp": int(fp), "fn": int(fn), "tp": int(tp)},
-        "sensitivity": finite(sensitivity(yt, y_pred)),
-        "specificity": finite(specificity(yt, y_pred)),
+        "ece": calibration_error(table),
+        "confusion": counts.to_dict(),
+        "sensitivity": finite(_rate(counts.true_positive, counts.positives)),
+        "specificity": finite(_rate(counts.true_negative, counts.negatives)),
         "baseline_accuracy": baseline_accuracy(yt),
         "baseline_label": int(yt.mean() > 0.5),
         "mean_p_cat": float(pa.mean()),
-        "reliability": reliability,
+        "reliability": [row.to_dict() for row in table],
     }
 
 
 __all__ = [
     "EPS",
+    "ConfusionCounts",
     "accuracy",
     "baseline_accuracy",
     "brier_score",
     "classification_report",
+    "confusion_counts",
     "confusion_matrix",
     "expected_calibration_error",
     "log_loss",
-    "reliability_table",
     "sensitivity",
     "specificity",
     "wilson_interval",

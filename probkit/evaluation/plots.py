@@ -1,6 +1,7 @@
-"""PNG plots for the classifier (extra ``plot``: matplotlib, Agg backend).
+"""Plots for the classifier (extra ``plot``: matplotlib).
 
-Four pictures, each written atomically to a path the caller names:
+Four pictures, each returned as a :class:`matplotlib.figure.Figure` (a notebook
+shows it inline; :func:`save_figure` writes it as a PNG, atomically):
 
 * :func:`plot_learning_curve` -- training and validation cost per iteration;
 * :func:`plot_cv_curve` -- mean validation metric against λ, with ±1 SD bars;
@@ -9,8 +10,12 @@ Four pictures, each written atomically to a path the caller names:
 * :func:`plot_confident_mistakes` -- the most confidently wrong images with
   their P(cat).
 
-matplotlib is imported inside the functions; when it is missing they raise
-:class:`~probkit.errors.MissingExtraError` naming the ``plot`` extra.
+The first three draw on a given ``ax`` instead when one is passed (and return
+its figure). Figures are made with ``matplotlib.figure.Figure`` directly, never
+through pyplot: no backend is chosen or changed, and no global figure registry
+holds on to them. matplotlib is imported inside the functions; when it is
+missing they raise :class:`~probkit.errors.MissingExtraError` naming the
+``plot`` extra.
 """
 
 from __future__ import annotations
@@ -30,46 +35,65 @@ if TYPE_CHECKING:
     from probkit.evaluation.calibration import ReliabilityBin
 
 
-def _pyplot(feature: str = "plotting") -> Any:
-    """Import matplotlib.pyplot on the Agg backend, or raise MissingExtraError."""
+def require_matplotlib(feature: str = "plotting") -> None:
+    """Raise :class:`MissingExtraError` now (before a long run) if matplotlib is missing."""
     try:
-        import matplotlib
+        import matplotlib  # noqa: F401
     except ImportError as exc:
         raise MissingExtraError("plot", "matplotlib", feature) from exc
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
-def _save(fig: Any, path: str | os.PathLike[str]) -> Path:
-    """Save a figure as PNG atomically (the shared writer of :mod:`probkit._atomic`)."""
-    try:
-        with atomic_output(path, error=InputError) as tmp:
-            fig.savefig(tmp, format="png", dpi=100)
-    finally:
-        import matplotlib.pyplot as plt
+def _new_figure(feature: str, **kwargs: Any) -> Any:
+    """A new Figure (no pyplot, no backend switch), or MissingExtraError."""
+    require_matplotlib(feature)
+    from matplotlib.figure import Figure
 
-        plt.close(fig)
+    return Figure(**kwargs)
+
+
+def _axes(ax: Any, feature: str, figsize: tuple[float, float]) -> tuple[Any, Any]:
+    """(figure, axes): the given axes and their figure, or a new figure with one axes."""
+    if ax is not None:
+        return ax.figure, ax
+    fig = _new_figure(feature, figsize=figsize)
+    return fig, fig.add_subplot()
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str]) -> Path:
+    """Write ``fig`` as a PNG to ``path`` atomically (the shared writer of
+    :mod:`probkit._atomic`); returns the path."""
+    with atomic_output(path, error=InputError) as tmp:
+        fig.savefig(tmp, format="png", dpi=100)
     return Path(path)
 
 
+def plot_folder(path: str | os.PathLike[str]) -> Path:
+    """Check matplotlib and create (if needed) the folder plots will be saved into."""
+    require_matplotlib("drawing plots")
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"plot: cannot create folder {path}: {exc.strerror}",
+                         parameter="plot") from None
+    return folder
+
+
 def plot_learning_curve(
-    path: str | os.PathLike[str],
     train_cost: Sequence[float] | ArrayLike,
     validation_cost: Sequence[float] | ArrayLike | None = None,
     *,
     title: str = "Learning curve",
     best_iteration: int | None = None,
-) -> Path:
-    """Training (and validation) cost against iteration number; returns the path."""
+    ax: Any = None,
+) -> Any:
+    """Training (and validation) cost against iteration number; returns the Figure."""
     import numpy as np
 
-    plt = _pyplot("the learning-curve plot")
     train = np.asarray(train_cost, dtype=np.float64).ravel()
     if train.size == 0:
-        raise DataError("the learning curve has no training costs")
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+        raise DataError("the learning curve has no training costs", parameter="train_cost")
+    fig, ax = _axes(ax, "the learning-curve plot", (6.4, 4.2))
     ax.plot(np.arange(1, train.size + 1), train, label="training cost", color="tab:blue")
     if validation_cost is not None:
         val = np.asarray(validation_cost, dtype=np.float64).ravel()
@@ -84,17 +108,17 @@ def plot_learning_curve(
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    return _save(fig, path)
+    return fig
 
 
 def plot_cv_curve(
-    path: str | os.PathLike[str],
     curves: Mapping[str, tuple[Sequence[float], Sequence[float], Sequence[float]]],
     *,
     metric: str = "validation log loss",
     chosen: tuple[str, float] | None = None,
     baseline: float | None = None,
-) -> Path:
+    ax: Any = None,
+) -> Any:
     """Mean ± SD of a cross-validation metric against λ (log x-axis), one line per label.
 
     ``curves`` maps a label (e.g. ``"logistic, standardize"``) to
@@ -103,12 +127,11 @@ def plot_cv_curve(
     """
     import numpy as np
 
-    plt = _pyplot("the cross-validation plot")
     if not curves:
-        raise DataError("no cross-validation results to plot")
+        raise DataError("no cross-validation results to plot", parameter="curves")
     positive = [lam for lams, _, _ in curves.values() for lam in lams if lam > 0]
     zero_at = min(positive) / 10 if positive else 1.0
-    fig, ax = plt.subplots(figsize=(7.0, 4.5))
+    fig, ax = _axes(ax, "the cross-validation plot", (7.0, 4.5))
     styles = ("-", "--", ":", "-.")
     markers = ("o", "s", "^", "D")
     for i, (label, (lams, means, sds)) in enumerate(curves.items()):
@@ -131,23 +154,30 @@ def plot_cv_curve(
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize="x-small" if len(curves) > 6 else "small")
     fig.tight_layout()
-    return _save(fig, path)
+    return fig
 
 
 def plot_reliability_diagram(
-    path: str | os.PathLike[str],
     table: Sequence[ReliabilityBin],
     *,
     title: str = "Reliability diagram",
     ece: float | None = None,
-) -> Path:
-    """Observed share of cats against mean predicted P(cat) per bin, with counts."""
-    plt = _pyplot("the reliability diagram")
+    ax: Any = None,
+) -> Any:
+    """Observed share of cats against mean predicted P(cat) per bin; returns the Figure.
+
+    On a new figure a panel of bin counts is drawn below; on a given ``ax`` only
+    the diagram itself.
+    """
     rows = [r for r in table if r.count and r.mean_predicted is not None]
     if not rows:
-        raise DataError("the reliability table is empty")
-    fig, (ax, ax_count) = plt.subplots(
-        2, 1, figsize=(5.5, 6.0), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+        raise DataError("the reliability table is empty", parameter="table")
+    ax_count = None
+    if ax is None:
+        fig = _new_figure("the reliability diagram", figsize=(5.5, 6.0))
+        ax, ax_count = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    else:
+        fig = ax.figure
     ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="perfect calibration")
     ax.plot([r.mean_predicted for r in rows], [r.observed for r in rows], marker="o",
             color="tab:blue", label="model")
@@ -161,12 +191,15 @@ def plot_reliability_diagram(
     ax.set_title(title if ece is None else f"{title} (ECE {ece:.3f})")
     ax.legend(loc="upper left")
     ax.grid(alpha=0.3)
+    if ax_count is None:
+        ax.set_xlabel("predicted P(cat)")
+        return fig
     ax_count.bar([(r.lower + r.upper) / 2 for r in table], [r.count for r in table],
                  width=[r.upper - r.lower for r in table], color="tab:grey", edgecolor="black")
     ax_count.set_xlabel("predicted P(cat)")
     ax_count.set_ylabel("count")
     fig.tight_layout()
-    return _save(fig, path)
+    return fig
 
 
 def most_confident_mistakes(
@@ -190,27 +223,28 @@ def most_confident_mistakes(
 
 
 def plot_confident_mistakes(
-    path: str | os.PathLike[str],
     images: ArrayLike,
     labels: ArrayLike,
     p_cat: ArrayLike,
     *,
     k: int = 16,
     class_names: tuple[str, str] = ("non-cat", "cat"),
-) -> Path:
-    """A grid of the most confidently wrong images, each titled with its P(cat)."""
+) -> Any:
+    """A grid of the most confidently wrong images, each titled with its P(cat); the Figure."""
     import numpy as np
 
-    plt = _pyplot("the confident-mistakes plot")
+    require_matplotlib("the confident-mistakes plot")
     pictures = np.asarray(images)
     y = np.asarray(labels).ravel()
     p = np.asarray(p_cat, dtype=np.float64).ravel()
     if pictures.ndim != 4 or pictures.shape[0] != y.size:
-        raise DataError("images must have shape (n, height, width, 3) matching the labels")
+        raise DataError("images must have shape (n, height, width, 3) matching the labels",
+                        parameter="images")
     chosen = most_confident_mistakes(y, p, k)
     cols = 4
     n_rows = max(1, -(-len(chosen) // cols))
-    fig, axes = plt.subplots(n_rows, cols, figsize=(2.2 * cols, 2.4 * n_rows), squeeze=False)
+    fig = _new_figure("the confident-mistakes plot", figsize=(2.2 * cols, 2.4 * n_rows))
+    axes = fig.subplots(n_rows, cols, squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     if len(chosen) == 0:
@@ -220,13 +254,16 @@ def plot_confident_mistakes(
         ax.set_title(f"P(cat)={p[i]:.2f}\ntruth: {class_names[int(y[i])]}", fontsize=9)
     fig.suptitle("Most confidently wrong")
     fig.tight_layout()
-    return _save(fig, path)
+    return fig
 
 
 __all__ = [
     "most_confident_mistakes",
+    "plot_folder",
     "plot_confident_mistakes",
     "plot_cv_curve",
     "plot_learning_curve",
     "plot_reliability_diagram",
+    "require_matplotlib",
+    "save_figure",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._arrays import check_labels as _check_labels
 from probkit.errors import InputError
 
 # A constraint returns None when the value is acceptable, else a phrase saying what it must be.
@@ -100,22 +101,8 @@ def check_features(X: Any, *, what: str = "X") -> NDArray[np.float64]:
 
 
 def check_labels(y: Any, n_samples: int, *, what: str = "y") -> NDArray[np.float64]:
-    """Return 0/1 labels as a float64 (n_samples,) array, rejecting anything else."""
-    array = np.asarray(y)
-    if array.ndim != 1:
-        raise InputError(f"{what} must be 1-D (n_samples,); got shape {array.shape}")
-    if array.shape[0] != n_samples:
-        raise InputError(
-            f"{what} has {array.shape[0]} labels but X has {n_samples} samples"
-        )
-    if array.dtype.kind not in "biuf":
-        raise InputError(f"{what} must hold the numbers 0 and 1; got dtype {array.dtype}")
-    values = array.astype(np.float64)
-    bad = ~((values == 0.0) | (values == 1.0))
-    if np.any(bad):
-        first = array[np.argmax(bad)]
-        raise InputError(f"{what} must hold only 0 and 1; found {first!r}")
-    return values
+    """Return 0/1 labels as a float64 (n_samples,) array (:func:`probkit._arrays.check_labels`)."""
+    return _check_labels(y, n_samples, what=what)
 
 
 __all__ = [

@@ -22,6 +22,9 @@ Examples
 ((2, 2), 0.35)
 >>> clf.score(train) > 0.9
 True
+>>> p = clf.predict_proba(train.images[:1])[0, 1]
+>>> bool(clf.predict_proba(train.images[:1], base_rate="9/10")[0, 1] > p)
+True
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,6 +46,9 @@ from probkit.errors import DataError, InputError
 from probkit.evaluation.metrics import classification_report
 from probkit.models import BinaryModel, LogisticRegression
 from probkit.models.registry import average_of_logits, build_estimator
+
+if TYPE_CHECKING:
+    from probkit.bridges.base_rate import BaseRateShift
 
 
 @dataclass
@@ -204,19 +210,44 @@ class Classifier:
         t = self.typicality_.typicality(X)
         return t, t >= self.typicality_.alpha
 
-    def decision_function(self, images: Any) -> NDArray[np.float64]:
-        """Logits ``z / T`` (log-odds of label 1) for images (n, h, w, 3)."""
+    def decision_function(self, images: Any, *, calibrated: bool = True) -> NDArray[np.float64]:
+        """Logits ``z / T`` (log-odds of label 1) for images (n, h, w, 3), at the training
+        base rate; ``calibrated=False`` gives the model's own ``z`` (before the temperature)."""
         X = self.preprocessor.transform(images)
-        return self.estimator.decision_function(X) / self.temperature
+        z = self.estimator.decision_function(X)
+        return z / self.temperature if calibrated else z
 
-    def predict_proba(self, images: Any) -> NDArray[np.float64]:
-        """(n, 2): columns [P(label 0), P(label 1)], rows summing to 1."""
+    def base_rate_shift(self, base_rate: object) -> BaseRateShift:
+        """The :class:`~probkit.bridges.base_rate.BaseRateShift` from this classifier's
+        training base rate to ``base_rate``."""
+        from probkit.bridges.base_rate import BaseRateShift
+        from probkit.errors import ModelFileError
+
+        pi = float(self.training_base_rate)
+        if not 0 < pi < 1:
+            raise ModelFileError(
+                f"the model's training base rate {pi} is not strictly between 0 and 1; "
+                "a base rate needs it", parameter="base_rate")
+        return BaseRateShift(pi, base_rate)
+
+    def predict_proba(self, images: Any, base_rate: object = None) -> NDArray[np.float64]:
+        """(n, 2): columns [P(label 0), P(label 1)], rows summing to 1.
+
+        With ``base_rate`` (a share of label 1 such as ``"1/2"`` or ``0.1``) the
+        probabilities are those for a population with that share, by Bayes' rule on
+        odds (:meth:`base_rate_shift`); by default, the training base rate's.
+        """
         z = self.decision_function(images)
+        if base_rate is not None:
+            z = self.base_rate_shift(base_rate).shift_logits(z)
         return np.column_stack([expit(-z), expit(z)])
 
-    def predict(self, images: Any) -> NDArray[np.int64]:
-        """Labels 0/1 (1 where P(label 1) > 1/2)."""
-        return (self.decision_function(images) > 0).astype(np.int64)
+    def predict(self, images: Any, base_rate: object = None) -> NDArray[np.int64]:
+        """Labels 0/1 (1 where P(label 1) > 1/2, at ``base_rate`` when given)."""
+        z = self.decision_function(images)
+        if base_rate is not None:
+            z = self.base_rate_shift(base_rate).shift_logits(z)
+        return (z > 0).astype(np.int64)
 
     def score(self, data: Dataset) -> float:
         """Accuracy on a data set."""

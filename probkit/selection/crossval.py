@@ -52,7 +52,7 @@ def stratified_folds(labels: NDArray[Any], k: int, *, seed: int = 0) -> NDArray[
         if members.size < k:
             raise DataError(
                 f"class {int(cls)} has only {members.size} examples, fewer than the {k} folds; "
-                "use fewer folds", parameter="k"
+                "use fewer folds"
             )
         rng.shuffle(members)
         folds[members] = (np.arange(members.size) + offset) % k
@@ -85,7 +85,7 @@ def target_scoring(y_val: NDArray[Any], z: NDArray[np.float64], train_rate: floa
         return z, None
     rate_val = float(np.mean(y_val))
     if not 0 < rate_val < 1:
-        raise DataError("a held-out fold holds only one class; use fewer folds", parameter="k")
+        raise DataError("a held-out fold holds only one class; use fewer folds")
     shifted = BaseRateShift(train_rate, base_rate).shift_logits(z)
     weights = np.where(y_val == 1, base_rate / rate_val, (1 - base_rate) / (1 - rate_val))
     return shifted, weights.astype(np.float64)

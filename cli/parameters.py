@@ -1,0 +1,70 @@
+"""The one table from library parameter names to command-line option names.
+
+The library raises :class:`~probkit.errors.InputError` naming the parameter a
+bad value was given to (``exc.parameter``); the command line does not check
+those values again, it only rewords the message with the option the user typed.
+Standard library only.
+
+>>> from probkit.errors import InputError
+>>> option_message(InputError("rule: 'best' is not one of min-log-loss, one-se",
+...                           parameter="rule"))
+"--rule: 'best' is not one of min-log-loss, one-se"
+>>> option_message(InputError("LogisticRegression: max_iter=-5 is invalid", parameter="max_iter"))
+'--iterations: LogisticRegression: max_iter=-5 is invalid'
+>>> option_message(InputError("no parameter here"))
+'no parameter here'
+"""
+
+from __future__ import annotations
+
+from probkit.errors import InputError
+
+#: library parameter -> command-line option
+OPTIONS: dict[str, str] = {
+    "activation": "--activation",
+    "base_rate": "--base-rate",
+    "calibrate": "--calibrate",
+    "data": "--data",
+    "flip": "--flip",
+    "folds": "--folds",
+    "grid": "--grid",
+    "hidden": "--hidden",
+    "k": "--folds",
+    "l2": "--l2",
+    "learning_rate": "--learning-rate",
+    "max_iter": "--iterations",
+    "model": "--model",
+    "models": "--model",
+    "out": "--out",
+    "plot": "--plot",
+    "preprocessing": "--preprocessing",
+    "random_state": "--seed",
+    "repeats": "--repeats",
+    "rule": "--rule",
+    "seed": "--seed",
+    "seeds": "--seeds",
+    "solver": "--solver",
+    "test": "--test",
+    "tol": "--tol",
+    "train": "--train",
+}
+
+
+def option_message(exc: InputError) -> str:
+    """The error's message, worded with the option name of the parameter it is about.
+
+    A message that starts with the parameter's name (``rule: ...``, ``base rate:
+    ...``) gets the option in its place; any other message gets the option in front.
+    """
+    message = str(exc)
+    option = OPTIONS.get(exc.parameter or "")
+    if option is None or message.startswith(option):
+        return message
+    assert exc.parameter is not None
+    for name in (exc.parameter, exc.parameter.replace("_", " ")):
+        if message.startswith(name) and message[len(name):len(name) + 1] in (":", " ", "="):
+            return option + message[len(name):]
+    return f"{option}: {message}"
+
+
+__all__ = ["OPTIONS", "option_message"]
