@@ -24,7 +24,8 @@ def tune(
                                        "data selection ever reads.")],
     out: Annotated[str, typer.Option("--out", help="Where to write the chosen model (.npz).")],
     grid: Annotated[str, typer.Option(
-        "--grid", help="Predefined grid: quick, default (logistic) or full (adds 2-layer nets). "
+        "--grid", help="Predefined grid: quick, default (logistic), full (adds 2-layer nets) or "
+        "features (searches the representation: pixels, colour histograms, HOG). "
         "Ignored when any of --model/--l2/--preprocessing/--iterations/--flip/--seeds is given.",
     )] = "default",
     model: Annotated[list[str] | None, typer.Option(

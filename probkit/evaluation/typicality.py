@@ -54,6 +54,9 @@ from probkit.errors import DataError, InputError
 
 Array = NDArray[np.float64]
 
+#: what the typicality is computed from, as reports name it
+SCORE_NAME = ("leave-one-out rank of the Ledoit-Wolf shrinkage-covariance Mahalanobis distance "
+              "in the model's feature space")
 #: default threshold on the typicality below which an input is flagged
 DEFAULT_ALPHA = 0.01
 #: relative size below which an eigenvalue of the sample covariance counts as zero
@@ -281,4 +284,5 @@ class TypicalityScore:
         return score
 
 
-__all__ = ["DEFAULT_ALPHA", "TypicalityScore", "leave_one_out_scores", "ledoit_wolf_from_gram"]
+__all__ = ["DEFAULT_ALPHA", "SCORE_NAME", "TypicalityScore", "leave_one_out_scores",
+           "ledoit_wolf_from_gram"]

@@ -111,7 +111,9 @@ class CVRow:
 
     @property
     def log_loss_mean(self) -> float:
-        """Mean validation log loss over folds."""
+        """Mean validation log loss over folds (NaN when no fold was scored)."""
+        if not self.fold_log_loss:
+            return math.nan
         return sum(self.fold_log_loss) / len(self.fold_log_loss)
 
     @property
@@ -121,7 +123,9 @@ class CVRow:
 
     @property
     def accuracy_mean(self) -> float:
-        """Mean validation accuracy over folds."""
+        """Mean validation accuracy over folds (NaN when no fold was scored)."""
+        if not self.fold_accuracy:
+            return math.nan
         return sum(self.fold_accuracy) / len(self.fold_accuracy)
 
     @property
@@ -132,7 +136,7 @@ class CVRow:
     @property
     def log_loss_se(self) -> float:
         """Standard error of the mean log loss, SD/√k."""
-        return self.log_loss_sd / math.sqrt(len(self.fold_log_loss))
+        return self.log_loss_sd / math.sqrt(max(len(self.fold_log_loss), 1))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (a diverged row has its reason and no scores)."""
