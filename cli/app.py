@@ -8,7 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from probkit import __version__
-from probkit_cli import bayes_commands, classifier_commands, derive_command, tune_command
+from probkit_cli import (
+    bayes_commands,
+    classifier_commands,
+    data_command,
+    derive_command,
+    tune_command,
+)
 from probkit_cli.common import handle_errors, run
 
 _SETTINGS: dict[str, Any] = {
@@ -56,6 +62,23 @@ _COMMANDS = [
 for _name, _function, _summary in _COMMANDS:
     app.command(_name, short_help=_summary)(handle_errors(_function))
 
+# Command groups: ``probkit data check``. Each group is a sub-app of its own commands.
+_GROUPS = [
+    ("data", "Audit the data files (probkit data check).",
+     [("check", data_command.check, "Shapes, class balance, constant images, copies.")]),
+]
+
+
+def _group_app(commands: list[tuple[str, Any, str]], summary: str) -> typer.Typer:
+    group = typer.Typer(**{**_SETTINGS, "help": summary, "name": None})
+    for name, function, short in commands:
+        group.command(name, short_help=short)(handle_errors(function))
+    return group
+
+
+for _name, _summary, _members in _GROUPS:
+    app.add_typer(_group_app(_members, _summary), name=_name, short_help=_summary)
+
 
 def app_for(args: list[str]) -> typer.Typer:
     """The app to run for ``args``: the whole app, or one with just the command named first.
@@ -70,6 +93,12 @@ def app_for(args: list[str]) -> typer.Typer:
             single = typer.Typer(**_SETTINGS)
             single.callback()(callback)
             single.command(name, short_help=summary)(handle_errors(function))
+            return single
+    for name, summary, members in _GROUPS:
+        if args and args[0] == name:
+            single = typer.Typer(**_SETTINGS)
+            single.callback()(callback)
+            single.add_typer(_group_app(members, summary), name=name, short_help=summary)
             return single
     return app
 

@@ -48,8 +48,31 @@ def derive(
     ] = False,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the random data for --gradcheck.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    expr: Annotated[
+        str | None,
+        typer.Option("--expr", help="Differentiate your own expression, in SymPy syntax, e.g. "
+                     "'1/(1+exp(-a*x))'.", show_default=False),
+    ] = None,
+    chain: Annotated[
+        list[str] | None,
+        typer.Option("--chain", help="One definition 'name = expression' of your computation "
+                     "(repeat, in any order); derives by the chain rule.", show_default=False),
+    ] = None,
+    wrt: Annotated[
+        list[str] | None,
+        typer.Option("--wrt", help="Differentiate with respect to this symbol (repeatable; "
+                     "default: the only one).", show_default=False),
+    ] = None,
+    assume: Annotated[
+        list[str] | None,
+        typer.Option("--assume", help="An assumption: positive, real (every symbol), 'a>0', "
+                     "'a positive' (repeatable).", show_default=False),
+    ] = None,
 ) -> None:
-    """Derive, check every step, and print: the maths behind the classifier."""
+    """Derive, check every step, and print: the maths behind the classifier, or your own.
+
+    With --expr, your own expression; with --chain, your own computation, by the chain rule.
+    """
     from probkit.symbolic import registry
 
     if list_all:
@@ -62,8 +85,18 @@ def derive(
             echo(table(["name", "title"], [[e.name, e.title] for e in entries],
                        right=[False, False]))
         return
-    if name is None:
-        raise InputError("give a derivation name (see probkit derive --list)")
+    own = expr is not None or bool(chain)
+    if own and name is not None:
+        raise InputError(f"give either a derivation name ({name!r}) or --expr/--chain, not both")
+    if expr is not None and chain:
+        raise InputError("give either --expr or --chain, not both")
+    if not own and (wrt or assume):
+        raise InputError("--wrt and --assume go with --expr or --chain")
+    if own and gradcheck:
+        raise InputError("--gradcheck checks the built-in classifier; it does not go with "
+                         "--expr or --chain")
+    if name is None and not own:
+        raise InputError("give a derivation name (see probkit derive --list), --expr or --chain")
     fmt = (output_format or "text").strip().lower()
     if as_json:
         if output_format is not None and fmt != "json":
@@ -76,9 +109,18 @@ def derive(
         raise InputError(
             f"--format: unknown format {output_format!r}; choose one of: {', '.join(FORMATS)}"
         )
-    chosen = registry.names() if name == "all" else (registry.describe(name).name,)
+    if expr is not None:
+        from probkit.symbolic import derive_expression
 
-    derivations = [registry.build(n) for n in chosen]
+        derivations = [derive_expression(expr, wrt=wrt or [], assume=assume or [])]
+    elif chain:
+        from probkit.symbolic import derive_chain
+
+        derivations = [derive_chain(chain, wrt=wrt or [], assume=assume or [])]
+    else:
+        assert name is not None
+        chosen = registry.names() if name == "all" else (registry.describe(name).name,)
+        derivations = [registry.build(n) for n in chosen]
     from probkit.symbolic.render import render
 
     text = render(derivations, fmt)

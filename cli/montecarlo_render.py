@@ -123,6 +123,10 @@ def add_to_table(
     headers += ["MC estimate ± SE", f"{percent} interval", "z vs exact"]
     right += [True, True, True]
     for row, h in zip(rows, result.hypotheses, strict=True):
+        if 0 < h.stderr < 1e-10:  # too small for fixed decimals: 2 significant digits
+            row += [f"{h.estimate:.3g} ± {h.stderr:.2g}", f"[{h.ci_low:.3g}, {h.ci_high:.3g}]",
+                    _z(h.z)]
+            continue
         digits = _digits(h.stderr)
         row += [
             f"{h.estimate:.{digits}f} ± {h.stderr:.{digits}f}",

@@ -25,6 +25,10 @@ class                          exit  raised when
                                      every hypothesis
 ``DataError``                  2     a data file is missing or malformed
 ``ModelFileError``             2     a model file is missing, unknown or bad
+``NonNumericError``            2     an array holds values that are not numbers
+                                     (also ``TypeError``)
+``NotFittedError``             2     an estimator is used before ``fit`` (also
+                                     ``AttributeError``, as scikit-learn's is)
 ``MissingExtraError``          1     an optional extra (plot, image, dask) is
                                      not installed (also ``ImportError``)
 ``ComputationError``           1     a computation failed (e.g. no accepted
@@ -33,6 +37,12 @@ class                          exit  raised when
 """
 
 from __future__ import annotations
+
+import functools
+import sys
+from typing import TypeVar, cast
+
+_T = TypeVar("_T", bound=type)
 
 
 class ProbkitError(Exception):
@@ -84,6 +94,18 @@ class ModelFileError(InputError):
     """A model file is missing, of an unknown version, incomplete, or unsafe."""
 
 
+class NonNumericError(InputError, TypeError):
+    """An array holds values that are not numbers (also ``TypeError``, as numpy's is)."""
+
+
+class NotFittedError(InputError, AttributeError):
+    """An estimator was asked to predict or transform before it was fitted.
+
+    Like scikit-learn's ``NotFittedError`` it is both a ``ValueError`` and an
+    ``AttributeError``, so code written for scikit-learn estimators catches it.
+    """
+
+
 class MissingExtraError(ProbkitError, ImportError):
     """An optional dependency (an extra such as ``plot``) is not installed."""
 
@@ -100,15 +122,47 @@ class ComputationError(ProbkitError):
     """A computation could not produce an answer (e.g. no accepted draws)."""
 
 
+class DataConversionWarning(UserWarning):
+    """Input was converted to the expected form (e.g. a column-vector ``y`` flattened);
+    named like scikit-learn's warning for the same thing."""
+
+
+def with_sklearn_twin(cls: _T) -> _T:
+    """``cls``, or, where scikit-learn is already loaded, a subclass of ``cls`` that is also
+    scikit-learn's class of the same name in ``sklearn.exceptions``.
+
+    probkit never imports scikit-learn; but code written for scikit-learn estimators
+    (``except sklearn.exceptions.NotFittedError``, warning filters on its
+    ``DataConversionWarning``) then works with probkit's estimators too.
+
+    >>> with_sklearn_twin(NotFittedError) is NotFittedError or "sklearn" in sys.modules
+    True
+    """
+    module = sys.modules.get("sklearn.exceptions")
+    twin = getattr(module, cls.__name__, None) if module is not None else None
+    if not isinstance(twin, type) or issubclass(cls, twin):
+        return cls
+    return cast(_T, _combined(cast(type, cls), twin))
+
+
+@functools.cache
+def _combined(cls: type, twin: type) -> type:
+    return type(cls.__name__, (cls, twin), {"__module__": cls.__module__, "__doc__": cls.__doc__})
+
+
 __all__ = [
     "ComputationError",
+    "DataConversionWarning",
     "DataError",
     "HypothesisError",
     "ImpossibleEvidenceError",
     "InputError",
     "MissingExtraError",
     "ModelFileError",
+    "NonNumericError",
+    "NotFittedError",
     "NumberFormatError",
     "ProbabilityError",
     "ProbkitError",
+    "with_sklearn_twin",
 ]

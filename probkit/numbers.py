@@ -157,12 +157,54 @@ def format_exact(value: Number) -> str:
 
 
 def format_decimal(value: Number, digits: int = 6) -> str:
-    """Show a number as a rounded decimal for tables: ``0.888889``, ``1``, ``1.000e-09``."""
+    """Show a number as a rounded decimal for tables: ``0.888889``, ``1``, ``1.000e-09``.
+
+    Exact rationals are rounded in integer arithmetic, never through a float, so values
+    beyond the float range still show: ``1.000e-400``, ``5.000e+399``. Numbers whose size
+    is below ``10**-digits`` (or, for rationals, at least ``10**16``) are shown in scientific
+    notation with four significant digits.
+
+    >>> format_decimal(Fraction(1, 2 * 10**400)), format_decimal(Fraction(10**400, 2))
+    ('5.000e-401', '5.000e+399')
+    """
+    if isinstance(value, Fraction):
+        return _format_fraction(value, digits)
     number = float(value)
     if number != 0 and abs(number) < 10 ** (-digits):
         return f"{number:.3e}"
     text = f"{number:.{digits}f}"
     return text.rstrip("0").rstrip(".")
+
+
+_SCIENTIFIC_FROM = 10**16
+
+
+def _format_fraction(value: Fraction, digits: int) -> str:
+    """:func:`format_decimal` for a rational, with integer arithmetic only."""
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size < Fraction(1, 10**digits) or size >= _SCIENTIFIC_FROM:
+        exponent = math.floor((size.numerator.bit_length() - size.denominator.bit_length())
+                              * math.log10(2))
+        while _power_of_ten(exponent) > size:
+            exponent -= 1
+        while _power_of_ten(exponent + 1) <= size:
+            exponent += 1
+        mantissa = round(size / _power_of_ten(exponent) * 1000)
+        if mantissa == 10_000:  # rounded up to the next power of ten
+            mantissa, exponent = 1000, exponent + 1
+        mark = "-" if exponent < 0 else "+"
+        return f"{sign}{mantissa // 1000}.{mantissa % 1000:03d}e{mark}{abs(exponent):02d}"
+    scaled = round(size * 10**digits)
+    whole, fraction = divmod(scaled, 10**digits)
+    text = f"{whole}.{fraction:0{digits}d}".rstrip("0").rstrip(".") if digits else str(whole)
+    return sign + text
+
+
+def _power_of_ten(exponent: int) -> Fraction:
+    return Fraction(10**exponent) if exponent >= 0 else Fraction(1, 10**-exponent)
 
 
 __all__ = [

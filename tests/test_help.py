@@ -6,7 +6,10 @@ from typer.testing import CliRunner
 
 from probkit_cli.app import app
 
-COMMANDS = ["bayes", "urn", "diagnostic", "derive", "train", "evaluate", "predict", "tune"]
+COMMANDS = ["bayes", "urn", "diagnostic", "derive", "train", "evaluate", "predict", "tune", "data"]
+# what each name runs: a command, or a group's commands
+RUNNABLE = [["bayes"], ["urn"], ["diagnostic"], ["derive"], ["train"], ["evaluate"], ["predict"],
+            ["tune"], ["data", "check"]]
 
 
 def test_top_level_help_lists_every_command_untruncated(runner: CliRunner) -> None:
@@ -23,8 +26,8 @@ def test_top_level_help_lists_every_command_untruncated(runner: CliRunner) -> No
 
 
 def test_every_command_has_help(runner: CliRunner) -> None:
-    for command in COMMANDS:
-        result = runner.invoke(app, [command, "--help"])
+    for command in RUNNABLE:
+        result = runner.invoke(app, [*command, "--help"])
         assert result.exit_code == 0, command
         assert "--json" in result.stdout, command
 
@@ -36,6 +39,8 @@ def test_console_script_builds_only_the_command_it_runs() -> None:
 
     single = typer.main.get_command(app_for(["urn", "--draw", "black"]))
     assert list(single.commands) == ["urn"]  # type: ignore[attr-defined]
+    group = typer.main.get_command(app_for(["data", "check"]))
+    assert list(group.commands) == ["data"]  # type: ignore[attr-defined]
     whole = typer.main.get_command(app_for(["--help"]))
     assert list(whole.commands) == COMMANDS  # type: ignore[attr-defined]
     assert list(typer.main.get_command(app_for([])).commands) == COMMANDS  # type: ignore

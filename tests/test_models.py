@@ -183,11 +183,12 @@ def test_set_params_rejects_unknown_names() -> None:
     [
         (np.zeros((4, 3, 1)), np.zeros(4), "2-D"),
         (np.zeros((4, 3)), np.zeros(5), "5 labels"),
-        (np.zeros((4, 3)), np.array([0, 1, 2, 1]), "only 0 and 1"),
-        (np.zeros((4, 3)), np.array([0, 1, 0.5, 1]), "only 0 and 1"),
-        (np.zeros((4, 3)), np.array(["a", "b", "a", "b"]), "numbers"),
+        (np.zeros((4, 3)), np.array([0, 1, 2, 1]), "Only binary classification"),
+        (np.zeros((4, 3)), np.array([0, 1, 0.5, 1]), "Unknown label type"),
+        (np.zeros((4, 3)), np.array([1, 1, 1, 1]), "holds 1 class "),
+        (np.array([["a", "b"], ["c", "d"]]), np.array([0, 1]), "numeric"),
         (np.array([[0.0, np.nan], [1.0, 2.0]]), np.array([0, 1]), "nan"),
-        (np.zeros((0, 3)), np.zeros(0), "at least one"),
+        (np.zeros((0, 3)), np.zeros(0), "0 sample"),
     ],
 )
 def test_fit_rejects_bad_arrays(X, y, match) -> None:

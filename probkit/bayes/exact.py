@@ -22,10 +22,11 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 from probkit.errors import (
     HypothesisError,
@@ -33,7 +34,7 @@ from probkit.errors import (
     InputError,
     ProbabilityError,
 )
-from probkit.numbers import Number, check_probability, format_exact, to_number
+from probkit.numbers import Number, check_probability, format_decimal, format_exact, to_number
 
 _FLOAT_TOLERANCE = 1e-9
 
@@ -70,12 +71,16 @@ class TraceStep:
 
 @dataclass(frozen=True)
 class Posterior:
-    """The result of a Bayes update: a table of hypotheses, the evidence and the trace."""
+    """The result of a Bayes update: a table of hypotheses, the evidence and the trace.
+
+    ``trace`` is computed the first time it is read (``len(trace)`` is free), or is
+    empty when the update was asked for without one (``posterior(..., trace=False)``).
+    """
 
     hypotheses: tuple[HypothesisPosterior, ...]
     evidence: Number
     observations: tuple[str, ...]
-    trace: tuple[TraceStep, ...]
+    trace: Sequence[TraceStep]
     exact: bool
 
     @property
@@ -113,6 +118,7 @@ class Posterior:
             "arithmetic": "exact" if exact else "float",
             "evidence": _json_value(self.evidence, exact),
             "evidence_float": float(self.evidence),
+            "evidence_decimal": format_decimal(self.evidence),
             "observations": list(self.observations),
             "hypotheses": [
                 {
@@ -123,6 +129,7 @@ class Posterior:
                     "joint": _json_value(h.joint, exact),
                     "posterior": _json_value(h.posterior, exact),
                     "posterior_float": float(h.posterior),
+                    "posterior_decimal": format_decimal(h.posterior),
                 }
                 for h in self.hypotheses
             ],
@@ -149,6 +156,7 @@ def posterior(
     *,
     normalize: bool = False,
     observations: Sequence[str] | None = None,
+    trace: bool = True,
 ) -> Posterior:
     """Posterior over named hypotheses after independent observations.
 
@@ -166,11 +174,15 @@ def posterior(
         Treat ``priors`` as unnormalized weights.
     observations : sequence of str, optional
         Labels of the observations, used in the trace (default ``"1"``, ``"2"``, ...).
+    trace : bool, default True
+        Keep what the trace needs; it is still only computed when first read. With
+        ``False`` the result's ``trace`` is empty.
 
     Returns
     -------
     Posterior
-        Exact (``Fraction``) unless a float was given.
+        Exact (``Fraction``, computed in integer arithmetic) unless a float was given;
+        with a float, every value is a float computed in log space.
 
     Raises
     ------
@@ -180,6 +192,8 @@ def posterior(
         A value outside [0, 1], or priors not summing to 1 without ``normalize``.
     ImpossibleEvidenceError
         The evidence has probability 0 under every hypothesis.
+    InputError
+        Exact arithmetic would need numbers of more than :data:`MAX_EXACT_DIGITS` digits.
 
     Examples
     --------
@@ -205,7 +219,13 @@ def posterior(
         raise HypothesisError(f"hypothesis {missing[0]!r} has a prior but no likelihood")
 
     prior_values = [to_number(priors[name], what=f"prior of {name!r}") for name in names]
-    rows = [_likelihood_row(name, likelihoods[name]) for name in names]
+    split = [_split_fractions(likelihoods[name]) for name in names]
+    rows: list[list[Number]]
+    if all(parts is not None for parts in split):  # fast path: every value a Fraction in [0, 1]
+        rows = [list(likelihoods[name]) for name in names]  # type: ignore[call-overload]
+    else:
+        rows = [_likelihood_row(name, likelihoods[name]) for name in names]
+        split = [None] * len(names)
     counts = {len(row) for row in rows}
     if len(counts) != 1:
         detail = ", ".join(f"{name}: {len(row)}" for name, row in zip(names, rows, strict=True))
@@ -221,13 +241,39 @@ def posterior(
     if len(labels) != n_obs:
         raise HypothesisError(f"{len(labels)} observation labels for {n_obs} observations")
 
-    exact = all(isinstance(v, Fraction) for v in [*prior_values, *(x for r in rows for x in r)])
-    if not exact:
+    exact = all(isinstance(v, Fraction) for v in prior_values) and (
+        split[0] is not None or all(isinstance(x, Fraction) for row in rows for x in row)
+    )
+    if not exact:  # likelihoods stay as given: the log-space path takes exact logs of rationals
         prior_values = [float(v) for v in prior_values]
-        rows = [[float(x) for x in row] for row in rows]
 
     prior_values = _check_priors(names, prior_values, normalize=normalize, exact=exact)
-    return _update(names, prior_values, rows, labels, exact)
+    if not exact:
+        return _update_float(names, prior_values, rows, labels, trace=trace)
+    return _update_exact(names, prior_values, rows, labels, trace=trace,  # type: ignore[arg-type]
+                         split=split)
+
+
+# Reading a Fraction's terms through its public properties costs a Python call each; the
+# slots behind them (CPython's fractions module has used these names since 2.6) are read in C.
+_SLOTS = all(hasattr(Fraction(1, 3), slot) for slot in ("_numerator", "_denominator"))
+_NUMERATOR = operator.attrgetter("_numerator" if _SLOTS else "numerator")
+_DENOMINATOR = operator.attrgetter("_denominator" if _SLOTS else "denominator")
+
+
+def _split_fractions(value: object) -> tuple[list[int], list[int]] | None:
+    """Numerators and denominators of a list of ``Fraction`` values in [0, 1], else ``None``.
+
+    The engine needs these integers anyway; checking :math:`0 \\le n \\le d` on them
+    validates a million likelihoods in a fraction of a second.
+    """
+    if not isinstance(value, list | tuple) or not value or set(map(type, value)) != {Fraction}:
+        return None
+    numerators = list(map(_NUMERATOR, value))
+    denominators = list(map(_DENOMINATOR, value))
+    if min(numerators) < 0 or not all(map(operator.le, numerators, denominators)):
+        return None  # the general path names the bad value
+    return numerators, denominators
 
 
 def _likelihood_row(name: str, value: object) -> list[Number]:
@@ -265,52 +311,242 @@ def _check_priors(
     return values
 
 
-def _update(
+MAX_EXACT_DIGITS = 10_000
+"""Most decimal digits the exact engine lets any intermediate number have.
+
+Every exact value is a ratio of integers below the common denominator of the prior and
+the observations, so its digit count bounds the work (multiplication and reduction cost
+grows with the square of the digits) and the length of anything printed. 1,000
+observations with three decimals need about 3,000 digits."""
+
+_LOG10_2 = math.log10(2)
+
+
+def _update_exact(
     names: Sequence[str],
-    priors: Sequence[Number],
-    rows: Sequence[Sequence[Number]],
+    priors: Sequence[Fraction],
+    rows: Sequence[Sequence[Fraction]],
     labels: Sequence[str],
-    exact: bool,
+    *,
+    trace: bool,
+    split: Sequence[tuple[list[int], list[int]] | None],
 ) -> Posterior:
-    one: Number = Fraction(1) if exact else 1.0
-    likelihood = [math.prod(row, start=one) for row in rows]
-    joint = [p * lk for p, lk in zip(priors, likelihood, strict=True)]
-    evidence = sum(joint, 0 * one)
-    if evidence == 0:
+    r"""Bayes' rule in integer arithmetic.
+
+    Observation :math:`j` gets the common denominator :math:`D_j` (the lcm of its
+    likelihoods' denominators), so :math:`P(e_j \mid H_i) = a_{ij} / D_j` with integer
+    :math:`a_{ij}`; the prior likewise is :math:`a_{i0} / D_0`. Then
+
+    .. math::
+
+        P(H_i \mid E) = \frac{a_{i0} \prod_j a_{ij}}{\sum_k a_{k0} \prod_j a_{kj}},
+        \qquad P(E) = \frac{\sum_k a_{k0} \prod_j a_{kj}}{D_0 \prod_j D_j},
+
+    products of Python ints with one reducing division per reported value at the end.
+    """
+    parts = [given or (list(map(_NUMERATOR, row)), list(map(_DENOMINATOR, row)))
+             for given, row in zip(split, rows, strict=True)]
+    prior_scale = math.lcm(*(p.denominator for p in priors))
+    scales = list(map(math.lcm, *(dens for _, dens in parts)))
+    _check_exact_size(prior_scale, scales)
+    numerators = [
+        math.prod(map(operator.mul, nums, map(operator.floordiv, scales, dens)))
+        for nums, dens in parts
+    ]
+    observation_scale = math.prod(scales)
+    joint_numerators = [
+        p.numerator * (prior_scale // p.denominator) * n
+        for p, n in zip(priors, numerators, strict=True)
+    ]
+    total = sum(joint_numerators)
+    if total == 0:
         raise ImpossibleEvidenceError(_impossible_message(names, priors, rows, labels))
-
-    trace = []
-    running = list(priors)
-    for j, label in enumerate(labels):
-        before = sum(running, 0 * one)
-        running = [r * row[j] for r, row in zip(running, rows, strict=True)]
-        total = sum(running, 0 * one)
-        trace.append(
-            TraceStep(
-                observation=label,
-                evidence=total / before,
-                posteriors=tuple(r / total for r in running),
-            )
-        )
-
+    scale = prior_scale * observation_scale
+    likelihood = [Fraction(n, observation_scale) for n in numerators]
     hypotheses = tuple(
         HypothesisPosterior(
             name=name,
             prior=prior,
             likelihoods=tuple(row),
             likelihood=lk,
-            joint=jt,
-            posterior=jt / evidence,
+            joint=prior * lk,  # (reduces against the prior's small terms only: cheap)
+            posterior=Fraction(jn, total),
         )
-        for name, prior, row, lk, jt in zip(names, priors, rows, likelihood, joint, strict=True)
+        for name, prior, row, lk, jn in zip(names, priors, rows, likelihood, joint_numerators,
+                                            strict=True)
     )
-    return Posterior(
-        hypotheses=hypotheses,
-        evidence=evidence,
-        observations=tuple(labels),
-        trace=tuple(trace),
-        exact=exact,
+    steps: Sequence[TraceStep] = (
+        _LazyTrace(len(labels), lambda: _exact_trace(priors, prior_scale, rows, scales, labels))
+        if trace else ()
     )
+    return Posterior(hypotheses=hypotheses, evidence=Fraction(total, scale),
+                     observations=tuple(labels), trace=steps, exact=True)
+
+
+def _check_exact_size(prior_scale: int, scales: Sequence[int]) -> None:
+    """Refuse a problem whose common denominator has more than :data:`MAX_EXACT_DIGITS` digits."""
+    bits = prior_scale.bit_length() + sum(d.bit_length() - 1 for d in scales)
+    digits = int(bits * _LOG10_2) + 1
+    if digits > MAX_EXACT_DIGITS:
+        raise InputError(
+            f"exact arithmetic would need numbers of about {digits:,} digits for "
+            f"{len(scales):,} observation(s) (limit: {MAX_EXACT_DIGITS:,}); use fewer "
+            "observations, or floating point (from Python: pass the likelihoods as floats; "
+            "that path works in log space)"
+        )
+
+
+def _exact_trace(
+    priors: Sequence[Fraction],
+    prior_scale: int,
+    rows: Sequence[Sequence[Fraction]],
+    scales: Sequence[int],
+    labels: Sequence[str],
+) -> tuple[TraceStep, ...]:
+    """Belief after each observation, from running integer products (built when first read)."""
+    running = [p.numerator * (prior_scale // p.denominator) for p in priors]
+    before = sum(running)
+    steps = []
+    for j, (label, scale) in enumerate(zip(labels, scales, strict=True)):
+        running = [r * row[j].numerator * (scale // row[j].denominator)
+                   for r, row in zip(running, rows, strict=True)]
+        total = sum(running)
+        steps.append(TraceStep(
+            observation=label,
+            evidence=Fraction(total, before * scale),
+            posteriors=tuple(Fraction(r, total) for r in running),
+        ))
+        before = total
+    return tuple(steps)
+
+
+def _update_float(
+    names: Sequence[str],
+    priors: Sequence[Number],
+    rows: Sequence[Sequence[Number]],
+    labels: Sequence[str],
+    *,
+    trace: bool,
+) -> Posterior:
+    r"""Bayes' rule in log space: :math:`\log P(H_i \mid E) = \ell_i - \mathrm{LSE}(\ell)`.
+
+    :math:`\ell_i = \log P(H_i) + \sum_j \log P(e_j \mid H_i)` (each sum with
+    ``math.fsum``) and :math:`\mathrm{LSE}(\ell) = m + \log \sum_k e^{\ell_k - m}`
+    with :math:`m = \max_k \ell_k`, so no product of many probabilities is ever formed:
+    posteriors keep full relative precision even when every likelihood underflows.
+    ``likelihood``, ``joint`` and ``evidence`` are reported as ``exp`` of their logs
+    (they may underflow to 0; the posteriors do not).
+    """
+    log_priors = [log_probability(p) for p in priors]
+    log_rows = [[log_probability(v) for v in row] for row in rows]
+    log_likelihoods = [_log_sum(row) for row in log_rows]
+    log_joint = [lp + ll for lp, ll in zip(log_priors, log_likelihoods, strict=True)]
+    log_evidence = _log_sum_exp(log_joint)
+    if log_evidence == -math.inf:
+        raise ImpossibleEvidenceError(_impossible_message(names, priors, rows, labels))
+    hypotheses = tuple(
+        HypothesisPosterior(
+            name=name,
+            prior=float(prior),
+            likelihoods=tuple(float(v) for v in row),
+            likelihood=math.exp(ll),
+            joint=math.exp(lj),
+            posterior=math.exp(lj - log_evidence),
+        )
+        for name, prior, row, ll, lj in zip(names, priors, rows, log_likelihoods, log_joint,
+                                            strict=True)
+    )
+    steps: Sequence[TraceStep] = (
+        _LazyTrace(len(labels), lambda: _float_trace(log_priors, log_rows, labels))
+        if trace else ()
+    )
+    return Posterior(hypotheses=hypotheses, evidence=math.exp(log_evidence),
+                     observations=tuple(labels), trace=steps, exact=False)
+
+
+def _float_trace(
+    log_priors: Sequence[float], log_rows: Sequence[Sequence[float]], labels: Sequence[str]
+) -> tuple[TraceStep, ...]:
+    start = _log_sum_exp(log_priors)
+    belief = [lp - start for lp in log_priors]
+    steps = []
+    for j, label in enumerate(labels):
+        moved = [b + row[j] for b, row in zip(belief, log_rows, strict=True)]
+        log_step = _log_sum_exp(moved)
+        belief = [m - log_step for m in moved]
+        steps.append(TraceStep(observation=label, evidence=math.exp(log_step),
+                               posteriors=tuple(math.exp(b) for b in belief)))
+    return tuple(steps)
+
+
+def log_probability(value: Number) -> float:
+    """Natural log of a non-negative number, ``-inf`` for 0; rationals never pass through float.
+
+    >>> round(log_probability(Fraction(1, 10**400)), 6) == round(-400 * math.log(10), 6)
+    True
+    """
+    if value == 0:
+        return -math.inf
+    if isinstance(value, Fraction):
+        return math.log(value.numerator) - math.log(value.denominator)
+    return math.log(value)
+
+
+def _log_sum(values: Sequence[float]) -> float:
+    return -math.inf if -math.inf in values else math.fsum(values)
+
+
+def _log_sum_exp(values: Sequence[float]) -> float:
+    r""":math:`\log \sum_k e^{x_k}` without overflow or underflow.
+
+    >>> _log_sum_exp([-1000.0, -1000.0]) == -1000.0 + math.log(2)
+    True
+    """
+    top = max(values)
+    if top == -math.inf:
+        return -math.inf
+    return top + math.log(math.fsum(math.exp(v - top) for v in values))
+
+
+class _LazyTrace(Sequence[TraceStep]):
+    """The trace as a sequence computed on first use (``len`` is known without computing it)."""
+
+    def __init__(self, length: int, build: Callable[[], tuple[TraceStep, ...]]) -> None:
+        self._length = length
+        self._build: Callable[[], tuple[TraceStep, ...]] | None = build
+        self._steps: tuple[TraceStep, ...] = ()
+
+    def _all(self) -> tuple[TraceStep, ...]:
+        if self._build is not None:
+            self._steps = self._build()
+            self._build = None
+        return self._steps
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> TraceStep: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TraceStep, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> TraceStep | tuple[TraceStep, ...]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[TraceStep]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 def _impossible_message(
@@ -327,8 +563,6 @@ def _impossible_message(
         zero = next((label for label, v in zip(labels, row, strict=True) if v == 0), None)
         if zero is not None:
             reasons.append(f"{name} gives observation {zero!r} probability 0")
-        else:  # a float product underflowed
-            reasons.append(f"{name}'s likelihood underflows to 0 in floating point")
     return "impossible evidence: P(E) = 0 because " + "; ".join(reasons)
 
 
@@ -342,4 +576,4 @@ def _json_value(value: Number, exact: bool) -> str | float:
     return format_exact(value) if exact else float(value)
 
 
-__all__ = ["HypothesisPosterior", "Posterior", "TraceStep", "posterior"]
+__all__ = ["MAX_EXACT_DIGITS", "HypothesisPosterior", "Posterior", "TraceStep", "posterior"]

@@ -102,22 +102,76 @@ def ratio_standard_error(
 
     evaluated at :math:`p = \hat p_i` for the interval (or at the exact value,
     for a test statistic). ``counts`` has the hypotheses on its last axis.
+    Computed in log space (:func:`log_ratio_standard_error`).
 
-    >>> float(ratio_standard_error([50, 50], [1.0, 1.0], 0, 0.5))
+    >>> round(float(ratio_standard_error([50, 50], [1.0, 1.0], 0, 0.5)), 15)
     0.05
     """
+    with np.errstate(divide="ignore"):
+        log_w = np.log(np.asarray(weights, dtype=np.float64))
+        log_p = np.log(np.asarray(value, dtype=np.float64))
+    return np.exp(log_ratio_standard_error(counts, log_w, hypothesis, log_p))
+
+
+def log_sum_exp(values: npt.ArrayLike, axis: int = -1) -> FloatArray:
+    r""":math:`\log \sum e^{x}` along ``axis``: exact at ``-inf`` (no mass), never overflowing.
+
+    >>> float(log_sum_exp([-1000.0, -1000.0])) == -1000.0 + float(np.log(2.0))
+    True
+    >>> float(log_sum_exp([-np.inf, -np.inf]))
+    -inf
+    """
+    x = np.asarray(values, dtype=np.float64)
+    top = np.max(x, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(top), top, 0.0)
+    with np.errstate(divide="ignore"):
+        total = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
+    return np.asarray(np.squeeze(total, axis=axis))
+
+
+def log_ratio_standard_error(
+    counts: npt.ArrayLike,
+    log_weights: npt.ArrayLike,
+    hypothesis: int,
+    log_value: npt.ArrayLike,
+    log_complement: npt.ArrayLike | None = None,
+) -> FloatArray:
+    r"""The log of :func:`ratio_standard_error`, from log weights and :math:`\log p`.
+
+    Every term :math:`n_j w_j^2 (\delta_{ij} - p)^2` is summed as
+    :math:`\log n_j + 2 \log w_j + 2 \log|\delta_{ij} - p|` with log-sum-exp, so a
+    hypothesis whose weight or posterior is far below the float range (1e-200, 1e-400)
+    still gets a positive, correctly scaled standard error instead of an underflowed 0.
+    ``log_complement`` is :math:`\log(1 - p)` when known more precisely than from
+    :math:`p` (for :math:`p = 1 - 10^{-200}`); by default ``log1p(-p)``.
+
+    >>> w = np.log([1.0, 1e-200])
+    >>> se = float(np.exp(log_ratio_standard_error([500, 500], w, 1, np.log(1e-200))))
+    >>> round(se / 1e-200 * 500 / 1000**0.5, 6)
+    1.0
+    """
     n = np.asarray(counts, dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
-    p = np.asarray(value, dtype=np.float64)
-    indicator = np.zeros(n.shape[-1])
-    indicator[hypothesis] = 1.0
-    total = (n * w).sum(axis=-1)
-    spread = (n * w * w * (indicator - p[..., np.newaxis]) ** 2).sum(axis=-1)
-    return np.sqrt(spread) / total
+    log_w = np.asarray(log_weights, dtype=np.float64)
+    log_p = np.asarray(log_value, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_n = np.log(n)
+        log_mass = np.where(n > 0, log_n + log_w, -np.inf)
+        log_total = log_sum_exp(log_mass)
+        log_square = np.where(n > 0, log_n + 2.0 * log_w, -np.inf)
+        off = 2.0 * log_p[..., np.newaxis]  # (0 - p)^2 for j != i
+        log_q = (np.log1p(-np.exp(log_p)) if log_complement is None
+                 else np.asarray(log_complement, dtype=np.float64))
+        on = 2.0 * log_q[..., np.newaxis]  # (1 - p)^2 for j == i
+        k = n.shape[-1]
+        deviation = np.where(np.arange(k) == hypothesis, on, off)
+        spread = log_sum_exp(log_square + deviation)
+    return np.asarray(0.5 * spread - log_total)
 
 
 __all__ = [
     "binomial_standard_error",
+    "log_ratio_standard_error",
+    "log_sum_exp",
     "normal_quantile",
     "ratio_standard_error",
     "wilson_interval",

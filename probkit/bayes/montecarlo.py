@@ -31,7 +31,9 @@ Two independent estimates of :math:`P(H_i \mid E)` for the problems of
         \hat p_i = \frac{n_i w_i}{\sum_j n_j w_j}, \qquad
         \mathrm{SE}^2 = \frac{\sum_j n_j w_j^2 (\delta_{ij} - \hat p_i)^2}{(\sum_j n_j w_j)^2}
 
-    (delta method for a ratio of means); the interval is
+    (delta method for a ratio of means), summed in log space from the exact log
+    weights, so a hypothesis with a posterior of 1e-200 still gets its (tiny, positive)
+    standard error; the interval is
     :math:`\hat p_i \pm 1.96\,\mathrm{SE}` clipped to [0, 1]. ``proposal="prior"``
     is likelihood weighting; the default, ``"uniform"``, draws every
     hypothesis that can produce the evidence equally often, so a hypothesis
@@ -66,11 +68,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from probkit.bayes.exact import Posterior
+from probkit.bayes.exact import Posterior, log_probability
 from probkit.bayes.intervals import (
     binomial_standard_error,
+    log_ratio_standard_error,
+    log_sum_exp,
     normal_quantile,
-    ratio_standard_error,
     wilson_interval,
 )
 from probkit.bayes.parallel import simulate
@@ -278,7 +281,10 @@ def _compare_with_exact(
         if result.method == "rejection":
             se0 = float(binomial_standard_error(p0, result.accepted or 1))
         else:
-            se0 = float(ratio_standard_error(counts[0], sampler.weights, i, p0))
+            exact_value = values[h.name]
+            se0 = math.exp(float(log_ratio_standard_error(
+                counts[0], sampler.log_weights, i, log_probability(exact_value),
+                log_probability(1 - exact_value))))
         updated.append(replace(h, exact=p0, z=_z(h.estimate, p0, se0)))
     return replace(result, hypotheses=tuple(updated))
 
@@ -309,10 +315,12 @@ class _Sampler:
             q = [Fraction(1, sum(support)) if s else Fraction(0) for s in support]
         self.plan: SamplingPlan = story.plan(method, q)
         raw = [j / qi if qi > 0 else Fraction(0) for j, qi in zip(joint, q, strict=True)]
-        largest = max(raw)
-        # Weights P(H) P(E|H) / q(H): scaled by the largest for the estimate (scale cancels),
+        # Weights P(H) P(E|H) / q(H): exact logs for the estimates and their errors (a weight
+        # of 1e-400 is not 0 there); scaled by the largest for display (the scale cancels);
         # unscaled for the evidence estimate.
-        self.weights = np.array([float(w / largest) if largest > 0 else 0.0 for w in raw])
+        self.log_weights = np.array([log_probability(w) for w in raw])
+        top = float(self.log_weights.max())
+        self.weights = np.exp(self.log_weights - top) if top > -math.inf else np.zeros(len(raw))
         self.raw_weights = np.array([float(w) for w in raw])
 
     def summarize(
@@ -347,8 +355,8 @@ class _Sampler:
                 f"no draws with positive weight among {draws:,}: every hypothesis drawn "
                 "gives the evidence probability 0; use more draws or the uniform proposal"
             )
-        est, se, low, high, ess = importance_summary(drawn, self.weights,
-                                                     confidence=confidence)
+        est, se, low, high, ess = log_importance_summary(drawn, self.log_weights,
+                                                         confidence=confidence)
         kish = kish_ess(drawn, self.weights)
         hypotheses = tuple(
             HypothesisEstimate(name=name, estimate=float(est[i]), stderr=float(se[i]),
@@ -397,22 +405,45 @@ def importance_summary(
     ``drawn`` has hypotheses on its last axis (a batch of runs is fine).
 
     >>> est, se, low, high, ess = importance_summary([500, 500], [1.0, 0.125])
-    >>> float(est[0]), bool(low[0] < 8 / 9 < high[0])
-    (0.8888888888888888, True)
+    >>> round(float(est[0]), 15), bool(low[0] < 8 / 9 < high[0])
+    (0.888888888888889, True)
+    """
+    with np.errstate(divide="ignore"):
+        log_w = np.log(np.asarray(weights, dtype=np.float64))
+    return log_importance_summary(drawn, log_w, confidence=confidence)
+
+
+def log_importance_summary(
+    drawn: npt.ArrayLike, log_weights: npt.ArrayLike, *, confidence: float = 0.95
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """:func:`importance_summary` from log weights (``-inf`` for weight 0), all in log space.
+
+    >>> est, se, *_ = log_importance_summary([500, 500], [0.0, -460.5])  # w_B = e^-460.5
+    >>> bool(0 < est[1] < 1e-199), bool(se[1] > 0)
+    (True, True)
     """
     n = np.asarray(drawn, dtype=np.float64)
-    w = np.asarray(weights, dtype=np.float64)
+    log_w = np.asarray(log_weights, dtype=np.float64)
     z = normal_quantile(confidence)
-    mass = n * w
-    total = mass.sum(axis=-1, keepdims=True)
-    est = mass / total
-    se = np.stack([ratio_standard_error(n, w, i, est[..., i]) for i in range(n.shape[-1])],
-                  axis=-1)
-    low = np.clip(est - z * se, 0.0, 1.0)
-    high = np.clip(est + z * se, 0.0, 1.0)
-    kish = kish_ess(n, w)[..., np.newaxis]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ess = np.where(se > 0, est * (1.0 - est) / (se * se), kish)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_mass = np.where(n > 0, np.log(n) + log_w, -np.inf)
+        log_total = log_sum_exp(log_mass)[..., np.newaxis]
+        log_est = log_mass - log_total
+        k = n.shape[-1]
+        # log(1 - p_i): log1p is exact for p_i <= 1/2; the largest p_i (at most one is above
+        # 1/2) gets the log-sum of the others, so p = 1 - 1e-200 keeps its 1e-200
+        largest = np.arange(k) == np.argmax(log_mass, axis=-1)[..., np.newaxis]
+        rest_of_largest = log_sum_exp(np.where(largest, -np.inf, log_mass)) - log_total[..., 0]
+        log_rest = np.where(largest, rest_of_largest[..., np.newaxis], np.log1p(-np.exp(log_est)))
+        log_se = np.stack([log_ratio_standard_error(n, log_w, i, log_est[..., i],
+                                                    log_rest[..., i]) for i in range(k)],
+                          axis=-1)
+        est, se = np.exp(log_est), np.exp(log_se)
+        low = np.clip(est - z * se, 0.0, 1.0)
+        high = np.clip(est + z * se, 0.0, 1.0)
+        top = np.max(log_w)
+        kish = kish_ess(n, np.exp(log_w - top) if np.isfinite(top) else log_w)[..., np.newaxis]
+        ess = np.where(np.isfinite(log_se), np.exp(log_est + log_rest - 2.0 * log_se), kish)
     return est, se, low, high, ess
 
 
@@ -476,8 +507,9 @@ def replicate(
     else:
         drawn = counts[:, 0, :]
         ok = drawn @ sampler.weights > 0
-        est, se, low, high, _ = importance_summary(np.where(ok[:, None], drawn, 1),
-                                                   sampler.weights, confidence=confidence)
+        est, se, low, high, _ = log_importance_summary(np.where(ok[:, None], drawn, 1),
+                                                       sampler.log_weights,
+                                                       confidence=confidence)
     nan = np.where(ok[:, None], 0.0, np.nan)
     return Replicates(estimate=est + nan, stderr=se + nan, ci_low=low + nan,
                       ci_high=high + nan, ok=ok)
@@ -508,6 +540,7 @@ __all__ = [
     "Replicates",
     "importance_summary",
     "kish_ess",
+    "log_importance_summary",
     "monte_carlo",
     "rejection_summary",
     "replicate",

@@ -40,6 +40,7 @@ import numpy.typing as npt
 
 from probkit.bayes.problems import DiagnosticProblem, DiscreteProblem, UrnProblem
 from probkit.errors import InputError
+from probkit.numbers import format_decimal
 
 BLOCK_SIZE = 1 << 18
 """Draws per block; each block has its own random stream (independent of chunking)."""
@@ -102,6 +103,7 @@ class Story:
             running += value
             boundaries.append(float(running))
         if method == "rejection":
+            self._check_representable()
             scales = np.array([[float(r[0]) for r in obs] for obs in self.rules])
             lows = np.array([[float(r[1]) for r in obs] for obs in self.rules])
             highs = np.array([[float(r[2]) for r in obs] for obs in self.rules])
@@ -115,6 +117,29 @@ class Story:
             lows=lows,
             highs=highs,
         )
+
+
+    def _check_representable(self) -> None:
+        """Refuse rules a float draw cannot carry out faithfully (by hypothesis name).
+
+        A draw picks ball :math:`\\lfloor U N \\rfloor` with a double :math:`U`, whose 53
+        bits can tell at most :data:`MAX_BALLS` balls apart; beyond that single balls (or
+        whole colours, above the float range) become invisible or crash the conversion.
+        """
+        for observation in self.rules:
+            for name, (scale, _, _) in zip(self.names, observation, strict=True):
+                if scale > MAX_BALLS:
+                    what = f"urn {name!r} holds" if self.kind == "urn" else f"{name!r} has"
+                    raise InputError(
+                        f"rejection sampling cannot simulate draws: {what} "
+                        f"{format_decimal(scale)} balls, more than the 2**53 = {MAX_BALLS:,} "
+                        "a floating-point draw can tell apart; use method 'importance' "
+                        "(--method importance)"
+                    )
+
+
+MAX_BALLS = 2**53
+"""Most balls an urn may hold for rejection sampling (a double's 53-bit significand)."""
 
 
 def story_of(problem: Problem) -> Story:
@@ -359,6 +384,7 @@ def _count(
 
 __all__ = [
     "BLOCK_SIZE",
+    "MAX_BALLS",
     "TILE_SIZE",
     "SamplingPlan",
     "Story",

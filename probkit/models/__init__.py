@@ -1,6 +1,7 @@
 """From-scratch binary classifiers (numpy only): logistic regression and a 2-layer network.
 
-Both follow the scikit-learn estimator contract and expose
+Both are scikit-learn compatible estimators (tested with its estimator checks; scikit-learn
+is not needed at run time) and expose
 ``loss_and_gradients(params, X, y)``, the backpropagation ``fit`` uses, so the
 gradient check can reach it.
 """

@@ -27,13 +27,9 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._estimator import Constraint, Estimator
 from probkit.errors import InputError
-from probkit.models._validation import (
-    Constraint,
-    check_features,
-    check_labels,
-    validate_hyperparameters,
-)
+from probkit.models._validation import check_features, encode_binary_labels
 from probkit.models.activations import SIGMOID
 from probkit.models.layers import dense_backward, dense_forward, l2_gradient, l2_penalty
 from probkit.models.losses import cross_entropy_from_logits
@@ -51,11 +47,14 @@ Params = dict[str, Array]
 Cache = dict[str, Array]
 
 
-class BinaryModel:
+class BinaryModel(Estimator):
     """Base class: a binary classifier trained by minimizing the penalized cross-entropy.
 
     Subclasses set the class attributes and implement :meth:`init_params`,
-    :meth:`_upper_forward` and :meth:`_upper_backward`.
+    :meth:`_upper_forward` and :meth:`_upper_backward`. The estimator contract
+    (``get_params(deep=True)``, ``set_params``, validation from ``_constraints``) comes
+    from :class:`probkit._estimator.Estimator`; any two class labels work, and
+    ``classes_`` holds them (``classes_[1]`` is the class whose probability is modelled).
     """
 
     #: hyperparameter name -> constraint (also the order of ``get_params``)
@@ -78,7 +77,7 @@ class BinaryModel:
     optimizer_message_: str
     training_path_: str
     n_features_in_: int
-    classes_: NDArray[np.int64]
+    classes_: NDArray[Any]
 
     l2: float
     solver: str
@@ -88,29 +87,13 @@ class BinaryModel:
     gd_path: str
     precision: str
 
-    # ------------------------------------------------------------------ parameters
-    def get_params(self) -> dict[str, Any]:
-        """The hyperparameters, as given to ``__init__``."""
-        return {name: getattr(self, name) for name in self._constraints}
+    # ------------------------------------------------------------------ scikit-learn
+    def __sklearn_tags__(self) -> Any:
+        from sklearn.utils import ClassifierTags
 
-    def set_params(self, **params: Any) -> BinaryModel:
-        """Set hyperparameters by name; returns self. Unknown names raise InputError."""
-        for name, value in params.items():
-            if name not in self._constraints:
-                raise InputError(f"{type(self).__name__} has no hyperparameter {name!r}")
-            setattr(self, name, value)
-        return self
-
-    def clone(self) -> BinaryModel:
-        """A new, unfitted model with the same hyperparameters."""
-        return type(self)(**self.get_params())
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
-
-    def _validate_hyperparameters(self) -> None:
-        validate_hyperparameters(type(self).__name__, self._constraints, self.get_params())
+        tags = self._sklearn_tags("classifier")
+        tags.classifier_tags = ClassifierTags(multi_class=False)
+        return tags
 
     # ------------------------------------------------------------------ the network
     def init_params(self, n_features: int, rng: np.random.Generator) -> Params:
@@ -251,13 +234,13 @@ class BinaryModel:
         """
         self._validate_hyperparameters()
         Xa = check_features(X)
-        ya = check_labels(y, Xa.shape[0])
+        classes, ya = encode_binary_labels(y, Xa.shape[0])
         m, n = Xa.shape
         Xv: Array | None = None
         yv: Array | None = None
         if validation is not None:
             Xv = check_features(validation[0], what="validation X")
-            yv = check_labels(validation[1], Xv.shape[0], what="validation y")
+            yv = _coded_like(validation[1], classes, Xv.shape[0])
             if Xv.shape[1] != n:
                 raise InputError(
                     f"validation X has {Xv.shape[1]} features but X has {n}"
@@ -317,7 +300,7 @@ class BinaryModel:
         self.optimizer_message_ = result.message
         self.training_path_ = path
         self.n_features_in_ = n
-        self.classes_ = np.array([0, 1], dtype=np.int64)
+        self.classes_ = classes
         self.diverged_ = False
         if not path.startswith("lbfgs"):
             problem = descent_problem(result.cost_history, float(self.learning_rate))
@@ -377,17 +360,13 @@ class BinaryModel:
         return self
 
     # ------------------------------------------------------------------ predicting
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "params_"):
-            raise InputError(f"this {type(self).__name__} is not fitted yet; call fit first")
-
     def _check_X(self, X: Any) -> Array:
-        self._check_fitted()
+        self.check_fitted("params_")
         Xa = check_features(X)
         if Xa.shape[1] != self.n_features_in_:
             raise InputError(
-                f"X has {Xa.shape[1]} features but the model was fitted on "
-                f"{self.n_features_in_}"
+                f"X has {Xa.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input"
             )
         return Xa
 
@@ -401,16 +380,30 @@ class BinaryModel:
         z = self.decision_function(X)
         return np.column_stack([SIGMOID.forward(-z), SIGMOID.forward(z)])
 
-    def predict(self, X: Any) -> NDArray[np.int64]:
-        """Labels 0/1: 1 where P(y=1) > 1/2."""
-        return (self.decision_function(X) > 0).astype(np.int64)
+    def predict(self, X: Any) -> NDArray[Any]:
+        """Class labels: ``classes_[1]`` where P(class 1) > 1/2, else ``classes_[0]``."""
+        positive = self.decision_function(X) > 0
+        return np.asarray(self.classes_[positive.astype(np.int64)])
 
     def score(self, X: Any, y: Any) -> float:
         """Accuracy on ``(X, y)``."""
-        Xa = self._check_X(X)
-        ya = check_labels(y, Xa.shape[0])
-        pred = (self.logits(self.params_, Xa) > 0).astype(np.float64)
-        return float(np.mean(pred == ya))
+        predicted = self.predict(X)
+        labels = np.asarray(y)
+        if labels.shape != predicted.shape:
+            raise InputError(f"y has shape {labels.shape}; X has {predicted.shape[0]} samples")
+        return float(np.mean(predicted == labels))
+
+
+def _coded_like(y: Any, classes: NDArray[Any], n_samples: int) -> Array:
+    """Validation labels coded 0/1 with the training classes (an unseen label is an error)."""
+    array = np.asarray(y)
+    if array.ndim != 1 or array.shape[0] != n_samples:
+        raise InputError(f"validation y must have shape ({n_samples},); got {array.shape}")
+    known = np.isin(array, classes)
+    if not np.all(known):
+        raise InputError(f"validation y holds {array[~known][0]!r}, which is not one of the "
+                         f"training classes {classes.tolist()}")
+    return (array == classes[1]).astype(np.float64)
 
 
 __all__ = ["BinaryModel"]

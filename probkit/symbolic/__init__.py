@@ -7,8 +7,11 @@ ordered list of :class:`~probkit.symbolic.model.Step` records, each with the
 rule applied, the expression before and after, a one-line explanation, and the
 record of a machine check of that step.
 
+A user's own expression (:func:`derive_expression`) or chain of computations
+(:func:`derive_chain`) is differentiated by the same kind of checked steps.
+
 Importing this package is cheap: SymPy is imported only when a derivation is
-built (:func:`build`) or rendered.
+built (:func:`build`, :func:`derive_expression`, :func:`derive_chain`) or rendered.
 
 >>> names()[:3]
 ('sigmoid', 'cross-entropy', 'vectorized')
@@ -16,6 +19,31 @@ built (:func:`build`) or rendered.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from probkit.symbolic.registry import build, build_all, describe, names
 
-__all__ = ["build", "build_all", "describe", "names"]
+if TYPE_CHECKING:
+    from probkit.symbolic.model import Derivation
+
+__all__ = ["build", "build_all", "derive_chain", "derive_expression", "describe", "names"]
+
+
+def derive_expression(
+    expression: str, *, wrt: Sequence[str] = (), assume: Sequence[str] = (), seed: int = 0
+) -> Derivation:
+    """Differentiate a user's expression step by step (see :mod:`probkit.symbolic.expression`)."""
+    from probkit.symbolic.expression import derive_expression as derive
+
+    return derive(expression, wrt=wrt, assume=assume, seed=seed)
+
+
+def derive_chain(
+    definitions: Sequence[str], *, wrt: Sequence[str] = (), assume: Sequence[str] = (),
+    seed: int = 0,
+) -> Derivation:
+    """Backpropagate through a user's chain of definitions (see :mod:`probkit.symbolic.chain`)."""
+    from probkit.symbolic.chain import derive_chain as derive
+
+    return derive(definitions, wrt=wrt, assume=assume, seed=seed)
