@@ -82,7 +82,7 @@ class Estimator:
             problem = check(values[name])
             if problem is not None:
                 raise InputError(f"{type(self).__name__}: {name}={values[name]!r} is invalid; "
-                                 f"it must be {problem}")
+                                 f"it must be {problem}", parameter=name)
 
     def check_fitted(self, attribute: str) -> None:
         """Raise :class:`~probkit.errors.NotFittedError` unless ``attribute`` was learned."""
