@@ -68,6 +68,15 @@ def derive(
         typer.Option("--assume", help="An assumption: positive, real (every symbol), 'a>0', "
                      "'a positive' (repeatable).", show_default=False),
     ] = None,
+    markdown_flavor: Annotated[
+        str | None,
+        typer.Option(
+            "--markdown-flavor",
+            help="With --format markdown: passthrough (the default; Hugo 0.122+ with Goldmark's "
+            "passthrough extension) or escaped (any Hugo; maths typeset in the browser).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Derive, check every step, and print: the maths behind the classifier, or your own.
 
@@ -103,12 +112,18 @@ def derive(
             raise InputError(f"--json asks for JSON but --format asks for {output_format!r}; "
                              "give one of them")
         fmt = "json"
-    from probkit.symbolic.render import FORMATS
+    from probkit.symbolic.render import FORMATS, MARKDOWN_FLAVORS
 
     if fmt not in FORMATS:
         raise InputError(
             f"--format: unknown format {output_format!r}; choose one of: {', '.join(FORMATS)}"
         )
+    flavor = (markdown_flavor or "passthrough").strip().lower()
+    if markdown_flavor is not None and fmt != "markdown":
+        raise InputError(f"--markdown-flavor applies to --format markdown, not {fmt!r}")
+    if flavor not in MARKDOWN_FLAVORS:
+        raise InputError(f"--markdown-flavor: unknown flavour {markdown_flavor!r}; "
+                         f"choose one of: {', '.join(MARKDOWN_FLAVORS)}")
     if expr is not None:
         from probkit.symbolic import derive_expression
 
@@ -123,7 +138,7 @@ def derive(
         derivations = [registry.build(n) for n in chosen]
     from probkit.symbolic.render import render
 
-    text = render(derivations, fmt)
+    text = render(derivations, fmt, markdown_flavor=flavor)
     reports: list[Any] = []
     if gradcheck:
         from probkit.bridges.gradcheck import standard_checks
@@ -142,11 +157,12 @@ def derive(
         from probkit.symbolic.files import write_text_atomic
 
         write_text_atomic(out, text, label="--out: cannot write")
-        passed = sum(c.passed for d in derivations for c in d.checks)
-        total = sum(len(d.checks) for d in derivations)
-        note(f"wrote {out} ({fmt}; {passed} of {total} checks passed)")
+        from probkit.symbolic.common import check_counts
+
+        counts = check_counts(derivations)
+        note(f"wrote {out} ({fmt}; {counts.sentence()})")
         if as_json:
-            emit_json({"out": str(out), "format": fmt, "verified": passed == total})
+            emit_json({"out": str(out), "format": fmt, "verified": counts.passed == counts.total})
     else:
         sys.stdout.write(text)
 

@@ -137,7 +137,7 @@ def test_installed_console_script_derives_sigmoid() -> None:
         timeout=120,
     )
     assert completed.returncode == 0, completed.stderr
-    assert "9 of 9 checks passed" in completed.stdout
+    assert "Checks: 8 steps and 1 result verified.\n" in completed.stdout
 
 
 def test_derive_sigmoid_imports_neither_scipy_nor_h5py() -> None:
@@ -165,3 +165,26 @@ def test_starting_the_cli_does_not_import_sympy() -> None:
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                check=False, timeout=120)
     assert completed.stdout.split() == ["False", "False"], completed.stderr
+
+
+def test_markdown_flavor_escaped_escapes_the_latex() -> None:
+    result = invoke("sigmoid", "--format", "markdown", "--markdown-flavor", "escaped")
+    assert result.exit_code == 0, result.output
+    assert "\\\\(" in result.stdout and "\\\\frac" in result.stdout
+    default = invoke("sigmoid", "--format", "markdown").stdout
+    assert "\\\\frac" not in default and "\\frac" in default
+
+
+def test_markdown_flavor_needs_markdown_and_a_known_flavour() -> None:
+    for args in (["sigmoid", "--markdown-flavor", "escaped"],
+                 ["sigmoid", "--json", "--markdown-flavor", "escaped"],
+                 ["sigmoid", "--format", "markdown", "--markdown-flavor", "github"]):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.startswith("error: ") and "--markdown-flavor" in result.stderr
+
+
+def test_out_note_counts_distinct_checks(tmp_path: Path) -> None:
+    result = invoke("cross-entropy", "--format", "markdown", "--out", str(tmp_path / "c.md"))
+    assert result.exit_code == 0, result.output
+    assert "(markdown; 7 steps and 1 result verified)" in result.stderr

@@ -5,7 +5,8 @@ p = P(cat | x) at base rate pi. Bayes' rule with the likelihoods
 l_c = P(x | cat) and l_n = P(x | non-cat), which do not depend on the base
 rate, gives the odds form p/(1 - p) = (l_c/l_n) pi/(1 - pi). Solving for the
 likelihood ratio and reusing it at a deployment base rate P gives
-q/(1 - q) = [p/(1 - p)] [P/(1 - P)] / [pi/(1 - pi)].
+q/(1 - q) = [p/(1 - p)] [P/(1 - P)] [(1 - pi)/pi], the model odds times the new prior
+odds divided by the old.
 
 >>> derivation = build()
 >>> derivation.verified
@@ -17,7 +18,7 @@ from __future__ import annotations
 import sympy as sp
 
 from probkit.symbolic.checks import scalar_step
-from probkit.symbolic.model import Derivation, Given, Step
+from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
 from probkit.symbolic.registry import registered
 
 
@@ -38,16 +39,17 @@ def build() -> Derivation:
     bayes_train = lc * pi0 / (lc * pi0 + ln * (1 - pi0))
     bayes_deploy = lc * P / (lc * P + ln * (1 - P))
     defs = {p: bayes_train, q: bayes_deploy, ratio: lc / ln}
+    names = {pi0: r"\pi", ratio: r"\Lambda"}
     model_odds = _odds(p)
     prior_odds_train = _odds(pi0)
     prior_odds_deploy = _odds(P)
-    # [P/(1 - P)] / [pi/(1 - pi)], kept as a fraction of two odds for display
-    correction = sp.Mul(
-        sp.UnevaluatedExpr(prior_odds_deploy),
-        sp.Pow(sp.UnevaluatedExpr(prior_odds_train), -1),
-        evaluate=False,
-    )
-    posterior_odds = sp.Mul(model_odds, correction, evaluate=False)
+    # dividing by the training prior odds is multiplying by their inverse, (1 - pi)/pi:
+    # written so, no fraction holds another fraction
+    inverse_train = (1 - pi0) / pi0
+    posterior_odds = sp.Mul(model_odds, prior_odds_deploy, inverse_train, evaluate=False)
+    cat = Math(r"P(\text{cat} \mid x)", "P(cat | x)")
+    given_cat, given_non_cat = (Math(rf"P(x \mid \text{{{c}}})", f"P(x | {c})")
+                                for c in ("cat", "non-cat"))
     q_closed = p * P * (1 - pi0) / (p * P * (1 - pi0) + (1 - p) * (1 - P) * pi0)
 
     steps: list[Step] = [
@@ -55,44 +57,51 @@ def build() -> Derivation:
             "odds form of Bayes' rule",
             model_odds,
             sp.Mul(ratio, prior_odds_train, evaluate=False),
-            "Divide Bayes' rule for cat by Bayes' rule for non-cat: the evidence P(x) "
-            "cancels, leaving posterior odds = likelihood ratio times prior odds.",
+            Prose.of("Divide Bayes' rule for cat by Bayes' rule for non-cat: the evidence ",
+                     Math("P(x)"), " cancels, leaving posterior odds = likelihood ratio ",
+                     Math(r"\Lambda", "LR"), " times prior odds."),
             definitions=defs,
         ),
         scalar_step(
             "solve for the likelihood ratio",
             ratio,
-            sp.Mul(model_odds, sp.Pow(prior_odds_train, -1, evaluate=False), evaluate=False),
-            "The model's output and the training base rate determine the likelihood ratio.",
+            sp.Mul(model_odds, inverse_train, evaluate=False),
+            Prose.of("Divide by the training prior odds, that is multiply by their inverse ",
+                     Math.of(inverse_train, names, text="(1 - pi)/pi"),
+                     ": the model's output and the training base rate determine the "
+                     "likelihood ratio."),
             definitions=defs,
         ),
         scalar_step(
             "same likelihoods at deployment",
             _odds(q),
             sp.Mul(ratio, prior_odds_deploy, evaluate=False),
-            "P(x | cat) and P(x | non-cat) describe the images, not how common cats are, "
-            "so only the prior odds change.",
+            Prose.of(given_cat, " and ", given_non_cat, " describe the images, not how common "
+                     "cats are, so only the prior odds change."),
             definitions=defs,
         ),
         scalar_step(
             "substitution",
             sp.Mul(ratio, prior_odds_deploy, evaluate=False),
             posterior_odds,
-            "Put in the likelihood ratio from the model's output.",
+            Prose.of("Put in the likelihood ratio ", Math(r"\Lambda", "LR"),
+                     " from step 2."),
             definitions=defs,
         ),
         scalar_step(
             "from odds back to a probability",
             q,
             q_closed,
-            "q = odds/(1 + odds); multiply through by (1 - p)(1 - P) pi.",
+            Prose.of(Math(r"q = \frac{o}{1 + o}", "q = o/(1 + o)"), " for the odds ", Math("o"),
+                     " of step 4; multiply numerator and denominator by ",
+                     Math(r"(1 - p)(1 - P) \pi", "(1 - p)(1 - P) pi"), "."),
             definitions=defs,
         ),
         scalar_step(
-            "special case P = pi",
+            Prose.of("special case ", Math(r"P = \pi", "P = pi")),
             q_closed.subs(P, pi0),
             p,
-            "At the training base rate nothing changes: q = p.",
+            Prose.of("At the training base rate nothing changes: ", Math("q = p"), "."),
         ),
     ]
     results = (
@@ -100,8 +109,8 @@ def build() -> Derivation:
             "display form",
             _odds(q),
             posterior_odds,
-            "Posterior odds = model odds times the ratio of the new to the old prior odds, "
-            "checked against Bayes' rule at base rate P directly.",
+            Prose.of("Posterior odds = model odds times the ratio of the new to the old prior "
+                     "odds, checked against Bayes' rule at base rate ", Math("P"), " directly."),
             definitions=defs,
         ),
         scalar_step(
@@ -115,11 +124,18 @@ def build() -> Derivation:
     return registered(
         "base-rate",
         given=(
-            Given(p, bayes_train, "the model's P(cat | x), trained at base rate pi"),
-            Given(q, bayes_deploy, "the wanted P(cat | x) at deployment base rate P"),
-            Given(ratio, lc / ln, "the likelihood ratio P(x | cat) / P(x | non-cat)"),
+            Given(p, bayes_train, Prose.of("the model's ", cat, ", trained at base rate ",
+                                           Math(r"\pi", "pi"))),
+            Given(q, bayes_deploy, Prose.of("the wanted ", cat, " at deployment base rate ",
+                                            Math("P"))),
+            Given(ratio, lc / ln, Prose.of("the likelihood ratio ", given_cat, " / ",
+                                           given_non_cat, ", with ",
+                                           Math(r"\ell_c = P(x \mid \text{cat})",
+                                                "ell_c = P(x | cat)"), " and ",
+                                           Math(r"\ell_n = P(x \mid \text{non-cat})",
+                                                "ell_n = P(x | non-cat)"))),
         ),
         steps=tuple(steps),
         results=results,
-        latex_names={pi0: r"\pi", ratio: r"\Lambda"},
+        latex_names=names,
     )

@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy as sp
 
-from probkit.symbolic.model import Check, Step
+from probkit.symbolic.model import Check, Step, Text
 
 DIGITS = 30
 """Significant digits used when evaluating numeric checks."""
@@ -154,10 +154,10 @@ def numeric_check(
 
 
 def scalar_step(
-    rule: str,
+    rule: Text,
     before: Any,
     after: Any,
-    explanation: str,
+    explanation: Text,
     *,
     definitions: Mapping[Any, Any] | None = None,
 ) -> Step:
@@ -167,10 +167,10 @@ def scalar_step(
 
 
 def matrix_step(
-    rule: str,
+    rule: Text,
     before: Any,
     after: Any,
-    explanation: str,
+    explanation: Text,
     *,
     realizations: Sequence[tuple[str, Any, Any]],
     seed: int = 0,
@@ -181,10 +181,10 @@ def matrix_step(
 
 
 def explicit_step(
-    rule: str,
+    rule: Text,
     before: Any,
     after: Any,
-    explanation: str,
+    explanation: Text,
     *,
     explicit_before: Any,
     explicit_after: Any,

@@ -1,8 +1,9 @@
-"""Small helpers shared by the renderers: residual text, chains, symbol tables."""
+"""Small helpers shared by the renderers: residual text, chains, counts, symbol tables."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -18,6 +19,96 @@ MARK_FAILED = "✗"
 def mark(check: Check) -> str:
     """✓ for a passed check, ✗ for a failed one."""
     return MARK_PASSED if check.passed else MARK_FAILED
+
+
+@dataclass(frozen=True)
+class CheckCounts:
+    """Distinct checks, each counted once: the steps', and the results' own.
+
+    >>> CheckCounts(steps=8, steps_passed=8, results=1, results_passed=1).sentence()
+    '8 steps and 1 result verified'
+    >>> CheckCounts(steps=3, steps_passed=2, results=0, results_passed=0).sentence()
+    '2 of 3 steps verified, 1 FAILED'
+    """
+
+    steps: int
+    steps_passed: int
+    results: int
+    results_passed: int
+
+    @property
+    def total(self) -> int:
+        """How many distinct checks there are."""
+        return self.steps + self.results
+
+    @property
+    def passed(self) -> int:
+        """How many of them passed."""
+        return self.steps_passed + self.results_passed
+
+    def sentence(self) -> str:
+        """``8 steps and 2 results verified``, or which part failed."""
+        parts = [_counted(self.steps_passed, self.steps, "step")]
+        if self.results:
+            parts.append(_counted(self.results_passed, self.results, "result"))
+        text = " and ".join(parts) + " verified"
+        if self.passed < self.total:
+            text += f", {self.total - self.passed} FAILED"
+        return text
+
+    def to_dict(self) -> dict[str, int]:
+        """The counts for ``--json``."""
+        return {
+            "distinct": self.total,
+            "passed": self.passed,
+            "steps": self.steps,
+            "steps_passed": self.steps_passed,
+            "results": self.results,
+            "results_passed": self.results_passed,
+        }
+
+
+def _counted(passed: int, total: int, noun: str) -> str:
+    plural = noun if total == 1 else noun + "s"
+    return f"{total} {plural}" if passed == total else f"{passed} of {total} {plural}"
+
+
+def check_counts(derivations: Sequence[Derivation] | Derivation) -> CheckCounts:
+    """The distinct checks of one derivation or several (a reused check counts once)."""
+    group = (derivations,) if isinstance(derivations, Derivation) else tuple(derivations)
+    return CheckCounts(
+        steps=sum(len(d.step_checks) for d in group),
+        steps_passed=sum(c.passed for d in group for c in d.step_checks),
+        results=sum(len(d.result_checks) for d in group),
+        results_passed=sum(c.passed for d in group for c in d.result_checks),
+    )
+
+
+def reused_from(derivation: Derivation, result: Step) -> int | None:
+    """The number (from 1) of the step whose check ``result`` reuses, or None."""
+    for number, step in enumerate(derivation.steps, start=1):
+        if step.check is result.check:
+            return number
+    return None
+
+
+def derivative_notation(derivation: Derivation) -> str:
+    """``"d"`` or ``"partial"``: the derivation's own choice, else from its derivatives.
+
+    One variable differentiated throughout (the sigmoid's x) gives d/dx; several
+    variables give the partial sign.
+    """
+    if derivation.derivative_notation is not None:
+        return derivation.derivative_notation
+    variables: set[Any] = set()
+    for expr in expressions(derivation):
+        try:
+            found = sp.sympify(expr).atoms(sp.Derivative)
+        except Exception:  # an object SymPy cannot walk has no derivatives to show
+            continue
+        for derivative in found:
+            variables.update(derivative.variables)
+    return "d" if len(variables) <= 1 else "partial"
 
 
 def residual_text(check: Check) -> str:

@@ -20,7 +20,7 @@ import sympy as sp
 
 from probkit.symbolic.checks import explicit_step, scalar_step
 from probkit.symbolic.explicit import gradient, sigmoid, symbol_matrix
-from probkit.symbolic.model import Derivation, Given, Step
+from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
 from probkit.symbolic.registry import registered
 
 N = 3
@@ -37,7 +37,9 @@ def build() -> Derivation:
     w = sp.MatrixSymbol("w", n, 1)
     x = sp.MatrixSymbol("x", n, 1)
     loss = -(y * sp.log(a) + (1 - y) * sp.log(1 - a))
+    sigma = sp.Function("sigma")
     to_z = {a: sigmoid(z)}
+    a_is = Math(r"a = \sigma(z)", "a = sigma(z)")
 
     # explicit n = 3 realization of z = w.x + b
     we, xe = symbol_matrix("w", N, 1, real=True), symbol_matrix("x", N, 1, real=True)
@@ -51,21 +53,28 @@ def build() -> Derivation:
             "derivative of the logarithm",
             sp.Derivative(loss, a),
             dl_da,
-            "d/da log a = 1/a and d/da log(1 - a) = -1/(1 - a).",
+            Prose.of(Math(r"\frac{\partial}{\partial a} \log a = \frac{1}{a}", "d/da log a = 1/a"),
+                     " and ",
+                     Math(r"\frac{\partial}{\partial a} \log(1 - a) = -\frac{1}{1 - a}",
+                          "d/da log(1 - a) = -1/(1 - a)"), "."),
         ),
         scalar_step(
             "sigmoid derivative",
-            sp.Derivative(sigmoid(z), z),
+            sp.Derivative(sigma(z), z),
             da_dz,
-            "The sigmoid derivation with a = 1: sigma'(z) = sigma(z) (1 - sigma(z)), "
-            "and a = sigma(z).",
-            definitions=to_z,
+            Prose.of("The sigmoid derivation at steepness 1 gives ",
+                     Math(r"\sigma'(z) = \sigma(z) (1 - \sigma(z))",
+                          "sigma'(z) = sigma(z) (1 - sigma(z))"),
+                     ", which is ", Math.of(da_dz, text="a (1 - a)"), " since ", a_is, "."),
+            definitions={sigma(z): sigmoid(z), **to_z},
         ),
         explicit_step(
             "derivative of a linear function",
             sp.Derivative(z, w),
             x,
-            "Each z = w1 x1 + ... + wn xn + b changes by xj per unit of wj.",
+            Prose.of("Each ", Math(r"z = w_1 x_1 + \dots + w_n x_n + b",
+                                   "z = w1 x1 + ... + wn xn + b"),
+                     " changes by ", Math("x_j", "xj"), " per unit of ", Math("w_j", "wj"), "."),
             explicit_before=gradient(ze, we),
             explicit_after=xe,
         ),
@@ -73,7 +82,7 @@ def build() -> Derivation:
             "derivative of a linear function",
             sp.Derivative(z, b),
             sp.S.One,
-            "The bias enters z with coefficient 1.",
+            Prose.of("The bias enters ", Math("z"), " with coefficient ", Math("1"), "."),
             explicit_before=sp.diff(ze, b),
             explicit_after=sp.S.One,
         ),
@@ -81,7 +90,10 @@ def build() -> Derivation:
             "chain rule",
             sp.Mul(dl_da, da_dz, evaluate=False),
             a - y,
-            "dL/dz = dL/da times da/dz; the a (1 - a) cancels both denominators.",
+            Prose.of(Math(r"\frac{\partial L}{\partial z} = \frac{\partial L}{\partial a} "
+                          r"\frac{\partial a}{\partial z}", "dL/dz = dL/da times da/dz"),
+                     "; the factor ", Math.of(da_dz, text="a (1 - a)"),
+                     " cancels both denominators."),
         ),
     ]
     dz_symbol = sp.Symbol("dz", real=True)
@@ -91,8 +103,12 @@ def build() -> Derivation:
         "chain rule",
         dw_symbol,
         sp.MatMul(x, a - y),
-        "dL/dw = dL/dz times dz/dw = (a - y) x; checked against differentiating "
-        "L(sigma(w.x + b)) entry by entry (n = 3).",
+        Prose.of(Math(r"\frac{\partial L}{\partial w} = \frac{\partial L}{\partial z} "
+                      r"\frac{\partial z}{\partial w} = x (a - y)",
+                      "dL/dw = dL/dz times dz/dw = x (a - y)"),
+                 "; checked against differentiating ",
+                 Math(r"L(\sigma(w^{T} x + b))", "L(sigma(w.x + b))"), " entry by entry (",
+                 Math("n = 3"), ")."),
         explicit_before=gradient(loss_of_params, we),
         explicit_after=xe * (sigmoid(ze) - y),
     )
@@ -100,7 +116,10 @@ def build() -> Derivation:
         "chain rule",
         db_symbol,
         a - y,
-        "dL/db = dL/dz times dz/db = (a - y) times 1; checked the same way.",
+        Prose.of(Math(r"\frac{\partial L}{\partial b} = \frac{\partial L}{\partial z} "
+                      r"\frac{\partial z}{\partial b} = (a - y) \cdot 1",
+                      "dL/db = dL/dz times dz/db = (a - y) times 1"),
+                 "; checked the same way."),
         explicit_before=sp.diff(loss_of_params, b),
         explicit_after=sigmoid(ze) - y,
     )
@@ -108,24 +127,27 @@ def build() -> Derivation:
         "display form",
         sp.Derivative(loss.subs(a, sigmoid(z)), z),
         a - y,
-        "dL/dz, differentiated directly by SymPy through a = sigma(z), equals a - y.",
+        Prose.of(Math(r"\frac{\partial L}{\partial z}", "dL/dz"),
+                 ", differentiated directly by SymPy through ", a_is, ", equals ",
+                 Math("a - y"), "."),
         definitions=to_z,
     )
     steps += [dl_dw, dl_db]
     results = (
         Step("display form", dz_symbol, a - y, dl_dz_direct.explanation, dl_dz_direct.check),
         Step("display form", dw_symbol, sp.MatMul(x, a - y),
-             "dL/dw, as checked in the chain-rule step.", dl_dw.check),
+             "The weight gradient.", dl_dw.check),
         Step("display form", db_symbol, a - y,
-             "dL/db, as checked in the chain-rule step.", dl_db.check),
+             "The bias gradient.", dl_db.check),
     )
     return registered(
         "cross-entropy",
         given=(
-            Given(sp.Symbol("L"), loss, "the cross-entropy loss of one example with label y"),
-            Given(a, sp.Function("sigma")(z), "the predicted probability"),
+            Given(sp.Symbol("L"), loss,
+                  Prose.of("the cross-entropy loss of one example with label ", Math("y"))),
+            Given(a, sigma(z), "the predicted probability"),
             Given(z, sp.Add(sp.MatMul(w.T, x), b, evaluate=False),
-                  "the logit, with weights w and bias b"),
+                  Prose.of("the logit, with weights ", Math("w"), " and bias ", Math("b"))),
         ),
         steps=tuple(steps),
         results=results,

@@ -52,11 +52,12 @@ ACTIVATIONS = {"relu": relu, "tanh": tanh}
 
 
 def activation_derivative(name: str, z: Any) -> Any:
-    """The textbook derivative g'(z): 1[z > 0] for ReLU, 1 - tanh(z)^2 for tanh."""
+    """The derivative g'(z) the numpy code uses: [z > 0] for ReLU (0 at z = 0, written
+    ``Heaviside(z, 0)``), 1 - tanh(z)^2 for tanh."""
     if isinstance(z, sp.MatrixBase):
         return z.applyfunc(lambda entry: activation_derivative(name, entry))
     if name == "relu":
-        return sp.Heaviside(z)
+        return sp.Heaviside(z, 0)
     if name == "tanh":
         return 1 - sp.tanh(z) ** 2
     raise ValueError(f"unknown activation {name!r}")

@@ -16,7 +16,7 @@ import sympy as sp
 
 from probkit.symbolic.checks import explicit_step, matrix_step
 from probkit.symbolic.explicit import gradient
-from probkit.symbolic.model import Derivation, Given, Step
+from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
 from probkit.symbolic.registry import registered
 from probkit.symbolic.vectorized import (
     N_EXAMPLES,
@@ -44,18 +44,25 @@ def build() -> Derivation:
     penalty = sp.Mul(lam / (2 * m), sp.MatMul(w.T, w), evaluate=False)
     dpenalty = sp.MatMul(lam / m, w)
     dw_plain = sp.MatMul(1 / m, X, sp.Transpose(A - Y))
-    dw_reg = sp.MatAdd(dw_plain, dpenalty)
+    dw_reg = sp.MatAdd(dw_plain, dpenalty, evaluate=False)
     db_plain = sp.MatMul(1 / m, A - Y, ones)
-    step_w = sp.MatAdd(w, -sp.MatMul(alpha, s["dw"]))
-    decay = sp.MatAdd(sp.MatMul(1 - alpha * lam / m, w), -sp.MatMul(alpha, dw_plain))
+    step_w = sp.MatAdd(w, sp.MatMul(-alpha, s["dw"], evaluate=False), evaluate=False)
+    factor = 1 - alpha * lam / m
+    decay = sp.MatAdd(sp.MatMul(factor, w),
+                      sp.MatMul(-alpha / m, X, sp.Transpose(A - Y), evaluate=False),
+                      evaluate=False)
+    names = latex_names(s, cost="J_{reg}")
+    names[sp.Symbol("dR", real=True)] = r"\frac{\partial R}{\partial w}"
 
     steps: list[Step] = [
         explicit_step(
             "derivative of a square",
             sp.Symbol("dR", real=True),
             dpenalty,
-            "R = lambda/(2m) times the sum of the squared weights; each square wj^2 "
-            "has derivative 2 wj, and the 2 cancels the 1/2.",
+            Prose.of(Math("R"), " is ", Math(r"\frac{\lambda}{2 m}", "lambda/(2m)"),
+                     " times the sum of the squared weights; each square ",
+                     Math("w_j^2", "wj^2"), " has derivative ", Math("2 w_j", "2 wj"),
+                     ", and the 2 cancels the ", Math(r"\frac{1}{2}", "1/2"), "."),
             explicit_before=gradient(penalty_e, we),
             explicit_after=lam / e["m"] * we,
         ),
@@ -63,8 +70,9 @@ def build() -> Derivation:
             "sum rule",
             s["dw"],
             dw_reg,
-            "The gradient of a sum is the sum of the gradients: the unregularized "
-            "vectorized gradient plus the penalty's.",
+            Prose.of("The gradient of a sum is the sum of the gradients: the unregularized "
+                     "vectorized gradient ", Math.of(dw_plain, names, text="(1/m) X (A - Y)^T"),
+                     " plus the penalty's, ", Math.of(dpenalty, names, text="(lambda/m) w"), "."),
             realizations=[(label, e["dw"],
                            e["X"] * (e["A"] - e["Y"]).T / e["m"] + lam / e["m"] * we)],
             seed=11,
@@ -73,7 +81,8 @@ def build() -> Derivation:
             "the bias is not regularized",
             s["db"],
             db_plain,
-            "R does not depend on b, so db is the same as without regularization.",
+            Prose.of(Math("R"), " does not depend on ", Math("b"), ", so the bias gradient is "
+                     "the same as without regularization."),
             realizations=[(label, e["db"], (e["A"] - e["Y"]) * ones_e / e["m"])],
             seed=12,
         ),
@@ -81,8 +90,10 @@ def build() -> Derivation:
             "gradient descent step",
             step_w,
             decay,
-            "One step with learning rate alpha shrinks w by the factor "
-            "1 - alpha lambda/m before the usual update: weight decay.",
+            Prose.of("One step with learning rate ", Math(r"\alpha", "alpha"), " shrinks ",
+                     Math("w"), " by the factor ",
+                     Math.of(factor, names, text="1 - alpha lambda/m"),
+                     " before the usual update: weight decay."),
             realizations=[(label, we - alpha * e["dw"],
                            (1 - alpha * lam / e["m"]) * we - alpha * plain["dw"])],
             seed=13,
@@ -91,7 +102,9 @@ def build() -> Derivation:
     results = (
         matrix_step(
             "display form", s["dw"], dw_reg,
-            "The regularized weight gradient, checked against dJ/dw entry by entry.",
+            Prose.of("The regularized weight gradient, checked against ",
+                     Math(r"\frac{\partial J_{reg}}{\partial w}", "dJ_reg/dw"),
+                     " entry by entry."),
             realizations=[(label, e["dw"], plain["dw"] + lam / e["m"] * we)],
             seed=14,
         ),
@@ -102,18 +115,18 @@ def build() -> Derivation:
             seed=15,
         ),
     )
-    names = latex_names(s, cost="J_{reg}")
-    names[sp.Symbol("dR", real=True)] = r"\frac{\partial R}{\partial w}"
     return registered(
         "l2",
         given=(
             Given(sp.Symbol("J_reg"), sp.Symbol("J") + sp.Symbol("R"),
-                  "the regularized cost, with J the mean cross-entropy"),
+                  Prose.of("the regularized cost, with ", Math("J"), " the mean cross-entropy")),
             Given(sp.Symbol("J"), mean_loss(m), "as in the vectorized derivation"),
-            Given(sp.Symbol("R"), penalty, "the L2 penalty on the weights only, lambda > 0"),
+            Given(sp.Symbol("R"), penalty, Prose.of("the L2 penalty on the weights only, ",
+                                                    Math(r"\lambda > 0", "lambda > 0"))),
         ),
         steps=tuple(steps),
         results=results,
         latex_names=names,
-        notes=("ones is the column vector of m ones, written as a bold 1.",),
+        notes=(Prose.of(Math(r"\mathbf{1}", "ones"), " is the column vector of ", Math("m"),
+                        " ones."),),
     )

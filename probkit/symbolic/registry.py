@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from probkit.errors import InputError
+from probkit.symbolic.model import Math, Prose
 
 if TYPE_CHECKING:
     from probkit.symbolic.model import Derivation
@@ -25,12 +26,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Entry:
-    """A derivation's name, title, one-line summary and building module."""
+    """A derivation's name, title, one-line summary and building module.
+
+    ``summary`` is ASCII (``probkit derive --list``); ``typeset``, when given, is
+    the same sentence with its formulas, for the pages.
+    """
 
     name: str
     title: str
     summary: str
     module: str
+    typeset: Prose | None = None
 
 
 _ENTRIES: tuple[Entry, ...] = (
@@ -39,24 +45,37 @@ _ENTRIES: tuple[Entry, ...] = (
         "Derivative of the sigmoid",
         "f(x) = 1/(1 + exp(-a x)), a > 0, has f'(x) = a f(x) (1 - f(x)).",
         "probkit.symbolic.sigmoid",
+        Prose.of(Math(r"f(x) = \frac{1}{1 + e^{-a x}}", "f(x) = 1/(1 + exp(-a x))"), ", ",
+                 Math("a > 0"), ", has ", Math("f'(x) = a f(x) (1 - f(x))"), "."),
     ),
     Entry(
         "cross-entropy",
         "Gradient of the cross-entropy loss of one example",
         "With a = sigmoid(w.x + b): dL/dz = a - y, dL/dw = x (a - y), dL/db = a - y.",
         "probkit.symbolic.cross_entropy",
+        Prose.of("With ", Math(r"a = \sigma(w^{T} x + b)", "a = sigmoid(w.x + b)"), ": ",
+                 Math(r"\frac{\partial L}{\partial z} = a - y", "dL/dz = a - y"), ", ",
+                 Math(r"\frac{\partial L}{\partial w} = x (a - y)", "dL/dw = x (a - y)"), ", ",
+                 Math(r"\frac{\partial L}{\partial b} = a - y", "dL/db = a - y"), "."),
     ),
     Entry(
         "vectorized",
         "Vectorized gradient over m examples",
         "dw = (1/m) X (A - Y)^T and db = (1/m) sum(A - Y).",
         "probkit.symbolic.vectorized",
+        Prose.of(Math(r"\frac{\partial J}{\partial w} = \frac{1}{m} X (A - Y)^{T}",
+                      "dw = (1/m) X (A - Y)^T"), " and ",
+                 Math(r"\frac{\partial J}{\partial b} = \frac{1}{m} \sum_{i} (a_i - y_i)",
+                      "db = (1/m) sum(A - Y)"), "."),
     ),
     Entry(
         "l2",
         "L2 regularization",
         "Adding lambda/(2m) ||w||^2 adds (lambda/m) w to dw; the bias is not regularized.",
         "probkit.symbolic.l2",
+        Prose.of("Adding ", Math(r"\frac{\lambda}{2 m} \lVert w \rVert^{2}", "lambda/(2m) ||w||^2"),
+                 " adds ", Math(r"\frac{\lambda}{m} w", "(lambda/m) w"), " to ",
+                 Math(r"\frac{\partial J}{\partial w}", "dw"), "; the bias is not regularized."),
     ),
     Entry(
         "two-layer",
@@ -69,6 +88,9 @@ _ENTRIES: tuple[Entry, ...] = (
         "Moving a probability to a new base rate",
         "posterior odds = model odds times (P/(1-P)) / (pi/(1-pi)), by Bayes' rule.",
         "probkit.symbolic.base_rate",
+        Prose.of("posterior odds = model odds times ",
+                 Math(r"\frac{P}{1 - P} \Big/ \frac{\pi}{1 - \pi}", "(P/(1-P)) / (pi/(1-pi))"),
+                 ", by Bayes' rule."),
     ),
 )
 
@@ -98,7 +120,8 @@ def registered(name: str, **parts: Any) -> Derivation:
     from probkit.symbolic.model import Derivation
 
     entry = describe(name)
-    return Derivation(name=entry.name, title=entry.title, summary=entry.summary, **parts)
+    summary = entry.typeset or entry.summary
+    return Derivation(name=entry.name, title=entry.title, summary=summary, **parts)
 
 
 def build(name: str) -> Derivation:

@@ -1,12 +1,18 @@
-"""LaTeX: one ``align*`` fragment per derivation (amsmath), checks as comments."""
+"""LaTeX: one ``align*`` fragment per derivation (amsmath), checks as comments.
+
+Each row is tagged with its rule; formulas in a rule are typeset (``\\(a = 1\\)``
+inside the ``\\text``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from probkit.symbolic.common import chained, residual_text
-from probkit.symbolic.model import Derivation, Step
+from probkit.symbolic.common import chained, check_counts, derivative_notation, residual_text
+from probkit.symbolic.model import Derivation, Step, Text, with_math
 from probkit.symbolic.printing import to_latex
+
+_TEXT_SPECIALS = str.maketrans({c: "\\" + c for c in "#$%&_{}"})
 
 
 def _comment(step: Step) -> str:
@@ -15,35 +21,55 @@ def _comment(step: Step) -> str:
     return f"% {verdict}: {step.check.method}, residual {residual}"
 
 
-def _tag(text: str) -> str:
-    return r"&& \text{(" + text + ")}"
+def text_with_math(text: Text) -> str:
+    """Prose for ``\\text{...}``: LaTeX specials escaped, formulas between ``\\(`` and ``\\)``."""
+    return with_math(text, lambda latex: rf"\({latex}\)", lambda words: words.translate(
+        _TEXT_SPECIALS))
 
 
-def render(derivation: Derivation) -> str:
-    """The derivation as an ``align*`` environment: given, steps, result."""
+def _tag(text: Text) -> str:
+    return r"&& \text{(" + text_with_math(text) + ")}"
+
+
+def align(derivation: Derivation) -> list[str]:
+    """The lines of the ``align*`` environment, comments included."""
     names = derivation.latex_names
-    passed = sum(check.passed for check in derivation.checks)
+    notation = derivative_notation(derivation)
+
+    def latex(expr: object) -> str:
+        return to_latex(expr, names, derivative=notation)
+
     rows: list[tuple[str, str]] = []
     for given in derivation.given:
-        lhs, rhs = to_latex(given.lhs, names), to_latex(given.rhs, names)
-        rows.append((f"{lhs} &= {rhs} {_tag('given')}", ""))
+        rows.append((f"{latex(given.lhs)} &= {latex(given.rhs)} {_tag('given')}", ""))
     for step, continues in chained(derivation.steps):
-        left = "" if continues else to_latex(step.before, names) + " "
-        rows.append((f"{left}&= {to_latex(step.after, names)} {_tag(step.rule)}", _comment(step)))
+        left = "" if continues else latex(step.before) + " "
+        rows.append((f"{left}&= {latex(step.after)} {_tag(step.rule)}", _comment(step)))
     for result in derivation.results:
-        lhs, rhs = to_latex(result.before, names), to_latex(result.after, names)
-        rows.append((f"{lhs} &= {rhs} {_tag('result')}", _comment(result)))
+        rows.append((f"{latex(result.before)} &= {latex(result.after)} {_tag('result')}",
+                     _comment(result)))
     body = []
     for index, (row, comment) in enumerate(rows):
         line = row if index == len(rows) - 1 else row + r" \\"
         body.append(f"{line} {comment}".rstrip())
+    return [r"\begin{align*}", *body, r"\end{align*}"]
+
+
+def render(derivation: Derivation) -> str:
+    """The derivation as an ``align*`` environment: given, steps, result."""
     header = [
         f"% {derivation.title} (probkit derive {derivation.name})",
-        f"% {passed} of {len(derivation.checks)} checks passed; needs amsmath",
+        f"% {check_counts(derivation).sentence()}; needs amsmath",
     ]
-    return "\n".join([*header, r"\begin{align*}", *body, r"\end{align*}"]) + "\n"
+    return "\n".join([*header, *align(derivation)]) + "\n"
 
 
 def render_many(derivations: Sequence[Derivation]) -> str:
     """Several fragments, one after the other."""
     return "\n".join(render(derivation) for derivation in derivations)
+
+
+def notebook(derivation: Derivation) -> str:
+    """The ``align*`` environment between ``$$`` for Jupyter (comments left out)."""
+    lines = [line.split(" % ")[0].rstrip() for line in align(derivation)]
+    return "$$\n" + "\n".join(lines) + "\n$$"

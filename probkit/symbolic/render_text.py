@@ -1,11 +1,14 @@
-"""Plain text: each step on its own lines, marked ✓ (verified) or ✗ (failed)."""
+"""Plain text: each step on its own lines, marked ✓ (verified) or ✗ (failed).
+
+Formulas in the prose keep their ASCII form (``(1/u)' = -u'/u^2``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from probkit.symbolic.common import chained, mark, residual_text
-from probkit.symbolic.model import Derivation, Step
+from probkit.symbolic.common import chained, check_counts, mark, residual_text, reused_from
+from probkit.symbolic.model import Derivation, Step, plain
 from probkit.symbolic.printing import to_text
 
 
@@ -17,33 +20,33 @@ def _check_note(step: Step) -> str:
 
 def render(derivation: Derivation) -> str:
     """The derivation as text, one block per step."""
-    lines = [f"{derivation.title} (probkit derive {derivation.name})", derivation.summary, ""]
+    lines = [f"{derivation.title} (probkit derive {derivation.name})",
+             plain(derivation.summary), ""]
     if derivation.given:
         lines.append("Given:")
         for given in derivation.given:
-            lines.append(f"  {to_text(given.lhs)} = {to_text(given.rhs)}    ({given.explanation})")
+            lines.append(f"  {to_text(given.lhs)} = {to_text(given.rhs)}    "
+                         f"({plain(given.explanation)})")
         lines.append("")
     lines.append("Steps:")
     for number, (step, continues) in enumerate(chained(derivation.steps), start=1):
-        lines.append(f"{number:>3}. {mark(step.check)} {step.rule}  {_check_note(step)}")
+        lines.append(f"{number:>3}. {mark(step.check)} {plain(step.rule)}  {_check_note(step)}")
         if not continues:
             lines.append(f"       {to_text(step.before)}")
         lines.append(f"     = {to_text(step.after)}")
-        lines.append(f"       {step.explanation}")
+        lines.append(f"       {plain(step.explanation)}")
     lines.append("")
     lines.append("Result:")
     for result in derivation.results:
+        source = reused_from(derivation, result)
+        note = _check_note(result) if source is None else f"[the check of step {source}]"
         lines.append(
-            f"  {mark(result.check)} {to_text(result.before)} = {to_text(result.after)}"
-            f"  {_check_note(result)}"
+            f"  {mark(result.check)} {to_text(result.before)} = {to_text(result.after)}  {note}"
         )
-    for note in derivation.notes:
-        lines.append(f"  Note: {note}")
+    for text in derivation.notes:
+        lines.append(f"  Note: {plain(text)}")
     lines.append("")
-    total = len(derivation.checks)
-    passed = sum(check.passed for check in derivation.checks)
-    verdict = "all verified" if derivation.verified else "SOME FAILED"
-    lines.append(f"{passed} of {total} checks passed: {verdict}.")
+    lines.append(f"Checks: {check_counts(derivation).sentence()}.")
     return "\n".join(lines) + "\n"
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sympy as sp
 
 from probkit.symbolic.checks import scalar_step
-from probkit.symbolic.model import Derivation, Given, Step
+from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
 from probkit.symbolic.registry import registered
 
 
@@ -31,32 +31,36 @@ def build() -> Derivation:
     u = 1 + e
     definition = 1 / u
     defs = {f(x): definition}
+    fraction = Math(r"\frac{1}{1 + e^{-a x}}", "1/(1 + exp(-a x))")
 
     chain = [
         scalar_step(
             "definition",
             sp.Derivative(f(x), x),
             sp.Derivative(definition, x),
-            "Write f out: differentiate 1/(1 + exp(-a x)).",
+            Prose.of("Write ", Math("f"), " out: differentiate ", fraction, "."),
             definitions=defs,
         ),
         scalar_step(
             "reciprocal rule",
             sp.Derivative(definition, x),
             -sp.Derivative(u, x) / u**2,
-            "(1/u)' = -u'/u^2 with u = 1 + exp(-a x).",
+            Prose.of(Math(r"\left(\frac{1}{u}\right)' = -\frac{u'}{u^2}", "(1/u)' = -u'/u^2"),
+                     " with ", Math("u = 1 + e^{-a x}", "u = 1 + exp(-a x)"), "."),
         ),
         scalar_step(
             "sum rule",
             -sp.Derivative(u, x) / u**2,
             -sp.Derivative(e, x) / u**2,
-            "The constant 1 has derivative 0.",
+            Prose.of("The constant ", Math("1"), " has derivative ", Math("0"), "."),
         ),
         scalar_step(
             "chain rule",
             -sp.Derivative(e, x) / u**2,
             a * e / u**2,
-            "(exp(-a x))' = exp(-a x) times (-a x)' = -a exp(-a x).",
+            Prose.of(Math(r"\frac{d}{d x} e^{-a x} = e^{-a x} \frac{d}{d x} (-a x) = -a e^{-a x}",
+                          "(exp(-a x))' = exp(-a x) times (-a x)' = -a exp(-a x)"),
+                     "; its minus sign cancels the one in front."),
         ),
         scalar_step(
             "split the fraction",
@@ -68,8 +72,10 @@ def build() -> Derivation:
             "add and subtract 1",
             sp.Mul(a / u, e / u, evaluate=False),
             sp.Mul(a / u, 1 - 1 / u, evaluate=False),
-            "exp(-a x)/(1 + exp(-a x)) = (1 + exp(-a x) - 1)/(1 + exp(-a x)), "
-            "which is 1 - 1/(1 + exp(-a x)).",
+            Prose.of(Math(r"\frac{e^{-a x}}{1 + e^{-a x}} = \frac{1 + e^{-a x} - 1}{1 + e^{-a x}} "
+                          r"= 1 - \frac{1}{1 + e^{-a x}}",
+                          "exp(-a x)/(1 + exp(-a x)) = (1 + exp(-a x) - 1)/(1 + exp(-a x)) "
+                          "= 1 - 1/(1 + exp(-a x))"), "."),
         ),
     ]
     display = sp.Mul(a, f(x), 1 - f(x), evaluate=False)
@@ -78,16 +84,19 @@ def build() -> Derivation:
             "substitute the definition",
             sp.Mul(a / u, 1 - 1 / u, evaluate=False),
             display,
-            "Both fractions are f(x) again.",
+            Prose.of("Both fractions are ", Math("f(x)"), " again, one of them inside ",
+                     Math.of(1 - f(x)), "."),
             definitions=defs,
         )
     )
     steps: list[Step] = list(chain)
     special = scalar_step(
-        "special case a = 1",
+        Prose.of("special case ", Math("a = 1")),
         sp.Derivative(1 / (1 + sp.exp(-x)), x),
         sp.Mul(sigma(x), 1 - sigma(x), evaluate=False),
-        "With a = 1, f is the logistic sigmoid sigma, and sigma' = sigma (1 - sigma).",
+        Prose.of("With ", Math("a = 1"), ", ", Math("f"), " is the logistic sigmoid ",
+                 Math(r"\sigma", "sigma"), ", and ",
+                 Math(r"\sigma' = \sigma (1 - \sigma)", "sigma' = sigma (1 - sigma)"), "."),
         definitions={sigma(x): 1 / (1 + sp.exp(-x))},
     )
     steps.append(special)
@@ -105,8 +114,9 @@ def build() -> Derivation:
     return registered(
         "sigmoid",
         given=(
-            Given(f(x), definition, "the sigmoid with steepness a > 0"),
+            Given(f(x), definition, Prose.of("the sigmoid with steepness ", Math("a > 0"))),
         ),
         steps=tuple(steps),
         results=(result,),
+        derivative_notation="d",
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 import sympy as sp
 
-from probkit.symbolic.checks import matrix_step, scalar_step
+from probkit.symbolic.checks import matrix_step, scalar_step, symbolic_check
 from probkit.symbolic.explicit import ACTIVATIONS as ACTIVATION_FUNCTIONS
 from probkit.symbolic.explicit import (
     activation_derivative,
@@ -32,13 +32,49 @@ from probkit.symbolic.explicit import (
     symbol_matrix,
     two_layer_forward,
 )
-from probkit.symbolic.model import Derivation, Given, Step
+from probkit.symbolic.model import Check, Derivation, Given, Math, Prose, Step
 from probkit.symbolic.registry import registered
 
 N_FEATURES = 2
 N_HIDDEN = 2
 N_EXAMPLES = 3
 ACTIVATIONS = ("relu", "tanh")
+
+RELU_SLOPE_AT_ZERO = 0
+"""The value the numpy code (probkit.models.activations) gives ReLU's derivative at z = 0."""
+
+
+def relu_derivative_check(shown: Any) -> Check:
+    """Check that ``shown`` (an expression in a real ``z``) is ReLU's derivative as the code has it.
+
+    Where the derivative exists (``z > 0`` and ``z < 0``) ``shown`` must equal
+    SymPy's derivative of ``max(0, z)``; at ``z = 0``, where it does not,
+    ``shown`` must take the code's value :data:`RELU_SLOPE_AT_ZERO`, which must
+    lie between the one-sided slopes (a subgradient). SymPy's own
+    ``Heaviside(z)`` is 1/2 there and fails.
+
+    >>> z = sp.Symbol("z", real=True)
+    >>> relu_derivative_check(sp.Heaviside(z, 0)).passed
+    True
+    >>> relu_derivative_check(sp.Heaviside(z)).passed
+    False
+    """
+    z = sp.Symbol("z", real=True)
+    t = sp.Symbol("t", positive=True)
+    relu = sp.Max(0, z)
+    slope = sp.diff(relu, z)
+    sides = [symbolic_check(slope.subs(z, side), shown.subs(z, side)) for side in (t, -t)]
+    h = sp.Symbol("h", positive=True)
+    left = sp.limit((relu.subs(z, -h) - relu.subs(z, 0)) / -h, h, 0)
+    right = sp.limit((relu.subs(z, h) - relu.subs(z, 0)) / h, h, 0)
+    at_zero = sp.sympify(shown).subs(z, 0)
+    convention = bool(at_zero == RELU_SLOPE_AT_ZERO and left <= at_zero <= right)
+    passed = all(check.passed for check in sides) and convention
+    residuals = [check.residual for check in sides] + [at_zero - RELU_SLOPE_AT_ZERO]
+    residual = next((r for r in residuals if r != 0), sp.S.Zero)
+    detail = (f"z > 0 and z < 0 against d/dz max(0, z); at z = 0 the value {at_zero}, "
+              f"code's {RELU_SLOPE_AT_ZERO}, one-sided slopes {left} and {right}")
+    return Check("symbolic", passed, residual, detail)
 
 
 def _explicit(activation: str, lam: Any) -> dict[str, Any]:
@@ -125,30 +161,43 @@ def build() -> Derivation:
                 for g in ACTIVATIONS]
 
     z = sp.Symbol("z", real=True)
-    dW2 = sp.MatAdd(sp.MatMul(1 / m, s["dZ2"], s["A1"].T), sp.MatMul(lam / m, s["W2"]))
+    z2_is = Math(r"Z^{[2]} = W^{[2]} A^{[1]} + b^{[2]}", "Z2 = W2 A1 + b2")
+    g_prime = Math(r"g'\left(Z^{[1]}\right)", "G1 = g'(Z1)")
+    hadamard = Math(r"\circ", "HadamardProduct")
+    dW2 = sp.MatAdd(sp.MatMul(1 / m, s["dZ2"], s["A1"].T), sp.MatMul(lam / m, s["W2"]),
+                    evaluate=False)
     db2 = sp.MatMul(1 / m, s["dZ2"], ones)
     dZ1 = sp.HadamardProduct(sp.MatMul(s["W2"].T, s["dZ2"]), s["G1"])
-    dW1 = sp.MatAdd(sp.MatMul(1 / m, s["dZ1"], s["X"].T), sp.MatMul(lam / m, s["W1"]))
+    dW1 = sp.MatAdd(sp.MatMul(1 / m, s["dZ1"], s["X"].T), sp.MatMul(lam / m, s["W1"]),
+                    evaluate=False)
     db1 = sp.MatMul(1 / m, s["dZ1"], ones)
+    relu_slope = sp.Heaviside(z, RELU_SLOPE_AT_ZERO)
     steps: list[Step] = [
         scalar_step(
             "derivative of tanh",
             sp.Derivative(sp.tanh(z), z),
             1 - sp.tanh(z) ** 2,
-            "tanh = sinh/cosh, so tanh' = 1 - tanh^2.",
+            Prose.of(Math(r"\tanh = \frac{\sinh}{\cosh}", "tanh = sinh/cosh"), ", so ",
+                     Math(r"\tanh' = 1 - \tanh^2", "tanh' = 1 - tanh^2"), "."),
         ),
-        scalar_step(
+        Step(
             "derivative of ReLU",
             sp.Derivative(sp.Max(0, z), z),
-            sp.Heaviside(z),
-            "max(0, z) has slope 0 for negative z and 1 for positive z: the unit step. At z = 0 "
-            "it has no derivative; the code uses 0 there.",
+            relu_slope,
+            Prose.of(Math(r"\max(0, z)", "max(0, z)"), " has slope 0 for negative ", Math("z"),
+                     " and 1 for positive ", Math("z"), ": the unit step ",
+                     Math.of(relu_slope, text="[z > 0]"), ", 1 where ", Math("z > 0"),
+                     " and 0 elsewhere. At ", Math("z = 0"), " there is no derivative; the "
+                     "code uses the slope 0 (a subgradient), and so does the check."),
+            relu_derivative_check(relu_slope),
         ),
         matrix_step(
             "output layer: cross-entropy and sigmoid",
             s["dZ2"],
             s["A2"] - s["Y"],
-            "As in the vectorized derivation, m dJ/dZ2 = A2 - Y.",
+            Prose.of("As in the vectorized derivation, ",
+                     Math(r"m \frac{\partial J}{\partial Z^{[2]}} = A^{[2]} - Y",
+                          "m dJ/dZ2 = A2 - Y"), "."),
             realizations=[("any activation", real[("tanh", "0")]["dZ2_true"],
                            real[("tanh", "0")]["dZ2_formula"])],
             seed=21,
@@ -157,8 +206,9 @@ def build() -> Derivation:
             "chain rule and L2",
             s["dW2"],
             dW2,
-            "Z2 = W2 A1 + b2 is linear in W2, like z = w.x + b; the penalty adds "
-            "(lambda/m) W2.",
+            Prose.of(z2_is, " is linear in ", Math("W^{[2]}", "W2"), ", like ",
+                     Math("z = w^{T} x + b", "z = w.x + b"), "; the penalty adds ",
+                     Math(r"\frac{\lambda}{m} W^{[2]}", "(lambda/m) W2"), "."),
             realizations=realizations("dW2"),
             seed=22,
         ),
@@ -166,7 +216,8 @@ def build() -> Derivation:
             "chain rule, bias not regularized",
             s["db2"],
             db2,
-            "The mean of dZ2 over the examples; the penalty does not involve b2.",
+            Prose.of("The mean of ", Math("dZ^{[2]}", "dZ2"), " over the examples; the penalty "
+                     "does not involve ", Math("b^{[2]}", "b2"), "."),
             realizations=realizations("db2"),
             seed=23,
         ),
@@ -174,8 +225,11 @@ def build() -> Derivation:
             "chain rule through the activation",
             s["dZ1"],
             dZ1,
-            "Back through Z2 = W2 A1 + b2 (a product with W2 transposed), then through "
-            "A1 = g(Z1) entry by entry, which multiplies by g'(Z1) entry by entry.",
+            Prose.of("Back through ", z2_is, " (a product with ",
+                     Math(r"\left(W^{[2]}\right)^{T}", "W2 transposed"), "), then through ",
+                     Math(r"A^{[1]} = g\left(Z^{[1]}\right)", "A1 = g(Z1)"),
+                     " entry by entry, which multiplies by ", g_prime,
+                     " entry by entry: the product ", hadamard, "."),
             realizations=per_activation("dZ1"),
             seed=24,
         ),
@@ -183,7 +237,9 @@ def build() -> Derivation:
             "chain rule and L2",
             s["dW1"],
             dW1,
-            "Z1 = W1 X + b1 is linear in W1; the penalty adds (lambda/m) W1.",
+            Prose.of(Math(r"Z^{[1]} = W^{[1]} X + b^{[1]}", "Z1 = W1 X + b1"), " is linear in ",
+                     Math("W^{[1]}", "W1"), "; the penalty adds ",
+                     Math(r"\frac{\lambda}{m} W^{[1]}", "(lambda/m) W1"), "."),
             realizations=realizations("dW1"),
             seed=25,
         ),
@@ -191,7 +247,8 @@ def build() -> Derivation:
             "chain rule, bias not regularized",
             s["db1"],
             db1,
-            "The mean of dZ1 over the examples, one entry per hidden unit.",
+            Prose.of("The mean of ", Math("dZ^{[1]}", "dZ1"), " over the examples, one entry "
+                     "per hidden unit."),
             realizations=realizations("db1"),
             seed=26,
         ),
@@ -208,18 +265,24 @@ def build() -> Derivation:
         given=(
             Given(s["Z1"], sp.MatAdd(sp.MatMul(s["W1"], s["X"]), sp.MatMul(s["b1"], ones.T)),
                   "hidden pre-activations, one column per example"),
-            Given(s["A1"], g(s["Z1"]), "g is ReLU or tanh, entry by entry"),
+            Given(s["A1"], g(s["Z1"]), Prose.of(Math("g"), " is ReLU or tanh, entry by entry")),
             Given(s["Z2"], sp.MatAdd(sp.MatMul(s["W2"], s["A1"]),
-                                     sp.MatMul(s["b2"], ones.T)), "output logits"),
+                                     sp.MatMul(s["b2"], ones.T), evaluate=False),
+                  "output logits"),
             Given(s["A2"], sp.Function("sigma")(s["Z2"]), "output probabilities"),
         ),
         steps=tuple(steps),
         results=results,
         latex_names=_latex_names(s),
         notes=(
-            "J is the mean cross-entropy plus lambda/(2m) times the squared entries of W1 "
-            "and W2 (lambda = 0: no regularization); the biases are not regularized.",
-            "G1 stands for g'(Z1), the activation's derivative entry by entry; HadamardProduct "
-            "is the entry-by-entry product; ones is the column vector of m ones.",
+            Prose.of(Math("J"), " is the mean cross-entropy plus ",
+                     Math(r"\frac{\lambda}{2 m}", "lambda/(2m)"), " times the squared entries of ",
+                     Math("W^{[1]}", "W1"), " and ", Math("W^{[2]}", "W2"), " (",
+                     Math(r"\lambda = 0", "lambda = 0"),
+                     ": no regularization); the biases are not regularized."),
+            Prose.of(g_prime, " is the activation's derivative entry by entry, ", hadamard,
+                     " the entry-by-entry (Hadamard) product, and ",
+                     Math(r"\mathbf{1}", "ones"), " the column vector of ", Math("m"), " ones."),
         ),
+        derivative_notation="partial",
     )

@@ -18,7 +18,7 @@ import sympy as sp
 
 from probkit.symbolic.checks import explicit_step, matrix_step
 from probkit.symbolic.explicit import cross_entropy, gradient, sigmoid, symbol_matrix
-from probkit.symbolic.model import Derivation, Given, Step
+from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
 from probkit.symbolic.registry import registered
 
 N_FEATURES = 2
@@ -91,6 +91,7 @@ def build() -> Derivation:
     e = explicit_logistic()
     label = f"n = {N_FEATURES}, m = {N_EXAMPLES}"
     ones_e = sp.ones(e["m"], 1)
+    dZ_is = Math("dZ = A - Y")
 
     dw_chain = sp.MatMul(1 / m, X, dZ.T)
     dw_final = sp.MatMul(1 / m, X, sp.Transpose(A - Y))
@@ -101,8 +102,11 @@ def build() -> Derivation:
             "chain rule, one example at a time",
             dZ,
             A - Y,
-            "Column i of Z affects J only through the loss of example i divided by m, and "
-            "dL/dz = a - y (cross-entropy derivation); dZ collects m times dJ/dZ.",
+            Prose.of("Column ", Math("i"), " of ", Math("Z"), " affects ", Math("J"),
+                     " only through the loss of example ", Math("i"), " divided by ", Math("m"),
+                     ", and ", Math(r"\frac{\partial L}{\partial z} = a - y", "dL/dz = a - y"),
+                     " (cross-entropy derivation); ", Math("dZ"), " collects ", Math("m"),
+                     " times ", Math(r"\frac{\partial J}{\partial Z}", "dJ/dZ"), "."),
             explicit_before=e["dZ_free"],
             explicit_after=sigmoid(e["Zfree"]) - e["Y"],
         ),
@@ -110,8 +114,11 @@ def build() -> Derivation:
             "chain rule, summed over examples",
             s["dw"],
             dw_chain,
-            "Column i has z = w.x + b with dz/dw = x, the i-th column of X; summing x "
-            "times dZ over the columns is the matrix product X dZ^T.",
+            Prose.of("Column ", Math("i"), " has ", Math("z = w^{T} x + b", "z = w.x + b"),
+                     " with ", Math(r"\frac{\partial z}{\partial w} = x", "dz/dw = x"),
+                     ", the ", Math("i"), "-th column of ", Math("X"), "; summing ", Math("x"),
+                     " times ", Math("dZ"), " over the columns is the matrix product ",
+                     Math.of(sp.MatMul(X, dZ.T), latex_names(s), text="X dZ^T"), "."),
             realizations=[(label, e["dw"], e["X"] * e["dZ"].T / e["m"])],
             seed=1,
         ),
@@ -119,7 +126,7 @@ def build() -> Derivation:
             "substitution",
             dw_chain,
             dw_final,
-            "Put in dZ = A - Y from the first step.",
+            Prose.of("Put in ", dZ_is, " from step 1."),
             realizations=[(label, e["X"] * e["dZ"].T / e["m"],
                            e["X"] * (e["A"] - e["Y"]).T / e["m"])],
             seed=2,
@@ -128,8 +135,11 @@ def build() -> Derivation:
             "chain rule, summed over examples",
             s["db"],
             db_chain,
-            "Every z has dz/db = 1, so db is the sum of the entries of dZ over m: "
-            "multiplying by the vector of ones adds up the columns.",
+            Prose.of("Every ", Math("z"), " has ",
+                     Math(r"\frac{\partial z}{\partial b} = 1", "dz/db = 1"),
+                     ", so the bias gradient is the sum of the entries of ", Math("dZ"),
+                     " over ", Math("m"), ": multiplying by the vector of ones ",
+                     Math(r"\mathbf{1}", "ones"), " adds up the columns."),
             realizations=[(label, e["db"], e["dZ"] * ones_e / e["m"])],
             seed=3,
         ),
@@ -137,7 +147,7 @@ def build() -> Derivation:
             "substitution",
             db_chain,
             db_final,
-            "Put in dZ = A - Y.",
+            Prose.of("Put in ", dZ_is, "."),
             realizations=[(label, e["dZ"] * ones_e / e["m"],
                            (e["A"] - e["Y"]) * ones_e / e["m"])],
             seed=4,
@@ -146,13 +156,15 @@ def build() -> Derivation:
     results = (
         matrix_step(
             "display form", s["dw"], dw_final,
-            "The vectorized weight gradient, checked directly against dJ/dw entry by entry.",
+            Prose.of("The vectorized weight gradient, checked directly against ",
+                     Math(r"\frac{\partial J}{\partial w}", "dJ/dw"), " entry by entry."),
             realizations=[(label, e["dw"], e["X"] * (e["A"] - e["Y"]).T / e["m"])],
             seed=5,
         ),
         matrix_step(
             "display form", s["db"], db_final,
-            "The bias gradient: the mean of A - Y over the m examples.",
+            Prose.of("The bias gradient: the mean of ", Math("A - Y"), " over the ", Math("m"),
+                     " examples."),
             realizations=[(label, e["db"], (e["A"] - e["Y"]) * ones_e / e["m"])],
             seed=6,
         ),
@@ -160,13 +172,17 @@ def build() -> Derivation:
     return registered(
         "vectorized",
         given=(
-            Given(s["Z"], sp.MatAdd(sp.MatMul(s["w"].T, X), sp.MatMul(s["b"], ones.T)),
-                  "one column per example; b is added to every column"),
+            Given(s["Z"], sp.MatAdd(sp.MatMul(s["w"].T, X), sp.MatMul(s["b"], ones.T),
+                                    evaluate=False),
+                  Prose.of("one column per example, with ", Math("b"),
+                           " added to every column")),
             Given(A, sp.Function("sigma")(s["Z"]), "the sigmoid, entry by entry"),
-            Given(sp.Symbol("J"), mean_loss(s["m"]), "the mean cross-entropy over the m columns"),
+            Given(sp.Symbol("J"), mean_loss(s["m"]),
+                  Prose.of("the mean cross-entropy over the ", Math("m"), " columns")),
         ),
         steps=tuple(steps),
         results=results,
         latex_names=latex_names(s),
-        notes=("ones is the column vector of m ones, written as a bold 1.",),
+        notes=(Prose.of(Math(r"\mathbf{1}", "ones"), " is the column vector of ", Math("m"),
+                        " ones."),),
     )
