@@ -1,17 +1,69 @@
 """probkit: probabilistic reasoning you can check.
 
+The names a notebook needs, one import away (each loaded on first use, so
+``import probkit`` stays cheap and ``probkit bayes`` never loads numpy):
+
+=========================  ===============================================
+``posterior``              exact posterior over named hypotheses
+``urn_posterior``          which urn were the balls drawn from?
+``diagnostic_posterior``   what does a test result mean?
+``monte_carlo``            the same by simulation, with error bars (numpy)
+``derive``                 build a machine-checked derivation by name (SymPy)
+``load_dataset``           a cat-vs-non-cat HDF5 file (h5py)
+``Classifier``             representation + model + base rate + temperature
+``LogisticRegression``     from-scratch logistic regression
+``TwoLayerNet``            from-scratch two-layer network
+``workflows``              train / tune / evaluate / predict, as the CLI does
+=========================  ===============================================
+
 The package is split into small modules that import heavy dependencies only
-when their job needs them:
+when their job needs them: :mod:`probkit.bayes`, :mod:`probkit.symbolic`,
+:mod:`probkit.data`, :mod:`probkit.models`, :mod:`probkit.selection`,
+:mod:`probkit.evaluation`, :mod:`probkit.bridges`, :mod:`probkit.workflows`;
+:mod:`probkit.errors` holds the one exception family, :class:`ProbkitError`.
 
-* :mod:`probkit.bayes` -- exact posteriors over discrete hypotheses
-  (standard library only) and Monte Carlo estimates (numpy).
-* :mod:`probkit.errors` -- the one exception family, :class:`ProbkitError`.
-
-Importing :mod:`probkit` itself is cheap: it imports nothing heavy.
+>>> import probkit
+>>> probkit.urn_posterior({"A": {"white": 9, "black": 1}, "B": {"white": 2, "black": 8}},
+...                       ["black"])["B"].posterior
+Fraction(8, 9)
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
 from probkit.errors import ProbkitError
 
-__all__ = ["ProbkitError", "__version__"]
+#: public name -> (module, attribute or None for the module itself)
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "posterior": ("probkit.bayes", "posterior"),
+    "urn_posterior": ("probkit.bayes", "urn_posterior"),
+    "diagnostic_posterior": ("probkit.bayes", "diagnostic_posterior"),
+    "monte_carlo": ("probkit.bayes.montecarlo", "monte_carlo"),
+    "derive": ("probkit.symbolic.registry", "build"),
+    "load_dataset": ("probkit.data.datasets", "load_dataset"),
+    "Classifier": ("probkit.models.classifier", "Classifier"),
+    "LogisticRegression": ("probkit.models.logistic", "LogisticRegression"),
+    "TwoLayerNet": ("probkit.models.two_layer", "TwoLayerNet"),
+    "workflows": ("probkit.workflows", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'probkit' has no attribute {name!r}")
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(module_name)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value  # later look-ups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
+__all__ = ["ProbkitError", "__version__", *_LAZY]

@@ -1,12 +1,26 @@
-"""Shared fixtures: the CLI runner, and the real data directory when available."""
+"""Shared fixtures: the CLI runner, and the real data directory when available.
+
+Building a derivation (SymPy, every step checked) takes seconds and gives the
+same immutable result every time, so within one test session each one is built
+once: ``probkit.symbolic.registry.build`` is memoized here, before any test
+module imports it (the quick loop, ``pytest -m "not slow"``, depends on it).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+
+import probkit.symbolic
+import probkit.symbolic.registry
+
+_build_once = functools.lru_cache(maxsize=None)(probkit.symbolic.registry.build)
+probkit.symbolic.registry.build = _build_once
+probkit.symbolic.build = _build_once
 
 
 @pytest.fixture
@@ -25,3 +39,58 @@ def cat_data_dir() -> Path:
     if not (path / "train_catvnoncat.h5").is_file():
         pytest.fail(f"PROBKIT_CAT_DATA={value} does not hold train_catvnoncat.h5")
     return path
+
+
+# Tests that take more than ~2 s each (measured with `pytest --durations=80` on two shared
+# cores) and are marked `slow` here, in one table, so that the quick loop
+# `pytest -m "not slow"` stays under a minute. CI runs them all. A key is
+# "file::test" (every parameter) or "file::test[param]" (one).
+SLOW_TESTS = {
+    "test_realdata_classifier.py::test_dual_path_equals_primal_path_on_real_data",
+    "test_realdata_classifier.py::test_lambda_100_course_rate_oscillates_and_lbfgs_converges",
+    "test_realdata_classifier.py::test_two_layer_recipe_reproduces_100_and_72",
+    "test_realdata_classifier.py::test_logistic_recipe_reproduces_99_and_70",
+    "test_gradcheck.py::test_standard_checks_cover_six_configurations",
+    "test_gradcheck.py::test_backprop_agrees_with_both_oracles[two-layer-relu-0.0]",
+    "test_gradcheck.py::test_backprop_agrees_with_both_oracles[two-layer-tanh-0.0]",
+    "test_gradcheck.py::test_backprop_agrees_with_both_oracles[two-layer-tanh-0.7]",
+    "test_gradcheck.py::test_a_doubled_l2_term_fails_the_check[two-layer-relu]",
+    "test_tune_cli_classifier_options.py::test_l2_auto_selects_on_train_before_the_test_file_is_opened",
+    "test_tune_cli_classifier_options.py::test_train_and_evaluate_plots",
+    "test_bayes_exact.py::test_order_of_independent_observations_does_not_matter",
+    "test_bayes_exact.py::test_posteriors_sum_to_exactly_one",
+    "test_bayes_exact.py::test_normalize_is_scale_invariant",
+    "test_bayes_exact.py::test_sequential_updates_equal_one_batch_update",
+    "test_coverage.py::test_interval_covers_the_exact_posterior_95_percent",
+    "test_coverage.py::test_certain_posterior_is_always_covered",
+    "test_coverage.py::test_likelihood_weighting_under_covers_rare_evidence",
+    "test_classifier_cli.py::test_installed_console_script",
+    "test_tune_cli.py::test_tune_as_installed_console_script",
+    "test_tune_cli.py::test_tune_for_a_target_base_rate",
+    "test_tune_cli.py::test_tune_custom_grid_one_se_and_plots",
+    "test_tune_cli.py::test_selection_never_opens_the_test_file",
+    "test_derive_cli.py::test_docs_are_in_sync_with_the_tool",
+    "test_derive_cli.py::test_installed_console_script_derives_sigmoid",
+    "test_lazy_imports_installed.py::test_derive_sigmoid_imports_sympy_but_not_scipy_or_h5py",
+    "test_derive_cli.py::test_derive_sigmoid_imports_neither_scipy_nor_h5py",
+    "test_selection.py::test_repeated_cv_extends_the_single_run",
+    "test_selection.py::test_select_for_a_target_base_rate",
+    "test_selection.py::test_one_se_rule_picks_a_row_within_one_se",
+    "test_base_rate.py::test_odds_conversion_equals_bayes_from_likelihoods",
+    "test_base_rate.py::test_round_trip_and_identity",
+    "test_numbers.py::test_fraction_text_round_trips",
+    "test_montecarlo_cli.py::test_installed_console_script_runs_monte_carlo",
+    "test_features_pipeline.py::test_selection_of_the_representation_never_opens_the_test_file",
+    "test_features_pipeline.py::test_evaluate_counts_flags_and_estimates_the_base_rate",
+    "test_label_shift.py::test_em_recovers_a_known_shift",
+    "test_typicality.py::test_score_is_ledoit_wolf_mahalanobis",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of :data:`SLOW_TESTS` slow."""
+    for item in items:
+        file_name = Path(str(item.fspath)).name
+        base = f"{file_name}::{item.name.split('[')[0]}"
+        if base in SLOW_TESTS or f"{file_name}::{item.name}" in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)

@@ -1,59 +1,130 @@
-"""The Bayes table as rows of text, and as HTML for notebooks (standard library only).
+"""The Bayes tables as a notebook shows them: the rows of ``probkit bayes/urn/diagnostic``.
 
-One definition of the table of named hypotheses: the CLI prints these rows
-with its text-table renderer, and :meth:`probkit.bayes.Posterior._repr_html_`
-shows the same rows in a notebook.
+Standard library only. :class:`~probkit.bayes.exact.Posterior` and
+:class:`~probkit.bayes.montecarlo.MonteCarloResult` display themselves through
+:func:`posterior_html` and :func:`monte_carlo_html` (their ``_repr_html_``);
+the cells are those of the command line's table: exact values (or decimals
+in float arithmetic), the ≈ column, the evidence and Bayes factor lines, the
+belief after each observation, and the Monte Carlo columns.
 
 >>> from probkit.bayes import posterior
 >>> headers, rows, _ = posterior_table(posterior({"A": "1/2", "B": "1/2"},
 ...                                              {"A": "1/10", "B": "8/10"}))
->>> rows[1]
-['B', '1/2', '4/5', '2/5', '8/9', '0.888889']
+>>> headers[-2:], rows[1]
+(['posterior', '≈'], ['B', '1/2', '4/5', '2/5', '8/9', '0.888889'])
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import math
+from typing import Any
 
+from probkit.display import html_block, html_lines, html_table
 from probkit.numbers import format_decimal, format_exact
 
-if TYPE_CHECKING:
-    from probkit.bayes.exact import Posterior
+# Typed loosely on purpose: the result classes call into this module, not the reverse.
+Posterior = Any
+MonteCarloResult = Any
+
+
+def _both(value: Any, exact: bool) -> str:
+    if value is None:
+        return "undefined (that result never occurs)"
+    if exact:
+        return f"{format_exact(value)} ≈ {format_decimal(value)}"
+    return format_decimal(value)
 
 
 def posterior_table(result: Posterior) -> tuple[list[str], list[list[str]], list[bool]]:
-    """Headers, rows and right-alignment of the table of named hypotheses."""
+    """Headers, cells and right-alignment of the Bayes table."""
     shown = format_exact if result.exact else format_decimal
-    rows = [
-        [h.name, shown(h.prior), shown(h.likelihood), shown(h.joint), shown(h.posterior),
-         format_decimal(h.posterior)]
-        for h in result.hypotheses
-    ]
-    headers = ["hypothesis", "prior", "likelihood", "joint", "posterior", "≈"]
-    return headers, rows, [False, True, True, True, True, True]
+    rows = [[h.name, shown(h.prior), shown(h.likelihood), shown(h.joint), shown(h.posterior),
+             format_decimal(h.posterior)] for h in result.hypotheses]
+    return (["hypothesis", "prior", "likelihood", "joint", "posterior", "≈"], rows,
+            [False, True, True, True, True, True])
 
 
-def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain HTML table (every cell escaped)."""
-    import html  # only notebooks need it; the CLI's start-up does not pay for it
+def posterior_lines(result: Posterior) -> list[str]:
+    """The lines under the table: the evidence and (two hypotheses) the Bayes factor."""
+    lines = [f"evidence P(E) = {_both(result.evidence, result.exact)}"]
+    if len(result.hypotheses) == 2:
+        first, second = result.names
+        if result[second].likelihood != 0:
+            factor = result.bayes_factor(first, second)
+            lines.append(f"Bayes factor {first}:{second} = {_both(factor, result.exact)}")
+    return lines
 
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+def trace_table(result: Posterior) -> tuple[list[str], list[list[str]], list[bool]]:
+    """The belief after each observation (meaningful with more than one observation)."""
+    shown = format_exact if result.exact else format_decimal
+    rows = [[str(i + 1), step.observation, shown(step.evidence),
+             *(shown(p) for p in step.posteriors)] for i, step in enumerate(result.trace)]
+    return (["#", "observation", "P(obs | before)", *result.names], rows,
+            [True, False, True, *([True] * len(result.names))])
+
+
+def se_digits(stderr: float) -> int:
+    """Decimals that show a standard error to two significant digits (4 to 12).
+
+    >>> se_digits(0.00047), se_digits(1.3e-5), se_digits(0.0)
+    (5, 6, 4)
+    """
+    if stderr <= 0 or not math.isfinite(stderr):
+        return 4
+    return min(12, max(4, 1 - math.floor(math.log10(stderr))))
+
+
+def _z(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if math.isinf(value):
+        return "disagrees"
+    return f"{value:+.2f}"
+
+
+def monte_carlo_columns(result: MonteCarloResult) -> tuple[list[str], list[list[str]]]:
+    """The Monte Carlo columns (estimate ± SE, interval, z against exact), one row each."""
+    headers = ["MC estimate ± SE", f"{result.confidence:.0%} interval", "z vs exact"]
+    rows = []
+    for h in result.hypotheses:
+        d = se_digits(h.stderr)
+        rows.append([f"{h.estimate:.{d}f} ± {h.stderr:.{d}f}",
+                     f"[{h.ci_low:.{d}f}, {h.ci_high:.{d}f}]", _z(h.z)])
+    return headers, rows
+
+
+def monte_carlo_line(result: MonteCarloResult) -> str:
+    """One line saying how the estimates were made."""
+    if result.method == "rejection":
+        how = f"{result.accepted:,} accepted"
+    else:
+        how = f"proposal {result.proposal}, effective sample size {result.ess:,.0f}"
+    return (f"Monte Carlo: {result.method} sampling, {result.draws:,} draws ({how}), "
+            f"seed {result.seed}; z = (estimate - exact) / SE at the exact value")
 
 
 def posterior_html(result: Posterior) -> str:
-    """The table and the evidence, as a notebook shows a :class:`~probkit.bayes.Posterior`."""
-    import html
-
-    headers, rows, _ = posterior_table(result)
-    evidence = format_exact(result.evidence) if result.exact else format_decimal(
-        result.evidence)
+    """The Bayes table, the evidence lines and the trace, as HTML."""
+    headers, rows, right = posterior_table(result)
+    parts = [html_table(headers, rows, right=right), html_lines(posterior_lines(result))]
+    if len(result.trace) > 1:
+        t_headers, t_rows, t_right = trace_table(result)
+        parts.append(html_table(t_headers, t_rows, right=t_right,
+                                caption="belief after each observation"))
     arithmetic = "exact (rational)" if result.exact else "floating point"
-    return (f"{html_table(headers, rows)}<p>evidence P(E) = {html.escape(evidence)}</p>"
-            f"<p>arithmetic: {arithmetic}</p>")
+    parts.append(html_lines([f"arithmetic: {arithmetic}"]))
+    return html_block("posterior", *parts)
 
 
-__all__ = ["html_table", "posterior_html", "posterior_table"]
+def monte_carlo_html(result: MonteCarloResult) -> str:
+    """The Monte Carlo estimates per hypothesis and how they were made, as HTML."""
+    headers, rows = monte_carlo_columns(result)
+    table = html_table(["hypothesis", *headers], [[h.name, *row] for h, row in
+                                                  zip(result.hypotheses, rows, strict=True)],
+                       right=[False, True, True, True])
+    return html_block("Monte Carlo estimate", table, html_lines([monte_carlo_line(result)]))
+
+
+__all__ = ["monte_carlo_columns", "monte_carlo_html", "monte_carlo_line", "posterior_html",
+           "posterior_lines", "posterior_table", "se_digits", "trace_table"]

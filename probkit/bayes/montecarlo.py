@@ -162,6 +162,11 @@ class MonteCarloResult:
                 return hypothesis
         raise KeyError(name)
 
+    def _repr_html_(self) -> str:
+        from probkit.bayes.display import monte_carlo_html
+
+        return monte_carlo_html(self)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary: run settings plus a ``hypotheses`` mapping name -> estimate."""
         return {

@@ -69,7 +69,7 @@ def save_figure(fig: Any, path: str | os.PathLike[str]) -> Path:
 
 def plot_folder(path: str | os.PathLike[str]) -> Path:
     """Check matplotlib and create (if needed) the folder plots will be saved into."""
-    require_matplotlib("plot")
+    require_matplotlib("drawing plots")
     folder = Path(path)
     try:
         folder.mkdir(parents=True, exist_ok=True)

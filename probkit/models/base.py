@@ -11,7 +11,9 @@ class adds the first layer, the L2 penalty
         + \\frac{\\lambda}{2m} \\sum_{\\text{weights } W} \\lVert W \\rVert_F^2
 
 (biases are not penalized), the optimizers and the scikit-learn style
-estimator contract. Because ``X`` enters only through the first layer,
+estimator contract. The layers' forward and backward passes live in
+:mod:`probkit.models.layers` (derived step by step by ``probkit derive
+two-layer`` and ``probkit derive l2``). Because ``X`` enters only through the first layer,
 gradient descent can run in the dual form (:mod:`probkit.models.dual`).
 """
 
@@ -24,11 +26,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit
 
 from probkit._estimator import Constraint, Estimator
 from probkit.errors import InputError
 from probkit.models._validation import check_features, encode_binary_labels
+from probkit.models.activations import SIGMOID
+from probkit.models.layers import dense_backward, dense_forward, l2_gradient, l2_penalty
 from probkit.models.losses import cross_entropy_from_logits
 from probkit.models.optimizers import (
     ConvergenceWarning,
@@ -108,15 +111,29 @@ class BinaryModel(Estimator):
         upper part's own parameters."""
         raise NotImplementedError
 
-    def _penalty(self, params: Params, names: tuple[str, ...], m: int) -> float:
-        lam = float(self.l2)
-        if lam == 0.0:
-            return 0.0
-        return lam / (2.0 * m) * sum(float(np.vdot(params[k], params[k])) for k in names)
+    # ------------------------------------------------------------------ solver protocol
+    # (probkit.models.protocol.LayeredModel: what the dual and primal paths may use)
+    @property
+    def first_layer(self) -> tuple[str, str]:
+        """Names of the first layer's weight and bias in ``params``."""
+        return self._first_layer
 
-    def _logits(self, params: Params, X: Array) -> Array:
+    @property
+    def l2_strength(self) -> float:
+        """λ as a float."""
+        return float(self.l2)
+
+    def upper_forward(self, params: Params, z1: Array) -> tuple[Array, Cache]:
+        """Logits (m,) from the first layer's pre-activation (m, k), and the cache."""
+        return self._upper_forward(params, z1)
+
+    def _penalty(self, params: Params, names: tuple[str, ...], m: int) -> float:
+        return l2_penalty((params[k] for k in names), float(self.l2), m)
+
+    def logits(self, params: Params, X: Array) -> Array:
+        """Logits for inputs ``X`` at ``params`` (the first layer, then the upper part)."""
         w_name, b_name = self._first_layer
-        z1 = X @ params[w_name].T + params[b_name]
+        z1 = dense_forward(X, params[w_name], params[b_name])
         z, _ = self._upper_forward(params, z1)
         return z
 
@@ -134,7 +151,7 @@ class BinaryModel(Estimator):
         lam = float(self.l2)
         for k in upper_weights:
             if lam:
-                grads[k] = grads[k] + (lam / m) * params[k]
+                grads[k] = grads[k] + l2_gradient(params[k], lam, m)
         return cost, dz1, grads
 
     def loss_and_gradients(
@@ -165,19 +182,19 @@ class BinaryModel(Estimator):
         W = np.asarray(params[w_name], dtype=np.float64)
         m = X.shape[0]
         # forward: first layer
-        z1 = X @ W.T + params[b_name]
+        z1 = dense_forward(X, W, params[b_name])
         cost, dz1, upper_grads = self.upper_cost_and_gradients(params, z1, y)
         cost += self._penalty(params, (w_name,), m)
-        # backward: first layer (dZ1 = dJ/dZ1; Z1 = X Wᵀ + b)
-        dW = dz1.T @ X
+        # backward: first layer (dZ1 = dJ/dZ1; Z1 = X Wᵀ + b), plus its penalty's gradient
+        _, dW, db = dense_backward(dz1, X, W, input_gradient=False)
         if self.l2:
-            dW += (float(self.l2) / m) * W
+            dW += l2_gradient(W, float(self.l2), m)
         grads: dict[str, Array] = {}
         for name in params:
             if name == w_name:
                 grads[name] = dW
             elif name == b_name:
-                grads[name] = dz1.sum(axis=0)
+                grads[name] = db
             else:
                 grads[name] = upper_grads[name]
         return cost, grads
@@ -236,7 +253,7 @@ class BinaryModel(Estimator):
             xv, yvv = Xv, yv
 
             def val_fn(params: Params) -> float:
-                return cross_entropy_from_logits(self._logits(params, xv), yvv)[0]
+                return cross_entropy_from_logits(self.logits(params, xv), yvv)[0]
 
         def loss(params: Params) -> tuple[float, Params]:
             return self.loss_and_gradients(params, Xa, ya)
@@ -356,12 +373,12 @@ class BinaryModel(Estimator):
     def decision_function(self, X: Any) -> Array:
         """The logits :math:`z` (log-odds of class 1), shape (n,)."""
         Xa = self._check_X(X)
-        return self._logits(self.params_, Xa)
+        return self.logits(self.params_, Xa)
 
     def predict_proba(self, X: Any) -> Array:
         """Probabilities, shape (n, 2): columns [P(y=0), P(y=1)], each row summing to 1."""
         z = self.decision_function(X)
-        return np.column_stack([expit(-z), expit(z)])
+        return np.column_stack([SIGMOID.forward(-z), SIGMOID.forward(z)])
 
     def predict(self, X: Any) -> NDArray[Any]:
         """Class labels: ``classes_[1]`` where P(class 1) > 1/2, else ``classes_[0]``."""

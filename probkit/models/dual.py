@@ -42,7 +42,7 @@ from probkit.models.losses import cross_entropy_from_logits
 from probkit.models.optimizers import OptimizationResult
 
 if TYPE_CHECKING:
-    from probkit.models.base import BinaryModel
+    from probkit.models.protocol import LayeredModel
 
 Array = NDArray[np.float64]
 Params = dict[str, Array]
@@ -53,7 +53,7 @@ class DualState:
 
     Parameters
     ----------
-    model : BinaryModel
+    model : LayeredModel
         Supplies the first-layer names, λ and the upper part's backprop.
     params : dict
         Starting parameters (copied).
@@ -64,19 +64,19 @@ class DualState:
 
     def __init__(
         self,
-        model: BinaryModel,
+        model: LayeredModel,
         params: Params,
         X: Array,
         y: Array,
         validation: tuple[Array | None, Array | None] = (None, None),
     ) -> None:
         self._model = model
-        self._w, self._b = model._first_layer
+        self._w, self._b = model.first_layer
         self._X = X
         self._y = y
         m = X.shape[0]
         self._m = m
-        self._lam_m = float(model.l2) / m
+        self._lam_m = model.l2_strength / m
         W0 = np.array(params[self._w], dtype=np.float64, copy=True)
         self._W0 = W0
         self._G = X @ X.T  # (m, m), once
@@ -149,7 +149,7 @@ class DualState:
         if self._Kv is None or self._Pv0T is None or self._yv is None:
             return math.nan
         z1v = (self._scale * self._Pv0T).T + self._Kv @ self._C.T + self._bias
-        z, _ = self._model._upper_forward(self._rest, z1v)
+        z, _ = self._model.upper_forward(self._rest, z1v)
         return cross_entropy_from_logits(z, self._yv)[0]
 
 
@@ -159,7 +159,7 @@ _PERP = "__perp__"
 
 
 def reduced_lbfgs(
-    model: BinaryModel,
+    model: LayeredModel,
     params: Params,
     X: Array,
     y: Array,
@@ -188,7 +188,7 @@ def reduced_lbfgs(
     """
     from probkit.models.optimizers import lbfgs
 
-    w, b = model._first_layer
+    w, b = model.first_layer
     m = X.shape[0]
     G = X @ X.T
     evals, U = np.linalg.eigh(G)
@@ -199,7 +199,7 @@ def reduced_lbfgs(
     W0 = np.asarray(params[w], dtype=np.float64)
     gamma0 = ((U.T @ (X @ W0.T)) / root[:, None]).T  # (k, r) = W0 Qᵀ
     perp0 = math.sqrt(max(float(np.vdot(W0, W0)) - float(np.vdot(gamma0, gamma0)), 0.0))
-    lam_m = float(model.l2) / m
+    lam_m = model.l2_strength / m
 
     start: Params = {}
     for k, v in params.items():
@@ -224,7 +224,7 @@ def reduced_lbfgs(
         def val_fn(reduced: Params) -> float:
             ratio = float(reduced[_PERP][0]) / perp0 if perp0 > 0 else 0.0
             z1 = Fv @ (reduced[w] - ratio * gamma0).T + ratio * Pv + reduced[b]
-            z, _ = model._upper_forward(reduced, z1)
+            z, _ = model.upper_forward(reduced, z1)
             return cross_entropy_from_logits(z, xv_labels)[0]
 
     result = lbfgs(loss, start, max_iter=max_iter, tol=tol, callback=callback,

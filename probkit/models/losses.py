@@ -1,7 +1,8 @@
 """The binary cross-entropy on logits, next to its local gradient.
 
 Working on the logit ``z`` (never on a rounded probability) keeps the cost
-finite even for saturated units:
+finite even for saturated units (``probkit derive cross-entropy`` derives the
+gradient step by step):
 
 .. math::
 
@@ -26,7 +27,9 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit, log_expit
+from scipy.special import log_expit
+
+from probkit.models.activations import SIGMOID
 
 Array = NDArray[np.float64]
 
@@ -67,8 +70,8 @@ def cross_entropy_from_logits(z: Array, y: Array) -> tuple[float, Array]:
     m = z.shape[0]
     # forward: log σ(z) and log σ(-z) without forming σ(z) first
     cost = log_loss_from_logits(z, y)
-    # local gradient
-    dz = (expit(z) - y) / m
+    # local gradient (through the output unit's σ: probkit derive cross-entropy)
+    dz = (SIGMOID.forward(z) - y) / m
     return cost, dz
 
 

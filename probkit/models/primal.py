@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 from probkit.models.losses import cross_entropy_from_logits
 
 if TYPE_CHECKING:
-    from probkit.models.base import BinaryModel
+    from probkit.models.protocol import LayeredModel
 
 Array = NDArray[np.float64]
 Params = dict[str, Array]
@@ -63,7 +63,7 @@ class BlockedPrimalState:
 
     Parameters
     ----------
-    model : BinaryModel
+    model : LayeredModel
     params : dict
         Starting parameters (copied).
     X : ndarray (m, n), y : ndarray (m,)
@@ -79,7 +79,7 @@ class BlockedPrimalState:
 
     def __init__(
         self,
-        model: BinaryModel,
+        model: LayeredModel,
         params: Params,
         X: Array,
         y: Array,
@@ -89,12 +89,12 @@ class BlockedPrimalState:
         block_bytes: int = BLOCK_BYTES,
     ) -> None:
         self._model = model
-        self._w, self._b = model._first_layer
+        self._w, self._b = model.first_layer
         m, n = X.shape
         self._m = m
         self._y = y
         self._lr = float(learning_rate)
-        self._lam_m = float(model.l2) / m
+        self._lam_m = model.l2_strength / m
         dtype = np.dtype(np.float32 if precision == "float32" else np.float64)
         self._dtype = dtype
         elements = max(256, block_bytes // dtype.itemsize)
@@ -221,7 +221,7 @@ class BlockedPrimalState:
         if self._Xv is None or self._yv is None:
             return math.nan
         params = self.parameters()
-        return cross_entropy_from_logits(self._model._logits(params, self._Xv), self._yv)[0]
+        return cross_entropy_from_logits(self._model.logits(params, self._Xv), self._yv)[0]
 
 
 __all__ = ["BLOCK_BYTES", "PANEL", "BlockedPrimalState", "padded_rows"]

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from probkit.models import _validation as v
 from probkit.models.activations import HIDDEN_ACTIVATIONS
 from probkit.models.base import BinaryModel, Cache
+from probkit.models.layers import dense_backward, dense_forward
 from probkit.options import GD_PATHS, PRECISIONS, SOLVERS
 
 Array = NDArray[np.float64]
@@ -123,23 +124,24 @@ class TwoLayerNet(BinaryModel):
         W2 = rng.standard_normal((1, h)) * scale
         return {"W1": W1, "b1": np.zeros(h), "W2": W2, "b2": np.zeros(1)}
 
+    # Each backward step below is a step of `probkit derive two-layer`, which derives
+    # dJ/dW2, dJ/db2, dJ/dZ1 (through g') and dJ/dW1 symbolically and checks every step.
     def _upper_forward(self, params: Params, z1: Array) -> tuple[Array, Cache]:
         g = HIDDEN_ACTIVATIONS[self.activation]
-        # forward: A1 = g(Z1); z2 = A1 W2ᵀ + b2
+        # forward: A1 = g(Z1); z2 = A1 W2ᵀ + b2 (the output unit: one dense layer)
         a1 = g.forward(z1)
-        z2 = a1 @ params["W2"][0] + params["b2"][0]
+        z2 = dense_forward(a1, params["W2"][0], params["b2"][0])
         return z2, {"z1": z1, "a1": a1}
 
     def _upper_backward(self, params: Params, cache: Cache, dz: Array) -> tuple[Array, Params]:
         g = HIDDEN_ACTIVATIONS[self.activation]
         z1, a1 = cache["z1"], cache["a1"]
         # backward through z2 = A1 W2ᵀ + b2
-        dW2 = (dz @ a1)[None, :]
-        db2 = np.array([dz.sum()])
-        da1 = np.outer(dz, params["W2"][0])
+        da1, dw2, db2 = dense_backward(dz, a1, params["W2"][0])
+        assert da1 is not None
         # backward through A1 = g(Z1)
         dz1 = da1 * g.local_gradient(z1, a1)
-        return dz1, {"W2": dW2, "b2": db2}
+        return dz1, {"W2": dw2[None, :], "b2": np.array([db2])}
 
 
 __all__ = ["TwoLayerNet"]
