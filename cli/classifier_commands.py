@@ -36,7 +36,10 @@ def _l2(text: str) -> float | str:
 
 
 def _base_rate(text: str | None):  # type: ignore[no-untyped-def]
-    """``--base-rate``: a probability read exactly (the library checks 0 < P < 1)."""
+    """``--base-rate``: a probability read exactly (the library checks 0 < P < 1), or
+    ``estimate`` (the share of cats estimated from the batch by the library)."""
+    if text is not None and text.strip().lower() == "estimate":
+        return "estimate"
     from probkit.numbers import parse_probability
 
     return None if text is None else parse_probability(text, what="--base-rate")
@@ -121,8 +124,9 @@ def evaluate(
     data: Annotated[Path, typer.Option("--data", metavar="FILE.h5",
                                        help="Labelled data (HDF5).")],
     base_rate: Annotated[str | None, typer.Option(
-        "--base-rate", metavar="P", help="Also evaluate P(cat) moved to this share of cats by "
-        "Bayes' rule on odds, e.g. 66% or 1/2.")] = None,
+        "--base-rate", metavar="P|estimate", help="Also evaluate P(cat) moved to this share of "
+        "cats by Bayes' rule on odds, e.g. 66% or 1/2; 'estimate': the share estimated from the "
+        "images (EM, with a bootstrap interval; not applied when too uncertain).")] = None,
     as_test: Annotated[bool, typer.Option(
         "--as-test", help="Read the classifier as a diagnostic test for 'cat': exact "
         "sensitivity/specificity and P(cat | verdict), via the exact Bayes engine.")] = False,
@@ -153,8 +157,9 @@ def predict(
         "--data", metavar="FILE.h5", help="Images from an HDF5 file instead of photos.")
     ] = None,
     base_rate: Annotated[str | None, typer.Option(
-        "--base-rate", metavar="P", help="Move P(cat) from the training base rate to this share "
-        "of cats (Bayes' rule on odds), e.g. 66% or 1/2.")] = None,
+        "--base-rate", metavar="P|estimate", help="Move P(cat) from the training base rate to "
+        "this share of cats (Bayes' rule on odds), e.g. 66% or 1/2; 'estimate': the share "
+        "estimated from the images (EM; not applied when too uncertain).")] = None,
     fit: Annotated[str, typer.Option("--fit", metavar="crop|pad|squash", help=FIT_HELP)
                    ] = "crop",
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
@@ -177,4 +182,9 @@ def predict(
     echo(table(headers, rows, right=right))
     for line in report.photo_notes():
         note(f"note: {line}")
-    note(report.base_rate_note(base_rate))
+    if report.base_rate_estimate is not None:
+        note(str(report.base_rate_estimate))
+    note(report.base_rate_note(None if target == "estimate" else base_rate))
+    if report.flagged:
+        note(f"{report.flagged} of {len(report.predictions)} images are unlike the training "
+             "images (typicality below the model's threshold): their P(cat) is unreliable.")

@@ -66,6 +66,12 @@ def render_evaluate(report: EvaluationReport) -> None:
         echo("")
         echo(f"before temperature scaling: log loss {b['log_loss']:.4f}, ECE {b['ece']:.4f}, "
              f"accuracy {b['accuracy']:.1%}")
+    if report.out_of_distribution is not None:
+        ood = report.out_of_distribution
+        echo(f"unlike the training images (typicality < {ood['alpha']:g}): {ood['flagged']} "
+             f"of {ood['n']}")
+    if report.base_rate_estimate is not None:
+        echo(f"base rate from the images: {report.base_rate_estimate}")
     if report.at_base_rate is not None:
         moved = report.at_base_rate
         echo("")

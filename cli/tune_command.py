@@ -20,8 +20,9 @@ def tune(
     train: Annotated[str, typer.Option("--train", metavar="FILE.h5", help=TRAIN_HELP)],
     out: Annotated[str, typer.Option("--out", metavar="FILE.npz", help=OUT_HELP)],
     grid: Annotated[str | None, typer.Option(
-        "--grid", metavar="quick|default|full", help="Predefined grid: quick, default "
-        "(logistic) or full (adds 2-layer nets); the default when no grid values are given. "
+        "--grid", metavar="quick|default|full|features", help="Predefined grid: quick, default "
+        "(logistic), full (adds 2-layer nets) or features (searches the representation: pixels, "
+        "colour histograms, HOG); default when no grid values are given. "
         "Not with --model/--l2/--preprocessing/--iterations/--flip/--seeds, which build your "
         "own grid.")] = None,
     model: Annotated[list[str] | None, typer.Option(

@@ -34,13 +34,13 @@ PRECISIONS = ("float64", "float32")
 #: feature scaling: pixels/255 or per-feature standardization on the training data
 PREPROCESSING = ("scale", "standardize")
 #: image representations (:mod:`probkit.data.representations` maps them to classes)
-REPRESENTATIONS = ("pixels",)
+REPRESENTATIONS = ("pixels", "features")
 #: model-selection rules
 RULES = ("min-log-loss", "one-se")
 #: post-hoc calibration after selection
 CALIBRATIONS = ("temperature", "none")
 #: predefined search grids of ``probkit tune``
-GRIDS = ("quick", "default", "full")
+GRIDS = ("quick", "default", "full", "features")
 #: flip augmentation in a search: without, with, or both
 FLIPS = ("no", "yes", "both")
 

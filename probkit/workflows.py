@@ -45,6 +45,7 @@ from probkit.options import (
 
 if TYPE_CHECKING:
     from probkit.bridges.base_rate import BaseRateShift, ClassifierAsTest
+    from probkit.bridges.label_shift import BaseRateEstimate
     from probkit.data.datasets import Dataset
     from probkit.models.classifier import Classifier
     from probkit.selection.search import SelectionResult
@@ -115,14 +116,41 @@ def _check_out(out: PathLike | None, inputs: Sequence[tuple[str, Any]]) -> None:
                              if isinstance(path, str | os.PathLike)])
 
 
+#: the ``base_rate`` value that asks for the share of cats to be estimated from the batch
+ESTIMATE = "estimate"
+
+
 def _base_rate(value: object) -> Fraction | float | None:
     """A target base rate, checked now (strictly between 0 and 1)."""
-    if value is None:
+    if value is None or value == ESTIMATE:
         return None
     from probkit.bridges.base_rate import BaseRateShift
 
     target = BaseRateShift("1/2", value).target
     return target
+
+
+def _estimated_base_rate(clf: Classifier, images: Any) -> BaseRateEstimate:
+    """The share of cats in an unlabelled batch by EM (:mod:`probkit.bridges.label_shift`),
+    from the classifier's calibrated logits at its training base rate."""
+    from probkit.bridges.label_shift import estimate_base_rate
+
+    clf.base_rate_shift("1/2")  # refuses a model whose training base rate is 0 or 1
+    return estimate_base_rate(clf.decision_function(images),
+                              training_base_rate=float(clf.training_base_rate))
+
+
+def _out_of_distribution(clf: Classifier, images: Any) -> dict[str, Any] | None:
+    """How many images the model's typicality score flags (None: the model has no score)."""
+    from probkit.evaluation.typicality import SCORE_NAME
+
+    result = clf.typicality(images)
+    if result is None:
+        return None
+    typicality, ok = result
+    return {"flagged": int((~ok).sum()), "n": int(ok.size),
+            "flagged_indices": [int(i) for i in (~ok).nonzero()[0]],
+            "alpha": float(clf.typicality_.alpha), "score": SCORE_NAME}
 
 
 def _without_reliability(report: dict[str, Any]) -> dict[str, Any]:
@@ -352,6 +380,7 @@ def train(
         on_fit_start(int(estimator.max_iter))
     start = time.perf_counter()
     messages = _fit_recording_warnings(clf, train_data, callback)
+    clf.fit_typicality(train_data.images)
     seconds = time.perf_counter() - start
     with warnings.catch_warnings():
         if clf.estimator.diverged_:  # already reported in words; numpy's overflow notes add noise
@@ -414,15 +443,19 @@ class TuneReport:
 
     def ranked_rows(self, limit: int | None = None) -> list[Any]:
         """The CV rows sorted by mean validation log loss (the first ``limit``)."""
-        rows = sorted(self.result.rows, key=lambda r: r.log_loss_mean)
+        rows = sorted(self.result.rows, key=lambda r: (r.diverged is not None,
+                                                       r.log_loss_mean if r.diverged is None
+                                                       else 0.0))
         return rows if limit is None else rows[:limit]
 
     def table_rows(self, limit: int | None = None) -> list[list[str]]:
         """Cells of the CV table: chosen mark, candidate, log loss and accuracy mean ± SD."""
         chosen = self.result.chosen.candidate
         return [["*" if r.candidate == chosen else "", r.candidate.label,
-                 f"{r.log_loss_mean:.4f} ± {r.log_loss_sd:.4f}",
-                 f"{r.accuracy_mean:.3f} ± {r.accuracy_sd:.3f}"] for r in self.ranked_rows(limit)]
+                 f"{r.log_loss_mean:.4f} ± {r.log_loss_sd:.4f}" if r.diverged is None
+                 else "diverged: excluded",
+                 f"{r.accuracy_mean:.3f} ± {r.accuracy_sd:.3f}" if r.diverged is None
+                 else r.diverged[:60]] for r in self.ranked_rows(limit)]
 
     def figures(self) -> dict[str, Any]:
         """CV curves, the choice's learning curve on fold 1, out-of-fold reliability and
@@ -442,6 +475,8 @@ class TuneReport:
         result, train = self.result, self.train_data
         groups: dict[str, tuple[list[float], list[float], list[float]]] = {}
         for row in result.rows:
+            if row.diverged is not None:
+                continue
             c = row.candidate
             key = c.label.replace(f"λ={c.l2:g} ", "")
             lams, means, sds = groups.setdefault(key, ([], [], []))
@@ -607,6 +642,8 @@ class EvaluationReport:
     at_base_rate: dict[str, Any] | None = None
     as_test: AsTestView | None = None
     plots: list[str] | None = None
+    out_of_distribution: dict[str, Any] | None = None
+    base_rate_estimate: BaseRateEstimate | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly ``probkit evaluate --json``."""
@@ -621,6 +658,9 @@ class EvaluationReport:
             out["as_test"] = self.as_test.to_dict()
         if self.plots is not None:
             out["plots"] = list(self.plots)
+        out["out_of_distribution"] = self.out_of_distribution
+        if self.base_rate_estimate is not None:
+            out["base_rate_estimate"] = self.base_rate_estimate.to_dict()
         return out
 
     def figures(self) -> dict[str, Any]:
@@ -674,6 +714,10 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
     the model carries a temperature; with ``base_rate``, the metrics of the
     probabilities moved to that share of cats; with ``as_test``, the classifier
     read as a diagnostic test (exact sensitivity/specificity, P(cat | verdict)).
+    ``base_rate="estimate"`` estimates the share of cats from the images alone
+    (EM, :mod:`probkit.bridges.label_shift`) and uses it only when the estimate is
+    usable. The report counts the images the model's typicality score flags as
+    unlike its training images (``out_of_distribution``).
     """
     import numpy as np
     from scipy.special import expit
@@ -688,6 +732,11 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
     metrics = clf.evaluate(dataset)
     report = EvaluationReport(classifier=clf, data=dataset, model_source=model_source,
                               data_source=_source(data, dataset), metrics=metrics)
+    report.out_of_distribution = _out_of_distribution(clf, dataset.images)
+    if base_rate == ESTIMATE:
+        report.base_rate_estimate = _estimated_base_rate(clf, dataset.images)
+        if report.base_rate_estimate.usable:
+            target = report.base_rate_estimate.estimate
     z = clf.decision_function(dataset.images)
     if clf.temperature != 1.0:
         z_raw = clf.decision_function(dataset.images, calibrated=False)
@@ -724,35 +773,47 @@ class PredictionReport:
     shift: BaseRateShift | None = None
     #: what was done to each photo (``fit``, mode conversion ...), and what to know about it
     warnings: list[str] = field(default_factory=list)
+    base_rate_estimate: BaseRateEstimate | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly ``probkit predict --json``."""
         clf = self.classifier
-        return {"model": self.model_source, "training_base_rate": clf.training_base_rate,
-                "temperature": clf.temperature,
-                "base_rate": None if self.shift is None else self.shift.to_dict(),
-                "predictions": self.predictions, "warnings": list(self.warnings)}
+        out = {"model": self.model_source, "training_base_rate": clf.training_base_rate,
+               "temperature": clf.temperature,
+               "base_rate": None if self.shift is None else self.shift.to_dict(),
+               "predictions": self.predictions, "warnings": list(self.warnings)}
+        if self.base_rate_estimate is not None:
+            out["base_rate_estimate"] = self.base_rate_estimate.to_dict()
+        return out
 
     def photo_notes(self) -> list[str]:
         """One line per photo that was changed to fit the model: ``file: steps``."""
         return [f"{item['file']}: {'; '.join(item['read_as'])}" for item in self.predictions
                 if "read_as" in item and item["read_as"] != ["used as stored"]]
 
+    @property
+    def flagged(self) -> int:
+        """How many inputs the typicality score flags as unlike the training images."""
+        return sum(1 for item in self.predictions if item.get("in_distribution") is False)
+
     def table(self) -> tuple[list[str], list[list[str]], list[bool]]:
         """Headers, cells and right-alignment of the predictions table."""
         names = self.classifier.class_names
         labelled = bool(self.predictions) and "true_label" in self.predictions[0]
-        headers = [self.key, f"P({names[1]})", f"P({names[0]})", "label"]
+        headers = [self.key, f"P({names[1]})", f"P({names[0]})", "label", "typicality"]
         if labelled:
             headers.append("true label")
         rows = []
         for item in self.predictions:
+            typ = item.get("typicality")
+            typical = "-" if typ is None else (
+                f"{typ:.3f}" if item["in_distribution"] else f"{typ:.3f} UNLIKE TRAINING")
             row = [str(item[self.key]), f"{item['p_cat']:.4f}", f"{item['p_non_cat']:.4f}",
-                   item["label"]]
+                   item["label"], typical]
             if labelled:
                 row.append(item["true_label"])
             rows.append(row)
-        right = [self.key == "index", True, True, False, False][: len(headers)]
+        right = [self.key == "index", True, True, False, True, False][: len(headers)]
         return headers, rows, right
 
     def base_rate_note(self, shown: str | None = None) -> str:
@@ -786,7 +847,11 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
     (``"squash"``); each prediction says what was done (``read_as``).
 
     With ``base_rate`` the probabilities are moved from the training base rate to
-    that share of cats (Bayes' rule on odds; :meth:`Classifier.predict_proba`).
+    that share of cats (Bayes' rule on odds; :meth:`Classifier.predict_proba`);
+    ``base_rate="estimate"`` estimates that share from the batch itself (EM) and
+    moves them only when the estimate is usable. Every prediction carries
+    ``typicality`` and ``in_distribution`` (None for a model file without a
+    typicality score).
     """
     target = _base_rate(base_rate)
     if (data is None) == (not images):
@@ -813,12 +878,22 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
         pixels = np.stack([photo.pixels for photo in photos])
         keys = [("file", str(p)) for p in images]
         notes = [warning for photo in photos for warning in photo.warnings]
+    estimate = None
+    if base_rate == ESTIMATE:
+        estimate = _estimated_base_rate(clf, pixels)
+        if estimate.usable:
+            target = estimate.estimate
     shift = None if target is None else clf.base_rate_shift(target)
     proba = clf.predict_proba(pixels, base_rate=target)
+    typical = clf.typicality(pixels)
     predictions = []
     for i, ((key, value), (p0, p1)) in enumerate(zip(keys, proba, strict=True)):
         item: dict[str, Any] = {key: value, "p_cat": float(p1), "p_non_cat": float(p0),
-                                "label": names[1] if p1 > p0 else names[0]}
+                                "label": names[1] if p1 > p0 else names[0],
+                                "typicality": None if typical is None
+                                else float(typical[0][i]),
+                                "in_distribution": None if typical is None
+                                else bool(typical[1][i])}
         if labels is not None:
             item["true_label"] = names[int(labels[i])]
         if data is None:
@@ -827,7 +902,8 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
     return PredictionReport(classifier=clf, model_source=model_source,
                             key="index" if data is not None else "file",
                             predictions=predictions, shift=shift,
-                            warnings=[] if data is not None else notes)
+                            warnings=[] if data is not None else notes,
+                            base_rate_estimate=estimate)
 
 
 def small_sample_note(report: dict[str, Any], name: str) -> str | None:

@@ -72,6 +72,10 @@ SLOW_TESTS = {
     "test_base_rate.py::test_round_trip_and_identity",
     "test_numbers.py::test_fraction_text_round_trips",
     "test_montecarlo_cli.py::test_installed_console_script_runs_monte_carlo",
+    "test_features_pipeline.py::test_selection_of_the_representation_never_opens_the_test_file",
+    "test_features_pipeline.py::test_evaluate_counts_flags_and_estimates_the_base_rate",
+    "test_label_shift.py::test_em_recovers_a_known_shift",
+    "test_typicality.py::test_score_is_ledoit_wolf_mahalanobis",
 }
 
 

@@ -27,7 +27,6 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from probkit.bayes.display import html_table
 from probkit.bayes.events import Event, parse_events
 from probkit.bayes.exact import Posterior, posterior
 from probkit.bayes.families import (
@@ -55,6 +54,7 @@ from probkit.bayes.summaries import (
     summary_json,
 )
 from probkit.bayes.values import format_value, parse_values, prior_weights
+from probkit.display import html_table
 from probkit.errors import ImpossibleEvidenceError, InputError
 from probkit.numbers import Number, format_decimal, format_exact
 

@@ -40,6 +40,7 @@ from probkit.options import REPRESENTATIONS as _NAMES
 #: name -> "module:Class" of every representation a model file may name
 REGISTRY: dict[str, str] = {
     "pixels": "probkit.data.preprocessing:Preprocessor",
+    "features": "probkit.features.representation:ImageFeatures",
 }
 assert tuple(REGISTRY) == _NAMES, "probkit.options.REPRESENTATIONS must list the registry"
 

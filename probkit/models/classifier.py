@@ -86,6 +86,9 @@ class Classifier:
     ----------
     members_ : list of BinaryModel
         After :meth:`fit`, the ``seeds`` fitted models before averaging.
+    typicality_ : TypicalityScore or None
+        After :meth:`fit_typicality`, how typical an input's features are of the
+        training images' (:mod:`probkit.evaluation.typicality`); None before.
     """
 
     preprocessor: Representation = field(default_factory=Preprocessor)
@@ -98,6 +101,7 @@ class Classifier:
     seeds: int = 1
     _fitted_from: tuple[BinaryModel, BinaryModel] | None = field(
         default=None, init=False, repr=False, compare=False)
+    typicality_: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.temperature) and self.temperature > 0):
@@ -181,6 +185,30 @@ class Classifier:
             }
         )
         return self
+
+    def fit_typicality(self, images: Any, *, alpha: float | None = None) -> Classifier:
+        """Fit the out-of-distribution score on the (un-augmented) training images, in
+        the representation's feature space; returns self.
+
+        Separate from :meth:`fit` so that cross-validation folds do not pay for the
+        leave-one-out scores; ``probkit train`` and the refit of ``probkit tune``
+        call it. ``alpha``: the typicality below which inputs are flagged
+        (default :data:`~probkit.evaluation.typicality.DEFAULT_ALPHA`).
+        """
+        from probkit.evaluation.typicality import DEFAULT_ALPHA, TypicalityScore
+
+        score = TypicalityScore(alpha=DEFAULT_ALPHA if alpha is None else alpha)
+        self.typicality_ = score.fit(self.preprocessor.transform(images))
+        return self
+
+    def typicality(self, images: Any) -> tuple[NDArray[np.float64], NDArray[np.bool_]] | None:
+        """(typicality, in_distribution) per image, or None if the classifier has no
+        typicality score (a model file from before it existed)."""
+        if self.typicality_ is None:
+            return None
+        X = self.preprocessor.transform(images)
+        t = self.typicality_.typicality(X)
+        return t, t >= self.typicality_.alpha
 
     def decision_function(self, images: Any, *, calibrated: bool = True) -> NDArray[np.float64]:
         """Logits ``z / T`` (log-odds of label 1) for images (n, h, w, 3), at the training

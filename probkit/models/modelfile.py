@@ -25,6 +25,10 @@ array                     meaning
 ``training_base_rate``    share of label 1 in the training data
 ``temperature``           logits are divided by it (1.0 by default)
 ``cost_history``          training cost per iterate
+``typicality_<name>``     optional: the out-of-distribution score
+                          (:class:`~probkit.evaluation.typicality.TypicalityScore`
+                          ``to_arrays()``: mean, basis, noise_variance,
+                          shrinkage, training_scores, alpha)
 ``metadata``              JSON object: training facts and metrics
 ========================  ==============================================
 
@@ -120,6 +124,9 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
     }
     for name, value in est.params_.items():
         arrays[f"param_{name}"] = np.asarray(value, dtype=np.float64)
+    if classifier.typicality_ is not None:
+        for name, value in classifier.typicality_.to_arrays().items():
+            arrays[f"typicality_{name}"] = np.asarray(value, dtype=np.float64)
     with atomic_output(path, error=ModelFileError) as tmp:
         with tmp.open("wb") as fh:
             np.savez(fh, **arrays)
@@ -433,7 +440,29 @@ def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
         training_base_rate=base_rate,
         temperature=temperature,
         metadata=metadata,
+        typicality_=_typicality(arrays, source, n_features),
     )
+
+
+def _typicality(arrays: dict[str, np.ndarray], source: str, n_features: int) -> Any:
+    """The stored out-of-distribution score (``typicality_*`` arrays), checked; or None."""
+    stored = {k[len("typicality_"):]: v for k, v in arrays.items() if k.startswith("typicality_")}
+    if not stored:
+        return None
+    for name, value in stored.items():
+        if value.dtype.kind != "f" or not np.all(np.isfinite(value)):
+            raise _problem(source, f"typicality_{name}", f"must hold finite floats; got "
+                           f"{_kind(value)}")
+    from probkit.evaluation.typicality import TypicalityScore
+
+    try:
+        typicality = TypicalityScore.from_arrays(stored)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise _problem(source, "typicality_*", f"is not a typicality score ({exc})") from None
+    if typicality.n_features_in_ != n_features:
+        raise _problem(source, "typicality_*", f"takes {typicality.n_features_in_} features "
+                       f"but the representation gives {n_features}")
+    return typicality
 
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]

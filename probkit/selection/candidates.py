@@ -81,11 +81,15 @@ class Candidate:
 
     @property
     def label(self) -> str:
-        """A short human-readable name, e.g. ``logistic std flip λ=100 lbfgs×500``."""
+        """A short human-readable name, e.g. ``logistic std flip λ=100 lbfgs×500``;
+        other representations in brackets: ``logistic [hsv:8x4x4] λ=0.01 lbfgs×500``."""
         parts = [self.model if self.model == "logistic" else f"2-layer({self.hidden})"]
-        if self.representation != "pixels":
-            parts.append(self.representation)
-        parts.append("std" if self.preprocessing == "standardize" else "/255")
+        std = self.preprocessing == "standardize"
+        if self.representation == "pixels":
+            parts.append("std" if std else "/255")
+        else:
+            text = dict(self.representation_params).get("features", self.representation)
+            parts.append(f"[{text}{' std' if std else ''}]")
         if self.flip:
             parts.append("flip")
         parts.append(f"λ={self.l2:g}")
@@ -142,6 +146,20 @@ class Candidate:
         return out
 
 
+def representation_of(text: str) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """(representation name, params) for a registered name or a features text.
+
+    >>> representation_of("pixels"), representation_of("hog")
+    (('pixels', ()), ('features', (('features', 'hog'),)))
+    """
+    if text in REPRESENTATIONS:
+        return text, ()
+    from probkit.features import parse_features
+
+    parse_features(text)  # raises InputError naming the bad text
+    return "features", (("features", text),)
+
+
 def make_grid(
     *,
     models: Iterable[str] = ("logistic",),
@@ -159,18 +177,23 @@ def make_grid(
     """The Cartesian product of the given values as a list of candidates.
 
     Seeds above 1 only matter for the randomly initialised two-layer net, so
-    logistic candidates are built with one seed only.
+    logistic candidates are built with one seed only. A representation other
+    than a registered name is the text form of :func:`probkit.features.parse_features`
+    (e.g. ``"hsv:8x4x4"``), checked here.
 
     >>> len(make_grid(l2=(1, 10), preprocessing=("scale",), flip=(False, True)))
     4
+    >>> make_grid(l2=(0.01,), preprocessing=("scale",), representations=("hsv:8x4x4",))[0].label
+    'logistic [hsv:8x4x4] λ=0.01 lbfgs×500'
     """
     seeds = tuple(seeds)
     for s in seeds:  # checked here: logistic candidates below replace the count by 1
         _positive_int(s, "seeds")
     grid: list[Candidate] = []
     seen: set[Candidate] = set()
+    reps = [representation_of(r) for r in representations]
     for model in models:
-        for rep in representations:
+        for rep, rep_params in reps:
             for prep in preprocessing:
                 for fl in flip:
                     for lam in l2:
@@ -181,7 +204,7 @@ def make_grid(
                                     solver=solver, max_iter=int(iters), flip=bool(fl),
                                     seeds=int(s) if model != "logistic" else 1, hidden=hidden,
                                     activation=activation, learning_rate=learning_rate,
-                                    representation=rep)
+                                    representation=rep, representation_params=rep_params)
                                 if cand not in seen:
                                     seen.add(cand)
                                     grid.append(cand)
@@ -200,12 +223,19 @@ def named_grid(name: str, *, solver: str | None = None,
     nets (7 ReLU units, pixels/255 with flips, λ ∈ {100, 1000}, 50 or 200
     L-BFGS iterations, one seed or the logit average of three).
 
+    ``features`` searches the representation (see docs/probabilities.md):
+    logistic regression (L-BFGS to 500 iterations) on pixels (/255 or
+    standardized, λ ∈ {10, 100, 1000, 10000}), on HSV 8×4×4 and RGB 4×4×4 colour
+    histograms (as fractions, λ ∈ {0.003, 0.01, 0.03, 0.1}, or standardized,
+    λ ∈ {3, 10, 30, 100}), and on standardized HOG and HSV + HOG
+    (λ ∈ {10, 100, 1000}).
+
     ``solver`` and ``hidden``, when given, are applied to every candidate (an
     option is never silently ignored); ``hidden`` needs a grid with two-layer
     nets, so it is refused for ``quick`` and ``default``.
 
-    >>> len(named_grid("quick")), len(named_grid("default"))
-    (4, 48)
+    >>> len(named_grid("quick")), len(named_grid("default")), len(named_grid("features"))
+    (4, 48, 30)
     >>> {c.solver for c in named_grid("quick", solver="gd")}
     {'gd'}
     >>> named_grid("quick", hidden=5)
@@ -218,7 +248,7 @@ none (use the full grid, or model two-layer)
         check_choice(solver, SOLVERS, parameter="solver")
     if hidden is not None:
         _positive_int(hidden, "hidden")
-        if name in ("quick", "default"):
+        if name in ("quick", "default", "features"):
             raise InputError(f"hidden={hidden} applies to two-layer nets, and the {name} grid "
                              "has none (use the full grid, or model two-layer)",
                              parameter="hidden")
@@ -231,12 +261,24 @@ none (use the full grid, or model two-layer)
                          max_iter=(20, 50, 500), solver=method)
     if name == "default":
         return logistic
+    if name == "features":
+        grid = make_grid(l2=(10.0, 100.0, 1000.0, 10000.0), preprocessing=("scale", "standardize"),
+                         solver=method)
+        for hist in ("hsv:8x4x4", "rgb:4x4x4"):
+            grid += make_grid(l2=(0.003, 0.01, 0.03, 0.1), preprocessing=("scale",),
+                              representations=(hist,), solver=method)
+            grid += make_grid(l2=(3.0, 10.0, 30.0, 100.0), preprocessing=("standardize",),
+                              representations=(hist,), solver=method)
+        grid += make_grid(l2=(10.0, 100.0, 1000.0), preprocessing=("standardize",),
+                          representations=("hog", "hsv:8x4x4+hog"), solver=method)
+        return grid
     if name == "full":
         nets = make_grid(models=("two-layer",), l2=(100.0, 1000.0), preprocessing=("scale",),
                          flip=(True,), max_iter=(50, 200), seeds=(1, 3),
                          hidden=7 if hidden is None else hidden, solver=method)
         return logistic + nets
-    raise InputError(f"unknown grid {name!r}; choose quick, default or full", parameter="grid")
+    raise InputError(f"unknown grid {name!r}; choose quick, default, full or features",
+                     parameter="grid")
 
 
 def search_grid(
@@ -296,4 +338,4 @@ values (model, l2, preprocessing, max_iter, flip, seeds), not both
                      hidden=7 if hidden is None else hidden)
 
 
-__all__ = ["FAMILIES", "Candidate", "make_grid", "named_grid", "search_grid"]
+__all__ = ["FAMILIES", "Candidate", "make_grid", "named_grid", "representation_of", "search_grid"]

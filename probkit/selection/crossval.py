@@ -106,10 +106,14 @@ class CVRow:
     candidate: Candidate
     fold_log_loss: tuple[float, ...]
     fold_accuracy: tuple[float, ...]
+    diverged: str | None = None
+    """Why the candidate was dropped (its fit diverged on a fold), or None."""
 
     @property
     def log_loss_mean(self) -> float:
-        """Mean validation log loss over folds."""
+        """Mean validation log loss over folds (NaN when no fold was scored)."""
+        if not self.fold_log_loss:
+            return math.nan
         return sum(self.fold_log_loss) / len(self.fold_log_loss)
 
     @property
@@ -119,7 +123,9 @@ class CVRow:
 
     @property
     def accuracy_mean(self) -> float:
-        """Mean validation accuracy over folds."""
+        """Mean validation accuracy over folds (NaN when no fold was scored)."""
+        if not self.fold_accuracy:
+            return math.nan
         return sum(self.fold_accuracy) / len(self.fold_accuracy)
 
     @property
@@ -130,11 +136,15 @@ class CVRow:
     @property
     def log_loss_se(self) -> float:
         """Standard error of the mean log loss, SD/√k."""
-        return self.log_loss_sd / math.sqrt(len(self.fold_log_loss))
+        return self.log_loss_sd / math.sqrt(max(len(self.fold_log_loss), 1))
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {**self.candidate.to_dict(),
+        """JSON-ready form (a diverged row has its reason and no scores)."""
+        if self.diverged is not None:
+            return {**self.candidate.to_dict(), "diverged": self.diverged,
+                    "log_loss_mean": None, "log_loss_sd": None, "accuracy_mean": None,
+                    "accuracy_sd": None, "fold_log_loss": [], "fold_accuracy": []}
+        return {**self.candidate.to_dict(), "diverged": None,
                 "log_loss_mean": self.log_loss_mean, "log_loss_sd": self.log_loss_sd,
                 "accuracy_mean": self.accuracy_mean, "accuracy_sd": self.accuracy_sd,
                 "fold_log_loss": list(self.fold_log_loss),
@@ -176,6 +186,33 @@ def fit_quietly(candidate: Candidate, train: Dataset, *, seed: int = 0,
         return clf.fit(train, validation=validation)
 
 
+def fit_recording(candidate: Candidate, train: Dataset, *,
+                  seed: int = 0) -> tuple[Classifier, str | None]:
+    """``candidate.build(seed=seed).fit(train)`` and the divergence it showed, if any.
+
+    An L-BFGS run stopped by ``max_iter`` is early stopping on purpose (its
+    ConvergenceWarning is expected); a :class:`~probkit.models.optimizers.DivergenceWarning`,
+    a floating-point RuntimeWarning (overflow, invalid value) or a non-finite cost or
+    weight is a divergence, returned as text.
+    """
+    import numpy as np
+
+    from probkit.models.optimizers import ConvergenceWarning
+
+    clf = candidate.build(seed=seed)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with np.errstate(over="warn", invalid="warn", divide="warn"):
+            clf.fit(train)
+    problems = [str(w.message) for w in caught if not issubclass(w.category, ConvergenceWarning)
+                and issubclass(w.category, UserWarning | RuntimeWarning)]
+    est = clf.estimator
+    if bool(getattr(est, "diverged_", False)) or not all(
+            np.all(np.isfinite(v)) for v in est.params_.values()):
+        problems.append("the fit diverged (non-finite cost or weights)")
+    return clf, ("; ".join(dict.fromkeys(problems)) if problems else None)
+
+
 def _scores(y: NDArray[Any], z: NDArray[np.float64], train_rate: float,
             base_rate: float | None) -> tuple[float, float]:
     import numpy as np
@@ -205,6 +242,9 @@ def cross_validate(
     logits (shape ``(repeats, n)``: one per training image and repeat), and
     the (log loss, accuracy) of the constant base-rate baseline.
 
+    A candidate whose fit diverges on any fold (:func:`fit_recording`) is not
+    scored: its row carries ``diverged`` (the reason) and selection excludes it.
+
     With ``base_rate`` P the held-out scores are those expected in a
     population with a share P of cats (see :func:`target_scoring`); the
     out-of-fold logits stay at the training base rate.
@@ -225,11 +265,21 @@ def cross_validate(
     for cand in grid:
         logits = np.zeros((repeats, labels.size), dtype=np.float64)
         losses, accs = [], []
+        diverged: str | None = None
         for r, folds_of_split in enumerate(fold_data):
-            for fold_train, held in folds_of_split:
-                z = fit_quietly(cand, fold_train, seed=seed).decision_function(images[held])
-                if not np.all(np.isfinite(z)):
-                    z = np.nan_to_num(z, nan=0.0, posinf=50.0, neginf=-50.0)
+            for f, (fold_train, held) in enumerate(folds_of_split):
+                if diverged is not None:  # the rest of a dropped candidate's folds
+                    done += 1
+                    continue
+                clf, problem = fit_recording(cand, fold_train, seed=seed)
+                with np.errstate(over="ignore", invalid="ignore"):
+                    z = clf.decision_function(images[held])
+                if problem is None and not np.all(np.isfinite(z)):
+                    problem = "non-finite held-out logits"
+                if problem is not None:
+                    diverged = f"repeat {r + 1}, fold {f + 1}: {problem}"
+                    done += 1
+                    continue
                 logits[r, held] = z
                 loss, acc = _scores(labels[held], z, fold_train.positive_rate, base_rate)
                 losses.append(loss)
@@ -238,7 +288,7 @@ def cross_validate(
                 if progress is not None:
                     progress(done, total, cand.label)
         rows.append(CVRow(candidate=cand, fold_log_loss=tuple(losses),
-                          fold_accuracy=tuple(accs)))
+                          fold_accuracy=tuple(accs), diverged=diverged))
         oof[cand] = logits
     base_losses, base_accs = [], []
     for folds_of_split in fold_data:
@@ -270,5 +320,6 @@ def learning_curve(candidate: Candidate, train: Dataset, *, k: int = 5, seed: in
             "validation_log_loss": [float(v) for v in est.validation_loss_history_]}
 
 
-__all__ = ["CVRow", "ProgressFn", "cross_validate", "fit_quietly", "learning_curve",
+__all__ = ["CVRow", "ProgressFn", "cross_validate", "fit_quietly", "fit_recording",
+           "learning_curve",
            "stratified_folds", "subset", "target_scoring", "training_arrays"]

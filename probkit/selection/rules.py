@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from probkit.errors import InputError
+from probkit.errors import ComputationError, InputError
 from probkit.options import RULES, check_choice
 
 if TYPE_CHECKING:
@@ -23,10 +23,15 @@ def choose(rows: Sequence[CVRow], rule: str = "min-log-loss") -> CVRow:
     ``min-log-loss``: the smallest mean validation log loss (ties: simpler).
     ``one-se``: among rows whose mean is within one standard error of the
     best row's mean, the simplest (:meth:`Candidate.complexity`).
+    Rows of diverged candidates (``row.diverged``) are never chosen.
     """
     check_choice(rule, RULES, parameter="rule")
     if not rows:
         raise InputError("no cross-validation results to choose from", parameter="grid")
+    rows = [r for r in rows if r.diverged is None]
+    if not rows:
+        raise ComputationError("every candidate diverged during cross-validation; "
+                               "lower the learning rate or strengthen λ")
     best = min(rows, key=lambda r: (r.log_loss_mean, r.candidate.complexity()))
     if rule == "min-log-loss":
         return best

@@ -172,7 +172,8 @@ def select_model(
 def refit_classifier(candidate: Candidate, train: Dataset, *, seed: int = 0,
                      temperature: float = 1.0,
                      metadata: dict[str, Any] | None = None) -> Classifier:
-    """Fit ``candidate`` on all of ``train`` (the same pipeline as every fold)."""
+    """Fit ``candidate`` on all of ``train`` (the same pipeline as every fold), and its
+    out-of-distribution score (:meth:`Classifier.fit_typicality`)."""
     import numpy as np
 
     training_arrays(train)
@@ -181,6 +182,7 @@ def refit_classifier(candidate: Candidate, train: Dataset, *, seed: int = 0,
         raise ComputationError(f"refitting {candidate.label} produced non-finite weights")
     clf.temperature = float(temperature)
     clf.metadata.update(metadata or {})
+    clf.fit_typicality(train.images)
     return clf
 
 

@@ -1,0 +1,86 @@
+"""The representation search on the real cat-vs-non-cat files: chosen on the training file
+only, then reported on the test file; OOD flags and the estimated base rate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from probkit.bridges.label_shift import estimate_base_rate
+from probkit.data.datasets import load_dataset
+from probkit.evaluation.comparison import per_image_log_loss
+from probkit.selection.candidates import make_grid
+from probkit.selection.search import select_model
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ood_images import noise_images, text_images, uniform_images  # noqa: E402
+
+pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def chosen(cat_data_dir):
+    train = load_dataset(cat_data_dir / "train_catvnoncat.h5")
+    # a modest slice of `--grid features` around its choice (standardized HSV 8x4x4, λ=30)
+    grid = make_grid(l2=(10.0, 30.0), preprocessing=("standardize",),
+                     representations=("hsv:8x4x4",))
+    result = select_model(train, grid, k=5, repeats=2, seed=0)
+    test = load_dataset(cat_data_dir / "test_catvnoncat.h5")  # only now, to report
+    return result, test
+
+
+def test_colour_histograms_beat_the_constant_model_in_cv(chosen):
+    result, _ = chosen
+    assert result.chosen.log_loss_mean < result.baseline_log_loss - 0.15
+
+
+def test_test_set_outcome(chosen):
+    result, test = chosen
+    clf = result.classifier
+    z = clf.decision_function(test.images)
+    accuracy = float(np.mean((z > 0) == test.labels))
+    assert accuracy >= 0.7
+    assert per_image_log_loss(test.labels, z).mean() < 0.65
+    # a colour histogram cannot tell left from right: flipped images score the same
+    flipped = clf.decision_function(test.images[:, :, ::-1])
+    assert np.allclose(flipped, z)
+
+
+def test_atypical_images_are_flagged_and_test_images_rarely(chosen):
+    result, test = chosen
+    clf = result.classifier
+    _, ok = clf.typicality(uniform_images())
+    assert not ok[3:7].any()  # saturated red, green, blue and yellow pages
+    _, ok = clf.typicality(noise_images())
+    assert not ok[:4].any()  # colour noise
+    _, ok = clf.typicality(test.images)
+    assert np.sum(~ok) <= 5  # at most 10% of the 50 test images
+    # known misses of a colour-histogram score (docs/probabilities.md, section 6): grey,
+    # black and white pages, grey noise and black-on-white text have colour histograms
+    # like those of low-saturation photos
+    _, ok = clf.typicality(text_images())
+    assert ok.any()
+
+
+def test_em_estimates_the_test_share_of_cats(chosen):
+    result, test = chosen
+    clf = result.classifier
+    est = estimate_base_rate(clf.decision_function(test.images),
+                             training_base_rate=clf.training_base_rate, n_bootstrap=1000)
+    lo, hi = est.interval
+    assert lo <= 33 / 50 <= hi or not est.usable
+
+
+def test_hog_matches_skimage_on_real_photos(cat_data_dir):
+    feature = pytest.importorskip("skimage.feature")
+    from probkit.features import HOG
+
+    train = load_dataset(cat_data_dir / "train_catvnoncat.h5")
+    ours = HOG().fit_transform(train.images[:40])
+    theirs = np.stack([feature.hog(im / 255.0, orientations=9, pixels_per_cell=(8, 8),
+                                   cells_per_block=(2, 2), channel_axis=-1)
+                       for im in train.images[:40]])
+    assert np.max(np.abs(ours - theirs)) < 1e-6
