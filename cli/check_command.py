@@ -26,15 +26,16 @@ def check(
     ],
     annotate: Annotated[
         Path | None,
-        typer.Option("--annotate", help="Write a copy of the post with a mark after each "
-                     "checked line (atomically; never the post itself).", show_default=False),
+        typer.Option("--annotate", metavar="OUT.md", help="Write a copy of the post with a mark "
+                     "after each checked line (atomically; never the post itself).",
+                     show_default=False),
     ] = None,
     latex: Annotated[
         bool, typer.Option("--latex", help="Read the input as LaTeX (the default for .tex "
                            "files and for stdin holding \\documentclass).")
     ] = False,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the random points of numeric "
-                                      "checks.")] = 0,
+    seed: Annotated[int, typer.Option(metavar="N", min=0, help="Seed of the random points of "
+                                      "numeric checks.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Check every chain of equalities in a post; exit 1 if a step is wrong or unchecked."""
