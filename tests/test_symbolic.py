@@ -78,14 +78,17 @@ def test_two_layer_checks_cover_both_activations_with_and_without_l2(
 
 
 def test_sigmoid_display_form_is_what_a_person_writes(derivations: dict[str, Derivation]) -> None:
-    a = sp.Symbol("a", positive=True)
-    x = sp.Symbol("x", real=True)
-    f = sp.Function("f")
     result = derivations["sigmoid"].results[0]
-    assert sp.srepr(result.after) == sp.srepr(sp.Mul(a, f(x), 1 - f(x), evaluate=False))
+    # the factors in the order a person writes them, a f(x) (1 - f(x))
+    assert isinstance(result.after, sp.Mul)
+    assert [str(factor) for factor in result.after.args] == ["a", "f(x)", "1 - f(x)"]
+    symbols = {s.name: s for s in result.after.free_symbols}
+    a, x = symbols["a"], symbols["x"]
+    assert a.is_positive and x.is_real
+    fx = result.after.args[1]
     # independent oracle: SymPy's derivative of the definition, compared at random points
     exact = sp.diff(1 / (1 + sp.exp(-a * x)), x)
-    shown = result.after.subs(f(x), 1 / (1 + sp.exp(-a * x)))
+    shown = result.after.subs(fx, 1 / (1 + sp.exp(-a * x)))
     rng = random.Random(7)
     for _ in range(5):
         point = {a: rng.uniform(0.1, 3), x: rng.uniform(-4, 4)}
