@@ -3,34 +3,39 @@
 A model file holds only numeric and string arrays (no pickles), and is read
 with ``numpy.load(..., allow_pickle=False)``. Format version 1 contains:
 
-========================  ==============================================
-array                     meaning
-========================  ==============================================
-``format``                the string ``"probkit-classifier"``
-``format_version``        the integer 1
-``model_type``            ``"logistic"`` or ``"two-layer"``
-``hyperparameters``       JSON object of the model's ``get_params()``
-``param_<name>``          one float64 array per model parameter
-``preprocessing_method``  ``"scale"`` or ``"standardize"``
-``input_shape``           (height, width, channels)
-``preprocessing_<name>``  the representation's learned arrays (pixels:
-                          ``preprocessing_mean``, the per-feature mean
-                          subtracted, and ``preprocessing_scale``, the
-                          per-feature divisor)
-``representation``        optional: the feature step's name in
-                          :mod:`probkit.data.representations`
-                          (``"pixels"`` when absent)
-``representation_params`` optional: JSON of its ``get_params()``
-``class_names``           names of labels 0 and 1
-``training_base_rate``    share of label 1 in the training data
-``temperature``           logits are divided by it (1.0 by default)
-``cost_history``          training cost per iterate
-``typicality_<name>``     optional: the out-of-distribution score
-                          (:class:`~probkit.evaluation.typicality.TypicalityScore`
-                          ``to_arrays()``: mean, basis, noise_variance,
-                          shrinkage, training_scores, alpha)
-``metadata``              JSON object: training facts and metrics
-========================  ==============================================
+============================  ==============================================
+array                         meaning
+============================  ==============================================
+``format``                    the string ``"probkit-classifier"``
+``format_version``            the integer 1
+``model_type``                ``"logistic"`` or ``"two-layer"``
+``hyperparameters``           JSON object of the model's ``get_params()``
+``param_<name>``              one float64 array per model parameter
+``preprocessing_method``      ``"scale"`` or ``"standardize"``
+``input_shape``               (height, width, channels)
+``preprocessing_<name>``      the representation's learned arrays (pixels:
+                              ``preprocessing_mean``, the per-feature mean
+                              subtracted, and ``preprocessing_scale``, the
+                              per-feature divisor)
+``representation``            optional: the feature step's name in
+                              :mod:`probkit.data.representations`
+                              (``"pixels"`` when absent)
+``representation_params``     optional: JSON of its ``get_params()``
+``class_names``               names of labels 0 and 1
+``training_base_rate``        share of label 1 in the training data
+``temperature``               logits are divided by it (1.0 by default)
+``cost_history``              training cost per iterate
+``typicality_<name>``         optional: the out-of-distribution score
+                              (:class:`~probkit.evaluation.typicality.TypicalityScore`
+                              ``to_arrays()``: mean, basis, noise_variance,
+                              shrinkage, training_scores, alpha)
+``image_typicality_<name>``   optional, only with ``typicality_*``: the same
+                              score on the four image statistics of
+                              :mod:`probkit.evaluation.image_statistics`, the
+                              second view; files without it (written before it
+                              existed) are read with the feature view alone
+``metadata``                  JSON object: training facts and metrics
+============================  ==============================================
 
 Files are written atomically; :func:`load_model` checks every array and
 raises :class:`~probkit.errors.ModelFileError` naming the file and problem.
@@ -124,9 +129,11 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
     }
     for name, value in est.params_.items():
         arrays[f"param_{name}"] = np.asarray(value, dtype=np.float64)
-    if classifier.typicality_ is not None:
-        for name, value in classifier.typicality_.to_arrays().items():
-            arrays[f"typicality_{name}"] = np.asarray(value, dtype=np.float64)
+    for prefix, score in (("typicality_", classifier.typicality_),
+                          ("image_typicality_", classifier.image_typicality_)):
+        if score is not None:
+            for name, value in score.to_arrays().items():
+                arrays[f"{prefix}{name}"] = np.asarray(value, dtype=np.float64)
     with atomic_output(path, error=ModelFileError) as tmp:
         with tmp.open("wb") as fh:
             np.savez(fh, **arrays)
@@ -180,6 +187,38 @@ def _read_arrays(p: Path, source: str) -> dict[str, np.ndarray]:
         raise ModelFileError(
             f"model file {source} cannot be read (not an .npz, or truncated): {exc}"
         ) from None
+
+
+def _typicality_views(arrays: dict[str, np.ndarray], source: str,
+                      n_features: int) -> tuple[Any, Any]:
+    """The two stored views of the out-of-distribution score (None where absent), checked."""
+    from probkit.evaluation.image_statistics import STATISTIC_NAMES
+    from probkit.evaluation.typicality import TypicalityScore
+
+    views: list[Any] = []
+    for prefix, expected, what in (("typicality_", n_features, "the preprocessing gives"),
+                                   ("image_typicality_", len(STATISTIC_NAMES),
+                                    "there are image statistics")):
+        stored = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+        if not stored:
+            views.append(None)
+            continue
+        try:
+            score = TypicalityScore.from_arrays(stored)
+        except InputError as exc:
+            raise ModelFileError(f"model file {source}: {prefix}*: {exc}") from None
+        if score.n_features_in_ != expected:
+            raise ModelFileError(f"model file {source}: the {prefix}* score takes "
+                                 f"{score.n_features_in_} features but {expected} {what}")
+        views.append(score)
+    features, image = views
+    if image is not None and features is None:
+        raise ModelFileError(f"model file {source}: image_typicality_* arrays without "
+                             "typicality_* arrays")
+    if image is not None and image.alpha != features.alpha:
+        raise ModelFileError(f"model file {source}: typicality_alpha {features.alpha} and "
+                             f"image_typicality_alpha {image.alpha} differ")
+    return features, image
 
 
 def load_model(path: str | os.PathLike[str]) -> Classifier:
@@ -256,18 +295,8 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
         metadata = json.loads(_string(arrays, "metadata", source))
         if not isinstance(metadata, dict):
             raise ModelFileError(f"model file {source}: metadata must be a JSON object")
-        typicality = None
-        stored = {k[len("typicality_"):]: v for k, v in arrays.items()
-                  if k.startswith("typicality_")}
-        if stored:
-            from probkit.evaluation.typicality import TypicalityScore
-
-            typicality = TypicalityScore.from_arrays(stored)
-            if typicality.n_features_in_ != preprocessor.n_features_:
-                raise ModelFileError(
-                    f"model file {source}: the typicality score takes "
-                    f"{typicality.n_features_in_} features but the preprocessing gives "
-                    f"{preprocessor.n_features_}")
+        typicality, image_typicality = _typicality_views(arrays, source,
+                                                         preprocessor.n_features_)
         return Classifier(
             preprocessor=preprocessor,
             estimator=estimator,
@@ -276,6 +305,7 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
             temperature=temperature,
             metadata=metadata,
             typicality_=typicality,
+            image_typicality_=image_typicality,
         )
     except ModelFileError:
         raise
