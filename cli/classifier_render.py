@@ -68,7 +68,7 @@ def render_evaluate(report: EvaluationReport) -> None:
              f"accuracy {b['accuracy']:.1%}")
     if report.out_of_distribution is not None:
         ood = report.out_of_distribution
-        echo(f"unlike the training images (typicality < {ood['alpha']:g}): {ood['flagged']} "
+        echo(f"unlike the training images (typicality < {ood['threshold']:g}): {ood['flagged']} "
              f"of {ood['n']}")
     if report.base_rate_estimate is not None:
         echo(f"base rate from the images: {report.base_rate_estimate}")

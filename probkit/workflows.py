@@ -142,7 +142,7 @@ def _estimated_base_rate(clf: Classifier, images: Any) -> BaseRateEstimate:
 
 def _out_of_distribution(clf: Classifier, images: Any) -> dict[str, Any] | None:
     """How many images the model's typicality score flags (None: the model has no score)."""
-    from probkit.evaluation.typicality import SCORE_NAME
+    from probkit.evaluation.typicality import COMBINED_SCORE_NAME, SCORE_NAME
 
     result = clf.typicality(images)
     if result is None:
@@ -150,7 +150,9 @@ def _out_of_distribution(clf: Classifier, images: Any) -> dict[str, Any] | None:
     typicality, ok = result
     return {"flagged": int((~ok).sum()), "n": int(ok.size),
             "flagged_indices": [int(i) for i in (~ok).nonzero()[0]],
-            "alpha": float(clf.typicality_.alpha), "score": SCORE_NAME}
+            "alpha": float(clf.typicality_.alpha), "views": clf.typicality_views,
+            "threshold": clf.typicality_threshold,
+            "score": COMBINED_SCORE_NAME if clf.typicality_views > 1 else SCORE_NAME}
 
 
 def _without_reliability(report: dict[str, Any]) -> dict[str, Any]:

@@ -3,21 +3,30 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from probkit.data.datasets import make_synthetic
+from probkit.data.representations import build_representation
 from probkit.errors import DataError, InputError, ModelFileError
+from probkit.evaluation.image_statistics import STATISTIC_NAMES, image_statistics
 from probkit.evaluation.typicality import (
     TypicalityScore,
+    combine_views,
     leave_one_out_scores,
     ledoit_wolf_from_gram,
 )
 from probkit.models import LogisticRegression
 from probkit.models.classifier import Classifier
 from probkit.models.modelfile import load_model, save_model
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ood_images import noise_images, text_images, uniform_images  # noqa: E402
 
 covariance = pytest.importorskip("sklearn.covariance")
 
@@ -133,3 +142,128 @@ def test_classifier_carries_the_score_into_the_model_file(tmp_path):
     np.savez(tmp_path / "bad.npz", **arrays)
     with pytest.raises(ModelFileError, match="typicality"):
         load_model(tmp_path / "bad.npz")
+
+
+def test_image_statistics_against_an_independent_computation():
+    color = pytest.importorskip("skimage.color")
+    rng = np.random.default_rng(4)
+    smooth = np.cumsum(rng.integers(0, 3, (3, 20, 24, 3)), axis=2).clip(0, 255)
+    images = smooth.astype(np.uint8)
+    stats = image_statistics(images)
+    assert stats.shape == (3, len(STATISTIC_NAMES))
+    x = images / 255.0
+    grey = 0.299 * x[..., 0] + 0.587 * x[..., 1] + 0.114 * x[..., 2]
+    for i in range(3):
+        g = grey[i]
+        step = 1 / 255
+        assert stats[i, 0] == pytest.approx(np.log(g.std() + step))
+        neighbours = np.concatenate([(g[:, 1:] - g[:, :-1]).ravel() ** 2,
+                                     (g[1:] - g[:-1]).ravel() ** 2])
+        # mean of the two directions' means (equal counts would make it the pooled mean)
+        across = ((g[:, 1:] - g[:, :-1]) ** 2).mean()
+        down = ((g[1:] - g[:-1]) ** 2).mean()
+        assert neighbours.size > 0
+        rough = ((across + down) / 2 + step**2) / (2 * g.var() + step**2)
+        assert stats[i, 1] == pytest.approx(np.log(rough))
+        saturation = color.rgb2hsv(images[i])[..., 1]  # scikit-image as the oracle
+        assert stats[i, 2] == pytest.approx(saturation.mean())
+        assert stats[i, 3] == pytest.approx(saturation.std())
+    with pytest.raises(DataError, match="uint8"):
+        image_statistics(images.astype(np.float64))
+    with pytest.raises(DataError, match="shape"):
+        image_statistics(images[0])
+
+
+def test_combined_views_flag_below_alpha_over_the_number_of_views():
+    t, ok = combine_views([np.array([0.9, 0.008, 0.3]), np.array([0.2, 0.6, 0.004])], 0.01)
+    assert t.tolist() == [0.2, 0.008, 0.004]
+    assert ok.tolist() == [True, True, False]  # 0.008 >= 0.01 / 2; 0.004 is not
+    _, one = combine_views([np.array([0.008])], 0.01)
+    assert not one[0]  # with one view the threshold is alpha itself
+    with pytest.raises(InputError, match="at least one"):
+        combine_views([], 0.01)
+
+
+@pytest.mark.slow
+def test_two_views_keep_the_false_flag_rate_at_most_about_alpha():
+    rng = np.random.default_rng(2)
+    flagged = []
+    for _ in range(10):
+        train, fresh = rng.normal(size=(100, 3)), rng.normal(size=(300, 3))
+        a, b = TypicalityScore().fit(train), TypicalityScore().fit(train[:, :2] ** 2)
+        _, ok = combine_views([a.typicality(fresh), b.typicality(fresh[:, :2] ** 2)], 0.1)
+        flagged.append(np.mean(~ok))
+    # Bonferroni: at most 2 * ceil(0.05 n) / (n + 1) = 0.099 for n = 100; the views are
+    # dependent (the second is a function of the first's data), so it can be below
+    assert 0.04 < np.mean(flagged) < 0.12
+
+
+def _synthetic_classifier(representation, size=64):
+    train = make_synthetic(80, size=size, seed=1)
+    clf = Classifier(preprocessor=representation,
+                     estimator=LogisticRegression(max_iter=30, learning_rate=0.01)).fit(train)
+    return clf.fit_typicality(train.images)
+
+
+@pytest.fixture(scope="module")
+def synthetic_classifier():
+    """A colour-histogram model, like the one chosen on the real training file."""
+    return _synthetic_classifier(build_representation("features", features="hsv:8x4x4",
+                                                      method="standardize"))
+
+
+@pytest.fixture(scope="module")
+def synthetic_pixel_classifier():
+    return _synthetic_classifier(build_representation("pixels"), size=32)
+
+
+def test_atypical_images_are_flagged_by_a_model_trained_on_synthetic_data(synthetic_classifier):
+    clf = synthetic_classifier
+    assert clf.typicality_views == 2 and clf.typicality_threshold == pytest.approx(0.005)
+    pytest.importorskip("PIL")
+    for odd in (uniform_images(), noise_images(), text_images()):
+        t, ok = clf.typicality(odd)
+        assert not ok.any() and np.all(t < 0.005)
+    # negative control: fresh images drawn like the training ones are (nearly all) typical
+    fresh = make_synthetic(40, size=64, seed=7).images
+    _, ok = clf.typicality(fresh)
+    assert ok.mean() >= 0.9
+
+
+def test_the_image_view_is_what_flags_grey_pages_in_pixel_space(synthetic_pixel_classifier):
+    clf = synthetic_pixel_classifier
+    grey = np.full((1, 32, 32, 3), 110, dtype=np.uint8)  # the synthetic images' mean level
+    features_only = clf.typicality_.typicality(clf.preprocessor.transform(grey))
+    assert features_only[0] >= 0.005  # a flat page near the mean image: typical in pixels
+    t, ok = clf.typicality(grey)
+    assert t[0] < 0.005 and not ok[0]
+
+
+def test_both_views_are_saved_checked_and_old_files_still_load(synthetic_classifier, tmp_path):
+    clf = synthetic_classifier
+    path = tmp_path / "m.npz"
+    save_model(path, clf)
+    loaded = load_model(path)
+    images = np.concatenate([uniform_images()[:2], make_synthetic(3, size=64, seed=9).images])
+    assert np.array_equal(loaded.typicality(images)[0], clf.typicality(images)[0])
+    with np.load(path) as npz:
+        arrays = dict(npz)
+    # a file from before the image view: the feature view alone, flagged below alpha
+    old = {k: v for k, v in arrays.items() if not k.startswith("image_typicality_")}
+    np.savez(tmp_path / "old.npz", **old)
+    before = load_model(tmp_path / "old.npz")
+    assert before.image_typicality_ is None and before.typicality_threshold == 0.01
+    t, ok = before.typicality(images)
+    assert np.array_equal(ok, t >= 0.01)
+    bad = dict(arrays, image_typicality_mean=arrays["image_typicality_mean"][:-1])
+    np.savez(tmp_path / "bad.npz", **bad)
+    with pytest.raises(ModelFileError, match="image_typicality_"):
+        load_model(tmp_path / "bad.npz")
+    lone = {k: v for k, v in arrays.items() if not k.startswith("typicality_")}
+    np.savez(tmp_path / "lone.npz", **lone)
+    with pytest.raises(ModelFileError, match="without"):
+        load_model(tmp_path / "lone.npz")
+    mixed = dict(arrays, image_typicality_alpha=np.array(0.05))
+    np.savez(tmp_path / "mixed.npz", **mixed)
+    with pytest.raises(ModelFileError, match="differ"):
+        load_model(tmp_path / "mixed.npz")

@@ -89,6 +89,10 @@ class Classifier:
     typicality_ : TypicalityScore or None
         After :meth:`fit_typicality`, how typical an input's features are of the
         training images' (:mod:`probkit.evaluation.typicality`); None before.
+    image_typicality_ : TypicalityScore or None
+        After :meth:`fit_typicality`, the same score on four model-independent image
+        statistics (:mod:`probkit.evaluation.image_statistics`); None before, and in
+        model files written before it existed (then only the feature view is used).
     """
 
     preprocessor: Representation = field(default_factory=Preprocessor)
@@ -102,6 +106,7 @@ class Classifier:
     _fitted_from: tuple[BinaryModel, BinaryModel] | None = field(
         default=None, init=False, repr=False, compare=False)
     typicality_: Any = field(default=None, repr=False, compare=False)
+    image_typicality_: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.temperature) and self.temperature > 0):
@@ -187,28 +192,55 @@ class Classifier:
         return self
 
     def fit_typicality(self, images: Any, *, alpha: float | None = None) -> Classifier:
-        """Fit the out-of-distribution score on the (un-augmented) training images, in
-        the representation's feature space; returns self.
+        """Fit the out-of-distribution score on the (un-augmented) training images in two
+        views, the representation's feature space and the image statistics of
+        :func:`~probkit.evaluation.image_statistics.image_statistics`; returns self.
 
         Separate from :meth:`fit` so that cross-validation folds do not pay for the
         leave-one-out scores; ``probkit train`` and the refit of ``probkit tune``
-        call it. ``alpha``: the typicality below which inputs are flagged
-        (default :data:`~probkit.evaluation.typicality.DEFAULT_ALPHA`).
+        call it. ``alpha``: the share of typical inputs that may be flagged
+        (default :data:`~probkit.evaluation.typicality.DEFAULT_ALPHA`); each view
+        flags below ``alpha / 2`` (:func:`~probkit.evaluation.typicality.combine_views`).
         """
+        from probkit.evaluation.image_statistics import image_statistics
         from probkit.evaluation.typicality import DEFAULT_ALPHA, TypicalityScore
 
-        score = TypicalityScore(alpha=DEFAULT_ALPHA if alpha is None else alpha)
-        self.typicality_ = score.fit(self.preprocessor.transform(images))
+        level = DEFAULT_ALPHA if alpha is None else alpha
+        features = TypicalityScore(alpha=level).fit(self.preprocessor.transform(images))
+        self.image_typicality_ = TypicalityScore(alpha=level).fit(image_statistics(images))
+        self.typicality_ = features
         return self
+
+    @property
+    def typicality_views(self) -> int:
+        """How many views the out-of-distribution score combines (0: no score)."""
+        return sum(v is not None for v in (self.typicality_, self.image_typicality_))
+
+    @property
+    def typicality_threshold(self) -> float | None:
+        """The combined typicality below which an input is flagged: ``alpha`` divided by
+        the number of views (None: no score)."""
+        if self.typicality_ is None:
+            return None
+        return float(self.typicality_.alpha) / self.typicality_views
 
     def typicality(self, images: Any) -> tuple[NDArray[np.float64], NDArray[np.bool_]] | None:
         """(typicality, in_distribution) per image, or None if the classifier has no
-        typicality score (a model file from before it existed)."""
+        typicality score (a model file from before it existed).
+
+        The typicality is the smaller of the views' (feature space, image statistics),
+        flagged below ``alpha`` / number of views
+        (:func:`~probkit.evaluation.typicality.combine_views`)."""
         if self.typicality_ is None:
             return None
-        X = self.preprocessor.transform(images)
-        t = self.typicality_.typicality(X)
-        return t, t >= self.typicality_.alpha
+        from probkit.evaluation.typicality import combine_views
+
+        views = [self.typicality_.typicality(self.preprocessor.transform(images))]
+        if self.image_typicality_ is not None:
+            from probkit.evaluation.image_statistics import image_statistics
+
+            views.append(self.image_typicality_.typicality(image_statistics(images)))
+        return combine_views(views, float(self.typicality_.alpha))
 
     def decision_function(self, images: Any, *, calibrated: bool = True) -> NDArray[np.float64]:
         """Logits ``z / T`` (log-odds of label 1) for images (n, h, w, 3), at the training

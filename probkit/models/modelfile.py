@@ -3,34 +3,39 @@
 A model file holds only numeric and string arrays (no pickles), and is read
 with ``numpy.load(..., allow_pickle=False)``. Format version 1 contains:
 
-========================  ==============================================
-array                     meaning
-========================  ==============================================
-``format``                the string ``"probkit-classifier"``
-``format_version``        the integer 1
-``model_type``            ``"logistic"`` or ``"two-layer"``
-``hyperparameters``       JSON object of the model's ``get_params()``
-``param_<name>``          one float64 array per model parameter
-``preprocessing_method``  ``"scale"`` or ``"standardize"``
-``input_shape``           (height, width, channels)
-``preprocessing_<name>``  the representation's learned arrays (pixels:
-                          ``preprocessing_mean``, the per-feature mean
-                          subtracted, and ``preprocessing_scale``, the
-                          per-feature divisor)
-``representation``        optional: the feature step's name in
-                          :mod:`probkit.data.representations`
-                          (``"pixels"`` when absent)
-``representation_params`` optional: JSON of its ``get_params()``
-``class_names``           names of labels 0 and 1
-``training_base_rate``    share of label 1 in the training data
-``temperature``           logits are divided by it (1.0 by default)
-``cost_history``          training cost per iterate
-``typicality_<name>``     optional: the out-of-distribution score
-                          (:class:`~probkit.evaluation.typicality.TypicalityScore`
-                          ``to_arrays()``: mean, basis, noise_variance,
-                          shrinkage, training_scores, alpha)
-``metadata``              JSON object: training facts and metrics
-========================  ==============================================
+============================  ==============================================
+array                         meaning
+============================  ==============================================
+``format``                    the string ``"probkit-classifier"``
+``format_version``            the integer 1
+``model_type``                ``"logistic"`` or ``"two-layer"``
+``hyperparameters``           JSON object of the model's ``get_params()``
+``param_<name>``              one float64 array per model parameter
+``preprocessing_method``      ``"scale"`` or ``"standardize"``
+``input_shape``               (height, width, channels)
+``preprocessing_<name>``      the representation's learned arrays (pixels:
+                              ``preprocessing_mean``, the per-feature mean
+                              subtracted, and ``preprocessing_scale``, the
+                              per-feature divisor)
+``representation``            optional: the feature step's name in
+                              :mod:`probkit.data.representations`
+                              (``"pixels"`` when absent)
+``representation_params``     optional: JSON of its ``get_params()``
+``class_names``               names of labels 0 and 1
+``training_base_rate``        share of label 1 in the training data
+``temperature``               logits are divided by it (1.0 by default)
+``cost_history``              training cost per iterate
+``typicality_<name>``         optional: the out-of-distribution score
+                              (:class:`~probkit.evaluation.typicality.TypicalityScore`
+                              ``to_arrays()``: mean, basis, noise_variance,
+                              shrinkage, training_scores, alpha)
+``image_typicality_<name>``   optional, only with ``typicality_*``: the same
+                              score on the four image statistics of
+                              :mod:`probkit.evaluation.image_statistics`, the
+                              second view; files without it (written before it
+                              existed) are read with the feature view alone
+``metadata``                  JSON object: training facts and metrics
+============================  ==============================================
 
 Files are written atomically; :func:`load_model` checks every array and
 raises :class:`~probkit.errors.ModelFileError` naming the file and problem.
@@ -124,9 +129,11 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
     }
     for name, value in est.params_.items():
         arrays[f"param_{name}"] = np.asarray(value, dtype=np.float64)
-    if classifier.typicality_ is not None:
-        for name, value in classifier.typicality_.to_arrays().items():
-            arrays[f"typicality_{name}"] = np.asarray(value, dtype=np.float64)
+    for prefix, score in (("typicality_", classifier.typicality_),
+                          ("image_typicality_", classifier.image_typicality_)):
+        if score is not None:
+            for name, value in score.to_arrays().items():
+                arrays[f"{prefix}{name}"] = np.asarray(value, dtype=np.float64)
     with atomic_output(path, error=ModelFileError) as tmp:
         with tmp.open("wb") as fh:
             np.savez(fh, **arrays)
@@ -307,6 +314,38 @@ def _read_arrays(p: Path, source: str) -> dict[str, np.ndarray]:
         ) from None
 
 
+def _typicality_views(arrays: dict[str, np.ndarray], source: str,
+                      n_features: int) -> tuple[Any, Any]:
+    """The two stored views of the out-of-distribution score (None where absent), checked."""
+    from probkit.evaluation.image_statistics import STATISTIC_NAMES
+    from probkit.evaluation.typicality import TypicalityScore
+
+    views: list[Any] = []
+    for prefix, expected, what in (("typicality_", n_features, "the preprocessing gives"),
+                                   ("image_typicality_", len(STATISTIC_NAMES),
+                                    "there are image statistics")):
+        stored = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+        if not stored:
+            views.append(None)
+            continue
+        try:
+            score = TypicalityScore.from_arrays(stored)
+        except InputError as exc:
+            raise ModelFileError(f"model file {source}: {prefix}*: {exc}") from None
+        if score.n_features_in_ != expected:
+            raise ModelFileError(f"model file {source}: the {prefix}* score takes "
+                                 f"{score.n_features_in_} features but {expected} {what}")
+        views.append(score)
+    features, image = views
+    if image is not None and features is None:
+        raise ModelFileError(f"model file {source}: image_typicality_* arrays without "
+                             "typicality_* arrays")
+    if image is not None and image.alpha != features.alpha:
+        raise ModelFileError(f"model file {source}: typicality_alpha {features.alpha} and "
+                             f"image_typicality_alpha {image.alpha} differ")
+    return features, image
+
+
 def load_model(path: str | os.PathLike[str]) -> Classifier:
     """Read and validate a model file written by :func:`save_model`.
 
@@ -433,6 +472,10 @@ def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
     base_rate = _real(arrays, "training_base_rate", source, 0.0, 1.0)
     temperature = _real(arrays, "temperature", source, *TEMPERATURE_RANGE)
     metadata = _json_object(arrays, "metadata", source)
+    for key in (k for k in arrays if k.startswith(("typicality_", "image_typicality_"))):
+        if arrays[key].dtype.kind != "f" or not np.all(np.isfinite(arrays[key])):
+            raise _problem(source, key, f"must hold finite floats; got {_kind(arrays[key])}")
+    typicality, image_typicality = _typicality_views(arrays, source, n_features)
     return Classifier(
         preprocessor=preprocessor,
         estimator=estimator,
@@ -440,29 +483,9 @@ def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
         training_base_rate=base_rate,
         temperature=temperature,
         metadata=metadata,
-        typicality_=_typicality(arrays, source, n_features),
+        typicality_=typicality,
+        image_typicality_=image_typicality,
     )
-
-
-def _typicality(arrays: dict[str, np.ndarray], source: str, n_features: int) -> Any:
-    """The stored out-of-distribution score (``typicality_*`` arrays), checked; or None."""
-    stored = {k[len("typicality_"):]: v for k, v in arrays.items() if k.startswith("typicality_")}
-    if not stored:
-        return None
-    for name, value in stored.items():
-        if value.dtype.kind != "f" or not np.all(np.isfinite(value)):
-            raise _problem(source, f"typicality_{name}", f"must hold finite floats; got "
-                           f"{_kind(value)}")
-    from probkit.evaluation.typicality import TypicalityScore
-
-    try:
-        typicality = TypicalityScore.from_arrays(stored)
-    except (KeyError, ValueError, TypeError) as exc:
-        raise _problem(source, "typicality_*", f"is not a typicality score ({exc})") from None
-    if typicality.n_features_in_ != n_features:
-        raise _problem(source, "typicality_*", f"takes {typicality.n_features_in_} features "
-                       f"but the representation gives {n_features}")
-    return typicality
 
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]
