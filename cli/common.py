@@ -73,12 +73,29 @@ def run(app: typer.Typer, prog_name: str = "probkit", args: Sequence[str] | None
             return int(exc.exit_code)
         ctx = getattr(exc, "ctx", None)
         where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
-        fail(exc.format_message() + where, exc.exit_code)
+        fail(_shortened(exc.format_message()) + where, exc.exit_code)
         return int(exc.exit_code)
     except typer.Abort:
         fail("aborted", 1)
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _shortened(message: str, longest: int = 60) -> str:
+    """``message`` with every word over ``longest`` characters cut in the middle.
+
+    click quotes the argument it could not use; a megabyte argument must not become a
+    megabyte error line.
+
+    >>> _shortened("unexpected extra argument (" + "1" * 100 + ")")
+    'unexpected extra argument (11111111111111111111111111111…[102 characters]…111111111)'
+    """
+    words = []
+    for word in message.split(" "):
+        if len(word) > longest:
+            word = f"{word[:30]}…[{len(word):,} characters]…{word[-10:]}"
+        words.append(word)
+    return " ".join(words)
 
 
 def refuse_overwriting_inputs(out: str | os.PathLike[str],

@@ -54,3 +54,20 @@ def test_help_version_and_no_arguments_still_work() -> None:
     module = subprocess.run([sys.executable, "-m", "probkit", "bayes", "--bogus"],
                             capture_output=True, text=True, check=False, timeout=120)
     assert module.returncode == 2 and module.stderr.startswith("error: ")
+
+
+def test_a_huge_unexpected_argument_gives_a_short_error_line() -> None:
+    # found by the slow fuzz test: click quoted a 4,569-character argument in full
+    import contextlib
+    import io
+
+    from probkit_cli.app import app
+    from probkit_cli.common import run
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = run(app, args=["check", "post", "1" * 5000])
+    lines = err.getvalue().splitlines()
+    assert code == 2 and len(lines) == 1
+    assert lines[0].startswith("error: ") and len(lines[0]) < 200
+    assert "[5,002 characters]" in lines[0]  # the argument and its parentheses
