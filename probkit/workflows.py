@@ -383,6 +383,7 @@ def train(
     start = time.perf_counter()
     messages = _fit_recording_warnings(clf, train_data, callback)
     clf.fit_typicality(train_data.images)
+    clf.remember_training_images(train_data.images, train_data.labels)
     seconds = time.perf_counter() - start
     with warnings.catch_warnings():
         if clf.estimator.diverged_:  # already reported in words; numpy's overflow notes add noise
@@ -646,6 +647,8 @@ class EvaluationReport:
     plots: list[str] | None = None
     out_of_distribution: dict[str, Any] | None = None
     base_rate_estimate: BaseRateEstimate | None = None
+    #: images of ``data`` that copy a training image (None: the model remembers none)
+    training_copies: list[Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly ``probkit evaluate --json``."""
@@ -663,7 +666,16 @@ class EvaluationReport:
         out["out_of_distribution"] = self.out_of_distribution
         if self.base_rate_estimate is not None:
             out["base_rate_estimate"] = self.base_rate_estimate.to_dict()
+        out["copies_of_training_images"] = None if self.training_copies is None else [
+            {"index": c.second.index, "train_index": c.first.index, "kind": c.kind,
+             "correlation": round(c.correlation, 6)} for c in self.training_copies]
         return out
+
+    def copy_lines(self) -> list[str]:
+        """One line per image that copies a training image, e.g. ``#17 = training #146``."""
+        return [f"#{c.second.index} = training image #{c.first.index} ({c.kind} copy"
+                + ("" if c.kind == "exact" else f", r = {c.correlation:.3f}") + ")"
+                for c in self.training_copies or []]
 
     def figures(self) -> dict[str, Any]:
         """Reliability diagram and confidently-wrong images (at the training base rate)."""
@@ -719,7 +731,8 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
     ``base_rate="estimate"`` estimates the share of cats from the images alone
     (EM, :mod:`probkit.bridges.label_shift`) and uses it only when the estimate is
     usable. The report counts the images the model's typicality score flags as
-    unlike its training images (``out_of_distribution``).
+    unlike its training images (``out_of_distribution``), and names those that copy
+    a training image (``training_copies``; :mod:`probkit.data.audit`).
     """
     import numpy as np
     from scipy.special import expit
@@ -735,6 +748,7 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
     report = EvaluationReport(classifier=clf, data=dataset, model_source=model_source,
                               data_source=_source(data, dataset), metrics=metrics)
     report.out_of_distribution = _out_of_distribution(clf, dataset.images)
+    report.training_copies = clf.training_copies(dataset.images, dataset.labels)
     if base_rate == ESTIMATE:
         report.base_rate_estimate = _estimated_base_rate(clf, dataset.images)
         if report.base_rate_estimate.usable:

@@ -171,3 +171,64 @@ def test_the_published_test_image_17_copies_training_image_146(cat_data_dir: Pat
     assert [c for c in report.copies if c.first.split == c.second.split] == []
     assert [s.class_counts for s in report.splits] == [(137, 72), (17, 33)]
     assert len(report.notes) == 1 and "34.4% in train, 66.0% in test" in report.notes[0]
+
+
+# ---------------------------------------------------------------- the model remembers
+
+def _train_and_test_with_copies(tmp_path: Path) -> tuple[Path, Path, Path]:
+    from probkit.data.datasets import make_synthetic
+
+    train = make_synthetic(40, size=8, seed=1)
+    test = make_synthetic(10, size=8, seed=2)
+    images = test.images.copy()
+    images[3] = train.images[5]
+    images[6] = train.images[9][:, ::-1]
+    train_path, test_path = tmp_path / "train.h5", tmp_path / "test.h5"
+    write_dataset(train_path, train, split="train")
+    write_dataset(test_path, Dataset(images, test.labels), split="test")
+    return train_path, test_path, tmp_path / "model.npz"
+
+
+def test_evaluate_names_test_images_that_copy_training_images(tmp_path: Path,
+                                                              runner) -> None:  # type: ignore[no-untyped-def]
+    train, test, model = _train_and_test_with_copies(tmp_path)
+    result = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
+                                 "--iterations", "30"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["evaluate", "--model", str(model), "--data", str(test),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    copies = json.loads(result.stdout)["copies_of_training_images"]
+    assert [(c["index"], c["train_index"], c["kind"]) for c in copies] == [
+        (3, 5, "exact"), (6, 9, "mirror")]
+    text = runner.invoke(app, ["evaluate", "--model", str(model), "--data", str(test)]).stdout
+    assert "#3 = training image #5 (exact copy)" in text
+    # negative control: the training file itself is all copies, the other test file none
+    clean = runner.invoke(app, ["evaluate", "--model", str(model), "--data", str(train),
+                                "--json"])
+    assert len(json.loads(clean.stdout)["copies_of_training_images"]) == 40
+
+
+def test_fingerprints_round_trip_and_tampering_is_refused(tmp_path: Path) -> None:
+    from probkit.data.datasets import make_synthetic
+    from probkit.errors import ModelFileError
+    from probkit.models.classifier import Classifier
+    from probkit.models.modelfile import load_model, save_model
+
+    data = make_synthetic(30, size=8, seed=3)
+    clf = Classifier().fit(data).remember_training_images(data.images, data.labels)
+    path = tmp_path / "m.npz"
+    save_model(path, clf)
+    again = load_model(path)
+    assert [(c.first.index, c.second.index) for c in again.training_copies(data.images[[4]])] \
+        == [(4, 0)]
+    arrays = dict(np.load(path, allow_pickle=False))
+    arrays["fingerprint_thumbnails"] = arrays["fingerprint_thumbnails"][:, :10]
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(ModelFileError, match="fingerprint"):
+        load_model(tmp_path / "bad.npz")
+    # a model file without fingerprints (written before they existed) says it knows none
+    del arrays["fingerprint_thumbnails"], arrays["fingerprint_digests"]
+    del arrays["fingerprint_labels"]
+    np.savez(tmp_path / "old.npz", **arrays)
+    assert load_model(tmp_path / "old.npz").training_copies(data.images) is None

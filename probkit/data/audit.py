@@ -57,6 +57,7 @@ __all__ = [
     "NEAR_COPY_CORRELATION",
     "Copy",
     "DataAudit",
+    "Fingerprints",
     "ImageRef",
     "SplitSummary",
     "audit",
@@ -222,6 +223,12 @@ def thumbnails(images: NDArray[Any], size: int = THUMBNAIL_SIZE) -> NDArray[np.f
     return np.asarray(sums / area, dtype=np.float64)
 
 
+def _thumbnail_size(*image_sets: Any) -> int:
+    """The thumbnail side: 16, or less for images smaller than that."""
+    sides = [min(s.shape[1], s.shape[2]) for s in image_sets if len(s)]
+    return min([THUMBNAIL_SIZE, *sides])
+
+
 def _standardized(thumbs: NDArray[np.float64]) -> NDArray[np.float64]:
     """Rows of mean 0 and length 1 (a constant thumbnail stays all zeros)."""
     import numpy as np
@@ -276,11 +283,11 @@ def audit(train: Dataset, test: Dataset | None = None) -> DataAudit:
                              f"pair and handles at most {MAX_IMAGES}")
     notes: list[str] = []
     summaries = []
+    size = _thumbnail_size(*(data.images for _, data in named))
     standardized = {}
     digests = {}
     for name, data in named:
-        thumbs = thumbnails(data.images) if data.n else np.zeros((0, THUMBNAIL_SIZE,
-                                                                    THUMBNAIL_SIZE))
+        thumbs = thumbnails(data.images, size) if data.n else np.zeros((0, size, size))
         grey_std = (data.images.astype(np.float64) @ np.array([0.299, 0.587, 0.114])).reshape(
             data.n, -1).std(axis=1) if data.n else np.zeros(0)
         constant = tuple(int(i) for i in np.nonzero(grey_std < CONSTANT_STD)[0])
@@ -299,13 +306,13 @@ def audit(train: Dataset, test: Dataset | None = None) -> DataAudit:
     copies: list[Copy] = []
     for a_index, (a_name, a_data) in enumerate(named):
         for b_name, b_data in named[a_index:]:
-            copies.extend(_copies(a_name, a_data, b_name, b_data, standardized, digests))
+            copies.extend(_copies(a_name, a_data, b_name, b_data, standardized, digests, size))
     return DataAudit(tuple(summaries), tuple(copies), tuple(notes))
 
 
 def _copies(a_name: str, a: Dataset, b_name: str, b: Dataset,
             standardized: dict[str, NDArray[np.float64]],
-            digests: dict[str, list[bytes]]) -> list[Copy]:
+            digests: dict[str, list[bytes]], size: int) -> list[Copy]:
     """Exact, near and mirror copies between split ``a`` and split ``b`` (or within one)."""
     same = a_name == b_name
     found: dict[tuple[int, int], Copy] = {}
@@ -319,7 +326,7 @@ def _copies(a_name: str, a: Dataset, b_name: str, b: Dataset,
                                  ImageRef(b_name, j, int(b.labels[j])), "exact", 1.0)
     if not a.n or not b.n:
         return []
-    mirrored = _standardized(thumbnails(b.images[:, :, ::-1]))
+    mirrored = _standardized(thumbnails(b.images[:, :, ::-1], size))
     for kind, other in (("near", standardized[b_name]), ("mirror", mirrored)):
         for i, j, r in _near_pairs(standardized[a_name], other, same):
             if (i, j) not in found:
@@ -349,3 +356,83 @@ def audit_files(train: str | os.PathLike[str],
     from probkit.data.datasets import load_dataset
 
     return audit(load_dataset(train), load_dataset(test) if test is not None else None)
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """What a model remembers of its training images to recognise copies of them later:
+    a 16-byte digest per image (exact copies) and its standardized thumbnail (near and
+    mirror copies), the same measures :func:`audit` uses.
+
+    >>> from probkit.data.datasets import make_synthetic
+    >>> train = make_synthetic(10, size=16, seed=4)
+    >>> prints = Fingerprints.of(train.images)
+    >>> [(c.first.index, c.second.index, c.kind) for c in prints.copies_in(train.images[[7]])]
+    [(7, 0, 'exact')]
+    """
+
+    digests: NDArray[np.uint8]
+    thumbnails: NDArray[np.float32]
+    labels: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, images: NDArray[Any], labels: Any = None) -> Fingerprints:
+        """The fingerprints of ``images`` (labels optional, -1 where unknown)."""
+        import numpy as np
+
+        digests = np.frombuffer(b"".join(_digests(images)), dtype=np.uint8).reshape(-1, 16)
+        thumbs = _standardized(thumbnails(images, _thumbnail_size(images))).astype(np.float32)
+        coded = (np.full(len(images), -1, dtype=np.int64) if labels is None
+                 else np.asarray(labels, dtype=np.int64))
+        return cls(digests.copy(), thumbs, coded)
+
+    def to_arrays(self) -> dict[str, Any]:
+        return {"digests": self.digests, "thumbnails": self.thumbnails, "labels": self.labels}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, Any]) -> Fingerprints:
+        """Rebuild from :meth:`to_arrays`, checking every array (raises InputError)."""
+        import numpy as np
+
+        missing = [k for k in ("digests", "thumbnails", "labels") if k not in arrays]
+        if missing:
+            raise InputError(f"fingerprints lack {', '.join(missing)}")
+        digests = np.asarray(arrays["digests"])
+        thumbs = np.asarray(arrays["thumbnails"])
+        labels = np.asarray(arrays["labels"])
+        n = digests.shape[0] if digests.ndim == 2 else -1
+        side = round(thumbs.shape[1] ** 0.5) if thumbs.ndim == 2 else 0
+        if (digests.dtype != np.uint8 or digests.shape != (n, 16) or thumbs.dtype.kind != "f"
+                or not 1 <= side <= THUMBNAIL_SIZE or thumbs.shape != (n, side * side)
+                or labels.dtype.kind not in "iu" or labels.shape != (n,)
+                or not np.all(np.isfinite(thumbs)) or np.any(np.abs(thumbs) > 1.0 + 1e-3)):
+            raise InputError("fingerprints have inconsistent shapes, types or values")
+        return cls(digests, thumbs.astype(np.float32), labels.astype(np.int64))
+
+    def copies_in(self, images: NDArray[Any], labels: Any = None,
+                  split: str = "data") -> list[Copy]:
+        """The images of ``images`` that copy a remembered training image (exact, near or
+        mirror), as :class:`Copy` pairs (first: the training image)."""
+        import numpy as np
+
+        if not len(images):
+            return []
+        coded = (np.full(len(images), -1) if labels is None else np.asarray(labels))
+        seen = {bytes(d): i for i, d in reversed(list(enumerate(self.digests)))}
+        found: dict[tuple[int, int], Copy] = {}
+
+        def pair(i: int, j: int, kind: str, r: float) -> Copy:
+            return Copy(ImageRef("train", i, int(self.labels[i])),
+                        ImageRef(split, j, int(coded[j])), kind, r)
+
+        for j, digest in enumerate(_digests(images)):
+            if digest in seen:
+                found[(seen[digest], j)] = pair(seen[digest], j, "exact", 1.0)
+        remembered = self.thumbnails.astype(np.float64)
+        side = round(remembered.shape[1] ** 0.5)
+        if _thumbnail_size(images) < side:
+            return sorted(found.values(), key=lambda c: (c.second.index, c.first.index))
+        for kind, view in (("near", images), ("mirror", images[:, :, ::-1])):
+            for i, j, r in _near_pairs(remembered, _standardized(thumbnails(view, side)), False):
+                found.setdefault((i, j), pair(i, j, kind, r))
+        return sorted(found.values(), key=lambda c: (c.second.index, c.first.index))

@@ -86,6 +86,9 @@ class Classifier:
     ----------
     members_ : list of BinaryModel
         After :meth:`fit`, the ``seeds`` fitted models before averaging.
+    training_fingerprints_ : Fingerprints or None
+        After :meth:`remember_training_images`, what recognises copies of the
+        training images among later inputs.
     typicality_ : TypicalityScore or None
         After :meth:`fit_typicality`, how typical an input's features are of the
         training images' (:mod:`probkit.evaluation.typicality`); None before.
@@ -107,6 +110,7 @@ class Classifier:
         default=None, init=False, repr=False, compare=False)
     typicality_: Any = field(default=None, repr=False, compare=False)
     image_typicality_: Any = field(default=None, repr=False, compare=False)
+    training_fingerprints_: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.temperature) and self.temperature > 0):
@@ -210,6 +214,22 @@ class Classifier:
         self.image_typicality_ = TypicalityScore(alpha=level).fit(image_statistics(images))
         self.typicality_ = features
         return self
+
+    def remember_training_images(self, images: Any, labels: Any = None) -> Classifier:
+        """Keep the digests and thumbnails of the training images
+        (:class:`~probkit.data.audit.Fingerprints`, a few hundred bytes per image), so that
+        :meth:`training_copies` can name inputs that copy a training image; returns self."""
+        from probkit.data.audit import Fingerprints
+
+        self.training_fingerprints_ = Fingerprints.of(images, labels)
+        return self
+
+    def training_copies(self, images: Any, labels: Any = None) -> list[Any] | None:
+        """The inputs that are exact, near or mirror copies of a training image (a test
+        score over them flatters the model), or None when the model remembers none."""
+        if self.training_fingerprints_ is None:
+            return None
+        return list(self.training_fingerprints_.copies_in(images, labels))
 
     @property
     def typicality_views(self) -> int:

@@ -34,6 +34,10 @@ array                         meaning
                               :mod:`probkit.evaluation.image_statistics`, the
                               second view; files without it (written before it
                               existed) are read with the feature view alone
+``fingerprint_<name>``        optional: digests (n, 16) uint8, thumbnails
+                              (n, 256) and labels (n,) of the training images
+                              (:class:`~probkit.data.audit.Fingerprints`), so
+                              ``evaluate`` names test images that copy them
 ``metadata``                  JSON object: training facts and metrics
 ============================  ==============================================
 
@@ -129,6 +133,9 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
     }
     for name, value in est.params_.items():
         arrays[f"param_{name}"] = np.asarray(value, dtype=np.float64)
+    if classifier.training_fingerprints_ is not None:
+        for name, value in classifier.training_fingerprints_.to_arrays().items():
+            arrays[f"fingerprint_{name}"] = np.asarray(value)
     for prefix, score in (("typicality_", classifier.typicality_),
                           ("image_typicality_", classifier.image_typicality_)):
         if score is not None:
@@ -476,6 +483,15 @@ def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
         if arrays[key].dtype.kind != "f" or not np.all(np.isfinite(arrays[key])):
             raise _problem(source, key, f"must hold finite floats; got {_kind(arrays[key])}")
     typicality, image_typicality = _typicality_views(arrays, source, n_features)
+    fingerprints = None
+    stored = {k[len("fingerprint_"):]: v for k, v in arrays.items() if k.startswith("fingerprint_")}
+    if stored:
+        from probkit.data.audit import Fingerprints
+
+        try:
+            fingerprints = Fingerprints.from_arrays(stored)
+        except InputError as exc:
+            raise _problem(source, "fingerprint_*", str(exc)) from None
     return Classifier(
         preprocessor=preprocessor,
         estimator=estimator,
@@ -485,6 +501,7 @@ def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
         metadata=metadata,
         typicality_=typicality,
         image_typicality_=image_typicality,
+        training_fingerprints_=fingerprints,
     )
 
 

@@ -183,6 +183,7 @@ def refit_classifier(candidate: Candidate, train: Dataset, *, seed: int = 0,
     clf.temperature = float(temperature)
     clf.metadata.update(metadata or {})
     clf.fit_typicality(train.images)
+    clf.remember_training_images(train.images, train.labels)
     return clf
 
 
