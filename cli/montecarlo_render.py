@@ -7,7 +7,6 @@ inside :meth:`MonteCarloRequest.run`, i.e. only when ``--mc`` is given.
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from probkit.bayes.display import se_digits, z_text
 from probkit.errors import InputError
 from probkit.numbers import parse_number
 
@@ -148,13 +148,13 @@ def add_to_table(
     for row, h in zip(rows, result.hypotheses, strict=True):
         if 0 < h.stderr < 1e-10:  # too small for fixed decimals: 2 significant digits
             row += [f"{h.estimate:.3g} ± {h.stderr:.2g}", f"[{h.ci_low:.3g}, {h.ci_high:.3g}]",
-                    _z(h.z)]
+                    z_text(h.z)]
             continue
-        digits = _digits(h.stderr)
+        digits = se_digits(h.stderr)
         row += [
             f"{h.estimate:.{digits}f} ± {h.stderr:.{digits}f}",
             f"[{h.ci_low:.{digits}f}, {h.ci_high:.{digits}f}]",
-            _z(h.z),
+            z_text(h.z),
         ]
 
 
@@ -165,10 +165,10 @@ def numeric_table(result: NumericMonteCarlo) -> str:
     percent = f"{result.run.confidence:.0%}"
     rows = []
     for e in result.estimates:
-        digits = _digits(e.stderr / max(1.0, abs(e.estimate)))
+        digits = se_digits(e.stderr / max(1.0, abs(e.estimate)))
         rows.append([e.what, f"{e.estimate:.{digits}g} ± {e.stderr:.2g}",
                      f"[{e.ci_low:.{digits}g}, {e.ci_high:.{digits}g}]", f"{e.exact:.{digits}g}",
-                     _z(e.z)])
+                     z_text(e.z)])
     return table(["Monte Carlo", "estimate ± SE", f"{percent} interval", "exact", "z vs exact"],
                  rows, right=[False, True, True, True, True])
 
@@ -181,25 +181,6 @@ def summary_line(result: MonteCarloResult) -> str:
         how = f"proposal {result.proposal}, effective sample size {result.ess:,.0f}"
     return (f"Monte Carlo: {result.method} sampling, {result.draws:,} draws ({how}), "
             f"seed {result.seed}; z = (estimate - exact) / SE at the exact value")
-
-
-def _digits(stderr: float) -> int:
-    """Decimals that show the standard error to two significant digits (4 to 12).
-
-    >>> _digits(0.00047), _digits(1.3e-5), _digits(0.0)
-    (5, 6, 4)
-    """
-    if stderr <= 0 or not math.isfinite(stderr):
-        return 4
-    return min(12, max(4, 1 - math.floor(math.log10(stderr))))
-
-
-def _z(value: float | None) -> str:
-    if value is None:
-        return "-"
-    if math.isinf(value):
-        return "disagrees"
-    return f"{value:+.2f}"
 
 
 class _ProgressBar:

@@ -75,7 +75,8 @@ def se_digits(stderr: float) -> int:
     return min(12, max(4, 1 - math.floor(math.log10(stderr))))
 
 
-def _z(value: float | None) -> str:
+def z_text(value: float | None) -> str:
+    """A z-score as the tables show it: signed, two decimals; ``disagrees`` when infinite."""
     if value is None:
         return "-"
     if math.isinf(value):
@@ -90,7 +91,7 @@ def monte_carlo_columns(result: MonteCarloResult) -> tuple[list[str], list[list[
     for h in result.hypotheses:
         d = se_digits(h.stderr)
         rows.append([f"{h.estimate:.{d}f} ± {h.stderr:.{d}f}",
-                     f"[{h.ci_low:.{d}f}, {h.ci_high:.{d}f}]", _z(h.z)])
+                     f"[{h.ci_low:.{d}f}, {h.ci_high:.{d}f}]", z_text(h.z)])
     return headers, rows
 
 
@@ -126,4 +127,5 @@ def monte_carlo_html(result: MonteCarloResult) -> str:
 
 
 __all__ = ["html_table", "monte_carlo_columns", "monte_carlo_html", "monte_carlo_line",
-           "posterior_html", "posterior_lines", "posterior_table", "se_digits", "trace_table"]
+           "posterior_html", "posterior_lines", "posterior_table", "se_digits", "trace_table",
+           "z_text"]
