@@ -24,7 +24,7 @@ from probkit.bayes import (
     predictive_values,
 )
 from probkit.bayes import urn_problem as make_urn_problem
-from probkit.bayes.display import posterior_table
+from probkit.bayes.display import monte_carlo_line, posterior_table
 from probkit.errors import InputError
 from probkit.numbers import Number, format_decimal, format_exact
 from probkit_cli import montecarlo_render as mc_render
@@ -443,7 +443,7 @@ def _report(
                    right=[True, False, True, *([True] * len(result.names))]))
     echo(f"\narithmetic: {'exact (rational)' if exact else 'floating point'}")
     if estimates is not None:
-        echo(mc_render.summary_line(estimates))
+        echo(monte_carlo_line(estimates))
 
 
 TRACE_ROWS = 20
@@ -466,7 +466,7 @@ def _report_numeric(problem: NumericProblem, json_output: bool, *,
         if estimates is not None:
             echo()
             echo(mc_render.numeric_table(estimates))
-            echo(mc_render.summary_line(estimates.run))
+            echo(monte_carlo_line(estimates.run))
     if plot is not None:
         _save_plot(result, plot)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from probkit.bayes.display import se_digits, z_text
+from probkit.bayes.display import monte_carlo_columns, se_digits, z_text
 from probkit.errors import InputError
 from probkit.numbers import parse_number
 
@@ -142,20 +142,11 @@ def add_to_table(
     headers: list[str], rows: list[list[str]], right: list[bool], result: MonteCarloResult
 ) -> None:
     """Append the Monte Carlo columns: estimate ± SE, the interval, and z against exact."""
-    percent = f"{result.confidence:.0%}"
-    headers += ["MC estimate ± SE", f"{percent} interval", "z vs exact"]
-    right += [True, True, True]
-    for row, h in zip(rows, result.hypotheses, strict=True):
-        if 0 < h.stderr < 1e-10:  # too small for fixed decimals: 2 significant digits
-            row += [f"{h.estimate:.3g} ± {h.stderr:.2g}", f"[{h.ci_low:.3g}, {h.ci_high:.3g}]",
-                    z_text(h.z)]
-            continue
-        digits = se_digits(h.stderr)
-        row += [
-            f"{h.estimate:.{digits}f} ± {h.stderr:.{digits}f}",
-            f"[{h.ci_low:.{digits}f}, {h.ci_high:.{digits}f}]",
-            z_text(h.z),
-        ]
+    extra_headers, extra_rows = monte_carlo_columns(result)
+    headers += extra_headers
+    right += [True] * len(extra_headers)
+    for row, extra in zip(rows, extra_rows, strict=True):
+        row += extra
 
 
 def numeric_table(result: NumericMonteCarlo) -> str:
@@ -172,15 +163,6 @@ def numeric_table(result: NumericMonteCarlo) -> str:
     return table(["Monte Carlo", "estimate ± SE", f"{percent} interval", "exact", "z vs exact"],
                  rows, right=[False, True, True, True, True])
 
-
-def summary_line(result: MonteCarloResult) -> str:
-    """One line saying how the estimates were made."""
-    if result.method == "rejection":
-        how = f"{result.accepted:,} accepted"
-    else:
-        how = f"proposal {result.proposal}, effective sample size {result.ess:,.0f}"
-    return (f"Monte Carlo: {result.method} sampling, {result.draws:,} draws ({how}), "
-            f"seed {result.seed}; z = (estimate - exact) / SE at the exact value")
 
 
 class _ProgressBar:

@@ -89,6 +89,10 @@ def monte_carlo_columns(result: MonteCarloResult) -> tuple[list[str], list[list[
     headers = ["MC estimate ± SE", f"{result.confidence:.0%} interval", "z vs exact"]
     rows = []
     for h in result.hypotheses:
+        if 0 < h.stderr < 1e-10:  # too small for fixed decimals: 2 significant digits
+            rows.append([f"{h.estimate:.3g} ± {h.stderr:.2g}",
+                         f"[{h.ci_low:.3g}, {h.ci_high:.3g}]", z_text(h.z)])
+            continue
         d = se_digits(h.stderr)
         rows.append([f"{h.estimate:.{d}f} ± {h.stderr:.{d}f}",
                      f"[{h.ci_low:.{d}f}, {h.ci_high:.{d}f}]", z_text(h.z)])
