@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import os
 
-import h5py
 import numpy as np
 import pytest
+from hdf5_spy import spy_on_hdf5_opens
 
 from probkit import workflows
 from probkit.data.datasets import load_dataset, make_synthetic, write_dataset
@@ -42,17 +42,7 @@ def test_features_grid_labels_show_the_representation():
 
 
 def test_selection_of_the_representation_never_opens_the_test_file(files, monkeypatch):
-    opened: list[str] = []
-    real_file = h5py.File
-
-    def spy(name, *args, **kwargs):
-        path = os.path.realpath(os.fspath(name))
-        opened.append(path)
-        if path == os.path.realpath(files["test"]):
-            raise AssertionError("selection opened the test file")
-        return real_file(name, *args, **kwargs)
-
-    monkeypatch.setattr(h5py, "File", spy)
+    opened = spy_on_hdf5_opens(monkeypatch, files["test"])
     result = select_model(load_dataset(files["train"]), HIST_GRID, k=3, repeats=2)
     assert set(opened) == {os.path.realpath(files["train"])}
     assert result.chosen.candidate.representation == "features"

@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import h5py
 import numpy as np
 import pytest
+from hdf5_spy import spy_on_hdf5_opens
 from typer.testing import CliRunner
 
 from probkit.data.datasets import make_synthetic, write_dataset
@@ -93,17 +93,7 @@ def test_tune_missing_train_file_is_exit_2(tmp_path):
 def test_selection_never_opens_the_test_file(files, tmp_path, monkeypatch):
     """Spy on every HDF5 open: tuning opens the training file and nothing else; and a
     test file that explodes when opened does not disturb it."""
-    opened: list[str] = []
-    real_file = h5py.File
-
-    def spy(name, *args, **kwargs):
-        path = os.path.realpath(os.fspath(name))
-        opened.append(path)
-        if path == os.path.realpath(files["test"]):
-            raise AssertionError("selection opened the test file")
-        return real_file(name, *args, **kwargs)
-
-    monkeypatch.setattr(h5py, "File", spy)
+    opened = spy_on_hdf5_opens(monkeypatch, files["test"])
     code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out",
                             str(tmp_path / "m.npz"), "--grid", "quick", "--folds", "3",
                             "--json"])
