@@ -4,9 +4,12 @@ table of tests marked slow (the quick loop is ``pytest -m "not slow"``)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 
@@ -14,6 +17,44 @@ from typer.testing import CliRunner
 def runner() -> CliRunner:
     """A CliRunner that keeps stdout and stderr apart."""
     return CliRunner()
+
+
+def _one_conversion_per_app(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert`` (typer's app -> click command), remembered for each app.
+
+    The key holds what the conversion reads from the app besides its identity (how many
+    commands and groups are registered, and the callback), so an app changed after its first
+    invoke is converted again; the cache keeps each app alive, so an id is never reused.
+    """
+    cache: dict[tuple[int, int, int, int], tuple[Any, Any]] = {}
+
+    def convert_once(app: Any) -> Any:
+        key = (id(app), len(getattr(app, "registered_commands", ())),
+               len(getattr(app, "registered_groups", ())),
+               id(getattr(app, "registered_callback", None)))
+        if key not in cache:
+            cache[key] = (app, convert(app))
+        return cache[key][1]
+
+    return convert_once
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _convert_each_typer_app_once() -> Iterator[None]:
+    """typer's CliRunner turns the Typer app into click commands on every ``invoke`` (~60 ms
+    for the whole ``probkit`` app, and the quick loop invokes it several hundred times):
+    here each app is converted once a session. The click command is then reused across
+    invokes, as click's own CliRunner always does; each invoke still parses in a fresh
+    context. The installed script (``probkit_cli.app:main``) is untouched: it converts one
+    command per process, and the subprocess tests run it as installed.
+    """
+    convert = getattr(typer.testing, "_get_command", None)
+    if convert is None:  # typer renamed it: the tests still run, only slower
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", _one_conversion_per_app(convert))
+        yield
 
 
 @pytest.fixture(scope="session")
