@@ -4,7 +4,7 @@ table of tests marked slow (the quick loop is ``pytest -m "not slow"``)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,43 @@ def cat_data_dir() -> Path:
     return path
 
 
+class _BuiltOnFirstUse(Mapping[str, Any]):
+    """The built-in derivations by name, each built the first time it is looked up.
+
+    A ``Derivation`` is a frozen dataclass of tuples and SymPy expressions, so one object
+    can serve every test. Looking one up builds only that one: the quick loop never builds
+    two-layer (seconds on its own), whose tests are in :data:`SLOW_TESTS`.
+    """
+
+    def __init__(self) -> None:
+        from probkit.symbolic import names
+
+        self._names = tuple(names())
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._built:
+            from probkit.symbolic import build
+
+            self._built[name] = build(name)
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+@pytest.fixture(scope="session")
+def derivations() -> Mapping[str, Any]:
+    """Every built-in derivation by name (test_symbolic.py, test_symbolic_render.py), each
+    built once a session, when a test first looks it up; in the registry's order."""
+    return _BuiltOnFirstUse()
+
+
 # Tests that take more than ~2 s each (measured with `pytest --durations=80` on two shared
 # cores) and are marked `slow` here, in one table, so that the quick loop
 # `pytest -m "not slow"` stays under a minute. CI runs them all. A key is
@@ -130,6 +167,60 @@ SLOW_TESTS = {
     "test_bayes_events.py::test_every_operator_on_random_exact_numbers",
     "test_selection.py::test_cv_scores_match_a_manual_recomputation",
     "test_bayes_numeric.py::test_plot_returns_the_axes_and_keeps_the_backend",
+    # The two-layer derivation takes ~4 s to build (the other five together ~2 s): the quick
+    # loop runs every renderer and check on the other five, CI on all six (quick loop, 12-01).
+    "test_symbolic.py::test_every_step_and_result_is_verified[two-layer]",
+    "test_symbolic.py::test_matrix_steps_are_checked_numerically_and_scalar_steps_symbolically",
+    "test_symbolic.py::test_two_layer_checks_cover_both_activations_with_and_without_l2",
+    "test_symbolic.py::test_explanations_are_single_lines",
+    "test_symbolic_render.py::test_text_marks_every_step_verified[two-layer]",
+    "test_symbolic_render.py::test_latex_is_one_align_star_fragment[two-layer]",
+    "test_symbolic_render.py::test_markdown_is_ready_for_hugo[two-layer]",
+    "test_symbolic_render.py::test_markdown_document_of_all_derivations_has_one_front_matter",
+    "test_symbolic_render.py::test_json_steps_parse_back_into_sympy[two-layer]",
+    "test_symbolic_render.py::test_json_of_several_derivations",
+    "test_symbolic_render.py::test_the_display_shows_what_the_words_name[two-layer]",
+    "test_symbolic_render.py::test_one_derivative_notation_per_derivation[two-layer]",
+    "test_symbolic_render.py::test_prose_formulas_are_typeset_in_markdown_and_ascii_in_text"
+    "[two-layer]",
+    "test_symbolic_render.py::test_names_in_the_notes_appear_on_the_page[two-layer]",
+    "test_symbolic_render.py::test_relu_slope_is_the_codes_convention",
+    "test_symbolic_render.py::test_counts_count_each_distinct_check_once[two-layer]",
+    "test_symbolic_render.py::test_derive_all_counts_46_distinct_checks",
+    "test_symbolic_render.py::test_escaped_flavour_unescapes_to_the_passthrough_latex",
+    # Fresh interpreters (0.3-1 s each) checking what a command imports: the quick loop keeps
+    # one per guarantee (installed `probkit bayes` and `bayes --values`, `import probkit`,
+    # the CLI without sympy or numerics, the LaTeX parser, the entry points), CI the variants.
+    "test_lazy_imports_installed.py::test_exact_commands_import_no_heavy_package[urn]",
+    "test_lazy_imports_installed.py::test_exact_commands_import_no_heavy_package[diagnostic]",
+    "test_lazy_imports_installed.py::test_exact_commands_import_no_heavy_package[bayes-values]",
+    "test_lazy_imports_installed.py::test_problem_file_imports_no_heavy_package",
+    "test_lazy_imports_installed.py::test_bad_exact_input_imports_no_heavy_package",
+    "test_bayes_cli.py::test_exact_path_imports_no_heavy_package",
+    "test_montecarlo_cli.py::test_exact_path_still_does_not_import_numpy",
+    "test_montecarlo.py::test_importing_probkit_bayes_does_not_import_numpy",
+    "test_sklearn_compat.py::test_not_fitted_error_without_scikit_learn_loaded",
+    "test_usage_errors.py::test_usage_errors_are_one_line_with_exit_2[args2-nosuch]",
+    "test_usage_errors.py::test_usage_errors_are_one_line_with_exit_2[args3---train]",
+    "test_usage_errors.py::test_usage_errors_are_one_line_with_exit_2[args4-2.5]",
+    # The heaviest of the rest (0.7-2.7 s each; a representative of each family stays quick)
+    "test_realdata_classifier.py::test_cli_train_on_real_data",
+    "test_coverage.py::test_negative_control_wrong_exact_value_fails[urn-rejection-1000-10000]",
+    "test_coverage.py::test_negative_control_wrong_exact_value_fails[rare-rejection-1000-20000]",
+    "test_bayes_numeric.py::test_cli_json_summary_schema",
+    "test_bayes_numeric.py::test_locomotive[power:-1--1-data2]",
+    "test_bayes_numeric.py::test_locomotive_published_means",
+    "test_derive_cli.py::test_every_derivation_as_json[vectorized]",
+    "test_typicality.py::test_the_image_view_is_what_flags_grey_pages_in_pixel_space",
+    "test_plots.py::test_cv_curve_png",
+    "test_plots.py::test_learning_curve_png",
+    "gradcheck.py::probkit.bridges.gradcheck",
+    "test_gradcheck.py::test_symbolic_gradient_of_logistic_matches_the_closed_form",
+    "test_montecarlo.py::test_memory_does_not_grow_with_draws",
+    "test_fuzz_cli.py::test_installed_script_keeps_the_contract",
+    "test_selection.py::test_baseline_under_a_target_is_the_entropy_of_the_target",
+    "test_features_pipeline.py::test_diverged_candidates_are_reported_and_excluded",
+    "test_label_shift.py::test_likelihood_interval_narrows_with_more_images",
 }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from python_sources import ROOT, parsed, probkit_files
 
 
 def _module_name(path: Path) -> str:
@@ -33,7 +34,7 @@ def _import_time_nodes(tree: ast.Module) -> list[ast.AST]:
 def _imports(path: Path, known: set[str], *, import_time_only: bool = False) -> set[str]:
     """The probkit modules ``path`` imports: everywhere (at the top, inside functions, for
     typing), or only when it is imported."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     found: set[str] = set()
     roots = _import_time_nodes(tree) if import_time_only else [tree]
     for node in (n for root in roots for n in ast.walk(root)):
@@ -48,8 +49,10 @@ def _imports(path: Path, known: set[str], *, import_time_only: bool = False) -> 
     return found
 
 
+@functools.cache
 def _graph(*, import_time_only: bool = False) -> dict[str, set[str]]:
-    files = {_module_name(p): p for p in (ROOT / "probkit").rglob("*.py")}
+    """probkit's import graph, computed once a session per kind (callers only read it)."""
+    files = {_module_name(p): p for p in probkit_files()}
     known = set(files)
     return {name: _imports(path, known, import_time_only=import_time_only) - {name}
             for name, path in files.items()}
@@ -110,5 +113,5 @@ def test_solver_paths_depend_on_the_protocol_not_the_model() -> None:
 
 
 def test_probkit_never_imports_the_cli() -> None:
-    for path in (ROOT / "probkit").rglob("*.py"):
+    for path in probkit_files():
         assert "probkit_cli" not in path.read_text(encoding="utf-8"), path

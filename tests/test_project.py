@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from python_sources import parsed, probkit_files
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -30,9 +31,8 @@ def test_every_package_is_listed_in_pyproject() -> None:
 
 
 def test_library_never_imports_the_cli() -> None:
-    for path in (ROOT / "probkit").rglob("*.py"):
-        tree = ast.parse(path.read_text(), filename=str(path))
-        for node in ast.walk(tree):
+    for path in probkit_files():
+        for node in ast.walk(parsed(path)):
             names = []
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]

@@ -30,11 +30,6 @@ from probkit.symbolic.model import Derivation, Step, plain
 EXPECTED = ("sigmoid", "cross-entropy", "vectorized", "l2", "two-layer", "base-rate")
 
 
-@pytest.fixture(scope="module")
-def derivations() -> dict[str, Derivation]:
-    return {name: build(name) for name in names()}
-
-
 def test_registry_lists_every_derivation_in_reading_order() -> None:
     assert names() == EXPECTED
     assert all(describe(name).title for name in EXPECTED)

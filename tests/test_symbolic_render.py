@@ -25,11 +25,6 @@ def registry_entries():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def derivations() -> dict[str, Derivation]:
-    return {name: build(name) for name in names()}
-
-
-@pytest.fixture(scope="module")
 def broken() -> Derivation:
     """The sigmoid derivation with one deliberately wrong step appended."""
     good = build("sigmoid")

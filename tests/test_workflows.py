@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import subprocess
@@ -32,10 +33,18 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def tuned(files) -> tuple[workflows.TuneReport, dict]:
+def tuned_report(files) -> workflows.TuneReport:
+    """workflows.tune on the synthetic files; it writes ``tuned.npz`` in ``files["dir"]``."""
     out = files["dir"] / "tuned.npz"
-    report = workflows.tune(files["train"], out=out, l2=[1.0, 10.0], preprocessing=["scale"],
-                            max_iter=[30], flip="no", folds=3)
+    return workflows.tune(files["train"], out=out, l2=[1.0, 10.0], preprocessing=["scale"],
+                          max_iter=[30], flip="no", folds=3)
+
+
+@pytest.fixture(scope="module")
+def tuned(files, tuned_report) -> tuple[workflows.TuneReport, dict]:
+    """The library's tune report and the CLI's JSON for the same options (the CLI run
+    costs as much as the library's, so only the test comparing the two asks for it)."""
+    report = tuned_report
     cli = runner.invoke(app, ["tune", "--train", str(files["train"]), "--out",
                               str(files["dir"] / "tuned_cli.npz"), "--l2", "1", "--l2", "10",
                               "--preprocessing", "scale", "--iterations", "30", "--flip", "no",
@@ -75,7 +84,7 @@ def test_tune_report_is_the_cli_json(tuned) -> None:
     assert "chosen by min-log-loss" in report._repr_html_()
 
 
-def test_evaluate_and_predict_reports_are_the_cli_json(files, tuned) -> None:
+def test_evaluate_and_predict_reports_are_the_cli_json(files, tuned_report) -> None:
     model = files["dir"] / "tuned.npz"
     evaluation = workflows.evaluate(model, files["test"], base_rate=Fraction(1, 2),
                                     as_test=True)
@@ -93,16 +102,15 @@ def test_evaluate_and_predict_reports_are_the_cli_json(files, tuned) -> None:
     assert html.count("<tr>") == 31  # header + one row per image
 
 
-def test_html_escapes_what_users_name(files, tuned) -> None:
-    report, _ = tuned
-    clf = report.classifier
+def test_html_escapes_what_users_name(files, tuned_report) -> None:
+    clf = copy.deepcopy(tuned_report.classifier)  # the report is shared by other tests
     clf.class_names = ("<b>dog</b>", "cat")
     html = workflows.predict(clf, data=make_synthetic(3, size=4, seed=4))._repr_html_()
     assert "&lt;b&gt;dog&lt;/b&gt;" in html and "<b>dog" not in html
 
 
-def test_predict_proba_at_a_base_rate_is_bayes_rule_on_odds(tuned) -> None:
-    clf = tuned[0].classifier
+def test_predict_proba_at_a_base_rate_is_bayes_rule_on_odds(tuned_report) -> None:
+    clf = tuned_report.classifier
     images = make_synthetic(12, size=4, seed=7).images
     p = clf.predict_proba(images)[:, 1]
     moved = clf.predict_proba(images, base_rate="1/10")[:, 1]

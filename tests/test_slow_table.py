@@ -1,0 +1,49 @@
+"""The table of slow tests (``SLOW_TESTS`` in tests/conftest.py) names tests that exist.
+
+A key whose test was renamed or removed marks nothing, and the test it meant silently
+rejoins the quick loop; this catches that for the file and the test's name (a parameter
+id is matched by pytest itself when it runs the test).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from conftest import SLOW_TESTS
+from python_sources import ROOT, parsed, probkit_files
+
+
+def _defined_tests(path) -> set[str]:
+    return {node.name for node in ast.walk(parsed(path))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)}
+
+
+def _problems(keys) -> list[str]:
+    doctest_files = {p.name: p for p in probkit_files()}
+    problems = []
+    for key in sorted(keys):
+        file_name, _, name = key.partition("::")
+        base = name.split("[")[0]
+        test_file = ROOT / "tests" / file_name
+        if test_file.is_file():
+            if base not in _defined_tests(test_file):
+                problems.append(f"{key}: no test {base} in tests/{file_name}")
+        elif file_name in doctest_files:  # a module's doctests ("x.py::probkit.pkg.x")
+            module = ".".join(doctest_files[file_name].relative_to(ROOT).with_suffix("").parts)
+            if base != module:
+                problems.append(f"{key}: the doctests of {file_name} are called {module}")
+        elif not (ROOT / "docs" / file_name).is_file():
+            problems.append(f"{key}: no file {file_name} in tests/, probkit/ or docs/")
+    return problems
+
+
+def test_every_slow_key_names_an_existing_test() -> None:
+    assert _problems(SLOW_TESTS) == []
+
+
+def test_a_stale_key_is_reported() -> None:
+    """Negative control: a renamed test, a missing file and a wrong doctest name."""
+    stale = {"test_slow_table.py::test_that_was_renamed[x]", "test_gone.py::test_a",
+             "gradcheck.py::probkit.gradcheck"}
+    assert len(_problems(stale)) == 3
+    assert _problems({"test_slow_table.py::test_a_stale_key_is_reported"}) == []
