@@ -23,6 +23,7 @@ script in a subprocess check the real entry point.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -62,14 +63,21 @@ def _command_paths(group: Any, prefix: tuple[str, ...] = ()) -> list[str]:
     return paths
 
 
+@functools.cache
+def _whole_app() -> Any:
+    """The app as click commands, converted once (typer converts every command anew on each
+    call, ~60 ms, and the strategies below look a command up for every example)."""
+    return typer.main.get_command(app)
+
+
 def _command(path: str) -> Any:
-    command: Any = typer.main.get_command(app)
+    command: Any = _whole_app()
     for word in path.split():
         command = command.commands[word]
     return command
 
 
-COMMANDS = _command_paths(typer.main.get_command(app))
+COMMANDS = _command_paths(_whole_app())
 
 # ---------------------------------------------------------------- value pools
 
