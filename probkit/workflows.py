@@ -163,19 +163,41 @@ def _summary(report: dict[str, Any]) -> dict[str, Any]:
     return {k: report[k] for k in SUMMARY_KEYS if k in report}
 
 
-def _reliability_figures(prefix: str, data: Dataset, p_cat: Any) -> dict[str, Any]:
+def _reliability_figures(prefix: str, data: Dataset, p_cat: Any,
+                         clf: Classifier) -> dict[str, Any]:
+    """Reliability diagram, confidently wrong images, the most confidently right and wrong
+    images; for a colour-histogram logistic model also their per-pixel evidence and the
+    model's cell weights (:mod:`probkit.evaluation.colour_evidence`)."""
     from probkit.evaluation.calibration import calibration_error, reliability_table
-    from probkit.evaluation.plots import plot_confident_mistakes, plot_reliability_diagram
+    from probkit.evaluation.colour_evidence import colour_evidence, histogram_weights
+    from probkit.evaluation.plots import (
+        plot_colour_evidence,
+        plot_confident_mistakes,
+        plot_confident_verdicts,
+        plot_histogram_weights,
+        plot_reliability_diagram,
+    )
 
     rows = reliability_table(data.labels, p_cat)
-    return {
+    names = (data.class_names[0], data.class_names[1])
+    figs = {
         f"{prefix}_reliability": plot_reliability_diagram(
             rows, ece=calibration_error(rows),
             title=f"Reliability on {os.path.basename(data.source)}"),
         f"{prefix}_confident_mistakes": plot_confident_mistakes(
-            data.images, data.labels, p_cat,
-            class_names=(data.class_names[0], data.class_names[1])),
+            data.images, data.labels, p_cat, class_names=names),
+        f"{prefix}_confident_verdicts": plot_confident_verdicts(
+            data.images, data.labels, p_cat, class_names=names),
     }
+    try:
+        weights = histogram_weights(clf)
+    except InputError:  # not a colour-histogram logistic model: no evidence to split
+        return figs
+    evidence = colour_evidence(clf, data.images)
+    figs[f"{prefix}_colour_evidence"] = plot_colour_evidence(
+        evidence.maps, data.labels, p_cat, class_names=names)
+    figs[f"{prefix}_colour_weights"] = plot_histogram_weights(weights, class_names=names)
+    return figs
 
 
 def _save(figures: dict[str, Any], folder: PathLike) -> list[str]:
@@ -255,7 +277,7 @@ class TrainReport:
         shown = self.test_data if self.test_data is not None else self.train_data
         prefix = "train_test" if self.test_data is not None else "train_train"
         figs.update(_reliability_figures(prefix, shown, expit(clf.decision_function(
-            shown.images))))
+            shown.images)), clf))
         return figs
 
     def save_plots(self, folder: PathLike) -> list[str]:
@@ -678,11 +700,14 @@ class EvaluationReport:
                 for c in self.training_copies or []]
 
     def figures(self) -> dict[str, Any]:
-        """Reliability diagram and confidently-wrong images (at the training base rate)."""
+        """Reliability diagram, confidently wrong images and the most confidently right and
+        wrong (at the training base rate); evidence maps and cell weights for a
+        colour-histogram model."""
         from scipy.special import expit
 
         return _reliability_figures("evaluate", self.data,
-                                    expit(self.classifier.decision_function(self.data.images)))
+                                    expit(self.classifier.decision_function(self.data.images)),
+                                    self.classifier)
 
     def save_plots(self, folder: PathLike) -> list[str]:
         """Write :meth:`figures` as PNGs into ``folder`` (atomically); record and return paths."""

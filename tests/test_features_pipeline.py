@@ -134,3 +134,14 @@ def test_cli_base_rate_estimate(files, tmp_path, runner):
     bad = runner.invoke(app, ["evaluate", "--model", str(model), "--data",
                               str(files["test"]), "--base-rate", "estimated"])
     assert bad.exit_code == 2 and "base-rate" in bad.stderr
+
+
+def test_evaluate_plots_the_colour_evidence_of_a_histogram_model(files, tmp_path):
+    grid = make_grid(l2=(0.3,), preprocessing=("standardize",),
+                     representations=("sqrt(hsv:4x2x2)",))
+    clf = select_model(load_dataset(files["train"]), grid, k=3).classifier
+    report = workflows.evaluate(clf, files["test"])
+    names = sorted(os.path.basename(p) for p in report.save_plots(tmp_path / "plots"))
+    assert names == ["evaluate_colour_evidence.png", "evaluate_colour_weights.png",
+                     "evaluate_confident_mistakes.png", "evaluate_confident_verdicts.png",
+                     "evaluate_reliability.png"]

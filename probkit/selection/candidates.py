@@ -227,15 +227,16 @@ def named_grid(name: str, *, solver: str | None = None,
     logistic regression (L-BFGS to 500 iterations) on pixels (/255 or
     standardized, λ ∈ {10, 100, 1000, 10000}), on HSV 8×4×4 and RGB 4×4×4 colour
     histograms (as fractions, λ ∈ {0.003, 0.01, 0.03, 0.1}, or standardized,
-    λ ∈ {3, 10, 30, 100}), and on standardized HOG and HSV + HOG
-    (λ ∈ {10, 100, 1000}).
+    λ ∈ {3, 10, 30, 100}), on the square roots of those histograms (as they are,
+    λ ∈ {0.03, 0.1, 0.3, 1}, or standardized, λ ∈ {3, 10, 30, 100}), and on
+    standardized HOG and HSV + HOG (λ ∈ {10, 100, 1000}).
 
     ``solver`` and ``hidden``, when given, are applied to every candidate (an
     option is never silently ignored); ``hidden`` needs a grid with two-layer
     nets, so it is refused for ``quick`` and ``default``.
 
     >>> len(named_grid("quick")), len(named_grid("default")), len(named_grid("features"))
-    (4, 48, 30)
+    (4, 48, 46)
     >>> {c.solver for c in named_grid("quick", solver="gd")}
     {'gd'}
     >>> named_grid("quick", hidden=5)
@@ -266,6 +267,11 @@ none (use the full grid, or model two-layer)
                          solver=method)
         for hist in ("hsv:8x4x4", "rgb:4x4x4"):
             grid += make_grid(l2=(0.003, 0.01, 0.03, 0.1), preprocessing=("scale",),
+                              representations=(hist,), solver=method)
+            grid += make_grid(l2=(3.0, 10.0, 30.0, 100.0), preprocessing=("standardize",),
+                              representations=(hist,), solver=method)
+        for hist in ("sqrt(hsv:8x4x4)", "sqrt(rgb:4x4x4)"):
+            grid += make_grid(l2=(0.03, 0.1, 0.3, 1.0), preprocessing=("scale",),
                               representations=(hist,), solver=method)
             grid += make_grid(l2=(3.0, 10.0, 30.0, 100.0), preprocessing=("standardize",),
                               representations=(hist,), solver=method)
