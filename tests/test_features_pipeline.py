@@ -37,6 +37,7 @@ HIST_GRID = make_grid(l2=(0.01, 1.0), preprocessing=("scale",),
 def test_features_grid_labels_show_the_representation():
     labels = [c.label for c in named_grid("features")]
     assert any("[hsv:8x4x4]" in x for x in labels) and any("[hog std]" in x for x in labels)
+    assert any("[sqrt(hsv:8x4x4) std]" in x for x in labels)
     assert any(x.startswith("logistic /255") for x in labels)  # pixels stay in the search
     assert len(set(labels)) == len(labels)
 

@@ -303,13 +303,14 @@ def _checked_verdicts(images: ArrayLike, labels: ArrayLike, p_cat: ArrayLike) ->
 def _grid_of_verdicts(pictures: Any, y: Any, p: Any, k: int, class_names: tuple[str, str],
                       feature: str, draw: Any) -> Any:
     rows = _verdict_rows(y, p, k)
-    fig = _new_figure(feature, figsize=(1.9 * k, 4.6))
+    fig = _new_figure(feature, figsize=(1.9 * k + 0.4, 4.6))
     axes = fig.subplots(2, k, squeeze=False)
     image = None
     for (title, chosen), ax_row in zip(rows, axes, strict=True):
         for ax in ax_row:
             ax.axis("off")
-        ax_row[0].set_title(title, loc="left", fontsize=10, pad=22)
+        ax_row[0].text(-0.08, 0.5, title, rotation=90, transform=ax_row[0].transAxes,
+                       ha="right", va="center", fontsize=10)
         if len(chosen) == 0:
             ax_row[0].text(0.0, 0.5, "none", fontsize=12)
         for ax, i in zip(ax_row, chosen, strict=False):
@@ -346,12 +347,14 @@ def plot_colour_evidence(
 ) -> Any:
     """The same two rows as :func:`plot_confident_verdicts`, each image drawn as its
     per-pixel evidence (:func:`probkit.evaluation.colour_evidence.colour_evidence`):
-    red pushes toward label 1, blue toward label 0, on one colour scale; the Figure."""
+    red pushes toward label 1, blue toward label 0, on one colour scale shared by the
+    images shown (its ends at the 99th percentile of the absolute evidence, so that a
+    few pixels of a rare colour do not wash out the rest); the Figure."""
     import numpy as np
 
     maps, y, p = _checked_verdicts(evidence_maps, labels, p_cat)
     shown = np.concatenate([idx for _, idx in _verdict_rows(y, p, k)])
-    limit = float(np.max(np.abs(maps[shown]))) if shown.size else 1.0
+    limit = float(np.percentile(np.abs(maps[shown]), 99)) if shown.size else 1.0
     limit = limit if limit > 0 else 1.0
 
     def draw(ax: Any, picture: Any) -> Any:
@@ -359,10 +362,11 @@ def plot_colour_evidence(
 
     fig, axes, image = _grid_of_verdicts(maps, y, p, k, class_names,
                                          "the colour-evidence plot", draw)
-    fig.tight_layout(rect=(0.0, 0.0, 0.92, 1.0))
+    fig.tight_layout(rect=(0.0, 0.0, 0.9, 1.0))
     if image is not None:
-        bar_axes = fig.add_axes((0.93, 0.15, 0.015, 0.7))
-        fig.colorbar(image, cax=bar_axes, label=f"logit per pixel (toward {class_names[1]})")
+        bar_axes = fig.add_axes((0.91, 0.15, 0.012, 0.7))
+        fig.colorbar(image, cax=bar_axes, extend="both",
+                     label=f"logit per pixel (+: {class_names[1]})")
     return fig
 
 
