@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from probkit.bridges.base_rate import BaseRateShift, ClassifierAsTest
     from probkit.bridges.label_shift import BaseRateEstimate
     from probkit.data.datasets import Dataset
+    from probkit.evaluation.calibration import ECEConsistency
     from probkit.models.classifier import Classifier
     from probkit.selection.search import SelectionResult
 
@@ -671,16 +672,24 @@ class EvaluationReport:
     base_rate_estimate: BaseRateEstimate | None = None
     #: images of ``data`` that copy a training image (None: the model remembers none)
     training_copies: list[Any] | None = None
+    #: how large the ECE of calibrated probabilities would be on these images
+    ece_check: ECEConsistency | None = None
+    #: the same for the probabilities moved to the base rate
+    ece_check_at_base_rate: ECEConsistency | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly ``probkit evaluate --json``."""
         out = {"model": self.model_source, "data": self.data_source,
                "training_base_rate": self.classifier.training_base_rate,
                "temperature": self.classifier.temperature, **self.metrics}
+        if self.ece_check is not None:
+            out["ece_consistency"] = self.ece_check.to_dict()
         if self.before_calibration is not None:
             out["before_calibration"] = self.before_calibration
         if self.at_base_rate is not None:
-            out["at_base_rate"] = self.at_base_rate
+            out["at_base_rate"] = dict(self.at_base_rate)
+            if self.ece_check_at_base_rate is not None:
+                out["at_base_rate"]["ece_consistency"] = self.ece_check_at_base_rate.to_dict()
         if self.as_test is not None:
             out["as_test"] = self.as_test.to_dict()
         if self.plots is not None:
@@ -731,17 +740,30 @@ class EvaluationReport:
                  cell(r["observed_rate"])] for r in self.metrics["reliability"]]
 
     def _repr_html_(self) -> str:
-        from probkit.display import html_block, html_table
+        from probkit.display import html_block, html_lines, html_table
 
         headers, rows = self.confusion_rows()
         parts = [_metrics_html(["metric", "value"], [self.metrics]),
                  html_table(headers, rows),
                  html_table(["P(cat) bin", "count", "mean predicted", "observed share of cats"],
                             self.reliability_rows())]
+        if self.ece_check is not None:
+            parts.append(html_lines([str(self.ece_check)]))
         if self.at_base_rate is not None:
             parts.append(_metrics_html(["metric", f"at base rate {self.at_base_rate['base_rate']}"],
                                        [{**self.metrics, **self.at_base_rate}]))
+            if self.ece_check_at_base_rate is not None:
+                parts.append(html_lines([str(self.ece_check_at_base_rate)]))
         return html_block(f"{self.model_source} on {self.data_source}", *parts)
+
+
+def _ece_check(labels: Any, p_cat: Any) -> ECEConsistency:
+    """:func:`~probkit.evaluation.calibration.ece_consistency` with 2000 simulations, fewer
+    when the data set is so large that its ECE needs no such check."""
+    from probkit.evaluation.calibration import MAX_CONSISTENCY_WORK, ece_consistency
+
+    n_resamples = max(1, min(2000, MAX_CONSISTENCY_WORK // max(1, len(labels))))
+    return ece_consistency(labels, p_cat, n_resamples=n_resamples, seed=0)
 
 
 def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
@@ -779,6 +801,7 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
         if report.base_rate_estimate.usable:
             target = report.base_rate_estimate.estimate
     z = clf.decision_function(dataset.images)
+    report.ece_check = _ece_check(dataset.labels, expit(z))
     if clf.temperature != 1.0:
         z_raw = clf.decision_function(dataset.images, calibrated=False)
         raw = classification_report(dataset.labels, expit(z_raw), logits=z_raw)
@@ -790,6 +813,7 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
         moved = classification_report(dataset.labels, expit(z_moved), logits=z_moved)
         report.shift = shift
         report.at_base_rate = {**shift.to_dict(), **_summary(moved)}
+        report.ece_check_at_base_rate = _ece_check(dataset.labels, expit(z_moved))
         said = z_moved
     if as_test:
         # the verdicts are those of the classifier as used: at the target base rate when given
