@@ -148,6 +148,31 @@ def evaluate(
     render_evaluate(report)
 
 
+def compare(
+    models: Annotated[list[Path], typer.Option(
+        "--model", metavar="FILE.npz", help="A model file; give exactly two (A, then B).")],
+    data: Annotated[Path, typer.Option("--data", metavar="FILE.h5",
+                                       help="Labelled data (HDF5) both models are scored on.")],
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", metavar="N", help="Paired bootstrap resamples of the images.")
+    ] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Bootstrap seed.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Two models on the same labelled images: paired differences with intervals."""
+    from probkit import workflows
+    from probkit_cli.classifier_render import render_compare
+
+    if len(models) != 2:
+        raise InputError(f"--model: give exactly two model files (A and B); got {len(models)}",
+                         parameter="model")
+    report = workflows.compare(models[0], models[1], data, n_bootstrap=bootstrap, seed=seed)
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    render_compare(report)
+
+
 def predict(
     model: Annotated[Path, typer.Option("--model", metavar="FILE.npz",
                                         help="A model file written by train or tune.")],

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from probkit_cli.common import echo, note, table
 
 if TYPE_CHECKING:
+    from probkit.evaluation.comparison import ModelComparison
     from probkit.workflows import EvaluationReport, TrainReport, TuneReport
 
 
@@ -107,5 +108,17 @@ def render_evaluate(report: EvaluationReport) -> None:
     small_sample_note(report.metrics, "evaluation")
 
 
-__all__ = ["metrics_table", "render_evaluate", "render_train", "selection_table",
+def render_compare(report: ModelComparison) -> None:
+    """What ``probkit compare`` prints without ``--json``."""
+    names, paired, mcnemar = report.summary_lines()
+    echo(names)
+    echo(metrics_table(["metric", "A", "B"], list(report.reports)))
+    echo("")
+    echo(paired)
+    echo(table(["A − B", "mean", "interval", "resamples ≥ 0"], report.difference_rows(),
+               right=[False, True, True, True]))
+    echo(mcnemar)
+
+
+__all__ = ["metrics_table", "render_compare", "render_evaluate", "render_train", "selection_table",
            "small_sample_note"]

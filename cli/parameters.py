@@ -35,6 +35,7 @@ OPTIONS: dict[str, str] = {
     "learning_rate": "--learning-rate",
     "max_iter": "--iterations",
     "model": "--model",
+    "n_bootstrap": "--bootstrap",
     "models": "--model",
     "normalize": "--normalize",
     "out": "--out",

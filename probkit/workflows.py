@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from probkit.bridges.label_shift import BaseRateEstimate
     from probkit.data.datasets import Dataset
     from probkit.evaluation.calibration import ECEConsistency
+    from probkit.evaluation.comparison import ModelComparison
     from probkit.models.classifier import Classifier
     from probkit.selection.search import SelectionResult
 
@@ -825,6 +826,32 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
     return report
 
 
+# ---------------------------------------------------------------- compare
+
+def compare(model_a: Classifier | PathLike, model_b: Classifier | PathLike,
+            data: Dataset | PathLike, *, n_bootstrap: int = 10_000,
+            seed: int = 0) -> ModelComparison:
+    """Two classifiers on the same labelled images, the way ``probkit compare`` does: each
+    one's accuracy (with its interval), log loss, Brier score and ECE at its training base
+    rate, and the paired bootstrap of the differences A − B
+    (:mod:`probkit.evaluation.comparison`) with an exact McNemar test of the accuracies.
+    Fifty test images decide little; this says how little.
+    """
+    from probkit.evaluation.comparison import compare_logits
+
+    a, name_a = _classifier(model_a)
+    b, name_b = _classifier(model_b)
+    dataset = _dataset(data, "data")
+    for clf in (a, b):
+        clf.check_input(dataset)
+    return compare_logits(
+        dataset.labels, a.decision_function(dataset.images), b.decision_function(dataset.images),
+        names=(name_a, name_b), data_source=_source(data, dataset),
+        reports=(_without_reliability(a.evaluate(dataset)),
+                 _without_reliability(b.evaluate(dataset))),
+        n_bootstrap=n_bootstrap, seed=seed)
+
+
 # ---------------------------------------------------------------- predict
 
 @dataclass
@@ -988,6 +1015,7 @@ __all__ = [
     "TrainReport",
     "TuneReport",
     "auto_l2_selection",
+    "compare",
     "evaluate",
     "predict",
     "small_sample_note",
