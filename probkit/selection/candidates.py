@@ -298,6 +298,7 @@ def search_grid(
     seeds: Sequence[int] | None = None,
     solver: str | None = None,
     hidden: int | None = None,
+    features: Sequence[str] | None = None,
 ) -> list[Candidate]:
     """The candidates of a search: a named ``grid``, or the grid built from the values given.
 
@@ -306,27 +307,32 @@ def search_grid(
     is refused (nothing is silently ignored); ``solver`` and ``hidden`` are
     applied to either kind. Without a grid and without values, the ``default``
     grid is used. ``flip`` is ``"no"``, ``"yes"`` or ``"both"`` (the default of a
-    custom grid).
+    custom grid). ``features`` are representations (``"pixels"``, the default, or
+    texts of :func:`probkit.features.parse_features` such as ``"sqrt(hsv:8x4x4)"``).
 
     >>> len(search_grid()), len(search_grid("quick", solver="gd"))
     (48, 4)
     >>> len(search_grid(l2=[1.0, 10.0], preprocessing=["scale"], max_iter=[100], flip="no"))
     2
+    >>> [c.label for c in search_grid(l2=[10.0], preprocessing=["standardize"], max_iter=[500],
+    ...                               flip="no", features=["pixels", "sqrt(hsv:8x4x4)"])]
+    ['logistic std λ=10 lbfgs×500', 'logistic [sqrt(hsv:8x4x4) std] λ=10 lbfgs×500']
     >>> search_grid("quick", l2=[1.0])
     Traceback (most recent call last):
     ...
     probkit.errors.InputError: grid 'quick' fixes l2; give either a named grid or your own \
-values (model, l2, preprocessing, max_iter, flip, seeds), not both
+values (model, l2, preprocessing, max_iter, flip, seeds, features), not both
     """
     if grid is not None and grid not in GRIDS:
         named_grid(grid)  # raises, naming the grids
     own = {"models": models, "l2": l2, "preprocessing": preprocessing, "max_iter": max_iter,
-           "flip": flip, "seeds": seeds}
+           "flip": flip, "seeds": seeds, "features": features}
     given = [name for name, value in own.items() if value is not None]
     if grid is not None and given:
         names = ", ".join("model" if g == "models" else g for g in given)
         raise InputError(f"grid {grid!r} fixes {names}; give either a named grid or your own "
-                         "values (model, l2, preprocessing, max_iter, flip, seeds), not both",
+                         "values (model, l2, preprocessing, max_iter, flip, seeds, features), "
+                         "not both",
                          parameter="grid")
     if not given:
         return named_grid(grid or "default", solver=solver, hidden=hidden)
@@ -341,7 +347,8 @@ values (model, l2, preprocessing, max_iter, flip, seeds), not both
                      preprocessing=tuple(preprocessing or ("scale", "standardize")),
                      max_iter=tuple(max_iter or (20, 50, 500)), solver=solver or "lbfgs",
                      flip=flips[flip or "both"], seeds=tuple(seeds or (1,)),
-                     hidden=7 if hidden is None else hidden)
+                     hidden=7 if hidden is None else hidden,
+                     representations=tuple(features or ("pixels",)))
 
 
 __all__ = ["FAMILIES", "Candidate", "make_grid", "named_grid", "representation_of", "search_grid"]

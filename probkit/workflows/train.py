@@ -20,6 +20,7 @@ from probkit.workflows._common import (
     IterationCallback,
     PathLike,
     SelectionProgress,
+    _about,
     _check_out,
     _dataset,
     _metrics_html,
@@ -53,6 +54,7 @@ class TrainReport:
     test: dict[str, Any] | None
     selection: SelectionResult | None
     plots: list[str] = field(default_factory=list)
+    features: str = "pixels"
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly ``probkit train --json``."""
@@ -61,6 +63,7 @@ class TrainReport:
             "model": self.model,
             "hyperparameters": est.get_params(),
             "preprocessing": self.preprocessing,
+            "features": self.features,
             "out": self.out,
             "n_iter": est.n_iter_,
             "final_cost": float(est.cost_history_[-1]),
@@ -121,7 +124,8 @@ class TrainReport:
     def headline(self) -> str:
         """One line: model, path, iterations, time and final cost."""
         est = self.classifier.estimator
-        return (f"{self.model} ({est.training_path_}, {est.n_iter_} iterations, "
+        on = "" if self.features == "pixels" else f" on {self.classifier.preprocessor.label}"
+        return (f"{self.model}{on} ({est.training_path_}, {est.n_iter_} iterations, "
                 f"{self.seconds:.2f} s): final cost {est.cost_history_[-1]:.6f}")
 
     def _repr_html_(self) -> str:
@@ -158,6 +162,7 @@ def train(
     solver: str = "gd",
     tol: float | None = None,
     preprocessing: str = "scale",
+    features: str = "pixels",
     seed: int = 0,
     callback: IterationCallback | None = None,
     on_fit_start: Callable[[int], None] | None = None,
@@ -178,6 +183,10 @@ def train(
     max_iter, learning_rate, tol : None for the model's defaults.
     solver : {"gd", "lbfgs"}
     preprocessing : {"scale", "standardize"}
+        Of the features: as they are (pixels: /255) or standardized on ``train``.
+    features : str, default "pixels"
+        The representation: ``"pixels"``, or a text of
+        :func:`probkit.features.parse_features`, e.g. ``"sqrt(hsv:8x4x4)"``.
     seed : int
         Seeds the starting weights (and the folds of ``l2="auto"``).
     callback : callable, optional
@@ -193,6 +202,7 @@ def train(
     check_choice(solver, SOLVERS, parameter="solver")
     check_choice(preprocessing, PREPROCESSING, parameter="preprocessing")
     check_choice(activation, ACTIVATIONS, parameter="activation")
+    representation, representation_params = _representation(features)
     auto_l2 = isinstance(l2, str) and l2.strip().lower() == "auto"
     if isinstance(l2, str) and not auto_l2:
         raise InputError(f"l2: {l2!r} is neither a number nor 'auto'", parameter="l2")
@@ -212,7 +222,8 @@ def train(
         selection = auto_l2_selection(train_data, model=model, preprocessing=preprocessing,
                                       solver=solver, max_iter=int(estimator.max_iter),
                                       hidden=hidden, activation=activation,
-                                      learning_rate=learning_rate, seed=seed)
+                                      learning_rate=learning_rate, seed=seed,
+                                      features=features)
         estimator.set_params(l2=selection.chosen.candidate.l2)
     test_data = _dataset(test, "test") if test is not None else None
     if test_data is not None and test_data.image_shape != train_data.image_shape:
@@ -220,7 +231,8 @@ def train(
         (h, w, c), (th, tw, tc) = test_data.image_shape, train_data.image_shape
         raise DataError(f"{test_data.source}: images are {h}x{w}x{c} but the training images "
                         f"are {th}x{tw}x{tc}", parameter="test")
-    clf = Classifier(preprocessor=build_representation("pixels", method=preprocessing),
+    clf = Classifier(preprocessor=build_representation(representation, method=preprocessing,
+                                                       **dict(representation_params)),
                      estimator=estimator)
     if on_fit_start is not None:
         on_fit_start(int(estimator.max_iter))
@@ -247,21 +259,33 @@ def train(
     return TrainReport(classifier=clf, train_data=train_data, test_data=test_data, model=model,
                        preprocessing=preprocessing, out=None if out is None else str(out),
                        seconds=seconds, warnings=messages, train=train_report,
-                       test=test_report, selection=selection)
+                       test=test_report, selection=selection, features=features)
+
+
+def _representation(features: object) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """(registered name, params) of ``features``; InputError naming the parameter."""
+    from probkit.selection.candidates import representation_of
+
+    if not isinstance(features, str):
+        raise InputError(f"features must be a text such as 'pixels' or 'sqrt(hsv:8x4x4)'; got "
+                         f"{features!r}", parameter="features")
+    with _about("features"):
+        return representation_of(features)
 
 
 def auto_l2_selection(train: Dataset, *, model: str, preprocessing: str, solver: str,
                       max_iter: int, hidden: int, seed: int, activation: str = "relu",
                       learning_rate: float | None = None, rule: str = "min-log-loss",
                       l2_values: tuple[float, ...] = AUTO_L2_VALUES,
-                      progress: SelectionProgress | None = None) -> SelectionResult:
+                      progress: SelectionProgress | None = None,
+                      features: str = "pixels") -> SelectionResult:
     """``l2="auto"``: choose λ by stratified 5-fold CV on the training data only."""
     from probkit.selection import search
     from probkit.selection.candidates import make_grid
 
     grid = make_grid(models=(model,), l2=l2_values, preprocessing=(preprocessing,),
                      max_iter=(max_iter,), solver=solver, hidden=hidden, activation=activation,
-                     learning_rate=learning_rate)
+                     learning_rate=learning_rate, representations=(features,))
     return search.select_model(train, grid, k=5, rule=rule, seed=seed, calibrate="none",
                                refit=False, progress=progress)
 

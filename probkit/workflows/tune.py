@@ -148,6 +148,7 @@ def tune(
     seeds: Sequence[int] | None = None,
     solver: str | None = None,
     hidden: int | None = None,
+    features: Sequence[str] | None = None,
     folds: int = 5,
     repeats: int = 1,
     rule: str = "min-log-loss",
@@ -160,8 +161,9 @@ def tune(
 
     The grid is the named ``grid`` (``quick``, ``default``, ``full``), or the
     product of ``models``, ``l2``, ``preprocessing``, ``max_iter``, ``flip`` (``no``,
-    ``yes``, ``both``) and ``seeds`` when any is given (defaults: logistic; λ
-    10...10000; both preprocessings; 20, 50, 500 iterations; both flips; one seed);
+    ``yes``, ``both``), ``seeds`` and ``features`` (representations) when any is given
+    (defaults: logistic; λ 10...10000; both preprocessings; 20, 50, 500 iterations;
+    both flips; one seed; pixels);
     giving both is refused. ``solver`` (default L-BFGS) and ``hidden`` (default 7)
     apply to either kind; ``hidden`` needs two-layer nets in the grid. Without
     either, the ``default`` grid. ``base_rate`` chooses and calibrates for a
@@ -174,10 +176,11 @@ def tune(
 
     _check_selection_options(folds=folds, repeats=repeats, rule=rule, calibrate=calibrate)
     target = _base_rate(base_rate)
-    custom = any(v is not None for v in (models, l2, preprocessing, max_iter, flip, seeds))
+    custom = any(v is not None for v in (models, l2, preprocessing, max_iter, flip, seeds,
+                                         features))
     candidates = search_grid(grid, models=models, l2=l2, preprocessing=preprocessing,
                              max_iter=max_iter, flip=flip, seeds=seeds, solver=solver,
-                             hidden=hidden)
+                             hidden=hidden, features=features)
     grid = None if custom else (grid or "default")
     _check_out(out, [("train", train)])
     data = _dataset(train, "train")
