@@ -124,7 +124,8 @@ class TrainReport:
     def headline(self) -> str:
         """One line: model, path, iterations, time and final cost."""
         est = self.classifier.estimator
-        on = "" if self.features == "pixels" else f" on {self.classifier.preprocessor.label}"
+        step = self.classifier.preprocessor
+        on = "" if self.features == "pixels" else f" on {getattr(step, 'label', self.features)}"
         return (f"{self.model}{on} ({est.training_path_}, {est.n_iter_} iterations, "
                 f"{self.seconds:.2f} s): final cost {est.cost_history_[-1]:.6f}")
 
