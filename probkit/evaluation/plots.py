@@ -213,16 +213,7 @@ def most_confident_mistakes(
     >>> most_confident_mistakes([1, 0, 1, 0], [0.1, 0.6, 0.9, 0.95], k=2).tolist()
     [3, 0]
     """
-    import numpy as np
-
-    y = np.asarray(labels).ravel()
-    p = np.asarray(p_cat, dtype=np.float64).ravel()
-    if y.shape != p.shape:
-        raise DataError(f"{y.size} labels but {p.size} probabilities")
-    wrong = np.flatnonzero((p >= 0.5).astype(np.int64) != y)
-    confidence = np.abs(p[wrong] - 0.5)
-    order = np.argsort(-confidence, kind="stable")
-    return np.asarray(wrong[order][:k], dtype=np.int64)
+    return most_confident(labels, p_cat, k, right=False)
 
 
 def plot_confident_mistakes(
