@@ -161,7 +161,8 @@ def compare(
     bootstrap: Annotated[int, typer.Option(
         "--bootstrap", metavar="N", help="Paired bootstrap resamples of the images.")
     ] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Bootstrap seed.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", min=0, help="Bootstrap seed.")
+                    ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Two models on the same labelled images: paired differences with intervals."""

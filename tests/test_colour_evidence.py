@@ -42,6 +42,34 @@ def test_the_maps_and_baseline_add_up_to_the_calibrated_logit(data, features, me
     assert not np.allclose(total, clf.decision_function(data.images, calibrated=False))
 
 
+def test_cell_contributions_are_measured_from_the_average_training_image(data):
+    clf = _fit(data, "sqrt(hsv:4x2x2)", "standardize", temperature=1.3)
+    evidence = colour_evidence(clf, data.images)
+    z = clf.decision_function(data.images)
+    assert np.allclose(evidence.weights.reference_logit
+                       + evidence.cell_contributions.sum(axis=1), z, atol=1e-10)
+    # an image whose rooted shares equal the training means gets the reference logit
+    assert evidence.weights.mean is not None
+    assert np.allclose(evidence.cell_contributions.mean(axis=0), 0.0, atol=1e-12)
+    # negative control: without standardization the reference is the empty histogram
+    plain = colour_evidence(_fit(data, "sqrt(hsv:4x2x2)"), data.images)
+    assert plain.weights.mean is None and plain.weights.reference_logit == plain.baseline
+
+
+def test_the_contributions_plot_draws(data, tmp_path):
+    pytest.importorskip("matplotlib")
+    from probkit.evaluation.plots import plot_colour_contributions, save_figure
+
+    clf = _fit(data, "sqrt(hsv:4x2x2)", "standardize")
+    evidence = colour_evidence(clf, data.images)
+    p = 1 / (1 + np.exp(-clf.decision_function(data.images)))
+    path = save_figure(plot_colour_contributions(evidence, data.labels, p, k=3),
+                       tmp_path / "c.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 5000
+    with pytest.raises(InputError, match="at least one image"):
+        colour_evidence(clf, data.images[:0])
+
+
 def test_evidence_sits_on_the_pixels_of_a_favoured_colour(data):
     clf = _fit(data, "sqrt(rgb:2x2x2)")
     weights = np.zeros((1, 8))

@@ -42,6 +42,27 @@ def test_mcnemar_matches_the_binomial_by_hand():
     assert mcnemar_exact(a, a).p_value == 1.0  # negative control: no discordant image
 
 
+def test_bad_verdicts_and_seeds_are_refused_by_name():
+    from probkit.errors import InputError
+    from probkit.evaluation.comparison import paired_bootstrap
+
+    with pytest.raises(DataError, match="a_right"):
+        mcnemar_exact([1.0, float("nan")], [1, 0])
+    with pytest.raises(InputError, match="seed"):
+        paired_bootstrap([0.1, 0.2], [0.3, 0.1], n_bootstrap=100, seed=-5)
+
+
+def test_the_bootstrap_in_chunks_is_the_bootstrap_in_one_draw(monkeypatch):
+    import probkit.evaluation.comparison as comparison
+
+    rng = np.random.default_rng(1)
+    a, b = rng.random(30), rng.random(30)
+    whole = comparison.paired_bootstrap(a, b, n_bootstrap=1000, seed=2)
+    monkeypatch.setattr(comparison, "CHUNK", 30 * 7)  # 7 resamples at a time, a ragged end
+    chunked = comparison.paired_bootstrap(a, b, n_bootstrap=1000, seed=2)
+    assert chunked == whole
+
+
 def test_each_loss_is_bootstrapped_on_the_same_resamples():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 40)
@@ -56,6 +77,7 @@ def test_each_loss_is_bootstrapped_on_the_same_resamples():
         assert d.mean_difference == pytest.approx(float(np.mean(la[key] - lb[key])))
 
 
+@pytest.mark.slow  # the module's fixture trains two models (about 4 s)
 def test_a_model_against_itself_and_against_a_weak_one(files):
     same = workflows.compare(files / "good.npz", files / "good.npz", files / "test.h5",
                              n_bootstrap=500)
@@ -72,11 +94,13 @@ def test_a_model_against_itself_and_against_a_weak_one(files):
     assert "McNemar" in better._repr_html_()
 
 
+@pytest.mark.slow  # the module's fixture trains two models (about 4 s)
 def test_images_of_another_size_are_refused_by_name(files):
     with pytest.raises(DataError, match="big.h5"):
         workflows.compare(files / "good.npz", files / "weak.npz", files / "big.h5")
 
 
+@pytest.mark.slow  # the module's fixture trains two models (about 4 s)
 def test_cli(files):
     runner = CliRunner()
     args = ["compare", "--model", str(files / "good.npz"), "--model", str(files / "weak.npz"),

@@ -80,8 +80,8 @@ def test_confident_mistakes_png_and_selection(tmp_path):
     rng = np.random.default_rng(1)
     images = rng.integers(0, 255, size=(10, 8, 8, 3), dtype=np.uint8)
     labels = np.array([1, 0, 1, 0, 1, 0, 1, 0, 1, 0])
-    p = np.array([0.01, 0.99, 0.6, 0.2, 0.9, 0.55, 0.3, 0.1, 0.8, 0.7])
-    # oracle: wrong are indices 0 (|0.01-0.5|=0.49), 1 (0.49), 5 (0.05), 6 (0.2), 9 (0.2)
+    p = np.array([0.01, 0.98, 0.6, 0.2, 0.9, 0.55, 0.25, 0.1, 0.8, 0.7])
+    # oracle: wrong are indices 0 (|0.01-0.5|=0.49), 1 (0.48), 5 (0.05), 6 (0.25), 9 (0.2)
     assert most_confident_mistakes(labels, p, k=3).tolist() == [0, 1, 6]
     fig = plot_confident_mistakes(images, labels, p, k=8)
     assert_drawn(save_figure(fig, tmp_path / "wrong.png"))

@@ -128,9 +128,10 @@ MAX_CONSISTENCY_WORK = 5_000_000
 class ECEConsistency:
     """How large the ECE of *calibrated* probabilities would be on these inputs.
 
-    ``share_at_least`` is the share of simulated label sets (drawn from the
-    probabilities themselves) whose ECE is at least the observed one, counted as
-    (k + 1)/(R + 1): small means the gap is too large to be chance.
+    ``count_at_least`` (k) of the ``n_resamples`` (R) simulated label sets (drawn from
+    the probabilities themselves) have an ECE at least the observed one;
+    ``share_at_least`` is the Monte Carlo p-value (k + 1)/(R + 1): small means the
+    gap is unlikely to be chance.
     """
 
     ece: float
@@ -140,11 +141,13 @@ class ECEConsistency:
     n: int
     n_resamples: int
     n_bins: int
+    count_at_least: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with the method named."""
         return {"ece": self.ece, "null_median": self.null_median, "null_95": self.null_95,
-                "share_at_least": self.share_at_least, "n": self.n,
+                "share_at_least": self.share_at_least, "count_at_least": self.count_at_least,
+                "n": self.n,
                 "n_resamples": self.n_resamples, "n_bins": self.n_bins,
                 "method": "labels drawn from the predicted probabilities (consistency "
                           "resampling, Bröcker & Smith 2007)"}
@@ -152,8 +155,8 @@ class ECEConsistency:
     def __str__(self) -> str:
         return (f"calibrated probabilities would show an ECE of {self.null_median:.3f} (median; "
                 f"95th percentile {self.null_95:.3f}) on these {self.n} inputs; "
-                f"{self.ece:.3f} or more in {self.share_at_least:.1%} of {self.n_resamples} "
-                "simulations")
+                f"{self.ece:.3f} or more in {self.count_at_least} of {self.n_resamples} "
+                f"simulations (p = {self.share_at_least:.2g})")
 
 
 def ece_consistency(y: ArrayLike, p_cat: ArrayLike, *, n_bins: int = 10,
@@ -183,6 +186,8 @@ def ece_consistency(y: ArrayLike, p_cat: ArrayLike, *, n_bins: int = 10,
     if not isinstance(n_resamples, int) or isinstance(n_resamples, bool) or n_resamples < 1:
         raise InputError(f"n_resamples must be a positive integer, got {n_resamples!r}",
                          parameter="n_resamples")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"seed must be an integer >= 0; got {seed!r}", parameter="seed")
     observed = calibration_error(reliability_table(y, p_cat, n_bins))
     _, probs = _labels_and_probs(y, p_cat)
     if n_resamples * probs.size > MAX_CONSISTENCY_WORK:
@@ -201,7 +206,7 @@ def ece_consistency(y: ArrayLike, p_cat: ArrayLike, *, n_bins: int = 10,
         ece=observed, null_median=float(np.median(null)),
         null_95=float(np.percentile(null, 95)),
         share_at_least=(at_least + 1) / (n_resamples + 1), n=int(probs.size),
-        n_resamples=n_resamples, n_bins=n_bins)
+        n_resamples=n_resamples, n_bins=n_bins, count_at_least=at_least)
 
 
 def _check_logits(logits: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64],

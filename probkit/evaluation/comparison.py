@@ -22,9 +22,26 @@ from typing import Any
 import numpy as np
 
 from probkit.errors import DataError, InputError
+from probkit.evaluation.metrics import says_positive
 
 #: bound on the resampling work (resamples x images)
 MAX_WORK = 50_000_000
+#: resampled indices drawn at a time (about 8 MB)
+CHUNK = 1_000_000
+
+
+def check_seed(seed: object, parameter: str = "seed") -> int:
+    """``seed`` as a non-negative integer, else :class:`InputError` naming it.
+
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: seed must be an integer >= 0; got -1
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"{parameter} must be an integer >= 0; got {seed!r}",
+                         parameter=parameter)
+    return int(seed)
 
 
 @dataclass(frozen=True)
@@ -78,13 +95,17 @@ def paired_bootstrap(loss_a: Any, loss_b: Any, *, n_bootstrap: int = 10_000,
     if n_bootstrap * a.size > MAX_WORK:
         raise InputError(f"n_bootstrap={n_bootstrap} with {a.size} images exceeds the work "
                          f"bound ({MAX_WORK}); use fewer resamples", parameter="n_bootstrap")
+    check_seed(seed)
     if isinstance(confidence, bool) or not isinstance(confidence, float) \
             or not 0.5 <= confidence < 1:
         raise InputError(f"confidence must be a float in [0.5, 1); got {confidence!r}",
                          parameter="confidence")
     diff = a - b
     rng = np.random.default_rng(seed)
-    means = diff[rng.integers(0, diff.size, size=(n_bootstrap, diff.size))].mean(axis=1)
+    rows = max(1, CHUNK // diff.size)  # resamples per chunk: memory stays near CHUNK indices
+    means = np.concatenate([
+        diff[rng.integers(0, diff.size, size=(min(rows, n_bootstrap - start), diff.size))]
+        .mean(axis=1) for start in range(0, n_bootstrap, rows)])
     tail = (1 - confidence) / 2
     lo, hi = (float(v) for v in np.quantile(means, [tail, 1 - tail]))
     return PairedDifference(mean_difference=float(diff.mean()), interval=(lo, hi),
@@ -108,6 +129,17 @@ class McNemar:
                 "on the discordant images)"}
 
 
+def _verdicts(value: Any, parameter: str) -> np.ndarray:
+    """Right/wrong flags: booleans, or the numbers 0 and 1 only."""
+    array = np.asarray(value)
+    if array.dtype == bool:
+        return array
+    if array.dtype.kind not in "biuf" or not np.all(np.isin(array, (0, 1))):
+        raise DataError(f"{parameter} must hold right/wrong flags (booleans, or 0 and 1)",
+                        parameter=parameter)
+    return array.astype(bool)
+
+
 def mcnemar_exact(a_right: Any, b_right: Any) -> McNemar:
     """McNemar's exact test: of the images only one classifier gets right, is the split
     further from half-and-half than chance (Binomial(b + c, 1/2)) would make it?
@@ -117,8 +149,7 @@ def mcnemar_exact(a_right: Any, b_right: Any) -> McNemar:
     """
     from scipy.stats import binomtest
 
-    a = np.asarray(a_right, dtype=bool)
-    b = np.asarray(b_right, dtype=bool)
+    a, b = _verdicts(a_right, "a_right"), _verdicts(b_right, "b_right")
     if a.shape != b.shape or a.ndim != 1:
         raise DataError(f"paired verdicts must be 1-D of the same length; got {a.shape} and "
                         f"{b.shape}")
@@ -128,7 +159,7 @@ def mcnemar_exact(a_right: Any, b_right: Any) -> McNemar:
     return McNemar(only_a_right=only_a, only_b_right=only_b, p_value=min(1.0, p))
 
 
-#: the per-image losses compared, in display order: (key, label, per-image loss of z)
+#: the per-image losses compared, in display order (keys of :func:`per_image_losses`)
 PAIRED_LOSSES = ("log_loss", "brier", "error_rate")
 
 
@@ -198,7 +229,7 @@ def per_image_losses(y: Any, logits: Any) -> dict[str, np.ndarray]:
     log_loss = per_image_log_loss(yy, z)  # checks the shapes
     p = expit(z)
     return {"log_loss": log_loss, "brier": (p - yy) ** 2,
-            "error_rate": ((z > 0) != (yy == 1)).astype(np.float64)}
+            "error_rate": (says_positive(p) != (yy == 1)).astype(np.float64)}
 
 
 def compare_logits(y: Any, logits_a: Any, logits_b: Any, *, names: tuple[str, str],
@@ -214,5 +245,6 @@ def compare_logits(y: Any, logits_a: Any, logits_b: Any, *, names: tuple[str, st
                            differences=differences, mcnemar=mcnemar)
 
 
-__all__ = ["PAIRED_LOSSES", "McNemar", "ModelComparison", "PairedDifference", "compare_logits",
-           "mcnemar_exact", "paired_bootstrap", "per_image_log_loss", "per_image_losses"]
+__all__ = ["CHUNK", "PAIRED_LOSSES", "McNemar", "ModelComparison", "PairedDifference",
+           "check_seed", "compare_logits", "mcnemar_exact", "paired_bootstrap",
+           "per_image_log_loss", "per_image_losses"]

@@ -11,7 +11,9 @@ shows it inline; :func:`save_figure` writes it as a PNG, atomically):
   their P(cat);
 * :func:`plot_confident_verdicts` -- the most confidently right and wrong images;
 * :func:`plot_colour_evidence` -- the same images as maps of per-pixel evidence,
-  and :func:`plot_histogram_weights` -- a colour-histogram model's cell weights.
+  :func:`plot_colour_contributions` -- their most influential colour cells (no
+  pixel positions), and :func:`plot_histogram_weights` -- a colour-histogram
+  model's cell weights.
 
 The first three draw on a given ``ax`` instead when one is passed (and return
 its figure). Figures are made with ``matplotlib.figure.Figure`` directly, never
@@ -264,11 +266,13 @@ def most_confident(
     """
     import numpy as np
 
+    from probkit.evaluation.metrics import says_positive
+
     y = np.asarray(labels).ravel()
     p = np.asarray(p_cat, dtype=np.float64).ravel()
     if y.shape != p.shape:
         raise DataError(f"{y.size} labels but {p.size} probabilities")
-    correct = (p >= 0.5).astype(np.int64) == y
+    correct = says_positive(p).astype(np.int64) == y
     chosen = np.flatnonzero(correct if right else ~correct)
     order = np.argsort(-np.abs(p[chosen] - 0.5), kind="stable")
     return np.asarray(chosen[order][:k], dtype=np.int64)
@@ -366,13 +370,21 @@ def plot_histogram_weights(weights: Any, *, class_names: tuple[str, str] = ("non
     """The weight of each colour cell of a histogram model
     (:class:`~probkit.evaluation.colour_evidence.HistogramWeights`): one panel per bin
     of the last axis (value, or blue), the first two axes (hue × saturation, or red ×
-    green) inside each; red pushes toward ``class_names[1]``; the Figure."""
+    green) inside each; red pushes toward ``class_names[1]``; the Figure.
+
+    A standardized model is drawn per training SD of each cell (``per_sd``: how much
+    the cell can move the logit); any other per unit of its feature, with the colour
+    scale ending at the 98th percentile so that a few large weights do not wash out
+    the rest.
+    """
     import numpy as np
 
-    grid = np.asarray(weights.grid(), dtype=np.float64)
+    per_sd = weights.per_sd is not None
+    grid = np.asarray(weights.grid(weights.per_sd if per_sd else None), dtype=np.float64)
     b0, b1, b2 = grid.shape
     names = ("hue", "saturation", "value") if weights.space == "hsv" else ("red", "green", "blue")
-    limit = float(np.max(np.abs(grid))) or 1.0
+    limit = float(np.max(np.abs(grid))) if per_sd else float(np.percentile(np.abs(grid), 98))
+    limit = limit if limit > 0 else 1.0
     fig = _new_figure("the histogram-weights plot", figsize=(2.6 * b2 + 0.8, 3.0))
     axes = fig.subplots(1, b2, squeeze=False)[0]
     image = None
@@ -384,17 +396,69 @@ def plot_histogram_weights(weights: Any, *, class_names: tuple[str, str] = ("non
         if i == 0:
             ax.set_ylabel(names[1])
     what = "√share" if weights.root else "share"
-    fig.suptitle(f"Logit per unit of {what} of pixels in each {weights.space.upper()} cell "
+    unit = f"training SD of the {what}" if per_sd else f"unit of {what}"
+    fig.suptitle(f"Logit per {unit} of pixels in each {weights.space.upper()} cell "
                  f"(red: toward {class_names[1]})", fontsize=10)
     fig.tight_layout(rect=(0.0, 0.0, 0.9, 1.0))
     if image is not None:
-        fig.colorbar(image, cax=fig.add_axes((0.91, 0.2, 0.015, 0.6)))
+        fig.colorbar(image, cax=fig.add_axes((0.91, 0.2, 0.015, 0.6)),
+                     extend="neither" if per_sd else "both")
+    return fig
+
+
+def plot_colour_contributions(evidence: Any, labels: ArrayLike, p_cat: ArrayLike, *,
+                              k: int = 6, top: int = 6,
+                              class_names: tuple[str, str] = ("non-cat", "cat")) -> Any:
+    """For the ``k`` most confidently right and wrong images, the ``top`` colour cells
+    that moved each one's logit most from the reference image
+    (:class:`~probkit.evaluation.colour_evidence.ColourEvidence`
+    ``cell_contributions``): one bar per cell, drawn in the cell's colour, with the
+    image's share of pixels in that cell beside it. No pixel positions are drawn;
+    the Figure."""
+    import numpy as np
+
+    contributions = np.asarray(evidence.cell_contributions, dtype=np.float64)
+    shares = np.asarray(evidence.shares, dtype=np.float64)
+    _, y, p = _checked_verdicts(contributions[:, None, :], labels, p_cat)
+    colours = evidence.weights.cell_colours()
+    rows = _verdict_rows(y, p, k)
+    shown = np.concatenate([idx for _, idx in rows])
+    limit = float(np.max(np.abs(contributions[shown]))) if shown.size else 1.0
+    limit = limit * 1.15 if limit > 0 else 1.0
+    fig = _new_figure("the colour-contributions plot", figsize=(2.1 * k + 0.6, 5.4))
+    axes = fig.subplots(2, k, squeeze=False, sharex=True)
+    reference = ("the average training image" if evidence.weights.mean is not None
+                 else "an empty histogram")
+    for (title, chosen), ax_row in zip(rows, axes, strict=True):
+        ax_row[0].set_ylabel(title, fontsize=10)
+        for ax in ax_row[len(chosen):]:
+            ax.axis("off")
+        for ax, i in zip(ax_row, chosen, strict=False):
+            order = np.argsort(-np.abs(contributions[i]), kind="stable")[:top]
+            values = contributions[i][order]
+            ax.barh(np.arange(len(order)), values, color=colours[order], edgecolor="0.3",
+                    linewidth=0.5)
+            for row, j in enumerate(order):
+                ax.text(limit * 0.98 if values[row] < 0 else -limit * 0.98, row,
+                        f"{shares[i, j]:.0%}", va="center", fontsize=7,
+                        ha="right" if values[row] < 0 else "left")
+            ax.axvline(0.0, color="0.2", linewidth=0.8)
+            ax.set_xlim(-limit, limit)
+            ax.set_yticks([])
+            ax.invert_yaxis()
+            ax.set_title(f"P(cat)={p[i]:.2f}, truth: {class_names[int(y[i])]}", fontsize=8)
+            ax.tick_params(labelsize=7)
+    fig.suptitle(f"The colour cells that moved each logit most from {reference} (bar: logit "
+                 f"added, toward {class_names[1]} to the right; text: share of the image's "
+                 "pixels)", fontsize=9)
+    fig.tight_layout(rect=(0.0, 0.0, 1.0, 0.95))
     return fig
 
 
 __all__ = [
     "most_confident",
     "most_confident_mistakes",
+    "plot_colour_contributions",
     "plot_colour_evidence",
     "plot_confident_verdicts",
     "plot_histogram_weights",

@@ -97,10 +97,18 @@ def from_state(spec: Any, arrays: dict[str, Any]) -> FeatureTransformer:
 _BINS = re.compile(r"^(\d+)x(\d+)x(\d+)$")
 
 
-def _parse_one(text: str) -> FeatureTransformer:
+def _parse_one(text: str, *, whole: str) -> FeatureTransformer:
     body = text.strip()
-    if body.lower().startswith("sqrt(") and body.endswith(")"):
-        return SquareRoot(features=_parse_one(body[5:-1]))
+    if body.lower().startswith("sqrt("):
+        if not body.endswith(")"):
+            raise InputError(f"features {whole!r}: sqrt(...) takes one part; write e.g. "
+                             "sqrt(hsv:8x4x4) + sqrt(hog)")
+        inner = body[5:-1].strip()
+        if inner.lower().startswith(("sqrt(", "std(")):
+            raise InputError(f"features {whole!r}: sqrt(...) holds one plain part (pixels, "
+                             "hsv, rgb or hog); std(...) goes around the whole: "
+                             "std(sqrt(hsv:8x4x4))")
+        return SquareRoot(features=_parse_one(inner, whole=whole))
     name, _, args = text.partition(":")
     name = name.strip().lower()
     args = args.strip()
@@ -138,6 +146,11 @@ def parse_features(text: str) -> FeatureTransformer:
     'std(pixels)'
     >>> parse_features("sqrt(hsv:8x4x4) + hog").label
     'sqrt(hsv-hist 8x4x4) + hog 9o 8px 2x2'
+    >>> parse_features("sqrt(sqrt(hsv))")
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: features 'sqrt(sqrt(hsv))': sqrt(...) holds one plain part \
+(pixels, hsv, rgb or hog); std(...) goes around the whole: std(sqrt(hsv:8x4x4))
     >>> parse_features("sift")
     Traceback (most recent call last):
     ...
@@ -154,7 +167,7 @@ inside std(...)
     pieces = body.split("+")
     if any(not p.strip() for p in pieces):
         raise InputError(f"features {text!r}: empty part around '+'")
-    parts = tuple(_parse_one(p) for p in pieces)
+    parts = tuple(_parse_one(p, whole=text) for p in pieces)
     transformer: FeatureTransformer = parts[0] if len(parts) == 1 else Concatenate(parts=parts)
     transformer._validate()
     return Standardize(features=transformer) if standardize else transformer

@@ -1,4 +1,5 @@
-"""Workflows: what ``probkit train``, ``tune``, ``evaluate`` and ``predict`` do, as library calls.
+"""Workflows: what ``probkit train``, ``tune``, ``evaluate``, ``compare`` and ``predict`` do,
+as library calls (one module each).
 
 Each function takes data sets and models as objects or file names, does the
 whole job the command does, and returns a report: a dataclass with

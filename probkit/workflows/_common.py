@@ -134,6 +134,7 @@ def _reliability_figures(prefix: str, data: Dataset, p_cat: Any,
     from probkit.evaluation.calibration import calibration_error, reliability_table
     from probkit.evaluation.colour_evidence import colour_evidence, histogram_weights
     from probkit.evaluation.plots import (
+        plot_colour_contributions,
         plot_colour_evidence,
         plot_confident_mistakes,
         plot_confident_verdicts,
@@ -159,6 +160,8 @@ def _reliability_figures(prefix: str, data: Dataset, p_cat: Any,
     evidence = colour_evidence(clf, data.images)
     figs[f"{prefix}_colour_evidence"] = plot_colour_evidence(
         evidence.maps, data.labels, p_cat, class_names=names)
+    figs[f"{prefix}_colour_contributions"] = plot_colour_contributions(
+        evidence, data.labels, p_cat, class_names=names)
     figs[f"{prefix}_colour_weights"] = plot_histogram_weights(weights, class_names=names)
     return figs
 

@@ -196,7 +196,11 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
     from scipy.special import expit
 
     from probkit.bridges.base_rate import classifier_as_test
-    from probkit.evaluation.metrics import classification_report, confusion_counts
+    from probkit.evaluation.metrics import (
+        classification_report,
+        confusion_counts,
+        says_positive,
+    )
     from probkit.numbers import format_exact
 
     target = _base_rate(base_rate)
@@ -228,7 +232,7 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
         said = z_moved
     if as_test:
         # the verdicts are those of the classifier as used: at the target base rate when given
-        counts = confusion_counts(dataset.labels, (expit(said) > 0.5).astype(np.int64))
+        counts = confusion_counts(dataset.labels, says_positive(expit(said)).astype(np.int64))
         view = classifier_as_test(counts, [] if target is None else [target])
         verdicts = ("P(cat) > 1/2 at the training base rate" if target is None
                     else f"P(cat) > 1/2 after moving to --base-rate {format_exact(target)}")
