@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from probkit.data.preprocessing import Preprocessor
-from probkit.errors import DataError, InputError
+from probkit.errors import DataError, InputError, NotFittedError
 from probkit.features import (
     HOG,
     ColourHistogram,
@@ -189,7 +189,7 @@ def test_transform_refuses_another_size_and_unfitted_use():
     hist = ColourHistogram().fit(IMAGES)
     with pytest.raises(DataError, match="32x40x3"):
         hist.transform(IMAGES[:, :20])
-    with pytest.raises(InputError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         HOG().transform(IMAGES)
     with pytest.raises(DataError, match="0, 255"):
         RawPixels().fit(IMAGES.astype(float) * 2)
@@ -243,7 +243,7 @@ def test_from_state_checks_what_it_restores():
 def test_params_are_stored_as_given():
     h = HOG(orientations=6, cell_size=4)
     assert h.get_params() == {"orientations": 6, "cell_size": 4, "block_size": 2,
-                              "block_norm": "L2-Hys"}
+                              "block_norm": "L2-Hys", "image_shape": None}
     assert h.set_params(block_size=3).block_size == 3
-    with pytest.raises(InputError, match="no parameter"):
+    with pytest.raises(InputError, match="no hyperparameter 'sigma'"):
         h.set_params(sigma=1)
