@@ -128,14 +128,17 @@ def test_not_fitted_error_without_scikit_learn_loaded() -> None:
     import subprocess
 
     code = ("import sys\nfrom probkit.models import LogisticRegression\n"
+            "from probkit.features import HOG\n"
             "from probkit.errors import NotFittedError\n"
-            "try:\n    LogisticRegression().predict([[0.0]])\n"
-            "except NotFittedError as e:\n"
-            "    assert isinstance(e, ValueError) and isinstance(e, AttributeError)\n"
-            "    print(type(e) is NotFittedError, 'sklearn' in sys.modules)\n")
+            "for unfitted in (lambda: LogisticRegression().predict([[0.0]]),\n"
+            "                 lambda: HOG(image_shape=(8, 8, 3)).transform([[0.0] * 192])):\n"
+            "    try:\n        unfitted()\n"
+            "    except NotFittedError as e:\n"
+            "        assert isinstance(e, ValueError) and isinstance(e, AttributeError)\n"
+            "        print(type(e) is NotFittedError, 'sklearn' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
-    assert out == ["True", "False"]
+    assert out == ["True", "False", "True", "False"]
 
 
 def test_sparse_complex_and_single_class_are_refused_by_name() -> None:

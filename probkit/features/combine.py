@@ -146,10 +146,11 @@ class Standardize(FeatureTransformer):
         self.image_shape = image_shape
 
     def _inner(self) -> FeatureTransformer:
-        if not isinstance(self.features, FeatureTransformer):
-            self._validate_hyperparameters()  # raises, naming features
-        assert isinstance(self.features, FeatureTransformer)
-        return self.features
+        features = self.features
+        if not isinstance(features, FeatureTransformer):
+            raise InputError(f"Standardize: features={features!r} is invalid; it must be "
+                             f"{_transformer_constraint(features)}", parameter="features")
+        return features
 
     def _nested(self) -> list[FeatureTransformer]:
         return [self.features] if isinstance(self.features, FeatureTransformer) else []
