@@ -7,6 +7,7 @@ transformer               features
 :class:`ColourHistogram`  joint RGB or HSV histogram (fractions of pixels)
 :class:`HOG`              histogram of oriented gradients (shape, texture)
 :class:`Concatenate`      several of these side by side
+:class:`SquareRoot`       the square root of a histogram (Hellinger distance)
 :class:`Standardize`      any of these centred and scaled by training statistics
 ========================  ====================================================
 
@@ -41,9 +42,11 @@ from probkit.features.colour import ColourHistogram, rgb_to_hsv
 from probkit.features.combine import Concatenate, Standardize
 from probkit.features.hog import HOG, hog_features
 from probkit.features.pixels import RawPixels
+from probkit.features.root import SquareRoot
 
 TRANSFORMERS: dict[str, type[FeatureTransformer]] = {
-    cls.name: cls for cls in (RawPixels, ColourHistogram, HOG, Concatenate, Standardize)
+    cls.name: cls for cls in (RawPixels, ColourHistogram, HOG, Concatenate, Standardize,
+                               SquareRoot)
 }
 #: bound on how deep a stored or written spec may nest
 MAX_DEPTH = 4
@@ -100,6 +103,9 @@ _BINS = re.compile(r"^(\d+)x(\d+)x(\d+)$")
 
 
 def _parse_one(text: str) -> FeatureTransformer:
+    body = text.strip()
+    if body.lower().startswith("sqrt(") and body.endswith(")"):
+        return SquareRoot(features=_parse_one(body[5:-1]))
     name, _, args = text.partition(":")
     name = name.strip().lower()
     args = args.strip()
@@ -121,23 +127,28 @@ def _parse_one(text: str) -> FeatureTransformer:
         return HOG(orientations=o, cell_size=c, block_size=b)
     raise InputError(
         f"unknown features {text!r}; write pixels, hsv[:HxSxV], rgb[:RxGxB], "
-        "hog[:O,C,B], joined by + and optionally inside std(...)"
+        "hog[:O,C,B], each optionally inside sqrt(...), joined by + and optionally inside "
+        "std(...)"
     )
 
 
 def parse_features(text: str) -> FeatureTransformer:
-    """Read ``pixels``, ``hsv:8x4x4``, ``rgb:4x4x4``, ``hog:9,8,2``, joined with ``+``,
-    optionally wrapped in ``std(...)``.
+    """Read ``pixels``, ``hsv:8x4x4``, ``rgb:4x4x4``, ``hog:9,8,2``, each optionally
+    inside ``sqrt(...)`` (:class:`SquareRoot`), joined with ``+``, optionally wrapped in
+    ``std(...)``.
 
     >>> parse_features("hsv:8x4x4")
     ColourHistogram(space='hsv', bins=(8, 4, 4))
     >>> parse_features("std(pixels)").label
     'std(pixels)'
+    >>> parse_features("sqrt(hsv:8x4x4) + hog").label
+    'sqrt(hsv-hist 8x4x4) + hog 9o 8px 2x2'
     >>> parse_features("sift")
     Traceback (most recent call last):
     ...
     probkit.errors.InputError: unknown features 'sift'; write pixels, hsv[:HxSxV], \
-rgb[:RxGxB], hog[:O,C,B], joined by + and optionally inside std(...)
+rgb[:RxGxB], hog[:O,C,B], each optionally inside sqrt(...), joined by + and optionally \
+inside std(...)
     """
     if not isinstance(text, str) or not text.strip() or len(text) > 200:
         raise InputError(f"features must be a short non-empty text; got {text!r}")
@@ -161,6 +172,7 @@ __all__ = [
     "Concatenate",
     "FeatureTransformer",
     "RawPixels",
+    "SquareRoot",
     "Standardize",
     "as_images",
     "from_spec",

@@ -79,6 +79,25 @@ def _cell_index(values: Array, bins: int, top: float) -> NDArray[np.int64]:
     return np.minimum(np.floor(values * bins / top).astype(np.int64), bins - 1)
 
 
+def _cells(coords: Array, bins: tuple[int, int, int], top: float) -> NDArray[np.int64]:
+    """Cell number (last coordinate fastest) of each point of ``coords`` (..., 3)."""
+    b0, b1, b2 = bins
+    return ((_cell_index(coords[..., 0], b0, top) * b1
+             + _cell_index(coords[..., 1], b1, top)) * b2 + _cell_index(coords[..., 2], b2, top))
+
+
+def cell_of_pixels(pixels: Any, space: str, bins: tuple[int, int, int]) -> NDArray[np.int64]:
+    """The histogram cell of each RGB pixel (values in [0, 255], last axis 3), in the
+    numbering of :func:`joint_histogram`.
+
+    >>> cell_of_pixels(np.array([[0, 0, 0], [255, 0, 0]]), "hsv", (2, 2, 2)).tolist()
+    [0, 3]
+    """
+    if space == "hsv":
+        return _cells(rgb_to_hsv(pixels), bins, 1.0)
+    return _cells(np.asarray(pixels, dtype=np.float64), bins, 255.0)
+
+
 def joint_histogram(coords: Array, bins: tuple[int, int, int], *, top: float = 1.0) -> Array:
     """Fraction of points per cell: ``coords`` (n, pixels, 3) in [0, top] -> (n, prod(bins)).
 
@@ -88,10 +107,8 @@ def joint_histogram(coords: Array, bins: tuple[int, int, int], *, top: float = 1
     [[0.0, 0.5, 0.5, 0.0]]
     """
     n, pixels, _ = coords.shape
-    b0, b1, b2 = bins
-    cell = (_cell_index(coords[..., 0], b0, top) * b1
-            + _cell_index(coords[..., 1], b1, top)) * b2 + _cell_index(coords[..., 2], b2, top)
-    cells = b0 * b1 * b2
+    cell = _cells(coords, bins, top)
+    cells = bins[0] * bins[1] * bins[2]
     flat = cell + (np.arange(n) * cells)[:, None]
     counts = np.bincount(flat.ravel(), minlength=n * cells).reshape(n, cells)
     return counts / float(max(pixels, 1))
@@ -187,5 +204,5 @@ integers in [1, 256] making at most 4096 cells (these make 32768)
         return f"{self.space}-hist " + "x".join(str(b) for b in self.bins)
 
 
-__all__ = ["MAX_CELLS", "SPACES", "ColourHistogram", "as_images", "joint_histogram",
-           "rgb_to_hsv"]
+__all__ = ["MAX_CELLS", "SPACES", "ColourHistogram", "as_images", "cell_of_pixels",
+           "joint_histogram", "rgb_to_hsv"]
