@@ -40,6 +40,7 @@ from probkit.features import (  # noqa: E402
     Concatenate,
     FeatureTransformer,
     RawPixels,
+    SquareRoot,
     Standardize,
 )
 from probkit.features.representation import ImageFeatures  # noqa: E402
@@ -175,6 +176,7 @@ def _transformers() -> list[FeatureTransformer]:
         HOG(orientations=4, cell_size=4, block_size=1, image_shape=TINY),
         Concatenate(parts=(ColourHistogram(bins=(2, 2, 2)), RawPixels()), image_shape=PIXEL),
         Standardize(features=ColourHistogram(space="rgb", bins=(2, 2, 2)), image_shape=PIXEL),
+        SquareRoot(features=ColourHistogram(space="rgb", bins=(2, 2, 2)), image_shape=PIXEL),
     ]
 
 
@@ -318,8 +320,8 @@ def test_rows_and_images_give_the_same_features() -> None:
     images = np.random.default_rng(3).integers(0, 256, (6, 16, 12, 3), dtype=np.uint8)
     rows = images.reshape(6, -1)
     for template in (ColourHistogram(), HOG(cell_size=4), RawPixels(),
-                     Standardize(features=Concatenate(parts=(ColourHistogram(space="rgb"),
-                                                             HOG(cell_size=4))))):
+                     Standardize(features=Concatenate(parts=(SquareRoot(
+                         features=ColourHistogram(space="rgb")), HOG(cell_size=4))))):
         on_images = clone(template).fit_transform(images)
         flat = clone(template).set_params(image_shape=(16, 12, 3))
         np.testing.assert_array_equal(flat.fit_transform(rows), on_images)
@@ -390,6 +392,10 @@ def test_composites_fit_copies_and_leave_their_parts_unfitted() -> None:
     np.testing.assert_array_equal(both.transform(images)[:, :8], part.fit_transform(images))
     std = Standardize(features=HOG(cell_size=4)).fit(images)
     assert not hasattr(std.features, "input_shape_") and hasattr(std.features_, "input_shape_")
+    hist = ColourHistogram(space="rgb", bins=(2, 2, 2))
+    root = SquareRoot(features=hist).fit(images)
+    assert not hasattr(hist, "input_shape_") and root.features_ is not hist
+    np.testing.assert_allclose(root.transform(images) ** 2, hist.fit_transform(images))
 
 
 @pytest.mark.parametrize("unfitted", [HOG(), Standardize(features=RawPixels()),

@@ -310,4 +310,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-__all__ = ["Array", "FeatureTransformer", "as_images", "image_shape_constraint", "integer_in"]
+def transformer_constraint(value: Any) -> str | None:
+    """A feature transformer (what :class:`Standardize` and :class:`SquareRoot` hold)."""
+    return None if isinstance(value, FeatureTransformer) else "a feature transformer"
+
+
+__all__ = ["Array", "FeatureTransformer", "as_images", "image_shape_constraint", "integer_in",
+           "transformer_constraint"]

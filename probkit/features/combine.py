@@ -25,7 +25,12 @@ from numpy.typing import NDArray
 
 from probkit._estimator import Constraint
 from probkit.errors import InputError
-from probkit.features._base import Array, FeatureTransformer, image_shape_constraint
+from probkit.features._base import (
+    Array,
+    FeatureTransformer,
+    image_shape_constraint,
+    transformer_constraint,
+)
 
 #: the most parts one concatenation may hold
 MAX_PARTS = 8
@@ -37,11 +42,6 @@ def _parts_constraint(value: Any) -> str | None:
             and all(isinstance(part, FeatureTransformer) for part in value)):
         return None
     return f"a tuple of 1 to {MAX_PARTS} feature transformers"
-
-
-def _transformer_constraint(value: Any) -> str | None:
-    """A feature transformer."""
-    return None if isinstance(value, FeatureTransformer) else "a feature transformer"
 
 
 class Concatenate(FeatureTransformer):
@@ -136,7 +136,7 @@ class Standardize(FeatureTransformer):
 
     name: ClassVar[str] = "standardize"
     _constraints: ClassVar[dict[str, Constraint]] = {
-        "features": _transformer_constraint,
+        "features": transformer_constraint,
         "image_shape": image_shape_constraint,
     }
 
@@ -149,7 +149,7 @@ class Standardize(FeatureTransformer):
         features = self.features
         if not isinstance(features, FeatureTransformer):
             raise InputError(f"Standardize: features={features!r} is invalid; it must be "
-                             f"{_transformer_constraint(features)}", parameter="features")
+                             f"{transformer_constraint(features)}", parameter="features")
         return features
 
     def _nested(self) -> list[FeatureTransformer]:
