@@ -11,6 +11,11 @@ transformer               features
 :class:`Standardize`      any of these centred and scaled by training statistics
 ========================  ====================================================
 
+Each is a scikit-learn transformer (without probkit depending on scikit-learn):
+``get_params(deep=True)``, nested ``set_params``, ``clone``, validation in ``fit``,
+:class:`~probkit.errors.NotFittedError` before ``fit``; with ``image_shape=(h, w, 3)``
+it takes flattened images, one row per image, so it can be a ``Pipeline`` step.
+
 Everything is fitted on training images only. A fitted transformer is stored as a
 JSON spec plus plain float arrays (:meth:`~FeatureTransformer.to_state`) and
 rebuilt by :func:`from_state`; :func:`parse_features` reads the short text form
@@ -64,7 +69,7 @@ def from_spec(spec: Any, *, _depth: int = 0) -> FeatureTransformer:
     params = spec.get("params", {})
     if not isinstance(params, dict):
         raise InputError(f"feature spec {name!r}: params must be an object")
-    unknown = sorted(set(params) - set(cls._param_names))
+    unknown = sorted(set(params) - set(cls._constraints))
     if unknown:
         raise InputError(f"features {name!r} have no parameter(s) {', '.join(unknown)}")
     kwargs: dict[str, Any] = {}
@@ -73,12 +78,12 @@ def from_spec(spec: Any, *, _depth: int = 0) -> FeatureTransformer:
             kwargs[key] = tuple(from_spec(v, _depth=_depth + 1) for v in value)
         elif key == "features":
             kwargs[key] = from_spec(value, _depth=_depth + 1)
-        elif key == "bins" and isinstance(value, list):
+        elif key in ("bins", "image_shape") and isinstance(value, list):
             kwargs[key] = tuple(value)
         else:
             kwargs[key] = value
     transformer = cls(**kwargs)
-    transformer._validate()
+    transformer._validate_hyperparameters()
     return transformer
 
 
@@ -169,7 +174,7 @@ inside std(...)
         raise InputError(f"features {text!r}: empty part around '+'")
     parts = tuple(_parse_one(p, whole=text) for p in pieces)
     transformer: FeatureTransformer = parts[0] if len(parts) == 1 else Concatenate(parts=parts)
-    transformer._validate()
+    transformer._validate_hyperparameters()
     return Standardize(features=transformer) if standardize else transformer
 
 

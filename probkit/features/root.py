@@ -33,8 +33,14 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._estimator import Constraint
 from probkit.errors import DataError, InputError
-from probkit.features._base import Array, FeatureTransformer
+from probkit.features._base import (
+    Array,
+    FeatureTransformer,
+    image_shape_constraint,
+    transformer_constraint,
+)
 
 
 class SquareRoot(FeatureTransformer):
@@ -44,7 +50,15 @@ class SquareRoot(FeatureTransformer):
     ----------
     features : FeatureTransformer
         A transformer whose features are never negative (a colour histogram, HOG,
-        pixels); a standardized one is refused, since its features are centred.
+        pixels); a standardized one is refused, since its features are centred. It is
+        cloned and fitted on the training images (its parameters are ``features__...``).
+    image_shape : (height, width, 3) or None, default None
+        As for every transformer: given, the input may be flattened images.
+
+    Attributes
+    ----------
+    features_ : FeatureTransformer
+        The fitted copy of ``features``.
 
     Examples
     --------
@@ -61,45 +75,61 @@ are negative); take the root first: std(sqrt(...))
     """
 
     name: ClassVar[str] = "sqrt"
-    _param_names: ClassVar[tuple[str, ...]] = ("features",)
+    _constraints: ClassVar[dict[str, Constraint]] = {
+        "features": transformer_constraint,
+        "image_shape": image_shape_constraint,
+    }
 
-    def __init__(self, *, features: FeatureTransformer | None = None) -> None:
+    def __init__(self, *, features: FeatureTransformer | None = None,
+                 image_shape: tuple[int, int, int] | None = None) -> None:
         self.features = features
+        self.image_shape = image_shape
 
     def _inner(self) -> FeatureTransformer:
         from probkit.features.combine import Standardize
 
-        if not isinstance(self.features, FeatureTransformer):
-            raise InputError(f"SquareRoot: features must be a feature transformer; "
-                             f"got {self.features!r}")
-        if isinstance(self.features, Standardize):
-            raise InputError(f"SquareRoot: the features of {self.features.label} are centred "
-                             "(some are negative); take the root first: std(sqrt(...))")
-        return self.features
+        features = self.features
+        if not isinstance(features, FeatureTransformer):
+            raise InputError(f"SquareRoot: features={features!r} is invalid; it must be "
+                             f"{transformer_constraint(features)}", parameter="features")
+        if isinstance(features, Standardize):
+            raise InputError(f"SquareRoot: the features of {features.label} are centred "
+                             "(some are negative); take the root first: std(sqrt(...))",
+                             parameter="features")
+        return features
 
-    def _validate(self) -> None:
-        self._inner()._validate()
+    def _validate_hyperparameters(self) -> None:
+        super()._validate_hyperparameters()
+        self._inner()  # a standardized transformer is refused
+
+    def _nested(self) -> list[FeatureTransformer]:
+        return [self.features] if isinstance(self.features, FeatureTransformer) else []
 
     def _n_features(self, shape: tuple[int, int, int]) -> int:
         return self._inner()._n_features(shape)
 
     def _fit(self, images: NDArray[Any]) -> None:
-        self._inner().fit(images)
+        self.features_ = self._inner().clone().fit(images)
 
     def _transform(self, images: NDArray[Any]) -> Array:
-        x = self._inner().transform(images)
+        x = self.features_.transform(images)
         if x.size and x.min() < 0:
-            raise DataError(f"SquareRoot: {self._inner().label} gave a negative feature "
+            raise DataError(f"SquareRoot: {self.features_.label} gave a negative feature "
                             f"({x.min():g}); the root needs non-negative features")
         return np.sqrt(x)
 
+    def _set_fitted_shape(self, shape: tuple[int, int, int]) -> None:
+        self.features_ = self._inner().clone()
+        self.features_._set_fitted_shape(shape)
+        super()._set_fitted_shape(shape)
+
     def _arrays(self) -> dict[str, Array]:
-        _, inner = self._inner().to_state()
+        _, inner = self.features_.to_state()
         return {f"inner.{k}": v for k, v in inner.items()}
 
     def _restore_arrays(self, arrays: dict[str, NDArray[Any]]) -> None:
-        self._inner()._restore_arrays({k[len("inner."):]: v for k, v in arrays.items()
-                                       if k.startswith("inner.")})
+        self.features_._restore_arrays({k[len("inner."):]: v for k, v in arrays.items()
+                                        if k.startswith("inner.")})
 
     @property
     def label(self) -> str:
