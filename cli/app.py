@@ -62,6 +62,7 @@ _COMMANDS = [
     ("check", check_command.check, "Check the maths of a Markdown/LaTeX post line by line."),
     ("train", classifier_commands.train, "Train the cat classifier and save it."),
     ("evaluate", classifier_commands.evaluate, "Accuracy with its interval; calibration."),
+    ("compare", classifier_commands.compare, "Two models on the same images, paired."),
     ("predict", classifier_commands.predict, "P(cat) for each image or photo."),
     ("tune", tune_command.tune, "Choose a model by cross-validation on the training data."),
 ]

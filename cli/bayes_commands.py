@@ -130,20 +130,31 @@ def bayes(
                      help="Read the whole problem from a TOML file ('-': standard input); "
                      "see docs/bayes.md for the format."),
     ] = None,
+    float_arithmetic: Annotated[
+        bool,
+        typer.Option("--float", help="Compute in floating point (in log space) instead of "
+                     "exact rationals: for problems too big for exact arithmetic."),
+    ] = False,
     json_output: JsonOption = False,
     mc: McOption = None,
     method: MethodOption = None,
     seed: SeedOption = None,
     workers: WorkersOption = None,
 ) -> None:
-    """Posterior over named or numeric hypotheses, in exact arithmetic."""
+    """Posterior over named or numeric hypotheses, in exact arithmetic (or --float)."""
+    arithmetic = "float" if float_arithmetic else "exact"
     problem_options = {"--prior": prior, "--likelihood": likelihood, "--normalize": normalize,
                        "--values": values, "--family": family, "--data": data,
                        "--credible": credible, "--event": event, "--predict": predict}
     if file is not None:
         given = [name for name, value in problem_options.items() if value]
+        if float_arithmetic:
+            given.append("--float")
         if given:
             raise InputError(f"{given[0]} cannot be combined with --file (the file gives the "
+                             "whole problem; write arithmetic = \"float\" in it)"
+                             if given[0] == "--float" else
+                             f"{given[0]} cannot be combined with --file (the file gives the "
                              "whole problem)")
         problem, settings = _read_file(file)
         if settings is not None and mc is None:
@@ -156,7 +167,8 @@ def bayes(
         for name in ("--likelihood", "--normalize"):
             if problem_options[name]:
                 raise InputError(f"{name} applies to named hypotheses, not to --values")
-        problem = _numeric_problem(values, family, data, prior, credible, event, predict)
+        problem = _numeric_problem(values, family, data, prior, credible, event, predict,
+                                   arithmetic)
     else:
         for name in ("--family", "--data", "--credible", "--event", "--predict"):
             if problem_options[name]:
@@ -170,7 +182,8 @@ def bayes(
         if not priors:
             raise InputError("--prior: give at least one hypothesis, e.g. --prior A=1/2 "
                              "(or --values for numeric hypotheses, --file for a problem file)")
-        problem = discrete_problem(priors, likelihoods, normalize=normalize)
+        problem = discrete_problem(priors, likelihoods, normalize=normalize,
+                                   arithmetic=arithmetic)
     if plot is not None:
         _check_plot_path(plot)
     if not isinstance(problem, DiscreteProblem | UrnProblem | DiagnosticProblem):
@@ -196,7 +209,7 @@ def _read_file(file: str) -> tuple[Any, Any]:
 
 def _numeric_problem(values: list[str], family: str | None, data: list[str] | None,
                      prior: list[str] | None, credible: str | None, event: list[str] | None,
-                     predict: list[str] | None) -> NumericProblem:
+                     predict: list[str] | None, arithmetic: str) -> NumericProblem:
     from probkit.bayes.numeric import numeric_problem
 
     if family is None:
@@ -221,7 +234,7 @@ def _numeric_problem(values: list[str], family: str | None, data: list[str] | No
             prior_spec = dict(parse_assignments(prior, option="--prior", value_name="PRIOR"))
     return numeric_problem(spec, family, data, prior=prior_spec,
                            credible="90%" if credible is None else credible,
-                           events=event or [], predict=predict)
+                           events=event or [], predict=predict, arithmetic=arithmetic)
 
 
 def _check_plot_path(path: str) -> None:

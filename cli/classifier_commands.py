@@ -20,6 +20,8 @@ from probkit_cli.common import emit_json, note, refuse_overwriting_inputs
 TRAIN_HELP = "Training data (HDF5, published layout)."
 OUT_HELP = "Where to write the model (.npz), atomically."
 PLOT_HELP = "Write PNG plots into this folder (needs the plot extra)."
+FEATURES_HELP = ("The representation: pixels, or colour histograms and HOG, e.g. "
+                 "sqrt(hsv:8x4x4), rgb:4x4x4, hog:9,8,2, joined by + (docs/probabilities.md).")
 JSON_HELP = "Print one JSON object on stdout and nothing else."
 SOLVER_HELP = "Optimizer: gradient descent (gd) or L-BFGS (lbfgs)."
 FIT_HELP = ("How a photo of another shape is fitted to the model's square input: crop (the "
@@ -80,6 +82,8 @@ def train(
     preprocessing: Annotated[str, typer.Option(
         "--preprocessing", metavar="scale|standardize", help="scale (pixels/255) or "
         "standardize (per-feature, on the training data).")] = "scale",
+    features: Annotated[str, typer.Option(
+        "--features", metavar="TEXT", help=FEATURES_HELP)] = "pixels",
     seed: Annotated[int, typer.Option(
         "--seed", metavar="N", min=0, help="Seed for the starting weights (and the folds of "
         "--l2 auto).")] = 0,
@@ -101,7 +105,8 @@ def train(
         report = workflows.train(train, test=test, out=out, model=model, l2=l2_value,
                                  hidden=hidden, activation=activation, max_iter=iterations,
                                  learning_rate=learning_rate, solver=solver, tol=tol,
-                                 preprocessing=preprocessing, seed=seed, callback=bar.update,
+                                 preprocessing=preprocessing, features=features, seed=seed,
+                                 callback=bar.update,
                                  on_fit_start=bar.set_total)
         bar.finish(report.n_iter, report.final_cost)
     finally:
@@ -146,6 +151,32 @@ def evaluate(
         emit_json(report.to_dict())
         return
     render_evaluate(report)
+
+
+def compare(
+    models: Annotated[list[Path], typer.Option(
+        "--model", metavar="FILE.npz", help="A model file; give exactly two (A, then B).")],
+    data: Annotated[Path, typer.Option("--data", metavar="FILE.h5",
+                                       help="Labelled data (HDF5) both models are scored on.")],
+    bootstrap: Annotated[int, typer.Option(
+        "--bootstrap", metavar="N", help="Paired bootstrap resamples of the images.")
+    ] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", min=0, help="Bootstrap seed.")
+                    ] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
+    """Two models on the same labelled images: paired differences with intervals."""
+    from probkit import workflows
+    from probkit_cli.classifier_render import render_compare
+
+    if len(models) != 2:
+        raise InputError(f"--model: give exactly two model files (A and B); got {len(models)}",
+                         parameter="model")
+    report = workflows.compare(models[0], models[1], data, n_bootstrap=bootstrap, seed=seed)
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    render_compare(report)
 
 
 def predict(

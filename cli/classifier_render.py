@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from probkit_cli.common import echo, note, table
 
 if TYPE_CHECKING:
+    from probkit.evaluation.comparison import ModelComparison
     from probkit.workflows import EvaluationReport, TrainReport, TuneReport
 
 
@@ -51,6 +53,11 @@ def render_train(report: TrainReport) -> None:
         small_sample_note(report.test, "test")
 
 
+def _indented(text: str) -> str:
+    """``text`` wrapped at 94 characters, each line indented by two spaces."""
+    return textwrap.fill(text, width=96, initial_indent="  ", subsequent_indent="  ")
+
+
 def render_evaluate(report: EvaluationReport) -> None:
     """What ``probkit evaluate`` prints without ``--json``."""
     echo(metrics_table(["metric", "value"], [report.metrics]))
@@ -61,6 +68,8 @@ def render_evaluate(report: EvaluationReport) -> None:
     echo(table(["P(cat) bin", "count", "mean predicted", "observed share of cats"],
                report.reliability_rows(), right=[False, True, True, True]))
     echo(f"expected calibration error (ECE, 10 bins): {report.metrics['ece']:.4f}")
+    if report.ece_check is not None:
+        echo(_indented(str(report.ece_check)))
     if report.before_calibration is not None:
         b = report.before_calibration
         echo("")
@@ -79,14 +88,18 @@ def render_evaluate(report: EvaluationReport) -> None:
     if report.at_base_rate is not None:
         moved = report.at_base_rate
         echo("")
-        echo(f"at --base-rate {moved['base_rate']} (odds × {moved['odds_factor']:.4f} from the "
-             f"training base rate {moved['training_base_rate']:.4f}):")
+        shown = moved["base_rate"]  # exact text; an estimate's long decimal is shortened
+        shown = shown if len(shown) <= 8 else f"{float(shown):.4g}"
+        echo(f"at --base-rate {shown} (odds × {moved['odds_factor']:.4f} from the training "
+             f"base rate {moved['training_base_rate']:.4f}):")
         lo, hi = moved["accuracy_ci"]
         rows = [["accuracy", f"{moved['accuracy']:.1%} (95% interval {lo:.1%} - {hi:.1%})"],
                 ["log loss", f"{moved['log_loss']:.4f}"],
                 ["Brier score", f"{moved['brier']:.4f}"],
                 ["ECE (10 bins)", f"{moved['ece']:.4f}"]]
         echo(table(["metric", "value"], rows, right=[False, True]))
+        if report.ece_check_at_base_rate is not None:
+            echo(_indented(str(report.ece_check_at_base_rate)))
     if report.as_test is not None:
         echo("")
         echo("\n".join(report.as_test.lines()))
@@ -95,5 +108,17 @@ def render_evaluate(report: EvaluationReport) -> None:
     small_sample_note(report.metrics, "evaluation")
 
 
-__all__ = ["metrics_table", "render_evaluate", "render_train", "selection_table",
+def render_compare(report: ModelComparison) -> None:
+    """What ``probkit compare`` prints without ``--json``."""
+    names, paired, mcnemar = report.summary_lines()
+    echo(names)
+    echo(metrics_table(["metric", "A", "B"], list(report.reports)))
+    echo("")
+    echo(paired)
+    echo(table(["A − B", "mean", "interval", "resamples ≥ 0"], report.difference_rows(),
+               right=[False, True, True, True]))
+    echo(mcnemar)
+
+
+__all__ = ["metrics_table", "render_compare", "render_evaluate", "render_train", "selection_table",
            "small_sample_note"]

@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from probkit_cli.classifier_commands import JSON_HELP, OUT_HELP, PLOT_HELP, SOLVER_HELP, TRAIN_HELP
+from probkit_cli.classifier_commands import (
+    FEATURES_HELP,
+    JSON_HELP,
+    OUT_HELP,
+    PLOT_HELP,
+    SOLVER_HELP,
+    TRAIN_HELP,
+)
 from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs
 
 
@@ -23,8 +30,8 @@ def tune(
         "--grid", metavar="quick|default|full|features", help="Predefined grid: quick, default "
         "(logistic), full (adds 2-layer nets) or features (searches the representation: pixels, "
         "colour histograms, HOG); default when no grid values are given. "
-        "Not with --model/--l2/--preprocessing/--iterations/--flip/--seeds, which build your "
-        "own grid.")] = None,
+        "Not with --model/--l2/--preprocessing/--iterations/--flip/--seeds/--features, which "
+        "build your own grid.")] = None,
     model: Annotated[list[str] | None, typer.Option(
         "--model", metavar="logistic|two-layer", help="Model family to search; repeatable.")
     ] = None,
@@ -42,6 +49,8 @@ def tune(
     seeds: Annotated[list[int] | None, typer.Option(
         "--seeds", metavar="N", help="Number of seeds averaged (two-layer nets); repeatable.")
     ] = None,
+    features: Annotated[list[str] | None, typer.Option(
+        "--features", metavar="TEXT", help=FEATURES_HELP + " Repeatable.")] = None,
     solver: Annotated[str | None, typer.Option(
         "--solver", metavar="gd|lbfgs", help=SOLVER_HELP + " Applied to every candidate "
         "[default: lbfgs].")] = None,
@@ -83,7 +92,8 @@ def tune(
     try:
         report = workflows.tune(train, out=out, grid=grid, models=model, l2=l2,
                                 preprocessing=preprocessing, max_iter=iterations, flip=flip,
-                                seeds=seeds, solver=solver, hidden=hidden, folds=folds,
+                                seeds=seeds, solver=solver, hidden=hidden, features=features,
+                                folds=folds,
                                 repeats=repeats, rule=rule, calibrate=calibrate,
                                 base_rate=target, seed=seed, progress=bar.progress)
         bar.finish()

@@ -34,6 +34,21 @@ from probkit.errors import InputError, NotFittedError, with_sklearn_twin
 Constraint = Callable[[Any], str | None]
 
 
+def one_of(*choices: str) -> Constraint:
+    """A constraint: one of the given strings.
+
+    >>> one_of("hsv", "rgb")("lab")
+    "one of 'hsv', 'rgb'"
+    """
+
+    def check(value: Any) -> str | None:
+        if isinstance(value, str) and value in choices:
+            return None
+        return "one of " + ", ".join(repr(c) for c in choices)
+
+    return check
+
+
 class Estimator:
     """Base class: hyperparameters from one constraints table, scikit-learn's protocol."""
 
@@ -41,13 +56,20 @@ class Estimator:
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The hyperparameters as given to ``__init__``; with ``deep``, those of nested
-        estimators too, as ``name__inner``."""
+        estimators too, as ``name__inner`` (a tuple of estimators by position:
+        ``name__0``, ``name__0__inner``)."""
         params: dict[str, Any] = {}
         for name in self._constraints:
             value = getattr(self, name)
             params[name] = value
-            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+            if not deep:
+                continue
+            if _is_estimator(value):
                 params.update((f"{name}__{k}", v) for k, v in value.get_params().items())
+            elif _is_estimator_tuple(value):
+                for i, part in enumerate(value):
+                    params[f"{name}__{i}"] = part
+                    params.update((f"{name}__{i}__{k}", v) for k, v in part.get_params().items())
         return params
 
     def set_params(self, **params: Any) -> Any:
@@ -67,12 +89,22 @@ class Estimator:
             else:
                 setattr(self, name, value)
         for name, inner_params in nested.items():
-            getattr(self, name).set_params(**inner_params)
+            value = getattr(self, name)
+            if _is_estimator(value):
+                value.set_params(**inner_params)
+            elif _is_estimator_tuple(value):
+                setattr(self, name, _set_tuple_params(type(self).__name__, name, value,
+                                                      inner_params))
+            else:
+                raise InputError(f"{type(self).__name__}: {name}={value!r} holds no "
+                                 f"estimator, so it has no parameter "
+                                 f"{name}__{next(iter(inner_params))}", parameter=name)
         return self
 
     def clone(self) -> Any:
-        """A new, unfitted estimator with the same hyperparameters."""
-        return type(self)(**self.get_params(deep=False))
+        """A new, unfitted estimator with the same hyperparameters (nested estimators
+        cloned too, as ``sklearn.base.clone`` does)."""
+        return type(self)(**{k: _clone_value(v) for k, v in self.get_params(deep=False).items()})
 
     def _validate_hyperparameters(self) -> None:
         """Raise :class:`InputError` naming the first hyperparameter that breaks its
@@ -103,4 +135,36 @@ class Estimator:
                     input_tags=InputTags(two_d_array=True, sparse=False, allow_nan=False))
 
 
-__all__ = ["Constraint", "Estimator"]
+def _is_estimator(value: Any) -> bool:
+    return hasattr(value, "get_params") and not isinstance(value, type)
+
+
+def _is_estimator_tuple(value: Any) -> bool:
+    return isinstance(value, tuple | list) and len(value) > 0 and all(map(_is_estimator, value))
+
+
+def _clone_value(value: Any) -> Any:
+    if isinstance(value, Estimator):
+        return value.clone()
+    if _is_estimator_tuple(value):
+        return type(value)(_clone_value(v) for v in value)
+    return value
+
+
+def _set_tuple_params(owner: str, name: str, parts: Any, params: dict[str, Any]) -> Any:
+    """``parts`` (a tuple or list of estimators) with ``params`` (``"0"``, ``"0__inner"``,
+    ...) set: a whole part replaced by position, or a part's own parameter set."""
+    new = list(parts)
+    for key, value in params.items():
+        index, _, inner = key.partition("__")
+        if not (index.isdigit() and int(index) < len(new)):
+            raise InputError(f"{owner}: {name} holds {len(new)} estimators (positions 0 to "
+                             f"{len(new) - 1}); there is no {name}__{key}", parameter=name)
+        if inner:
+            new[int(index)].set_params(**{inner: value})
+        else:
+            new[int(index)] = value
+    return type(parts)(new)
+
+
+__all__ = ["Constraint", "Estimator", "one_of"]

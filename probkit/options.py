@@ -43,6 +43,8 @@ CALIBRATIONS = ("temperature", "none")
 GRIDS = ("quick", "default", "full", "features")
 #: flip augmentation in a search: without, with, or both
 FLIPS = ("no", "yes", "both")
+#: how Bayes' rule is computed: rationals (exact, bounded size) or log-space floats (any size)
+ARITHMETICS = ("exact", "float")
 
 
 def check_choice(value: object, choices: Sequence[str], *, parameter: str) -> str:
@@ -55,6 +57,7 @@ def check_choice(value: object, choices: Sequence[str], *, parameter: str) -> st
 
 __all__ = [
     "ACTIVATIONS",
+    "ARITHMETICS",
     "CALIBRATIONS",
     "FLIPS",
     "GD_PATHS",

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from probkit.data.preprocessing import Preprocessor
-from probkit.errors import DataError, InputError
+from probkit.errors import DataError, InputError, NotFittedError
 from probkit.features import (
     HOG,
     ColourHistogram,
@@ -189,7 +189,7 @@ def test_transform_refuses_another_size_and_unfitted_use():
     hist = ColourHistogram().fit(IMAGES)
     with pytest.raises(DataError, match="32x40x3"):
         hist.transform(IMAGES[:, :20])
-    with pytest.raises(InputError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         HOG().transform(IMAGES)
     with pytest.raises(DataError, match="0, 255"):
         RawPixels().fit(IMAGES.astype(float) * 2)
@@ -243,7 +243,38 @@ def test_from_state_checks_what_it_restores():
 def test_params_are_stored_as_given():
     h = HOG(orientations=6, cell_size=4)
     assert h.get_params() == {"orientations": 6, "cell_size": 4, "block_size": 2,
-                              "block_norm": "L2-Hys"}
+                              "block_norm": "L2-Hys", "image_shape": None}
     assert h.set_params(block_size=3).block_size == 3
-    with pytest.raises(InputError, match="no parameter"):
+    with pytest.raises(InputError, match="no hyperparameter 'sigma'"):
         h.set_params(sigma=1)
+
+
+def test_specs_keep_the_format_model_files_were_written_in():
+    # image_shape is left out unless it is set, so a spec is what it was before it existed
+    spec = parse_features("std(hsv:8x4x4 + hog:9,8,2)").spec()
+    assert spec == {"name": "standardize", "params": {"features": {
+        "name": "concatenate", "params": {"parts": [
+            {"name": "colour-histogram", "params": {"space": "hsv", "bins": [8, 4, 4]}},
+            {"name": "hog", "params": {"orientations": 9, "cell_size": 8, "block_size": 2,
+                                       "block_norm": "L2-Hys"}}]}}}}
+    assert from_spec(spec) == parse_features("std(hsv:8x4x4 + hog:9,8,2)")
+    flat = HOG(cell_size=4, image_shape=(32, 40, 3)).fit(IMAGES.reshape(5, -1))
+    spec, arrays_ = flat.to_state()
+    assert spec["params"]["image_shape"] == [32, 40, 3]
+    again = from_state(spec, arrays_)
+    assert again.image_shape == (32, 40, 3) and again == flat
+    assert np.array_equal(again.transform(IMAGES.reshape(5, -1)), flat.transform(IMAGES))
+    with pytest.raises(InputError, match="image_shape=\\(32, 40\\) is invalid"):
+        from_spec({"name": "hog", "params": {"image_shape": [32, 40]}})
+
+
+def test_hyperparameters_are_checked_in_fit_naming_parameter_and_value():
+    with pytest.raises(InputError, match="HOG: cell_size=0 is invalid; it must be an integer "
+                                         "in \\[1, 1024\\]") as info:
+        HOG(cell_size=0).fit(IMAGES)
+    assert info.value.parameter == "cell_size"
+    with pytest.raises(InputError, match="features=None is invalid"):
+        Standardize().fit(IMAGES)
+    with pytest.raises(InputError, match="HOG: block_norm='max' is invalid"):  # nested too
+        Standardize(features=Concatenate(parts=(HOG(block_norm="max"),))).fit(IMAGES)
+    HOG(cell_size=0)  # construction never checks (scikit-learn's convention)

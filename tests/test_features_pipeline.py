@@ -37,6 +37,7 @@ HIST_GRID = make_grid(l2=(0.01, 1.0), preprocessing=("scale",),
 def test_features_grid_labels_show_the_representation():
     labels = [c.label for c in named_grid("features")]
     assert any("[hsv:8x4x4]" in x for x in labels) and any("[hog std]" in x for x in labels)
+    assert any("[sqrt(hsv:8x4x4) std]" in x for x in labels)
     assert any(x.startswith("logistic /255") for x in labels)  # pixels stay in the search
     assert len(set(labels)) == len(labels)
 
@@ -134,3 +135,41 @@ def test_cli_base_rate_estimate(files, tmp_path, runner):
     bad = runner.invoke(app, ["evaluate", "--model", str(model), "--data",
                               str(files["test"]), "--base-rate", "estimated"])
     assert bad.exit_code == 2 and "base-rate" in bad.stderr
+
+
+@pytest.mark.slow  # several fits and plots: 8-9 s
+def test_evaluate_plots_the_colour_evidence_of_a_histogram_model(files, tmp_path):
+    grid = make_grid(l2=(0.3,), preprocessing=("standardize",),
+                     representations=("sqrt(hsv:4x2x2)",))
+    clf = select_model(load_dataset(files["train"]), grid, k=3).classifier
+    report = workflows.evaluate(clf, files["test"])
+    names = sorted(os.path.basename(p) for p in report.save_plots(tmp_path / "plots"))
+    assert names == ["evaluate_colour_contributions.png", "evaluate_colour_evidence.png",
+                     "evaluate_colour_weights.png",
+                     "evaluate_confident_mistakes.png", "evaluate_confident_verdicts.png",
+                     "evaluate_reliability.png"]
+
+
+@pytest.mark.slow  # several fits and plots: 8-9 s
+def test_train_and_tune_take_features_from_the_cli(files, tmp_path, runner):
+    out = tmp_path / "m.npz"
+    result = runner.invoke(app, ["train", "--train", str(files["train"]), "--out", str(out),
+                                 "--features", "sqrt(hsv:4x2x2)", "--preprocessing",
+                                 "standardize", "--solver", "lbfgs", "--l2", "1", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["features"] == "sqrt(hsv:4x2x2)"
+    assert load_model(out).preprocessor.label == "sqrt(hsv-hist 4x2x2) std"
+    result = runner.invoke(app, ["tune", "--train", str(files["train"]), "--out",
+                                 str(tmp_path / "t.npz"), "--features", "sqrt(hsv:4x2x2)",
+                                 "--features", "pixels", "--l2", "1", "--flip", "no",
+                                 "--iterations", "100", "--preprocessing", "scale", "--json"])
+    assert result.exit_code == 0, result.stderr
+    labels = {row["label"] for row in json.loads(result.stdout)["grid"]}
+    assert labels == {"logistic [sqrt(hsv:4x2x2)] λ=1 lbfgs×100", "logistic /255 λ=1 lbfgs×100"}
+    bad = runner.invoke(app, ["train", "--train", str(files["train"]), "--out",
+                              str(tmp_path / "x.npz"), "--features", "sift"])
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: --features: unknown features")
+    assert not (tmp_path / "x.npz").exists()
+    named = runner.invoke(app, ["tune", "--train", str(files["train"]), "--out",
+                                str(tmp_path / "y.npz"), "--grid", "quick", "--features", "hog"])
+    assert named.exit_code == 2 and "fixes features" in named.stderr

@@ -12,9 +12,13 @@ import pytest
 from probkit.errors import DataError, MissingExtraError
 from probkit.evaluation.calibration import reliability_table
 from probkit.evaluation.plots import (
+    most_confident,
     most_confident_mistakes,
+    plot_colour_evidence,
     plot_confident_mistakes,
+    plot_confident_verdicts,
     plot_cv_curve,
+    plot_histogram_weights,
     plot_learning_curve,
     plot_reliability_diagram,
     save_figure,
@@ -76,11 +80,32 @@ def test_confident_mistakes_png_and_selection(tmp_path):
     rng = np.random.default_rng(1)
     images = rng.integers(0, 255, size=(10, 8, 8, 3), dtype=np.uint8)
     labels = np.array([1, 0, 1, 0, 1, 0, 1, 0, 1, 0])
-    p = np.array([0.01, 0.99, 0.6, 0.2, 0.9, 0.55, 0.3, 0.1, 0.8, 0.7])
-    # oracle: wrong are indices 0 (|0.01-0.5|=0.49), 1 (0.49), 5 (0.05), 6 (0.2), 9 (0.2)
+    p = np.array([0.01, 0.98, 0.6, 0.2, 0.9, 0.55, 0.25, 0.1, 0.8, 0.7])
+    # oracle: wrong are indices 0 (|0.01-0.5|=0.49), 1 (0.48), 5 (0.05), 6 (0.25), 9 (0.2)
     assert most_confident_mistakes(labels, p, k=3).tolist() == [0, 1, 6]
     fig = plot_confident_mistakes(images, labels, p, k=8)
     assert_drawn(save_figure(fig, tmp_path / "wrong.png"))
+
+
+def test_confident_verdicts_evidence_and_weights_pngs(tmp_path):
+    from probkit.evaluation.colour_evidence import HistogramWeights
+
+    rng = np.random.default_rng(2)
+    images = rng.integers(0, 255, size=(10, 8, 8, 3), dtype=np.uint8)
+    labels = np.array([1, 0, 1, 0, 1, 0, 1, 0, 1, 0])
+    p = np.array([0.01, 0.99, 0.6, 0.2, 0.95, 0.55, 0.3, 0.1, 0.85, 0.7])
+    # oracle: right are 2 (|p - 0.5| = 0.1), 3 (0.3), 4 (0.45), 7 (0.4), 8 (0.35)
+    assert most_confident(labels, p, k=3, right=True).tolist() == [4, 7, 8]
+    assert most_confident(labels, p, k=3, right=False).tolist() == [0, 1, 6]
+    assert_drawn(save_figure(plot_confident_verdicts(images, labels, p, k=3),
+                             tmp_path / "verdicts.png"))
+    maps = rng.normal(size=(10, 8, 8))
+    assert_drawn(save_figure(plot_colour_evidence(maps, labels, p, k=3), tmp_path / "ev.png"))
+    weights = HistogramWeights(space="hsv", bins=(8, 4, 4), root=True,
+                               cell_weights=rng.normal(size=128), baseline=0.0)
+    assert_drawn(save_figure(plot_histogram_weights(weights), tmp_path / "w.png"))
+    with pytest.raises(DataError, match="same images"):
+        plot_confident_verdicts(images[:3], labels, p)
 
 
 def test_no_half_written_file_on_failure(tmp_path):

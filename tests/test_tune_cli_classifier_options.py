@@ -159,8 +159,10 @@ def test_train_and_evaluate_plots(setup, tmp_path):
     assert code == 0, err
     written += json.loads(out)["plots"]
     names = sorted(Path(p).name for p in written)
-    assert names == ["evaluate_confident_mistakes.png", "evaluate_reliability.png",
-                     "train_learning_curve.png", "train_test_confident_mistakes.png",
+    # a pixel model: no colour-evidence or cell-weight plots
+    assert names == ["evaluate_confident_mistakes.png", "evaluate_confident_verdicts.png",
+                     "evaluate_reliability.png", "train_learning_curve.png",
+                     "train_test_confident_mistakes.png", "train_test_confident_verdicts.png",
                      "train_test_reliability.png"]
     for p in written:
         data = Path(p).read_bytes()

@@ -402,8 +402,8 @@ def _check_exact_size(prior_scale: int, scales: Sequence[int], n_hypotheses: int
     or whose digits times hypotheses exceed :data:`MAX_EXACT_WORK`."""
     bits = prior_scale.bit_length() + sum(d.bit_length() - 1 for d in scales)
     digits = int(bits * _LOG10_2) + 1
-    advice = ("use fewer observations or hypotheses, or floating point (from Python: pass the "
-              "likelihoods as floats; that path works in log space)")
+    advice = ("use fewer observations or hypotheses, or floating point in log space (--float; "
+              "from Python arithmetic=\"float\", or float priors)")
     if digits > MAX_EXACT_DIGITS:
         raise InputError(
             f"exact arithmetic would need numbers of about {digits:,} digits for "

@@ -57,6 +57,7 @@ from probkit.bayes.values import format_value, parse_values, prior_weights
 from probkit.display import html_table
 from probkit.errors import ImpossibleEvidenceError, InputError
 from probkit.numbers import Number, format_decimal, format_exact
+from probkit.options import ARITHMETICS, check_choice
 
 if TYPE_CHECKING:
     from probkit.bayes.numeric_mc import NumericMonteCarlo
@@ -85,6 +86,8 @@ class NumericProblem:
     credible: Fraction
     events: tuple[Event, ...]
     predict: tuple[Datum, ...]
+    #: "exact" (rational, the default) or "float" (log-space floating point, any size)
+    arithmetic: str = "exact"
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -110,8 +113,11 @@ class NumericProblem:
     def solve(self) -> NumericPosterior:
         """The posterior (exact unless the family or the prior is irrational)."""
         grid = self.cells()
-        weights = [w if valid_cell(self.family, cell) else 0 * w
-                   for w, cell in zip(joint_weights(self.unknowns), grid, strict=True)]
+        weights: list[Number] = [
+            w if valid_cell(self.family, cell) else 0 * w
+            for w, cell in zip(joint_weights(self.unknowns), grid, strict=True)]
+        if self.arithmetic == "float":  # float priors send Bayes' rule down the log-space path
+            weights = [float(w) for w in weights]
         rows = [[likelihood(self.family, cell, d) for d in self.data] for cell in grid]
         log_scale = _scale_densities(rows) if self.family.density else 0.0
         if not any(w > 0 and all(x > 0 for x in row) for w, row in zip(weights, rows,
@@ -183,6 +189,7 @@ def numeric_problem(
     predict: Sequence[object] | None = None,
     base_dir: str | os.PathLike[str] | None = None,
     where: Mapping[str, str] | None = None,
+    arithmetic: str = "exact",
 ) -> NumericProblem:
     """Validate a numeric problem.
 
@@ -214,6 +221,10 @@ def numeric_problem(
     where : mapping of str to str, optional
         How error messages name each argument (default: the CLI's options,
         ``--values``, ``--prior``, ...; a problem file names its keys and lines).
+    arithmetic : {"exact", "float"}, default "exact"
+        Rationals (exact; the numbers may not grow past
+        :data:`probkit.bayes.exact.MAX_EXACT_DIGITS` digits), or floating point in
+        log space, for problems of any size (``probkit bayes --float``).
 
     >>> p = numeric_problem({"N": "1..1000"}, "uniform", [60], prior="power:-1",
     ...                     events=["N > 100"])
@@ -257,6 +268,7 @@ def numeric_problem(
         unknowns=tuple(unknowns), family=fam, data=tuple(parsed_data),
         credible=parse_level(credible, what=label["credible"]), events=parsed_events,
         predict=tuple(parse_data(fam, next_data, what=label["predict"])),
+        arithmetic=check_choice(arithmetic, ARITHMETICS, parameter="arithmetic"),
     )
 
 

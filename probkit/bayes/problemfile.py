@@ -55,6 +55,7 @@ from probkit.bayes.problems import (
     urn_problem,
 )
 from probkit.errors import InputError
+from probkit.options import ARITHMETICS
 
 MAX_FILE_BYTES = 10_000_000
 """Largest problem file read."""
@@ -99,6 +100,7 @@ _SCHEMAS: dict[str, _Schema] = {
         "credible": (_NUMBER, "a number such as 0.9 or text such as \"90%\""),
         "events": ((list,), 'a list of texts such as ["N > 100"]'),
         "predict": ((list,), "a list of observations"),
+        "arithmetic": ((str,), '"exact" or "float"'),
     },
     "bayes": {
         "prior": ((dict,), 'a table of hypothesis = probability, e.g. A = "1/2"'),
@@ -106,6 +108,7 @@ _SCHEMAS: dict[str, _Schema] = {
                        'A = ["1/10", "9/10"]'),
         "normalize": ((bool,), "true or false"),
         "observations": ((list,), "a list of texts"),
+        "arithmetic": ((str,), '"exact" or "float"'),
     },
     "urn": {
         "urns": ((dict,), "a table of urns, e.g. A = { white = 9, black = 1 }"),
@@ -333,10 +336,11 @@ def _numeric(reader: _Reader, document: dict[str, Any], base_dir: Any) -> Proble
              "credible": reader.label("report", "credible"),
              "events": reader.label("report", "events"),
              "predict": reader.label("report", "predict")}
+    arithmetic = _arithmetic(reader, ("report", "arithmetic"), report)
     return reader.wrap("hypotheses", lambda: numeric_problem(
         values, likelihood["family"], data, prior=prior,
         credible=report.get("credible", "90%"), events=events, predict=predict,
-        base_dir=base_dir, where=where))
+        base_dir=base_dir, where=where, arithmetic=arithmetic))
 
 
 def _table_of_numbers(reader: _Reader, path: tuple[str, ...], table: Mapping[str, Any],
@@ -354,6 +358,15 @@ def _table_of_numbers(reader: _Reader, path: tuple[str, ...], table: Mapping[str
     return out
 
 
+def _arithmetic(reader: _Reader, path: tuple[str, str], table: Mapping[str, Any]) -> str:
+    """The table's ``arithmetic`` ("exact" unless given), or an error naming its line."""
+    value = table.get("arithmetic", "exact")
+    if value not in ARITHMETICS:
+        raise reader.error(path, f"[{path[0]}] arithmetic must be \"exact\" or \"float\"; got "
+                           f"{_shown(value)}")
+    return str(value)
+
+
 def _bayes(reader: _Reader, document: dict[str, Any], base_dir: Any) -> Problem:
     table = document["bayes"]
     priors = _table_of_numbers(reader, ("bayes", "prior"), table["prior"])
@@ -365,9 +378,10 @@ def _bayes(reader: _Reader, document: dict[str, Any], base_dir: Any) -> Problem:
                                                  observations)]
     if not priors:
         raise reader.error(("bayes", "prior"), "[bayes] prior: give at least one hypothesis")
+    arithmetic = _arithmetic(reader, ("bayes", "arithmetic"), table)
     return reader.wrap("bayes", lambda: discrete_problem(
         priors, likelihoods, normalize=table.get("normalize", False),
-        observations=observations))
+        observations=observations, arithmetic=arithmetic))
 
 
 def _urn(reader: _Reader, document: dict[str, Any], base_dir: Any) -> Problem:

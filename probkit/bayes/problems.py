@@ -53,13 +53,26 @@ def discrete_problem(
     *,
     normalize: bool = False,
     observations: Sequence[str] | None = None,
+    arithmetic: str = "exact",
 ) -> DiscreteProblem:
     """Validate a general problem (same rules as :func:`probkit.bayes.posterior`).
+
+    ``arithmetic="float"`` computes in floating point, in log space, whatever the size
+    (``probkit bayes --float``); the default is exact.
 
     >>> p = discrete_problem({"A": "3", "B": "1"}, {"A": "1/10", "B": "8/10"}, normalize=True)
     >>> p.priors
     (Fraction(3, 4), Fraction(1, 4))
+    >>> discrete_problem({"A": "3", "B": "1"}, {"A": "1/10", "B": "8/10"}, normalize=True,
+    ...                  arithmetic="float").priors
+    (0.75, 0.25)
     """
+    from probkit.options import ARITHMETICS, check_choice
+
+    check_choice(arithmetic, ARITHMETICS, parameter="arithmetic")
+    if arithmetic == "float":  # float priors send Bayes' rule down the log-space path
+        priors = {name: float(to_number(value, what=f"prior of {name!r}"))
+                  for name, value in priors.items()}
     result = posterior(priors, likelihoods, normalize=normalize, observations=observations)
     return DiscreteProblem(
         names=result.names,

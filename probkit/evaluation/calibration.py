@@ -64,6 +64,13 @@ def _labels_and_probs(y: ArrayLike, p: ArrayLike) -> tuple[NDArray[np.float64],
     return labels, check_probabilities(np.ravel(np.asarray(p, dtype=np.float64)), labels.size)
 
 
+def _bin_index(probs: NDArray[np.float64], n_bins: int) -> NDArray[np.int64]:
+    """The bin of each probability among ``n_bins`` equal-width bins (1 in the last)."""
+    import numpy as np
+
+    return np.minimum((probs * n_bins).astype(np.int64), n_bins - 1)
+
+
 def reliability_table(y: ArrayLike, p_cat: ArrayLike, n_bins: int = 10) -> list[ReliabilityBin]:
     """Bin predictions into ``n_bins`` equal-width bins and compare with outcomes.
 
@@ -74,13 +81,11 @@ def reliability_table(y: ArrayLike, p_cat: ArrayLike, n_bins: int = 10) -> list[
     >>> [(r.lower, r.upper, r.count, r.observed) for r in rows]
     [(0.0, 0.5, 1, 0.0), (0.5, 1.0, 3, 1.0)]
     """
-    import numpy as np
-
     if not isinstance(n_bins, int) or isinstance(n_bins, bool) or n_bins < 1:
         raise InputError(f"n_bins must be a positive integer, got {n_bins!r}",
                          parameter="n_bins")
     labels, probs = _labels_and_probs(y, p_cat)
-    index = np.minimum((probs * n_bins).astype(np.int64), n_bins - 1)
+    index = _bin_index(probs, n_bins)
     rows = []
     for b in range(n_bins):
         mask = index == b
@@ -113,6 +118,95 @@ def calibration_error(table: list[ReliabilityBin]) -> float:
         if row.count and row.mean_predicted is not None and row.observed is not None:
             gap += row.count * abs(row.mean_predicted - row.observed)
     return round(gap / total, 15)
+
+
+#: bound on the simulation work of :func:`ece_consistency` (resamples x examples)
+MAX_CONSISTENCY_WORK = 5_000_000
+
+
+@dataclass(frozen=True)
+class ECEConsistency:
+    """How large the ECE of *calibrated* probabilities would be on these inputs.
+
+    ``count_at_least`` (k) of the ``n_resamples`` (R) simulated label sets (drawn from
+    the probabilities themselves) have an ECE at least the observed one;
+    ``share_at_least`` is the Monte Carlo p-value (k + 1)/(R + 1): small means the
+    gap is unlikely to be chance.
+    """
+
+    ece: float
+    null_median: float
+    null_95: float
+    share_at_least: float
+    n: int
+    n_resamples: int
+    n_bins: int
+    count_at_least: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, with the method named."""
+        return {"ece": self.ece, "null_median": self.null_median, "null_95": self.null_95,
+                "share_at_least": self.share_at_least, "count_at_least": self.count_at_least,
+                "n": self.n,
+                "n_resamples": self.n_resamples, "n_bins": self.n_bins,
+                "method": "labels drawn from the predicted probabilities (consistency "
+                          "resampling, Bröcker & Smith 2007)"}
+
+    def __str__(self) -> str:
+        return (f"calibrated probabilities would show an ECE of {self.null_median:.3f} (median; "
+                f"95th percentile {self.null_95:.3f}) on these {self.n} inputs; "
+                f"{self.ece:.3f} or more in {self.count_at_least} of {self.n_resamples} "
+                f"simulations (p = {self.share_at_least:.2g})")
+
+
+def ece_consistency(y: ArrayLike, p_cat: ArrayLike, *, n_bins: int = 10,
+                    n_resamples: int = 2000, seed: int = 0) -> ECEConsistency:
+    r"""Is an ECE larger than calibrated probabilities would show on so few inputs?
+
+    Even perfectly calibrated probabilities show a positive ECE on a finite sample:
+    with 50 images in 10 bins, each bin's observed share of cats is a small-sample
+    proportion. Draw label sets :math:`y^*_i \sim \mathrm{Bernoulli}(p_i)` from the
+    probabilities themselves (which are then calibrated by construction), compute
+    each one's ECE with the same bins, and compare the observed ECE with that
+    distribution (Bröcker & Smith, *Increasing the reliability of reliability
+    diagrams*, Weather and Forecasting 22, 2007; here with the probabilities held
+    fixed).
+
+    >>> p = [0.1] * 10 + [0.5] * 10 + [0.9] * 10
+    >>> y = [1] + [0] * 9 + [1] * 5 + [0] * 5 + [1] * 9 + [0]  # exactly 10%, 50%, 90% cats
+    >>> calibrated = ece_consistency(y, p, seed=1)
+    >>> calibrated.ece, calibrated.share_at_least, calibrated.null_median > 0
+    (0.0, 1.0, True)
+    >>> wrong = ece_consistency([1] * 30, p, seed=1)  # every one a cat
+    >>> round(wrong.ece, 2), wrong.share_at_least < 0.01
+    (0.5, True)
+    """
+    import numpy as np
+
+    if not isinstance(n_resamples, int) or isinstance(n_resamples, bool) or n_resamples < 1:
+        raise InputError(f"n_resamples must be a positive integer, got {n_resamples!r}",
+                         parameter="n_resamples")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"seed must be an integer >= 0; got {seed!r}", parameter="seed")
+    observed = calibration_error(reliability_table(y, p_cat, n_bins))
+    _, probs = _labels_and_probs(y, p_cat)
+    if n_resamples * probs.size > MAX_CONSISTENCY_WORK:
+        raise InputError(f"n_resamples={n_resamples} x {probs.size} inputs is more than "
+                         f"{MAX_CONSISTENCY_WORK:,} draws", parameter="n_resamples")
+    index = _bin_index(probs, n_bins)
+    predicted = np.bincount(index, weights=probs, minlength=n_bins)   # sum of p per bin
+    rng = np.random.default_rng(seed)
+    simulated = (rng.random((n_resamples, probs.size)) < probs).astype(np.float64)
+    one_hot = np.zeros((probs.size, n_bins))
+    one_hot[np.arange(probs.size), index] = 1.0
+    cats = simulated @ one_hot                                          # (R, bins)
+    null = np.abs(predicted[None, :] - cats).sum(axis=1) / probs.size  # Σ n_b |p̄_b - ȳ_b| / n
+    at_least = int(np.sum(null >= observed - 1e-12))
+    return ECEConsistency(
+        ece=observed, null_median=float(np.median(null)),
+        null_95=float(np.percentile(null, 95)),
+        share_at_least=(at_least + 1) / (n_resamples + 1), n=int(probs.size),
+        n_resamples=n_resamples, n_bins=n_bins, count_at_least=at_least)
 
 
 def _check_logits(logits: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64],
@@ -234,10 +328,13 @@ def apply_platt(logits: ArrayLike, a: float, b: float) -> NDArray[np.float64]:
 
 
 __all__ = [
+    "MAX_CONSISTENCY_WORK",
+    "ECEConsistency",
     "ReliabilityBin",
     "apply_platt",
     "apply_temperature",
     "calibration_error",
+    "ece_consistency",
     "fit_platt",
     "fit_temperature",
     "reliability_table",

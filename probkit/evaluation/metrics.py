@@ -55,6 +55,17 @@ def _nonempty(n: int) -> None:
         raise DataError("cannot compute a metric on zero samples", parameter="y")
 
 
+def says_positive(p: Any, threshold: float = 0.5) -> NDArray[np.bool_]:
+    """The verdict "label 1" (e.g. "cat"): ``P(label 1) > threshold``; exactly 1/2 is "no".
+
+    The one rule for turning probabilities into verdicts (metrics, plots, comparisons).
+
+    >>> says_positive([0.2, 0.5, 0.51]).tolist()
+    [False, False, True]
+    """
+    return np.asarray(p, dtype=np.float64) > threshold
+
+
 def accuracy(y: Any, y_pred: Any) -> float:
     """Share of correct labels.
 
@@ -245,7 +256,7 @@ def classification_report(
     from probkit.evaluation.calibration import calibration_error, reliability_table
 
     pa = _probabilities(p_cat, yt.size)
-    y_pred = (pa > threshold).astype(np.int64)
+    y_pred = says_positive(pa, threshold).astype(np.int64)
     counts = confusion_counts(yt, y_pred)
     correct = counts.true_negative + counts.true_positive
     lo, hi = wilson_interval(correct, int(yt.size), confidence)
@@ -283,6 +294,7 @@ __all__ = [
     "classification_report",
     "confusion_counts",
     "confusion_matrix",
+    "says_positive",
     "expected_calibration_error",
     "log_loss",
     "sensitivity",

@@ -7,8 +7,14 @@ transformer               features
 :class:`ColourHistogram`  joint RGB or HSV histogram (fractions of pixels)
 :class:`HOG`              histogram of oriented gradients (shape, texture)
 :class:`Concatenate`      several of these side by side
+:class:`SquareRoot`       the square root of a histogram (Hellinger distance)
 :class:`Standardize`      any of these centred and scaled by training statistics
 ========================  ====================================================
+
+Each is a scikit-learn transformer (without probkit depending on scikit-learn):
+``get_params(deep=True)``, nested ``set_params``, ``clone``, validation in ``fit``,
+:class:`~probkit.errors.NotFittedError` before ``fit``; with ``image_shape=(h, w, 3)``
+it takes flattened images, one row per image, so it can be a ``Pipeline`` step.
 
 Everything is fitted on training images only. A fitted transformer is stored as a
 JSON spec plus plain float arrays (:meth:`~FeatureTransformer.to_state`) and
@@ -36,9 +42,11 @@ from probkit.features.colour import ColourHistogram, rgb_to_hsv
 from probkit.features.combine import Concatenate, Standardize
 from probkit.features.hog import HOG, hog_features
 from probkit.features.pixels import RawPixels
+from probkit.features.root import SquareRoot
 
 TRANSFORMERS: dict[str, type[FeatureTransformer]] = {
-    cls.name: cls for cls in (RawPixels, ColourHistogram, HOG, Concatenate, Standardize)
+    cls.name: cls for cls in (RawPixels, ColourHistogram, HOG, Concatenate, Standardize,
+                               SquareRoot)
 }
 #: bound on how deep a stored or written spec may nest
 MAX_DEPTH = 4
@@ -61,7 +69,7 @@ def from_spec(spec: Any, *, _depth: int = 0) -> FeatureTransformer:
     params = spec.get("params", {})
     if not isinstance(params, dict):
         raise InputError(f"feature spec {name!r}: params must be an object")
-    unknown = sorted(set(params) - set(cls._param_names))
+    unknown = sorted(set(params) - set(cls._constraints))
     if unknown:
         raise InputError(f"features {name!r} have no parameter(s) {', '.join(unknown)}")
     kwargs: dict[str, Any] = {}
@@ -70,12 +78,12 @@ def from_spec(spec: Any, *, _depth: int = 0) -> FeatureTransformer:
             kwargs[key] = tuple(from_spec(v, _depth=_depth + 1) for v in value)
         elif key == "features":
             kwargs[key] = from_spec(value, _depth=_depth + 1)
-        elif key == "bins" and isinstance(value, list):
+        elif key in ("bins", "image_shape") and isinstance(value, list):
             kwargs[key] = tuple(value)
         else:
             kwargs[key] = value
     transformer = cls(**kwargs)
-    transformer._validate()
+    transformer._validate_hyperparameters()
     return transformer
 
 
@@ -94,7 +102,18 @@ def from_state(spec: Any, arrays: dict[str, Any]) -> FeatureTransformer:
 _BINS = re.compile(r"^(\d+)x(\d+)x(\d+)$")
 
 
-def _parse_one(text: str) -> FeatureTransformer:
+def _parse_one(text: str, *, whole: str) -> FeatureTransformer:
+    body = text.strip()
+    if body.lower().startswith("sqrt("):
+        if not body.endswith(")"):
+            raise InputError(f"features {whole!r}: sqrt(...) takes one part; write e.g. "
+                             "sqrt(hsv:8x4x4) + sqrt(hog)")
+        inner = body[5:-1].strip()
+        if inner.lower().startswith(("sqrt(", "std(")):
+            raise InputError(f"features {whole!r}: sqrt(...) holds one plain part (pixels, "
+                             "hsv, rgb or hog); std(...) goes around the whole: "
+                             "std(sqrt(hsv:8x4x4))")
+        return SquareRoot(features=_parse_one(inner, whole=whole))
     name, _, args = text.partition(":")
     name = name.strip().lower()
     args = args.strip()
@@ -116,23 +135,33 @@ def _parse_one(text: str) -> FeatureTransformer:
         return HOG(orientations=o, cell_size=c, block_size=b)
     raise InputError(
         f"unknown features {text!r}; write pixels, hsv[:HxSxV], rgb[:RxGxB], "
-        "hog[:O,C,B], joined by + and optionally inside std(...)"
+        "hog[:O,C,B], each optionally inside sqrt(...), joined by + and optionally inside "
+        "std(...)"
     )
 
 
 def parse_features(text: str) -> FeatureTransformer:
-    """Read ``pixels``, ``hsv:8x4x4``, ``rgb:4x4x4``, ``hog:9,8,2``, joined with ``+``,
-    optionally wrapped in ``std(...)``.
+    """Read ``pixels``, ``hsv:8x4x4``, ``rgb:4x4x4``, ``hog:9,8,2``, each optionally
+    inside ``sqrt(...)`` (:class:`SquareRoot`), joined with ``+``, optionally wrapped in
+    ``std(...)``.
 
     >>> parse_features("hsv:8x4x4")
     ColourHistogram(space='hsv', bins=(8, 4, 4))
     >>> parse_features("std(pixels)").label
     'std(pixels)'
+    >>> parse_features("sqrt(hsv:8x4x4) + hog").label
+    'sqrt(hsv-hist 8x4x4) + hog 9o 8px 2x2'
+    >>> parse_features("sqrt(sqrt(hsv))")
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: features 'sqrt(sqrt(hsv))': sqrt(...) holds one plain part \
+(pixels, hsv, rgb or hog); std(...) goes around the whole: std(sqrt(hsv:8x4x4))
     >>> parse_features("sift")
     Traceback (most recent call last):
     ...
     probkit.errors.InputError: unknown features 'sift'; write pixels, hsv[:HxSxV], \
-rgb[:RxGxB], hog[:O,C,B], joined by + and optionally inside std(...)
+rgb[:RxGxB], hog[:O,C,B], each optionally inside sqrt(...), joined by + and optionally \
+inside std(...)
     """
     if not isinstance(text, str) or not text.strip() or len(text) > 200:
         raise InputError(f"features must be a short non-empty text; got {text!r}")
@@ -143,9 +172,9 @@ rgb[:RxGxB], hog[:O,C,B], joined by + and optionally inside std(...)
     pieces = body.split("+")
     if any(not p.strip() for p in pieces):
         raise InputError(f"features {text!r}: empty part around '+'")
-    parts = tuple(_parse_one(p) for p in pieces)
+    parts = tuple(_parse_one(p, whole=text) for p in pieces)
     transformer: FeatureTransformer = parts[0] if len(parts) == 1 else Concatenate(parts=parts)
-    transformer._validate()
+    transformer._validate_hyperparameters()
     return Standardize(features=transformer) if standardize else transformer
 
 
@@ -156,6 +185,7 @@ __all__ = [
     "Concatenate",
     "FeatureTransformer",
     "RawPixels",
+    "SquareRoot",
     "Standardize",
     "as_images",
     "from_spec",

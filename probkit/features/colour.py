@@ -40,8 +40,9 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._estimator import Constraint, one_of
 from probkit.errors import InputError
-from probkit.features._base import Array, FeatureTransformer, as_images, check_int
+from probkit.features._base import Array, FeatureTransformer, as_images, image_shape_constraint
 
 SPACES = ("hsv", "rgb")
 #: the most cells a histogram may have (bounds the work and the model size)
@@ -78,6 +79,25 @@ def _cell_index(values: Array, bins: int, top: float) -> NDArray[np.int64]:
     return np.minimum(np.floor(values * bins / top).astype(np.int64), bins - 1)
 
 
+def _cells(coords: Array, bins: tuple[int, int, int], top: float) -> NDArray[np.int64]:
+    """Cell number (last coordinate fastest) of each point of ``coords`` (..., 3)."""
+    b0, b1, b2 = bins
+    return ((_cell_index(coords[..., 0], b0, top) * b1
+             + _cell_index(coords[..., 1], b1, top)) * b2 + _cell_index(coords[..., 2], b2, top))
+
+
+def cell_of_pixels(pixels: Any, space: str, bins: tuple[int, int, int]) -> NDArray[np.int64]:
+    """The histogram cell of each RGB pixel (values in [0, 255], last axis 3), in the
+    numbering of :func:`joint_histogram`.
+
+    >>> cell_of_pixels(np.array([[0, 0, 0], [255, 0, 0]]), "hsv", (2, 2, 2)).tolist()
+    [0, 3]
+    """
+    if space == "hsv":
+        return _cells(rgb_to_hsv(pixels), bins, 1.0)
+    return _cells(np.asarray(pixels, dtype=np.float64), bins, 255.0)
+
+
 def joint_histogram(coords: Array, bins: tuple[int, int, int], *, top: float = 1.0) -> Array:
     """Fraction of points per cell: ``coords`` (n, pixels, 3) in [0, top] -> (n, prod(bins)).
 
@@ -87,13 +107,22 @@ def joint_histogram(coords: Array, bins: tuple[int, int, int], *, top: float = 1
     [[0.0, 0.5, 0.5, 0.0]]
     """
     n, pixels, _ = coords.shape
-    b0, b1, b2 = bins
-    cell = (_cell_index(coords[..., 0], b0, top) * b1
-            + _cell_index(coords[..., 1], b1, top)) * b2 + _cell_index(coords[..., 2], b2, top)
-    cells = b0 * b1 * b2
+    cell = _cells(coords, bins, top)
+    cells = bins[0] * bins[1] * bins[2]
     flat = cell + (np.arange(n) * cells)[:, None]
     counts = np.bincount(flat.ravel(), minlength=n * cells).reshape(n, cells)
     return counts / float(max(pixels, 1))
+
+
+def _bins_constraint(value: Any) -> str | None:
+    """Three integers in [1, 256] making at most :data:`MAX_CELLS` cells."""
+    ok = (isinstance(value, tuple | list) and len(value) == 3
+          and all(isinstance(b, int | np.integer) and not isinstance(b, bool) and 1 <= b <= 256
+                  for b in value))
+    if ok and int(np.prod([int(b) for b in value])) <= MAX_CELLS:
+        return None
+    cells = (f" (these make {int(np.prod([int(b) for b in value]))})" if ok else "")
+    return f"3 integers in [1, 256] making at most {MAX_CELLS} cells{cells}"
 
 
 class ColourHistogram(FeatureTransformer):
@@ -104,11 +133,16 @@ class ColourHistogram(FeatureTransformer):
     space : {"hsv", "rgb"}, default "hsv"
     bins : tuple of 3 int, default (8, 4, 4)
         Bins per axis (H, S, V or R, G, B); at most 4096 cells in all.
+    image_shape : (height, width, 3) or None, default None
+        None: the input is images (n, height, width, 3). Given: the input may also be
+        the images flattened, one row of ``height * width * 3`` values per image.
 
     Attributes
     ----------
     input_shape_ : tuple of int
         (height, width, 3) of the training images.
+    n_features_in_ : int
+        ``height * width * 3``.
     n_features_out_ : int
         ``prod(bins)``.
 
@@ -117,33 +151,40 @@ class ColourHistogram(FeatureTransformer):
     >>> images = np.full((2, 4, 4, 3), 200, dtype=np.uint8)
     >>> ColourHistogram(space="rgb", bins=(2, 2, 2)).fit_transform(images)[:, -1].tolist()
     [1.0, 1.0]
+
+    The same images as rows of 48 values (e.g. in a scikit-learn ``Pipeline``):
+
+    >>> rows = images.reshape(2, -1)
+    >>> hist = ColourHistogram(space="rgb", bins=(2, 2, 2), image_shape=(4, 4, 3))
+    >>> hist.fit_transform(rows)[:, -1].tolist(), hist.n_features_in_
+    ([1.0, 1.0], 48)
+    >>> ColourHistogram(bins=(32, 32, 32)).fit(images)
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: ColourHistogram: bins=(32, 32, 32) is invalid; it must be 3 \
+integers in [1, 256] making at most 4096 cells (these make 32768)
     """
 
     name: ClassVar[str] = "colour-histogram"
-    _param_names: ClassVar[tuple[str, ...]] = ("space", "bins")
+    _constraints: ClassVar[dict[str, Constraint]] = {
+        "space": one_of(*SPACES),
+        "bins": _bins_constraint,
+        "image_shape": image_shape_constraint,
+    }
 
-    def __init__(self, *, space: str = "hsv", bins: tuple[int, int, int] = (8, 4, 4)) -> None:
+    def __init__(self, *, space: str = "hsv", bins: tuple[int, int, int] = (8, 4, 4),
+                 image_shape: tuple[int, int, int] | None = None) -> None:
         self.space = space
         self.bins = bins
+        self.image_shape = image_shape
 
     def _checked_bins(self) -> tuple[int, int, int]:
-        bins = tuple(self.bins) if isinstance(self.bins, tuple | list) else ()
-        if len(bins) != 3:
-            raise InputError(f"ColourHistogram: bins must be 3 integers; got {self.bins!r}")
-        b0, b1, b2 = (check_int(b, "bins", "ColourHistogram", high=256) for b in bins)
-        if b0 * b1 * b2 > MAX_CELLS:
-            raise InputError(
-                f"ColourHistogram: bins {self.bins!r} make {b0 * b1 * b2} cells; at most "
-                f"{MAX_CELLS} are allowed"
-            )
+        problem = _bins_constraint(self.bins)
+        if problem is not None:
+            raise InputError(f"ColourHistogram: bins={self.bins!r} is invalid; it must be "
+                             f"{problem}", parameter="bins")
+        b0, b1, b2 = (int(b) for b in self.bins)
         return b0, b1, b2
-
-    def _validate(self) -> None:
-        if self.space not in SPACES:
-            raise InputError(
-                f"ColourHistogram: space must be one of {', '.join(SPACES)}; got {self.space!r}"
-            )
-        self._checked_bins()
 
     def _n_features(self, shape: tuple[int, int, int]) -> int:
         b0, b1, b2 = self._checked_bins()
@@ -163,5 +204,5 @@ class ColourHistogram(FeatureTransformer):
         return f"{self.space}-hist " + "x".join(str(b) for b in self.bins)
 
 
-__all__ = ["MAX_CELLS", "SPACES", "ColourHistogram", "as_images", "joint_histogram",
-           "rgb_to_hsv"]
+__all__ = ["MAX_CELLS", "SPACES", "ColourHistogram", "as_images", "cell_of_pixels",
+           "joint_histogram", "rgb_to_hsv"]

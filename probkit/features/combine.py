@@ -23,11 +23,25 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._estimator import Constraint
 from probkit.errors import InputError
-from probkit.features._base import Array, FeatureTransformer
+from probkit.features._base import (
+    Array,
+    FeatureTransformer,
+    image_shape_constraint,
+    transformer_constraint,
+)
 
 #: the most parts one concatenation may hold
 MAX_PARTS = 8
+
+
+def _parts_constraint(value: Any) -> str | None:
+    """A tuple (or list) of 1 to :data:`MAX_PARTS` feature transformers."""
+    if (isinstance(value, tuple | list) and 1 <= len(value) <= MAX_PARTS
+            and all(isinstance(part, FeatureTransformer) for part in value)):
+        return None
+    return f"a tuple of 1 to {MAX_PARTS} feature transformers"
 
 
 class Concatenate(FeatureTransformer):
@@ -36,46 +50,63 @@ class Concatenate(FeatureTransformer):
     Parameters
     ----------
     parts : tuple of FeatureTransformer
-        Each is fitted on the same training images.
+        Each is cloned and fitted on the same training images (the parts given are left
+        unfitted; their parameters are ``parts__0__bins`` etc. for ``set_params``).
+    image_shape : (height, width, 3) or None, default None
+        As for every transformer: given, the input may be flattened images (the parts
+        then receive the images).
+
+    Attributes
+    ----------
+    parts_ : tuple of FeatureTransformer
+        The fitted copies of ``parts``.
+
+    Examples
+    --------
+    >>> from probkit.features import ColourHistogram, RawPixels
+    >>> both = Concatenate(parts=(ColourHistogram(bins=(2, 1, 1)), RawPixels()))
+    >>> both.set_params(parts__0__bins=(4, 1, 1)).get_params()["parts__0__bins"]
+    (4, 1, 1)
     """
 
     name: ClassVar[str] = "concatenate"
-    _param_names: ClassVar[tuple[str, ...]] = ("parts",)
+    _constraints: ClassVar[dict[str, Constraint]] = {
+        "parts": _parts_constraint,
+        "image_shape": image_shape_constraint,
+    }
 
-    def __init__(self, *, parts: tuple[FeatureTransformer, ...] = ()) -> None:
+    def __init__(self, *, parts: tuple[FeatureTransformer, ...] = (),
+                 image_shape: tuple[int, int, int] | None = None) -> None:
         self.parts = parts
+        self.image_shape = image_shape
 
-    def _validate(self) -> None:
-        parts = self.parts
-        if not isinstance(parts, tuple | list) or not 1 <= len(parts) <= MAX_PARTS:
-            raise InputError(
-                f"Concatenate: parts must be 1 to {MAX_PARTS} feature transformers; got {parts!r}"
-            )
-        for part in parts:
-            if not isinstance(part, FeatureTransformer):
-                raise InputError(f"Concatenate: {part!r} is not a feature transformer")
-            part._validate()
+    def _nested(self) -> list[FeatureTransformer]:
+        return list(self.parts) if _parts_constraint(self.parts) is None else []
 
     def _n_features(self, shape: tuple[int, int, int]) -> int:
-        self._validate()
         return sum(part._n_features(shape) for part in self.parts)
 
     def _fit(self, images: NDArray[Any]) -> None:
-        for part in self.parts:
-            part.fit(images)
+        self.parts_ = tuple(part.clone().fit(images) for part in self.parts)
 
     def _transform(self, images: NDArray[Any]) -> Array:
-        return np.hstack([part.transform(images) for part in self.parts])
+        return np.hstack([part.transform(images) for part in self.parts_])
+
+    def _set_fitted_shape(self, shape: tuple[int, int, int]) -> None:
+        self.parts_ = tuple(part.clone() for part in self.parts)
+        for part in self.parts_:
+            part._set_fitted_shape(shape)
+        super()._set_fitted_shape(shape)
 
     def _arrays(self) -> dict[str, Array]:
         out: dict[str, Array] = {}
-        for i, part in enumerate(self.parts):
+        for i, part in enumerate(self.parts_):
             _, arrays = part.to_state()
             out.update({f"{i}.{key}": value for key, value in arrays.items()})
         return out
 
     def _restore_arrays(self, arrays: dict[str, NDArray[Any]]) -> None:
-        for i, part in enumerate(self.parts):
+        for i, part in enumerate(self.parts_):
             prefix = f"{i}."
             part._restore_arrays({k[len(prefix):]: v for k, v in arrays.items()
                                   if k.startswith(prefix)})
@@ -92,42 +123,59 @@ class Standardize(FeatureTransformer):
     Parameters
     ----------
     features : FeatureTransformer
+        Cloned and fitted on the training images (its parameters are ``features__...``).
+    image_shape : (height, width, 3) or None, default None
+        As for every transformer: given, the input may be flattened images.
 
     Attributes
     ----------
+    features_ : FeatureTransformer
+        The fitted copy of ``features``.
     mean_, scale_ : ndarray of shape (n_features_out_,)
     """
 
     name: ClassVar[str] = "standardize"
-    _param_names: ClassVar[tuple[str, ...]] = ("features",)
+    _constraints: ClassVar[dict[str, Constraint]] = {
+        "features": transformer_constraint,
+        "image_shape": image_shape_constraint,
+    }
 
-    def __init__(self, *, features: FeatureTransformer | None = None) -> None:
+    def __init__(self, *, features: FeatureTransformer | None = None,
+                 image_shape: tuple[int, int, int] | None = None) -> None:
         self.features = features
+        self.image_shape = image_shape
 
     def _inner(self) -> FeatureTransformer:
-        if not isinstance(self.features, FeatureTransformer):
-            raise InputError(f"Standardize: features must be a feature transformer; "
-                             f"got {self.features!r}")
-        return self.features
+        features = self.features
+        if not isinstance(features, FeatureTransformer):
+            raise InputError(f"Standardize: features={features!r} is invalid; it must be "
+                             f"{transformer_constraint(features)}", parameter="features")
+        return features
 
-    def _validate(self) -> None:
-        self._inner()._validate()
+    def _nested(self) -> list[FeatureTransformer]:
+        return [self.features] if isinstance(self.features, FeatureTransformer) else []
 
     def _n_features(self, shape: tuple[int, int, int]) -> int:
         return self._inner()._n_features(shape)
 
     def _fit(self, images: NDArray[Any]) -> None:
-        x = self._inner().fit_transform(images)
+        self.features_ = self._inner().clone()
+        x = self.features_.fit_transform(images)
         self.mean_ = x.mean(axis=0)
         sd = x.std(axis=0)
         self.scale_ = np.where(sd > 0, sd, 1.0)
 
     def _transform(self, images: NDArray[Any]) -> Array:
-        x = self._inner().transform(images)
+        x = self.features_.transform(images)
         return (x - self.mean_) / self.scale_
 
+    def _set_fitted_shape(self, shape: tuple[int, int, int]) -> None:
+        self.features_ = self._inner().clone()
+        self.features_._set_fitted_shape(shape)
+        super()._set_fitted_shape(shape)
+
     def _arrays(self) -> dict[str, Array]:
-        _, inner = self._inner().to_state()
+        _, inner = self.features_.to_state()
         return {"mean": self.mean_, "scale": self.scale_,
                 **{f"inner.{k}": v for k, v in inner.items()}}
 
@@ -142,8 +190,8 @@ class Standardize(FeatureTransformer):
             raise InputError("Standardize: stored scale must be positive")
         self.mean_ = np.asarray(arrays["mean"], dtype=np.float64)
         self.scale_ = np.asarray(arrays["scale"], dtype=np.float64)
-        self._inner()._restore_arrays({k[len("inner."):]: v for k, v in arrays.items()
-                                       if k.startswith("inner.")})
+        self.features_._restore_arrays({k[len("inner."):]: v for k, v in arrays.items()
+                                        if k.startswith("inner.")})
 
     @property
     def label(self) -> str:

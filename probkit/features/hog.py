@@ -38,8 +38,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
+from probkit._estimator import Constraint, one_of
 from probkit.errors import InputError
-from probkit.features._base import Array, FeatureTransformer, check_int
+from probkit.features._base import Array, FeatureTransformer, image_shape_constraint, integer_in
 
 BLOCK_NORMS = ("L1", "L1-sqrt", "L2", "L2-Hys")
 EPS = 1e-5
@@ -133,36 +134,44 @@ class HOG(FeatureTransformer):
     block_size : int, default 2
         Block side in cells (blocks overlap by all but one cell).
     block_norm : {"L1", "L1-sqrt", "L2", "L2-Hys"}, default "L2-Hys"
+    image_shape : (height, width, 3) or None, default None
+        None: the input is images (n, height, width, 3). Given: the input may also be
+        the images flattened, one row of ``height * width * 3`` values per image.
 
     Examples
     --------
     >>> rng = np.random.default_rng(0)
     >>> HOG().fit(rng.integers(0, 256, (2, 64, 64, 3))).n_features_out_  # 7*7 blocks*2*2*9
     1764
+    >>> rows = rng.integers(0, 256, (2, 8 * 8 * 3))  # 8x8 images, flattened
+    >>> HOG(orientations=4, cell_size=4, block_size=1, image_shape=(8, 8, 3)).fit_transform(
+    ...     rows).shape  # 2x2 cells of 4 orientations
+    (2, 16)
+    >>> HOG(orientations=0).fit(rows)
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: HOG: orientations=0 is invalid; it must be an integer in [1, 180]
     """
 
     name: ClassVar[str] = "hog"
-    _param_names: ClassVar[tuple[str, ...]] = ("orientations", "cell_size", "block_size",
-                                               "block_norm")
+    _constraints: ClassVar[dict[str, Constraint]] = {
+        "orientations": integer_in(1, 180),
+        "cell_size": integer_in(1, 1024),
+        "block_size": integer_in(1, 64),
+        "block_norm": one_of(*BLOCK_NORMS),
+        "image_shape": image_shape_constraint,
+    }
 
     def __init__(self, *, orientations: int = 9, cell_size: int = 8, block_size: int = 2,
-                 block_norm: str = "L2-Hys") -> None:
+                 block_norm: str = "L2-Hys",
+                 image_shape: tuple[int, int, int] | None = None) -> None:
         self.orientations = orientations
         self.cell_size = cell_size
         self.block_size = block_size
         self.block_norm = block_norm
-
-    def _validate(self) -> None:
-        check_int(self.orientations, "orientations", "HOG", high=180)
-        check_int(self.cell_size, "cell_size", "HOG", high=1024)
-        check_int(self.block_size, "block_size", "HOG", high=64)
-        if self.block_norm not in BLOCK_NORMS:
-            raise InputError(
-                f"HOG: block_norm must be one of {', '.join(BLOCK_NORMS)}; got {self.block_norm!r}"
-            )
+        self.image_shape = image_shape
 
     def _n_features(self, shape: tuple[int, int, int]) -> int:
-        self._validate()
         cells_r, cells_c = shape[0] // self.cell_size, shape[1] // self.cell_size
         if min(cells_r, cells_c) < self.block_size:
             raise InputError(

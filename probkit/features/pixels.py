@@ -16,17 +16,30 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from probkit.features._base import Array, FeatureTransformer
+from probkit._estimator import Constraint
+from probkit.features._base import Array, FeatureTransformer, image_shape_constraint
 
 
 class RawPixels(FeatureTransformer):
-    """Pixels / 255, flattened. No parameters."""
+    """Pixels / 255, flattened.
+
+    Parameters
+    ----------
+    image_shape : (height, width, 3) or None, default None
+        None: the input is images (n, height, width, 3). Given: the input may also be
+        the images flattened, one row of ``height * width * 3`` values per image.
+
+    Examples
+    --------
+    >>> RawPixels(image_shape=(1, 1, 3)).fit_transform(np.array([[0, 255, 51]]))
+    array([[0. , 1. , 0.2]])
+    """
 
     name: ClassVar[str] = "pixels"
-    _param_names: ClassVar[tuple[str, ...]] = ()
+    _constraints: ClassVar[dict[str, Constraint]] = {"image_shape": image_shape_constraint}
 
-    def _validate(self) -> None:
-        return None
+    def __init__(self, *, image_shape: tuple[int, int, int] | None = None) -> None:
+        self.image_shape = image_shape
 
     def _n_features(self, shape: tuple[int, int, int]) -> int:
         return shape[0] * shape[1] * shape[2]

@@ -26,33 +26,60 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._estimator import Constraint, Estimator, one_of
 from probkit.errors import InputError
 from probkit.features import FeatureTransformer, Standardize, from_state, parse_features
 from probkit.options import PREPROCESSING, check_choice
 
 
-class ImageFeatures:
+def _feature_text(value: Any) -> str | None:
+    """Text that :func:`probkit.features.parse_features` reads."""
+    try:
+        parse_features(value)
+    except InputError as exc:
+        return f"text such as 'hsv:8x4x4' or 'std(hog)' ({exc})"
+    return None
+
+
+class ImageFeatures(Estimator):
     """A :mod:`probkit.features` transformer, optionally standardized, as a pipeline step.
+
+    An estimator like the transformers themselves (``get_params``, ``set_params``,
+    ``clone``, validation in ``fit``, :class:`~probkit.errors.NotFittedError`); its
+    parameters are exactly what a model file stores, and it takes images (n, height,
+    width, 3), not flattened rows.
 
     Parameters
     ----------
     features : str, default "hsv:8x4x4"
         See :func:`probkit.features.parse_features`.
     method : {"scale", "standardize"}, default "scale"
+
+    Attributes
+    ----------
+    transformer_ : FeatureTransformer
+        The fitted transformer.
+    input_shape_ : tuple of int
     """
 
     name: ClassVar[str] = "features"
+    _constraints: ClassVar[dict[str, Constraint]] = {
+        "features": _feature_text,
+        "method": one_of(*PREPROCESSING),
+    }
 
     def __init__(self, *, features: str = "hsv:8x4x4", method: str = "scale") -> None:
         self.features = features
         self.method = method
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The hyperparameters, as given."""
-        return {"features": self.features, "method": self.method}
+    def __sklearn_tags__(self) -> Any:
+        """A transformer of 4-D images (so not of scikit-learn's 2-D arrays)."""
+        from sklearn.utils import TransformerTags
 
-    def __repr__(self) -> str:
-        return f"ImageFeatures(features={self.features!r}, method={self.method!r})"
+        tags = self._sklearn_tags(None)
+        tags.transformer_tags = TransformerTags(preserves_dtype=["float64"])
+        tags.input_tags.two_d_array = False
+        return tags
 
     def _build(self) -> FeatureTransformer:
         check_choice(self.method, PREPROCESSING, parameter="preprocessing")
@@ -67,14 +94,16 @@ class ImageFeatures:
 
     def fit(self, images: Any, y: Any = None) -> ImageFeatures:
         """Fit on training images only; returns self."""
+        # a bad method first, as the command line's --preprocessing (what it is there)
+        check_choice(self.method, PREPROCESSING, parameter="preprocessing")
+        self._validate_hyperparameters()
         self.transformer_ = self._build().fit(images)
         self.input_shape_ = self.transformer_.input_shape_
         return self
 
     def transform(self, images: Any) -> NDArray[np.float64]:
         """Features (n, n_features_), float64."""
-        if not hasattr(self, "transformer_"):
-            raise InputError("this ImageFeatures is not fitted yet; call fit first")
+        self.check_fitted("transformer_")
         return self.transformer_.transform(images)
 
     def fit_transform(self, images: Any, y: Any = None) -> NDArray[np.float64]:
@@ -84,12 +113,12 @@ class ImageFeatures:
     @property
     def n_features_(self) -> int:
         """Number of features per image."""
+        self.check_fitted("transformer_")
         return int(self.transformer_.n_features_out_)
 
     def state(self) -> dict[str, NDArray[np.float64]]:
         """Learned arrays by name (``/`` separates the levels of nested transformers)."""
-        if not hasattr(self, "transformer_"):
-            raise InputError("this ImageFeatures is not fitted yet; call fit first")
+        self.check_fitted("transformer_")
         _, arrays = self.transformer_.to_state()
         return {key.replace(".", "/"): value for key, value in arrays.items()}
 

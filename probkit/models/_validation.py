@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from probkit._arrays import check_labels as _check_labels
-from probkit._estimator import Constraint
+from probkit._estimator import Constraint, one_of
 from probkit.errors import DataConversionWarning, InputError, NonNumericError, with_sklearn_twin
 
 
@@ -56,17 +56,6 @@ def seed(value: Any) -> str | None:
     if value is None or (_is_int(value) and int(value) >= 0):
         return None
     return "None or an integer >= 0"
-
-
-def one_of(*choices: str) -> Constraint:
-    """One of the given strings."""
-
-    def check(value: Any) -> str | None:
-        if isinstance(value, str) and value in choices:
-            return None
-        return "one of " + ", ".join(repr(c) for c in choices)
-
-    return check
 
 
 def check_features(X: Any, *, what: str = "X") -> NDArray[np.float64]:

@@ -227,15 +227,16 @@ def named_grid(name: str, *, solver: str | None = None,
     logistic regression (L-BFGS to 500 iterations) on pixels (/255 or
     standardized, λ ∈ {10, 100, 1000, 10000}), on HSV 8×4×4 and RGB 4×4×4 colour
     histograms (as fractions, λ ∈ {0.003, 0.01, 0.03, 0.1}, or standardized,
-    λ ∈ {3, 10, 30, 100}), and on standardized HOG and HSV + HOG
-    (λ ∈ {10, 100, 1000}).
+    λ ∈ {3, 10, 30, 100}), on the square roots of those histograms (as they are,
+    λ ∈ {0.03, 0.1, 0.3, 1}, or standardized, λ ∈ {3, 10, 30, 100}), and on
+    standardized HOG and HSV + HOG (λ ∈ {10, 100, 1000}).
 
     ``solver`` and ``hidden``, when given, are applied to every candidate (an
     option is never silently ignored); ``hidden`` needs a grid with two-layer
     nets, so it is refused for ``quick`` and ``default``.
 
     >>> len(named_grid("quick")), len(named_grid("default")), len(named_grid("features"))
-    (4, 48, 30)
+    (4, 48, 46)
     >>> {c.solver for c in named_grid("quick", solver="gd")}
     {'gd'}
     >>> named_grid("quick", hidden=5)
@@ -269,6 +270,11 @@ none (use the full grid, or model two-layer)
                               representations=(hist,), solver=method)
             grid += make_grid(l2=(3.0, 10.0, 30.0, 100.0), preprocessing=("standardize",),
                               representations=(hist,), solver=method)
+        for hist in ("sqrt(hsv:8x4x4)", "sqrt(rgb:4x4x4)"):
+            grid += make_grid(l2=(0.03, 0.1, 0.3, 1.0), preprocessing=("scale",),
+                              representations=(hist,), solver=method)
+            grid += make_grid(l2=(3.0, 10.0, 30.0, 100.0), preprocessing=("standardize",),
+                              representations=(hist,), solver=method)
         grid += make_grid(l2=(10.0, 100.0, 1000.0), preprocessing=("standardize",),
                           representations=("hog", "hsv:8x4x4+hog"), solver=method)
         return grid
@@ -292,6 +298,7 @@ def search_grid(
     seeds: Sequence[int] | None = None,
     solver: str | None = None,
     hidden: int | None = None,
+    features: Sequence[str] | None = None,
 ) -> list[Candidate]:
     """The candidates of a search: a named ``grid``, or the grid built from the values given.
 
@@ -300,27 +307,32 @@ def search_grid(
     is refused (nothing is silently ignored); ``solver`` and ``hidden`` are
     applied to either kind. Without a grid and without values, the ``default``
     grid is used. ``flip`` is ``"no"``, ``"yes"`` or ``"both"`` (the default of a
-    custom grid).
+    custom grid). ``features`` are representations (``"pixels"``, the default, or
+    texts of :func:`probkit.features.parse_features` such as ``"sqrt(hsv:8x4x4)"``).
 
     >>> len(search_grid()), len(search_grid("quick", solver="gd"))
     (48, 4)
     >>> len(search_grid(l2=[1.0, 10.0], preprocessing=["scale"], max_iter=[100], flip="no"))
     2
+    >>> [c.label for c in search_grid(l2=[10.0], preprocessing=["standardize"], max_iter=[500],
+    ...                               flip="no", features=["pixels", "sqrt(hsv:8x4x4)"])]
+    ['logistic std λ=10 lbfgs×500', 'logistic [sqrt(hsv:8x4x4) std] λ=10 lbfgs×500']
     >>> search_grid("quick", l2=[1.0])
     Traceback (most recent call last):
     ...
     probkit.errors.InputError: grid 'quick' fixes l2; give either a named grid or your own \
-values (model, l2, preprocessing, max_iter, flip, seeds), not both
+values (model, l2, preprocessing, max_iter, flip, seeds, features), not both
     """
     if grid is not None and grid not in GRIDS:
         named_grid(grid)  # raises, naming the grids
     own = {"models": models, "l2": l2, "preprocessing": preprocessing, "max_iter": max_iter,
-           "flip": flip, "seeds": seeds}
+           "flip": flip, "seeds": seeds, "features": features}
     given = [name for name, value in own.items() if value is not None]
     if grid is not None and given:
         names = ", ".join("model" if g == "models" else g for g in given)
         raise InputError(f"grid {grid!r} fixes {names}; give either a named grid or your own "
-                         "values (model, l2, preprocessing, max_iter, flip, seeds), not both",
+                         "values (model, l2, preprocessing, max_iter, flip, seeds, features), "
+                         "not both",
                          parameter="grid")
     if not given:
         return named_grid(grid or "default", solver=solver, hidden=hidden)
@@ -335,7 +347,8 @@ values (model, l2, preprocessing, max_iter, flip, seeds), not both
                      preprocessing=tuple(preprocessing or ("scale", "standardize")),
                      max_iter=tuple(max_iter or (20, 50, 500)), solver=solver or "lbfgs",
                      flip=flips[flip or "both"], seeds=tuple(seeds or (1,)),
-                     hidden=7 if hidden is None else hidden)
+                     hidden=7 if hidden is None else hidden,
+                     representations=tuple(features or ("pixels",)))
 
 
 __all__ = ["FAMILIES", "Candidate", "make_grid", "named_grid", "representation_of", "search_grid"]
