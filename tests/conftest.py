@@ -221,6 +221,11 @@ SLOW_TESTS = {
     "test_selection.py::test_baseline_under_a_target_is_the_entropy_of_the_target",
     "test_features_pipeline.py::test_diverged_candidates_are_reported_and_excluded",
     "test_label_shift.py::test_likelihood_interval_narrows_with_more_images",
+    # a locomotive up to 20,000 in floating point: 2-7 s each (bayes --float, merged 12-01)
+    "test_bayes_float.py::test_a_locomotive_too_big_for_exact_arithmetic",
+    "test_bayes_float.py::test_cli_float_switch",
+    "test_bayes_float.py::test_problem_files_say_arithmetic",
+    "test_bayes_numeric.py::test_docs_show_real_output",
 }
 
 
