@@ -236,6 +236,7 @@ SLOW_TESTS = {
     "test_bayes_float.py::test_cli_float_switch",
     "test_bayes_float.py::test_problem_files_say_arithmetic",
     "test_bayes_numeric.py::test_docs_show_real_output",
+    "test_plots.py::test_confident_verdicts_evidence_and_weights_pngs",  # ~1.1 s, three PNGs
 }
 
 
