@@ -106,8 +106,9 @@ def derivations() -> Mapping[str, Any]:
     return _BuiltOnFirstUse()
 
 
-# The quick loop, `pytest -m "not slow"`, stays under a minute on two cores (measured best of
-# 3 on a quiet machine, 2026-12-01: 52 s, 1,586 tests; the whole suite runs in CI). Nothing
+# The quick loop, `pytest -m "not slow"`, stays about a minute on two cores (2026-12-01, the
+# machine otherwise idle: 52-65 s wall for ~1,590 tests, as fast as the host was; main before
+# this table grew: 98-110 s). The whole suite runs in CI. Nothing
 # is ever deleted to get there: a test moves here, into the `slow` table, when
 #   * it takes more than ~1-2 s (`pytest -m "not slow" --durations=0 -p no:randomly`), or
 #   * it is one more case of a family whose representative stays quick (one fresh
