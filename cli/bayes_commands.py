@@ -433,7 +433,8 @@ def _report(
     shown = format_exact if exact else format_decimal
     headers, rows, right = posterior_table(result)
     if estimates is not None:
-        mc_render.add_to_table(headers, rows, right, estimates)
+        mc_render.add_to_table(headers, rows, right, estimates,
+                               reference="exact" if exact else "float")
     echo(table(headers, rows, right=right))
     echo()
     echo(f"evidence P(E) = {_both(result.evidence, exact)}")
@@ -456,7 +457,7 @@ def _report(
                    right=[True, False, True, *([True] * len(result.names))]))
     echo(f"\narithmetic: {'exact (rational)' if exact else 'floating point'}")
     if estimates is not None:
-        echo(monte_carlo_line(estimates))
+        echo(monte_carlo_line(estimates, reference="exact" if exact else "float"))
 
 
 TRACE_ROWS = 20
@@ -478,8 +479,9 @@ def _report_numeric(problem: NumericProblem, json_output: bool, *,
         _print_numeric(result, all_rows)
         if estimates is not None:
             echo()
-            echo(mc_render.numeric_table(estimates))
-            echo(monte_carlo_line(estimates.run))
+            reference = "exact" if result.exact else "float"
+            echo(mc_render.numeric_table(estimates, reference=reference))
+            echo(monte_carlo_line(estimates.run, reference=reference))
     if plot is not None:
         _save_plot(result, plot)
 

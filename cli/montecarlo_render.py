@@ -139,17 +139,19 @@ def add_to_json(payload: dict[str, Any], result: MonteCarloResult) -> None:
 
 
 def add_to_table(
-    headers: list[str], rows: list[list[str]], right: list[bool], result: MonteCarloResult
+    headers: list[str], rows: list[list[str]], right: list[bool], result: MonteCarloResult,
+    *, reference: str = "exact",
 ) -> None:
-    """Append the Monte Carlo columns: estimate ± SE, the interval, and z against exact."""
-    extra_headers, extra_rows = monte_carlo_columns(result)
+    """Append the Monte Carlo columns: estimate ± SE, the interval, and z against the
+    engine's answer (``reference``: "exact", or "float" with --float)."""
+    extra_headers, extra_rows = monte_carlo_columns(result, reference=reference)
     headers += extra_headers
     right += [True] * len(extra_headers)
     for row, extra in zip(rows, extra_rows, strict=True):
         row += extra
 
 
-def numeric_table(result: NumericMonteCarlo) -> str:
+def numeric_table(result: NumericMonteCarlo, *, reference: str = "exact") -> str:
     """The Monte Carlo estimates of a numeric problem: means and events, with SEs and z."""
     from probkit_cli.common import table
 
@@ -160,8 +162,8 @@ def numeric_table(result: NumericMonteCarlo) -> str:
         rows.append([e.what, f"{e.estimate:.{digits}g} ± {e.stderr:.2g}",
                      f"[{e.ci_low:.{digits}g}, {e.ci_high:.{digits}g}]", f"{e.exact:.{digits}g}",
                      z_text(e.z)])
-    return table(["Monte Carlo", "estimate ± SE", f"{percent} interval", "exact", "z vs exact"],
-                 rows, right=[False, True, True, True, True])
+    return table(["Monte Carlo", "estimate ± SE", f"{percent} interval", reference,
+                  f"z vs {reference}"], rows, right=[False, True, True, True, True])
 
 
 

@@ -81,3 +81,14 @@ def test_cli_float_switch():
     combined = runner.invoke(app, ["bayes", "--file", "p.toml", "--float"])
     assert combined.exit_code == 2
     assert combined.stderr.startswith("error: --float cannot be combined with --file")
+
+
+def test_monte_carlo_beside_a_float_answer_says_float():
+    runner = CliRunner()
+    result = runner.invoke(app, ["bayes", "--values", "1..300", "--family", "uniform",
+                                 "--data", "60", "--float", "--mc", "5000", "--seed", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert "z vs float" in result.stdout and "z vs exact" not in result.stdout
+    exact = runner.invoke(app, ["bayes", "--values", "1..300", "--family", "uniform",
+                                "--data", "60", "--mc", "5000", "--seed", "1"])
+    assert "z vs exact" in exact.stdout  # the negative control

@@ -84,9 +84,11 @@ def z_text(value: float | None) -> str:
     return f"{value:+.2f}"
 
 
-def monte_carlo_columns(result: MonteCarloResult) -> tuple[list[str], list[list[str]]]:
-    """The Monte Carlo columns (estimate ± SE, interval, z against exact), one row each."""
-    headers = ["MC estimate ± SE", f"{result.confidence:.0%} interval", "z vs exact"]
+def monte_carlo_columns(result: MonteCarloResult, *, reference: str = "exact"
+                        ) -> tuple[list[str], list[list[str]]]:
+    """The Monte Carlo columns (estimate ± SE, interval, z against the engine's answer:
+    ``reference`` says what it is, "exact" or "float"), one row each."""
+    headers = ["MC estimate ± SE", f"{result.confidence:.0%} interval", f"z vs {reference}"]
     rows = []
     for h in result.hypotheses:
         if 0 < h.stderr < 1e-10:  # too small for fixed decimals: 2 significant digits
@@ -99,14 +101,15 @@ def monte_carlo_columns(result: MonteCarloResult) -> tuple[list[str], list[list[
     return headers, rows
 
 
-def monte_carlo_line(result: MonteCarloResult) -> str:
-    """One line saying how the estimates were made."""
+def monte_carlo_line(result: MonteCarloResult, *, reference: str = "exact") -> str:
+    """One line saying how the estimates were made (``reference``: what the z-scores are
+    measured against, the "exact" answer or the "float" one of ``--float``)."""
     if result.method == "rejection":
         how = f"{result.accepted:,} accepted"
     else:
         how = f"proposal {result.proposal}, effective sample size {result.ess:,.0f}"
     return (f"Monte Carlo: {result.method} sampling, {result.draws:,} draws ({how}), "
-            f"seed {result.seed}; z = (estimate - exact) / SE at the exact value")
+            f"seed {result.seed}; z = (estimate - {reference}) / SE at the {reference} value")
 
 
 def posterior_html(result: Posterior) -> str:
