@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from probkit._estimator import Constraint, Estimator
-from probkit.errors import DataError, NonNumericError
+from probkit.errors import DataError, InputError, NonNumericError
 
 Array = NDArray[np.float64]
 
@@ -315,5 +315,78 @@ def transformer_constraint(value: Any) -> str | None:
     return None if isinstance(value, FeatureTransformer) else "a feature transformer"
 
 
-__all__ = ["Array", "FeatureTransformer", "as_images", "image_shape_constraint", "integer_in",
-           "transformer_constraint"]
+class Wrapper(FeatureTransformer):
+    """A transformer that holds one other (``features``), fits a clone of it
+    (``features_``) and transforms its output; the inner learned arrays are stored
+    under ``inner.``. Subclasses implement :meth:`_fit_output` (learn from the inner
+    features), :meth:`_transform_output` and the label; :meth:`_refuse` may reject
+    some inner transformers."""
+
+    _constraints: ClassVar[dict[str, Constraint]] = {
+        "features": transformer_constraint,
+        "image_shape": image_shape_constraint,
+    }
+
+    def __init__(self, *, features: FeatureTransformer | None = None,
+                 image_shape: tuple[int, int, int] | None = None) -> None:
+        self.features = features
+        self.image_shape = image_shape
+
+    def _refuse(self, features: FeatureTransformer) -> None:
+        """Raise :class:`InputError` if ``features`` cannot be wrapped (all can by default)."""
+
+    def _inner(self) -> FeatureTransformer:
+        features = self.features
+        if not isinstance(features, FeatureTransformer):
+            raise InputError(f"{type(self).__name__}: features={features!r} is invalid; it must "
+                             f"be {transformer_constraint(features)}", parameter="features")
+        self._refuse(features)
+        return features
+
+    def _validate_hyperparameters(self) -> None:
+        super()._validate_hyperparameters()
+        self._inner()
+
+    def _nested(self) -> list[FeatureTransformer]:
+        return [self.features] if isinstance(self.features, FeatureTransformer) else []
+
+    def _n_features(self, shape: tuple[int, int, int]) -> int:
+        return self._inner()._n_features(shape)
+
+    def _fit(self, images: NDArray[Any]) -> None:
+        self.features_ = self._inner().clone()
+        self._fit_output(self.features_.fit_transform(images))
+
+    def _transform(self, images: NDArray[Any]) -> Array:
+        return self._transform_output(self.features_.transform(images))
+
+    def _fit_output(self, x: Array) -> None:
+        """Learn from the inner features of the training images (nothing by default)."""
+
+    def _transform_output(self, x: Array) -> Array:
+        raise NotImplementedError
+
+    def _set_fitted_shape(self, shape: tuple[int, int, int]) -> None:
+        self.features_ = self._inner().clone()
+        self.features_._set_fitted_shape(shape)
+        super()._set_fitted_shape(shape)
+
+    def _own_arrays(self) -> dict[str, Array]:
+        """This transformer's own learned arrays (none by default)."""
+        return {}
+
+    def _arrays(self) -> dict[str, Array]:
+        _, inner = self.features_.to_state()
+        return {**self._own_arrays(), **{f"inner.{k}": v for k, v in inner.items()}}
+
+    def _restore_arrays(self, arrays: dict[str, NDArray[Any]]) -> None:
+        self._restore_own_arrays(arrays)
+        self.features_._restore_arrays({k[len("inner."):]: v for k, v in arrays.items()
+                                        if k.startswith("inner.")})
+
+    def _restore_own_arrays(self, arrays: dict[str, NDArray[Any]]) -> None:
+        """Set this transformer's own learned arrays from a model file (none by default)."""
+
+
+__all__ = ["Array", "FeatureTransformer", "Wrapper", "as_images", "image_shape_constraint",
+           "integer_in", "transformer_constraint"]

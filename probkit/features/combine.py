@@ -28,8 +28,8 @@ from probkit.errors import InputError
 from probkit.features._base import (
     Array,
     FeatureTransformer,
+    Wrapper,
     image_shape_constraint,
-    transformer_constraint,
 )
 
 #: the most parts one concatenation may hold
@@ -117,7 +117,7 @@ class Concatenate(FeatureTransformer):
         return " + ".join(part.label for part in self.parts)
 
 
-class Standardize(FeatureTransformer):
+class Standardize(Wrapper):
     """Another transformer's features, centred and scaled by training statistics.
 
     Parameters
@@ -135,51 +135,19 @@ class Standardize(FeatureTransformer):
     """
 
     name: ClassVar[str] = "standardize"
-    _constraints: ClassVar[dict[str, Constraint]] = {
-        "features": transformer_constraint,
-        "image_shape": image_shape_constraint,
-    }
 
-    def __init__(self, *, features: FeatureTransformer | None = None,
-                 image_shape: tuple[int, int, int] | None = None) -> None:
-        self.features = features
-        self.image_shape = image_shape
-
-    def _inner(self) -> FeatureTransformer:
-        features = self.features
-        if not isinstance(features, FeatureTransformer):
-            raise InputError(f"Standardize: features={features!r} is invalid; it must be "
-                             f"{transformer_constraint(features)}", parameter="features")
-        return features
-
-    def _nested(self) -> list[FeatureTransformer]:
-        return [self.features] if isinstance(self.features, FeatureTransformer) else []
-
-    def _n_features(self, shape: tuple[int, int, int]) -> int:
-        return self._inner()._n_features(shape)
-
-    def _fit(self, images: NDArray[Any]) -> None:
-        self.features_ = self._inner().clone()
-        x = self.features_.fit_transform(images)
+    def _fit_output(self, x: Array) -> None:
         self.mean_ = x.mean(axis=0)
         sd = x.std(axis=0)
         self.scale_ = np.where(sd > 0, sd, 1.0)
 
-    def _transform(self, images: NDArray[Any]) -> Array:
-        x = self.features_.transform(images)
+    def _transform_output(self, x: Array) -> Array:
         return (x - self.mean_) / self.scale_
 
-    def _set_fitted_shape(self, shape: tuple[int, int, int]) -> None:
-        self.features_ = self._inner().clone()
-        self.features_._set_fitted_shape(shape)
-        super()._set_fitted_shape(shape)
+    def _own_arrays(self) -> dict[str, Array]:
+        return {"mean": self.mean_, "scale": self.scale_}
 
-    def _arrays(self) -> dict[str, Array]:
-        _, inner = self.features_.to_state()
-        return {"mean": self.mean_, "scale": self.scale_,
-                **{f"inner.{k}": v for k, v in inner.items()}}
-
-    def _restore_arrays(self, arrays: dict[str, NDArray[Any]]) -> None:
+    def _restore_own_arrays(self, arrays: dict[str, NDArray[Any]]) -> None:
         n = self.n_features_out_
         for key in ("mean", "scale"):
             value = arrays.get(key)
@@ -190,8 +158,6 @@ class Standardize(FeatureTransformer):
             raise InputError("Standardize: stored scale must be positive")
         self.mean_ = np.asarray(arrays["mean"], dtype=np.float64)
         self.scale_ = np.asarray(arrays["scale"], dtype=np.float64)
-        self.features_._restore_arrays({k[len("inner."):]: v for k, v in arrays.items()
-                                        if k.startswith("inner.")})
 
     @property
     def label(self) -> str:

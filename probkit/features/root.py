@@ -28,22 +28,15 @@ array([0.8660254, 0.       , 0.       , 0.5      , 0.       , 0.       ,
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
-from numpy.typing import NDArray
 
-from probkit._estimator import Constraint
 from probkit.errors import DataError, InputError
-from probkit.features._base import (
-    Array,
-    FeatureTransformer,
-    image_shape_constraint,
-    transformer_constraint,
-)
+from probkit.features._base import Array, FeatureTransformer, Wrapper
 
 
-class SquareRoot(FeatureTransformer):
+class SquareRoot(Wrapper):
     """The element-wise square root of another transformer's (non-negative) features.
 
     Parameters
@@ -75,61 +68,20 @@ are negative); take the root first: std(sqrt(...))
     """
 
     name: ClassVar[str] = "sqrt"
-    _constraints: ClassVar[dict[str, Constraint]] = {
-        "features": transformer_constraint,
-        "image_shape": image_shape_constraint,
-    }
 
-    def __init__(self, *, features: FeatureTransformer | None = None,
-                 image_shape: tuple[int, int, int] | None = None) -> None:
-        self.features = features
-        self.image_shape = image_shape
-
-    def _inner(self) -> FeatureTransformer:
+    def _refuse(self, features: FeatureTransformer) -> None:
         from probkit.features.combine import Standardize
 
-        features = self.features
-        if not isinstance(features, FeatureTransformer):
-            raise InputError(f"SquareRoot: features={features!r} is invalid; it must be "
-                             f"{transformer_constraint(features)}", parameter="features")
         if isinstance(features, Standardize):
             raise InputError(f"SquareRoot: the features of {features.label} are centred "
                              "(some are negative); take the root first: std(sqrt(...))",
                              parameter="features")
-        return features
 
-    def _validate_hyperparameters(self) -> None:
-        super()._validate_hyperparameters()
-        self._inner()  # a standardized transformer is refused
-
-    def _nested(self) -> list[FeatureTransformer]:
-        return [self.features] if isinstance(self.features, FeatureTransformer) else []
-
-    def _n_features(self, shape: tuple[int, int, int]) -> int:
-        return self._inner()._n_features(shape)
-
-    def _fit(self, images: NDArray[Any]) -> None:
-        self.features_ = self._inner().clone().fit(images)
-
-    def _transform(self, images: NDArray[Any]) -> Array:
-        x = self.features_.transform(images)
+    def _transform_output(self, x: Array) -> Array:
         if x.size and x.min() < 0:
             raise DataError(f"SquareRoot: {self.features_.label} gave a negative feature "
                             f"({x.min():g}); the root needs non-negative features")
         return np.sqrt(x)
-
-    def _set_fitted_shape(self, shape: tuple[int, int, int]) -> None:
-        self.features_ = self._inner().clone()
-        self.features_._set_fitted_shape(shape)
-        super()._set_fitted_shape(shape)
-
-    def _arrays(self) -> dict[str, Array]:
-        _, inner = self.features_.to_state()
-        return {f"inner.{k}": v for k, v in inner.items()}
-
-    def _restore_arrays(self, arrays: dict[str, NDArray[Any]]) -> None:
-        self.features_._restore_arrays({k[len("inner."):]: v for k, v in arrays.items()
-                                        if k.startswith("inner.")})
 
     @property
     def label(self) -> str:
