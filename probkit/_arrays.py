@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from probkit.errors import DataError
+from probkit.errors import DataError, InputError
 
 
 def check_labels(y: Any, n_samples: int | None = None, *, what: str = "y",
@@ -58,4 +58,18 @@ def check_probabilities(p: Any, n: int, *, what: str = "p_cat") -> NDArray[np.fl
     return array
 
 
-__all__ = ["check_labels", "check_probabilities"]
+def check_seed(seed: object, parameter: str = "seed") -> int:
+    """``seed`` as a non-negative integer (Python or numpy), else :class:`InputError` naming it.
+
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: seed must be an integer >= 0; got -1
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"{parameter} must be an integer >= 0; got {seed!r}",
+                         parameter=parameter)
+    return int(seed)
+
+
+__all__ = ["check_labels", "check_probabilities", "check_seed"]

@@ -50,6 +50,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit, log_expit, logit
 
+from probkit._arrays import check_seed
 from probkit.errors import DataError, InputError
 
 #: estimates within this distance of 0 or 1 are "on the boundary" and not applied
@@ -224,8 +225,7 @@ def estimate_base_rate(logits: Any, *, training_base_rate: float, n_bootstrap: i
     if isinstance(confidence, bool) or not isinstance(confidence, float) \
             or not 0.5 <= confidence < 1:
         raise InputError(f"confidence must be a float in [0.5, 1); got {confidence!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"seed must be an integer >= 0; got {seed!r}")
+    check_seed(seed)
     fit = em_base_rate(z, training_base_rate=pi)
     rng = np.random.default_rng(seed)
     samples = z[rng.integers(0, z.size, size=(n_bootstrap, z.size))]

@@ -137,11 +137,15 @@ class ECEConsistency:
     ece: float
     null_median: float
     null_95: float
-    share_at_least: float
+    count_at_least: int
     n: int
     n_resamples: int
     n_bins: int
-    count_at_least: int = 0
+
+    @property
+    def share_at_least(self) -> float:
+        """The Monte Carlo p-value (k + 1)/(R + 1)."""
+        return (self.count_at_least + 1) / (self.n_resamples + 1)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with the method named."""
@@ -183,16 +187,17 @@ def ece_consistency(y: ArrayLike, p_cat: ArrayLike, *, n_bins: int = 10,
     """
     import numpy as np
 
+    from probkit._arrays import check_seed
+
     if not isinstance(n_resamples, int) or isinstance(n_resamples, bool) or n_resamples < 1:
         raise InputError(f"n_resamples must be a positive integer, got {n_resamples!r}",
                          parameter="n_resamples")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"seed must be an integer >= 0; got {seed!r}", parameter="seed")
-    observed = calibration_error(reliability_table(y, p_cat, n_bins))
-    _, probs = _labels_and_probs(y, p_cat)
+    check_seed(seed)
+    labels, probs = _labels_and_probs(y, p_cat)
     if n_resamples * probs.size > MAX_CONSISTENCY_WORK:
         raise InputError(f"n_resamples={n_resamples} x {probs.size} inputs is more than "
                          f"{MAX_CONSISTENCY_WORK:,} draws", parameter="n_resamples")
+    observed = calibration_error(reliability_table(labels, probs, n_bins))
     index = _bin_index(probs, n_bins)
     predicted = np.bincount(index, weights=probs, minlength=n_bins)   # sum of p per bin
     rng = np.random.default_rng(seed)
@@ -205,8 +210,7 @@ def ece_consistency(y: ArrayLike, p_cat: ArrayLike, *, n_bins: int = 10,
     return ECEConsistency(
         ece=observed, null_median=float(np.median(null)),
         null_95=float(np.percentile(null, 95)),
-        share_at_least=(at_least + 1) / (n_resamples + 1), n=int(probs.size),
-        n_resamples=n_resamples, n_bins=n_bins, count_at_least=at_least)
+        count_at_least=at_least, n=int(probs.size), n_resamples=n_resamples, n_bins=n_bins)
 
 
 def _check_logits(logits: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64],

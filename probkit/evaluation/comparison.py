@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from probkit._arrays import check_seed
 from probkit.errors import DataError, InputError
 from probkit.evaluation.metrics import says_positive
 
@@ -28,20 +29,6 @@ from probkit.evaluation.metrics import says_positive
 MAX_WORK = 50_000_000
 #: resampled indices drawn at a time (about 8 MB)
 CHUNK = 1_000_000
-
-
-def check_seed(seed: object, parameter: str = "seed") -> int:
-    """``seed`` as a non-negative integer, else :class:`InputError` naming it.
-
-    >>> check_seed(-1)
-    Traceback (most recent call last):
-    ...
-    probkit.errors.InputError: seed must be an integer >= 0; got -1
-    """
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"{parameter} must be an integer >= 0; got {seed!r}",
-                         parameter=parameter)
-    return int(seed)
 
 
 @dataclass(frozen=True)
@@ -246,5 +233,5 @@ def compare_logits(y: Any, logits_a: Any, logits_b: Any, *, names: tuple[str, st
 
 
 __all__ = ["CHUNK", "PAIRED_LOSSES", "McNemar", "ModelComparison", "PairedDifference",
-           "check_seed", "compare_logits", "mcnemar_exact", "paired_bootstrap",
+           "compare_logits", "mcnemar_exact", "paired_bootstrap",
            "per_image_log_loss", "per_image_losses"]

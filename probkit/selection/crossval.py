@@ -91,11 +91,16 @@ def target_scoring(y_val: NDArray[Any], z: NDArray[np.float64], train_rate: floa
     return shifted, weights.astype(np.float64)
 
 
+def _mean(values: Sequence[float]) -> float:
+    """The mean, or NaN when there are no values (no fold was scored)."""
+    return sum(values) / len(values) if values else math.nan
+
+
 def _sd(values: Sequence[float]) -> float:
     n = len(values)
     if n < 2:
         return 0.0
-    mean = sum(values) / n
+    mean = _mean(values)
     return math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
 
 
@@ -112,9 +117,7 @@ class CVRow:
     @property
     def log_loss_mean(self) -> float:
         """Mean validation log loss over folds (NaN when no fold was scored)."""
-        if not self.fold_log_loss:
-            return math.nan
-        return sum(self.fold_log_loss) / len(self.fold_log_loss)
+        return _mean(self.fold_log_loss)
 
     @property
     def log_loss_sd(self) -> float:
@@ -124,9 +127,7 @@ class CVRow:
     @property
     def accuracy_mean(self) -> float:
         """Mean validation accuracy over folds (NaN when no fold was scored)."""
-        if not self.fold_accuracy:
-            return math.nan
-        return sum(self.fold_accuracy) / len(self.fold_accuracy)
+        return _mean(self.fold_accuracy)
 
     @property
     def accuracy_sd(self) -> float:
