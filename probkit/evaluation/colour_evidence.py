@@ -171,7 +171,7 @@ def histogram_weights(classifier: Any) -> HistogramWeights:
 def colour_evidence(classifier: Any, images: Any) -> ColourEvidence:
     """Each pixel's share of the logit of ``classifier`` on ``images`` (n, h, w, 3)."""
     from probkit.features import as_images
-    from probkit.features.colour import cell_of_pixels
+    from probkit.features.colour import cell_counts, cell_of_pixels
 
     weights = histogram_weights(classifier)
     pictures = as_images(images)
@@ -185,7 +185,7 @@ def colour_evidence(classifier: Any, images: Any) -> ColourEvidence:
     cells = cell_of_pixels(pictures.reshape(n, -1, 3), weights.space, weights.bins)
     n_cells = int(np.prod(weights.bins))
     pixels = height * width
-    counts = np.stack([np.bincount(row, minlength=n_cells) for row in cells])
+    counts = cell_counts(cells, n_cells)
     share = counts / float(pixels)
     g = np.sqrt(share) if weights.root else share
     per_cell = weights.cell_weights[None, :] * g            # c_j, zero for empty cells

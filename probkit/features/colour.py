@@ -106,12 +106,20 @@ def joint_histogram(coords: Array, bins: tuple[int, int, int], *, top: float = 1
     >>> joint_histogram(np.array([[[0.0, 0.0, 0.9], [1.0, 0.2, 0.4]]]), (2, 1, 2)).tolist()
     [[0.0, 0.5, 0.5, 0.0]]
     """
-    n, pixels, _ = coords.shape
-    cell = _cells(coords, bins, top)
-    cells = bins[0] * bins[1] * bins[2]
-    flat = cell + (np.arange(n) * cells)[:, None]
-    counts = np.bincount(flat.ravel(), minlength=n * cells).reshape(n, cells)
+    pixels = coords.shape[1]
+    counts = cell_counts(_cells(coords, bins, top), bins[0] * bins[1] * bins[2])
     return counts / float(max(pixels, 1))
+
+
+def cell_counts(cells: NDArray[np.int64], n_cells: int) -> NDArray[np.int64]:
+    """How many points of each row of ``cells`` (n, points) fall in each of ``n_cells``.
+
+    >>> cell_counts(np.array([[0, 2, 2], [1, 1, 1]]), 3).tolist()
+    [[1, 0, 2], [0, 3, 0]]
+    """
+    n = cells.shape[0]
+    flat = cells + (np.arange(n) * n_cells)[:, None]
+    return np.bincount(flat.ravel(), minlength=n * n_cells).reshape(n, n_cells)
 
 
 def _bins_constraint(value: Any) -> str | None:
@@ -204,5 +212,5 @@ integers in [1, 256] making at most 4096 cells (these make 32768)
         return f"{self.space}-hist " + "x".join(str(b) for b in self.bins)
 
 
-__all__ = ["MAX_CELLS", "SPACES", "ColourHistogram", "as_images", "cell_of_pixels",
+__all__ = ["MAX_CELLS", "SPACES", "ColourHistogram", "as_images", "cell_counts", "cell_of_pixels",
            "joint_histogram", "rgb_to_hsv"]
