@@ -16,7 +16,7 @@ from probkit_cli import (
     derive_command,
     tune_command,
 )
-from probkit_cli.common import handle_errors, run
+from probkit_cli.common import handle_errors, on_sigterm, run
 
 _SETTINGS: dict[str, Any] = {
     "name": "probkit",
@@ -111,5 +111,7 @@ def app_for(args: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point (click's usage errors become one-line errors too)."""
+    """Console-script entry point (click's usage errors become one-line errors too;
+    SIGTERM is handled like Ctrl-C: temporary files removed, workers stopped, exit 143)."""
+    on_sigterm()
     raise SystemExit(run(app_for(sys.argv[1:])))

@@ -25,7 +25,7 @@ def check(
                        show_default=False),
     ],
     annotate: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--annotate", metavar="OUT.md", help="Write a copy of the post with a mark "
                      "after each checked line (atomically; never the post itself).",
                      show_default=False),
@@ -73,7 +73,7 @@ def check(
         raise typer.Exit(1)
 
 
-def _same_file(out: Path, post: str) -> bool:
+def _same_file(out: str, post: str) -> bool:
     try:
         return os.path.samefile(out, post)
     except OSError:

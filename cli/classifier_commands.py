@@ -47,7 +47,7 @@ def _base_rate(text: str | None):  # type: ignore[no-untyped-def]
     return None if text is None else parse_probability(text, what="--base-rate")
 
 
-def _plot_folder(plot: Path | None) -> Path | None:
+def _plot_folder(plot: str | None) -> Path | None:
     from probkit.evaluation.plots import plot_folder
 
     return None if plot is None else plot_folder(plot)
@@ -55,7 +55,7 @@ def _plot_folder(plot: Path | None) -> Path | None:
 
 def train(
     train: Annotated[Path, typer.Option("--train", metavar="FILE.h5", help=TRAIN_HELP)],
-    out: Annotated[Path, typer.Option("--out", metavar="FILE.npz", help=OUT_HELP)],
+    out: Annotated[str, typer.Option("--out", metavar="FILE.npz", help=OUT_HELP)],
     test: Annotated[Path | None, typer.Option(
         "--test", metavar="FILE.h5", help="Test data to report on (never used to fit; its image "
         "size is checked before training).")] = None,
@@ -87,7 +87,7 @@ def train(
     seed: Annotated[int, typer.Option(
         "--seed", metavar="N", min=0, help="Seed for the starting weights (and the folds of "
         "--l2 auto).")] = 0,
-    plot: Annotated[Path | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
+    plot: Annotated[str | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Train a classifier on cat-vs-non-cat data and save it."""
@@ -135,7 +135,7 @@ def evaluate(
     as_test: Annotated[bool, typer.Option(
         "--as-test", help="Read the classifier as a diagnostic test for 'cat': exact "
         "sensitivity/specificity and P(cat | verdict), via the exact Bayes engine.")] = False,
-    plot: Annotated[Path | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
+    plot: Annotated[str | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Evaluate a saved model on labelled data: accuracy with its interval, calibration."""

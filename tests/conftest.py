@@ -122,6 +122,8 @@ def derivations() -> Mapping[str, Any]:
 # checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_signals.py::test_sigterm_stops_the_workers_and_exits_143",
+    "test_signals.py::test_workers_die_with_a_killed_parent",
     "test_realdata_classifier.py::test_dual_path_equals_primal_path_on_real_data",
     "test_realdata_classifier.py::test_lambda_100_course_rate_oscillates_and_lbfgs_converges",
     "test_realdata_classifier.py::test_two_layer_recipe_reproduces_100_and_72",

@@ -75,7 +75,14 @@ def save_figure(fig: Any, path: str | os.PathLike[str]) -> Path:
 def plot_folder(path: str | os.PathLike[str]) -> Path:
     """Check matplotlib and create (if needed) the folder plots will be saved into."""
     require_matplotlib("drawing plots")
+    if not os.fspath(path):
+        raise InputError("plot: the folder name is empty", parameter="plot")
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        from probkit._atomic import describe_file
+
+        raise InputError(f"plot: {path} is {describe_file(folder)}, not a folder",
+                         parameter="plot")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
