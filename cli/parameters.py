@@ -48,6 +48,7 @@ OPTIONS: dict[str, str] = {
     "seed": "--seed",
     "seeds": "--seeds",
     "solver": "--solver",
+    "split": "--split",
     "test": "--test",
     "tol": "--tol",
     "train": "--train",

@@ -355,7 +355,8 @@ def audit_files(train: str | os.PathLike[str],
     and :func:`audit` them; what ``probkit data check --train FILE [--test FILE]`` runs."""
     from probkit.data.datasets import load_dataset
 
-    return audit(load_dataset(train), load_dataset(test) if test is not None else None)
+    return audit(load_dataset(train, split_if_both="train"),
+                 load_dataset(test, split_if_both="test") if test is not None else None)
 
 
 @dataclass(frozen=True)

@@ -118,9 +118,22 @@ def _checked_arrays(
 # ---------------------------------------------------------------- reading
 
 
-def _split_keys(keys: list[str], source: str) -> tuple[str, str]:
-    for split in SPLITS:
-        x_key, y_key = f"{split}_set_x", f"{split}_set_y"
+def _split_keys(keys: list[str], source: str, split: str | None,
+                split_if_both: str | None) -> tuple[str, str]:
+    """The (images, labels) dataset names to read: those of ``split``, or of the one split the
+    file holds; a file holding both splits read without ``split`` is refused, not guessed."""
+    present = [s for s in SPLITS if f"{s}_set_x" in keys or f"{s}_set_y" in keys]
+    if split is None and len(present) > 1:
+        split = split_if_both
+    if split is None and len(present) > 1:
+        raise DataError(f"split: the data file {source} holds both a train split (train_set_x/y) "
+                        "and a test split (test_set_x/y); choose which to read: train or test",
+                        parameter="split")
+    if split is not None and split not in present and present:
+        raise DataError(f"split: the data file {source} holds no {split} split ({split}_set_x/y; "
+                        f"found: {', '.join(keys)})", parameter="split")
+    for name in [split] if split is not None else present:
+        x_key, y_key = f"{name}_set_x", f"{name}_set_y"
         if x_key in keys and y_key in keys:
             return x_key, y_key
         if x_key in keys or y_key in keys:
@@ -132,12 +145,32 @@ def _split_keys(keys: list[str], source: str) -> tuple[str, str]:
     )
 
 
-def load_dataset(path: str | os.PathLike[str]) -> Dataset:
+def check_split(split: object) -> str | None:
+    """``split`` if it is None, ``"train"`` or ``"test"``; else :class:`InputError` naming it.
+
+    >>> check_split("test"), check_split(None)
+    ('test', None)
+    """
+    if split is None or split in SPLITS:
+        return split
+    raise InputError(f"split: {split!r} is not one of {', '.join(SPLITS)}", parameter="split")
+
+
+def load_dataset(path: str | os.PathLike[str], *, split: str | None = None,
+                 split_if_both: str | None = None) -> Dataset:
     """Read and validate one cat-vs-non-cat HDF5 file (train or test split).
 
     Parameters
     ----------
     path : path-like
+    split : {"train", "test"} or None
+        Which split to read (``train_set_x/y`` or ``test_set_x/y``). None reads the one
+        split the file holds; a file holding both must be told which (a train split
+        read as test data would make a flattering "test" score).
+    split_if_both : {"train", "test"} or None
+        The split to read from a file that holds both when ``split`` is None: what the
+        workflows pass for a file given as training (``"train"``) or test data
+        (``"test"``), so that ``--test both.h5`` reads ``test_set_*``.
 
     Returns
     -------
@@ -152,6 +185,8 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     """
     import h5py
 
+    split = check_split(split)
+    split_if_both = check_split(split_if_both)
     p = existing_file(path, what="data file", error=DataError,
                       directory_note=", not an HDF5 file")
     source = str(p)
@@ -165,7 +200,7 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     try:
         with h5py.File(p, "r") as h5:
             keys = sorted(h5.keys())
-            x_key, y_key = _split_keys(keys, source)
+            x_key, y_key = _split_keys(keys, source, split, split_if_both)
             x_ds, y_ds = h5[x_key], h5[y_key]
             if not isinstance(x_ds, h5py.Dataset) or not isinstance(y_ds, h5py.Dataset):
                 raise DataError(f"{source}: {x_key} and {y_key} must be datasets, not groups")

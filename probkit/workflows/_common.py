@@ -40,15 +40,22 @@ def _about(parameter: str) -> Iterator[None]:
         raise
 
 
-def _dataset(value: Dataset | PathLike, parameter: str) -> Dataset:
-    from probkit.data.datasets import Dataset, load_dataset
+def _dataset(value: Dataset | PathLike, parameter: str, split: str | None = None) -> Dataset:
+    """The data given to ``parameter``: a Dataset as it is, or a file read.
+
+    ``split`` chooses the split of a file holding both. Without it, a file holding both is
+    read as the split its parameter names (``train`` reads ``train_set_*``, ``test`` reads
+    ``test_set_*``); for any other parameter (``data``) such a file is refused by name.
+    """
+    from probkit.data.datasets import SPLITS, Dataset, load_dataset
 
     if isinstance(value, Dataset):
         return value
     if not isinstance(value, str | os.PathLike):
         raise InputError(f"{parameter} must be a Dataset or a file name, got "
                          f"{type(value).__name__}", parameter=parameter)
-    return load_dataset(value)
+    return load_dataset(value, split=split,
+                        split_if_both=parameter if parameter in SPLITS else None)
 
 
 def _classifier(value: Classifier | PathLike) -> tuple[Classifier, str]:

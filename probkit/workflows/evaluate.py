@@ -178,7 +178,8 @@ def _ece_check(labels: Any, p_cat: Any) -> ECEConsistency:
 
 
 def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
-             base_rate: object = None, as_test: bool = False) -> EvaluationReport:
+             base_rate: object = None, as_test: bool = False,
+             split: str | None = None) -> EvaluationReport:
     """Evaluate a classifier on labelled data the way ``probkit evaluate`` does.
 
     Accuracy with its Wilson interval, log loss, Brier score, ECE, confusion
@@ -190,7 +191,9 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
     (EM, :mod:`probkit.bridges.label_shift`) and uses it only when the estimate is
     usable. The report counts the images the model's typicality score flags as
     unlike its training images (``out_of_distribution``), and names those that copy
-    a training image (``training_copies``; :mod:`probkit.data.audit`).
+    a training image (``training_copies``; :mod:`probkit.data.audit`). ``split``
+    (``"train"`` or ``"test"``) chooses the split of a data file that holds both; such a
+    file is refused without it.
     """
     import numpy as np
     from scipy.special import expit
@@ -205,7 +208,7 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
 
     target = _base_rate(base_rate)
     clf, model_source = _classifier(model)
-    dataset = _dataset(data, "data")
+    dataset = _dataset(data, "data", split)
     metrics = clf.evaluate(dataset)
     report = EvaluationReport(classifier=clf, data=dataset, model_source=model_source,
                               data_source=_source(data, dataset), metrics=metrics)

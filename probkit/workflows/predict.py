@@ -100,7 +100,8 @@ class PredictionReport:
 
 def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None = None,
             data: Dataset | PathLike | None = None,
-            base_rate: object = None, fit: str = "crop") -> PredictionReport:
+            base_rate: object = None, fit: str = "crop",
+            split: str | None = None) -> PredictionReport:
     """P(cat) for photos (``images``, files; the ``image`` extra) or a data set (``data``).
 
     Photos are read by :func:`probkit.data.images.read_photo`: every mode converted
@@ -113,7 +114,8 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
     ``base_rate="estimate"`` estimates that share from the batch itself (EM) and
     moves them only when the estimate is usable. Every prediction carries
     ``typicality`` and ``in_distribution`` (None for a model file without a
-    typicality score).
+    typicality score). ``split`` chooses the split of a ``data`` file that holds both
+    (refused without it).
     """
     target = _base_rate(base_rate)
     if (data is None) == (not images):
@@ -123,7 +125,7 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
     names = clf.class_names
     labels = None
     if data is not None:
-        dataset = _dataset(data, "data")
+        dataset = _dataset(data, "data", split)
         clf.check_input(dataset)
         pixels = dataset.images
         labels = dataset.labels
