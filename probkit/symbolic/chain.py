@@ -39,6 +39,7 @@ import sympy as sp
 
 from probkit.errors import InputError
 from probkit.symbolic.domain_check import Domain, check_step
+from probkit.symbolic.engine import Budget
 from probkit.symbolic.expression import derive_partial
 from probkit.symbolic.model import Derivation, Given, Step
 from probkit.symbolic.rewrite import tidy
@@ -50,6 +51,7 @@ from probkit.symbolic.user_input import (
     MAX_NODES,
     parse_assumptions,
     parse_expression,
+    tree_size,
 )
 
 MAX_DEFINITIONS = 30
@@ -155,8 +157,10 @@ def _substituted(chain: Chain, name: str, stop: str) -> Any:
         if not replace:
             break
         expr = expr.xreplace(replace)
-    if sum(1 for _ in sp.preorder_traversal(expr)) > 4 * MAX_NODES:
-        raise InputError(f"--chain: {name} written out is too large")
+        # checked at every level: each one can double the size (a = x*sin(x), b = a*sin(a)...)
+        if tree_size(expr, 4 * MAX_NODES) > 4 * MAX_NODES:
+            raise InputError(f"--chain: {name} written out is too large "
+                             f"(more than {4 * MAX_NODES} nodes)")
     return expr
 
 
@@ -250,12 +254,14 @@ def derive_chain(
 
     steps: list[Step] = []
     local: dict[tuple[str, str], Any] = {}
+    budget = Budget(where="--chain")
     for name in chain.order:
         for dep in chain.inputs.get(name, ()):
             if (name, dep) not in edges:
                 continue
             partial_steps, result = derive_partial(chain.definitions[name], sym[name], sym[dep],
-                                                   domain, name)
+                                                   domain, name, where=f"--chain {name}",
+                                                   budget=budget)
             steps += partial_steps
             steps.append(Step(f"local derivative d{name}/d{dep}", result.before, result.after,
                               f"The local derivative, with {name} = "
@@ -290,6 +296,7 @@ def derive_chain(
             "Each local derivative as derived above.",
             check_step(explicit, forms, domain, definitions=defs),
         ))
+        budget.check_time()
         simplified = tidy(sp.Add(*(sp.Mul(*(local[(p[i], p[i + 1])] for i in range(len(p) - 1)))
                                    for p in routes)))
         steps.append(Step(
