@@ -122,6 +122,8 @@ def derivations() -> Mapping[str, Any]:
 # checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_fuzz_cli.py::test_hostile_cases_are_refused_by_name[cost bombs]",
+    "test_fuzz_cli.py::test_hostile_cases_are_refused_by_name[special-file outputs]",
     "test_derive_bounds.py::test_the_cost_bombs_are_refused_quickly_by_name",
     "test_derive_bounds.py::test_written_nodes_bound_at_its_worst_case",
     "test_signals.py::test_sigterm_stops_the_workers_and_exits_143",
