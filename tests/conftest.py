@@ -122,6 +122,9 @@ def derivations() -> Mapping[str, Any]:
 # checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_rich_display.py::test_every_classifier_result_has_a_short_repr_and_an_html_table",
+    "test_notebook.py::test_figures_are_pictures_in_a_fresh_kernel",
+    "test_notebook.py::test_reports_are_html_tables_with_a_short_plain_form",
     "test_fuzz_cli.py::test_hostile_cases_are_refused_by_name[cost bombs]",
     "test_fuzz_cli.py::test_hostile_cases_are_refused_by_name[special-file outputs]",
     "test_derive_bounds.py::test_the_cost_bombs_are_refused_quickly_by_name",

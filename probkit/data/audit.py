@@ -183,6 +183,11 @@ class DataAudit:
                          f"#{c.first.index} ({what}, {labels})")
         return lines
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         headers, rows = self.summary_rows()
         head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)

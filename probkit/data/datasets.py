@@ -79,6 +79,32 @@ class Dataset:
         """The share of label 1 (cats) in the data."""
         return float(self.labels.mean()) if self.n else float("nan")
 
+    def summary(self) -> str:
+        """One line: how many images of what size, how many of each class, from where.
+
+        >>> make_synthetic(20, size=4).summary()
+        "20 images of 4x4x3: 13 'non-cat', 7 'cat' (35.0%), from synthetic(n=20, seed=0)"
+        """
+        h, w, c = self.image_shape
+        positives = int(self.labels.sum())
+        return (f"{self.n} images of {h}x{w}x{c}: {self.n - positives} {self.class_names[0]!r}, "
+                f"{positives} {self.class_names[1]!r} ({positives / self.n:.1%}), "
+                f"from {self.source}")
+
+    def __repr__(self) -> str:
+        return f"<Dataset: {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        from probkit.display import html_block, html_table
+
+        h, w, c = self.image_shape
+        positives = int(self.labels.sum())
+        rows = [["images", f"{self.n} of {h}x{w}x{c} (uint8)"],
+                [self.class_names[0], str(self.n - positives)],
+                [self.class_names[1], f"{positives} ({positives / self.n:.1%})"],
+                ["source", self.source]]
+        return html_block("Dataset", html_table(["", ""], rows))
+
 
 def _checked_arrays(
     images: Any, labels: Any, class_names: tuple[str, ...], source: str
@@ -263,13 +289,16 @@ def write_dataset(
 
 
 def make_synthetic(
-    n: int, *, size: int = 8, cat_fraction: float = 0.35, seed: int = 0
+    n: int, *, size: int = 8, cat_fraction: float = 0.35, seed: int = 0,
+    signal: float = 1.0,
 ) -> Dataset:
     """Small learnable images in the published format.
 
     "Cats" (label 1) carry a warm, bright blob in the centre; "non-cats" a cool
     left-to-right gradient; both under uniform noise, so a linear model can
-    separate them but not trivially.
+    separate them but not trivially. A ``signal`` below 1 fades the two patterns
+    into the noise: the classes overlap, and probabilities between 0 and 1 mean
+    something (``signal=0.1`` gives test accuracies of roughly 70-85%).
 
     Parameters
     ----------
@@ -281,7 +310,11 @@ def make_synthetic(
         ``round(n * cat_fraction)`` images are cats, in random order.
     seed : int
         Seed of the ``numpy.random.Generator``.
+    signal : float
+        Strength of the class patterns against the noise (>= 0; 1: easily separable).
     """
+    if not isinstance(signal, int | float) or not 0.0 <= signal < float("inf"):
+        raise InputError(f"signal must be a number >= 0; got {signal!r}", parameter="signal")
     if n < 1 or size < 1:
         raise InputError(f"make_synthetic needs n >= 1 and size >= 1; got n={n}, size={size}")
     if not 0.0 <= cat_fraction <= 1.0:
@@ -297,9 +330,12 @@ def make_synthetic(
     noise = rng.uniform(-60, 60, size=(n, size, size, 3))
     brightness = rng.uniform(-25, 25, size=(n, 1, 1, 1))
     base = 110 + noise + brightness
-    images = base + np.where(labels[:, None, None, None] == 1, cat_pattern, gradient)
+    pattern = np.where(labels[:, None, None, None] == 1, cat_pattern, gradient)
+    images = base + (pattern if signal == 1 else signal * pattern)
     pixels = np.clip(np.rint(images), 0, 255).astype(np.uint8)
-    return Dataset(images=pixels, labels=labels, source=f"synthetic(n={n}, seed={seed})")
+    detail = "" if signal == 1 else f", signal={signal:g}"
+    return Dataset(images=pixels, labels=labels,
+                   source=f"synthetic(n={n}, seed={seed}{detail})")
 
 
 __all__ = [

@@ -58,12 +58,24 @@ def _dataset(value: Dataset | PathLike, parameter: str, split: str | None = None
                         split_if_both=parameter if parameter in SPLITS else None)
 
 
+def in_memory_label(clf: Classifier) -> str:
+    """How reports name a classifier given as an object, not a file: what it is.
+
+    E.g. ``"logistic classifier (in memory, 6x6x3 images)"``.
+    """
+    try:
+        shape = "x".join(str(d) for d in clf.input_shape) + " images"
+    except (AttributeError, TypeError, InputError):  # not fitted yet
+        shape = "not fitted"
+    return f"{clf.model_type} classifier (in memory, {shape})"
+
+
 def _classifier(value: Classifier | PathLike) -> tuple[Classifier, str]:
     from probkit.models.classifier import Classifier
     from probkit.models.modelfile import load_model
 
     if isinstance(value, Classifier):
-        return value, "<memory>"
+        return value, in_memory_label(value)
     if not isinstance(value, str | os.PathLike):
         raise InputError(f"model must be a Classifier or a model file, got "
                          f"{type(value).__name__}", parameter="model")

@@ -150,6 +150,11 @@ class EvaluationReport:
         return [[f"{r['low']:.1f}-{r['high']:.1f}", str(r["count"]), cell(r["mean_predicted"]),
                  cell(r["observed_rate"])] for r in self.metrics["reliability"]]
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         from probkit.display import html_block, html_lines, html_table
 

@@ -89,6 +89,11 @@ class PredictionReport:
         return f"note: these probabilities assume the training base rate of " \
                f"{clf.training_base_rate:.1%} {cat}s."
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         from probkit.display import html_block, html_lines, html_table
 

@@ -129,6 +129,11 @@ class TrainReport:
         return (f"{self.model}{on} ({est.training_path_}, {est.n_iter_} iterations, "
                 f"{self.seconds:.2f} s): final cost {est.cost_history_[-1]:.6f}")
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         from probkit.display import html_block, html_lines
 
