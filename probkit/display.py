@@ -44,7 +44,7 @@ def _short_value(value: Any, longest: int = 60) -> str:
     """A value as a short text: arrays by shape, collections by length, long reprs by type.
 
     >>> _short_value([1, 2, 3]), _short_value("x" * 100)[:12], _short_value(0.5)
-    ('[3 items]', '<str of 100 ', '0.5')
+    ('[1, 2, 3]', '<str of 100 ', '0.5')
     """
     shape = getattr(value, "shape", None)
     if isinstance(shape, tuple) and hasattr(value, "dtype"):
