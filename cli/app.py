@@ -76,8 +76,17 @@ _GROUPS = [
 ]
 
 
+def _group_help(ctx: typer.Context) -> None:
+    """A command group run alone (``probkit data``): its help on stdout, exit 0, as bare
+    ``probkit`` does."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
 def _group_app(commands: list[tuple[str, Any, str]], summary: str) -> typer.Typer:
     group = typer.Typer(**{**_SETTINGS, "help": summary, "name": None})
+    group.callback(invoke_without_command=True)(_group_help)
     for name, function, short in commands:
         group.command(name, short_help=short)(handle_errors(function))
     return group

@@ -99,7 +99,7 @@ def run(app: typer.Typer, prog_name: str = "probkit", args: Sequence[str] | None
             return int(exc.exit_code)
         ctx = getattr(exc, "ctx", None)
         where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
-        fail(_shortened(exc.format_message()) + where, exc.exit_code)
+        fail(_shortened(_in_probkit_words(exc)) + where, exc.exit_code)
         return int(exc.exit_code)
     except typer.Abort:
         fail("aborted", 1)
@@ -108,6 +108,19 @@ def run(app: typer.Typer, prog_name: str = "probkit", args: Sequence[str] | None
         fail("terminated (SIGTERM)", TERMINATED_EXIT)
         return TERMINATED_EXIT
     return result if isinstance(result, int) else 0
+
+
+def _in_probkit_words(exc: Any) -> str:
+    """click's message for a parsing error, worded as probkit's own errors are: the option
+    first, then what is wrong (``--out: this option is required``, not click's
+    ``Missing option '--out'.``)."""
+    param = getattr(exc, "param", None)
+    if type(exc).__name__ == "MissingParameter" and param is not None:
+        opts = getattr(param, "opts", None) or [getattr(param, "human_readable_name", "")]
+        if getattr(param, "param_type_name", "") == "argument":
+            return f"{param.human_readable_name}: this argument is required"
+        return f"{opts[0]}: this option is required"
+    return str(exc.format_message())
 
 
 def _shortened(message: str, longest: int = 60) -> str:

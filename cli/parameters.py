@@ -55,6 +55,21 @@ OPTIONS: dict[str, str] = {
 }
 
 
+def _mentions_as_options(message: str, mentions: tuple[str, ...]) -> str:
+    """``message`` with each parameter it mentions (a whole word) written as its option.
+
+    >>> _mentions_as_options("fixes max_iter; give l2 or model", ("max_iter", "l2", "model"))
+    'fixes --iterations; give --l2 or --model'
+    """
+    import re
+
+    for name in mentions:
+        option = OPTIONS.get(name)
+        if option is not None:
+            message = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", option, message)
+    return message
+
+
 def option_message(exc: InputError) -> str:
     """The error's message, worded with the option name of the parameter it is about.
 
@@ -67,7 +82,7 @@ def option_message(exc: InputError) -> str:
     ...                           "as weights)", parameter="normalize"))
     'priors sum to 4, not 1 (pass --normalize to use them as weights)'
     """
-    message = str(exc)
+    message = _mentions_as_options(str(exc), getattr(exc, "mentions", ()))
     option = OPTIONS.get(exc.parameter or "")
     if option is None or message.startswith(option):
         return message

@@ -79,6 +79,21 @@ class Dataset:
         """The share of label 1 (cats) in the data."""
         return float(self.labels.mean()) if self.n else float("nan")
 
+    def require_both_classes(self, parameter: str = "train") -> None:
+        """Raise :class:`DataError` naming this data set's file if it holds one class only
+        (a classifier cannot be fitted on it).
+
+        >>> make_synthetic(4, size=2, cat_fraction=0).require_both_classes()
+        Traceback (most recent call last):
+        ...
+        probkit.errors.DataError: the training data synthetic(n=4, seed=0) holds only one class ('non-cat', all 4 images); a classifier needs images of both
+        """  # noqa: E501
+        present = sorted(set(self.labels.tolist()))
+        if len(present) < 2:
+            raise DataError(f"the training data {self.source} holds only one class "
+                            f"({self.class_names[present[0]]!r}, all {self.n} images); a "
+                            "classifier needs images of both", parameter=parameter)
+
     def summary(self) -> str:
         """One line: how many images of what size, how many of each class, from where.
 

@@ -333,7 +333,8 @@ values (model, l2, preprocessing, max_iter, flip, seeds, features), not both
         raise InputError(f"grid {grid!r} fixes {names}; give either a named grid or your own "
                          "values (model, l2, preprocessing, max_iter, flip, seeds, features), "
                          "not both",
-                         parameter="grid")
+                         parameter="grid", mentions=("model", "l2", "preprocessing",
+                                                     "max_iter", "flip", "seeds", "features"))
     if not given:
         return named_grid(grid or "default", solver=solver, hidden=hidden)
     flips = {"no": (False,), "yes": (True,), "both": (False, True)}

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from probkit.errors import ComputationError, DataError, InputError
+from probkit.errors import ComputationError, InputError
 from probkit.options import CALIBRATIONS, RULES, check_choice
 from probkit.selection.candidates import Candidate
 from probkit.selection.crossval import (
@@ -160,9 +160,7 @@ def select_model(
                          parameter="base_rate")
     check_choice(calibrate, CALIBRATIONS, parameter="calibrate")
     _, labels = training_arrays(train)
-    if len(set(labels.tolist())) < 2:
-        raise DataError(f"the training data {train.source} holds only one class",
-                        parameter="train")
+    train.require_both_classes()
     rows, oof, (base_loss, base_acc) = cross_validate(train, grid, k=k, seed=seed,
                                                       repeats=repeats, base_rate=base_rate,
                                                       progress=progress)

@@ -204,7 +204,8 @@ def small_sample_note(report: dict[str, Any], name: str) -> str | None:
     if report["n"] >= 200:
         return None
     lo, hi = report["accuracy_ci"]
-    return (f"note: the {name} set has only {report['n']} images, so its accuracy is uncertain: "
+    images = "image" if report["n"] == 1 else "images"
+    return (f"note: the {name} set has only {report['n']} {images}, so its accuracy is uncertain: "
             f"95% Wilson interval {lo:.1%} - {hi:.1%}.")
 
 

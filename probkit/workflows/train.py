@@ -223,6 +223,7 @@ def train(
     estimator._validate_hyperparameters()  # fail before any data is read
     _check_out(out, [("train", train), ("test", test)])
     train_data = _dataset(train, "train")
+    train_data.require_both_classes()
     selection = None
     if auto_l2:  # chosen on the training data only, before the test file is opened
         selection = auto_l2_selection(train_data, model=model, preprocessing=preprocessing,
