@@ -119,6 +119,33 @@ class EvaluationReport:
                 + ("" if c.kind == "exact" else f", r = {c.correlation:.3f}") + ")"
                 for c in self.training_copies or []]
 
+    def copy_summary(self, shown: int = 5) -> str | None:
+        """One line about the images that copy training images: how many, of which kinds,
+        and the first ``shown`` of them (all of them are in :meth:`to_dict`); None when
+        there are none. A file of 209 training-image copies made one 10 kB line.
+
+        >>> from types import SimpleNamespace as NS
+        >>> copy = lambda i: NS(first=NS(index=i), second=NS(index=i), kind="exact",
+        ...                     correlation=1.0)
+        >>> report = EvaluationReport.__new__(EvaluationReport)
+        >>> report.training_copies, report.data = [copy(i) for i in range(9)], NS(n=9)
+        >>> print(report.copy_summary(shown=2))
+        copies of training images: 9 of the 9 images (9 exact; they flatter these figures): #0 = training image #0 (exact copy); #1 = training image #1 (exact copy); and 7 more (all of them in --json)
+        """  # noqa: E501
+        copies = self.training_copies or []
+        if not copies:
+            return None
+        kinds: dict[str, int] = {}
+        for c in copies:
+            kinds[c.kind] = kinds.get(c.kind, 0) + 1
+        counts = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+        lines = self.copy_lines()
+        more = len(lines) - shown
+        listed = "; ".join(lines[:shown]) + (f"; and {more} more (all of them in --json)"
+                                              if more > 0 else "")
+        return (f"copies of training images: {len(copies)} of the {self.data.n} images "
+                f"({counts}; they flatter these figures): {listed}")
+
     def figures(self) -> dict[str, Any]:
         """Reliability diagram, confidently wrong images and the most confidently right and
         wrong (at the training base rate); evidence maps and cell weights for a
