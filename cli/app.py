@@ -55,10 +55,10 @@ def callback(
 # One line per subcommand. Each command module imports heavy libraries lazily.
 # short_help is what `probkit --help` lists (the docstrings are too long to fit there).
 _COMMANDS = [
-    ("bayes", bayes_commands.bayes, "Exact posterior over named hypotheses (--mc: Monte Carlo)."),
+    ("bayes", bayes_commands.bayes, "Exact posterior, named or numeric hypotheses (--values)."),
     ("urn", bayes_commands.urn, "Which urn were the balls drawn from? Exact posterior."),
     ("diagnostic", bayes_commands.diagnostic, "What a positive (or negative) test means."),
-    ("derive", derive_command.derive, "Derive and machine-check the classifier's maths."),
+    ("derive", derive_command.derive, "Derive, check every step: built-in, --expr, --chain."),
     ("check", check_command.check, "Check the maths of a Markdown/LaTeX post line by line."),
     ("train", classifier_commands.train, "Train the cat classifier and save it."),
     ("evaluate", classifier_commands.evaluate, "Accuracy with its interval; calibration."),

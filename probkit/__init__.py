@@ -9,12 +9,15 @@ The names a notebook needs, one import away (each loaded on first use, so
 ``diagnostic_posterior``   what does a test result mean?
 ``monte_carlo``            the same by simulation, with error bars (numpy)
 ``derive``                 build a machine-checked derivation by name (SymPy)
+``derive_expression``      the checked derivative of your own expression
+``derive_chain``           the checked chain rule through your own definitions
 ``check``                  check the maths of a Markdown post's text (``probkit check``)
 ``load_dataset``           a cat-vs-non-cat HDF5 file (h5py)
 ``Classifier``             representation + model + base rate + temperature
 ``LogisticRegression``     from-scratch logistic regression
 ``TwoLayerNet``            from-scratch two-layer network
 ``workflows``              train / tune / evaluate / predict, as the CLI does
+``compare``                two classifiers on the same images, paired
 =========================  ===============================================
 
 The package is split into small modules that import heavy dependencies only
@@ -45,12 +48,15 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "diagnostic_posterior": ("probkit.bayes", "diagnostic_posterior"),
     "monte_carlo": ("probkit.bayes.montecarlo", "monte_carlo"),
     "derive": ("probkit.symbolic.registry", "build"),
+    "derive_expression": ("probkit.symbolic", "derive_expression"),
+    "derive_chain": ("probkit.symbolic", "derive_chain"),
     "check": ("probkit.symbolic.lint", "check_text"),
     "load_dataset": ("probkit.data.datasets", "load_dataset"),
     "Classifier": ("probkit.models.classifier", "Classifier"),
     "LogisticRegression": ("probkit.models.logistic", "LogisticRegression"),
     "TwoLayerNet": ("probkit.models.two_layer", "TwoLayerNet"),
     "workflows": ("probkit.workflows", None),
+    "compare": ("probkit.workflows", "compare"),
 }
 
 

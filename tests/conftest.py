@@ -251,8 +251,11 @@ SLOW_TESTS = {
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests of :data:`SLOW_TESTS` slow."""
+    """Mark the tests of :data:`SLOW_TESTS` slow, and every test that reads the real data
+    (through the ``cat_data_dir`` fixture) ``realdata``: ``pytest -m realdata`` runs them."""
     for item in items:
+        if "cat_data_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.realdata)
         file_name = Path(str(item.fspath)).name
         base = f"{file_name}::{item.name.split('[')[0]}"
         if base in SLOW_TESTS or f"{file_name}::{item.name}" in SLOW_TESTS:

@@ -51,3 +51,18 @@ def test_import_probkit_and_the_exact_path_load_no_numpy() -> None:
 def test_derive_builds_a_checked_derivation() -> None:
     derivation = probkit.derive("sigmoid")
     assert derivation.name == "sigmoid"
+
+
+def test_help_probkit_lists_every_public_name() -> None:
+    """help(probkit) named neither derive_expression, derive_chain nor compare."""
+    import pydoc
+
+    from probkit.symbolic import derive_chain, derive_expression
+    from probkit.workflows import compare
+
+    text = pydoc.render_doc(probkit, renderer=pydoc.plaintext)
+    for name, obj in (("derive_expression", derive_expression), ("derive_chain", derive_chain),
+                      ("compare", compare)):
+        assert getattr(probkit, name) is obj and f"``{name}``" in text, name
+    for name in probkit.__all__:
+        assert name.startswith("_") or name == "ProbkitError" or f"``{name}``" in text, name
