@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from probkit.symbolic.lint.report import CheckReport
+    from collections.abc import Sequence
+
+    from probkit.symbolic.lint.report import CheckReport, SiteReport
 
 
 def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
@@ -44,4 +46,12 @@ def check_file(path: str | Path, *, seed: int = 0) -> CheckReport:
     return check.check_file(path, seed=seed)
 
 
-__all__ = ["check_file", "check_text"]
+def check_paths(paths: Sequence[str | Path], *, seed: int = 0,
+                latex: bool | None = None) -> SiteReport:
+    """Check every post of ``paths`` (files, folders); see :func:`.site.check_paths`."""
+    from probkit.symbolic.lint import site
+
+    return site.check_paths(paths, seed=seed, latex=latex)
+
+
+__all__ = ["check_file", "check_paths", "check_text"]
