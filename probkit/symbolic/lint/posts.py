@@ -35,6 +35,16 @@ SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 """Folders never walked into, besides hidden ones (``.git``, ``.github``, ...)."""
 
 
+def shown(path: str | os.PathLike[str], longest: int = 80) -> str:
+    """``path`` as an error message names it: a name of thousands of characters is cut.
+
+    >>> shown("a" * 200)
+    'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…[200 characters]…aaaaaaaaaa'
+    """
+    text = str(path)
+    return text if len(text) <= longest else f"{text[:60]}…[{len(text):,} characters]…{text[-10:]}"
+
+
 def _kind(mode: int) -> str | None:
     """What a file that is not a regular file is, in words (None for a regular file)."""
     if stat.S_ISREG(mode):
@@ -67,13 +77,13 @@ def read_post(path: str | os.PathLike[str]) -> str:
     try:
         info = file.stat()
     except FileNotFoundError:
-        raise DataError(f"{file}: no such file", parameter="post") from None
+        raise DataError(f"{shown(file)}: no such file", parameter="post") from None
     except OSError as exc:
-        raise DataError(f"{file}: cannot read ({exc.strerror or exc})", parameter="post") \
+        raise DataError(f"{shown(file)}: cannot read ({exc.strerror or exc})", parameter="post") \
             from None
     kind = _kind(info.st_mode)
     if kind is not None:
-        raise DataError(f"{file}: {kind}, not a post (only regular files are read)",
+        raise DataError(f"{shown(file)}: {kind}, not a post (only regular files are read)",
                         parameter="post")
     if info.st_size > MAX_BYTES:
         raise _too_large(str(file))
@@ -81,17 +91,17 @@ def read_post(path: str | os.PathLike[str]) -> str:
         # O_NONBLOCK: should the name have become a FIFO since stat, opening does not wait
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise DataError(f"{file}: cannot read ({exc.strerror or exc})", parameter="post") \
+        raise DataError(f"{shown(file)}: cannot read ({exc.strerror or exc})", parameter="post") \
             from None
     with os.fdopen(fd, "rb") as handle:
         kind = _kind(os.fstat(handle.fileno()).st_mode)
         if kind is not None:
-            raise DataError(f"{file}: {kind}, not a post (only regular files are read)",
+            raise DataError(f"{shown(file)}: {kind}, not a post (only regular files are read)",
                             parameter="post")
         try:
             data = handle.read(MAX_BYTES + 1)  # never more, whatever the file claims
         except OSError as exc:
-            raise DataError(f"{file}: cannot read ({exc.strerror or exc})", parameter="post") \
+            raise DataError(f"{shown(file)}: cannot read ({exc.strerror or exc})", parameter="post") \
                 from None
     if len(data) > MAX_BYTES:
         raise _too_large(str(file))
@@ -124,12 +134,12 @@ def find_posts(folder: str | os.PathLike[str]) -> list[Path]:
     loops). More than :data:`MAX_POSTS` posts is an InputError naming the folder.
     """
     root = Path(folder)
-    if not root.is_dir():
-        raise DataError(f"{root}: no such folder", parameter="post")
+    if not os.path.isdir(root):
+        raise DataError(f"{shown(root)}: no such folder", parameter="post")
     found: list[Path] = []
 
     def refuse(exc: OSError) -> None:
-        raise DataError(f"{root}: cannot read {exc.filename} ({exc.strerror or exc})",
+        raise DataError(f"{shown(root)}: cannot read {exc.filename} ({exc.strerror or exc})",
                         parameter="post")
 
     for where, folders, files in os.walk(root, onerror=refuse, followlinks=False):
@@ -140,10 +150,10 @@ def find_posts(folder: str | os.PathLike[str]) -> list[Path]:
                 continue
             found.append(Path(where) / name)
             if len(found) > MAX_POSTS:
-                raise InputError(f"{root}: more than {MAX_POSTS} posts below this folder; "
+                raise InputError(f"{shown(root)}: more than {MAX_POSTS} posts below this folder; "
                                  "check its sub-folders one at a time", parameter="post")
     return sorted(found)
 
 
 __all__ = ["MAX_BYTES", "MAX_POSTS", "POST_SUFFIXES", "decode_post", "find_posts", "read_post",
-           "read_stream"]
+           "read_stream", "shown"]

@@ -17,14 +17,15 @@ from pathlib import Path
 
 from probkit.errors import DataError, InputError
 from probkit.symbolic.lint.extract import find_maths
-from probkit.symbolic.lint.posts import MAX_POSTS, find_posts, read_post
+from probkit.symbolic.lint.posts import MAX_POSTS, find_posts, read_post, shown
 from probkit.symbolic.lint.report import CheckReport, PostError, SiteReport
 
 
 def posts_of(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """The posts ``paths`` name: a folder stands for every post below it (see
     :func:`~probkit.symbolic.lint.posts.find_posts`), a file for itself, whatever its
-    suffix. Each post once, in the order given; at most :data:`MAX_POSTS`."""
+    suffix. Each post once, in the order given; at most :data:`MAX_POSTS`. A path that does
+    not exist is an error before anything is checked."""
     if not paths:
         raise InputError("no post given: name files or folders", parameter="post")
     found: list[Path] = []
@@ -34,7 +35,9 @@ def posts_of(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         if str(path) == "-":
             raise InputError("- (stdin) can only be checked on its own, not with other posts",
                              parameter="post")
-        for post in find_posts(given) if given.is_dir() else [given]:
+        if not os.path.lexists(given):
+            raise DataError(f"{shown(given)}: no such file or folder", parameter="post")
+        for post in find_posts(given) if os.path.isdir(given) else [given]:
             key = os.path.realpath(post)
             if key not in seen:
                 seen.add(key)
