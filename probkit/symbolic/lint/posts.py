@@ -58,7 +58,7 @@ def _kind(mode: int) -> str | None:
 
 
 def _too_large(source: str) -> InputError:
-    return InputError(f"{source}: larger than {MAX_BYTES // 1_000_000} MB; probkit check "
+    return InputError(f"{source}: larger than {MAX_BYTES / 1e6:g} MB; probkit check "
                       "reads posts, not books", parameter="post")
 
 

@@ -68,8 +68,8 @@ the structure of the LaTeX (end the maths, start a comment, align, group)."""
 TIDIED: dict[str, str] = {"\u2212": "-"}
 """Characters KaTeX accepts that :func:`fix_maths` still writes in ASCII (``−``)."""
 
-REFUSED_SYMBOLS = frozenset("\u201c\u201d\u00bd\u00bc\u00be\u221a\u207b\u207a\u00df")
-"""Refused with no safe ASCII replacement: “ ” ½ ¼ ¾ √ ⁻ ⁺ ß (measured)."""
+REFUSED_SYMBOLS = frozenset("\u201c\u201d\u00bd\u00bc\u00be\u221a\u00df")
+"""Refused with no safe ASCII replacement: “ ” ½ ¼ ¾ √ ß (measured)."""
 
 _TEXT_GROUP = re.compile(r"\\(?:text|textrm|textbf|textit|texttt|textsf|textup|textnormal|mbox"
                          r"|hbox)\s*\{")
