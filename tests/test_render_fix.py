@@ -5,7 +5,6 @@ maths then reads the same. The tables are held to a real Hugo build."""
 from __future__ import annotations
 
 import html
-import re
 import unicodedata
 from pathlib import Path
 

@@ -101,8 +101,8 @@ def read_post(path: str | os.PathLike[str]) -> str:
         try:
             data = handle.read(MAX_BYTES + 1)  # never more, whatever the file claims
         except OSError as exc:
-            raise DataError(f"{shown(file)}: cannot read ({exc.strerror or exc})", parameter="post") \
-                from None
+            raise DataError(f"{shown(file)}: cannot read ({exc.strerror or exc})",
+                            parameter="post") from None
     if len(data) > MAX_BYTES:
         raise _too_large(str(file))
     return decode_post(data, str(file))
