@@ -61,7 +61,8 @@ def test_manifest_covers_every_topic_and_style_of_the_issue() -> None:
                       "align", "gathered", "one-line", "inline", "cases", "solving",
                       "evaluation-point", "side-condition", "yaml", "toml", "prime-curly",
                       "prime-unicode", "hat", "mathcal", "mathrm", "operatorname",
-                      "index-bracket", "dfrac", "ldots", "approx", "percent", "thousands"}
+                      "index-bracket", "dfrac", "ldots", "approx", "percent", "thousands",
+                      "split", "eq-amp", "align-star", "second-derivative"}
     for topic in topics:  # every topic at least once in each language, or twice in one
         assert sum(topic in pair.topics for pair in PAIRS) >= 1
 
@@ -701,6 +702,25 @@ def _() -> None:
     same_solutions(w, sp.S.Reals, gradient, (x**2 + lam) * w - t * x, w - t * x / (x**2 + lam),
                    parameters=[{x: 2, t: 3, lam: R(1, 2)}, {x: -1, t: R(1, 3), lam: 4}])
     differs(-(t - w * x) * x + lam * w, (t - w * x) * x + lam * w)
+
+
+@proof("en/logloss_split")
+def _() -> None:
+    loss = -y * log(p) - (1 - y) * log(1 - p)
+    chain(sp.diff(loss, p), -y / p + (1 - y) / (1 - p),
+          (-y * (1 - p) + (1 - y) * p) / (p * (1 - p)), (p - y) / (p * (1 - p)))
+    same_solutions(p, UNIT, (p - y) / (p * (1 - p)), p - y, parameters=[{y: R(1, 3)}, {y: 1}])
+    differs((-y * (1 - p) + (1 - y) * p) / (p * (1 - p)), (-y * (1 - p) + (1 - y) * p) / p,
+            at={p: R(1, 2), y: R(1, 5)})
+
+
+@proof("ja/gaussian_second")
+def _() -> None:
+    ell = -(x - mu)**2 / (2 * s**2) - log(s) - R(1, 2) * log(2 * sp.pi)
+    chain(sp.diff(ell, mu), -2 * (x - mu) * (-1) / (2 * s**2), (x - mu) / s**2)
+    chain(sp.diff(ell, mu, 2), -1 / s**2)
+    same_solutions(mu, sp.S.Reals, sp.diff(ell, mu), mu - x)
+    differs(-1 / s**2, 1 / s**2)
 
 
 def test_every_pair_has_a_proof() -> None:
