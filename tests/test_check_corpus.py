@@ -723,6 +723,21 @@ def _() -> None:
     differs(-1 / s**2, 1 / s**2)
 
 
+@proof("en/sigmoid_eqleading")
+def _() -> None:
+    inner = 1 + exp(-x)
+    chain(sp.diff(sigmoid(x), x), sp.diff(inner**-1, x), -inner**-2 * sp.diff(inner, x),
+          exp(-x) / inner**2, sigmoid(x) * (1 - sigmoid(x)))
+    differs(-inner**-2 * sp.diff(inner, x), -inner**-2 * inner)
+
+
+@proof("ja/softplus_continued")
+def _() -> None:
+    inner = 1 + exp(x)
+    chain(sp.diff(log(inner), x), 1 / inner * sp.diff(inner, x), exp(x) / inner, 1 / (1 + exp(-x)))
+    differs(1 / inner * sp.diff(inner, x), 1 / inner * inner)
+
+
 def test_every_pair_has_a_proof() -> None:
     assert set(PROOFS) == set(BY_ID)
 
