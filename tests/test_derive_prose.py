@@ -60,7 +60,11 @@ def test_a_derivative_of_a_negative_or_composite_operand_is_parenthesised() -> N
     assert to_latex(sp.Derivative(a * x, x), derivative="d") == \
         r"\frac{d}{d x} \left(a x\right)"
     assert to_latex(sp.Derivative(sp.exp(-x), x), derivative="d") == r"\frac{d}{d x} e^{- x}"
-    every = _derive("all", "--format", "latex")  # the built-ins too
+
+
+def test_no_built_in_derivation_writes_a_derivative_before_a_sign() -> None:
+    every = _derive("all", "--format", "latex")
+    assert r"\frac{d}{d x}" in every
     assert not re.search(r"\\frac\{(d|\\partial)\}\{[^{}]*\} [-+]", every)
 
 
