@@ -10,7 +10,10 @@ Modules, each with one job: :mod:`.extract` (maths blocks and their lines),
 relations), :mod:`.terms` (the rewriting in front of SymPy's parser), :mod:`.reader`
 (``parse_latex`` and the checks of what it returned), :mod:`.scope`
 (definitions, domains, evaluation), :mod:`.equality` (one comparison),
-:mod:`.check` (chains and blame), :mod:`.report` and :mod:`.annotate`.
+:mod:`.check` (chains and blame), :mod:`.report` and :mod:`.annotate`;
+:mod:`.posts` (bounded reading of regular files, the posts below a folder),
+:mod:`.site` (many posts in one process), :mod:`.render` (characters KaTeX strict
+refuses) and :mod:`.fix` (``--fix``: a KaTeX-safe copy that reads the same).
 
 Importing this package is cheap; SymPy and the LaTeX parser are imported when
 a post is checked.
