@@ -110,7 +110,8 @@ def test_a_missing_option_is_reported_in_probkit_words() -> None:
     for args, expected in (
             (["train", "--train", "x.h5"],
              "error: --out: this option is required (see probkit train --help)\n"),
-            (["check"], "error: FILE: this argument is required (see probkit check --help)\n")):
+            (["check"], "error: FILE|FOLDER...: this argument is required (see probkit check "
+                        "--help)\n")):
         err = io.StringIO()
         with contextlib.redirect_stderr(err):
             code = run(app_for(args), args=args)

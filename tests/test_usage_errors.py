@@ -66,7 +66,7 @@ def test_a_huge_unexpected_argument_gives_a_short_error_line() -> None:
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = run(app, args=["check", "post", "1" * 5000])
+        code = run(app, args=["derive", "sigmoid", "1" * 5000])
     lines = err.getvalue().splitlines()
     assert code == 2 and len(lines) == 1
     assert lines[0].startswith("error: ") and len(lines[0]) < 200
@@ -98,3 +98,20 @@ def test_errors_speak_in_options_and_name_the_file(tmp_path) -> None:
     assert "max_iter" not in result.stderr and "(--model, --l2, --preprocessing" in result.stderr
     note = small_sample_note({"n": 1, "accuracy_ci": [0.0, 1.0]}, "test")
     assert note is not None and "only 1 image," in note
+
+
+def test_a_huge_post_name_gives_a_short_error_line() -> None:
+    # `check` takes several posts, so a second argument is a post; its name is still cut
+    import contextlib
+    import io
+
+    from probkit_cli.app import app
+    from probkit_cli.common import run
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = run(app, args=["check", "1" * 5000, "2" * 5000])
+    lines = err.getvalue().splitlines()
+    assert code == 2 and len(lines) == 1
+    assert lines[0].startswith("error: ") and len(lines[0]) < 200
+    assert "[5,000 characters]" in lines[0] and "no such file or folder" in lines[0]
