@@ -149,7 +149,7 @@ def derive(
     text = render(derivations, fmt, markdown_flavor=flavor)
     reports: list[Any] = []
     if gradcheck:
-        from probkit.bridges.gradcheck import standard_checks
+        from probkit.gradient_check.model_check import standard_checks
 
         reports = standard_checks(seed=seed)
         if fmt == "json":

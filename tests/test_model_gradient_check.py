@@ -1,4 +1,4 @@
-"""Gradient check of the classifier's numpy backpropagation (probkit.bridges.gradcheck)."""
+"""Gradient check of the classifier's models (probkit.gradient_check.model_check)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from probkit.bridges.gradcheck import (
+from probkit.errors import InputError
+from probkit.gradient_check.model_check import (
     EPSILON,
     TOLERANCE,
     finite_difference_gradient,
@@ -18,7 +19,6 @@ from probkit.bridges.gradcheck import (
     standard_checks,
     symbolic_gradient,
 )
-from probkit.errors import InputError
 from probkit.models import LogisticRegression, TwoLayerNet
 
 CONFIGS = [
