@@ -21,6 +21,7 @@ def test_public_names_are_the_library_objects() -> None:
     from probkit.bayes import diagnostic_posterior, posterior, urn_posterior
     from probkit.bayes.montecarlo import monte_carlo
     from probkit.data.datasets import load_dataset
+    from probkit.gradient_check.learner import gradcheck
     from probkit.models import LogisticRegression, TwoLayerNet
     from probkit.models.classifier import Classifier
     from probkit.symbolic import build
@@ -29,7 +30,7 @@ def test_public_names_are_the_library_objects() -> None:
     expected = {"posterior": posterior, "urn_posterior": urn_posterior,
                 "diagnostic_posterior": diagnostic_posterior, "monte_carlo": monte_carlo,
                 "derive": build, "check": check_text, "load_dataset": load_dataset,
-                "Classifier": Classifier,
+                "Classifier": Classifier, "gradcheck": gradcheck,
                 "LogisticRegression": LogisticRegression, "TwoLayerNet": TwoLayerNet}
     for name, obj in expected.items():
         assert getattr(probkit, name) is obj, name
