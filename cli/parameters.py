@@ -24,6 +24,7 @@ OPTIONS: dict[str, str] = {
     "activation": "--activation",
     "base_rate": "--base-rate",
     "calibrate": "--calibrate",
+    "chain": "--chain",
     "cost": "--cost",
     "data": "--data",
     "features": "--features",
@@ -51,11 +52,13 @@ OPTIONS: dict[str, str] = {
     "seed": "--seed",
     "seeds": "--seeds",
     "shape": "--shape",
+    "shapes": "--shape",
     "solver": "--solver",
     "test": "--test",
     "time_limit": "--time-limit",
     "tol": "--tol",
     "train": "--train",
+    "wrt": "--wrt",
 }
 
 

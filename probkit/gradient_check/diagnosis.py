@@ -143,9 +143,10 @@ def _activation_slip(param: str, g: Array, n: Array, context: Context) -> str | 
     used = next((t for t, v in found.items() if t != right and _close(v, g)), None)
     if used is None:
         return None
-    meaning = dict(_DERIVATIVES)[used]
-    expected = f" where the forward pass needs {right}" if right else ""
-    return (f"a wrong activation derivative: dZ1 = W2.T @ dZ2 * ({used}) ({meaning}){expected}")
+    meanings = dict(_DERIVATIVES)
+    expected = f"; the forward pass needs {right} ({meanings[right]})" if right else ""
+    return (f"a wrong activation derivative: dZ1 = W2.T @ dZ2 * ({used}), which is "
+            f"{meanings[used]}{expected}")
 
 
 def _some_entries(g: Array, n: Array) -> str | None:

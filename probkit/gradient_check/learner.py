@@ -120,7 +120,7 @@ class GradcheckReport:
         lines.append(f"     {'parameter':<{width}}  relative error  result")
         for p in self.parameters:
             mark = "✓" if p.passed else "✗"
-            lines.append(f"  {mark}  {p.name:<{width}}  {p.relative_error:>14.2e}  "
+            lines.append(f"  {mark}  {p.name:<{width}}  {_error_text(p):>14}  "
                          f"{'ok' if p.passed else 'WRONG'}")
         failures = [p for p in self.parameters if p.diagnosis]
         if failures:
@@ -152,6 +152,15 @@ class GradcheckReport:
 
     def __str__(self) -> str:
         return self.to_text()
+
+
+def _error_text(result: ParameterResult) -> str:
+    """A wrong gradient's relative error; for a right one, the power of ten it is below (its
+    digits are rounding noise of the central differences, different on another machine)."""
+    error = result.relative_error
+    if result.passed and error > 0:
+        return f"< 1e{int(np.ceil(np.log10(error))):03d}"
+    return f"{error:.2e}"
 
 
 @dataclass(frozen=True)
