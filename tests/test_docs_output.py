@@ -2,9 +2,10 @@
 
 Every ```console block line ``$ probkit ...`` is run and its output compared, for the
 commands whose output is deterministic (exact Bayes, seeded Monte Carlo, derivations,
-linting, the data audit, the gradient check of a learner's file). Blocks that elide output with a ``...`` line or show no output, and
-commands that train (their output carries timings), are not compared. Commands that name the
-real data files run in ``PROBKIT_CAT_DATA`` and are skipped without it.
+linting, the data audit, the gradient check of a learner's file). Blocks that elide output
+with a ``...`` line or show no output, and commands that train (their output carries
+timings), are not compared. Commands that name the real data files run in
+``PROBKIT_CAT_DATA`` and are skipped without it.
 """
 
 from __future__ import annotations
