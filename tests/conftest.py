@@ -238,6 +238,30 @@ SLOW_TESTS = {
     "test_bayes_float.py::test_problem_files_say_arithmetic",
     "test_bayes_numeric.py::test_docs_show_real_output",
     "test_plots.py::test_confident_verdicts_evidence_and_weights_pngs",  # ~1.1 s, three PNGs
+    # probkit gradcheck: each check starts a Python subprocess (0.3-1 s); the correct file, the
+    # tanh-derivative slip, a traceback and a missing function stay quick (12-07)
+    "test_learner_gradcheck.py::test_an_endless_loop_is_stopped_by_the_time_limit",
+    "test_learner_gradcheck.py::test_sigterm_leaves_no_orphan",
+    "test_learner_gradcheck.py::test_cli_exit_codes_and_json",
+    "test_learner_gradcheck.py::test_sizes_come_from_shape_options",
+    "test_learner_gradcheck.py::test_memory_is_limited",
+    "test_learner_gradcheck.py::test_an_exception_at_import_shows_the_learners_line",
+    "test_learner_gradcheck.py::test_cli_shows_the_learners_traceback_lines",
+    "test_learner_gradcheck.py::test_the_l2_value_reaches_the_learners_lambd",
+    "test_learner_gradcheck.py::test_nothing_of_the_learners_is_written",
+    "test_learner_gradcheck.py::test_all_signs_flipped_is_traced_to_dZ2",
+    "test_learner_gradcheck.py::test_real_images_as_inputs",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_db2_wrong_axis]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_sign_of_dZ2]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_missing_transpose]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_keepdims_dropped]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_l2_without_1_over_m]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_missing_1_over_m_in_dW1]",
+    # derive --chain with --shape: the two-layer network stays quick; the variants are slow
+    "test_derive_matrix_chain.py::test_softmax_output_with_leaky_relu",
+    "test_derive_matrix_chain.py::test_three_layers",
+    "test_derive_matrix_chain.py::test_relu_with_l2_on_the_weights",
+    "test_derive_matrix_chain.py::test_cli_example_of_the_issue_and_usage_errors",
 }
 
 
