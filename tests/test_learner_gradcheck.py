@@ -255,3 +255,12 @@ def test_real_images_as_inputs(cat_data_dir: Path) -> None:
     slip = gradcheck_file(FILES / "slip_missing_1_over_m_in_dW1.py", data=data, shape=["m=8"])
     assert [p.name for p in slip.failed] == ["dW1"]
     assert "factor m = 8" in (slip.failed[0].diagnosis or "")
+
+
+def test_a_cost_that_is_not_finite_is_reported(tmp_path: Path) -> None:
+    learner = tmp_path / "nan.py"
+    learner.write_text("import numpy as np\n\n\ndef cost(params, X, Y):\n"
+                       "    return float(np.sum(np.log(params['W1'] - 100)))\n\n\n"
+                       "def gradients(params, X, Y):\n    return {'dW1': params['W1']}\n")
+    with pytest.raises(LearnerCodeError, match="the cost is nan"):
+        gradcheck_file(learner, shape=["W1=2,2"])

@@ -96,7 +96,7 @@ def _encode(value: Any) -> Any:
 def _run(request: Mapping[str, Any]) -> dict[str, Any]:
     import numpy as np
 
-    from probkit.errors import InputError
+    from probkit.errors import InputError, ProbkitError
     from probkit.gradient_check import conventions
     from probkit.gradient_check.learner import evaluate
 
@@ -178,7 +178,10 @@ def _run(request: Mapping[str, Any]) -> dict[str, Any]:
                             f"{type(found).__name__}, not a dict of gradients"})
         return found
 
-    evaluation = evaluate(cost, gradients, params, rng)
+    try:
+        evaluation = evaluate(cost, gradients, params, rng)
+    except ProbkitError as exc:
+        raise _Failure({"ok": False, "kind": "return", "message": str(exc)}) from None
     convention = ("cost(params, X, Y) and gradients(params, X, Y)" if kind == "a" else
                   "the course's " + ", ".join(f.__name__ for f in functions.values()))
     if kind == "a" and (request["cost"] or request["gradients"]):

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from probkit.errors import InputError
+from probkit.errors import ComputationError, InputError
 from probkit.gradient_check.diagnosis import Context, diagnose
 from probkit.gradient_check.numeric import (
     EPSILON,
@@ -154,12 +154,18 @@ class GradcheckReport:
         return self.to_text()
 
 
+SHOWN_FLOOR = 1e-7
+"""A right gradient's relative error is shown as "< 1e-07" when below this."""
+
+
 def _error_text(result: ParameterResult) -> str:
-    """A wrong gradient's relative error; for a right one, the power of ten it is below (its
-    digits are rounding noise of the central differences, different on another machine)."""
+    """A wrong gradient's relative error; for a right one, the power of ten it is below, at
+    least 1e-7 (its digits are rounding noise of the central differences, different on
+    another machine; ``--json`` has the exact figure)."""
     error = result.relative_error
-    if result.passed and error > 0:
-        return f"< 1e{int(np.ceil(np.log10(error))):03d}"
+    if result.passed:
+        bound = max(error, SHOWN_FLOOR)
+        return f"< 1e{int(np.ceil(np.log10(bound))):03d}"
     return f"{error:.2e}"
 
 
@@ -206,6 +212,10 @@ def evaluate(
     """Call the learner's gradients once and differentiate their cost numerically."""
     frozen = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
     returned = gradients({k: v.copy() for k, v in frozen.items()})
+    at_start = cost({k: v.copy() for k, v in frozen.items()})
+    if not np.isfinite(at_start):
+        raise ComputationError(f"the cost is {at_start} at the random parameters (a log of 0 "
+                               "or of a negative number?); nothing can be compared")
     entries = sample_entries(frozen, rng, max_entries)
     numeric = finite_difference_gradient(cost, frozen, epsilon=epsilon, entries=entries)
     keys = {name: gradient_key(name, returned) for name in frozen}
@@ -249,6 +259,12 @@ def judge(
                 f"({type(evaluation.returned[key]).__name__})", (), numeric.shape, checked))
             continue
         mask = ~np.isnan(numeric)
+        if not np.all(np.isfinite(numeric[mask])):
+            results.append(ParameterResult(
+                key, 1.0, False, "the cost is not finite near these parameters (a log of 0 or "
+                "of a negative number?), so its central differences are not either",
+                tuple(g.shape), numeric.shape, checked))
+            continue
         if g.size == numeric.size:
             error = relative_difference(np.reshape(g, numeric.shape)[mask], numeric[mask])
         else:

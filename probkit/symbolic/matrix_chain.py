@@ -21,7 +21,9 @@ Each gradient is derived backwards from the output, definition by definition:
 
 Every step is checked twice: its **shapes** (each product conformable, each
 side the shape of the quantity it names) and its **values**, at several random
-sizes, against central differences of J (numpy Generator, explicit seed).
+sizes, against central differences of J (numpy Generator, explicit seed). The
+residual recorded is the power of ten above the worst relative difference, at
+least 1e-8 (the digits below are rounding noise); the check's detail has it exactly.
 
 >>> d = derive_matrix_chain(["Z = W @ X + b", "A = sigmoid(Z)",
 ...                          "J = -(1/m) * sum(Y*log(A) + (1-Y)*log(1-A))"],
@@ -432,6 +434,8 @@ class _Algebra:
     def tidy(self, expr: Any) -> Any:
         """The shortest of a few equivalent forms (as is, factored terms, cancelled)."""
         forms = [expr]
+        if sp.count_ops(expr) > MAX_NODES // 2:  # bound the algebra's cost, not only the input
+            return expr
         for make in (sp.factor_terms, sp.cancel, lambda e: sp.factor_terms(sp.cancel(e))):
             try:
                 forms.append(self.normal(make(expr)))
@@ -558,7 +562,7 @@ def derive_matrix_chain(
     """
     chain = parse_matrix_chain(definitions, shapes)
     targets = _targets(chain, wrt)
-    m = _examples(chain)
+    m = _examples(chain, targets)
     scale = _scales(chain, m)
     d_shapes = {"d" + n: chain.shapes[n] for n in chain.shapes}
     algebra = _Algebra(chain, d_shapes)
@@ -706,7 +710,7 @@ def check_gradient_formula(
     chain = parse_matrix_chain(definitions, shapes)
     if name not in chain.shapes or name == chain.output:
         raise InputError(f"name: {name!r} is not a matrix of the chain", parameter="name")
-    m = _examples(chain)
+    m = _examples(chain, [*wrt, name])
     scale = _scales(chain, m)
     d_shapes = {"d" + n: chain.shapes[n] for n in chain.shapes}
     symbols: dict[str, Any] = {n: sp.Symbol(n, real=True) for n in [*chain.shapes, *d_shapes]}
@@ -737,13 +741,15 @@ def _targets(chain: MatrixChain, wrt: Sequence[str]) -> list[str]:
     return targets
 
 
-def _examples(chain: MatrixChain) -> Any:
-    """The number of examples: the dimension called m, else the columns of the data inputs."""
+def _examples(chain: MatrixChain, targets: Sequence[str] = ()) -> Any:
+    """The number of examples: the dimension called m, else the columns most of the data
+    inputs (the inputs not differentiated by) share."""
     for d in chain.dimensions:
         if d.name == "m":
             return d
-    columns = [chain.shapes[leaf][1] for leaf in chain.leaves if chain.shapes[leaf][1] != 1]
-    return columns[0] if columns else sp.S.One
+    columns = [chain.shapes[leaf][1] for leaf in chain.leaves
+               if leaf not in targets and chain.shapes[leaf][1] != 1]
+    return max(columns, key=columns.count) if columns else sp.S.One
 
 
 def _needed(chain: MatrixChain, targets: Sequence[str]) -> set[str]:
@@ -840,13 +846,18 @@ def _check(name: str, expr: Any, algebra: _Algebra, numbers: _Numbers,
     return Check("shapes and values", passed, _power_of_ten_above(worst), detail + extra)
 
 
+RESIDUAL_FLOOR = 1e-8
+"""The smallest residual shown (central differences in float64 reach about 1e-10 to 1e-8)."""
+
+
 def _power_of_ten_above(value: float) -> float:
-    """The residual shown: the power of ten above the worst relative difference (its digits
-    are rounding noise that differs between machines; the detail keeps them)."""
+    """The residual shown: the power of ten above the worst relative difference, at least
+    :data:`RESIDUAL_FLOOR` (its digits are rounding noise that differs between machines;
+    the detail keeps them)."""
     import math
 
-    if value <= 0.0:
-        return 0.0
+    if value <= RESIDUAL_FLOOR:
+        return RESIDUAL_FLOOR
     return float(10.0 ** math.ceil(math.log10(value)))
 
 
