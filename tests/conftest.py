@@ -262,6 +262,11 @@ SLOW_TESTS = {
     "test_derive_matrix_chain.py::test_three_layers",
     "test_derive_matrix_chain.py::test_relu_with_l2_on_the_weights",
     "test_derive_matrix_chain.py::test_cli_example_of_the_issue_and_usage_errors",
+    # probkit check on the 100 posts of tests/check_corpus/ (one module fixture, 15-50 s on the
+    # shared machine); the corpus's SymPy proofs and one checked pair stay quick (12-07)
+    "test_check_corpus.py::test_check_never_alarms_on_a_correct_line_and_never_passes_a_slip",
+    "test_check_corpus.py::test_corpus_table_adds_up",
+    "test_check_corpus.py::test_docs_table_is_todays_table",
 }
 
 
