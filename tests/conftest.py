@@ -251,6 +251,8 @@ SLOW_TESTS = {
     "test_learner_gradcheck.py::test_nothing_of_the_learners_is_written",
     "test_learner_gradcheck.py::test_all_signs_flipped_is_traced_to_dZ2",
     "test_learner_gradcheck.py::test_real_images_as_inputs",
+    "test_learner_gradcheck.py::test_other_function_names_by_cost_and_gradients",
+    "test_learner_gradcheck.py::test_a_cost_that_is_not_finite_is_reported",
     "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_db2_wrong_axis]",
     "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_sign_of_dZ2]",
     "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_missing_transpose]",

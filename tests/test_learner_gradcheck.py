@@ -264,3 +264,23 @@ def test_a_cost_that_is_not_finite_is_reported(tmp_path: Path) -> None:
                        "def gradients(params, X, Y):\n    return {'dW1': params['W1']}\n")
     with pytest.raises(LearnerCodeError, match="the cost is nan"):
         gradcheck_file(learner, shape=["W1=2,2"])
+
+
+def test_other_function_names_by_cost_and_gradients(tmp_path: Path) -> None:
+    learner = tmp_path / "mine.py"
+    learner.write_text(textwrap.dedent("""\
+        import numpy as np
+
+        def loss(params, X, Y):
+            return float(np.sum((params["W"] @ X - Y) ** 2) / X.shape[1])
+
+        def loss_gradient(params, X, Y):
+            return {"W": 2 * (params["W"] @ X - Y) @ X.T}
+        """))
+    report = gradcheck_file(learner, cost="loss", gradients="loss_gradient",
+                            shape=["W=1,3"])
+    assert report.convention == "loss and loss_gradient"
+    assert [(p.name, p.passed) for p in report.parameters] == [("W", False)]
+    assert "factor m = 5" in (report.parameters[0].diagnosis or "")
+    with pytest.raises(InputError, match="does not define grad"):
+        gradcheck_file(learner, cost="loss", gradients="grad")
