@@ -648,8 +648,10 @@ def derive_matrix_chain(
         Given(show(sp.Symbol(n, real=True)), show(chain.definitions[n]),
               f"{n} is {shape_text(chain.shapes[n])}")
         for n in chain.order if n in chain.definitions)
-    sizes = "; ".join(", ".join(f"{k} = {v}" for k, v in case["sizes"].items()) or "as given"
+    sizes = "; ".join(", ".join(f"{k} = {v}" for k, v in case["sizes"].items())
                       for case in numbers.cases)
+    where = (f"{SIZES_TRIED} random sizes ({sizes})" if chain.dimensions else
+             f"the given sizes, {SIZES_TRIED} times")
     inputs = ", ".join(f"{leaf} {shape_text(chain.shapes[leaf])}" for leaf in chain.leaves)
     notes: list[Any] = [
         _convention_note(m),
@@ -657,8 +659,7 @@ def derive_matrix_chain(
         "Each step is checked twice: its shapes (every product conformable, the result the "
         "shape of the gradient it names) and its values, against central differences of "
         f"{chain.output} (ε = {EPSILON:g}, relative difference below {TOLERANCE:g}) at "
-        f"{SIZES_TRIED} random sizes ({sizes}) with random values (numpy Generator, seed "
-        f"{seed}).",
+        f"{where} with random values (numpy Generator, seed {seed}).",
         Prose.of(Math(r"\mathbf{1}", "1"), " is a column of ones: ", Math(r"dZ \mathbf{1}",
                  "sum(dZ, axis=1)"), " sums each row over the examples; ",
                  Math(r"\circ", "*"), " is the entry-by-entry product."),
