@@ -176,3 +176,9 @@ def test_cli_example_of_the_issue_and_usage_errors() -> None:
     shape = runner.invoke(app, ["derive", "--chain", "Z = W @ X", "--chain", "J = sum(Z)",
                                 "--shape", "X=n,m", "--shape", "W=n,1", "--wrt", "W"])
     assert shape.exit_code == 2 and shape.stderr.startswith("error: --chain")
+
+
+def test_large_numeric_sizes_are_refused_before_any_work() -> None:
+    with pytest.raises(InputError, match="12288"):
+        derive_matrix_chain(["Z = W @ X", "J = sum(Z)"], wrt=["W"],
+                            shapes=["X=12288,209", "W=1,12288"])

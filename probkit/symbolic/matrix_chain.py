@@ -68,6 +68,10 @@ from probkit.symbolic.model import Check, Derivation, Given, Math, Prose, Step
 MAX_DEFINITIONS = 30
 MAX_LENGTH = 1000
 MAX_NODES = 400
+MAX_ENTRIES = 400
+"""Most entries of one matrix at the sizes the values are checked at (a number in a shape
+is used as it is; a symbol takes 2 to 5): central differences cost two evaluations of J
+per entry."""
 SIZES_TRIED = 3
 """How many random sizes each step's values are checked at."""
 TOLERANCE = 1e-6
@@ -282,6 +286,13 @@ def parse_matrix_chain(texts: Sequence[str], shapes: Sequence[str]) -> MatrixCha
     if unused:
         raise InputError(f"shapes: {', '.join(unused)} is not used in the chain",
                          parameter="shapes")
+    for name in leaves:
+        rows, cols = (int(d) if d.is_Integer else 5 for d in declared[name])
+        if rows * cols > MAX_ENTRIES:
+            raise InputError(f"shapes: {name} would have {rows * cols} entries in the numeric "
+                             f"check; at most {MAX_ENTRIES} (write large dimensions as "
+                             "symbols, e.g. n_x, which the check sizes 2 to 5)",
+                             parameter="shapes")
     known: dict[str, Shape] = {n: declared[n] for n in leaves}
     for name in order:
         if name not in definitions:
