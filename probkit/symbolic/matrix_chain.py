@@ -56,6 +56,8 @@ from probkit.symbolic.matrix_ops import (
     SumAll,
     Tr,
     is_elementwise,
+    latex,
+    latex_name,
     leaky_relu,
     relu,
     shape_of,
@@ -591,6 +593,10 @@ def derive_matrix_chain(
     def show(expr: Any) -> Shown:
         return Shown(expr, all_shapes, scalars)
 
+    def formula(lhs: Any, rhs: Any) -> Math:
+        return Math(f"{latex(lhs, scalars)} = {latex(rhs, scalars)}",
+                    f"{text(lhs, scalars)} = {text(rhs, scalars)}")
+
     def check(name: str, expr: Any, extra: str = "") -> Check:
         return _check(name, expr, algebra, numbers, truth, scale, extra)
 
@@ -615,13 +621,14 @@ def derive_matrix_chain(
             piece = sp.factor_terms(algebra.in_own_names(scale[name] * piece))
             pieces.append(algebra.normal(piece))
         chained = sp.Add(*pieces)
-        through = ", ".join(f"{c} = {text(chain.definitions[c], scalars)}"
-                            for c in consumers[name])
-        meaning = ("m·∂J/∂" + name) if scale[name] != 1 else ("∂J/∂" + name)
+        through: list[str | Math] = []
+        for index, c in enumerate(consumers[name]):
+            through += [", "] if index else []
+            through.append(formula(sp.Symbol(c), chain.definitions[c]))
         steps.append(Step(
             f"chain rule through {', '.join(consumers[name])}", show(d_symbol), show(chained),
-            Prose.of(f"d{name} = {meaning}; back through {through}. ",
-                     _shape_sentence(name, chained, algebra)),
+            Prose.of(_meaning(name, chain.output, scale[name] != 1), "; back through ",
+                     *through, ". ", _shape_sentence(name, chained, algebra)),
             check(name, chained)))
         current = chained
         substitute = {sp.Symbol("d" + c, real=True): final[c] for c in consumers[name]
@@ -673,14 +680,18 @@ def derive_matrix_chain(
         f"{where} with random values (numpy Generator, seed {seed}).",
         Prose.of(Math(r"\mathbf{1}", "1"), " is a column of ones: ", Math(r"dZ \mathbf{1}",
                  "sum(dZ, axis=1)"), " sums each row over the examples; ",
-                 Math(r"\circ", "*"), " is the entry-by-entry product."),
+                 Math(r"\circ", "· (* in numpy)"), " is the entry-by-entry product."),
     ]
     if softmax_labels:
         notes.append(f"Labels {', '.join(sorted(softmax_labels))}: one-hot columns.")
     command = "".join(f" --chain {shlex.quote(t)}" for t in definitions).strip()
     command += "".join(f" --shape {shlex.quote(s)}" for s in shapes)
     command += "".join(f" --wrt {t}" for t in targets)
-    summary = "; ".join(f"d{t} = {text(final[t], scalars)}" for t in targets) + "."
+    stated: list[str | Math] = []
+    for index, t in enumerate(targets):
+        stated += ["; "] if index else []
+        stated.append(formula(sp.Symbol("d" + t), final[t]))
+    summary = Prose.of(*stated, ".")
     return Derivation(name=command, title=f"Vectorized backpropagation through "
                       f"{', '.join(n for n in chain.order if n in chain.definitions)}",
                       summary=summary, given=given, steps=tuple(steps), results=tuple(results),
@@ -817,6 +828,14 @@ def _true_gradients(numbers: _Numbers, needed: set[str], scale: Mapping[str, Any
             grads["d" + name] = factor * numbers.gradient(case, name)
         found.append(grads)
     return found
+
+
+def _meaning(name: str, output: str, per_example: bool) -> Math:
+    """``dZ2 = m ∂J/∂Z2`` (one column per example) or ``dW2 = ∂J/∂W2``."""
+    d, plain = latex_name("d" + name), latex_name(name)
+    factor = "m " if per_example else ""
+    return Math(rf"{d} = {factor}\frac{{\partial {output}}}{{\partial {plain}}}",
+                f"d{name} = {'m·' if per_example else ''}∂{output}/∂{name}")
 
 
 def _shape_sentence(name: str, expr: Any, algebra: _Algebra) -> str:

@@ -39,7 +39,7 @@ import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
 from probkit.errors import InputError
-from probkit.symbolic.printing import _LatexPrinter, _TextPrinter
+from probkit.symbolic.printing import _LatexPrinter, _ReadingPrinter, _TextPrinter
 
 Shape = tuple[Any, Any]
 
@@ -412,6 +412,23 @@ class _MatrixText(_TextPrinter):
         return f"leaky_relu({self._print(expr.args[0])}, {float(expr.args[1]):g})"
 
 
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class _MatrixReading(_MatrixText):
+    """The text format's reading form: numpy's ``@`` and ``.T`` kept, powers as superscripts
+    (``A1²``); :func:`~probkit.symbolic.printing.to_reading` then writes ``·`` and ``−``."""
+
+    def _print_Pow(self, expr: Any, rational: bool = False) -> str:
+        base, exponent = expr.args
+        if exponent.is_Integer and 2 <= exponent <= 9:
+            body = self._print(base)
+            if not isinstance(base, sp.Symbol):
+                body = f"({body})"
+            return body + str(exponent).translate(_SUPERSCRIPTS)
+        return str(super()._print_Pow(expr, rational))
+
+
 def text(expr: Any, scalars: set[str] | None = None) -> str:
     """The numpy-syntax text of a matrix expression (outer parentheses dropped)."""
     out = str(_MatrixText(scalars).doprint(expr))
@@ -571,7 +588,13 @@ class Shown(sp.Basic):
         return self.args[0]
 
     def _sympystr(self, printer: Any) -> str:
-        return text(self.args[0], {s.name for s in self.args[2]})
+        scalars = {s.name for s in self.args[2]}
+        if isinstance(printer, _ReadingPrinter):  # the text format: as a person reads it
+            out = str(_MatrixReading(scalars).doprint(self.args[0]))
+            if isinstance(self.args[0], MatProd) and out.startswith("(") and out.endswith(")"):
+                out = out[1:-1]
+            return out
+        return text(self.args[0], scalars)
 
     def _sympyrepr(self, printer: Any) -> str:
         return f"Shown({text(self.args[0])!r})"
