@@ -165,7 +165,7 @@ def derive(
         from probkit.symbolic.files import write_text_atomic
 
         write_text_atomic(out, text, label="--out: cannot write")
-        from probkit.symbolic.common import check_counts
+        from probkit.symbolic.render_shared import check_counts
 
         counts = check_counts(derivations)
         note(f"wrote {out} ({fmt}; {counts.sentence()})")

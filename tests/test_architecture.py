@@ -59,8 +59,8 @@ def _graph(*, import_time_only: bool = False) -> dict[str, set[str]]:
 
 
 #: the classifier side and the shared pieces: no cycle even through lazy or typing imports
-STRICT = ("probkit.models", "probkit.selection", "probkit.evaluation", "probkit.data",
-          "probkit.bridges", "probkit.workflows", "probkit.options", "probkit.display",
+STRICT = ("probkit.classifier.models", "probkit.classifier.selection", "probkit.classifier.evaluation", "probkit.classifier.data",
+          "probkit.bridges", "probkit.classifier.workflows", "probkit.options", "probkit.display",
           "probkit._arrays")
 
 
@@ -107,9 +107,9 @@ def test_the_cycle_check_finds_a_planted_cycle() -> None:
 
 def test_solver_paths_depend_on_the_protocol_not_the_model() -> None:
     graph = _graph()
-    for solver in ("probkit.models.dual", "probkit.models.primal"):
-        assert "probkit.models.base" not in graph[solver], solver
-        assert "probkit.models.protocol" in graph[solver], solver
+    for solver in ("probkit.classifier.models.dual", "probkit.classifier.models.primal"):
+        assert "probkit.classifier.models.base" not in graph[solver], solver
+        assert "probkit.classifier.models.protocol" in graph[solver], solver
 
 
 def test_probkit_never_imports_the_cli() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from probkit.bridges.base_rate import (
+from probkit.classifier.base_rate import (
     ConfusionCounts,
     adjust_logits,
     adjust_probabilities,

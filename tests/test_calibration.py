@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from probkit.errors import DataError, InputError
-from probkit.evaluation.calibration import (
+from probkit.classifier.evaluation.calibration import (
     apply_platt,
     apply_temperature,
     calibration_error,
@@ -20,6 +19,7 @@ from probkit.evaluation.calibration import (
     fit_temperature,
     reliability_table,
 )
+from probkit.errors import DataError, InputError
 
 
 def _naive_bins(y, p, n_bins):

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data.datasets import make_synthetic, write_dataset
-from probkit.models.modelfile import load_model
+from probkit.classifier.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.modelfile import load_model
 from probkit_cli.app import app
 
 runner = CliRunner()

@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from probkit.data.datasets import make_synthetic
+from probkit.classifier.data.datasets import make_synthetic
+from probkit.classifier.evaluation.colour_evidence import colour_evidence, histogram_weights
+from probkit.classifier.features import SquareRoot, parse_features
+from probkit.classifier.features.representation import ImageFeatures
+from probkit.classifier.models.logistic import LogisticRegression
+from probkit.classifier.models.two_layer import TwoLayerNet
+from probkit.classifier.pipeline import Classifier
 from probkit.errors import InputError
-from probkit.evaluation.colour_evidence import colour_evidence, histogram_weights
-from probkit.features import SquareRoot, parse_features
-from probkit.features.representation import ImageFeatures
-from probkit.models.classifier import Classifier
-from probkit.models.logistic import LogisticRegression
-from probkit.models.two_layer import TwoLayerNet
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_cell_contributions_are_measured_from_the_average_training_image(data):
 
 def test_the_contributions_plot_draws(data, tmp_path):
     pytest.importorskip("matplotlib")
-    from probkit.evaluation.plots import plot_colour_contributions, save_figure
+    from probkit.classifier.evaluation.plots import plot_colour_contributions, save_figure
 
     clf = _fit(data, "sqrt(hsv:4x2x2)", "standardize")
     evidence = colour_evidence(clf, data.images)
@@ -127,7 +127,7 @@ def test_square_root_refuses_centred_features_and_matches_numpy():
 
 
 def test_a_rooted_model_round_trips_through_its_file(data, tmp_path):
-    from probkit.models.modelfile import load_model, save_model
+    from probkit.classifier.modelfile import load_model, save_model
 
     clf = _fit(data, "sqrt(hsv:4x2x2)", "standardize")
     save_model(tmp_path / "m.npz", clf)

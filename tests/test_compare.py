@@ -1,4 +1,4 @@
-"""`probkit compare` / `probkit.workflows.compare`: two classifiers on the same images, with
+"""`probkit compare` / `workflows.compare`: two classifiers on the same images, with
 paired bootstrap intervals and an exact McNemar test."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from probkit import workflows
-from probkit.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.evaluation.comparison import compare_logits, mcnemar_exact, per_image_losses
 from probkit.errors import DataError
-from probkit.evaluation.comparison import compare_logits, mcnemar_exact, per_image_losses
 from probkit_cli.app import app
 
 
@@ -43,8 +43,8 @@ def test_mcnemar_matches_the_binomial_by_hand():
 
 
 def test_bad_verdicts_and_seeds_are_refused_by_name():
+    from probkit.classifier.evaluation.comparison import paired_bootstrap
     from probkit.errors import InputError
-    from probkit.evaluation.comparison import paired_bootstrap
 
     with pytest.raises(DataError, match="a_right"):
         mcnemar_exact([1.0, float("nan")], [1, 0])
@@ -53,7 +53,7 @@ def test_bad_verdicts_and_seeds_are_refused_by_name():
 
 
 def test_the_bootstrap_in_chunks_is_the_bootstrap_in_one_draw(monkeypatch):
-    import probkit.evaluation.comparison as comparison
+    import probkit.classifier.evaluation.comparison as comparison
 
     rng = np.random.default_rng(1)
     a, b = rng.random(30), rng.random(30)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from probkit.classifier.evaluation.comparison import paired_bootstrap, per_image_log_loss
 from probkit.errors import DataError, InputError
-from probkit.evaluation.comparison import paired_bootstrap, per_image_log_loss
 
 
 def test_per_image_log_loss_matches_the_definition():

@@ -6,14 +6,14 @@ import h5py
 import numpy as np
 import pytest
 
-from probkit.data.datasets import (
+from probkit.classifier.data.datasets import (
     Dataset,
     atomic_output,
     load_dataset,
     make_synthetic,
     write_dataset,
 )
-from probkit.data.preprocessing import Preprocessor
+from probkit.classifier.data.preprocessing import Preprocessor
 from probkit.errors import DataError, InputError
 
 
@@ -224,7 +224,7 @@ def test_bad_method_and_unfitted() -> None:
 def test_load_photos_converts_and_resizes(tmp_path) -> None:
     from PIL import Image
 
-    from probkit.data.images import load_photos
+    from probkit.classifier.data.images import load_photos
 
     gray = tmp_path / "gray.png"
     Image.fromarray(np.full((20, 30), 200, dtype=np.uint8)).save(gray)
@@ -239,7 +239,7 @@ def test_load_photos_converts_and_resizes(tmp_path) -> None:
 def test_load_photos_errors(tmp_path, monkeypatch) -> None:
     import sys
 
-    from probkit.data.images import load_photos
+    from probkit.classifier.data.images import load_photos
     from probkit.errors import MissingExtraError
 
     with pytest.raises(DataError, match=r"nope\.jpg does not exist"):

@@ -1,4 +1,4 @@
-"""probkit data check / probkit.data.audit: copies, constant images, class balance."""
+"""probkit data check / probkit.classifier.data.audit: copies, constant images, class balance."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from probkit.data.audit import NEAR_COPY_CORRELATION, audit, audit_files, thumbnails
-from probkit.data.datasets import Dataset, load_dataset, write_dataset
+from probkit.classifier.data.audit import NEAR_COPY_CORRELATION, audit, audit_files, thumbnails
+from probkit.classifier.data.datasets import Dataset, load_dataset, write_dataset
 from probkit_cli.app import app
 
 
@@ -176,7 +176,7 @@ def test_the_published_test_image_17_copies_training_image_146(cat_data_dir: Pat
 # ---------------------------------------------------------------- the model remembers
 
 def _train_and_test_with_copies(tmp_path: Path) -> tuple[Path, Path, Path]:
-    from probkit.data.datasets import make_synthetic
+    from probkit.classifier.data.datasets import make_synthetic
 
     train = make_synthetic(40, size=8, seed=1)
     test = make_synthetic(10, size=8, seed=2)
@@ -210,10 +210,10 @@ def test_evaluate_names_test_images_that_copy_training_images(tmp_path: Path,
 
 
 def test_fingerprints_round_trip_and_tampering_is_refused(tmp_path: Path) -> None:
-    from probkit.data.datasets import make_synthetic
+    from probkit.classifier.data.datasets import make_synthetic
+    from probkit.classifier.modelfile import load_model, save_model
+    from probkit.classifier.pipeline import Classifier
     from probkit.errors import ModelFileError
-    from probkit.models.classifier import Classifier
-    from probkit.models.modelfile import load_model, save_model
 
     data = make_synthetic(30, size=8, seed=3)
     clf = Classifier().fit(data).remember_training_images(data.images, data.labels)

@@ -16,7 +16,7 @@ from sympy.core.function import AppliedUndef
 from probkit.errors import InputError
 from probkit.symbolic import derive_expression
 from probkit.symbolic import rules as rules_module
-from probkit.symbolic.domain_check import Domain, check_step, checked
+from probkit.symbolic.domain_verifier import Domain, check_step, checked
 from probkit.symbolic.printing import to_text
 from probkit.symbolic.user_input import parse_expression
 

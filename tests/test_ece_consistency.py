@@ -8,12 +8,12 @@ import itertools
 import numpy as np
 import pytest
 
-from probkit.errors import InputError
-from probkit.evaluation.calibration import (
+from probkit.classifier.evaluation.calibration import (
     calibration_error,
     ece_consistency,
     reliability_table,
 )
+from probkit.errors import InputError
 
 
 def test_the_simulated_null_matches_exact_enumeration():
@@ -67,7 +67,7 @@ def test_the_work_is_bounded_and_bad_input_named():
 
 def test_evaluate_reports_it(tmp_path):
     from probkit import workflows
-    from probkit.data.datasets import make_synthetic, write_dataset
+    from probkit.classifier.data.datasets import make_synthetic, write_dataset
 
     write_dataset(tmp_path / "t.h5", make_synthetic(60, size=8, seed=1), split="train")
     write_dataset(tmp_path / "e.h5", make_synthetic(40, size=8, seed=2), split="test")

@@ -1,4 +1,5 @@
-"""probkit.features: each representation against an independent oracle, and its contract."""
+"""probkit.classifier.features: each representation against an independent oracle, and its
+contract."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from probkit.data.preprocessing import Preprocessor
-from probkit.errors import DataError, InputError, NotFittedError
-from probkit.features import (
+from probkit.classifier.data.preprocessing import Preprocessor
+from probkit.classifier.features import (
     HOG,
     ColourHistogram,
     Concatenate,
@@ -24,6 +24,7 @@ from probkit.features import (
     parse_features,
     rgb_to_hsv,
 )
+from probkit.errors import DataError, InputError, NotFittedError
 
 skimage_feature = pytest.importorskip("skimage.feature")
 

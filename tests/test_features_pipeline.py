@@ -11,13 +11,13 @@ import pytest
 from hdf5_spy import spy_on_hdf5_opens
 
 from probkit import workflows
-from probkit.data.datasets import load_dataset, make_synthetic, write_dataset
+from probkit.classifier.data.datasets import load_dataset, make_synthetic, write_dataset
+from probkit.classifier.modelfile import load_model, save_model
+from probkit.classifier.selection.candidates import Candidate, make_grid, named_grid
+from probkit.classifier.selection.crossval import CVRow, cross_validate
+from probkit.classifier.selection.rules import choose
+from probkit.classifier.selection.search import select_model
 from probkit.errors import ComputationError
-from probkit.models.modelfile import load_model, save_model
-from probkit.selection.candidates import Candidate, make_grid, named_grid
-from probkit.selection.crossval import CVRow, cross_validate
-from probkit.selection.rules import choose
-from probkit.selection.search import select_model
 from probkit_cli.app import app
 
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data.datasets import make_synthetic, write_dataset
-from probkit.models import LogisticRegression
-from probkit.models.classifier import Classifier
-from probkit.models.modelfile import save_model
+from probkit.classifier.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.modelfile import save_model
+from probkit.classifier.models import LogisticRegression
+from probkit.classifier.pipeline import Classifier
 from probkit_cli.app import app
 
 runner = CliRunner()

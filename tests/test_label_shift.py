@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize_scalar
 
-from probkit.bridges.label_shift import (
+from probkit.classifier.label_shift import (
     MAX_WIDTH,
     batch_log_likelihood,
     em_base_rate,

@@ -11,9 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
-from probkit.errors import DataError, InputError
-from probkit.evaluation.calibration import reliability_table
-from probkit.evaluation.metrics import (
+from probkit.classifier.evaluation.calibration import reliability_table
+from probkit.classifier.evaluation.metrics import (
     accuracy,
     baseline_accuracy,
     brier_score,
@@ -25,6 +24,7 @@ from probkit.evaluation.metrics import (
     specificity,
     wilson_interval,
 )
+from probkit.errors import DataError, InputError
 
 
 def _score_test_bounds(k: int, n: int, z: float) -> tuple[float, float]:
@@ -130,8 +130,8 @@ def test_classification_report_keys_and_consistency() -> None:
 
 
 def test_same_bad_labels_raise_the_same_error_everywhere() -> None:
-    from probkit.bridges.base_rate import confusion_counts
-    from probkit.evaluation.calibration import fit_temperature
+    from probkit.classifier.base_rate import confusion_counts
+    from probkit.classifier.evaluation.calibration import fit_temperature
 
     calls = [lambda: log_loss([0, 2], [0.5, 0.5]),
              lambda: reliability_table([0, 2], [0.5, 0.5]),
@@ -158,7 +158,7 @@ def test_bad_inputs() -> None:
 def test_wilson_interval_matches_published_values() -> None:
     # Newcombe (1998), Statistics in Medicine 17:857-872, Table II, method 3 (Wilson score):
     # 81/263 -> 0.2553-0.3662, 15/148 -> 0.0624-0.1605, 0/20 -> 0-0.1611, 1/29 -> 0.0061-0.1718.
-    from probkit.evaluation.metrics import wilson_interval
+    from probkit.classifier.evaluation.metrics import wilson_interval
 
     published = {(81, 263): (0.2553, 0.3662), (15, 148): (0.0624, 0.1605),
                  (0, 20): (0.0, 0.1611), (1, 29): (0.0061, 0.1718)}

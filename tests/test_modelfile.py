@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from scipy.special import expit
 
-from probkit.data.datasets import make_synthetic
-from probkit.data.preprocessing import Preprocessor
+from probkit.classifier.data.datasets import make_synthetic
+from probkit.classifier.data.preprocessing import Preprocessor
+from probkit.classifier.modelfile import FORMAT_VERSION, load_model, save_model
+from probkit.classifier.models import LogisticRegression, TwoLayerNet
+from probkit.classifier.pipeline import Classifier, build_estimator
 from probkit.errors import DataError, InputError, ModelFileError
-from probkit.models import LogisticRegression, TwoLayerNet
-from probkit.models.classifier import Classifier, build_estimator
-from probkit.models.modelfile import FORMAT_VERSION, load_model, save_model
 
 
 @pytest.fixture(scope="module")

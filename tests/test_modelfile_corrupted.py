@@ -12,12 +12,12 @@ import zipfile
 import numpy as np
 import pytest
 
-from probkit.data.datasets import make_synthetic
-from probkit.data.preprocessing import Preprocessor
+from probkit.classifier.data.datasets import make_synthetic
+from probkit.classifier.data.preprocessing import Preprocessor
+from probkit.classifier.modelfile import load_model, save_model
+from probkit.classifier.models import LogisticRegression, TwoLayerNet
+from probkit.classifier.pipeline import Classifier
 from probkit.errors import ModelFileError
-from probkit.models import LogisticRegression, TwoLayerNet
-from probkit.models.classifier import Classifier
-from probkit.models.modelfile import load_model, save_model
 
 
 @pytest.fixture(scope="module")

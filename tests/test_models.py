@@ -10,13 +10,13 @@ import warnings
 import numpy as np
 import pytest
 
-from probkit.errors import InputError
-from probkit.models import (
+from probkit.classifier.models import (
     MODEL_TYPES,
     DivergenceWarning,
     LogisticRegression,
     TwoLayerNet,
 )
+from probkit.errors import InputError
 
 
 def _data(m: int = 30, n: int = 12, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -376,8 +376,8 @@ def test_blocked_primal_pass_equals_plain_gradient_descent(
     model, block_bytes, n_blocks, n_row_tiles
 ) -> None:
     """The fused one-pass primal (column blocks, row tiles, padded rows) against plain GD."""
-    from probkit.models.optimizers import PrimalState, gradient_descent
-    from probkit.models.primal import BlockedPrimalState, padded_rows
+    from probkit.classifier.models.optimizers import PrimalState, gradient_descent
+    from probkit.classifier.models.primal import BlockedPrimalState, padded_rows
 
     rng = np.random.default_rng(11)
     X = rng.random((30, 100))
@@ -411,8 +411,8 @@ def test_blocked_primal_pass_equals_plain_gradient_descent(
 
 def test_padding_rows_matter_only_because_they_stay_zero() -> None:
     """Negative control: a non-zero padding row (with L2) changes the cost history."""
-    from probkit.models.optimizers import gradient_descent
-    from probkit.models.primal import BlockedPrimalState
+    from probkit.classifier.models.optimizers import gradient_descent
+    from probkit.classifier.models.primal import BlockedPrimalState
 
     model = TwoLayerNet(hidden=7, l2=0.5, learning_rate=0.05, init_scale=0.1)
     rng = np.random.default_rng(5)
@@ -439,7 +439,7 @@ def test_float32_precision_is_a_hyperparameter() -> None:
 
 
 def test_oscillation_that_dies_out_is_not_flagged() -> None:
-    from probkit.models.optimizers import descent_problem
+    from probkit.classifier.models.optimizers import descent_problem
 
     early = [1.0, 1.2, 0.9, 1.1, 0.8, 0.95] + [0.7 - 0.001 * i for i in range(100)]
     assert descent_problem(early, 0.1) is None

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.selection.candidates import make_grid
 from probkit.errors import InputError
-from probkit.selection.candidates import make_grid
 from probkit_cli.app import app
 
 runner = CliRunner()

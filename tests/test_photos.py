@@ -16,14 +16,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from probkit.data.datasets import make_synthetic
+from probkit.classifier.data.datasets import make_synthetic
+from probkit.classifier.models import LogisticRegression
+from probkit.classifier.pipeline import Classifier
 from probkit.errors import DataError, InputError
-from probkit.models import LogisticRegression
-from probkit.models.classifier import Classifier
 
 Image = pytest.importorskip("PIL.Image")
 
-from probkit.data.images import FITS, read_photo, to_rgb8  # noqa: E402
+from probkit.classifier.data.images import FITS, read_photo, to_rgb8  # noqa: E402
 
 SIZE = 16
 

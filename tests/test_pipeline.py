@@ -8,25 +8,25 @@ import numpy as np
 import pytest
 
 from probkit import options
-from probkit.data.datasets import make_synthetic
-from probkit.data.preprocessing import Preprocessor
-from probkit.data.representations import (
+from probkit.classifier.data.datasets import make_synthetic
+from probkit.classifier.data.preprocessing import Preprocessor
+from probkit.classifier.features.registry import (
     REGISTRY,
     build_representation,
     representation_class,
     restore_representation,
 )
+from probkit.classifier.modelfile import load_model, save_model
+from probkit.classifier.models import MODEL_TYPES
+from probkit.classifier.selection.candidates import Candidate
+from probkit.classifier.selection.crossval import fit_quietly
 from probkit.errors import InputError, ModelFileError
-from probkit.models import MODEL_TYPES
-from probkit.models.modelfile import load_model, save_model
-from probkit.selection.candidates import Candidate
-from probkit.selection.crossval import fit_quietly
 
 
 def test_choice_tables_match_the_registries() -> None:
     assert tuple(MODEL_TYPES) == options.MODELS
     assert tuple(REGISTRY) == options.REPRESENTATIONS
-    from probkit.models.activations import HIDDEN_ACTIVATIONS
+    from probkit.classifier.models.activations import HIDDEN_ACTIVATIONS
 
     assert tuple(HIDDEN_ACTIVATIONS) == options.ACTIVATIONS
     with pytest.raises(InputError, match="solver") as caught:

@@ -9,9 +9,8 @@ import zlib
 import numpy as np
 import pytest
 
-from probkit.errors import DataError, MissingExtraError
-from probkit.evaluation.calibration import reliability_table
-from probkit.evaluation.plots import (
+from probkit.classifier.evaluation.calibration import reliability_table
+from probkit.classifier.evaluation.plots import (
     most_confident,
     most_confident_mistakes,
     plot_colour_evidence,
@@ -23,6 +22,7 @@ from probkit.evaluation.plots import (
     plot_reliability_diagram,
     save_figure,
 )
+from probkit.errors import DataError, MissingExtraError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -88,7 +88,7 @@ def test_confident_mistakes_png_and_selection(tmp_path):
 
 
 def test_confident_verdicts_evidence_and_weights_pngs(tmp_path):
-    from probkit.evaluation.colour_evidence import HistogramWeights
+    from probkit.classifier.evaluation.colour_evidence import HistogramWeights
 
     rng = np.random.default_rng(2)
     images = rng.integers(0, 255, size=(10, 8, 8, 3), dtype=np.uint8)

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data.datasets import load_dataset
-from probkit.data.preprocessing import Preprocessor
-from probkit.models import DivergenceWarning, LogisticRegression, TwoLayerNet
-from probkit.models.classifier import Classifier
+from probkit.classifier.data.datasets import load_dataset
+from probkit.classifier.data.preprocessing import Preprocessor
+from probkit.classifier.models import DivergenceWarning, LogisticRegression, TwoLayerNet
+from probkit.classifier.pipeline import Classifier
 
 pytestmark = pytest.mark.realdata
 
@@ -65,7 +65,8 @@ def test_two_layer_recipe_reproduces_100_and_72(data) -> None:
     assert clf.evaluate(test)["log_loss"] > 0.69  # worse than a coin: overconfident
 
 
-@pytest.mark.filterwarnings("ignore::probkit.models.DivergenceWarning")  # 100 steps: still early
+# 100 steps: still early
+@pytest.mark.filterwarnings("ignore::probkit.classifier.models.DivergenceWarning")
 def test_dual_path_equals_primal_path_on_real_data(features) -> None:
     X, y, Xt, yt = features
     models = (TwoLayerNet(max_iter=100, tol=0.0), LogisticRegression(l2=0.7, max_iter=100))

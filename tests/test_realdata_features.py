@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from probkit.bridges.label_shift import estimate_base_rate
-from probkit.data.datasets import load_dataset
-from probkit.evaluation.comparison import per_image_log_loss
-from probkit.selection.candidates import make_grid
-from probkit.selection.search import select_model
+from probkit.classifier.data.datasets import load_dataset
+from probkit.classifier.evaluation.comparison import per_image_log_loss
+from probkit.classifier.label_shift import estimate_base_rate
+from probkit.classifier.selection.candidates import make_grid
+from probkit.classifier.selection.search import select_model
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ood_images import noise_images, text_images, uniform_images  # noqa: E402
@@ -84,7 +84,7 @@ def test_em_estimates_the_test_share_of_cats(chosen):
 
 def test_hog_matches_skimage_on_real_photos(cat_data_dir):
     feature = pytest.importorskip("skimage.feature")
-    from probkit.features import HOG
+    from probkit.classifier.features import HOG
 
     train = load_dataset(cat_data_dir / "train_catvnoncat.h5")
     ours = HOG().fit_transform(train.images[:40])

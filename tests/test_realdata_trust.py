@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data.datasets import load_dataset
-from probkit.evaluation.metrics import log_loss
-from probkit.selection.candidates import make_grid
-from probkit.selection.search import select_model
+from probkit.classifier.data.datasets import load_dataset
+from probkit.classifier.evaluation.metrics import log_loss
+from probkit.classifier.selection.candidates import make_grid
+from probkit.classifier.selection.search import select_model
 from probkit_cli.app import app
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
@@ -57,7 +57,7 @@ def test_selection_beats_the_constant_in_cv_and_on_test(paths, selection):
 
 
 def test_as_test_view_on_real_data_matches_counting(paths, selection, tmp_path):
-    from probkit.models.modelfile import save_model
+    from probkit.classifier.modelfile import save_model
 
     _, result = selection
     model = tmp_path / "m.npz"

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from probkit.classifier.modelfile import load_model, save_model
 from probkit.errors import ModelFileError
-from probkit.models.modelfile import load_model, save_model
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPECTED = json.loads((FIXTURES / "model_written_by_v0.1.0.expected.json").read_text())

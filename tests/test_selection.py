@@ -10,23 +10,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import expit
 
-from probkit.data.augmentation import flip_horizontally
-from probkit.data.datasets import Dataset, make_synthetic
-from probkit.data.preprocessing import Preprocessor
-from probkit.errors import DataError, InputError
-from probkit.models import LogisticRegression
-from probkit.models.classifier import Classifier
-from probkit.models.registry import average_of_logits
-from probkit.selection.candidates import Candidate, make_grid, named_grid
-from probkit.selection.crossval import (
+from probkit.classifier.data.augmentation import flip_horizontally
+from probkit.classifier.data.datasets import Dataset, make_synthetic
+from probkit.classifier.data.preprocessing import Preprocessor
+from probkit.classifier.models import LogisticRegression
+from probkit.classifier.models.registry import average_of_logits
+from probkit.classifier.pipeline import Classifier
+from probkit.classifier.selection.candidates import Candidate, make_grid, named_grid
+from probkit.classifier.selection.crossval import (
     CVRow,
     cross_validate,
     learning_curve,
     stratified_folds,
     target_scoring,
 )
-from probkit.selection.rules import choose
-from probkit.selection.search import select_model
+from probkit.classifier.selection.rules import choose
+from probkit.classifier.selection.search import select_model
+from probkit.errors import DataError, InputError
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_cv_scores_match_a_manual_recomputation(noisy_train):
         assert oof[cand][0, held] == pytest.approx(z)
 
 
-@pytest.mark.filterwarnings("ignore::probkit.models.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::probkit.classifier.models.ConvergenceWarning")
 def test_flip_doubles_lambda_with_the_sample():
     data = make_synthetic(30, size=4, seed=3)
     clf = Candidate(l2=5.0, flip=True, max_iter=10).build().fit(data)
@@ -165,7 +165,7 @@ def test_selection_takes_only_a_dataset():
         select_model(one_class, named_grid("quick"))
 
 
-@pytest.mark.filterwarnings("ignore::probkit.models.ConvergenceWarning")
+@pytest.mark.filterwarnings("ignore::probkit.classifier.models.ConvergenceWarning")
 def test_merged_seed_net_logit_is_the_mean_of_the_seeds():
     data = make_synthetic(40, size=4, seed=5)
     cand = Candidate(model="two-layer", hidden=3, l2=0.1, max_iter=30, seeds=3)

@@ -33,8 +33,7 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.utils.estimator_checks import check_estimator, parametrize_with_checks  # noqa: E402
 from sklearn.utils.validation import check_is_fitted  # noqa: E402
 
-from probkit.errors import DataError, InputError, NotFittedError, ProbkitError  # noqa: E402
-from probkit.features import (  # noqa: E402
+from probkit.classifier.features import (  # noqa: E402
     HOG,
     ColourHistogram,
     Concatenate,
@@ -43,8 +42,9 @@ from probkit.features import (  # noqa: E402
     SquareRoot,
     Standardize,
 )
-from probkit.features.representation import ImageFeatures  # noqa: E402
-from probkit.models import LogisticRegression, TwoLayerNet  # noqa: E402
+from probkit.classifier.features.representation import ImageFeatures  # noqa: E402
+from probkit.classifier.models import LogisticRegression, TwoLayerNet  # noqa: E402
+from probkit.errors import DataError, InputError, NotFittedError, ProbkitError  # noqa: E402
 
 # Checks that do not run here, and why (they are skipped by scikit-learn itself, not by us):
 EXPECTED_SKIPS = {
@@ -128,8 +128,8 @@ def test_not_fitted_error_is_probkit_and_scikit_learn_alike() -> None:
 def test_not_fitted_error_without_scikit_learn_loaded() -> None:
     import subprocess
 
-    code = ("import sys\nfrom probkit.models import LogisticRegression\n"
-            "from probkit.features import HOG\n"
+    code = ("import sys\nfrom probkit.classifier.models import LogisticRegression\n"
+            "from probkit.classifier.features import HOG\n"
             "from probkit.errors import NotFittedError\n"
             "for unfitted in (lambda: LogisticRegression().predict([[0.0]]),\n"
             "                 lambda: HOG(image_shape=(8, 8, 3)).transform([[0.0] * 192])):\n"

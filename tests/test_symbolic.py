@@ -13,12 +13,6 @@ from hypothesis import strategies as st
 
 from probkit.errors import InputError
 from probkit.symbolic import build, describe, names
-from probkit.symbolic.checks import (
-    matrix_step,
-    numeric_check,
-    scalar_step,
-    symbolic_check,
-)
 from probkit.symbolic.explicit import (
     cross_entropy,
     gradient,
@@ -26,6 +20,12 @@ from probkit.symbolic.explicit import (
     symbol_matrix,
 )
 from probkit.symbolic.model import Derivation, Step, plain
+from probkit.symbolic.step_verifier import (
+    matrix_step,
+    numeric_check,
+    scalar_step,
+    symbolic_check,
+)
 
 EXPECTED = ("sigmoid", "cross-entropy", "vectorized", "l2", "two-layer", "base-rate")
 

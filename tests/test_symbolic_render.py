@@ -10,14 +10,14 @@ import sympy as sp
 
 from probkit.errors import InputError
 from probkit.symbolic import build, names
-from probkit.symbolic.checks import scalar_step
-from probkit.symbolic.common import check_counts, derivative_notation
 from probkit.symbolic.model import Derivation, Given, Math, Prose, formulas, plain
 from probkit.symbolic.printing import to_latex, to_text
 from probkit.symbolic.registry import _ENTRIES as REGISTRY_ENTRIES
 from probkit.symbolic.render import FORMATS, MARKDOWN_FLAVORS, render
 from probkit.symbolic.render_json import parse
 from probkit.symbolic.render_markdown import escape_latex
+from probkit.symbolic.render_shared import check_counts, derivative_notation
+from probkit.symbolic.step_verifier import scalar_step
 
 
 def registry_entries():  # type: ignore[no-untyped-def]
@@ -348,7 +348,7 @@ def test_names_in_the_notes_appear_on_the_page(
 def test_relu_slope_is_the_codes_convention(derivations: dict[str, Derivation]) -> None:
     import numpy as np
 
-    from probkit.models.activations import RELU
+    from probkit.classifier.models.activations import RELU
     from probkit.symbolic.two_layer import RELU_SLOPE_AT_ZERO, relu_derivative_check
 
     step = next(s for s in derivations["two-layer"].steps if "ReLU" in plain(s.rule))

@@ -13,8 +13,8 @@ import pytest
 from hdf5_spy import spy_on_hdf5_opens
 from typer.testing import CliRunner
 
-from probkit.data.datasets import make_synthetic, write_dataset
-from probkit.models.modelfile import load_model
+from probkit.classifier.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.modelfile import load_model
 from probkit_cli.app import app
 
 runner = CliRunner()
@@ -100,7 +100,7 @@ def test_selection_never_opens_the_test_file(files, tmp_path, monkeypatch):
     assert code == 0, stderr
     assert opened and set(opened) == {os.path.realpath(files["train"])}
     # negative control: the spy does catch a read of the test file
-    from probkit.data.datasets import load_dataset
+    from probkit.classifier.data.datasets import load_dataset
 
     with pytest.raises(AssertionError, match="opened the test file"):
         load_dataset(files["test"])

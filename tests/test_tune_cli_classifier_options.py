@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data.datasets import Dataset, make_synthetic, write_dataset
+from probkit.classifier.data.datasets import Dataset, make_synthetic, write_dataset
 from probkit_cli.app import app
 
 runner = CliRunner()
@@ -171,12 +171,12 @@ def test_train_and_evaluate_plots(setup, tmp_path):
 
 def test_l2_auto_selects_on_train_before_the_test_file_is_opened(setup, tmp_path,
                                                                   monkeypatch):
-    import probkit.data.datasets
-    import probkit.selection.search
+    import probkit.classifier.data.datasets
+    import probkit.classifier.selection.search
 
     events: list[str] = []
-    real_load = probkit.data.datasets.load_dataset
-    real_select = probkit.selection.search.select_model
+    real_load = probkit.classifier.data.datasets.load_dataset
+    real_select = probkit.classifier.selection.search.select_model
 
     def spy_load(path):
         events.append(f"load {Path(path).name}")
@@ -187,8 +187,8 @@ def test_l2_auto_selects_on_train_before_the_test_file_is_opened(setup, tmp_path
         events.append("select")
         return real_select(train, *args, **kwargs)
 
-    monkeypatch.setattr(probkit.data.datasets, "load_dataset", spy_load)
-    monkeypatch.setattr(probkit.selection.search, "select_model", spy_select)
+    monkeypatch.setattr(probkit.classifier.data.datasets, "load_dataset", spy_load)
+    monkeypatch.setattr(probkit.classifier.selection.search, "select_model", spy_select)
     code, out, err = _invoke(["train", "--train", setup["train"], "--test", setup["test"],
                               "--out", tmp_path / "m.npz", "--solver", "lbfgs", "--l2", "auto",
                               "--iterations", "40", "--plot", tmp_path / "p", "--json"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from probkit.classifier.selection.candidates import named_grid, search_grid
 from probkit.errors import InputError
-from probkit.selection.candidates import named_grid, search_grid
 
 
 def test_solver_is_applied_to_a_named_grid() -> None:

@@ -11,19 +11,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from probkit.data.datasets import make_synthetic
-from probkit.data.representations import build_representation
-from probkit.errors import DataError, InputError, ModelFileError
-from probkit.evaluation.image_statistics import STATISTIC_NAMES, image_statistics
-from probkit.evaluation.typicality import (
+from probkit.classifier.data.datasets import make_synthetic
+from probkit.classifier.evaluation.image_statistics import STATISTIC_NAMES, image_statistics
+from probkit.classifier.evaluation.typicality import (
     TypicalityScore,
     combine_views,
     leave_one_out_scores,
     ledoit_wolf_from_gram,
 )
-from probkit.models import LogisticRegression
-from probkit.models.classifier import Classifier
-from probkit.models.modelfile import load_model, save_model
+from probkit.classifier.features.registry import build_representation
+from probkit.classifier.modelfile import load_model, save_model
+from probkit.classifier.models import LogisticRegression
+from probkit.classifier.pipeline import Classifier
+from probkit.errors import DataError, InputError, ModelFileError
 
 sys.path.insert(0, str(Path(__file__).parent))
 from ood_images import noise_images, text_images, uniform_images  # noqa: E402

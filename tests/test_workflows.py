@@ -15,8 +15,8 @@ import pytest
 from typer.testing import CliRunner
 
 from probkit import workflows
-from probkit.bridges.base_rate import BaseRateShift
-from probkit.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.base_rate import BaseRateShift
+from probkit.classifier.data.datasets import make_synthetic, write_dataset
 from probkit.errors import InputError, ProbabilityError
 from probkit_cli.app import app
 

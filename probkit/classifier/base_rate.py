@@ -14,7 +14,7 @@ A classifier trained where a share :math:`\pi` of the examples are cats learns
     \operatorname{logit} p' = \operatorname{logit} p + \operatorname{logit} P
         - \operatorname{logit} \pi .
 
-The confusion counts are those of :mod:`probkit.evaluation.metrics` (one definition).
+The confusion counts are those of :mod:`probkit.classifier.evaluation.metrics` (one definition).
 
 >>> from fractions import Fraction
 >>> adjust_probability(Fraction(1, 2), training_base_rate=Fraction(1, 3),
@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
+from probkit.classifier.evaluation.metrics import ConfusionCounts, confusion_counts
 from probkit.errors import DataError, InputError, ProbabilityError
-from probkit.evaluation.metrics import ConfusionCounts, confusion_counts
 from probkit.numbers import Number, check_probability, format_exact, to_number
 
 if TYPE_CHECKING:

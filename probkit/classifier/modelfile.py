@@ -1,4 +1,4 @@
-"""Model files: a :class:`~probkit.models.classifier.Classifier` as a plain ``.npz`` archive.
+"""Model files: a :class:`~probkit.classifier.pipeline.Classifier` as a plain ``.npz`` archive.
 
 A model file holds only numeric and string arrays (no pickles), and is read
 with ``numpy.load(..., allow_pickle=False)``. Format version 1 contains:
@@ -18,7 +18,7 @@ array                         meaning
                               subtracted, and ``preprocessing_scale``, the
                               per-feature divisor)
 ``representation``            optional: the feature step's name in
-                              :mod:`probkit.data.representations`
+                              :mod:`probkit.classifier.features.registry`
                               (``"pixels"`` when absent)
 ``representation_params``     optional: JSON of its ``get_params()``
 ``class_names``               names of labels 0 and 1
@@ -26,17 +26,17 @@ array                         meaning
 ``temperature``               logits are divided by it (1.0 by default)
 ``cost_history``              training cost per iterate
 ``typicality_<name>``         optional: the out-of-distribution score
-                              (:class:`~probkit.evaluation.typicality.TypicalityScore`
+                              (:class:`~probkit.classifier.evaluation.typicality.TypicalityScore`
                               ``to_arrays()``: mean, basis, noise_variance,
                               shrinkage, training_scores, alpha)
 ``image_typicality_<name>``   optional, only with ``typicality_*``: the same
                               score on the four image statistics of
-                              :mod:`probkit.evaluation.image_statistics`, the
+                              :mod:`probkit.classifier.evaluation.image_statistics`, the
                               second view; files without it (written before it
                               existed) are read with the feature view alone
 ``fingerprint_<name>``        optional: digests (n, 16) uint8, thumbnails
                               (n, 256) and labels (n,) of the training images
-                              (:class:`~probkit.data.audit.Fingerprints`), so
+                              (:class:`~probkit.classifier.data.audit.Fingerprints`), so
                               ``evaluate`` names test images that copy them
 ``metadata``                  JSON object: training facts and metrics
 ============================  ==============================================
@@ -59,10 +59,10 @@ import numpy as np
 from probkit import __version__
 from probkit._atomic import atomic_output
 from probkit._paths import existing_file
-from probkit.data.representations import restore_representation
+from probkit.classifier.features.registry import restore_representation
+from probkit.classifier.models.registry import build_estimator
+from probkit.classifier.pipeline import Classifier
 from probkit.errors import InputError, ModelFileError
-from probkit.models.classifier import Classifier
-from probkit.models.registry import build_estimator
 
 FORMAT = "probkit-classifier"
 FORMAT_VERSION = 1
@@ -324,8 +324,8 @@ def _read_arrays(p: Path, source: str) -> dict[str, np.ndarray]:
 def _typicality_views(arrays: dict[str, np.ndarray], source: str,
                       n_features: int) -> tuple[Any, Any]:
     """The two stored views of the out-of-distribution score (None where absent), checked."""
-    from probkit.evaluation.image_statistics import STATISTIC_NAMES
-    from probkit.evaluation.typicality import TypicalityScore
+    from probkit.classifier.evaluation.image_statistics import STATISTIC_NAMES
+    from probkit.classifier.evaluation.typicality import TypicalityScore
 
     views: list[Any] = []
     for prefix, expected, what in (("typicality_", n_features, "the preprocessing gives"),
@@ -397,7 +397,7 @@ def load_model(path: str | os.PathLike[str]) -> Classifier:
 
 def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
     """Build the classifier from arrays that passed the format checks, checking each."""
-    from probkit.models.registry import MODEL_TYPES
+    from probkit.classifier.models.registry import MODEL_TYPES
 
     model_type = _string(arrays, "model_type", source)
     if model_type not in MODEL_TYPES:
@@ -486,7 +486,7 @@ def _classifier(arrays: dict[str, np.ndarray], source: str) -> Classifier:
     fingerprints = None
     stored = {k[len("fingerprint_"):]: v for k, v in arrays.items() if k.startswith("fingerprint_")}
     if stored:
-        from probkit.data.audit import Fingerprints
+        from probkit.classifier.data.audit import Fingerprints
 
         try:
             fingerprints = Fingerprints.from_arrays(stored)

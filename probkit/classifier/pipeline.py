@@ -14,8 +14,8 @@ rate.
 
 Examples
 --------
->>> from probkit.data.datasets import make_synthetic
->>> from probkit.models import LogisticRegression
+>>> from probkit.classifier.data.datasets import make_synthetic
+>>> from probkit.classifier.models import LogisticRegression
 >>> train = make_synthetic(60, size=6, seed=0)
 >>> clf = Classifier(estimator=LogisticRegression(learning_rate=0.05, max_iter=300)).fit(train)
 >>> clf.predict_proba(train.images[:2]).shape, round(clf.training_base_rate, 3)
@@ -39,16 +39,16 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import expit
 
-from probkit.data.datasets import DEFAULT_CLASS_NAMES, Dataset
-from probkit.data.preprocessing import Preprocessor
-from probkit.data.representations import Representation
+from probkit.classifier.data.datasets import DEFAULT_CLASS_NAMES, Dataset
+from probkit.classifier.data.preprocessing import Preprocessor
+from probkit.classifier.evaluation.metrics import classification_report
+from probkit.classifier.features.registry import Representation
+from probkit.classifier.models import BinaryModel, LogisticRegression
+from probkit.classifier.models.registry import average_of_logits, build_estimator
 from probkit.errors import DataError, InputError
-from probkit.evaluation.metrics import classification_report
-from probkit.models import BinaryModel, LogisticRegression
-from probkit.models.registry import average_of_logits, build_estimator
 
 if TYPE_CHECKING:
-    from probkit.bridges.base_rate import BaseRateShift
+    from probkit.classifier.base_rate import BaseRateShift
 
 
 @dataclass
@@ -60,12 +60,13 @@ class Classifier:
     run it): flip augmentation of the training images (``flip``), the
     representation fitted on the (augmented) training images only, then ``seeds``
     copies of the model (seeds ``random_state``, ``random_state + 1``, ...) whose
-    logits are averaged into one model (:func:`~probkit.models.registry.average_of_logits`).
+    logits are averaged into one model
+    (:func:`~probkit.classifier.models.registry.average_of_logits`).
 
     Parameters
     ----------
     preprocessor : Representation
-        The feature step (:mod:`probkit.data.representations`); pixels by default.
+        The feature step (:mod:`probkit.classifier.features.registry`); pixels by default.
     estimator : BinaryModel
         The model; after :meth:`fit`, the fitted model (with ``flip`` its λ is
         doubled with the doubled sample, so that λ/(2m) keeps its meaning).
@@ -91,10 +92,10 @@ class Classifier:
         training images among later inputs.
     typicality_ : TypicalityScore or None
         After :meth:`fit_typicality`, how typical an input's features are of the
-        training images' (:mod:`probkit.evaluation.typicality`); None before.
+        training images' (:mod:`probkit.classifier.evaluation.typicality`); None before.
     image_typicality_ : TypicalityScore or None
         After :meth:`fit_typicality`, the same score on four model-independent image
-        statistics (:mod:`probkit.evaluation.image_statistics`); None before, and in
+        statistics (:mod:`probkit.classifier.evaluation.image_statistics`); None before, and in
         model files written before it existed (then only the feature view is used).
     """
 
@@ -154,7 +155,7 @@ class Classifier:
         images, labels = data.images, data.labels
         l2_scale = 1.0
         if self.flip:
-            from probkit.data.augmentation import flip_horizontally
+            from probkit.classifier.data.augmentation import flip_horizontally
 
             images, labels = flip_horizontally(images, labels)
             l2_scale = 2.0
@@ -198,16 +199,16 @@ class Classifier:
     def fit_typicality(self, images: Any, *, alpha: float | None = None) -> Classifier:
         """Fit the out-of-distribution score on the (un-augmented) training images in two
         views, the representation's feature space and the image statistics of
-        :func:`~probkit.evaluation.image_statistics.image_statistics`; returns self.
+        :func:`~probkit.classifier.evaluation.image_statistics.image_statistics`; returns self.
 
         Separate from :meth:`fit` so that cross-validation folds do not pay for the
         leave-one-out scores; ``probkit train`` and the refit of ``probkit tune``
         call it. ``alpha``: the share of typical inputs that may be flagged
-        (default :data:`~probkit.evaluation.typicality.DEFAULT_ALPHA`); each view
-        flags below ``alpha / 2`` (:func:`~probkit.evaluation.typicality.combine_views`).
+        (default :data:`~probkit.classifier.evaluation.typicality.DEFAULT_ALPHA`); each view
+        flags below ``alpha / 2`` (:func:`~probkit.classifier.evaluation.typicality.combine_views`).
         """
-        from probkit.evaluation.image_statistics import image_statistics
-        from probkit.evaluation.typicality import DEFAULT_ALPHA, TypicalityScore
+        from probkit.classifier.evaluation.image_statistics import image_statistics
+        from probkit.classifier.evaluation.typicality import DEFAULT_ALPHA, TypicalityScore
 
         level = DEFAULT_ALPHA if alpha is None else alpha
         features = TypicalityScore(alpha=level).fit(self.preprocessor.transform(images))
@@ -217,9 +218,9 @@ class Classifier:
 
     def remember_training_images(self, images: Any, labels: Any = None) -> Classifier:
         """Keep the digests and thumbnails of the training images
-        (:class:`~probkit.data.audit.Fingerprints`, a few hundred bytes per image), so that
+        (:class:`~.data.audit.Fingerprints`, a few hundred bytes per image), so that
         :meth:`training_copies` can name inputs that copy a training image; returns self."""
-        from probkit.data.audit import Fingerprints
+        from probkit.classifier.data.audit import Fingerprints
 
         self.training_fingerprints_ = Fingerprints.of(images, labels)
         return self
@@ -250,14 +251,14 @@ class Classifier:
 
         The typicality is the smaller of the views' (feature space, image statistics),
         flagged below ``alpha`` / number of views
-        (:func:`~probkit.evaluation.typicality.combine_views`)."""
+        (:func:`~probkit.classifier.evaluation.typicality.combine_views`)."""
         if self.typicality_ is None:
             return None
-        from probkit.evaluation.typicality import combine_views
+        from probkit.classifier.evaluation.typicality import combine_views
 
         views = [self.typicality_.typicality(self.preprocessor.transform(images))]
         if self.image_typicality_ is not None:
-            from probkit.evaluation.image_statistics import image_statistics
+            from probkit.classifier.evaluation.image_statistics import image_statistics
 
             views.append(self.image_typicality_.typicality(image_statistics(images)))
         return combine_views(views, float(self.typicality_.alpha))
@@ -270,9 +271,9 @@ class Classifier:
         return z / self.temperature if calibrated else z
 
     def base_rate_shift(self, base_rate: object) -> BaseRateShift:
-        """The :class:`~probkit.bridges.base_rate.BaseRateShift` from this classifier's
+        """The :class:`~probkit.classifier.base_rate.BaseRateShift` from this classifier's
         training base rate to ``base_rate``."""
-        from probkit.bridges.base_rate import BaseRateShift
+        from probkit.classifier.base_rate import BaseRateShift
         from probkit.errors import ModelFileError
 
         pi = float(self.training_base_rate)
@@ -315,7 +316,7 @@ class Classifier:
                 raise DataError(f"{data.source}: {exc}") from None
 
     def evaluate(self, data: Dataset, **options: Any) -> dict[str, Any]:
-        """:func:`~probkit.evaluation.metrics.classification_report` on ``data`` (logits)."""
+        """:func:`~.evaluation.metrics.classification_report` on ``data`` (logits)."""
         self.check_input(data)
         z = self.decision_function(data.images)
         return classification_report(data.labels, expit(z), logits=z, **options)

@@ -38,7 +38,7 @@ from typing import Any
 import sympy as sp
 
 from probkit.errors import InputError
-from probkit.symbolic.domain_check import Domain, check_step
+from probkit.symbolic.domain_verifier import Domain, check_step
 from probkit.symbolic.expression import derive_partial
 from probkit.symbolic.model import Derivation, Given, Step
 from probkit.symbolic.rewrite import tidy

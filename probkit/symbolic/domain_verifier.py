@@ -1,13 +1,13 @@
 """Checking a step of a user's derivation: symbolically, else at points of the domain.
 
-First :func:`probkit.symbolic.checks.symbolic_check` (the difference of the two
+First :func:`probkit.symbolic.step_verifier.symbolic_check` (the difference of the two
 sides simplifies to 0 under the symbols' assumptions), with its cheap
 simplifiers. When they do not reach 0, which happens for kinks (SymPy's own
 ``Heaviside(0)`` is 1/2, probkit's is 0) and for expressions that need more
 than cancelling, both sides are
 evaluated at random points *inside the domain* (points where the user's
 expressions are real and finite), with
-:func:`probkit.symbolic.checks.numeric_check` at 30 significant digits. The
+:func:`probkit.symbolic.step_verifier.numeric_check` at 30 significant digits. The
 check record says which method decided and, for a numeric check, at which
 points. SymPy's ``simplify`` (which can take minutes on a kinked expression)
 is used only when no point of the domain can be evaluated. Functions of the
@@ -36,8 +36,8 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from probkit.symbolic.checks import DIGITS, numeric_check, symbolic_check
 from probkit.symbolic.model import Check, Step
+from probkit.symbolic.step_verifier import DIGITS, numeric_check, symbolic_check
 
 POINTS = 6
 """Points of the domain a numeric check uses."""

@@ -4,7 +4,7 @@ The expression is read safely (:mod:`probkit.symbolic.user_input`), named
 ``f`` (``f(x) = ...``), differentiated rule by rule
 (:mod:`probkit.symbolic.engine`), tidied, and written back in terms of ``f``
 when it can be (sigma' = sigma (1 - sigma)). Every step is checked
-(:mod:`probkit.symbolic.domain_check`) and the result is checked against
+(:mod:`probkit.symbolic.domain_verifier`) and the result is checked against
 SymPy's own ``diff`` of the expression.
 
 >>> derivation = derive_expression("1/(1+exp(-a*x))", wrt=["x"], assume=["a>0"])
@@ -27,7 +27,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from probkit.symbolic.domain_check import Domain, check_step, checked
+from probkit.symbolic.domain_verifier import Domain, check_step, checked
 from probkit.symbolic.engine import differentiate
 from probkit.symbolic.model import Derivation, Given, Step
 from probkit.symbolic.rewrite import in_terms_of, tidy

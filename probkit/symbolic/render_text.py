@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from probkit.symbolic.common import chained, check_counts, mark, residual_text, reused_from
 from probkit.symbolic.model import Derivation, Step, plain
 from probkit.symbolic.printing import to_text
+from probkit.symbolic.render_shared import chained, check_counts, mark, residual_text, reused_from
 
 
 def _check_note(step: Step) -> str:

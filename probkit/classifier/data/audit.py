@@ -19,7 +19,7 @@ of the flipped image.
 Examples
 --------
 >>> import numpy as np
->>> from probkit.data.datasets import Dataset, make_synthetic
+>>> from probkit.classifier.data.datasets import Dataset, make_synthetic
 >>> train = make_synthetic(12, size=16, seed=3)
 >>> images = train.images[:3].copy()
 >>> images[1] = images[1, :, ::-1]              # a mirror copy of ...
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from probkit.data.datasets import Dataset
+    from probkit.classifier.data.datasets import Dataset
 
 THUMBNAIL_SIZE = 16
 NEAR_COPY_CORRELATION = 0.97
@@ -337,7 +337,7 @@ def _copies(a_name: str, a: Dataset, b_name: str, b: Dataset,
 
 def _balance_notes(train: SplitSummary, test: SplitSummary) -> Sequence[str]:
     """A note when the share of label 1 differs between the splits beyond sampling noise."""
-    from probkit.bayes.intervals import wilson_interval
+    from probkit.intervals import wilson_interval
 
     (low_a, low_b), (high_a, high_b) = wilson_interval(
         [train.class_counts[1], test.class_counts[1]], [train.n, test.n])
@@ -351,9 +351,9 @@ def _balance_notes(train: SplitSummary, test: SplitSummary) -> Sequence[str]:
 
 def audit_files(train: str | os.PathLike[str],
                 test: str | os.PathLike[str] | None = None) -> DataAudit:
-    """Load the HDF5 files (validated as :func:`~probkit.data.datasets.load_dataset` does)
+    """Load the HDF5 files (validated as :func:`~.datasets.load_dataset` does)
     and :func:`audit` them; what ``probkit data check --train FILE [--test FILE]`` runs."""
-    from probkit.data.datasets import load_dataset
+    from probkit.classifier.data.datasets import load_dataset
 
     return audit(load_dataset(train), load_dataset(test) if test is not None else None)
 
@@ -364,7 +364,7 @@ class Fingerprints:
     a 16-byte digest per image (exact copies) and its standardized thumbnail (near and
     mirror copies), the same measures :func:`audit` uses.
 
-    >>> from probkit.data.datasets import make_synthetic
+    >>> from probkit.classifier.data.datasets import make_synthetic
     >>> train = make_synthetic(10, size=16, seed=4)
     >>> prints = Fingerprints.of(train.images)
     >>> [(c.first.index, c.second.index, c.kind) for c in prints.copies_in(train.images[[7]])]

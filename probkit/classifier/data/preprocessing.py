@@ -66,7 +66,7 @@ class Preprocessor:
         Divides every feature (255 for ``"scale"``).
     """
 
-    #: the name of this representation in :mod:`probkit.data.representations` and model files
+    #: this representation's name in :mod:`probkit.classifier.features.registry` and model files
     name: ClassVar[str] = "pixels"
 
     def __init__(self, *, method: str = "scale") -> None:

@@ -18,7 +18,7 @@ shift):
 
 Both are fitted by minimising log loss on *out-of-fold* logits of the training
 set (cross-fitting: each training image is scored by a model that did not see
-it), never on test data. See :func:`probkit.selection.search.select_model`.
+it), never on test data. See :func:`probkit.classifier.selection.search.select_model`.
 
 >>> table = reliability_table([0, 1, 1, 0], [0.1, 0.9, 0.8, 0.3])
 >>> [(b.count, b.observed) for b in table if b.count]
@@ -104,7 +104,7 @@ def calibration_error(table: list[ReliabilityBin]) -> float:
     """Expected calibration error of a reliability table (count-weighted mean |gap|).
 
     The one ECE of probkit (``classification_report``'s ``ece`` and
-    :func:`~probkit.evaluation.metrics.expected_calibration_error` call it);
+    :func:`~probkit.classifier.evaluation.metrics.expected_calibration_error` call it);
     rounded to 15 decimals so that a calibrated table gives exactly 0.
 
     >>> calibration_error(reliability_table([0, 1], [0.2, 0.6]))
@@ -251,7 +251,7 @@ def fit_temperature(logits: ArrayLike, y: ArrayLike, *, bounds: tuple[float, flo
     import numpy as np
     from scipy.optimize import minimize_scalar
 
-    from probkit.models.losses import log_loss_from_logits
+    from probkit.classifier.models.losses import log_loss_from_logits
 
     z, labels = _check_logits(logits, y)
     shift = np.broadcast_to(np.asarray(offset, dtype=np.float64), z.shape)

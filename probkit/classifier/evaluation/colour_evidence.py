@@ -29,17 +29,17 @@ training image: :attr:`ColourEvidence.cell_contributions` are then
 :math:`\frac{w_j}{s_j T}(g(p_j) - \mu_j)`, what each colour cell adds (or, when
 the image lacks that colour, takes away) relative to an average photo, and they sum
 with :attr:`ColourEvidence.reference_logit` (:math:`b/T`) to the logit;
-:func:`probkit.evaluation.plots.plot_colour_contributions` draws the largest.
+:func:`probkit.classifier.evaluation.plots.plot_colour_contributions` draws the largest.
 
 Only a logistic model on a colour histogram (optionally rooted, optionally
 standardized) splits this way; anything else raises
 :class:`~probkit.errors.InputError` naming the representation.
 
 >>> import numpy as np
->>> from probkit.data.datasets import make_synthetic
->>> from probkit.features.representation import ImageFeatures
->>> from probkit.models.classifier import Classifier
->>> from probkit.models.logistic import LogisticRegression
+>>> from probkit.classifier.data.datasets import make_synthetic
+>>> from probkit.classifier.features.representation import ImageFeatures
+>>> from probkit.classifier.pipeline import Classifier
+>>> from probkit.classifier.models.logistic import LogisticRegression
 >>> data = make_synthetic(40, size=8, seed=0)
 >>> clf = Classifier(preprocessor=ImageFeatures(features="sqrt(hsv:4x2x2)",
 ...                                             method="standardize"),
@@ -129,10 +129,10 @@ class ColourEvidence:
 
 
 def histogram_weights(classifier: Any) -> HistogramWeights:
-    """Read ``classifier`` (a fitted :class:`~probkit.models.classifier.Classifier`) as
+    """Read ``classifier`` (a fitted :class:`~probkit.classifier.pipeline.Classifier`) as
     colour-cell weights; :class:`InputError` unless it is a logistic model on a colour
     histogram."""
-    from probkit.features import ColourHistogram, SquareRoot, Standardize
+    from probkit.classifier.features import ColourHistogram, SquareRoot, Standardize
 
     step = getattr(classifier, "preprocessor", None)
     transformer = getattr(step, "transformer_", None)
@@ -170,8 +170,8 @@ def histogram_weights(classifier: Any) -> HistogramWeights:
 
 def colour_evidence(classifier: Any, images: Any) -> ColourEvidence:
     """Each pixel's share of the logit of ``classifier`` on ``images`` (n, h, w, 3)."""
-    from probkit.features import as_images
-    from probkit.features.colour import cell_counts, cell_of_pixels
+    from probkit.classifier.features import as_images
+    from probkit.classifier.features.colour import cell_counts, cell_of_pixels
 
     weights = histogram_weights(classifier)
     pictures = as_images(images)

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from probkit._arrays import check_seed
+from probkit.classifier.evaluation.metrics import says_positive
 from probkit.errors import DataError, InputError
-from probkit.evaluation.metrics import says_positive
 
 #: bound on the resampling work (resamples x images)
 MAX_WORK = 50_000_000

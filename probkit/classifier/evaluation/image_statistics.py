@@ -3,7 +3,8 @@ r"""A model-independent view of an image for the out-of-distribution score: four
 The typicality score in a model's own feature space cannot see what the features
 cannot: a colour histogram of a grey page, of greyscale noise or of black text on
 white looks like that of a drab photo. These statistics describe the *image*, whatever
-the model, and are scored by the same :class:`~probkit.evaluation.typicality.TypicalityScore`
+the model, and are scored by the same
+:class:`~probkit.classifier.evaluation.typicality.TypicalityScore`
 (docs/probabilities.md, section 8). With the grey level
 :math:`g = 0.299R + 0.587G + 0.114B` in [0, 1], :math:`\epsilon = 1/255` (one grey step)
 and the HSV saturation :math:`s = (\max - \min)/\max` of each pixel (0 for black):

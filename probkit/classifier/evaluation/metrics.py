@@ -35,8 +35,8 @@ from numpy.typing import NDArray
 from scipy.special import xlogy
 
 from probkit._arrays import check_labels, check_probabilities
-from probkit.bayes.intervals import wilson_interval as wilson
 from probkit.errors import DataError, InputError
+from probkit.intervals import wilson_interval as wilson
 
 #: probabilities are clipped to [EPS, 1 - EPS] in the log loss (when no logits are given)
 EPS = 1e-15
@@ -104,7 +104,7 @@ def log_loss(y: Any, p: Any, *, logits: Any = None) -> float:
     yt = _labels(y)
     _nonempty(yt.size)
     if logits is not None:
-        from probkit.models.losses import log_loss_from_logits
+        from probkit.classifier.models.losses import log_loss_from_logits
 
         z = np.asarray(logits, dtype=np.float64)
         if z.shape != yt.shape:
@@ -128,12 +128,12 @@ def brier_score(y: Any, p: Any) -> float:
 
 def expected_calibration_error(y: Any, p: Any, n_bins: int = 10) -> float:
     """:math:`\\sum_b \\frac{n_b}{n} \\lvert \\bar p_b - \\bar y_b \\rvert` over equal-width bins
-    (:func:`~probkit.evaluation.calibration.calibration_error` of the one reliability table).
+    (:func:`~.calibration.calibration_error` of the one reliability table).
 
     >>> expected_calibration_error([0, 1, 1, 1], [0.05, 0.95, 0.95, 0.95])
     0.05
     """
-    from probkit.evaluation.calibration import calibration_error, reliability_table
+    from probkit.classifier.evaluation.calibration import calibration_error, reliability_table
 
     yt = _labels(y)
     _nonempty(yt.size)
@@ -253,7 +253,7 @@ def classification_report(
     """
     yt = _labels(y)
     _nonempty(yt.size)
-    from probkit.evaluation.calibration import calibration_error, reliability_table
+    from probkit.classifier.evaluation.calibration import calibration_error, reliability_table
 
     pa = _probabilities(p_cat, yt.size)
     y_pred = says_positive(pa, threshold).astype(np.int64)

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import ArrayLike, NDArray
 
-    from probkit.evaluation.calibration import ReliabilityBin
+    from probkit.classifier.evaluation.calibration import ReliabilityBin
 
 
 def require_matplotlib(feature: str = "plotting") -> None:
@@ -266,7 +266,7 @@ def most_confident(
     """
     import numpy as np
 
-    from probkit.evaluation.metrics import says_positive
+    from probkit.classifier.evaluation.metrics import says_positive
 
     y = np.asarray(labels).ravel()
     p = np.asarray(p_cat, dtype=np.float64).ravel()
@@ -341,7 +341,7 @@ def plot_colour_evidence(
     class_names: tuple[str, str] = ("non-cat", "cat"),
 ) -> Any:
     """The same two rows as :func:`plot_confident_verdicts`, each image drawn as its
-    per-pixel evidence (:func:`probkit.evaluation.colour_evidence.colour_evidence`):
+    per-pixel evidence (:func:`probkit.classifier.evaluation.colour_evidence.colour_evidence`):
     red pushes toward label 1, blue toward label 0, on one colour scale shared by the
     images shown (its ends at the 99th percentile of the absolute evidence, so that a
     few pixels of a rare colour do not wash out the rest); the Figure."""
@@ -368,7 +368,7 @@ def plot_colour_evidence(
 def plot_histogram_weights(weights: Any, *, class_names: tuple[str, str] = ("non-cat", "cat"),
                            ) -> Any:
     """The weight of each colour cell of a histogram model
-    (:class:`~probkit.evaluation.colour_evidence.HistogramWeights`): one panel per bin
+    (:class:`~probkit.classifier.evaluation.colour_evidence.HistogramWeights`): one panel per bin
     of the last axis (value, or blue), the first two axes (hue × saturation, or red ×
     green) inside each; red pushes toward ``class_names[1]``; the Figure.
 
@@ -411,7 +411,7 @@ def plot_colour_contributions(evidence: Any, labels: ArrayLike, p_cat: ArrayLike
                               class_names: tuple[str, str] = ("non-cat", "cat")) -> Any:
     """For the ``k`` most confidently right and wrong images, the ``top`` colour cells
     that moved each one's logit most from the reference image
-    (:class:`~probkit.evaluation.colour_evidence.ColourEvidence`
+    (:class:`~probkit.classifier.evaluation.colour_evidence.ColourEvidence`
     ``cell_contributions``): one bar per cell, drawn in the cell's colour, with the
     image's share of pixels in that cell beside it. No pixel positions are drawn;
     the Figure."""

@@ -36,13 +36,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from probkit.classifier.features._base import FeatureTransformer, as_images
+from probkit.classifier.features.colour import ColourHistogram, rgb_to_hsv
+from probkit.classifier.features.combine import Concatenate, Standardize
+from probkit.classifier.features.hog import HOG, hog_features
+from probkit.classifier.features.pixels import RawPixels
+from probkit.classifier.features.root import SquareRoot
 from probkit.errors import InputError
-from probkit.features._base import FeatureTransformer, as_images
-from probkit.features.colour import ColourHistogram, rgb_to_hsv
-from probkit.features.combine import Concatenate, Standardize
-from probkit.features.hog import HOG, hog_features
-from probkit.features.pixels import RawPixels
-from probkit.features.root import SquareRoot
 
 TRANSFORMERS: dict[str, type[FeatureTransformer]] = {
     cls.name: cls for cls in (RawPixels, ColourHistogram, HOG, Concatenate, Standardize,

@@ -15,7 +15,7 @@ image flattened to one row of ``height * width * 3`` values (row by row, channel
 last, as ``images.reshape(n, -1)`` gives), so it can be a step of a scikit-learn
 ``Pipeline`` on 2-D data:
 
->>> from probkit.features import ColourHistogram
+>>> from probkit.classifier.features import ColourHistogram
 >>> images = np.zeros((2, 4, 4, 3), dtype=np.uint8); images[1] = 255
 >>> rows = images.reshape(2, -1)  # (2, 48): one row per image
 >>> hist = ColourHistogram(space="rgb", bins=(2, 1, 1), image_shape=(4, 4, 3))
@@ -29,7 +29,7 @@ features as input: image_shape=(4, 4, 3) makes rows of 4*4*3 = 48 pixel values
 
 :meth:`FeatureTransformer.to_state` gives a JSON-ready ``spec`` (the class name and
 hyperparameters) plus a dict of numeric arrays (learned state), and
-:func:`probkit.features.from_state` rebuilds the fitted transformer.
+:func:`probkit.classifier.features.from_state` rebuilds the fitted transformer.
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ class FeatureTransformer(Estimator):
 
     def _set_fitted_shape(self, shape: tuple[int, int, int]) -> None:
         """Mark this transformer fitted for ``shape`` (composites: fitted copies of the
-        transformers they hold): used by :func:`probkit.features.from_state` before the
+        transformers they hold): used by :func:`probkit.classifier.features.from_state` before the
         learned arrays are restored."""
         self.input_shape_ = shape
         self.n_features_in_ = shape[0] * shape[1] * shape[2]

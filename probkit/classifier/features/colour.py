@@ -5,7 +5,7 @@ bins and a pixel falls in the cell holding its three coordinates. The feature
 vector is the *fraction* of pixels per cell (it sums to 1), so images of any
 size compare. Where a pixel is does not matter, only its colour; a histogram
 cannot see shape, which is also why a uniform grey page is an input unlike
-any training photo (see :mod:`probkit.evaluation.typicality`).
+any training photo (see :mod:`probkit.classifier.evaluation.typicality`).
 
 HSV from RGB (all in [0, 1]), with :math:`M = \max(r, g, b)`,
 :math:`m = \min(r, g, b)`, :math:`C = M - m`:
@@ -41,8 +41,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from probkit._estimator import Constraint, one_of
+from probkit.classifier.features._base import (
+    Array,
+    FeatureTransformer,
+    as_images,
+    image_shape_constraint,
+)
 from probkit.errors import InputError
-from probkit.features._base import Array, FeatureTransformer, as_images, image_shape_constraint
 
 SPACES = ("hsv", "rgb")
 #: the most cells a histogram may have (bounds the work and the model size)

@@ -6,8 +6,8 @@ r"""Combining representations: side by side (:class:`Concatenate`) and standardi
 and returns :math:`(x_j - \mu_j) / s_j`: an L2 penalty then treats the features
 alike, whatever their units (histogram fractions, HOG magnitudes, pixels).
 
->>> from probkit.features.colour import ColourHistogram
->>> from probkit.features.pixels import RawPixels
+>>> from probkit.classifier.features.colour import ColourHistogram
+>>> from probkit.classifier.features.pixels import RawPixels
 >>> images = np.arange(2 * 2 * 2 * 3, dtype=np.uint8).reshape(2, 2, 2, 3) * 10
 >>> both = Concatenate(parts=(RawPixels(), ColourHistogram(space="rgb", bins=(1, 1, 2))))
 >>> both.fit_transform(images).shape
@@ -24,13 +24,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from probkit._estimator import Constraint
-from probkit.errors import InputError
-from probkit.features._base import (
+from probkit.classifier.features._base import (
     Array,
     FeatureTransformer,
     Wrapper,
     image_shape_constraint,
 )
+from probkit.errors import InputError
 
 #: the most parts one concatenation may hold
 MAX_PARTS = 8
@@ -63,7 +63,7 @@ class Concatenate(FeatureTransformer):
 
     Examples
     --------
-    >>> from probkit.features import ColourHistogram, RawPixels
+    >>> from probkit.classifier.features import ColourHistogram, RawPixels
     >>> both = Concatenate(parts=(ColourHistogram(bins=(2, 1, 1)), RawPixels()))
     >>> both.set_params(parts__0__bins=(4, 1, 1)).get_params()["parts__0__bins"]
     (4, 1, 1)

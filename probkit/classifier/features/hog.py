@@ -39,8 +39,13 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
 from probkit._estimator import Constraint, one_of
+from probkit.classifier.features._base import (
+    Array,
+    FeatureTransformer,
+    image_shape_constraint,
+    integer_in,
+)
 from probkit.errors import InputError
-from probkit.features._base import Array, FeatureTransformer, image_shape_constraint, integer_in
 
 BLOCK_NORMS = ("L1", "L1-sqrt", "L2", "L2-Hys")
 EPS = 1e-5

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from probkit._estimator import Constraint
-from probkit.features._base import Array, FeatureTransformer, image_shape_constraint
+from probkit.classifier.features._base import Array, FeatureTransformer, image_shape_constraint
 
 
 class RawPixels(FeatureTransformer):

@@ -2,7 +2,7 @@
 
 A *representation* is a transformer fitted on training images only and stored in
 the model file with the classifier, so that a saved model turns new images into
-the same features. ``pixels`` (:class:`~probkit.data.preprocessing.Preprocessor`:
+the same features. ``pixels`` (:class:`~probkit.classifier.data.preprocessing.Preprocessor`:
 flattened pixels, scaled or standardized) is the default; other steps (a colour
 histogram, ...) register here under a name.
 
@@ -39,8 +39,8 @@ from probkit.options import REPRESENTATIONS as _NAMES
 
 #: name -> "module:Class" of every representation a model file may name
 REGISTRY: dict[str, str] = {
-    "pixels": "probkit.data.preprocessing:Preprocessor",
-    "features": "probkit.features.representation:ImageFeatures",
+    "pixels": "probkit.classifier.data.preprocessing:Preprocessor",
+    "features": "probkit.classifier.features.representation:ImageFeatures",
 }
 assert tuple(REGISTRY) == _NAMES, "probkit.options.REPRESENTATIONS must list the registry"
 

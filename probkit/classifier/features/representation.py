@@ -1,8 +1,8 @@
-"""The features of :mod:`probkit.features` as one step of the classifier pipeline.
+"""The features of :mod:`probkit.classifier.features` as one step of the classifier pipeline.
 
-:class:`ImageFeatures` follows the contract of :mod:`probkit.data.representations`
+:class:`ImageFeatures` follows the contract of :mod:`probkit.classifier.features.registry`
 (registered there as ``"features"``): its hyperparameters are the short text
-form of :func:`probkit.features.parse_features` (``features``) and ``method``
+form of :func:`probkit.classifier.features.parse_features` (``features``) and ``method``
 (``"scale"``: the features as they are; ``"standardize"``: each feature centred
 and scaled by the training images' mean and SD). Its learned arrays are what
 the model file stores as ``preprocessing_<name>`` (names with ``/`` between
@@ -27,13 +27,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from probkit._estimator import Constraint, Estimator, one_of
+from probkit.classifier.features import FeatureTransformer, Standardize, from_state, parse_features
 from probkit.errors import InputError
-from probkit.features import FeatureTransformer, Standardize, from_state, parse_features
 from probkit.options import PREPROCESSING, check_choice
 
 
 def _feature_text(value: Any) -> str | None:
-    """Text that :func:`probkit.features.parse_features` reads."""
+    """Text that :func:`probkit.classifier.features.parse_features` reads."""
     try:
         parse_features(value)
     except InputError as exc:
@@ -42,7 +42,7 @@ def _feature_text(value: Any) -> str | None:
 
 
 class ImageFeatures(Estimator):
-    """A :mod:`probkit.features` transformer, optionally standardized, as a pipeline step.
+    """A :mod:`~probkit.classifier.features` transformer, optionally standardized, as a step.
 
     An estimator like the transformers themselves (``get_params``, ``set_params``,
     ``clone``, validation in ``fit``, :class:`~probkit.errors.NotFittedError`); its
@@ -52,7 +52,7 @@ class ImageFeatures(Estimator):
     Parameters
     ----------
     features : str, default "hsv:8x4x4"
-        See :func:`probkit.features.parse_features`.
+        See :func:`probkit.classifier.features.parse_features`.
     method : {"scale", "standardize"}, default "scale"
 
     Attributes

@@ -18,7 +18,7 @@ CVPR 2012, "RootSIFT").
 It learns nothing: the root is fixed, and any standardisation is a separate step
 (``std(sqrt(hsv:8x4x4))``).
 
->>> from probkit.features.colour import ColourHistogram
+>>> from probkit.classifier.features.colour import ColourHistogram
 >>> import numpy as np
 >>> img = np.zeros((1, 2, 2, 3), dtype=np.uint8); img[0, 0, 0] = (255, 0, 0)
 >>> SquareRoot(features=ColourHistogram(space="hsv", bins=(2, 2, 2))).fit_transform(img)[0]
@@ -32,8 +32,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from probkit.classifier.features._base import Array, FeatureTransformer, Wrapper
 from probkit.errors import DataError, InputError
-from probkit.features._base import Array, FeatureTransformer, Wrapper
 
 
 class SquareRoot(Wrapper):
@@ -55,11 +55,11 @@ class SquareRoot(Wrapper):
 
     Examples
     --------
-    >>> from probkit.features.pixels import RawPixels
+    >>> from probkit.classifier.features.pixels import RawPixels
     >>> images = np.array([[[[0, 255, 64]]]], dtype=np.uint8)
     >>> SquareRoot(features=RawPixels()).fit_transform(images).round(3).tolist()
     [[0.0, 1.0, 0.501]]
-    >>> from probkit.features.combine import Standardize
+    >>> from probkit.classifier.features.combine import Standardize
     >>> SquareRoot(features=Standardize(features=RawPixels())).fit(images)
     Traceback (most recent call last):
     ...
@@ -70,7 +70,7 @@ are negative); take the root first: std(sqrt(...))
     name: ClassVar[str] = "sqrt"
 
     def _refuse(self, features: FeatureTransformer) -> None:
-        from probkit.features.combine import Standardize
+        from probkit.classifier.features.combine import Standardize
 
         if isinstance(features, Standardize):
             raise InputError(f"SquareRoot: the features of {features.label} are centred "

@@ -6,11 +6,11 @@ is not needed at run time) and expose
 gradient check can reach it.
 """
 
-from probkit.models.base import BinaryModel
-from probkit.models.logistic import LogisticRegression
-from probkit.models.optimizers import ConvergenceWarning, DivergenceWarning
-from probkit.models.registry import MODEL_TYPES, build_estimator
-from probkit.models.two_layer import TwoLayerNet
+from probkit.classifier.models.base import BinaryModel
+from probkit.classifier.models.logistic import LogisticRegression
+from probkit.classifier.models.optimizers import ConvergenceWarning, DivergenceWarning
+from probkit.classifier.models.registry import MODEL_TYPES, build_estimator
+from probkit.classifier.models.two_layer import TwoLayerNet
 
 __all__ = [
     "MODEL_TYPES",

@@ -10,10 +10,10 @@ output ``a = forward(z)`` (so each can use whichever is cheaper and stable).
 
     \\tanh'(z) = 1 - \\tanh^2 z, \\qquad \\sigma'(z) = \\sigma(z)\\,(1 - \\sigma(z))
 
-ReLU and tanh are the hidden units of :class:`~probkit.models.TwoLayerNet`
+ReLU and tanh are the hidden units of :class:`~probkit.classifier.models.TwoLayerNet`
 (their gradients are the ``g'(Z1)`` step of ``probkit derive two-layer``);
 :data:`SIGMOID` is the output unit of both models: the cross-entropy's local
-gradient (:mod:`probkit.models.losses`) and ``predict_proba`` go through it,
+gradient (:mod:`probkit.classifier.models.losses`) and ``predict_proba`` go through it,
 and ``probkit derive sigmoid`` derives its derivative.
 
 Examples

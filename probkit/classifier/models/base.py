@@ -12,7 +12,7 @@ class adds the first layer, the L2 penalty
 
 (biases are not penalized), the optimizers and the scikit-learn style
 estimator contract. Because ``X`` enters only through the first layer,
-gradient descent can run in the dual form (:mod:`probkit.models.dual`).
+gradient descent can run in the dual form (:mod:`probkit.classifier.models.dual`).
 """
 
 from __future__ import annotations
@@ -26,12 +26,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from probkit._estimator import Constraint, Estimator
-from probkit.errors import InputError
-from probkit.models._validation import check_features, encode_binary_labels
-from probkit.models.activations import SIGMOID
-from probkit.models.layers import dense_backward, dense_forward, l2_gradient, l2_penalty
-from probkit.models.losses import cross_entropy_from_logits
-from probkit.models.optimizers import (
+from probkit.classifier.models._validation import check_features, encode_binary_labels
+from probkit.classifier.models.activations import SIGMOID
+from probkit.classifier.models.layers import dense_backward, dense_forward, l2_gradient, l2_penalty
+from probkit.classifier.models.losses import cross_entropy_from_logits
+from probkit.classifier.models.optimizers import (
     ConvergenceWarning,
     DivergenceWarning,
     OptimizationResult,
@@ -39,6 +38,7 @@ from probkit.models.optimizers import (
     gradient_descent,
     lbfgs,
 )
+from probkit.errors import InputError
 
 Array = NDArray[np.float64]
 Params = dict[str, Array]
@@ -110,7 +110,7 @@ class BinaryModel(Estimator):
         raise NotImplementedError
 
     # ------------------------------------------------------------------ solver protocol
-    # (probkit.models.protocol.LayeredModel: what the dual and primal paths may use)
+    # (probkit.classifier.models.protocol.LayeredModel: what the dual and primal paths may use)
     @property
     def first_layer(self) -> tuple[str, str]:
         """Names of the first layer's weight and bias in ``params``."""
@@ -258,7 +258,7 @@ class BinaryModel(Estimator):
 
         result: OptimizationResult
         if path == "lbfgs-dual":
-            from probkit.models.dual import reduced_lbfgs
+            from probkit.classifier.models.dual import reduced_lbfgs
 
             result = reduced_lbfgs(
                 self, start, Xa, ya, max_iter=int(self.max_iter), tol=float(self.tol),
@@ -271,11 +271,11 @@ class BinaryModel(Estimator):
             )
         else:
             if path == "dual":
-                from probkit.models.dual import DualState
+                from probkit.classifier.models.dual import DualState
 
                 state: Any = DualState(self, start, Xa, ya, validation=(Xv, yv))
             else:
-                from probkit.models.primal import BlockedPrimalState
+                from probkit.classifier.models.primal import BlockedPrimalState
 
                 state = BlockedPrimalState(
                     self, start, Xa, ya, float(self.learning_rate), validation=(Xv, yv),

@@ -38,11 +38,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from probkit.models.losses import cross_entropy_from_logits
-from probkit.models.optimizers import OptimizationResult
+from probkit.classifier.models.losses import cross_entropy_from_logits
+from probkit.classifier.models.optimizers import OptimizationResult
 
 if TYPE_CHECKING:
-    from probkit.models.protocol import LayeredModel
+    from probkit.classifier.models.protocol import LayeredModel
 
 Array = NDArray[np.float64]
 Params = dict[str, Array]
@@ -186,7 +186,7 @@ def reduced_lbfgs(
     at O(k m r) per evaluation instead of O(k m n). Only the stopping test (the largest
     gradient component) is measured in these coordinates.
     """
-    from probkit.models.optimizers import lbfgs
+    from probkit.classifier.models.optimizers import lbfgs
 
     w, b = model.first_layer
     m = X.shape[0]

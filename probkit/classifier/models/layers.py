@@ -1,8 +1,8 @@
 r"""The layers both models are built from, each forward next to its local gradient.
 
-Written once, used by :class:`~probkit.models.base.BinaryModel` (the first
+Written once, used by :class:`~probkit.classifier.models.base.BinaryModel` (the first
 layer and the L2 penalty of every weight matrix) and by
-:class:`~probkit.models.two_layer.TwoLayerNet` (its output unit):
+:class:`~probkit.classifier.models.two_layer.TwoLayerNet` (its output unit):
 
 .. math::
 
@@ -19,7 +19,7 @@ Every step of these gradients is derived and machine-checked by
 cross-entropy; ``probkit derive vectorized`` for the logistic unit) and
 ``probkit derive l2`` (the penalty); :mod:`probkit.bridges.gradcheck` checks
 this numpy code against finite differences and against those SymPy results.
-The fast solver paths (:mod:`~probkit.models.dual`, :mod:`~probkit.models.primal`)
+The fast solver paths (:mod:`~.dual`, :mod:`~.primal`)
 compute the same first-layer gradient in a Gram-matrix or blocked form.
 
 >>> import numpy as np

@@ -29,8 +29,8 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from probkit.models import _validation as v
-from probkit.models.base import BinaryModel, Cache
+from probkit.classifier.models import _validation as v
+from probkit.classifier.models.base import BinaryModel, Cache
 from probkit.options import GD_PATHS, PRECISIONS, SOLVERS
 
 Array = NDArray[np.float64]

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import log_expit
 
-from probkit.models.activations import SIGMOID
+from probkit.classifier.models.activations import SIGMOID
 
 Array = NDArray[np.float64]
 

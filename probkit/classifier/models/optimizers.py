@@ -3,7 +3,7 @@
 Gradient descent works on a *state* that knows how to evaluate the cost and
 gradient at its current iterate and how to take a step; the primal state
 (:class:`PrimalState`) holds the parameters themselves, the dual state
-(:mod:`probkit.models.dual`) holds them in the span of the training samples.
+(:mod:`probkit.classifier.models.dual`) holds them in the span of the training samples.
 Both produce the same iterates
 
 .. math::

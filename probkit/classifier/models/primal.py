@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from probkit.models.losses import cross_entropy_from_logits
+from probkit.classifier.models.losses import cross_entropy_from_logits
 
 if TYPE_CHECKING:
-    from probkit.models.protocol import LayeredModel
+    from probkit.classifier.models.protocol import LayeredModel
 
 Array = NDArray[np.float64]
 Params = dict[str, Array]

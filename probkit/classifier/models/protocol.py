@@ -1,8 +1,8 @@
 """What the solver paths need from a model: a small protocol, not the model class.
 
-:mod:`probkit.models.dual` and :mod:`probkit.models.primal` carry the first
+:mod:`probkit.classifier.models.dual` and :mod:`probkit.classifier.models.primal` carry the first
 layer's weights themselves and ask the model only for what lies above that
-layer; they depend on this protocol, and :class:`~probkit.models.base.BinaryModel`
+layer; they depend on this protocol, and :class:`~probkit.classifier.models.base.BinaryModel`
 (which imports the solvers when it fits) satisfies it. So the import graph has
 no cycle: base -> dual/primal -> protocol.
 """

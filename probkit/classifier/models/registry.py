@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from probkit.classifier.models.base import BinaryModel
+from probkit.classifier.models.logistic import LogisticRegression
+from probkit.classifier.models.two_layer import TwoLayerNet
 from probkit.errors import InputError
-from probkit.models.base import BinaryModel
-from probkit.models.logistic import LogisticRegression
-from probkit.models.two_layer import TwoLayerNet
 from probkit.options import MODELS
 
 MODEL_TYPES: dict[str, type[BinaryModel]] = {

@@ -29,10 +29,10 @@ from typing import ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from probkit.models import _validation as v
-from probkit.models.activations import HIDDEN_ACTIVATIONS
-from probkit.models.base import BinaryModel, Cache
-from probkit.models.layers import dense_backward, dense_forward
+from probkit.classifier.models import _validation as v
+from probkit.classifier.models.activations import HIDDEN_ACTIVATIONS
+from probkit.classifier.models.base import BinaryModel, Cache
+from probkit.classifier.models.layers import dense_backward, dense_forward
 from probkit.options import GD_PATHS, PRECISIONS, SOLVERS
 
 Array = NDArray[np.float64]
@@ -57,18 +57,18 @@ class TwoLayerNet(BinaryModel):
     random_state : int or None, default 0
         Seed of the ``numpy.random.Generator`` drawing the starting weights.
     tol : float, default 1e-6
-        As in :class:`~probkit.models.LogisticRegression`.
+        As in :class:`~probkit.classifier.models.LogisticRegression`.
     gd_path : {"auto", "primal", "dual"}, default "auto"
-        As in :class:`~probkit.models.LogisticRegression`.
+        As in :class:`~probkit.classifier.models.LogisticRegression`.
     precision : {"float64", "float32"}, default "float64"
-        As in :class:`~probkit.models.LogisticRegression`.
+        As in :class:`~probkit.classifier.models.LogisticRegression`.
 
     Attributes
     ----------
     params_ : dict
         ``{"W1", "b1", "W2", "b2"}``.
     cost_history_, n_iter_, converged_, diverged_, training_path_
-        As in :class:`~probkit.models.LogisticRegression`.
+        As in :class:`~probkit.classifier.models.LogisticRegression`.
     """
 
     _constraints: ClassVar[dict[str, v.Constraint]] = {

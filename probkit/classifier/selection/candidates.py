@@ -1,9 +1,9 @@
 r"""Candidates: the points of a search grid, each a complete recipe for a classifier.
 
 A :class:`Candidate` names everything the one pipeline
-(:class:`~probkit.models.classifier.Classifier`) needs: the representation and
+(:class:`~probkit.classifier.pipeline.Classifier`) needs: the representation and
 its preprocessing, flip augmentation, the model family (from the one registry,
-:data:`probkit.models.MODEL_TYPES`) and its hyperparameters, and the number of
+:data:`probkit.classifier.models.MODEL_TYPES`) and its hyperparameters, and the number of
 seeds whose logits are averaged. :meth:`Candidate.build` returns that
 classifier, unfitted; cross-validation fits it on each training fold, and the
 final refit on the whole training set.
@@ -35,7 +35,7 @@ from probkit.options import (
 )
 
 if TYPE_CHECKING:
-    from probkit.models.classifier import Classifier
+    from probkit.classifier.pipeline import Classifier
 
 #: kept for callers of the earlier names; the table itself is :mod:`probkit.options`
 FAMILIES = MODELS
@@ -51,7 +51,7 @@ def _positive_int(value: object, parameter: str) -> None:
 class Candidate:
     """One grid point: everything needed to build and fit a classifier.
 
-    ``representation`` names a feature step of :mod:`probkit.data.representations`
+    ``representation`` names a feature step of :mod:`probkit.classifier.features.registry`
     (``representation_params``: its own hyperparameters as ``(name, value)`` pairs);
     ``preprocessing`` is that step's ``method``.
     """
@@ -122,10 +122,10 @@ class Candidate:
         return hyper
 
     def build(self, *, seed: int = 0) -> Classifier:
-        """The unfitted :class:`~probkit.models.classifier.Classifier` this candidate describes."""
-        from probkit.data.representations import build_representation
-        from probkit.models.classifier import Classifier
-        from probkit.models.registry import build_estimator
+        """The unfitted :class:`~.pipeline.Classifier` this candidate describes."""
+        from probkit.classifier.features.registry import build_representation
+        from probkit.classifier.models.registry import build_estimator
+        from probkit.classifier.pipeline import Classifier
 
         return Classifier(
             preprocessor=build_representation(self.representation, method=self.preprocessing,
@@ -154,7 +154,7 @@ def representation_of(text: str) -> tuple[str, tuple[tuple[str, Any], ...]]:
     """
     if text in REPRESENTATIONS:
         return text, ()
-    from probkit.features import parse_features
+    from probkit.classifier.features import parse_features
 
     parse_features(text)  # raises InputError naming the bad text
     return "features", (("features", text),)
@@ -178,7 +178,7 @@ def make_grid(
 
     Seeds above 1 only matter for the randomly initialised two-layer net, so
     logistic candidates are built with one seed only. A representation other
-    than a registered name is the text form of :func:`probkit.features.parse_features`
+    than a registered name is the text form of :func:`probkit.classifier.features.parse_features`
     (e.g. ``"hsv:8x4x4"``), checked here.
 
     >>> len(make_grid(l2=(1, 10), preprocessing=("scale",), flip=(False, True)))
@@ -308,7 +308,7 @@ def search_grid(
     applied to either kind. Without a grid and without values, the ``default``
     grid is used. ``flip`` is ``"no"``, ``"yes"`` or ``"both"`` (the default of a
     custom grid). ``features`` are representations (``"pixels"``, the default, or
-    texts of :func:`probkit.features.parse_features` such as ``"sqrt(hsv:8x4x4)"``).
+    texts of :func:`probkit.classifier.features.parse_features` such as ``"sqrt(hsv:8x4x4)"``).
 
     >>> len(search_grid()), len(search_grid("quick", solver="gd"))
     (48, 4)

@@ -1,7 +1,7 @@
 r"""Stratified k-fold cross-validation on the training set, and scoring for a target base rate.
 
 For every candidate and fold the candidate's classifier
-(:meth:`~probkit.selection.candidates.Candidate.build`, the one pipeline) is
+(:meth:`~probkit.classifier.selection.candidates.Candidate.build`, the one pipeline) is
 fitted on the other folds and scored on the held-out fold; a row reports the
 mean and sample SD over folds of the validation log loss and accuracy.
 """
@@ -14,15 +14,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from probkit.classifier.selection.candidates import Candidate
 from probkit.errors import DataError, InputError
-from probkit.selection.candidates import Candidate
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from probkit.data.datasets import Dataset
-    from probkit.models.classifier import Classifier
+    from probkit.classifier.data.datasets import Dataset
+    from probkit.classifier.pipeline import Classifier
 
 ProgressFn = Callable[[int, int, str], None]
 
@@ -67,7 +67,7 @@ def target_scoring(y_val: NDArray[Any], z: NDArray[np.float64], train_rate: floa
     share of cats ``base_rate`` (label shift: the images of each class look alike).
 
     The logits move by :math:`\operatorname{logit} P - \operatorname{logit} \pi`
-    (π: the training fold's share of cats; :class:`~probkit.bridges.base_rate.BaseRateShift`)
+    (π: the training fold's share of cats; :class:`~probkit.classifier.base_rate.BaseRateShift`)
     and each held-out cat weighs :math:`P / \pi_v`, each non-cat
     :math:`(1 - P) / (1 - \pi_v)` (:math:`\pi_v`: the held-out share), so the weighted
     held-out set has base rate P. With ``base_rate=None`` nothing changes.
@@ -79,7 +79,7 @@ def target_scoring(y_val: NDArray[Any], z: NDArray[np.float64], train_rate: floa
     """
     import numpy as np
 
-    from probkit.bridges.base_rate import BaseRateShift
+    from probkit.classifier.base_rate import BaseRateShift
 
     if base_rate is None:
         return z, None
@@ -153,11 +153,11 @@ class CVRow:
 
 
 def training_arrays(train: Dataset) -> tuple[NDArray[Any], NDArray[np.int64]]:
-    """The images and labels of the training :class:`~probkit.data.datasets.Dataset`
+    """The images and labels of the training :class:`~probkit.classifier.data.datasets.Dataset`
     (anything else, such as a file name, is refused: selection sees training data only)."""
     import numpy as np
 
-    from probkit.data.datasets import Dataset
+    from probkit.classifier.data.datasets import Dataset
 
     if not isinstance(train, Dataset):
         raise InputError(
@@ -171,7 +171,7 @@ def training_arrays(train: Dataset) -> tuple[NDArray[Any], NDArray[np.int64]]:
 
 def subset(data: Dataset, mask: NDArray[np.bool_], what: str) -> Dataset:
     """The examples of ``data`` where ``mask`` holds, as a Dataset named after ``what``."""
-    from probkit.data.datasets import Dataset
+    from probkit.classifier.data.datasets import Dataset
 
     return Dataset(data.images[mask], data.labels[mask], data.class_names,
                    source=f"{data.source} ({what})")
@@ -192,13 +192,13 @@ def fit_recording(candidate: Candidate, train: Dataset, *,
     """``candidate.build(seed=seed).fit(train)`` and the divergence it showed, if any.
 
     An L-BFGS run stopped by ``max_iter`` is early stopping on purpose (its
-    ConvergenceWarning is expected); a :class:`~probkit.models.optimizers.DivergenceWarning`,
+    ConvergenceWarning is expected); a :class:`~.models.optimizers.DivergenceWarning`,
     a floating-point RuntimeWarning (overflow, invalid value) or a non-finite cost or
     weight is a divergence, returned as text.
     """
     import numpy as np
 
-    from probkit.models.optimizers import ConvergenceWarning
+    from probkit.classifier.models.optimizers import ConvergenceWarning
 
     clf = candidate.build(seed=seed)
     with warnings.catch_warnings(record=True) as caught:
@@ -218,7 +218,7 @@ def _scores(y: NDArray[Any], z: NDArray[np.float64], train_rate: float,
             base_rate: float | None) -> tuple[float, float]:
     import numpy as np
 
-    from probkit.models.losses import log_loss_from_logits
+    from probkit.classifier.models.losses import log_loss_from_logits
 
     zs, w = target_scoring(y, z, train_rate, base_rate)
     accuracy = float(np.average((zs > 0).astype(np.int64) == y, weights=w))

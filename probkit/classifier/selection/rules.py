@@ -14,7 +14,7 @@ from probkit.errors import ComputationError, InputError
 from probkit.options import RULES, check_choice
 
 if TYPE_CHECKING:
-    from probkit.selection.crossval import CVRow
+    from probkit.classifier.selection.crossval import CVRow
 
 
 def choose(rows: Sequence[CVRow], rule: str = "min-log-loss") -> CVRow:

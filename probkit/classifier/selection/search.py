@@ -1,10 +1,10 @@
 r"""Honest model selection: cross-validate a grid, choose by a rule, calibrate, refit.
 
-The only data this module ever sees is the training :class:`~probkit.data.datasets.Dataset`
+The only data this module ever sees is the training :class:`~.data.datasets.Dataset`
 handed to :func:`select_model`; it has no parameter for test data and opens no
 files, so a choice made here cannot have looked at the test set.
 
-Each candidate (:mod:`probkit.selection.candidates`) is one point of a grid over
+Each candidate (:mod:`probkit.classifier.selection.candidates`) is one point of a grid over
 
 * the model family (``logistic`` or ``two-layer``) and its hidden size,
 * the L2 strength λ (the penalty :math:`\frac{\lambda}{2m}\sum\lVert W\rVert_F^2`),
@@ -17,8 +17,8 @@ Each candidate (:mod:`probkit.selection.candidates`) is one point of a grid over
   its meaning), and
 * the number of random seeds whose logits are averaged (two-layer nets).
 
-:func:`~probkit.selection.crossval.cross_validate` scores every candidate on
-held-out folds; a rule of :mod:`probkit.selection.rules` chooses; the choice is
+:func:`~probkit.classifier.selection.crossval.cross_validate` scores every candidate on
+held-out folds; a rule of :mod:`probkit.classifier.selection.rules` chooses; the choice is
 then refitted on the whole training set, and a temperature :math:`T` is fitted
 on the chosen candidate's out-of-fold logits (cross-fitting) so that
 :math:`\sigma(z/T)` is calibrated.
@@ -30,10 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from probkit.errors import ComputationError, DataError, InputError
-from probkit.options import CALIBRATIONS, RULES, check_choice
-from probkit.selection.candidates import Candidate
-from probkit.selection.crossval import (
+from probkit.classifier.selection.candidates import Candidate
+from probkit.classifier.selection.crossval import (
     CVRow,
     ProgressFn,
     cross_validate,
@@ -41,14 +39,16 @@ from probkit.selection.crossval import (
     target_scoring,
     training_arrays,
 )
-from probkit.selection.rules import choose
+from probkit.classifier.selection.rules import choose
+from probkit.errors import ComputationError, DataError, InputError
+from probkit.options import CALIBRATIONS, RULES, check_choice
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-    from probkit.data.datasets import Dataset
-    from probkit.models.classifier import Classifier
+    from probkit.classifier.data.datasets import Dataset
+    from probkit.classifier.pipeline import Classifier
 
 
 @dataclass
@@ -109,14 +109,14 @@ def select_model(
     train : Dataset
         The training data: the only data selection ever sees.
     grid : sequence of Candidate
-        See :func:`~probkit.selection.candidates.make_grid`.
+        See :func:`~probkit.classifier.selection.candidates.make_grid`.
     k : int
         Number of stratified folds.
     repeats : int
         Repeat the k-fold split with this many different seeds.
     base_rate : float, optional
         Choose and calibrate for a population with this share of cats
-        (:func:`~probkit.selection.crossval.target_scoring`). The refitted model
+        (:func:`~probkit.classifier.selection.crossval.target_scoring`). The refitted model
         still answers at the training base rate; move its output with the same
         ``base_rate`` (:meth:`Classifier.predict_proba`).
     rule : {"min-log-loss", "one-se"}
@@ -126,11 +126,11 @@ def select_model(
         Fit a temperature on the chosen candidate's out-of-fold logits.
     refit : bool
         Refit the chosen candidate on all of ``train`` into a
-        :class:`~probkit.models.classifier.Classifier` (``result.classifier``).
+        :class:`~probkit.classifier.pipeline.Classifier` (``result.classifier``).
     """
     import numpy as np
 
-    from probkit.evaluation.calibration import fit_temperature
+    from probkit.classifier.evaluation.calibration import fit_temperature
 
     check_choice(rule, RULES, parameter="rule")
     if base_rate is not None and not 0 < base_rate < 1:

@@ -4,13 +4,13 @@ as library calls (one module each).
 Each function takes data sets and models as objects or file names, does the
 whole job the command does, and returns a report: a dataclass with
 ``to_dict()`` (exactly what the command prints with ``--json``), the objects a
-notebook wants next (the fitted :class:`~probkit.models.classifier.Classifier`,
+notebook wants next (the fitted :class:`~probkit.classifier.pipeline.Classifier`,
 the selection result...), ``figures()`` (matplotlib Figures of the command's
 ``--plot`` pictures, with ``save_plots(folder)``) and ``_repr_html_`` (a
 notebook shows the report as tables). The command line only parses options,
 calls one of these and renders the report.
 
->>> from probkit.data.datasets import make_synthetic
+>>> from probkit.classifier.data.datasets import make_synthetic
 >>> train_set, test_set = make_synthetic(60, size=6, seed=0), make_synthetic(30, size=6, seed=1)
 >>> report = train(train_set, test=test_set, solver="lbfgs", max_iter=50, l2=1.0)
 >>> sorted(report.to_dict())[:4]
@@ -22,12 +22,12 @@ calls one of these and renders the report.
 '1/2'
 """
 
-from probkit.workflows._common import small_sample_note
-from probkit.workflows.compare import compare
-from probkit.workflows.evaluate import AsTestView, EvaluationReport, evaluate
-from probkit.workflows.predict import PredictionReport, predict
-from probkit.workflows.train import AUTO_L2_VALUES, TrainReport, auto_l2_selection, train
-from probkit.workflows.tune import TuneReport, tune
+from probkit.classifier.workflows._common import small_sample_note
+from probkit.classifier.workflows.compare import compare
+from probkit.classifier.workflows.evaluate import AsTestView, EvaluationReport, evaluate
+from probkit.classifier.workflows.predict import PredictionReport, predict
+from probkit.classifier.workflows.train import AUTO_L2_VALUES, TrainReport, auto_l2_selection, train
+from probkit.classifier.workflows.tune import TuneReport, tune
 
 __all__ = [
     "AUTO_L2_VALUES",

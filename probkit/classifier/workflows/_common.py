@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 from probkit.errors import InputError
 
 if TYPE_CHECKING:
-    from probkit.bridges.label_shift import BaseRateEstimate
-    from probkit.data.datasets import Dataset
-    from probkit.models.classifier import Classifier
+    from probkit.classifier.data.datasets import Dataset
+    from probkit.classifier.label_shift import BaseRateEstimate
+    from probkit.classifier.pipeline import Classifier
 
 PathLike = str | os.PathLike[str]
 #: ``callback(iteration, cost)`` during a fit (a progress bar)
@@ -41,7 +41,7 @@ def _about(parameter: str) -> Iterator[None]:
 
 
 def _dataset(value: Dataset | PathLike, parameter: str) -> Dataset:
-    from probkit.data.datasets import Dataset, load_dataset
+    from probkit.classifier.data.datasets import Dataset, load_dataset
 
     if isinstance(value, Dataset):
         return value
@@ -52,8 +52,8 @@ def _dataset(value: Dataset | PathLike, parameter: str) -> Dataset:
 
 
 def _classifier(value: Classifier | PathLike) -> tuple[Classifier, str]:
-    from probkit.models.classifier import Classifier
-    from probkit.models.modelfile import load_model
+    from probkit.classifier.modelfile import load_model
+    from probkit.classifier.pipeline import Classifier
 
     if isinstance(value, Classifier):
         return value, "<memory>"
@@ -87,16 +87,16 @@ def _base_rate(value: object) -> Fraction | float | None:
     """A target base rate, checked now (strictly between 0 and 1)."""
     if value is None or value == ESTIMATE:
         return None
-    from probkit.bridges.base_rate import BaseRateShift
+    from probkit.classifier.base_rate import BaseRateShift
 
     target = BaseRateShift("1/2", value).target
     return target
 
 
 def _estimated_base_rate(clf: Classifier, images: Any) -> BaseRateEstimate:
-    """The share of cats in an unlabelled batch by EM (:mod:`probkit.bridges.label_shift`),
+    """The share of cats in an unlabelled batch by EM (:mod:`probkit.classifier.label_shift`),
     from the classifier's calibrated logits at its training base rate."""
-    from probkit.bridges.label_shift import estimate_base_rate
+    from probkit.classifier.label_shift import estimate_base_rate
 
     clf.base_rate_shift("1/2")  # refuses a model whose training base rate is 0 or 1
     return estimate_base_rate(clf.decision_function(images),
@@ -105,7 +105,7 @@ def _estimated_base_rate(clf: Classifier, images: Any) -> BaseRateEstimate:
 
 def _out_of_distribution(clf: Classifier, images: Any) -> dict[str, Any] | None:
     """How many images the model's typicality score flags (None: the model has no score)."""
-    from probkit.evaluation.typicality import COMBINED_SCORE_NAME, SCORE_NAME
+    from probkit.classifier.evaluation.typicality import COMBINED_SCORE_NAME, SCORE_NAME
 
     result = clf.typicality(images)
     if result is None:
@@ -130,10 +130,10 @@ def _reliability_figures(prefix: str, data: Dataset, p_cat: Any,
                          clf: Classifier) -> dict[str, Any]:
     """Reliability diagram, confidently wrong images, the most confidently right and wrong
     images; for a colour-histogram logistic model also their per-pixel evidence and the
-    model's cell weights (:mod:`probkit.evaluation.colour_evidence`)."""
-    from probkit.evaluation.calibration import calibration_error, reliability_table
-    from probkit.evaluation.colour_evidence import colour_evidence, histogram_weights
-    from probkit.evaluation.plots import (
+    model's cell weights (:mod:`probkit.classifier.evaluation.colour_evidence`)."""
+    from probkit.classifier.evaluation.calibration import calibration_error, reliability_table
+    from probkit.classifier.evaluation.colour_evidence import colour_evidence, histogram_weights
+    from probkit.classifier.evaluation.plots import (
         plot_colour_contributions,
         plot_colour_evidence,
         plot_confident_mistakes,
@@ -167,7 +167,7 @@ def _reliability_figures(prefix: str, data: Dataset, p_cat: Any,
 
 
 def _save(figures: dict[str, Any], folder: PathLike) -> list[str]:
-    from probkit.evaluation.plots import plot_folder, save_figure
+    from probkit.classifier.evaluation.plots import plot_folder, save_figure
 
     where = plot_folder(folder)
     return [str(save_figure(fig, where / f"{name}.png")) for name, fig in figures.items()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from probkit.workflows._common import (
+from probkit.classifier.workflows._common import (
     PathLike,
     _classifier,
     _dataset,
@@ -13,9 +13,9 @@ from probkit.workflows._common import (
 )
 
 if TYPE_CHECKING:
-    from probkit.data.datasets import Dataset
-    from probkit.evaluation.comparison import ModelComparison
-    from probkit.models.classifier import Classifier
+    from probkit.classifier.data.datasets import Dataset
+    from probkit.classifier.evaluation.comparison import ModelComparison
+    from probkit.classifier.pipeline import Classifier
 
 
 def compare(model_a: Classifier | PathLike, model_b: Classifier | PathLike,
@@ -24,10 +24,10 @@ def compare(model_a: Classifier | PathLike, model_b: Classifier | PathLike,
     """Two classifiers on the same labelled images, the way ``probkit compare`` does: each
     one's accuracy (with its interval), log loss, Brier score and ECE at its training base
     rate, and the paired bootstrap of the differences A − B
-    (:mod:`probkit.evaluation.comparison`) with an exact McNemar test of the accuracies.
+    (:mod:`probkit.classifier.evaluation.comparison`) with an exact McNemar test of the accuracies.
     Fifty test images decide little; this says how little.
     """
-    from probkit.evaluation.comparison import compare_logits
+    from probkit.classifier.evaluation.comparison import compare_logits
 
     a, name_a = _classifier(model_a)
     b, name_b = _classifier(model_b)

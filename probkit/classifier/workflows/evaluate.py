@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from probkit.workflows._common import (
+from probkit.classifier.workflows._common import (
     ESTIMATE,
     PathLike,
     _base_rate,
@@ -22,11 +22,11 @@ from probkit.workflows._common import (
 )
 
 if TYPE_CHECKING:
-    from probkit.bridges.base_rate import BaseRateShift, ClassifierAsTest
-    from probkit.bridges.label_shift import BaseRateEstimate
-    from probkit.data.datasets import Dataset
-    from probkit.evaluation.calibration import ECEConsistency
-    from probkit.models.classifier import Classifier
+    from probkit.classifier.base_rate import BaseRateShift, ClassifierAsTest
+    from probkit.classifier.data.datasets import Dataset
+    from probkit.classifier.evaluation.calibration import ECEConsistency
+    from probkit.classifier.label_shift import BaseRateEstimate
+    from probkit.classifier.pipeline import Classifier
 
 
 @dataclass
@@ -169,9 +169,9 @@ class EvaluationReport:
 
 
 def _ece_check(labels: Any, p_cat: Any) -> ECEConsistency:
-    """:func:`~probkit.evaluation.calibration.ece_consistency` with 2000 simulations, fewer
+    """:func:`~.evaluation.calibration.ece_consistency` with 2000 simulations, fewer
     when the data set is so large that its ECE needs no such check."""
-    from probkit.evaluation.calibration import MAX_CONSISTENCY_WORK, ece_consistency
+    from probkit.classifier.evaluation.calibration import MAX_CONSISTENCY_WORK, ece_consistency
 
     n_resamples = max(1, min(2000, MAX_CONSISTENCY_WORK // max(1, len(labels))))
     return ece_consistency(labels, p_cat, n_resamples=n_resamples, seed=0)
@@ -187,16 +187,16 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
     probabilities moved to that share of cats; with ``as_test``, the classifier
     read as a diagnostic test (exact sensitivity/specificity, P(cat | verdict)).
     ``base_rate="estimate"`` estimates the share of cats from the images alone
-    (EM, :mod:`probkit.bridges.label_shift`) and uses it only when the estimate is
+    (EM, :mod:`probkit.classifier.label_shift`) and uses it only when the estimate is
     usable. The report counts the images the model's typicality score flags as
     unlike its training images (``out_of_distribution``), and names those that copy
-    a training image (``training_copies``; :mod:`probkit.data.audit`).
+    a training image (``training_copies``; :mod:`probkit.classifier.data.audit`).
     """
     import numpy as np
     from scipy.special import expit
 
-    from probkit.bridges.base_rate import classifier_as_test
-    from probkit.evaluation.metrics import (
+    from probkit.classifier.base_rate import classifier_as_test
+    from probkit.classifier.evaluation.metrics import (
         classification_report,
         confusion_counts,
         says_positive,

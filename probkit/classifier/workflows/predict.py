@@ -6,9 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from probkit.errors import InputError
-from probkit.options import check_choice
-from probkit.workflows._common import (
+from probkit.classifier.workflows._common import (
     ESTIMATE,
     PathLike,
     _base_rate,
@@ -16,12 +14,14 @@ from probkit.workflows._common import (
     _dataset,
     _estimated_base_rate,
 )
+from probkit.errors import InputError
+from probkit.options import check_choice
 
 if TYPE_CHECKING:
-    from probkit.bridges.base_rate import BaseRateShift
-    from probkit.bridges.label_shift import BaseRateEstimate
-    from probkit.data.datasets import Dataset
-    from probkit.models.classifier import Classifier
+    from probkit.classifier.base_rate import BaseRateShift
+    from probkit.classifier.data.datasets import Dataset
+    from probkit.classifier.label_shift import BaseRateEstimate
+    from probkit.classifier.pipeline import Classifier
 
 
 @dataclass
@@ -103,7 +103,7 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
             base_rate: object = None, fit: str = "crop") -> PredictionReport:
     """P(cat) for photos (``images``, files; the ``image`` extra) or a data set (``data``).
 
-    Photos are read by :func:`probkit.data.images.read_photo`: every mode converted
+    Photos are read by :func:`probkit.classifier.data.images.read_photo`: every mode converted
     by its meaning or refused by name, and one whose shape differs from the model's
     input centre-cropped (``fit="crop"``), padded with white (``"pad"``) or stretched
     (``"squash"``); each prediction says what was done (``read_as``).
@@ -131,7 +131,7 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
     else:
         import numpy as np
 
-        from probkit.data.images import FITS, read_photos
+        from probkit.classifier.data.images import FITS, read_photos
 
         check_choice(fit, FITS, parameter="fit")
         assert images is not None

@@ -8,15 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from probkit.errors import DataError, InputError
-from probkit.options import (
-    ACTIVATIONS,
-    MODELS,
-    PREPROCESSING,
-    SOLVERS,
-    check_choice,
-)
-from probkit.workflows._common import (
+from probkit.classifier.workflows._common import (
     IterationCallback,
     PathLike,
     SelectionProgress,
@@ -28,11 +20,19 @@ from probkit.workflows._common import (
     _save,
     _without_reliability,
 )
+from probkit.errors import DataError, InputError
+from probkit.options import (
+    ACTIVATIONS,
+    MODELS,
+    PREPROCESSING,
+    SOLVERS,
+    check_choice,
+)
 
 if TYPE_CHECKING:
-    from probkit.data.datasets import Dataset
-    from probkit.models.classifier import Classifier
-    from probkit.selection.search import SelectionResult
+    from probkit.classifier.data.datasets import Dataset
+    from probkit.classifier.pipeline import Classifier
+    from probkit.classifier.selection.search import SelectionResult
 
 #: the λ values ``l2="auto"`` searches
 AUTO_L2_VALUES = (0.0, 0.1, 1.0, 10.0, 100.0, 1000.0, 10000.0)
@@ -84,7 +84,7 @@ class TrainReport:
         reliability and confidently-wrong images on the test data (else the training data)."""
         from scipy.special import expit
 
-        from probkit.evaluation.plots import plot_cv_curve, plot_learning_curve
+        from probkit.classifier.evaluation.plots import plot_cv_curve, plot_learning_curve
 
         clf = self.classifier
         est = clf.estimator
@@ -187,7 +187,7 @@ def train(
         Of the features: as they are (pixels: /255) or standardized on ``train``.
     features : str, default "pixels"
         The representation: ``"pixels"``, or a text of
-        :func:`probkit.features.parse_features`, e.g. ``"sqrt(hsv:8x4x4)"``.
+        :func:`probkit.classifier.features.parse_features`, e.g. ``"sqrt(hsv:8x4x4)"``.
     seed : int
         Seeds the starting weights (and the folds of ``l2="auto"``).
     callback : callable, optional
@@ -195,9 +195,9 @@ def train(
     on_fit_start : callable, optional
         ``on_fit_start(max_iter)`` just before the fit (e.g. to size a progress bar).
     """
-    from probkit.data.representations import build_representation
-    from probkit.models.classifier import Classifier
-    from probkit.models.registry import build_estimator
+    from probkit.classifier.features.registry import build_representation
+    from probkit.classifier.models.registry import build_estimator
+    from probkit.classifier.pipeline import Classifier
 
     check_choice(model, MODELS, parameter="model")
     check_choice(solver, SOLVERS, parameter="solver")
@@ -254,7 +254,7 @@ def train(
     if selection is not None:
         clf.metadata["l2_selection"] = selection.to_dict()
     if out is not None:
-        from probkit.models.modelfile import save_model
+        from probkit.classifier.modelfile import save_model
 
         save_model(out, clf)
     return TrainReport(classifier=clf, train_data=train_data, test_data=test_data, model=model,
@@ -265,7 +265,7 @@ def train(
 
 def _representation(features: object) -> tuple[str, tuple[tuple[str, Any], ...]]:
     """(registered name, params) of ``features``; InputError naming the parameter."""
-    from probkit.selection.candidates import representation_of
+    from probkit.classifier.selection.candidates import representation_of
 
     if not isinstance(features, str):
         raise InputError(f"features must be a text such as 'pixels' or 'sqrt(hsv:8x4x4)'; got "
@@ -281,8 +281,8 @@ def auto_l2_selection(train: Dataset, *, model: str, preprocessing: str, solver:
                       progress: SelectionProgress | None = None,
                       features: str = "pixels") -> SelectionResult:
     """``l2="auto"``: choose λ by stratified 5-fold CV on the training data only."""
-    from probkit.selection import search
-    from probkit.selection.candidates import make_grid
+    from probkit.classifier.selection import search
+    from probkit.classifier.selection.candidates import make_grid
 
     grid = make_grid(models=(model,), l2=l2_values, preprocessing=(preprocessing,),
                      max_iter=(max_iter,), solver=solver, hidden=hidden, activation=activation,

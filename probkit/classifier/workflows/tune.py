@@ -6,13 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from probkit.errors import InputError
-from probkit.options import (
-    CALIBRATIONS,
-    RULES,
-    check_choice,
-)
-from probkit.workflows._common import (
+from probkit.classifier.workflows._common import (
     PathLike,
     SelectionProgress,
     _base_rate,
@@ -20,11 +14,17 @@ from probkit.workflows._common import (
     _dataset,
     _save,
 )
+from probkit.errors import InputError
+from probkit.options import (
+    CALIBRATIONS,
+    RULES,
+    check_choice,
+)
 
 if TYPE_CHECKING:
-    from probkit.data.datasets import Dataset
-    from probkit.models.classifier import Classifier
-    from probkit.selection.search import SelectionResult
+    from probkit.classifier.data.datasets import Dataset
+    from probkit.classifier.pipeline import Classifier
+    from probkit.classifier.selection.search import SelectionResult
 
 
 @dataclass
@@ -69,14 +69,14 @@ class TuneReport:
         import numpy as np
         from scipy.special import expit
 
-        from probkit.evaluation.calibration import calibration_error, reliability_table
-        from probkit.evaluation.plots import (
+        from probkit.classifier.evaluation.calibration import calibration_error, reliability_table
+        from probkit.classifier.evaluation.plots import (
             plot_confident_mistakes,
             plot_cv_curve,
             plot_learning_curve,
             plot_reliability_diagram,
         )
-        from probkit.selection.crossval import learning_curve
+        from probkit.classifier.selection.crossval import learning_curve
 
         result, train = self.result, self.train_data
         groups: dict[str, tuple[list[float], list[float], list[float]]] = {}
@@ -168,11 +168,11 @@ def tune(
     apply to either kind; ``hidden`` needs two-layer nets in the grid. Without
     either, the ``default`` grid. ``base_rate`` chooses and calibrates for a
     population with that share of cats. See
-    :func:`probkit.selection.candidates.search_grid` and
-    :func:`probkit.selection.search.select_model`.
+    :func:`probkit.classifier.selection.candidates.search_grid` and
+    :func:`probkit.classifier.selection.search.select_model`.
     """
-    from probkit.selection import search
-    from probkit.selection.candidates import search_grid
+    from probkit.classifier.selection import search
+    from probkit.classifier.selection.candidates import search_grid
 
     _check_selection_options(folds=folds, repeats=repeats, rule=rule, calibrate=calibrate)
     target = _base_rate(base_rate)
@@ -192,7 +192,7 @@ def tune(
     result.classifier.metadata.update({"train_source": data.source, "n_train": data.n,
                                        "tuned": True})
     if out is not None:
-        from probkit.models.modelfile import save_model
+        from probkit.classifier.modelfile import save_model
 
         save_model(out, result.classifier)
     return TuneReport(result=result, train_data=data, out=None if out is None else str(out),
