@@ -19,8 +19,8 @@ The contract (a :class:`Representation`):
   ``from_state(params=..., input_shape=..., state=...)`` rebuilds a fitted step,
   validating every array (raising :class:`~probkit.errors.InputError`).
 
-The registry maps names to ``"module:Class"`` so that nothing is imported until
-a representation is used.
+The registry maps each name to its class (``pixels`` from :mod:`probkit.classifier.data`,
+``features`` from this package), imported like any other module: no import by string.
 
 >>> rep = build_representation("pixels", method="standardize")
 >>> rep
@@ -31,17 +31,15 @@ Preprocessor(method='standardize')
 
 from __future__ import annotations
 
-import importlib
 from typing import Any, ClassVar, Protocol
 
+from probkit.classifier.data.preprocessing import Preprocessor
+from probkit.classifier.features.representation import ImageFeatures
 from probkit.errors import InputError
 from probkit.options import REPRESENTATIONS as _NAMES
 
-#: name -> "module:Class" of every representation a model file may name
-REGISTRY: dict[str, str] = {
-    "pixels": "probkit.classifier.data.preprocessing:Preprocessor",
-    "features": "probkit.classifier.features.representation:ImageFeatures",
-}
+#: name -> class of every representation a model file may name
+REGISTRY: dict[str, type] = {cls.name: cls for cls in (Preprocessor, ImageFeatures)}
 assert tuple(REGISTRY) == _NAMES, "probkit.options.REPRESENTATIONS must list the registry"
 
 
@@ -78,12 +76,11 @@ class Representation(Protocol):
 
 
 def representation_class(name: str) -> Any:
-    """The class registered under ``name`` (imported on first use)."""
+    """The class registered under ``name``."""
     if name not in REGISTRY:
         raise InputError(f"unknown representation {name!r}; choose one of: "
                          f"{', '.join(REGISTRY)}", parameter="representation")
-    module, _, attribute = REGISTRY[name].partition(":")
-    return getattr(importlib.import_module(module), attribute)
+    return REGISTRY[name]
 
 
 def build_representation(name: str = "pixels", **params: Any) -> Representation:
