@@ -1,11 +1,11 @@
-"""Which derivations exist, and where each is built (imported only when asked for).
+"""Which derivations exist: each one's name, title and summary (no SymPy, nothing built).
 
-Building a derivation runs all of its checks, so the registry never builds
-more than the caller asks for: ``probkit derive sigmoid`` builds one.
+Each derivation module builds its :class:`~probkit.symbolic.model.Derivation` with
+:func:`registered`; :mod:`probkit.symbolic.registry` builds one by name.
 
 >>> describe("sigmoid").title
 'Derivative of the sigmoid'
->>> build("no-such-thing")  # doctest: +ELLIPSIS
+>>> describe("no-such-thing")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 probkit.errors.InputError: unknown derivation 'no-such-thing'; choose one of: sigmoid, ...
@@ -13,7 +13,6 @@ probkit.errors.InputError: unknown derivation 'no-such-thing'; choose one of: si
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Entry:
-    """A derivation's name, title, one-line summary and building module.
+    """A derivation's name, title and one-line summary.
 
     ``summary`` is ASCII (``probkit derive --list``); ``typeset``, when given, is
     the same sentence with its formulas, for the pages.
@@ -35,7 +34,6 @@ class Entry:
     name: str
     title: str
     summary: str
-    module: str
     typeset: Prose | None = None
 
 
@@ -44,7 +42,6 @@ _ENTRIES: tuple[Entry, ...] = (
         "sigmoid",
         "Derivative of the sigmoid",
         "f(x) = 1/(1 + exp(-a x)), a > 0, has f'(x) = a f(x) (1 - f(x)).",
-        "probkit.symbolic.sigmoid",
         Prose.of(Math(r"f(x) = \frac{1}{1 + e^{-a x}}", "f(x) = 1/(1 + exp(-a x))"), ", ",
                  Math("a > 0"), ", has ", Math("f'(x) = a f(x) (1 - f(x))"), "."),
     ),
@@ -52,7 +49,6 @@ _ENTRIES: tuple[Entry, ...] = (
         "cross-entropy",
         "Gradient of the cross-entropy loss of one example",
         "With a = sigmoid(w.x + b): dL/dz = a - y, dL/dw = x (a - y), dL/db = a - y.",
-        "probkit.symbolic.cross_entropy",
         Prose.of("With ", Math(r"a = \sigma(w^{T} x + b)", "a = sigmoid(w.x + b)"), ": ",
                  Math(r"\frac{\partial L}{\partial z} = a - y", "dL/dz = a - y"), ", ",
                  Math(r"\frac{\partial L}{\partial w} = x (a - y)", "dL/dw = x (a - y)"), ", ",
@@ -62,7 +58,6 @@ _ENTRIES: tuple[Entry, ...] = (
         "vectorized",
         "Vectorized gradient over m examples",
         "dw = (1/m) X (A - Y)^T and db = (1/m) sum(A - Y).",
-        "probkit.symbolic.vectorized",
         Prose.of(Math(r"\frac{\partial J}{\partial w} = \frac{1}{m} X (A - Y)^{T}",
                       "dw = (1/m) X (A - Y)^T"), " and ",
                  Math(r"\frac{\partial J}{\partial b} = \frac{1}{m} \sum_{i} (a_i - y_i)",
@@ -72,7 +67,6 @@ _ENTRIES: tuple[Entry, ...] = (
         "l2",
         "L2 regularization",
         "Adding lambda/(2m) ||w||^2 adds (lambda/m) w to dw; the bias is not regularized.",
-        "probkit.symbolic.l2",
         Prose.of("Adding ", Math(r"\frac{\lambda}{2 m} \lVert w \rVert^{2}", "lambda/(2m) ||w||^2"),
                  " adds ", Math(r"\frac{\lambda}{m} w", "(lambda/m) w"), " to ",
                  Math(r"\frac{\partial J}{\partial w}", "dw"), "; the bias is not regularized."),
@@ -81,13 +75,11 @@ _ENTRIES: tuple[Entry, ...] = (
         "two-layer",
         "Backpropagation through a two-layer network",
         "ReLU or tanh hidden layer, sigmoid output, with and without L2.",
-        "probkit.symbolic.two_layer",
     ),
     Entry(
         "base-rate",
         "Moving a probability to a new base rate",
         "posterior odds = model odds times (P/(1-P)) / (pi/(1-pi)), by Bayes' rule.",
-        "probkit.symbolic.base_rate",
         Prose.of("posterior odds = model odds times ",
                  Math(r"\frac{P}{1 - P} \Big/ \frac{\pi}{1 - \pi}", "(P/(1-P)) / (pi/(1-pi))"),
                  ", by Bayes' rule."),
@@ -122,16 +114,3 @@ def registered(name: str, **parts: Any) -> Derivation:
     entry = describe(name)
     summary = entry.typeset or entry.summary
     return Derivation(name=entry.name, title=entry.title, summary=summary, **parts)
-
-
-def build(name: str) -> Derivation:
-    """Build (and so check) the derivation called ``name``."""
-    entry = describe(name)
-    module = importlib.import_module(entry.module)
-    derivation: Derivation = module.build()
-    return derivation
-
-
-def build_all() -> tuple[Derivation, ...]:
-    """Build every derivation, in reading order."""
-    return tuple(build(name) for name in names())

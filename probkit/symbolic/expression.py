@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import sympy as sp
-from sympy.core.function import AppliedUndef
 
 from probkit.symbolic.domain_verifier import Domain, check_step, checked
 from probkit.symbolic.engine import differentiate
@@ -176,7 +175,3 @@ def derive_expression(
         notes=tuple(notes),
     )
 
-
-def user_functions(expr: Any) -> list[str]:
-    """Names of the functions of the user's own in ``expr``."""
-    return sorted({applied.func.__name__ for applied in expr.atoms(AppliedUndef)})

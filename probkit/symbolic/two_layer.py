@@ -21,6 +21,7 @@ from typing import Any
 
 import sympy as sp
 
+from probkit.symbolic.catalogue import registered
 from probkit.symbolic.explicit import ACTIVATIONS as ACTIVATION_FUNCTIONS
 from probkit.symbolic.explicit import (
     activation_derivative,
@@ -32,7 +33,6 @@ from probkit.symbolic.explicit import (
     two_layer_forward,
 )
 from probkit.symbolic.model import Check, Derivation, Given, Math, Prose, Step
-from probkit.symbolic.registry import registered
 from probkit.symbolic.step_verifier import matrix_step, scalar_step, symbolic_check
 
 N_FEATURES = 2
