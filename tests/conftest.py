@@ -117,9 +117,11 @@ def derivations() -> Mapping[str, Any]:
 # Cheaper than moving a test: work done once instead of per test. Above: one click command
 # per Typer app for every CliRunner, one build per derivation; test_architecture.py parses
 # probkit once (python_sources.py); module- or session-scoped fixtures for immutable
-# results (trained models, loaded data). A key is "file::test" (every parameter) or
-# "file::test[param]" (one); a module's doctests are "x.py::probkit.pkg.x". The keys are
-# checked against the test files (test_slow_table.py), so a renamed test fails loudly
+# results (trained models, loaded data). A key is "file::test" (every parameter),
+# "file::test[param]" (one) or "file" (every test in it); a module's doctests are
+# "x.py::probkit.pkg.x". A file is named without its folder (test file names are unique).
+# This table is the one way to mark a test slow (no slow marker in the test files). The keys
+# are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
     "test_realdata_classifier.py::test_dual_path_equals_primal_path_on_real_data",
@@ -238,6 +240,37 @@ SLOW_TESTS = {
     "test_bayes_float.py::test_problem_files_say_arithmetic",
     "test_bayes_numeric.py::test_docs_show_real_output",
     "test_plots.py::test_confident_verdicts_evidence_and_weights_pngs",  # ~1.1 s, three PNGs
+    # formerly marked by decorators (the table is now the one way to mark a test slow)
+    "test_check.py::test_correct_posts_pass",
+    "test_check.py::test_english_slips_are_caught_on_their_lines",
+    "test_check.py::test_japanese_slips_are_caught_on_their_lines",
+    "test_check.py::test_sympy_latex_round_trips_many",
+    "test_check.py::test_random_token_soup_never_raises",
+    # the module's fixture trains two models (about 4 s)
+    "test_compare.py::test_a_model_against_itself_and_against_a_weak_one",
+    "test_compare.py::test_images_of_another_size_are_refused_by_name",
+    "test_compare.py::test_cli",
+    "test_dask.py::test_dask_cluster_gives_bit_identical_results",
+    "test_derive_cli.py::test_gradcheck_option_reports_every_model",
+    "test_derive_expr.py::test_coverage_table_every_step_verified_and_equal_to_sympy",
+    "test_derive_expr.py::test_the_table_uses_every_named_rule",
+    "test_docs_output.py::test_pasted_output_is_real",
+    # several fits and plots: 8-9 s
+    "test_features_pipeline.py::test_evaluate_plots_the_colour_evidence_of_a_histogram_model",
+    "test_features_pipeline.py::test_train_and_tune_take_features_from_the_cli",
+    "test_fuzz_cli.py::test_fuzz_every_command_larger_budget",
+    "test_fuzz_cli.py::test_installed_script_more_known_cases",
+    "test_fuzz_cli.py::test_installed_script_fuzzed",
+    "test_packaging.py::test_wheel_installs_no_generic_top_level_module",
+    "test_sklearn_compat.py::test_scikit_learn_estimator_checks",
+    "test_sklearn_compat.py::test_the_expected_skips_are_the_only_ones",
+    "test_sklearn_compat.py::test_scikit_learn_checks_on_the_other_transformers",
+    "test_typicality.py::test_typicality_is_a_calibrated_p_value_for_typical_inputs",
+    "test_typicality.py::test_two_views_keep_the_false_flag_rate_at_most_about_alpha",
+    # whole files: a real Hugo build, and the real-data studies
+    "test_hugo_build.py",
+    "test_realdata_features.py",
+    "test_realdata_trust.py",
 }
 
 
@@ -246,5 +279,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         file_name = Path(str(item.fspath)).name
         base = f"{file_name}::{item.name.split('[')[0]}"
-        if base in SLOW_TESTS or f"{file_name}::{item.name}" in SLOW_TESTS:
+        if {file_name, base, f"{file_name}::{item.name}"} & SLOW_TESTS:
             item.add_marker(pytest.mark.slow)

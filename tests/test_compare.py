@@ -77,7 +77,6 @@ def test_each_loss_is_bootstrapped_on_the_same_resamples():
         assert d.mean_difference == pytest.approx(float(np.mean(la[key] - lb[key])))
 
 
-@pytest.mark.slow  # the module's fixture trains two models (about 4 s)
 def test_a_model_against_itself_and_against_a_weak_one(files):
     same = workflows.compare(files / "good.npz", files / "good.npz", files / "test.h5",
                              n_bootstrap=500)
@@ -94,13 +93,11 @@ def test_a_model_against_itself_and_against_a_weak_one(files):
     assert "McNemar" in better._repr_html_()
 
 
-@pytest.mark.slow  # the module's fixture trains two models (about 4 s)
 def test_images_of_another_size_are_refused_by_name(files):
     with pytest.raises(DataError, match="big.h5"):
         workflows.compare(files / "good.npz", files / "weak.npz", files / "big.h5")
 
 
-@pytest.mark.slow  # the module's fixture trains two models (about 4 s)
 def test_cli(files):
     runner = CliRunner()
     args = ["compare", "--model", str(files / "good.npz"), "--model", str(files / "weak.npz"),

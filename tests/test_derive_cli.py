@@ -104,7 +104,6 @@ def test_json_with_out_prints_one_summary_object(tmp_path: Path) -> None:
     assert json.loads(target.read_text(encoding="utf-8"))["name"] == "sigmoid"
 
 
-@pytest.mark.slow
 def test_gradcheck_option_reports_every_model() -> None:
     result = invoke("l2", "--gradcheck", "--json")
     assert result.exit_code == 0, result.output

@@ -146,7 +146,6 @@ def test_quick_rows_every_step_verified_and_equal_to_sympy(
     _verify(expression, wrt, assume)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("expression", "wrt", "assume"), TABLE, ids=_ids(TABLE))
 def test_coverage_table_every_step_verified_and_equal_to_sympy(
     expression: str, wrt: list[str], assume: list[str]
@@ -154,7 +153,6 @@ def test_coverage_table_every_step_verified_and_equal_to_sympy(
     _verify(expression, wrt, assume)
 
 
-@pytest.mark.slow
 def test_the_table_uses_every_named_rule() -> None:
     used = set()
     for expression, wrt, assume in TABLE:

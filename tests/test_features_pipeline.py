@@ -137,7 +137,6 @@ def test_cli_base_rate_estimate(files, tmp_path, runner):
     assert bad.exit_code == 2 and "base-rate" in bad.stderr
 
 
-@pytest.mark.slow  # several fits and plots: 8-9 s
 def test_evaluate_plots_the_colour_evidence_of_a_histogram_model(files, tmp_path):
     grid = make_grid(l2=(0.3,), preprocessing=("standardize",),
                      representations=("sqrt(hsv:4x2x2)",))
@@ -150,7 +149,6 @@ def test_evaluate_plots_the_colour_evidence_of_a_histogram_model(files, tmp_path
                      "evaluate_reliability.png"]
 
 
-@pytest.mark.slow  # several fits and plots: 8-9 s
 def test_train_and_tune_take_features_from_the_cli(files, tmp_path, runner):
     out = tmp_path / "m.npz"
     result = runner.invoke(app, ["train", "--train", str(files["train"]), "--out", str(out),

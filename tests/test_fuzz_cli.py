@@ -336,7 +336,6 @@ def test_fuzz_every_command_quick(files, command) -> None:
     check()
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 def test_fuzz_every_command_larger_budget(files, command) -> None:
     @LARGE
@@ -402,7 +401,6 @@ def test_installed_script_keeps_the_contract(files) -> None:
         assert code == 2, (args, err)
 
 
-@pytest.mark.slow
 def test_installed_script_more_known_cases(files) -> None:
     d = Path(files["data"][0]).parent
     for args in (["evaluate", "--model", str(d / "model.npz"), "--data", str(d / "empty.h5")],
@@ -413,7 +411,6 @@ def test_installed_script_more_known_cases(files) -> None:
         check_outcome(args, code, out, err, seconds)
 
 
-@pytest.mark.slow
 def test_installed_script_fuzzed(files) -> None:
     @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.sampled_from(COMMANDS).flatmap(lambda c: invocations(c, files, quick=True)))

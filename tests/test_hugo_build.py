@@ -29,8 +29,6 @@ from typer.testing import CliRunner
 from probkit.symbolic import names
 from probkit_cli.app import app
 
-pytestmark = pytest.mark.slow
-
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 

@@ -48,7 +48,6 @@ def test_no_data_or_model_files_are_tracked() -> None:
     assert tracked == []
 
 
-@pytest.mark.slow
 def test_wheel_installs_no_generic_top_level_module(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",

@@ -18,7 +18,7 @@ from probkit.classifier.selection.search import select_model
 sys.path.insert(0, str(Path(__file__).parent))
 from ood_images import noise_images, text_images, uniform_images  # noqa: E402
 
-pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+pytestmark = pytest.mark.realdata
 
 
 @pytest.fixture(scope="module")

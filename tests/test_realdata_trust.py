@@ -22,7 +22,7 @@ from probkit.classifier.selection.candidates import make_grid
 from probkit.classifier.selection.search import select_model
 from probkit_cli.app import app
 
-pytestmark = [pytest.mark.realdata, pytest.mark.slow]
+pytestmark = pytest.mark.realdata
 
 
 @pytest.fixture(scope="module")

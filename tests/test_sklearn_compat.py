@@ -60,7 +60,6 @@ def _blobs(n: int = 80, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
-@pytest.mark.slow
 @parametrize_with_checks([LogisticRegression(), TwoLayerNet(hidden=4)])
 def test_scikit_learn_estimator_checks(estimator, check) -> None:  # type: ignore[no-untyped-def]
     with warnings.catch_warnings():
@@ -68,7 +67,6 @@ def test_scikit_learn_estimator_checks(estimator, check) -> None:  # type: ignor
         check(estimator)
 
 
-@pytest.mark.slow
 def test_the_expected_skips_are_the_only_ones() -> None:
     from sklearn.utils.estimator_checks import check_estimator
 
@@ -240,7 +238,6 @@ def test_scikit_learn_checks_on_colour_histogram_and_hog(estimator, check) -> No
     _run_check(estimator, check)
 
 
-@pytest.mark.slow
 @parametrize_with_checks([t for i, t in enumerate(_transformers()) if i % 3])
 def test_scikit_learn_checks_on_the_other_transformers(estimator, check) -> None:  # type: ignore[no-untyped-def]
     _run_check(estimator, check)

@@ -10,9 +10,9 @@ import sympy as sp
 
 from probkit.errors import InputError
 from probkit.symbolic import build, names
+from probkit.symbolic.catalogue import _ENTRIES as REGISTRY_ENTRIES
 from probkit.symbolic.model import Derivation, Given, Math, Prose, formulas, plain
 from probkit.symbolic.printing import to_latex, to_text
-from probkit.symbolic.registry import _ENTRIES as REGISTRY_ENTRIES
 from probkit.symbolic.render import FORMATS, MARKDOWN_FLAVORS, render
 from probkit.symbolic.render_json import parse
 from probkit.symbolic.render_markdown import escape_latex

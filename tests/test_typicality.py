@@ -67,7 +67,6 @@ def test_leave_one_out_is_a_refit_without_the_image(n, p):
     assert np.all(in_sample < np.asarray(brute))
 
 
-@pytest.mark.slow
 def test_typicality_is_a_calibrated_p_value_for_typical_inputs():
     rng = np.random.default_rng(0)
     flagged = []
@@ -184,7 +183,6 @@ def test_combined_views_flag_below_alpha_over_the_number_of_views():
         combine_views([], 0.01)
 
 
-@pytest.mark.slow
 def test_two_views_keep_the_false_flag_rate_at_most_about_alpha():
     rng = np.random.default_rng(2)
     flagged = []
