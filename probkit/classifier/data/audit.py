@@ -409,6 +409,22 @@ class Fingerprints:
             raise InputError("fingerprints have inconsistent shapes, types or values")
         return cls(digests, thumbs.astype(np.float32), labels.astype(np.int64))
 
+    def to_model_arrays(self) -> dict[str, Any]:
+        """The arrays a model file stores: ``fingerprint_<name>`` of :meth:`to_arrays`."""
+        return {f"fingerprint_{name}": value for name, value in self.to_arrays().items()}
+
+    @classmethod
+    def from_model_arrays(cls, arrays: dict[str, Any]) -> Fingerprints | None:
+        """The fingerprints a model file stores (None when it stores none), checked."""
+        stored = {k[len("fingerprint_"):]: v for k, v in arrays.items()
+                  if k.startswith("fingerprint_")}
+        if not stored:
+            return None
+        try:
+            return cls.from_arrays(stored)
+        except InputError as exc:
+            raise InputError(f"fingerprint_* {exc}") from None
+
     def copies_in(self, images: NDArray[Any], labels: Any = None,
                   split: str = "data") -> list[Copy]:
         """The images of ``images`` that copy a remembered training image (exact, near or

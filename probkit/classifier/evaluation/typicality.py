@@ -50,6 +50,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._stored_arrays import array_kind
 from probkit.errors import DataError, InputError
 
 Array = NDArray[np.float64]
@@ -312,5 +313,57 @@ class TypicalityScore:
         return score
 
 
+# ---------------------------------------------------------------- in a model file
+
+def typicality_arrays(features: TypicalityScore | None,
+                      image: TypicalityScore | None) -> dict[str, Array]:
+    """The two views of a classifier's score as a model file stores them:
+    ``typicality_<name>`` (the feature view's :meth:`TypicalityScore.to_arrays`) and
+    ``image_typicality_<name>`` (the image-statistics view); nothing for an absent view."""
+    arrays: dict[str, Array] = {}
+    for prefix, score in (("typicality_", features), ("image_typicality_", image)):
+        if score is not None:
+            for name, value in score.to_arrays().items():
+                arrays[f"{prefix}{name}"] = np.asarray(value, dtype=np.float64)
+    return arrays
+
+
+def typicality_from_arrays(arrays: dict[str, Any], n_features: int
+                           ) -> tuple[TypicalityScore | None, TypicalityScore | None]:
+    """The two stored views (None where absent), checked against ``n_features`` (the feature
+    view) and the image statistics (the image view). Files written before the image view
+    existed have the feature view alone; files written before either, neither."""
+    from probkit.classifier.evaluation.image_statistics import STATISTIC_NAMES
+
+    for key in (k for k in arrays if k.startswith(("typicality_", "image_typicality_"))):
+        value = np.asarray(arrays[key])
+        if value.dtype.kind != "f" or not np.all(np.isfinite(value)):
+            raise InputError(f"{key} must hold finite floats; got {array_kind(value)}")
+    views: list[TypicalityScore | None] = []
+    for prefix, expected, what in (("typicality_", n_features, "the preprocessing gives"),
+                                   ("image_typicality_", len(STATISTIC_NAMES),
+                                    "there are image statistics")):
+        stored = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+        if not stored:
+            views.append(None)
+            continue
+        try:
+            score = TypicalityScore.from_arrays(stored)
+        except InputError as exc:
+            raise InputError(f"{prefix}*: {exc}") from None
+        if score.n_features_in_ != expected:
+            raise InputError(f"the {prefix}* score takes {score.n_features_in_} features but "
+                             f"{expected} {what}")
+        views.append(score)
+    features, image = views
+    if image is not None and features is None:
+        raise InputError("image_typicality_* arrays without typicality_* arrays")
+    if image is not None and features is not None and image.alpha != features.alpha:
+        raise InputError(f"typicality_alpha {features.alpha} and image_typicality_alpha "
+                         f"{image.alpha} differ")
+    return features, image
+
+
 __all__ = ["COMBINED_SCORE_NAME", "DEFAULT_ALPHA", "SCORE_NAME", "TypicalityScore",
+           "typicality_arrays", "typicality_from_arrays",
            "combine_views", "leave_one_out_scores", "ledoit_wolf_from_gram"]

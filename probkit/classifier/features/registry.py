@@ -33,6 +33,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Protocol
 
+import numpy as np
+
+from probkit._stored_arrays import (
+    array_kind,
+    json_array,
+    problem,
+    stored_json_object,
+    stored_string,
+    with_prefix,
+)
 from probkit.classifier.data.preprocessing import Preprocessor
 from probkit.classifier.features.representation import ImageFeatures
 from probkit.errors import InputError
@@ -101,5 +111,73 @@ def restore_representation(name: str, *, params: dict[str, Any], input_shape: tu
     return rep
 
 
-__all__ = ["REGISTRY", "Representation", "build_representation", "representation_class",
-           "restore_representation"]
+
+
+# ---------------------------------------------------------------- in a model file
+
+MAX_IMAGE_SIDE = 4096
+"""Largest height or width a model may take as input."""
+
+PIXEL_ARRAYS = ("preprocessing_mean", "preprocessing_scale")
+"""The learned arrays of the default representation (required when it is pixels)."""
+
+
+def representation_arrays(rep: Representation) -> dict[str, Any]:
+    """The fitted ``rep`` as a model file stores it.
+
+    ``preprocessing_method`` (``"scale"`` or ``"standardize"``), ``input_shape`` (height,
+    width, channels), ``representation`` (its name here), ``representation_params`` (JSON of
+    its ``get_params()``) and ``preprocessing_<name>``, its learned arrays (``state()``).
+    """
+    params = rep.get_params()
+    return {
+        "preprocessing_method": np.array(str(params.get("method", "scale"))),
+        "input_shape": np.array(rep.input_shape_, dtype=np.int64),
+        "representation": np.array(rep.name),
+        "representation_params": json_array(params),
+        **with_prefix("preprocessing_", rep.state(), dtype=np.float64),
+    }
+
+
+def required_arrays(arrays: dict[str, Any]) -> tuple[str, ...]:
+    """The representation arrays a model file must hold (files from before ``representation``
+    existed are pixels)."""
+    pixels = "representation" not in arrays or str(arrays["representation"]) == "pixels"
+    return ("preprocessing_method", "input_shape") + (PIXEL_ARRAYS if pixels else ())
+
+
+def representation_from_arrays(arrays: dict[str, Any]) -> Representation:
+    """The fitted representation a model file stores, every array checked."""
+    shape = arrays["input_shape"]
+    if shape.dtype.kind not in "iu" or shape.shape != (3,):
+        raise problem("input_shape", "must be 3 integers (height, width, channels); "
+                      f"got {array_kind(shape)}")
+    height, width, channels = (int(d) for d in shape)
+    if not (1 <= height <= MAX_IMAGE_SIDE and 1 <= width <= MAX_IMAGE_SIDE and channels == 3):
+        raise problem("input_shape", f"{(height, width, channels)} is not "
+                      f"(1..{MAX_IMAGE_SIDE}, 1..{MAX_IMAGE_SIDE}, 3)")
+    method = stored_string(arrays, "preprocessing_method")
+    name = "pixels"
+    params: dict[str, Any] = {"method": method}
+    if "representation" in arrays:
+        name = stored_string(arrays, "representation")
+    if "representation_params" in arrays:
+        params = stored_json_object(arrays, "representation_params")
+        if params.get("method") != method:
+            raise problem("representation_params", f"method "
+                          f"{str(params.get('method'))[:40]!r} differs from "
+                          f"preprocessing_method {method[:40]!r}")
+    state = {}
+    for key in (k for k in arrays if k.startswith("preprocessing_")
+                and k != "preprocessing_method"):
+        value = arrays[key]
+        if value.dtype.kind != "f" or value.ndim not in (1, 2):
+            raise problem(key, f"must be a float vector or matrix; got {array_kind(value)}")
+        state[key[len("preprocessing_"):]] = value
+    return restore_representation(name, params=params, input_shape=(height, width, channels),
+                                  state=state)
+
+
+__all__ = ["MAX_IMAGE_SIDE", "REGISTRY", "Representation", "build_representation",
+           "representation_arrays", "representation_class", "representation_from_arrays",
+           "required_arrays", "restore_representation"]
