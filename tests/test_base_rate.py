@@ -10,15 +10,31 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from probkit.classifier.base_rate import (
+    BaseRateShift,
     ConfusionCounts,
-    adjust_logits,
-    adjust_probabilities,
-    adjust_probability,
-    base_rate_factor,
     classifier_as_test,
     confusion_counts,
 )
 from probkit.errors import DataError, ProbabilityError
+
+
+# one-line views of BaseRateShift, as the tests below read best (test-only: the library's
+# one way is BaseRateShift(training, target).shift_*)
+def base_rate_factor(training_base_rate, base_rate):
+    return BaseRateShift(training_base_rate, base_rate).odds_factor
+
+
+def adjust_probability(p, *, training_base_rate, base_rate):
+    return BaseRateShift(training_base_rate, base_rate).shift_probability(p)
+
+
+def adjust_probabilities(p_cat, *, training_base_rate, base_rate):
+    return BaseRateShift(training_base_rate, base_rate).shift_probabilities(p_cat)
+
+
+def adjust_logits(logits, *, training_base_rate, base_rate):
+    return BaseRateShift(training_base_rate, base_rate).shift_logits(logits)
+
 
 open_unit = st.fractions(min_value=Fraction(1, 1000), max_value=Fraction(999, 1000))
 positive = st.fractions(min_value=Fraction(1, 100), max_value=100)

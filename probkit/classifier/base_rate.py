@@ -17,8 +17,7 @@ A classifier trained where a share :math:`\pi` of the examples are cats learns
 The confusion counts are those of :mod:`probkit.classifier.evaluation.metrics` (one definition).
 
 >>> from fractions import Fraction
->>> adjust_probability(Fraction(1, 2), training_base_rate=Fraction(1, 3),
-...                    base_rate=Fraction(2, 3))
+>>> BaseRateShift(Fraction(1, 3), Fraction(2, 3)).shift_probability(Fraction(1, 2))
 Fraction(4, 5)
 """
 
@@ -156,52 +155,6 @@ def _float(value: Number) -> float:
         return math.inf if value > 0 else -math.inf
 
 
-def base_rate_factor(training_base_rate: object, base_rate: object) -> Number:
-    r"""The odds multiplier :math:`\frac{P/(1-P)}{\pi/(1-\pi)}` (:attr:`BaseRateShift.odds_factor`).
-
-    >>> base_rate_factor("1/3", "2/3")
-    Fraction(4, 1)
-    """
-    return BaseRateShift(training_base_rate, base_rate).odds_factor
-
-
-def adjust_probability(p: object, *, training_base_rate: object, base_rate: object) -> Number:
-    """One probability moved from the training base rate to ``base_rate``
-    (:meth:`BaseRateShift.shift_probability`); exact for exact inputs.
-
-    >>> adjust_probability("9/10", training_base_rate="1/2", base_rate="1/10")
-    Fraction(1, 2)
-    >>> adjust_probability(0.5, training_base_rate=0.34, base_rate=0.34)
-    0.5
-    """
-    return BaseRateShift(training_base_rate, base_rate).shift_probability(p)
-
-
-def adjust_logits(
-    logits: ArrayLike, *, training_base_rate: float, base_rate: float
-) -> NDArray[np.float64]:
-    r"""Logits shifted by :math:`\operatorname{logit} P - \operatorname{logit} \pi`.
-
-    >>> adjust_logits([0.0, 1.0], training_base_rate=0.5, base_rate=0.5).tolist()
-    [0.0, 1.0]
-    """
-    return BaseRateShift(training_base_rate, base_rate).shift_logits(logits)
-
-
-def adjust_probabilities(
-    p_cat: ArrayLike, *, training_base_rate: float, base_rate: float
-) -> NDArray[np.float64]:
-    """Vectorised :func:`adjust_probability` for an array of P(cat), in log-odds space.
-
-    Stable for probabilities at or next to 0 and 1 (no division by zero).
-
-    >>> adjust_probabilities([0.9, 0.0, 1.0], training_base_rate=0.5,
-    ...                      base_rate=0.1).round(6).tolist()
-    [0.5, 0.0, 1.0]
-    """
-    return BaseRateShift(training_base_rate, base_rate).shift_probabilities(p_cat)
-
-
 @dataclass(frozen=True)
 class BaseRateAnswer:
     """What a "cat" / "non-cat" verdict means at one base rate (exact)."""
@@ -312,10 +265,6 @@ __all__ = [
     "BaseRateShift",
     "ClassifierAsTest",
     "ConfusionCounts",
-    "adjust_logits",
-    "adjust_probabilities",
-    "adjust_probability",
-    "base_rate_factor",
     "classifier_as_test",
     "confusion_counts",
 ]

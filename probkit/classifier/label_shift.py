@@ -15,7 +15,7 @@ which is concave in :math:`P`. EM climbs it by alternating
 * **E step**: move each probability to the current :math:`P^{(s)}` by Bayes' rule,
   :math:`\operatorname{logit} p_i^{(s)} = \operatorname{logit} p_i +
   \operatorname{logit} P^{(s)} - \operatorname{logit}\pi`
-  (:func:`probkit.classifier.base_rate.adjust_logits`);
+  (:meth:`probkit.classifier.base_rate.BaseRateShift.shift_logits`);
 * **M step**: :math:`P^{(s+1)} = \frac1n\sum_i p_i^{(s)}`,
 
 from :math:`P^{(0)} = \pi` until the change is below ``tol``. The answer is only
