@@ -158,8 +158,8 @@ def flavor(name: str) -> Flavor:
         return _FLAVORS[name]
     except KeyError:
         raise InputError(
-            f"--markdown-flavor: unknown flavour {name!r}; choose one of: {', '.join(FLAVORS)}"
-        ) from None
+            f"markdown_flavor: unknown flavour {name!r}; choose one of: {', '.join(FLAVORS)}",
+            parameter="markdown_flavor") from None
 
 
 # ----------------------------------------------------------------------- the page
