@@ -101,8 +101,8 @@ class _BuiltOnFirstUse(Mapping[str, Any]):
 
 @pytest.fixture(scope="session")
 def derivations() -> Mapping[str, Any]:
-    """Every built-in derivation by name (test_symbolic.py, test_symbolic_render.py), each
-    built once a session, when a test first looks it up; in the registry's order."""
+    """Every built-in derivation by name (symbolic/test_derivations.py, symbolic/test_render.py),
+    each built once a session, when a test first looks it up; in the registry's order."""
     return _BuiltOnFirstUse()
 
 
@@ -134,8 +134,8 @@ SLOW_TESTS = {
     "test_gradcheck.py::test_backprop_agrees_with_both_oracles[two-layer-tanh-0.7]",
     "test_gradcheck.py::test_backprop_agrees_with_both_oracles[two-layer-relu-0.7]",
     "test_gradcheck.py::test_a_doubled_l2_term_fails_the_check[two-layer-relu]",
-    "test_tune_cli_classifier_options.py::test_l2_auto_selects_on_train_before_the_test_file_is_opened",
-    "test_tune_cli_classifier_options.py::test_train_and_evaluate_plots",
+    "test_train_evaluate_trust_options.py::test_l2_auto_selects_on_train_before_the_test_file_is_opened",
+    "test_train_evaluate_trust_options.py::test_train_and_evaluate_plots",
     "test_bayes_exact.py::test_order_of_independent_observations_does_not_matter",
     "test_bayes_exact.py::test_posteriors_sum_to_exactly_one",
     "test_bayes_exact.py::test_normalize_is_scale_invariant",
@@ -182,25 +182,25 @@ SLOW_TESTS = {
     "test_bayes_numeric.py::test_plot_returns_the_axes_and_keeps_the_backend",
     # The two-layer derivation takes ~4 s to build (the other five together ~2 s): the quick
     # loop runs every renderer and check on the other five, CI on all six (quick loop, 12-01).
-    "test_symbolic.py::test_every_step_and_result_is_verified[two-layer]",
-    "test_symbolic.py::test_matrix_steps_are_checked_numerically_and_scalar_steps_symbolically",
-    "test_symbolic.py::test_two_layer_checks_cover_both_activations_with_and_without_l2",
-    "test_symbolic.py::test_explanations_are_single_lines",
-    "test_symbolic_render.py::test_text_marks_every_step_verified[two-layer]",
-    "test_symbolic_render.py::test_latex_is_one_align_star_fragment[two-layer]",
-    "test_symbolic_render.py::test_markdown_is_ready_for_hugo[two-layer]",
-    "test_symbolic_render.py::test_markdown_document_of_all_derivations_has_one_front_matter",
-    "test_symbolic_render.py::test_json_steps_parse_back_into_sympy[two-layer]",
-    "test_symbolic_render.py::test_json_of_several_derivations",
-    "test_symbolic_render.py::test_the_display_shows_what_the_words_name[two-layer]",
-    "test_symbolic_render.py::test_one_derivative_notation_per_derivation[two-layer]",
-    "test_symbolic_render.py::test_prose_formulas_are_typeset_in_markdown_and_ascii_in_text"
+    "test_derivations.py::test_every_step_and_result_is_verified[two-layer]",
+    "test_derivations.py::test_matrix_steps_are_checked_numerically_and_scalar_steps_symbolically",
+    "test_derivations.py::test_two_layer_checks_cover_both_activations_with_and_without_l2",
+    "test_derivations.py::test_explanations_are_single_lines",
+    "test_render.py::test_text_marks_every_step_verified[two-layer]",
+    "test_render.py::test_latex_is_one_align_star_fragment[two-layer]",
+    "test_render.py::test_markdown_is_ready_for_hugo[two-layer]",
+    "test_render.py::test_markdown_document_of_all_derivations_has_one_front_matter",
+    "test_render.py::test_json_steps_parse_back_into_sympy[two-layer]",
+    "test_render.py::test_json_of_several_derivations",
+    "test_render.py::test_the_display_shows_what_the_words_name[two-layer]",
+    "test_render.py::test_one_derivative_notation_per_derivation[two-layer]",
+    "test_render.py::test_prose_formulas_are_typeset_in_markdown_and_ascii_in_text"
     "[two-layer]",
-    "test_symbolic_render.py::test_names_in_the_notes_appear_on_the_page[two-layer]",
-    "test_symbolic_render.py::test_relu_slope_is_the_codes_convention",
-    "test_symbolic_render.py::test_counts_count_each_distinct_check_once[two-layer]",
-    "test_symbolic_render.py::test_derive_all_counts_46_distinct_checks",
-    "test_symbolic_render.py::test_escaped_flavour_unescapes_to_the_passthrough_latex",
+    "test_render.py::test_names_in_the_notes_appear_on_the_page[two-layer]",
+    "test_render.py::test_relu_slope_is_the_codes_convention",
+    "test_render.py::test_counts_count_each_distinct_check_once[two-layer]",
+    "test_render.py::test_derive_all_counts_46_distinct_checks",
+    "test_render.py::test_escaped_flavour_unescapes_to_the_passthrough_latex",
     # Fresh interpreters (0.3-1 s each) checking what a command imports: the quick loop keeps
     # one per guarantee (installed `probkit bayes` and `bayes --values`, `import probkit`,
     # the CLI without sympy or numerics, the LaTeX parser, the entry points), CI the variants.

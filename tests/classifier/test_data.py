@@ -255,7 +255,7 @@ def test_load_photos_errors(tmp_path, monkeypatch) -> None:
 
 @pytest.mark.parametrize("split", ["train", "test"])
 def test_a_file_with_zero_images_is_refused_by_name(tmp_path, split) -> None:
-    # issue 14 item 6: was "ValueError: cannot reshape" in evaluate, predict --data, train --test
+    # an empty file was "ValueError: cannot reshape" in evaluate, predict --data, train --test
     path = tmp_path / "none.h5"
     _write_raw(path, **{f"{split}_set_x": np.zeros((0, 4, 4, 3), np.uint8),
                         f"{split}_set_y": np.zeros((0,), np.int64)})

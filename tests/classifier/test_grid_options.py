@@ -1,4 +1,4 @@
-"""Options a named grid overrides are applied or refused, never ignored (issue 14 item 9)."""
+"""Options a named grid overrides are applied or refused, never ignored."""
 
 from __future__ import annotations
 

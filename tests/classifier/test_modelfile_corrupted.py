@@ -1,4 +1,4 @@
-"""Corrupted model files (issue 14 item 7): every field checked for type, shape and range.
+"""Corrupted model files: every field checked for type, shape and range.
 
 Each corruption below must give a ModelFileError naming the file and the array, never
 another exception and never a model that loads with a misread value.

@@ -1,4 +1,4 @@
-"""Photos read right (issue 12) and never silently misread (issue 14 item 8).
+"""Photos read right and never silently misread.
 
 Every Pillow mode is either converted by its meaning or refused by name. Each
 conversion is checked against the same photo stored as 8-bit RGB: the model's

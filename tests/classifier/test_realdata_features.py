@@ -15,7 +15,7 @@ from probkit.classifier.label_shift import estimate_base_rate
 from probkit.classifier.selection.candidates import make_grid
 from probkit.classifier.selection.search import select_model
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 from ood_images import noise_images, text_images, uniform_images  # noqa: E402
 
 pytestmark = pytest.mark.realdata

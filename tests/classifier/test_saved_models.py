@@ -16,7 +16,7 @@ import pytest
 from probkit.classifier.modelfile import load_model, save_model
 from probkit.errors import ModelFileError
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EXPECTED = json.loads((FIXTURES / "model_written_by_v0.1.0.expected.json").read_text())
 PROBE = np.asarray(EXPECTED["probe_images"], dtype=np.uint8)
 NAMES = ("logistic_pixels", "two_layer_features")

@@ -161,7 +161,7 @@ def test_fitted_model_pickles_for_scikit_learn_but_model_files_do_not() -> None:
 
 
 # ---- the feature transformers ---------------------------------------------------------------
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PIXEL = (1, 1, 3)  # a row is one RGB pixel: the 3 columns most of scikit-learn's checks feed
 TINY = (8, 8, 3)  # HOG needs at least a cell: 8x8 images, 192 columns
 

@@ -25,7 +25,7 @@ from probkit.classifier.models import LogisticRegression
 from probkit.classifier.pipeline import Classifier
 from probkit.errors import DataError, InputError, ModelFileError
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1]))
 from ood_images import noise_images, text_images, uniform_images  # noqa: E402
 
 covariance = pytest.importorskip("sklearn.covariance")

@@ -1,4 +1,4 @@
-"""Fuzzing the command line (issue 14, "Keep them out").
+"""Fuzzing the command line: every command keeps the contract on any argument list.
 
 Hypothesis builds argument lists for every command of the app -- found by
 introspection, so a new command is fuzzed too -- from pools of malformed and

@@ -1,4 +1,4 @@
-"""Help texts (issue 14 item 12): no ``<str>`` metavars, train and tune alike, and the
+"""Help texts: no ``<str>`` metavars, train and tune alike, and the
 requirements a command cannot express in its signature are said."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Progress on stderr (issue 14 item 11): plain periodic lines off a terminal, a live bar on
+"""Progress on stderr: plain periodic lines off a terminal, a live bar on
 one, nothing before work starts and no closing line after an error."""
 
 from __future__ import annotations

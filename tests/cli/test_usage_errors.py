@@ -43,7 +43,7 @@ def test_help_version_and_no_arguments_still_work() -> None:
     assert helped.returncode == 0 and "--prior" in helped.stdout
     version = _probkit("--version")
     assert version.returncode == 0 and version.stdout.startswith("probkit ")
-    bare = _probkit()  # like git and pip: the help on stdout, exit 0 (issue 14 item 10)
+    bare = _probkit()  # like git and pip: the help on stdout, exit 0
     assert bare.returncode == 0 and bare.stderr == "", bare.stderr
     assert "Commands" in bare.stdout and "tune" in bare.stdout
     assert bare.stdout == _probkit("--help").stdout

@@ -223,7 +223,7 @@ def test_formats_constant() -> None:
     assert FORMATS == ("text", "latex", "markdown", "json")
 
 
-# ------------------------------------------------------- pages that publish (issue 10)
+# ------------------------------------------------------- pages that publish
 
 
 def _displays(markdown: str) -> list[str]:
