@@ -1,4 +1,5 @@
-r"""Confidence intervals and standard errors for Monte Carlo posterior estimates (numpy).
+r"""Confidence intervals and standard errors (numpy): shared by Monte Carlo posterior estimates
+and the classifier's metrics (accuracy's Wilson interval, the data audit's shares).
 
 Two estimators, two error formulas:
 
