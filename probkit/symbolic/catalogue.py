@@ -95,7 +95,7 @@ def names() -> tuple[str, ...]:
 
 
 def describe(name: str) -> Entry:
-    """The registry entry of ``name`` (no SymPy import, nothing is built)."""
+    """The catalogue entry of ``name`` (no SymPy import, nothing is built)."""
     try:
         return _BY_NAME[name]
     except KeyError:
@@ -105,7 +105,7 @@ def describe(name: str) -> Entry:
 
 
 def registered(name: str, **parts: Any) -> Derivation:
-    """A :class:`Derivation` with the name, title and summary the registry lists for ``name``.
+    """A :class:`Derivation` with the name, title and summary the catalogue lists for ``name``.
 
     ``parts`` are the remaining fields (``given``, ``steps``, ``results``, ...).
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import random
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import sympy as sp
@@ -30,9 +31,21 @@ from probkit.symbolic.step_verifier import (
 EXPECTED = ("sigmoid", "cross-entropy", "vectorized", "l2", "two-layer", "base-rate")
 
 
-def test_registry_lists_every_derivation_in_reading_order() -> None:
+def test_the_catalogue_lists_every_derivation_in_reading_order() -> None:
     assert names() == EXPECTED
     assert all(describe(name).title for name in EXPECTED)
+
+
+def test_every_catalogued_derivation_has_one_builder_that_names_it() -> None:
+    import importlib.util
+    import re
+
+    from probkit.symbolic.registry import BUILDERS
+
+    assert tuple(BUILDERS) == EXPECTED
+    for name, module in BUILDERS.items():  # each module builds the entry it is listed for
+        source = Path(importlib.util.find_spec(module).origin).read_text(encoding="utf-8")
+        assert re.search(rf'registered\(\s*"{re.escape(name)}"', source), name
 
 
 def test_unknown_derivation_is_an_input_error_naming_the_choices() -> None:
