@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from probkit.classifier.models import LogisticRegression, TwoLayerNet
 from probkit.errors import InputError
 from probkit.gradient_check.model_check import (
     EPSILON,
@@ -19,7 +20,6 @@ from probkit.gradient_check.model_check import (
     standard_checks,
     symbolic_gradient,
 )
-from probkit.models import LogisticRegression, TwoLayerNet
 
 CONFIGS = [
     ("logistic", None, 0.0),

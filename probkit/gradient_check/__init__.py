@@ -7,7 +7,9 @@
 * :mod:`probkit.gradient_check.learner` -- a learner's own numpy functions
   (``probkit gradcheck FILE.py``, ``probkit.gradcheck``), with the likely slip named
   (:mod:`probkit.gradient_check.diagnosis`); a file runs in a limited subprocess
-  (:mod:`probkit.gradient_check.sandbox`).
+  (:mod:`probkit.gradient_check.sandbox`, :mod:`probkit.gradient_check.child`), which calls
+  the learner's functions (:mod:`probkit.gradient_check.conventions`) and differentiates
+  their cost (:mod:`probkit.gradient_check.evaluation`).
 
 The classifier's models never import this package: it imports them.
 """

@@ -98,7 +98,7 @@ def _run(request: Mapping[str, Any]) -> dict[str, Any]:
 
     from probkit.errors import InputError, ProbkitError
     from probkit.gradient_check import conventions
-    from probkit.gradient_check.learner import evaluate
+    from probkit.gradient_check.evaluation import evaluate
 
     path = request["path"]
     module = _load(path)

@@ -88,7 +88,7 @@ def parse_shapes(texts: Sequence[str]) -> tuple[dict[str, int], dict[str, list[i
 
 def load_examples(path: str | Path, m: int, seed: int) -> tuple[Any, Any]:
     """``m`` images of a cat-vs-non-cat file (a seeded choice), as the course's X and Y."""
-    from probkit.data.datasets import load_dataset
+    from probkit.classifier.data.datasets import load_dataset
 
     data = load_dataset(path)
     if data.n < m:

@@ -37,22 +37,15 @@ from typing import Any
 
 import numpy as np
 
-from probkit.errors import ComputationError, InputError
+from probkit.errors import InputError
 from probkit.gradient_check.diagnosis import Context, diagnose
-from probkit.gradient_check.numeric import (
-    EPSILON,
-    Array,
-    Params,
-    finite_difference_gradient,
-    relative_difference,
-)
+from probkit.gradient_check.evaluation import MAX_ENTRIES, Evaluation, evaluate
+from probkit.gradient_check.numeric import EPSILON, Array, Params, relative_difference
 
 TOLERANCE = 1e-6
 """The largest relative error that passes (central differences with ε = 1e-7 in float64 reach
 about 1e-9 on these small problems; a real slip gives 1e-2 or more)."""
 
-MAX_ENTRIES = 100
-"""Most entries of one parameter differentiated numerically (a seeded sample beyond that)."""
 
 
 @dataclass(frozen=True)
@@ -167,59 +160,6 @@ def _error_text(result: ParameterResult) -> str:
         bound = max(error, SHOWN_FLOOR)
         return f"< 1e{int(np.ceil(np.log10(bound))):03d}"
     return f"{error:.2e}"
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """What the learner's functions returned and what central differences give."""
-
-    params: Params
-    returned: Mapping[str, Any]
-    numeric: Params
-    keys: Mapping[str, str | None]
-
-
-def gradient_key(param: str, returned: Mapping[str, Any]) -> str | None:
-    """The learner's key for ``param``'s gradient: ``dW1`` or ``W1``; None when absent."""
-    for key in ("d" + param, param):
-        if key in returned:
-            return key
-    return None
-
-
-def sample_entries(params: Mapping[str, Array], rng: np.random.Generator,
-                   max_entries: int = MAX_ENTRIES) -> dict[str, list[tuple[int, ...]]]:
-    """The entries to differentiate: all of a small parameter, a seeded sample of a large one."""
-    chosen: dict[str, list[tuple[int, ...]]] = {}
-    for name, value in params.items():
-        every = list(np.ndindex(np.shape(value)))
-        if len(every) > max_entries:
-            picks = rng.choice(len(every), size=max_entries, replace=False)
-            every = [every[int(i)] for i in sorted(picks)]
-        chosen[name] = every
-    return chosen
-
-
-def evaluate(
-    cost: Callable[[Params], float],
-    gradients: Callable[[Params], Mapping[str, Any]],
-    params: Mapping[str, Any],
-    rng: np.random.Generator,
-    *,
-    epsilon: float = EPSILON,
-    max_entries: int = MAX_ENTRIES,
-) -> Evaluation:
-    """Call the learner's gradients once and differentiate their cost numerically."""
-    frozen = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
-    returned = gradients({k: v.copy() for k, v in frozen.items()})
-    at_start = cost({k: v.copy() for k, v in frozen.items()})
-    if not np.isfinite(at_start):
-        raise ComputationError(f"the cost is {at_start} at the random parameters (a log of 0 "
-                               "or of a negative number?); nothing can be compared")
-    entries = sample_entries(frozen, rng, max_entries)
-    numeric = finite_difference_gradient(cost, frozen, epsilon=epsilon, entries=entries)
-    keys = {name: gradient_key(name, returned) for name in frozen}
-    return Evaluation(frozen, returned, numeric, keys)
 
 
 def _as_array(value: Any) -> Array | None:
