@@ -1,8 +1,8 @@
 """``probkit gradcheck FILE.py`` and ``probkit.gradcheck``: a learner's own gradients.
 
-tests/gradcheck_files/ holds a correct course-style two-layer network and one file per
-classic slip; each slip must be caught on the right parameter with the right diagnosis,
-and the correct file must pass.
+tests/gradient_check/learner_files/ holds a correct course-style two-layer network and one
+file per classic slip; each slip must be caught on the right parameter with the right
+diagnosis, and the correct file must pass.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from probkit.gradient_check.learner import gradcheck_file
 from probkit.gradient_check.sandbox import LearnerCodeError
 from probkit_cli.app import app
 
-FILES = Path(__file__).resolve().parent / "gradcheck_files"
+FILES = Path(__file__).resolve().parent / "learner_files"
 runner = CliRunner()
 
 #: file -> (the parameters that must fail, words the diagnosis of each must contain)
