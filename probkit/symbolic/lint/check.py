@@ -365,6 +365,27 @@ class _Checker:
                     i += 2
                     continue
             left, right = terms[i], terms[i + 1]
+            if wrong[i] and i > 0 and verdicts[i - 1] is None:
+                # the step before was not read: judge left by the nearest readable term
+                # before it (the chain claims they are equal too); else blame no one
+                earlier = next((t for t in reversed(terms[:i]) if t.value is not None), None)
+                seed = self.seed + 7919 + i
+                if earlier is not None and numerically_equal(earlier.value, right.value,
+                                                             self.scope.domains, seed=seed):
+                    counter = verdict.counterexample
+                    where = f" ({format_counterexample(counter)})" if counter else ""
+                    self.findings.append(Finding(
+                        left.line, left.segment.shown, "wrong",
+                        f"wrong expression: {left.segment.shown} (the readable terms around "
+                        f"it, {earlier.segment.shown} and {right.segment.shown}, are equal)"
+                        f"{where}", counter, self.suggest(right, left, prime_variable)))
+                    i += 1
+                    continue
+                if earlier is None or not numerically_equal(earlier.value, left.value,
+                                                            self.scope.domains, seed=seed):
+                    self.next_to_unreadable(terms[i - 1], left, right, verdict)
+                    i += 1
+                    continue
             if wrong[i]:
                 counter = verdict.counterexample
                 where = f" ({format_counterexample(counter)})" if counter else ""
@@ -378,6 +399,24 @@ class _Checker:
                     f"undecided: {left.segment.shown} = {right.segment.shown}: {verdict.detail}",
                     None, None))
             i += 1
+
+    def next_to_unreadable(self, unread: _Term, left: _Term, right: _Term,
+                           verdict: Verdict) -> None:
+        """``left`` ≠ ``right``, and ``left``'s other neighbour could not be read.
+
+        The step that would have said whether ``left`` is right is missing, so
+        either line may hold the slip: neither is blamed, nothing is suggested.
+        """
+        counter = verdict.counterexample
+        where = f" ({format_counterexample(counter)})" if counter else ""
+        lines = (f"line {left.line}" if left.line == right.line
+                 else f"lines {left.line} and {right.line}")
+        self.findings.append(Finding(
+            left.line, left.segment.shown, "undecided",
+            f"undecided (next to an unreadable line): {left.segment.shown} ≠ "
+            f"{right.segment.shown}{where}; which side is wrong cannot be told because "
+            f"{unread.segment.shown} (line {unread.line}) could not be read, so {lines} "
+            "may hold the slip", counter, None))
 
     def suggest(self, expected: _Term, actual: _Term, variable: Any) -> str | None:
         """What ``actual`` should have been, judged from its equal neighbour ``expected``.
