@@ -27,6 +27,7 @@ from probkit.errors import DataError, InputError
 from probkit.symbolic.lint.equality import Verdict, compare, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
 from probkit.symbolic.lint.latex import GREEK, Unreadable
+from probkit.symbolic.lint.prose import Paragraphs, is_evaluation_point
 from probkit.symbolic.lint.reader import Names, read_term, symbol_name
 from probkit.symbolic.lint.report import (
     CheckReport,
@@ -114,9 +115,23 @@ def _parser_names(latex_names: Any) -> set[str]:
     return names
 
 
+@dataclass
+class _Point:
+    """An evaluation point ("at $x = 0$"): ``name = value`` for blocks ``first``..``last``."""
+
+    name: str
+    value: Segment
+    first: int
+    last: int
+    line: int
+    read: bool = False
+    definition: Definition | None = None
+
+
 class _Checker:
     def __init__(self, text: str, source: str, seed: int) -> None:
         self.source = source
+        self.text = text
         self.lines = LineIndex(text)
         self.scope = Scope()
         self.latex_functions: set[str] = set()
@@ -125,6 +140,86 @@ class _Checker:
         self.results: list[EqualityResult] = []
         self.seed = seed
         self.previous: _Term | None = None  # the last term of the last chain, for "= …" blocks
+        self.defined = False  # whether the statement being checked defined a name
+
+    # -- the post, block by block
+    def run(self, blocks: list[MathBlock]) -> None:
+        """Check every block in order, each with the evaluation points that hold for it."""
+        points = self.evaluation_points(blocks)
+        for k, block in enumerate(blocks):
+            if k in points:
+                continue  # "at $x = 0$": not a claim, and not a definition
+            nearest: dict[str, tuple[int, _Point]] = {}
+            for j, point in points.items():  # two points of one name: the nearer one holds
+                if point.first <= k <= point.last:
+                    gap = (block.start - blocks[j].end if j < k
+                           else blocks[j].start - block.end)
+                    if point.name not in nearest or gap < nearest[point.name][0]:
+                        nearest[point.name] = (gap, point)
+            active = [point for _, point in nearest.values()]
+            overlaid = [(p, self.scope.definitions.get(p.name)) for p in active
+                        if self.point_definition(p) is not None]
+            for point, _ in overlaid:
+                self.scope.define(point.definition)
+            self.block(block)
+            for point, before in overlaid:
+                if self.scope.definitions.get(point.name) is point.definition:
+                    if before is None:
+                        del self.scope.definitions[point.name]
+                    else:
+                        self.scope.define(before)
+
+    def evaluation_points(self, blocks: list[MathBlock]) -> dict[int, _Point]:
+        r"""The inline ``name = value`` blocks that prose makes evaluation points, by index.
+
+        A point holds for every block of its paragraph and, when no claim
+        follows it there ("$x = 0$ のとき、" then a display), for the next display block.
+        """
+        paragraphs = Paragraphs(self.text)
+        which = [paragraphs.index(b.start) for b in blocks]
+        found: dict[int, _Point] = {}
+        for k, block in enumerate(blocks):
+            if block.display or not block.closed:
+                continue
+            try:
+                statements = split_statements(block.text, block.start)
+            except Unreadable:
+                continue
+            if len(statements) != 1 or statements[0].relations != ("=",):
+                continue
+            name, value = statements[0].terms
+            match = _DEFINES.match(_compact(name.text))
+            if not match or match.group("params") or not value.text:
+                continue
+            opening = 2 if self.text.startswith("\\(", block.start - 2) else 1
+            before = self.text[max(0, block.start - opening - 60):block.start - opening]
+            if not is_evaluation_point(before, self.text[block.end:block.end + 20]):
+                continue
+            same = [j for j in range(len(blocks)) if which[j] == which[k]]
+            last = max(same)
+            if not any(j > k and j not in found for j in same) and last + 1 < len(blocks) \
+                    and blocks[last + 1].display:
+                last += 1
+            try:
+                parsed = symbol_name(_canonical_name(match.group("name")))
+            except Unreadable:
+                continue
+            found[k] = _Point(parsed, value, min(same), last,
+                              self.lines.line(value.offset))
+        return found
+
+    def point_definition(self, point: _Point) -> Definition | None:
+        """The definition an evaluation point stands for while it holds (read once)."""
+        if not point.read:
+            point.read = True
+            term = _Term(point.value, point.line)
+            self.prepare(term)
+            self.read(term, self.scope.names())
+            if term.raw is None:
+                self.unparsed(term, term.problem or "unreadable")
+            else:
+                point.definition = Definition(point.name, (), term.raw, point.line)
+        return point.definition
 
     # -- statements
     def block(self, block: MathBlock) -> None:
@@ -139,12 +234,53 @@ class _Checker:
             self.findings.append(Finding(self.lines.line(block.start), block.text.strip()[:80],
                                          "unparsed", f"cannot read: {exc}", None, None))
             return
-        conditions = [s for s in statements if s.condition]
-        for statement in conditions:  # a side condition holds for its whole block
-            self.statement(statement)
-        for statement in statements:
-            if not statement.condition:
+        for statement, conditions in self.attach_conditions(statements):
+            if not conditions:
                 self.statement(statement)
+                continue
+            saved = dict(self.scope.domains)
+            for condition in conditions:
+                self.condition(condition)
+            self.defined = False
+            self.statement(statement)
+            if not self.defined:  # a claim's side condition holds for its own line only
+                self.scope.domains = saved
+
+    def attach_conditions(
+        self, statements: list[Statement]
+    ) -> list[tuple[Statement, list[Statement]]]:
+        r"""Each statement with the side conditions written on its line (``\quad (x > 0)``).
+
+        A condition (``(x > 0)``, or ``x > 0`` after ``\quad`` or ``,``) on a line
+        holding an equality belongs to that equality; on a line of its own it is
+        a statement of its own, which holds from there on.
+        """
+        def span(statement: Statement) -> tuple[int, int]:
+            lines = [self.lines.line(t.offset) for t in statement.terms]
+            return min(lines), max(lines)
+
+        def is_condition(statement: Statement) -> bool:
+            return statement.condition or bool(statement.relations) and set(
+                statement.relations) <= {"<", ">", "<=", ">="}
+
+        out: list[tuple[Statement, list[Statement]]] = []
+        loose: list[Statement] = []
+        for statement in statements:
+            if not is_condition(statement):
+                first, last = span(statement)
+                mine = [c for c in loose if span(c)[0] in (first, last)]
+                out.extend((c, []) for c in loose if c not in mine)
+                out.append((statement, mine))
+                loose = []
+                continue
+            claim = out[-1][0] if out and not is_condition(out[-1][0]) else None
+            if claim is not None and span(statement)[0] in range(span(claim)[0],
+                                                                 span(claim)[1] + 1):
+                out[-1][1].append(statement)
+            else:
+                loose.append(statement)
+        out.extend((c, []) for c in loose)
+        return out
 
     def statement(self, statement: Statement) -> None:
         relations = set(statement.relations)
@@ -260,6 +396,7 @@ class _Checker:
             self.unparsed(rhs, f"defines {name} in terms of itself")
             return
         self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line))
+        self.defined = True
         if params:
             self.latex_functions.add(name)
             self.latex_quantities.discard(name)
@@ -502,8 +639,7 @@ def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
         raise InputError(f"{source}: {len(blocks)} maths blocks; at most {MAX_BLOCKS} are "
                          "checked")
     checker = _Checker(text, source, seed)
-    for block in blocks:
-        checker.block(block)
+    checker.run(blocks)
     return checker.report()
 
 
