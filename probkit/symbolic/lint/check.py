@@ -27,7 +27,12 @@ from probkit.errors import DataError, InputError
 from probkit.symbolic.lint.equality import Verdict, compare, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
 from probkit.symbolic.lint.latex import GREEK, Unreadable
-from probkit.symbolic.lint.prose import Paragraphs, is_evaluation_point
+from probkit.symbolic.lint.prose import (
+    Paragraphs,
+    is_evaluation_point,
+    solving_before,
+    solving_between,
+)
 from probkit.symbolic.lint.reader import Names, read_term, symbol_name
 from probkit.symbolic.lint.report import (
     CheckReport,
@@ -36,6 +41,7 @@ from probkit.symbolic.lint.report import (
     format_counterexample,
 )
 from probkit.symbolic.lint.scope import Definition, Scope
+from probkit.symbolic.lint.solving import same_solutions
 from probkit.symbolic.lint.statements import Segment, Statement, split_statements
 from probkit.symbolic.lint.terms import PreparedTerm, prepare_term
 
@@ -50,6 +56,12 @@ MAX_TERM_CHARS = 1_500
 
 MAX_EQUALITIES = 1_000
 """Most equalities checked in one post; the rest are reported undecided."""
+
+MAX_CUE_CHARS = 160
+"""Longest prose between two equations that can still say the second solves the first."""
+
+IMPLICATIONS = frozenset({"->", "<->"})
+r"""Relations between equations of a solving chain (``\Rightarrow``, ``\iff``, ``\therefore``)."""
 
 _NAME = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + r"))(?:_(?:\{[^{}]*\}|[A-Za-z0-9]))?"
 _DEFINES = re.compile(rf"^(?P<name>{_NAME})(?:\((?P<params>{_NAME}(?:,{_NAME})*)\))?$")
@@ -128,6 +140,39 @@ class _Point:
     definition: Definition | None = None
 
 
+@dataclass
+class _Equation:
+    """One equation of a solving chain; ``identity`` is its verdict as an identity."""
+
+    left: _Term
+    right: _Term
+    identity: Verdict | None
+
+    @property
+    def value(self) -> Any:
+        if self.left.value is None or self.right.value is None:
+            return None
+        return self.left.value - self.right.value
+
+    @property
+    def line(self) -> int:
+        return self.left.line
+
+    @property
+    def shown(self) -> str:
+        return f"{self.left.segment.shown} = {self.right.segment.shown}"
+
+
+@dataclass
+class _Solving:
+    """Equations being solved one after another; ``end``: where its last block ends."""
+
+    equations: list[_Equation]
+    domains: dict[str, Any]
+    end: int
+    cue: bool
+
+
 class _Checker:
     def __init__(self, text: str, source: str, seed: int) -> None:
         self.source = source
@@ -141,6 +186,10 @@ class _Checker:
         self.seed = seed
         self.previous: _Term | None = None  # the last term of the last chain, for "= …" blocks
         self.defined = False  # whether the statement being checked defined a name
+        self.solving: _Solving | None = None  # the equations being solved, in order
+        self.prose_link = False  # the prose before this block says "solving goes on"
+        self.qualified = False  # the statement being checked has side conditions on its line
+        self.block_start = self.block_end = 0
 
     # -- the post, block by block
     def run(self, blocks: list[MathBlock]) -> None:
@@ -157,13 +206,15 @@ class _Checker:
                     if point.name not in nearest or gap < nearest[point.name][0]:
                         nearest[point.name] = (gap, point)
             active = [point for _, point in nearest.values()]
-            overlaid = [(p, self.scope.definitions.get(p.name)) for p in active
-                        if self.point_definition(p) is not None]
-            for point, _ in overlaid:
-                self.scope.define(point.definition)
+            overlaid = []
+            for point in active:
+                definition = self.point_definition(point)
+                if definition is not None:
+                    overlaid.append((point, definition, self.scope.definitions.get(point.name)))
+                    self.scope.define(definition)
             self.block(block)
-            for point, before in overlaid:
-                if self.scope.definitions.get(point.name) is point.definition:
+            for point, definition, before in overlaid:
+                if self.scope.definitions.get(point.name) is definition:
                     if before is None:
                         del self.scope.definitions[point.name]
                     else:
@@ -234,6 +285,9 @@ class _Checker:
             self.findings.append(Finding(self.lines.line(block.start), block.text.strip()[:80],
                                          "unparsed", f"cannot read: {exc}", None, None))
             return
+        self.prose_link = self.solving is not None and solving_between(
+            self.text[self.solving.end:block.start], max_chars=MAX_CUE_CHARS)
+        self.block_start, self.block_end = block.start, block.end
         for statement, conditions in self.attach_conditions(statements):
             if not conditions:
                 self.statement(statement)
@@ -242,7 +296,9 @@ class _Checker:
             for condition in conditions:
                 self.condition(condition)
             self.defined = False
+            self.qualified = True
             self.statement(statement)
+            self.qualified = False
             if not self.defined:  # a claim's side condition holds for its own line only
                 self.scope.domains = saved
 
@@ -288,24 +344,26 @@ class _Checker:
             self.condition(statement)
             return
         run: list[Segment] = [statement.terms[0]]
+        linked = False  # the run follows \Rightarrow, \iff, \therefore: a solving step
         for relation, term in zip(statement.relations, statement.terms[1:], strict=True):
             if relation == "=":
                 run.append(term)
                 continue
             if len(run) > 1:
-                self.guarded_chain(run)
+                self.guarded_chain(run, linked)
+            linked = relation in IMPLICATIONS
             run = [term]
         if len(run) > 1:
-            self.guarded_chain(run)
+            self.guarded_chain(run, linked)
 
-    def guarded_chain(self, segments: list[Segment]) -> None:
+    def guarded_chain(self, segments: list[Segment], linked: bool = False) -> None:
         """:meth:`chain`, with a failure of SymPy (or of probkit) confined to this chain.
 
         Like a linter's "internal error" for one file: the rest of the post is
         still checked, and the chain is reported, never silently passed.
         """
         try:
-            self.chain(segments)
+            self.chain(segments, linked)
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - reported as a finding, see docstring
@@ -336,8 +394,12 @@ class _Checker:
                     self.scope.restrict(parsed, high=value)
 
     # -- chains
-    def chain(self, segments: list[Segment]) -> None:
+    def chain(self, segments: list[Segment], linked: bool = False) -> None:
         terms = [_Term(s, self.lines.line(s.offset)) for s in segments]
+        linked = linked or self.prose_link  # "とおくと", "setting … gives": solving goes on
+        self.prose_link = False
+        if not linked:
+            self.close_solving()
         if not terms[0].segment.text:  # "= …" continuing the chain of the previous block
             if self.previous is None:
                 self.unparsed(terms[0], "a chain that starts with '='")
@@ -348,7 +410,8 @@ class _Checker:
                 if not term.segment.text:
                     self.unparsed(term, "an empty side of '='")
             return
-        definition = self.definition_target(terms)
+        step = linked and len(terms) == 2  # "⇒ w = 3" is solved for, not defined
+        definition = None if step else self.definition_target(terms)
         checked = terms[1:] if definition is not None else terms
         for term in terms:
             if term.prepared is None and term.problem is None and term.raw is None:
@@ -366,8 +429,164 @@ class _Checker:
         prime_variable = self.prime_variable(checked)
         for term in checked:
             self.evaluate(term, prime_variable)
-        self.compare_chain(checked, prime_variable)
+        if definition is None and step and self.solving is not None:
+            self.solving.equations.append(_Equation(checked[0], checked[1], None))
+            self.solving.end = self.block_end
+            return
+        self.report_unread(checked)
+        verdicts = self.verdicts(checked)
+        if definition is None and self.equations(checked, verdicts, linked, prime_variable):
+            return
+        for left, right, verdict in zip(checked, checked[1:], verdicts, strict=False):
+            self.record(left, right, verdict)
+        self.blame(checked, verdicts, prime_variable)
         self.previous = checked[-1]
+
+    # -- equations: conditions and solving chains
+    def equations(self, terms: list[_Term], verdicts: list[Verdict | None], linked: bool,
+                  prime_variable: Any) -> bool:
+        """Handle the chain if it ends with an equation rather than an identity.
+
+        An equation is an equality that is not an identity and is either a
+        solving step (after an implication or a solving cue) or has the form
+        of one (a number on one side, a variable on the other:
+        ``\frac{dE}{dw} = 0``), also as the last link of a longer chain
+        (``\frac{dE}{dw} = 2(w - 3) = 0``). It opens a solving chain; True
+        when the chain was handled here.
+        """
+        last = verdicts[-1]
+        if last is None or last.status != "wrong" or any(
+                v is not None and v.status == "wrong" for v in verdicts[:-1]):
+            return False
+        left, right = terms[-2], terms[-1]
+        if self.qualified and not linked:
+            return False  # "f'(x) = 1 \quad (x > 0)": a claim for every x of its domain
+        if not (linked or self.equation_form(left, right) or self.solving_cue()):
+            return False
+        for a, b, verdict in zip(terms[:-2], terms[1:-1], verdicts[:-1], strict=False):
+            self.record(a, b, verdict)
+        if len(terms) > 2:  # the identities before the equation
+            self.blame(terms[:-1], verdicts[:-1], prime_variable)
+            self.previous = terms[-2]
+        self.close_solving()
+        self.solving = _Solving([_Equation(left, right, last)], dict(self.scope.domains),
+                                self.block_end, linked or self.solving_cue())
+        return True
+
+    def equation_form(self, left: _Term, right: _Term) -> bool:
+        """A number on one side and a variable on the other (``\frac{dE}{dw} = 0``)."""
+        for number, other in ((left, right), (right, left)):
+            if _number(number.segment.text) is not None and other.value is not None and \
+                    other.value.free_symbols:
+                return True
+        return False
+
+    def solving_cue(self) -> bool:
+        """Does the prose around the current block say its equation is being solved?"""
+        before = self.text[max(0, self.block_start - 120):self.block_start]
+        after = self.text[self.block_end:self.block_end + 40]
+        return solving_before(before) or solving_between(after, max_chars=10_000)
+
+    def close_solving(self) -> None:
+        """Check the open solving chain (or report its lone equation as a condition)."""
+        chain, self.solving = self.solving, None
+        if chain is None:
+            return
+        first = chain.equations[0]
+        if len(chain.equations) == 1:
+            if chain.cue or self.equation_form(first.left, first.right):
+                shown = f"{first.left.segment.shown} = {first.right.segment.shown}"
+                self.results.append(EqualityResult(first.left.line, first.left.segment.shown,
+                                                   first.right.segment.shown, "condition",
+                                                   None, "an equation, not an identity"))
+                self.findings.append(Finding(
+                    first.left.line, shown, "condition",
+                    f"condition: {shown} is an equation (true for some values only), not an "
+                    "identity; nothing after it solves it, so it is not checked", None, None))
+            else:
+                self.record(first.left, first.right, first.identity)
+                self.blame([first.left, first.right], [first.identity], None)
+            return
+        self.solving_chain(chain)
+
+    def solving_chain(self, chain: _Solving) -> None:
+        equations = chain.equations
+        self.report_unread([t for e in equations for t in (e.left, e.right)])
+        unknown = self.unknown(equations)
+        verdicts: list[Verdict | None] = []
+        for before, after in zip(equations, equations[1:], strict=False):
+            if before.value is None or after.value is None:
+                verdict = None
+            elif unknown is None:
+                verdict = Verdict("undecided", None, "cannot tell which variable is solved for")
+            else:
+                verdict = same_solutions(before.value, after.value, unknown, chain.domains,
+                                         seed=self.seed + len(self.results))
+            self.results.append(EqualityResult(
+                after.line, before.shown, after.shown,
+                "unparsed" if verdict is None else verdict.status,
+                None if verdict is None else verdict.method,
+                "" if verdict is None else verdict.detail))
+            verdicts.append(verdict)
+        i = 0
+        while i < len(verdicts):
+            verdict, before, after = verdicts[i], equations[i], equations[i + 1]
+            if verdict is None or verdict.status == "verified":
+                i += 1
+                continue
+            following = verdicts[i + 1] if i + 1 < len(verdicts) else None
+            if verdict.status == "wrong" and following is not None and \
+                    following.status == "wrong" and \
+                    unknown is not None and equations[i + 2].value is not None and \
+                    same_solutions(before.value, equations[i + 2].value, unknown,
+                                   chain.domains, seed=self.seed + 7919).status == "verified":
+                self.findings.append(Finding(
+                    after.line, after.shown, "wrong",
+                    f"wrong step in solving: {after.shown} does not have the solutions of "
+                    f"{before.shown} ({verdict.detail}), while the equations around it agree",
+                    None, None))
+                i += 2
+                continue
+            if verdict.status == "wrong" and i > 0 and verdicts[i - 1] is None:
+                self.findings.append(Finding(
+                    before.line, before.shown, "undecided",
+                    f"undecided (next to an unreadable line): {before.shown} and {after.shown} "
+                    f"have different solutions ({verdict.detail}); the equation before them "
+                    "could not be read, so either may hold the slip", None, None))
+            elif verdict.status == "wrong":
+                self.findings.append(Finding(
+                    after.line, after.shown, "wrong",
+                    f"wrong step in solving: {after.shown} does not have the solutions of "
+                    f"{before.shown} ({verdict.detail})", None, None))
+            else:
+                self.findings.append(Finding(
+                    after.line, after.shown, "undecided",
+                    f"undecided: {before.shown} ⇒ {after.shown}: {verdict.detail}", None, None))
+            i += 1
+
+    def unknown(self, equations: list[_Equation]) -> Any:
+        """The variable a solving chain solves for.
+
+        The variable of a derivative in the first equation (``\frac{dE}{dw} =
+        0``: w); else the name the last equation isolates (``w = …``); else the
+        one variable all the equations share.
+        """
+        first = equations[0]
+        for term in (first.left, first.right):
+            if term.raw is not None:
+                for derivative in term.raw.atoms(sp.Derivative):
+                    variables = [v for v, _ in derivative.variable_count]
+                    if len(variables) == 1:
+                        return variables[0]
+        values = [e.value for e in equations if e.value is not None]
+        last = equations[-1]
+        if last.left.raw is not None and isinstance(last.left.raw, sp.Symbol) and values and \
+                last.left.raw in values[0].free_symbols:
+            return last.left.raw
+        if not values:
+            return None
+        shared = set.intersection(*(set(v.free_symbols) for v in values))
+        return shared.pop() if len(shared) == 1 else None
 
     def definition_target(self, terms: list[_Term]) -> tuple[str, tuple[str, ...]] | None:
         """``(name, params)`` when the chain defines its first term, else None."""
@@ -448,30 +667,32 @@ class _Checker:
                                      f"cannot read {term.segment.shown}: {reason}", None, None))
 
     # -- comparison and blame
-    def compare_chain(self, terms: list[_Term], prime_variable: Any) -> None:
+    def report_unread(self, terms: list[_Term]) -> None:
         for term in terms:
-            if term.problem is not None and term.value is None:
-                self.unparsed(term, term.problem)
+            if term.problem not in (None, "reported") and term.value is None:
+                self.unparsed(term, term.problem or "")
                 term.problem = "reported"
+
+    def verdicts(self, terms: list[_Term]) -> list[Verdict | None]:
+        """Each equality between neighbours as an identity (None: a side was not read)."""
         verdicts: list[Verdict | None] = []
-        for left, right in zip(terms, terms[1:], strict=False):
+        base = len(self.results)
+        for k, (left, right) in enumerate(zip(terms, terms[1:], strict=False)):
             if left.value is None or right.value is None:
                 verdicts.append(None)
-                self.record(left, right, None)
                 continue
-            if len(self.results) >= MAX_EQUALITIES:
+            if base + k >= MAX_EQUALITIES:
                 verdict = Verdict("undecided", None, f"more than {MAX_EQUALITIES} equalities")
             else:
                 try:
                     verdict = compare(left.value, right.value, self.scope.domains,
-                                      seed=self.seed + len(self.results))
+                                      seed=self.seed + base + k)
                 except (ArithmeticError, RecursionError, TypeError, ValueError,
                         NotImplementedError, AttributeError) as exc:  # SymPy's own failures
                     verdict = Verdict("undecided", None,
                                       f"SymPy could not compare the sides ({type(exc).__name__})")
             verdicts.append(verdict)
-            self.record(left, right, verdict)
-        self.blame(terms, verdicts, prime_variable)
+        return verdicts
 
     def record(self, left: _Term, right: _Term, verdict: Verdict | None) -> None:
         status = "unparsed" if verdict is None else verdict.status
@@ -596,10 +817,12 @@ class _Checker:
         return f"expected an expression equal to {expected.segment.shown}"
 
     def report(self) -> CheckReport:
+        self.close_solving()
         findings = tuple(sorted(self.findings, key=lambda f: f.source_line))
         verified = sum(r.status == "verified" for r in self.results)
+        checked = sum(r.status != "condition" for r in self.results)
         return CheckReport(self.source, findings, tuple(self.results),
-                           equalities_checked=len(self.results), equalities_verified=verified)
+                           equalities_checked=checked, equalities_verified=verified)
 
 
 def is_latex_source(text: str, name: str = "") -> bool:

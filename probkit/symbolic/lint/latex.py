@@ -39,7 +39,8 @@ _UNICODE = {
     "\u03c0": r"\pi ", "\u03c3": r"\sigma ", "\u03b1": r"\alpha ", "\u03b2": r"\beta ",
     "\u03b8": r"\theta ", "\u03bb": r"\lambda ", "\u03bc": r"\mu ", "\u03b7": r"\eta ",
     "\u03b5": r"\epsilon ", "\u03b4": r"\delta ", "\u03b3": r"\gamma ", "\u03c6": r"\phi ",
-    "\u2202": r"\partial ", "\u00a0": " ", "\u3000": " ",
+    "\u2202": r"\partial ", "\u2234": r"\therefore ", "\u21d2": r"\Rightarrow ",
+    "\u21d4": r"\iff ", "\u00a0": " ", "\u3000": " ",
 }
 """Characters people paste into maths, and what they mean in LaTeX."""
 
@@ -49,6 +50,7 @@ RELATIONS = {
     r"\ne": "!=", r"\approx": "~", r"\simeq": "~", r"\sim": "~", r"\equiv": "==",
     r"\propto": "~", r"\to": "->", r"\rightarrow": "->", r"\Rightarrow": "->",
     r"\implies": "->", r"\iff": "<->", r"\Leftrightarrow": "<->", r"\mapsto": "->",
+    r"\therefore": "->", r"\Longrightarrow": "->", r"\Longleftrightarrow": "<->",
     r"\coloneqq": "=", r"\triangleq": "=", r"\doteq": "=", r"\in": "in",
 }
 """Relation symbols that end a term, and the relation each one states."""

@@ -30,7 +30,8 @@ _POINT_BEFORE = re.compile(
     r"substituting)\s*\(?\s*|\(\s*at\s+)$", re.IGNORECASE)
 """English words just before an evaluation point: "at $x = 0$", "when $x=1$"."""
 
-_POINT_AFTER = re.compile(r"^\s*(?:のとき|の時|のときに|とき|では|において|における|ならば|なら|で)")
+_POINT_AFTER = re.compile(
+    r"^\s*(?:のとき|の時|のときに|とき|では|において|における|ならば|なら|で)")
 """Japanese particles just after an evaluation point: "$x = 0$ のとき", "$x=1$ で"."""
 
 _SOLVING_BEFORE = re.compile(
