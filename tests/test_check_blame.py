@@ -29,7 +29,7 @@ def test_a_slip_next_to_an_unreadable_first_term_is_undecided_not_blamed() -> No
     assert "lines 3 and 4" in undecided.reason
 
 
-def test_negative_control_the_same_chain_without_the_slip_reports_only_the_unreadable_line() -> None:
+def test_negative_control_without_the_slip_only_the_unreadable_line_is_reported() -> None:
     report = check_text(UNREADABLE_FIRST.format("x^2", "x \\cdot x"))
     assert findings(report) == [(2, "unparsed")]
     assert report.equalities[-1].status == "verified"

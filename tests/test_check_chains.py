@@ -82,7 +82,8 @@ def test_a_chain_spans_rows_inside_alignment_environments(environment: str) -> N
 
 
 def test_gather_rows_without_dangling_relations_are_separate_equations() -> None:
-    text = "$$\n\\begin{gather}\n(x+1)^2 = x^2 + 2x + 1 \\\\\n(x-1)^2 = x^2 - 2x + 1\n\\end{gather}\n$$\n"
+    text = ("$$\n\\begin{gather}\n(x+1)^2 = x^2 + 2x + 1 \\\\\n(x-1)^2 = x^2 - 2x + 1\n"
+            "\\end{gather}\n$$\n")
     report = check_text(text)
     assert report.passed and report.equalities_checked == 2, str(report)
     wrong = check_text(text.replace("- 2x + 1", "- 2x - 1"))

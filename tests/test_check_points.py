@@ -70,7 +70,8 @@ def test_side_conditions_hold_for_their_own_line() -> None:
 
 
 def test_a_side_condition_on_a_claim_does_not_hold_after_it() -> None:
-    text = "$$\\sqrt{a^2} = a \\quad (a > 0)$$\n\n$$\\sqrt{b^2} = b \\quad (b > 0)$$\n\n$$|a| = a$$\n"
+    text = ("$$\\sqrt{a^2} = a \\quad (a > 0)$$\n\n$$\\sqrt{b^2} = b \\quad (b > 0)$$\n\n"
+            "$$|a| = a$$\n")
     report = check_text(text)
     assert findings(report) == [(5, "wrong")]  # |a| = a needs a > 0, stated for line 1 only
 

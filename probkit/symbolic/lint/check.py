@@ -171,6 +171,7 @@ class _Solving:
     domains: dict[str, Any]
     end: int
     cue: bool
+    variable: Any = None  # the variable of the derivative set to zero, if there was one
 
 
 class _Checker:
@@ -296,7 +297,7 @@ class _Checker:
             for condition in conditions:
                 self.condition(condition)
             self.defined = False
-            self.qualified = True
+            self.qualified = not IMPLICATIONS & set(statement.relations)
             self.statement(statement)
             self.qualified = False
             if not self.defined:  # a claim's side condition holds for its own line only
@@ -410,8 +411,10 @@ class _Checker:
                 if not term.segment.text:
                     self.unparsed(term, "an empty side of '='")
             return
-        step = linked and len(terms) == 2  # "⇒ w = 3" is solved for, not defined
-        definition = None if step else self.definition_target(terms)
+        definition = self.definition_target(terms)
+        step = linked and len(terms) == 2 and (definition is None or not definition[1])
+        if step:  # "⇒ w = 3" is solved for, not defined; "g(u) = …" is still a definition
+            definition = None
         checked = terms[1:] if definition is not None else terms
         for term in terms:
             if term.prepared is None and term.problem is None and term.raw is None:
@@ -468,9 +471,12 @@ class _Checker:
         if len(terms) > 2:  # the identities before the equation
             self.blame(terms[:-1], verdicts[:-1], prime_variable)
             self.previous = terms[-2]
+        variables = [v for t in terms if t.raw is not None for d in t.raw.atoms(sp.Derivative)
+                     for v, _ in d.variable_count]
         self.close_solving()
         self.solving = _Solving([_Equation(left, right, last)], dict(self.scope.domains),
-                                self.block_end, linked or self.solving_cue())
+                                self.block_end, linked or self.solving_cue(),
+                                variables[0] if len(set(variables)) == 1 else None)
         return True
 
     def equation_form(self, left: _Term, right: _Term) -> bool:
@@ -512,7 +518,7 @@ class _Checker:
     def solving_chain(self, chain: _Solving) -> None:
         equations = chain.equations
         self.report_unread([t for e in equations for t in (e.left, e.right)])
-        unknown = self.unknown(equations)
+        unknown = chain.variable if chain.variable is not None else self.unknown(equations)
         verdicts: list[Verdict | None] = []
         for before, after in zip(equations, equations[1:], strict=False):
             if before.value is None or after.value is None:
@@ -567,17 +573,10 @@ class _Checker:
     def unknown(self, equations: list[_Equation]) -> Any:
         """The variable a solving chain solves for.
 
-        The variable of a derivative in the first equation (``\frac{dE}{dw} =
-        0``: w); else the name the last equation isolates (``w = …``); else the
-        one variable all the equations share.
+        The variable of the derivative set to zero (``\frac{dE}{dw} = 0``: w;
+        found when the chain opens); else the name the last equation isolates
+        (``w = …``); else the one variable all the equations share.
         """
-        first = equations[0]
-        for term in (first.left, first.right):
-            if term.raw is not None:
-                for derivative in term.raw.atoms(sp.Derivative):
-                    variables = [v for v, _ in derivative.variable_count]
-                    if len(variables) == 1:
-                        return variables[0]
         values = [e.value for e in equations if e.value is not None]
         last = equations[-1]
         if last.left.raw is not None and isinstance(last.left.raw, sp.Symbol) and values and \

@@ -41,7 +41,7 @@ _SOLVING_BEFORE = re.compile(
 _SOLVING = re.compile(
     r"とおく|と置く|とおいて|と置いて|とすると|を解く|解くと|解いて|よって|したがって|従って|"
     r"ゆえに|すなわち|つまり|整理|変形|より|∴|"
-    r"\b(?:to\s+zero|set|setting|solv\w*|gives?|giving|yields?|we\s+get|get|hence|thus|"
+    r"\b(?:to\s+zero|solv\w*|gives?|giving|yields?|we\s+get|get|hence|thus|"
     r"therefore|so|i\.e\.|rearrang\w*|which\s+means|that\s+is)\b",
     re.IGNORECASE)
 """Words between two equations saying the second is obtained by solving the first."""

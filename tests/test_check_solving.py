@@ -1,0 +1,131 @@
+r"""probkit check: equations being solved, and lone equations, are not identities.
+
+``\frac{dE}{dw} = 0`` followed by the algebra that solves it (``とおくと``,
+"gives", ``\Rightarrow``, ``\iff``, ``\therefore``) is a solving chain: each
+equation must have the same solutions as the one before, in the stated domain.
+A lone equation that nothing solves is a ``condition`` (a note, not a failure).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from probkit.symbolic.lint import check_text
+
+JAPANESE = r"""---
+title: 最小二乗法
+---
+
+誤差を $E(w) = (y - wx)^2$ とし、$x > 0$ とする。
+
+$$
+\frac{dE}{dw} = -2x(y - wx) = 0
+$$
+
+とおくと、
+
+$$
+\begin{aligned}
+& -2xy + 2wx^2 = 0 \\
+\iff & wx^2 = xy \\
+\therefore \ & w = \frac{y}{x}
+\end{aligned}
+$$
+"""
+
+ENGLISH = r"""Setting the derivative of $g(u) = u^3 - 3u$ to zero:
+
+$$ g'(u) = 3u^2 - 3 = 0 \Rightarrow u^2 = 1 \Rightarrow u = 1 \quad (u > 0) $$
+
+Solving gives the minimum at $u = 1$.
+"""
+
+
+def findings(report):  # (line, status) pairs
+    return [(f.source_line, f.status) for f in report.findings]
+
+
+def test_japanese_solving_chain_passes() -> None:
+    report = check_text(JAPANESE)
+    assert report.passed, str(report)
+    assert [e.method for e in report.equalities].count("solutions") == 3
+    assert "3 by their solutions" in report.summary()
+
+
+def test_japanese_wrong_solving_step_is_blamed_on_its_line() -> None:
+    middle = check_text(JAPANESE.replace("wx^2 = xy", "wx^2 = 2xy"))
+    assert findings(middle) == [(16, "wrong")]
+    assert "does not have the solutions" in middle.findings[0].reason
+    last = check_text(JAPANESE.replace(r"w = \frac{y}{x}", r"w = \frac{x}{y}"))
+    assert findings(last) == [(17, "wrong")]
+
+
+def test_english_solving_chain_with_implications_and_a_domain() -> None:
+    report = check_text(ENGLISH)
+    assert report.passed, str(report)
+
+
+def test_english_a_root_lost_outside_the_stated_domain_is_a_wrong_step() -> None:
+    # without (u > 0), u^2 = 1 has two solutions and u = 1 only one
+    report = check_text(ENGLISH.replace(r" \quad (u > 0)", ""))
+    assert findings(report) == [(3, "wrong")]
+    assert "{-1, 1} before, {1} after" in report.findings[0].reason
+
+
+def test_the_identities_before_the_equation_are_still_checked() -> None:
+    report = check_text(JAPANESE.replace("-2x(y - wx) = 0", "-2(y - wx) = 0"))
+    assert (8, "wrong") in findings(report)  # dE/dw = -2(y - wx) drops the factor x
+
+
+@pytest.mark.parametrize("text", [
+    "We need $2z + 1 = 5$ to hold.",
+    "$$\\frac{d}{dx}(x^2 - 2x) = 0$$",
+    "極値では $f(x) = x^3$ として $f'(x) = 0$ である。",
+])
+def test_a_lone_equation_is_a_condition_not_a_wrong_step(text: str) -> None:
+    report = check_text(text)
+    assert [f.status for f in report.findings] == ["condition"]
+    assert report.passed  # a condition is a note
+    assert report.equalities_checked == sum(e.status != "condition" for e in report.equalities)
+
+
+def test_negative_control_a_wrong_identity_is_still_wrong() -> None:
+    # both sides are expressions in x: a claimed identity, not an equation
+    report = check_text("$$f(x) = \\frac{1}{1+e^{-ax}}$$\n\n"
+                        "$$f'(x) = \\frac{e^{-ax}}{(1+e^{-ax})^2}$$\n")
+    assert findings(report) == [(3, "wrong")]
+    assert not report.passed
+
+
+def test_negative_control_an_equation_with_a_side_condition_is_a_claim() -> None:
+    text = "$$f(x) = \\max(0, x)$$\n\n$$f'(x) = 0 \\quad (x > 0)$$\n"
+    assert findings(check_text(text)) == [(3, "wrong")]
+
+
+def test_solving_beyond_the_budget_is_undecided(monkeypatch) -> None:  # noqa: ANN001
+    from probkit.symbolic.lint import solving
+
+    monkeypatch.setattr(solving, "MAX_SOLVE_OPS", 0)  # as if every equation were huge
+    report = check_text(JAPANESE)
+    statuses = {f.status for f in report.findings}
+    assert statuses == {"undecided"} and not report.passed
+    assert "within the budget" in report.findings[0].reason
+
+
+def test_a_slow_solve_is_stopped_by_the_time_limit(monkeypatch) -> None:  # noqa: ANN001
+    import time
+
+    import sympy as sp
+
+    from probkit.symbolic.lint import solving
+
+    def slow(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        time.sleep(5)
+        return sp.S.EmptySet
+
+    monkeypatch.setattr(solving, "SOLVE_SECONDS", 0.05)
+    monkeypatch.setattr(solving.sp, "solveset", slow)
+    started = time.perf_counter()
+    u = sp.Symbol("u")
+    assert solving.solutions(u ** 2 - 1, u, solving.Domain()) is None
+    assert time.perf_counter() - started < 2
