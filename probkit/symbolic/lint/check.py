@@ -30,6 +30,7 @@ from probkit.symbolic.lint.latex import GREEK, Unreadable
 from probkit.symbolic.lint.prose import (
     Paragraphs,
     is_evaluation_point,
+    set_up_after,
     solving_before,
     solving_between,
 )
@@ -432,12 +433,16 @@ class _Checker:
         prime_variable = self.prime_variable(checked)
         for term in checked:
             self.evaluate(term, prime_variable)
-        if definition is None and step and self.solving is not None:
-            self.solving.equations.append(_Equation(checked[0], checked[1], None))
-            self.solving.end = self.block_end
-            return
         self.report_unread(checked)
-        verdicts = self.verdicts(checked)
+        if definition is None and step and self.solving is not None:
+            verdicts = self.verdicts(checked) if all(t.value is not None for t in checked) \
+                else [None]
+            if verdicts[0] is None or verdicts[0].status != "verified":  # not an identity
+                self.solving.equations.append(_Equation(checked[0], checked[1], None))
+                self.solving.end = self.block_end
+                return
+        else:
+            verdicts = self.verdicts(checked)
         if definition is None and self.equations(checked, verdicts, linked, prime_variable):
             return
         for left, right, verdict in zip(checked, checked[1:], verdicts, strict=False):
@@ -490,8 +495,7 @@ class _Checker:
     def solving_cue(self) -> bool:
         """Does the prose around the current block say its equation is being solved?"""
         before = self.text[max(0, self.block_start - 120):self.block_start]
-        after = self.text[self.block_end:self.block_end + 40]
-        return solving_before(before) or solving_between(after, max_chars=10_000)
+        return solving_before(before) or set_up_after(self.text[self.block_end:])
 
     def close_solving(self) -> None:
         """Check the open solving chain (or report its lone equation as a condition)."""

@@ -38,6 +38,12 @@ _SOLVING_BEFORE = re.compile(
     r"\b(?:set|setting|solve|solving|equate|equating)\b[^.!?。$]*$", re.IGNORECASE)
 """English words before an equation being solved in the same sentence: "Setting …, $E = 0$"."""
 
+_SET_UP = re.compile(
+    r"^[\s、,:]*(?:を?(?:\s*0\s*)?(?:とおく|と置く|とおいて|と置いて|とすると|を解く|を満たす)|"
+    r"(?:is\s+)?(?:set\s+to\s+zero|to\s+zero|solv\w*|must\s+hold|holds?\s+when))",
+    re.IGNORECASE)
+"""Words right after an equation saying it is set up to be solved: "とおく", "set to zero"."""
+
 _SOLVING = re.compile(
     r"とおく|と置く|とおいて|と置いて|とすると|を解く|解くと|解いて|よって|したがって|従って|"
     r"ゆえに|すなわち|つまり|整理|変形|より|∴|"
@@ -59,6 +65,11 @@ def solving_before(before: str) -> bool:
     return bool(_SOLVING_BEFORE.search(before[-120:]))
 
 
+def set_up_after(after: str) -> bool:
+    """Do the words right after an equation say it is set up to be solved ("とおくと")?"""
+    return bool(_SET_UP.match(after[:40]))
+
+
 def solving_between(prose: str, *, max_chars: int) -> bool:
     """Do the words between two equations (at most ``max_chars`` of them) say "solving"?"""
     return len(prose.strip()) <= max_chars and bool(_SOLVING.search(prose))
@@ -74,4 +85,5 @@ class Paragraphs:
         return bisect.bisect_right(self._breaks, offset)
 
 
-__all__ = ["Paragraphs", "is_evaluation_point", "solving_before", "solving_between"]
+__all__ = ["Paragraphs", "is_evaluation_point", "set_up_after", "solving_before",
+           "solving_between"]
