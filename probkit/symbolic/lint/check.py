@@ -8,10 +8,19 @@ everything after it, until the name is defined again), or a claim (``f'(x) =
 … = …``), whose neighbouring terms are compared one pair at a time
 (:func:`~probkit.symbolic.lint.equality.compare`).
 
+An equality that is not an identity may be an equation: a step of a solving
+chain (after ``\Rightarrow``, ``\iff``, ``\therefore`` or words such as
+"とおくと"; each equation must have the same solutions as the one before,
+:func:`~probkit.symbolic.lint.solving.same_solutions`), or a lone ``condition``
+(``\frac{dE}{dw} = 0`` that nothing solves). Inline ``x = 0`` after "at" or
+before "のとき" is an evaluation point for its paragraph, not a definition
+(:mod:`~probkit.symbolic.lint.prose`). See docs/check.md.
+
 Blame: a wrong expression in the middle of a chain breaks the equalities on
 both of its sides. When its two neighbours equal each other, the expression
 itself is reported (once), with what it should have been when that can be
-said (a sign, a missing factor, a missing derivative).
+said (a sign, a missing factor, a missing derivative). A readable term is
+never blamed because its neighbour could not be read.
 """
 
 from __future__ import annotations
