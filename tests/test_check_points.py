@@ -80,3 +80,23 @@ def test_a_side_condition_on_a_definition_holds_from_there_on() -> None:
     text = "$$ g(x) = \\sqrt{a^2} x \\quad (a > 0) $$\n\n$$ g(1) = a $$\n"
     assert check_text(text).passed
     assert findings(check_text(text.replace("(a > 0)", ""))) == [(3, "wrong")]
+
+
+SIGMOID_AT_ZERO = """\
+$$ f(x) = \\frac{1}{1+e^{-x}} $$
+
+At $x = 0$, $f(x) = \\frac{1}{2}$ and $f'(x) = \\frac{1}{4}$.
+
+$x = 0$ のとき $f(x) = \\frac{1}{2}$ となる。
+
+In general $f'(x) = f(x)(1 - f(x))$.
+"""
+
+
+def test_a_defined_function_at_an_evaluation_point_is_a_claim_not_a_redefinition() -> None:
+    report = check_text(SIGMOID_AT_ZERO)
+    assert report.passed, str(report)
+    assert report.equalities_checked == 4
+    slipped = check_text(SIGMOID_AT_ZERO.replace("のとき $f(x) = \\frac{1}{2}$",
+                                                 "のとき $f(x) = \\frac{1}{3}$"))
+    assert findings(slipped) == [(5, "wrong")]  # and f is still the sigmoid on line 7

@@ -200,6 +200,7 @@ class _Checker:
         self.solving: _Solving | None = None  # the equations being solved, in order
         self.prose_link = False  # the prose before this block says "solving goes on"
         self.qualified = False  # the statement being checked has side conditions on its line
+        self.points_active = False  # an evaluation point holds for the block being checked
         self.block_start = self.block_end = 0
 
     # -- the post, block by block
@@ -223,7 +224,9 @@ class _Checker:
                 if definition is not None:
                     overlaid.append((point, definition, self.scope.definitions.get(point.name)))
                     self.scope.define(definition)
+            self.points_active = bool(overlaid)
             self.block(block)
+            self.points_active = False
             for point, definition, before in overlaid:
                 if self.scope.definitions.get(point.name) is definition:
                     if before is None:
@@ -615,6 +618,8 @@ class _Checker:
             return None
         if len(terms) > 2 and parsed in self.scope.definitions:
             return None  # f(x) = … = …, f known: a claim about f, checked
+        if self.points_active and parsed in self.scope.definitions:
+            return None  # "at $x = 0$, $f(x) = \frac{1}{2}$": a claim at the point
         return name, params
 
     def define(self, target: tuple[str, tuple[str, ...]], lhs: _Term, rhs: _Term) -> None:
