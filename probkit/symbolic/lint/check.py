@@ -35,7 +35,7 @@ import sympy as sp
 from probkit.errors import DataError, InputError
 from probkit.symbolic.lint.equality import Verdict, compare, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
-from probkit.symbolic.lint.latex import GREEK, Unreadable
+from probkit.symbolic.lint.latex import ACCENTS, GREEK, Unreadable
 from probkit.symbolic.lint.prose import (
     Paragraphs,
     is_evaluation_point,
@@ -70,10 +70,14 @@ MAX_EQUALITIES = 1_000
 MAX_CUE_CHARS = 160
 """Longest prose between two equations that can still say the second solves the first."""
 
+_PUNCTUATION = " \t\r\n:：、，,$\\[]()"
+
 IMPLICATIONS = frozenset({"->", "<->"})
 r"""Relations between equations of a solving chain (``\Rightarrow``, ``\iff``, ``\therefore``)."""
 
-_NAME = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + r"))(?:_(?:\{[^{}]*\}|[A-Za-z0-9]))?"
+_LETTER = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + r"))"
+_ACCENTED = r"\\(?:" + "|".join(a[1:] for a in sorted(ACCENTS)) + rf")\{{{_LETTER}\}}"
+_NAME = rf"(?:{_LETTER}|{_ACCENTED})(?:_(?:\{{[^{{}}]*\}}|[A-Za-z0-9]))?"
 _DEFINES = re.compile(rf"^(?P<name>{_NAME})(?:\((?P<params>{_NAME}(?:,{_NAME})*)\))?$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$|^-?\\frac\{(\d+)\}\{(\d+)\}$")
 
@@ -93,7 +97,10 @@ def _compact(text: str) -> str:
 
 
 def _canonical_name(latex: str) -> str:
-    """``w_1`` -> ``w_{1}`` (how names are keyed in the rewriter)."""
+    """``w_1`` -> ``w_{1}``, ``\\hat{y}`` -> ``y_{hat}`` (how names are keyed in the rewriter)."""
+    accent = re.match(r"^(\\[A-Za-z]+)\{([^{}]+)\}$", latex)
+    if accent and accent.group(1) in ACCENTS:
+        return f"{accent.group(2)}_{{{ACCENTS[accent.group(1)]}}}"
     match = re.match(r"^(.+?)_([A-Za-z0-9])$", latex)
     return f"{match.group(1)}_{{{match.group(2)}}}" if match else latex
 
@@ -299,8 +306,10 @@ class _Checker:
             self.findings.append(Finding(self.lines.line(block.start), block.text.strip()[:80],
                                          "unparsed", f"cannot read: {exc}", None, None))
             return
-        self.prose_link = self.solving is not None and solving_between(
-            self.text[self.solving.end:block.start], max_chars=MAX_CUE_CHARS)
+        if self.solving is not None:  # "とおくと", "so", or "Set $E' = 0$:" then the algebra
+            between = self.text[self.solving.end:block.start]
+            self.prose_link = solving_between(between, max_chars=MAX_CUE_CHARS) or (
+                self.solving.cue and not between.strip(_PUNCTUATION))
         self.block_start, self.block_end = block.start, block.end
         for statement, conditions in self.attach_conditions(statements):
             if not conditions:
@@ -425,9 +434,8 @@ class _Checker:
                     self.unparsed(term, "an empty side of '='")
             return
         definition = self.definition_target(terms)
-        step = linked and len(terms) == 2 and (definition is None or not definition[1])
-        if step:  # "⇒ w = 3" is solved for, not defined; "g(u) = …" is still a definition
-            definition = None
+        if linked and (definition is None or not definition[1]):
+            definition = None  # "⇒ w = 3" is solved for, not defined; "g(u) = …" still is
         checked = terms[1:] if definition is not None else terms
         for term in terms:
             if term.prepared is None and term.problem is None and term.raw is None:
@@ -446,15 +454,7 @@ class _Checker:
         for term in checked:
             self.evaluate(term, prime_variable)
         self.report_unread(checked)
-        if definition is None and step and self.solving is not None:
-            verdicts = self.verdicts(checked) if all(t.value is not None for t in checked) \
-                else [None]
-            if verdicts[0] is None or verdicts[0].status != "verified":  # not an identity
-                self.solving.equations.append(_Equation(checked[0], checked[1], None))
-                self.solving.end = self.block_end
-                return
-        else:
-            verdicts = self.verdicts(checked)
+        verdicts = self.verdicts(checked)
         if definition is None and self.equations(checked, verdicts, linked, prime_variable):
             return
         for left, right, verdict in zip(checked, checked[1:], verdicts, strict=False):
@@ -465,34 +465,45 @@ class _Checker:
     # -- equations: conditions and solving chains
     def equations(self, terms: list[_Term], verdicts: list[Verdict | None], linked: bool,
                   prime_variable: Any) -> bool:
-        """Handle the chain if it ends with an equation rather than an identity.
+        """Handle the chain if one of its links is an equation rather than an identity.
 
         An equation is an equality that is not an identity and is either a
-        solving step (after an implication or a solving cue) or has the form
-        of one (a number on one side, a variable on the other:
-        ``\frac{dE}{dw} = 0``), also as the last link of a longer chain
-        (``\frac{dE}{dw} = 2(w - 3) = 0``). It opens a solving chain; True
-        when the chain was handled here.
+        solving step (after an implication or a solving cue; any one link of
+        the chain, as in ``⇒ w = \frac{7}{5} = 1.4``) or, unlinked, the last
+        link of a chain with the form of an equation (a number on one side, a
+        variable on the other: ``\frac{dE}{dw} = 0``, ``\frac{dE}{dw} = 2(w -
+        3) = 0``) or set up by the words after it. The other links are checked
+        as identities. True when the chain was handled here.
         """
-        last = verdicts[-1]
-        if last is None or last.status != "wrong" or any(
-                v is not None and v.status == "wrong" for v in verdicts[:-1]):
+        if linked and self.solving is not None and len(terms) == 2 and verdicts[0] is None:
+            self.solving.equations.append(_Equation(terms[0], terms[1], None))  # unread
+            self.solving.end = self.block_end
+            return True
+        wrong = [k for k, v in enumerate(verdicts) if v is not None and v.status == "wrong"]
+        if len(wrong) != 1:
             return False
-        left, right = terms[-2], terms[-1]
-        if self.qualified and not linked:
-            return False  # "f'(x) = 1 \quad (x > 0)": a claim for every x of its domain
-        if not (linked or self.equation_form(left, right) or self.solving_cue()):
+        k = wrong[0]
+        left, right = terms[k], terms[k + 1]
+        if not linked and (k != len(verdicts) - 1 or self.qualified or not (
+                self.equation_form(left, right) or self.solving_cue())):
             return False
-        for a, b, verdict in zip(terms[:-2], terms[1:-1], verdicts[:-1], strict=False):
-            self.record(a, b, verdict)
-        if len(terms) > 2:  # the identities before the equation
-            self.blame(terms[:-1], verdicts[:-1], prime_variable)
-            self.previous = terms[-2]
+        for a, b, verdict in zip(terms, terms[1:], verdicts, strict=False):
+            if a is not left:
+                self.record(a, b, verdict)
+        for piece, pieces in ((terms[:k + 1], verdicts[:k]), (terms[k + 1:], verdicts[k + 1:])):
+            if len(piece) > 1:  # the identities around the equation
+                self.blame(piece, pieces, prime_variable)
+        self.previous = terms[-1] if k < len(verdicts) - 1 else terms[-2]
+        equation = _Equation(left, right, verdicts[k])
+        if linked and self.solving is not None:
+            self.solving.equations.append(equation)
+            self.solving.end = self.block_end
+            return True
         variables = [v for t in terms if t.raw is not None for d in t.raw.atoms(sp.Derivative)
                      for v, _ in d.variable_count]
         self.close_solving()
-        self.solving = _Solving([_Equation(left, right, last)], dict(self.scope.domains),
-                                self.block_end, linked or self.solving_cue(),
+        self.solving = _Solving([equation], dict(self.scope.domains), self.block_end,
+                                linked or self.solving_cue(),
                                 variables[0] if len(set(variables)) == 1 else None)
         return True
 
@@ -506,7 +517,7 @@ class _Checker:
 
     def solving_cue(self) -> bool:
         """Does the prose around the current block say its equation is being solved?"""
-        before = self.text[max(0, self.block_start - 120):self.block_start]
+        before = self.text[max(0, self.block_start - 120):self.block_start].rstrip("$\\([")
         return solving_before(before) or set_up_after(self.text[self.block_end:])
 
     def close_solving(self) -> None:
