@@ -129,3 +129,41 @@ def test_a_slow_solve_is_stopped_by_the_time_limit(monkeypatch) -> None:  # noqa
     u = sp.Symbol("u")
     assert solving.solutions(u ** 2 - 1, u, solving.Domain()) is None
     assert time.perf_counter() - started < 2
+
+
+ROWS = r"""$E(w) = (14w - 23)^2$ とする。$\frac{dE}{dw} = 0$ とおくと
+
+$$
+14w - 23 = 0 \\
+w = \frac{23}{14} \approx 1.64
+$$
+"""
+
+
+def test_rows_after_a_solving_step_in_its_block_go_on_solving() -> None:
+    report = check_text(ROWS)
+    assert report.passed, str(report)
+    slipped = check_text(ROWS.replace(r"\frac{23}{14} \approx 1.64", r"\frac{14}{23} \approx 0.61"))
+    assert findings(slipped) == [(5, "wrong")]
+    assert "does not have the solutions" in slipped.findings[0].reason
+
+
+@pytest.mark.parametrize(("shown", "passes"), [
+    ("0.881", True), ("0.88", True), ("0.8808", True), ("0.882", False), ("0.119", False),
+])
+def test_approximations_agree_to_the_digits_shown(shown: str, passes: bool) -> None:
+    # sigma(2) = 0.880797...: agrees rounded to 2, 3 or 4 places; 0.882 and 0.119 do not
+    text = f"$x = 2$ のとき $\\sigma(x) \\approx {shown}$ です。"
+    assert check_text(text).passed is passes
+
+
+def test_the_japanese_approximately_equal_sign_is_checked_too() -> None:
+    assert check_text(r"$\log 2 ≒ 0.693$").passed
+    assert not check_text(r"$\log 2 ≒ 0.639$").passed
+
+
+def test_a_wrong_claim_followed_by_yori_is_still_wrong() -> None:
+    # "より" (from this) is not a solving cue for a lone claim: a slip stays a slip
+    text = ("$$f(x) = \\frac{1}{1+e^{-ax}}$$\n\n"
+            "$f'(x) = \\frac{e^{-ax}}{(1+e^{-ax})^2}$ より、傾きは正である。\n")
+    assert findings(check_text(text)) == [(3, "wrong")]

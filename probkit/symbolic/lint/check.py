@@ -378,6 +378,47 @@ class _Checker:
             run = [term]
         if len(run) > 1:
             self.guarded_chain(run, linked)
+        for k, relation in enumerate(statement.relations):
+            if relation == "≈":
+                self.approximation(statement.terms[k], statement.terms[k + 1])
+
+    def approximation(self, left: Segment, right: Segment) -> None:
+        r"""``\sigma(2) \approx 0.881``: the value agrees with the decimal to the digits shown.
+
+        Checked when the left side is a number once the definitions are
+        substituted and the right side a decimal; rounded or cut off to the
+        digits shown both agree. Anything else (``\sin x \approx x``) is not a
+        claim about values, and is left alone.
+        """
+        digits = re.fullmatch(r"-?\d+(?:\.(\d+))?", _compact(right.text))
+        if digits is None or not left.text:
+            return
+        term = _Term(left, self.lines.line(left.offset))
+        self.prepare(term)
+        self.read(term, self.scope.names())
+        self.evaluate(term, self.scope.last_function_parameter)
+        if term.value is None:
+            return  # reported by its chain, if it was in one; else not a claim we read
+        try:
+            value = complex(sp.N(term.value, 30))
+        except (TypeError, ValueError):
+            return
+        if abs(value.imag) > 1e-20 or value != value:
+            return
+        places = len(digits.group(1) or "")
+        shown = float(_compact(right.text))
+        unit = 10.0 ** -places
+        agrees = abs(value.real - shown) <= unit / 2 * (1 + 1e-9) or (
+            abs(value.real) >= abs(shown) and abs(value.real - shown) < unit)  # cut off
+        line = self.lines.line(right.offset)
+        self.results.append(EqualityResult(line, left.shown, right.shown,
+                                           "verified" if agrees else "wrong",
+                                           "numeric", "to the digits shown"))
+        if not agrees:
+            self.findings.append(Finding(
+                line, right.shown, "wrong",
+                f"wrong approximation: {left.shown} = {value.real:.{places + 3}g}…, not "
+                f"≈ {right.shown} to the digits shown", None, None))
 
     def guarded_chain(self, segments: list[Segment], linked: bool = False) -> None:
         """:meth:`chain`, with a failure of SymPy (or of probkit) confined to this chain.
@@ -419,7 +460,9 @@ class _Checker:
     # -- chains
     def chain(self, segments: list[Segment], linked: bool = False) -> None:
         terms = [_Term(s, self.lines.line(s.offset)) for s in segments]
-        linked = linked or self.prose_link  # "とおくと", "setting … gives": solving goes on
+        # solving goes on after "とおくと", "setting … gives", or on the next row of its block
+        linked = linked or self.prose_link or (
+            self.solving is not None and self.solving.end == self.block_end)
         self.prose_link = False
         if not linked:
             self.close_solving()
