@@ -100,3 +100,20 @@ def test_a_defined_function_at_an_evaluation_point_is_a_claim_not_a_redefinition
     slipped = check_text(SIGMOID_AT_ZERO.replace("のとき $f(x) = \\frac{1}{2}$",
                                                  "のとき $f(x) = \\frac{1}{3}$"))
     assert findings(slipped) == [(5, "wrong")]  # and f is still the sigmoid on line 7
+
+
+def test_a_known_function_with_a_side_condition_is_a_claim_not_a_redefinition() -> None:
+    text = ("$$ f(x) = \\max(\\alpha x, x) $$\n\n"
+            "負の入力では $f(x) = \\alpha x \\quad (x < 0)$ なので、"
+            "$\\alpha = 0.01$ のとき $f(10) = 10$ です。\n")
+    assert check_text(text).passed, str(check_text(text))
+    assert findings(check_text(text.replace("f(10) = 10", "f(10) = 0.1"))) == [(3, "wrong")]
+
+
+def test_a_name_whose_definition_could_not_be_read_is_refused_not_read_as_a_variable() -> None:
+    text = ("$$\nf(x) = \\begin{cases} x & x > 0 \\\\ 0 & x \\le 0 \\end{cases}\n$$\n\n"
+            "Some values: $f(3) = 3$ and $f(-3) = 0$.\n")
+    report = check_text(text)
+    assert [f.status for f in report.findings] == ["unparsed", "unparsed", "unparsed"]
+    assert "whose definition (line 2) could not be read" in report.findings[1].reason
+    assert not any(f.status in ("condition", "wrong") for f in report.findings)

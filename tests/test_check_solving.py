@@ -167,3 +167,42 @@ def test_a_wrong_claim_followed_by_yori_is_still_wrong() -> None:
     text = ("$$f(x) = \\frac{1}{1+e^{-ax}}$$\n\n"
             "$f'(x) = \\frac{e^{-ax}}{(1+e^{-ax})^2}$ より、傾きは正である。\n")
     assert findings(check_text(text)) == [(3, "wrong")]
+
+
+BERNOULLI = r"""表の確率 $\theta$（$0 < \theta < 1$）、$0 < k < n$ とし、
+$\ell(\theta) = k\log\theta + (n-k)\log(1-\theta)$ とする。
+
+$$
+\frac{d\ell}{d\theta} = \frac{k}{\theta} - \frac{n-k}{1-\theta}
+$$
+
+これを $0$ とおくと
+
+$$
+\frac{k}{\theta} = \frac{n-k}{1-\theta} \quad \Rightarrow \quad k(1-\theta) = (n-k)\theta
+  \quad \Rightarrow \quad k = n\theta
+$$
+""".replace(r"\ell", "l")  # \ell is the reader's (issue 18, section 2); l is the same name
+
+
+def test_setting_the_last_result_to_zero_opens_a_solving_chain() -> None:
+    report = check_text(BERNOULLI)
+    assert report.passed, str(report)
+    assert [e.method for e in report.equalities].count("solutions") == 3
+    # a slip in the algebra is blamed on its line
+    slipped = check_text(BERNOULLI.replace("k = n\\theta", "k = 2n\\theta"))
+    assert findings(slipped) == [(12, "wrong")]
+
+
+def test_a_slip_in_the_derivative_is_not_carried_into_the_solving_chain() -> None:
+    # the chain solves what was differentiated (its first term), so the slip is blamed once
+    slipped = check_text(BERNOULLI.replace(r"\frac{k}{\theta} - \frac{n-k}{1-\theta}",
+                                           r"\frac{k}{\theta} + \frac{n-k}{1-\theta}"))
+    assert findings(slipped) == [(5, "wrong")]
+
+
+def test_english_setting_it_to_zero() -> None:
+    text = ("Let $E(w) = (w - 3)^2$.\n\n$$\\frac{dE}{dw} = 2(w - 3)$$\n\n"
+            "Setting this to zero gives $w = 3$.\n")
+    assert check_text(text).passed, str(check_text(text))
+    assert findings(check_text(text.replace("$w = 3$", "$w = 6$"))) == [(5, "wrong")]

@@ -33,12 +33,13 @@ from typing import Any
 import sympy as sp
 
 from probkit.errors import DataError, InputError
-from probkit.symbolic.lint.equality import Verdict, compare, numerically_equal
+from probkit.symbolic.lint.equality import Verdict, compare, display_name, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
 from probkit.symbolic.lint.latex import ACCENTS, GREEK, Unreadable
 from probkit.symbolic.lint.prose import (
     Paragraphs,
     is_evaluation_point,
+    set_to_zero,
     set_up_after,
     solving_before,
     solving_between,
@@ -208,6 +209,9 @@ class _Checker:
         self.prose_link = False  # the prose before this block says "solving goes on"
         self.qualified = False  # the statement being checked has side conditions on its line
         self.points_active = False  # an evaluation point holds for the block being checked
+        self.unread_names: dict[str, int] = {}  # names whose definition could not be read
+        self.previous_end = 0  # where the block of self.previous ends
+        self.previous_first: _Term | None = None  # the first term of that chain
         self.block_start = self.block_end = 0
 
     # -- the post, block by block
@@ -305,7 +309,12 @@ class _Checker:
         except Unreadable as exc:
             self.findings.append(Finding(self.lines.line(block.start), block.text.strip()[:80],
                                          "unparsed", f"cannot read: {exc}", None, None))
+            self.unread_definition(block)
             return
+        first = self.previous_first
+        if self.solving is None and first is not None and first.value is not None and \
+                set_to_zero(self.text[self.previous_end:block.start]):
+            self.open_set_to_zero(first)  # the chain's first term: a slip in it is not carried
         if self.solving is not None:  # "とおくと", "so", or "Set $E' = 0$:" then the algebra
             between = self.text[self.solving.end:block.start]
             self.prose_link = solving_between(between, max_chars=MAX_CUE_CHARS) or (
@@ -324,6 +333,22 @@ class _Checker:
             self.qualified = False
             if not self.defined:  # a claim's side condition holds for its own line only
                 self.scope.domains = saved
+
+    def unread_definition(self, block: MathBlock) -> None:
+        """A block that could not be split, but starts ``f(x) = …``: f is refused from here on."""
+        head = _compact(block.text.split("=", 1)[0]) if "=" in block.text else ""
+        match = _DEFINES.match(head)
+        if not match:
+            return
+        name = _canonical_name(match.group("name"))
+        try:
+            parsed = symbol_name(name)
+        except Unreadable:
+            return
+        self.unread_names[parsed] = self.lines.line(block.start + len(block.text) -
+                                                    len(block.text.lstrip()))
+        if match.group("params"):
+            self.latex_functions.add(name)
 
     def attach_conditions(
         self, statements: list[Statement]
@@ -495,6 +520,7 @@ class _Checker:
                 names = self.scope.names(primed)
         prime_variable = self.prime_variable(checked)
         for term in checked:
+            self.refuse_unread_names(term)
             self.evaluate(term, prime_variable)
         self.report_unread(checked)
         verdicts = self.verdicts(checked)
@@ -504,6 +530,8 @@ class _Checker:
             self.record(left, right, verdict)
         self.blame(checked, verdicts, prime_variable)
         self.previous = checked[-1]
+        self.previous_end = self.block_end
+        self.previous_first = checked[0]
 
     # -- equations: conditions and solving chains
     def equations(self, terms: list[_Term], verdicts: list[Verdict | None], linked: bool,
@@ -537,6 +565,8 @@ class _Checker:
             if len(piece) > 1:  # the identities around the equation
                 self.blame(piece, pieces, prime_variable)
         self.previous = terms[-1] if k < len(verdicts) - 1 else terms[-2]
+        self.previous_end = self.block_end
+        self.previous_first = terms[0]
         equation = _Equation(left, right, verdicts[k])
         if linked and self.solving is not None:
             self.solving.equations.append(equation)
@@ -549,6 +579,16 @@ class _Checker:
                                 linked or self.solving_cue(),
                                 variables[0] if len(set(variables)) == 1 else None)
         return True
+
+    def open_set_to_zero(self, result: _Term) -> None:
+        """"これを 0 とおくと", "setting this to zero": the last result = 0 is being solved."""
+        zero = _Term(Segment("0", result.segment.offset, "0"), result.line, raw=sp.Integer(0),
+                     value=sp.Integer(0))
+        variables = [v for d in (result.raw.atoms(sp.Derivative) if result.raw is not None
+                                 else ()) for v, _ in d.variable_count]
+        self.solving = _Solving([_Equation(result, zero, None)], dict(self.scope.domains),
+                                self.previous_end, True,
+                                variables[0] if len(set(variables)) == 1 else None)
 
     def equation_form(self, left: _Term, right: _Term) -> bool:
         """A number on one side and a variable on the other (``\frac{dE}{dw} = 0``)."""
@@ -672,15 +712,21 @@ class _Checker:
             return None
         if len(terms) > 2 and parsed in self.scope.definitions:
             return None  # f(x) = … = …, f known: a claim about f, checked
+        if self.qualified and parsed in self.scope.definitions:
+            return None  # "f(x) = \alpha x \quad (x < 0)", f known: a claim on that domain
         if self.points_active and parsed in self.scope.definitions:
             return None  # "at $x = 0$, $f(x) = \frac{1}{2}$": a claim at the point
         return name, params
 
     def define(self, target: tuple[str, tuple[str, ...]], lhs: _Term, rhs: _Term) -> None:
         name, params = target
-        if rhs.raw is None:
-            return
         parsed = symbol_name(name)
+        if rhs.raw is None:  # later uses of the name are refused, never read as a variable
+            self.unread_names[parsed] = lhs.line
+            if params:
+                self.latex_functions.add(name)
+            return
+        self.unread_names.pop(parsed, None)
         symbols = tuple(sp.Symbol(symbol_name(p)) for p in params)
         if sp.Symbol(parsed) in rhs.raw.free_symbols and not params:
             self.unparsed(rhs, f"defines {name} in terms of itself")
@@ -693,6 +739,18 @@ class _Checker:
         else:
             self.latex_quantities.add(name)
             self.latex_functions.discard(name)
+
+    def refuse_unread_names(self, term: _Term) -> None:
+        """A term using a name whose definition could not be read is not read either."""
+        if term.raw is None or not self.unread_names:
+            return
+        used = {s.name for s in term.raw.free_symbols} | {
+            type(f).__name__.rstrip("'") for f in term.raw.atoms(sp.core.function.AppliedUndef)}
+        for name in sorted(used & set(self.unread_names)):
+            term.raw = None
+            term.problem = (f"it uses {display_name(name)}, whose definition (line "
+                            f"{self.unread_names[name]}) could not be read")
+            return
 
     def prepare(self, term: _Term) -> None:
         if len(term.segment.text) > MAX_TERM_CHARS:

@@ -52,6 +52,12 @@ _SOLVING = re.compile(
     re.IGNORECASE)
 """Words between two equations saying the second is obtained by solving the first."""
 
+_ZERO = re.compile(
+    r"(?:これ|それ|この式|右辺|左辺)?を?\s*\$?\s*0\s*\$?\s*(?:とおく|と置く|とおいて|と置いて|とすると)|"
+    r"\b(?:set(?:ting)?|equat(?:e|ing))\s+(?:it|this|that|them|the\s+\w+)?\s*(?:to|with)\s+"
+    r"(?:zero|\$?\s*0\s*\$?)", re.IGNORECASE)
+"""Words setting the result just written to zero."""
+
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -70,6 +76,11 @@ def set_up_after(after: str) -> bool:
     return bool(_SET_UP.match(after[:40]))
 
 
+def set_to_zero(prose: str) -> bool:
+    """Do the words after a result set it to zero ("これを $0$ とおくと", "setting it to 0")?"""
+    return len(prose.strip()) <= 160 and bool(_ZERO.search(prose))
+
+
 def solving_between(prose: str, *, max_chars: int) -> bool:
     """Do the words between two equations (at most ``max_chars`` of them) say "solving"?"""
     return len(prose.strip()) <= max_chars and bool(_SOLVING.search(prose))
@@ -85,5 +96,5 @@ class Paragraphs:
         return bisect.bisect_right(self._breaks, offset)
 
 
-__all__ = ["Paragraphs", "is_evaluation_point", "set_up_after", "solving_before",
+__all__ = ["Paragraphs", "is_evaluation_point", "set_to_zero", "set_up_after", "solving_before",
            "solving_between"]
