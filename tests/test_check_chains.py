@@ -100,3 +100,27 @@ def test_a_slip_in_a_line_continued_chain_is_blamed_on_the_last_line() -> None:
 def test_a_relation_dangling_at_the_end_of_a_block_is_still_refused() -> None:
     report = check_text("$$\nx^2 = \\\\\n$$\n")
     assert [f.status for f in report.findings] == ["unparsed"]
+
+
+SOFTPLUS = """\
+ソフトプラス関数を微分すると
+
+$$
+(\\log(1+e^{x}))’ = \\\\
+\\frac{1}{1+e^{x}} (1+e^{x})’ = \\
+\\frac{e^{x}}{1+e^{x}}
+$$
+"""
+
+
+def test_a_prime_on_a_bracket_in_one_variable_differentiates_by_it() -> None:
+    report = check_text(SOFTPLUS)  # no function defined: the bracket's only variable is x
+    assert report.passed, str(report)
+    slipped = check_text(SOFTPLUS.replace("(1+e^{x})’ = \\\\", "(1+e^{x}) = \\\\"))
+    assert findings(slipped) == [(5, "wrong")]
+
+
+def test_a_prime_on_a_bracket_in_two_variables_is_still_refused() -> None:
+    report = check_text("$$\n(e^{ax})’ = \\\\\nae^{ax}\n$$\n")
+    assert [f.status for f in report.findings] == ["unparsed"]
+    assert "which variable" in report.findings[0].reason

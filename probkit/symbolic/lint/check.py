@@ -44,7 +44,7 @@ from probkit.symbolic.lint.prose import (
     solving_before,
     solving_between,
 )
-from probkit.symbolic.lint.reader import Names, read_term, symbol_name
+from probkit.symbolic.lint.reader import PRIME_VARIABLE, Names, read_term, symbol_name
 from probkit.symbolic.lint.report import (
     CheckReport,
     EqualityResult,
@@ -778,6 +778,15 @@ class _Checker:
                 if type(applied).__name__.endswith("'") and len(applied.args) == 1 and \
                         isinstance(applied.args[0], sp.Symbol):
                     return applied.args[0]
+        inside: set[Any] = set()  # what the primed brackets (…)' hold
+        for term in terms:
+            if term.raw is not None:
+                for derivative in term.raw.atoms(sp.Derivative):
+                    if any(v == PRIME_VARIABLE for v, _ in derivative.variable_count):
+                        inside |= derivative.expr.free_symbols
+        inside = {s for s in inside if s.name not in self.scope.definitions}
+        if len(inside) == 1:  # (\log(1+e^{x}))': a bracket in one variable, differentiated by it
+            return inside.pop()
         return self.scope.last_function_parameter
 
     def evaluate(self, term: _Term, prime_variable: Any) -> None:
