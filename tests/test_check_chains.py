@@ -116,7 +116,8 @@ $$
 def test_a_prime_on_a_bracket_in_one_variable_differentiates_by_it() -> None:
     report = check_text(SOFTPLUS)  # no function defined: the bracket's only variable is x
     assert report.passed, str(report)
-    slipped = check_text(SOFTPLUS.replace("(1+e^{x})’ = \\\\", "(1+e^{x}) = \\\\"))
+    slipped = check_text(SOFTPLUS.replace("(1+e^{x})’ = \\\n", "(1+e^{x}) = \\\n"))
+    assert slipped.equalities_checked == 2
     assert findings(slipped) == [(5, "wrong")]
 
 
