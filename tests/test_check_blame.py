@@ -52,3 +52,34 @@ def test_a_wrong_step_after_a_verified_one_is_still_blamed_on_its_line() -> None
     report = check_text(text)
     assert (4, "wrong") in findings(report)
     assert all(f.status != "undecided" for f in report.findings)
+
+
+UNDECIDED_MIDDLE = ("$$\n\\frac{d}{dx}(x^2 + x) = \\\\\n"
+                    "(g'(x)+1)^2 - g'(x)^2 - 2g'(x) + 2x = \\\\\n{0} = \\\\\n1 + 2x\n$$\n")
+
+
+def test_a_slip_after_an_undecided_step_is_judged_by_the_readable_term_before_it(
+        monkeypatch) -> None:  # noqa: ANN001
+    from probkit.symbolic.lint import equality
+
+    # no symbolic proof: line 3 (the derivative of an undefined g) is undecided next to it
+    monkeypatch.setattr(equality, "MAX_SYMBOLIC_OPS", -1)
+    report = check_text(UNDECIDED_MIDDLE.replace("{0}", "2x + 2"))  # the slip is on line 4
+    assert (4, "wrong") in findings(report)
+    assert (5, "wrong") not in findings(report)  # its correct neighbour is not blamed
+    clean = check_text(UNDECIDED_MIDDLE.replace("{0}", "2x + 1"))
+    assert not [f for f in clean.findings if f.status == "wrong"]
+
+
+def test_with_nothing_readable_before_an_undecided_step_the_slip_is_undecided(
+        monkeypatch) -> None:  # noqa: ANN001
+    from probkit.symbolic.lint import equality
+
+    monkeypatch.setattr(equality, "MAX_SYMBOLIC_OPS", -1)
+    text = UNDECIDED_MIDDLE.replace("{0}", "2x + 2").replace(
+        "\\frac{d}{dx}(x^2 + x)", "(k'(x)+1)^2 - k'(x)^2 - 2k'(x) + 2x")
+    report = check_text(text)
+    assert [f for f in report.findings if f.source_line == 5] == []
+    undecided = [f for f in report.findings if f.reason.startswith("undecided (next to")]
+    assert len(undecided) == 1 and undecided[0].suggestion is None
+    assert "could not be decided" in undecided[0].reason

@@ -861,10 +861,14 @@ class _Checker:
                     i += 2
                     continue
             left, right = terms[i], terms[i + 1]
-            if wrong[i] and i > 0 and verdicts[i - 1] is None:
-                # the step before was not read: judge left by the nearest readable term
-                # before it (the chain claims they are equal too); else blame no one
-                earlier = next((t for t in reversed(terms[:i]) if t.value is not None), None)
+            before_step = verdicts[i - 1] if i > 0 else None
+            if wrong[i] and i > 0 and (before_step is None or before_step.status == "undecided"):
+                # the step before was not read (or not decided): judge left by the nearest
+                # readable term before it (the chain claims they are equal too); else blame
+                # no one
+                earlier = next((t for t in reversed(terms[:i]) if t.value is not None and not
+                                t.value.has(sp.core.function.AppliedUndef, sp.Derivative,
+                                            sp.Subs)), None)
                 seed = self.seed + 7919 + i
                 if earlier is not None and numerically_equal(earlier.value, right.value,
                                                              self.scope.domains, seed=seed):
@@ -879,7 +883,8 @@ class _Checker:
                     continue
                 if earlier is None or not numerically_equal(earlier.value, left.value,
                                                             self.scope.domains, seed=seed):
-                    self.next_to_unreadable(terms[i - 1], left, right, verdict)
+                    self.next_to_unreadable(terms[i - 1], left, right, verdict,
+                                            read=before_step is not None)
                     i += 1
                     continue
             if wrong[i]:
@@ -897,8 +902,11 @@ class _Checker:
             i += 1
 
     def next_to_unreadable(self, unread: _Term, left: _Term, right: _Term,
-                           verdict: Verdict) -> None:
+                           verdict: Verdict, *, read: bool = False) -> None:
         """``left`` ≠ ``right``, and ``left``'s other neighbour could not be read.
+
+        (``read``: it was read, but the step between it and ``left`` could not
+        be decided.)
 
         The step that would have said whether ``left`` is right is missing, so
         either line may hold the slip: neither is blamed, nothing is suggested.
@@ -907,12 +915,14 @@ class _Checker:
         where = f" ({format_counterexample(counter)})" if counter else ""
         lines = (f"line {left.line}" if left.line == right.line
                  else f"lines {left.line} and {right.line}")
+        why = (f"the step from {unread.segment.shown} (line {unread.line}) could not be decided"
+               if read else f"{unread.segment.shown} (line {unread.line}) could not be read")
+        kind = "an undecided step" if read else "an unreadable line"
         self.findings.append(Finding(
             left.line, left.segment.shown, "undecided",
-            f"undecided (next to an unreadable line): {left.segment.shown} ≠ "
-            f"{right.segment.shown}{where}; which side is wrong cannot be told because "
-            f"{unread.segment.shown} (line {unread.line}) could not be read, so {lines} "
-            "may hold the slip", counter, None))
+            f"undecided (next to {kind}): {left.segment.shown} ≠ {right.segment.shown}{where}; "
+            f"which side is wrong cannot be told because {why}, so {lines} may hold the slip",
+            counter, None))
 
     def suggest(self, expected: _Term, actual: _Term, variable: Any) -> str | None:
         """What ``actual`` should have been, judged from its equal neighbour ``expected``.
