@@ -206,3 +206,24 @@ def test_english_setting_it_to_zero() -> None:
             "Setting this to zero gives $w = 3$.\n")
     assert check_text(text).passed, str(check_text(text))
     assert findings(check_text(text.replace("$w = 3$", "$w = 6$"))) == [(5, "wrong")]
+
+
+def test_the_time_limit_leaves_a_running_timer_of_the_caller_alone() -> None:
+    import signal
+
+    import sympy as sp
+
+    from probkit.symbolic.lint import solving
+
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *args: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        u = sp.Symbol("u")
+        assert solving.solutions(u ** 2 - 1, u, solving.Domain()) == [-1.0, 1.0]
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0 < remaining <= 30  # still running, not cancelled by the solve
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not fired

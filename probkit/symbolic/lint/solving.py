@@ -43,7 +43,8 @@ MAX_SOLVE_OPS = 200
 
 SOLVE_SECONDS = 2.0
 """Longest one ``solveset`` call may run (enforced in the main thread, where a timer can
-interrupt it; elsewhere only :data:`MAX_SOLVE_OPS` bounds the work)."""
+interrupt it, unless the program runs a real-time timer of its own; elsewhere only
+:data:`MAX_SOLVE_OPS` bounds the work)."""
 
 MAX_SOLUTIONS = 20
 """Most solutions compared (more: the step is undecided)."""
@@ -57,8 +58,8 @@ class _OutOfTime(Exception):
 def _time_limit(seconds: float) -> Iterator[None]:
     """Raise :class:`_OutOfTime` in the block after ``seconds`` (main thread only)."""
     if threading.current_thread() is not threading.main_thread() or \
-            not hasattr(signal, "setitimer"):
-        yield
+            not hasattr(signal, "setitimer") or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
+        yield  # no timer here (or the caller's own is running, and is left alone)
         return
 
     def expire(signum: int, frame: Any) -> None:
