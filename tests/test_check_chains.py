@@ -125,3 +125,21 @@ def test_a_prime_on_a_bracket_in_two_variables_is_still_refused() -> None:
     report = check_text("$$\n(e^{ax})’ = \\\\\nae^{ax}\n$$\n")
     assert [f.status for f in report.findings] == ["unparsed"]
     assert "which variable" in report.findings[0].reason
+
+
+def test_the_origin_post_through_the_command_line(tmp_path, runner) -> None:  # noqa: ANN001
+    from pathlib import Path
+
+    from probkit_cli.app import app
+
+    post = Path(__file__).parent / "check_posts" / "origin_ja.md"
+    clean = runner.invoke(app, ["check", str(post)])
+    assert clean.exit_code == 0, clean.stdout
+    assert "3 equalities, 3 verified" in clean.stdout
+    slipped = tmp_path / "origin_slip.md"
+    slipped.write_text(post.read_text(encoding="utf-8").replace(
+        "(1+e^{-ax})’ = \\\\", "(1+e^{-ax}) = \\\\"), encoding="utf-8")
+    wrong = runner.invoke(app, ["check", str(slipped)])
+    assert wrong.exit_code == 1
+    assert [line.split(": ")[0] for line in wrong.stdout.splitlines()
+            if ": wrong" in line] == [f"{slipped}:7"]
