@@ -227,3 +227,13 @@ def test_the_time_limit_leaves_a_running_timer_of_the_caller_alone() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert not fired
+
+
+@pytest.mark.parametrize("text", [
+    "$$\\frac{d}{dx} x^2 = 2$$",                      # a dropped x, not an equation for x = 1
+    "$f(x) = x^2$ so $f'(x) = 2$.",
+    "$$f(x) = x^3 \\qquad f'(x) = 3$$",
+])
+def test_a_derivative_equal_to_a_nonzero_number_is_a_claim(text: str) -> None:
+    report = check_text(text)
+    assert [f.status for f in report.findings] == ["wrong"]

@@ -591,10 +591,20 @@ class _Checker:
                                 variables[0] if len(set(variables)) == 1 else None)
 
     def equation_form(self, left: _Term, right: _Term) -> bool:
-        """A number on one side and a variable on the other (``\frac{dE}{dw} = 0``)."""
+        """A number on one side and a variable on the other (``2z + 1 = 5``).
+
+        A derivative equal to a number is an equation only when the number is 0
+        (``\frac{dE}{dw} = 0``): ``\frac{d}{dx} x^2 = 2`` is a claim, and wrong.
+        """
         for number, other in ((left, right), (right, left)):
-            if _number(number.segment.text) is not None and other.value is not None and \
-                    other.value.free_symbols:
+            value = _number(number.segment.text)
+            if value is None or other.value is None or not other.value.free_symbols:
+                continue
+            derivative = other.raw is not None and (other.raw.has(sp.Derivative) or any(
+                type(f).__name__.endswith("'")
+                for f in other.raw.atoms(sp.core.function.AppliedUndef)) or any(
+                s.name.endswith("'") for s in other.raw.free_symbols))
+            if value == 0 or not derivative:
                 return True
         return False
 
