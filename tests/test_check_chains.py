@@ -132,7 +132,7 @@ def test_the_origin_post_through_the_command_line(tmp_path, runner) -> None:  # 
 
     from probkit_cli.app import app
 
-    post = Path(__file__).parent / "check_posts" / "origin_ja.md"
+    post = Path(__file__).parent / "check_origin" / "origin_ja.md"
     clean = runner.invoke(app, ["check", str(post)])
     assert clean.exit_code == 0, clean.stdout
     assert "3 equalities, 3 verified" in clean.stdout
