@@ -22,18 +22,23 @@ from probkit.errors import InputError
 #: library parameter -> command-line option
 OPTIONS: dict[str, str] = {
     "activation": "--activation",
+    "assume": "--assume",
     "base_rate": "--base-rate",
     "calibrate": "--calibrate",
     "data": "--data",
+    "definitions": "--chain",
+    "expression": "--expr",
     "features": "--features",
     "fit": "--fit",
     "flip": "--flip",
+    "fmt": "--format",
     "folds": "--folds",
     "grid": "--grid",
     "hidden": "--hidden",
     "k": "--folds",
     "l2": "--l2",
     "learning_rate": "--learning-rate",
+    "markdown_flavor": "--markdown-flavor",
     "max_iter": "--iterations",
     "model": "--model",
     "n_bootstrap": "--bootstrap",
@@ -51,6 +56,7 @@ OPTIONS: dict[str, str] = {
     "test": "--test",
     "tol": "--tol",
     "train": "--train",
+    "wrt": "--wrt",
 }
 
 
