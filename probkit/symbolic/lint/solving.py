@@ -30,10 +30,10 @@ from typing import Any
 
 import sympy as sp
 
-from probkit.symbolic.checks import DIGITS
 from probkit.symbolic.lint.equality import Verdict, _draw, display_name
 from probkit.symbolic.lint.report import format_number
 from probkit.symbolic.lint.scope import Domain
+from probkit.symbolic.step_verifier import DIGITS
 
 PARAMETER_POINTS = 3
 """Random values of the parameters at which both equations are solved."""
