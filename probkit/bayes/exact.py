@@ -34,6 +34,7 @@ from probkit.errors import (
     InputError,
     ProbabilityError,
 )
+from probkit.logspace import log_of, log_sum_exp, sum_of_logs
 from probkit.numbers import Number, check_probability, format_decimal, format_exact, to_number
 
 _FLOAT_TOLERANCE = 1e-9
@@ -457,11 +458,11 @@ def _update_float(
     ``likelihood``, ``joint`` and ``evidence`` are reported as ``exp`` of their logs
     (they may underflow to 0; the posteriors do not).
     """
-    log_priors = [log_probability(p) for p in priors]
-    log_rows = [[log_probability(v) for v in row] for row in rows]
-    log_likelihoods = [_log_sum(row) for row in log_rows]
+    log_priors = [log_of(p) for p in priors]
+    log_rows = [[log_of(v) for v in row] for row in rows]
+    log_likelihoods = [sum_of_logs(row) for row in log_rows]
     log_joint = [lp + ll for lp, ll in zip(log_priors, log_likelihoods, strict=True)]
-    log_evidence = _log_sum_exp(log_joint)
+    log_evidence = log_sum_exp(log_joint)
     if log_evidence == -math.inf:
         raise ImpossibleEvidenceError(_impossible_message(names, priors, rows, labels))
     hypotheses = tuple(
@@ -487,45 +488,16 @@ def _update_float(
 def _float_trace(
     log_priors: Sequence[float], log_rows: Sequence[Sequence[float]], labels: Sequence[str]
 ) -> tuple[TraceStep, ...]:
-    start = _log_sum_exp(log_priors)
+    start = log_sum_exp(log_priors)
     belief = [lp - start for lp in log_priors]
     steps = []
     for j, label in enumerate(labels):
         moved = [b + row[j] for b, row in zip(belief, log_rows, strict=True)]
-        log_step = _log_sum_exp(moved)
+        log_step = log_sum_exp(moved)
         belief = [m - log_step for m in moved]
         steps.append(TraceStep(observation=label, evidence=math.exp(log_step),
                                posteriors=tuple(math.exp(b) for b in belief)))
     return tuple(steps)
-
-
-def log_probability(value: Number) -> float:
-    """Natural log of a non-negative number, ``-inf`` for 0; rationals never pass through float.
-
-    >>> round(log_probability(Fraction(1, 10**400)), 6) == round(-400 * math.log(10), 6)
-    True
-    """
-    if value == 0:
-        return -math.inf
-    if isinstance(value, Fraction):
-        return math.log(value.numerator) - math.log(value.denominator)
-    return math.log(value)
-
-
-def _log_sum(values: Sequence[float]) -> float:
-    return -math.inf if -math.inf in values else math.fsum(values)
-
-
-def _log_sum_exp(values: Sequence[float]) -> float:
-    r""":math:`\log \sum_k e^{x_k}` without overflow or underflow.
-
-    >>> _log_sum_exp([-1000.0, -1000.0]) == -1000.0 + math.log(2)
-    True
-    """
-    top = max(values)
-    if top == -math.inf:
-        return -math.inf
-    return top + math.log(math.fsum(math.exp(v - top) for v in values))
 
 
 class _LazyTrace(Sequence[TraceStep]):

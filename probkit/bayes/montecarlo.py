@@ -68,11 +68,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from probkit.bayes.exact import Posterior, log_probability
+from probkit.bayes.exact import Posterior
 from probkit.bayes.intervals import (
     binomial_standard_error,
     log_ratio_standard_error,
-    log_sum_exp,
     normal_quantile,
     wilson_interval,
 )
@@ -86,6 +85,7 @@ from probkit.bayes.samplers import (
     story_of,
 )
 from probkit.errors import ComputationError, ImpossibleEvidenceError, InputError
+from probkit.logspace import log_of, log_sum_exp_array
 from probkit.numbers import Number
 
 METHODS = ("rejection", "importance")
@@ -283,8 +283,8 @@ def _compare_with_exact(
         else:
             exact_value = values[h.name]
             se0 = math.exp(float(log_ratio_standard_error(
-                counts[0], sampler.log_weights, i, log_probability(exact_value),
-                log_probability(1 - exact_value))))
+                counts[0], sampler.log_weights, i, log_of(exact_value),
+                log_of(1 - exact_value))))
         updated.append(replace(h, exact=p0, z=_z(h.estimate, p0, se0)))
     return replace(result, hypotheses=tuple(updated))
 
@@ -318,7 +318,7 @@ class _Sampler:
         # Weights P(H) P(E|H) / q(H): exact logs for the estimates and their errors (a weight
         # of 1e-400 is not 0 there); scaled by the largest for display (the scale cancels);
         # unscaled for the evidence estimate.
-        self.log_weights = np.array([log_probability(w) for w in raw])
+        self.log_weights = np.array([log_of(w) for w in raw])
         top = float(self.log_weights.max())
         self.weights = np.exp(self.log_weights - top) if top > -math.inf else np.zeros(len(raw))
         self.raw_weights = np.array([float(w) for w in raw])
@@ -427,13 +427,14 @@ def log_importance_summary(
     z = normal_quantile(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_mass = np.where(n > 0, np.log(n) + log_w, -np.inf)
-        log_total = log_sum_exp(log_mass)[..., np.newaxis]
+        log_total = log_sum_exp_array(log_mass)[..., np.newaxis]
         log_est = log_mass - log_total
         k = n.shape[-1]
         # log(1 - p_i): log1p is exact for p_i <= 1/2; the largest p_i (at most one is above
         # 1/2) gets the log-sum of the others, so p = 1 - 1e-200 keeps its 1e-200
         largest = np.arange(k) == np.argmax(log_mass, axis=-1)[..., np.newaxis]
-        rest_of_largest = log_sum_exp(np.where(largest, -np.inf, log_mass)) - log_total[..., 0]
+        rest_of_largest = (log_sum_exp_array(np.where(largest, -np.inf, log_mass))
+                           - log_total[..., 0])
         log_rest = np.where(largest, rest_of_largest[..., np.newaxis], np.log1p(-np.exp(log_est)))
         log_se = np.stack([log_ratio_standard_error(n, log_w, i, log_est[..., i],
                                                     log_rest[..., i]) for i in range(k)],

@@ -56,6 +56,7 @@ from probkit.bayes.summaries import (
 from probkit.bayes.values import format_value, parse_values, prior_weights
 from probkit.display import html_table
 from probkit.errors import ImpossibleEvidenceError, InputError
+from probkit.logspace import log_of, log_sum_exp
 from probkit.numbers import Number, format_decimal, format_exact
 from probkit.options import ARITHMETICS, check_choice
 
@@ -132,7 +133,7 @@ class NumericProblem:
             joint = [w * math.prod(row, start=Fraction(1)) for w, row in zip(weights, rows,
                                                                                strict=True)]
         else:  # in log space: products of many float likelihoods underflow
-            logs = [_log(w) + math.fsum(_log(x) for x in row) for w, row in zip(weights, rows,
+            logs = [log_of(w) + math.fsum(log_of(x) for x in row) for w, row in zip(weights, rows,
                                                                                  strict=True)]
             top = max(logs)
             joint = [math.exp(lg - top) for lg in logs]
@@ -525,12 +526,12 @@ class NumericPosterior:
         problem = self.problem
         labels = problem.labels()
         hypotheses = self.posterior.hypotheses
-        logs = [_log(h.prior) for h in hypotheses]
-        before = _log_sum(logs)
+        logs = [log_of(h.prior) for h in hypotheses]
+        before = log_sum_exp(logs)
         out = []
         for j, observation in enumerate(self.posterior.observations):
-            logs = [lg + _log(h.likelihoods[j]) for lg, h in zip(logs, hypotheses, strict=True)]
-            after = _log_sum(logs)
+            logs = [lg + log_of(h.likelihoods[j]) for lg, h in zip(logs, hypotheses, strict=True)]
+            after = log_sum_exp(logs)
             probs = [math.exp(lg - after) for lg in logs]
             means = []
             for index, unknown in enumerate(problem.unknowns):
@@ -716,22 +717,6 @@ class NumericPosterior:
         from probkit.bayes.plotting import draw_numeric
 
         return draw_numeric(self, ax, unknown=unknown)
-
-
-def _log(value: Number) -> float:
-    """Natural log of a probability, also for fractions too small for a float."""
-    if value == 0:
-        return -math.inf
-    if isinstance(value, Fraction):
-        return math.log(value.numerator) - math.log(value.denominator)
-    return math.log(value)
-
-
-def _log_sum(logs: Sequence[float]) -> float:
-    top = max(logs)
-    if top == -math.inf:
-        return top
-    return top + math.log(math.fsum(math.exp(lg - top) for lg in logs))
 
 
 def _decimal(value: Number) -> str:
