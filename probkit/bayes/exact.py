@@ -89,13 +89,15 @@ class Posterior:
         """Hypothesis names, in the order given."""
         return tuple(h.name for h in self.hypotheses)
 
-    def __getitem__(self, name: str) -> HypothesisPosterior:
+    def __getitem__(self, name: object) -> HypothesisPosterior:
+        """The row of one hypothesis, by its name or the key it was given as (``r[1]``)."""
+        wanted = str(name)
         for hypothesis in self.hypotheses:
-            if hypothesis.name == name:
+            if hypothesis.name == wanted:
                 return hypothesis
         raise HypothesisError(f"unknown hypothesis {name!r} (known: {', '.join(self.names)})")
 
-    def posterior_odds(self, first: str, second: str) -> Number:
+    def posterior_odds(self, first: object, second: object) -> Number:
         """Posterior odds :math:`P(H_a \\mid E) / P(H_b \\mid E)`.
 
         >>> posterior({"A": "1/2", "B": "1/2"}, {"A": "1/10", "B": "8/10"}).posterior_odds("B", "A")
@@ -103,7 +105,7 @@ class Posterior:
         """
         return _ratio(self[first].posterior, self[second].posterior, f"posterior of {second!r}")
 
-    def bayes_factor(self, first: str, second: str) -> Number:
+    def bayes_factor(self, first: object, second: object) -> Number:
         """Bayes factor :math:`P(E \\mid H_a) / P(E \\mid H_b)`: how the evidence moves the odds."""
         return _ratio(self[first].likelihood, self[second].likelihood, f"likelihood of {second!r}")
 
@@ -215,24 +217,31 @@ def posterior(
     """
     if not priors:
         raise HypothesisError("no hypotheses: give at least one prior")
-    names = [str(name) for name in priors]
-    unknown = [name for name in likelihoods if name not in priors]
+    keys = list(priors)  # any hashable keys (1, "A", (0, 1)); named in the result by str(key)
+    names = [str(key) for key in keys]
+    if len(set(names)) != len(names):
+        twice = next(name for name in names if names.count(name) > 1)
+        raise HypothesisError(f"two hypotheses are both named {twice!r}", parameter="priors")
+    unknown = [key for key in likelihoods if key not in priors]
     if unknown:
         raise HypothesisError(
             f"likelihood given for unknown hypothesis {unknown[0]!r} "
-            f"(hypotheses with priors: {', '.join(names)})"
+            f"(hypotheses with priors: {', '.join(names)})", parameter="likelihoods"
         )
-    missing = [name for name in names if name not in likelihoods]
+    missing = [key for key in keys if key not in likelihoods]
     if missing:
-        raise HypothesisError(f"hypothesis {missing[0]!r} has a prior but no likelihood")
+        raise HypothesisError(f"hypothesis {missing[0]!r} has a prior but no likelihood",
+                              parameter="likelihoods")
 
-    prior_values = [to_number(priors[name], what=f"prior of {name!r}") for name in names]
-    split = [_split_fractions(likelihoods[name]) for name in names]
+    prior_values = [to_number(priors[key], what=f"prior of {name!r}")
+                    for key, name in zip(keys, names, strict=True)]
+    given = [likelihoods[key] for key in keys]
+    split = [_split_fractions(value) for value in given]
     rows: list[list[Number]]
     if all(parts is not None for parts in split):  # fast path: every value a Fraction in [0, 1]
-        rows = [list(likelihoods[name]) for name in names]  # type: ignore[call-overload]
+        rows = [list(value) for value in given]  # type: ignore[call-overload]
     else:
-        rows = [_likelihood_row(name, likelihoods[name]) for name in names]
+        rows = [_likelihood_row(name, value) for name, value in zip(names, given, strict=True)]
         split = [None] * len(names)
     counts = {len(row) for row in rows}
     if len(counts) != 1:

@@ -27,7 +27,7 @@ BARS_UP_TO = 50
 """Up to this many values, prior and posterior are bars; above, lines."""
 
 
-def _new_axes(feature: str) -> Any:
+def new_axes(feature: str) -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:
@@ -48,7 +48,7 @@ def draw_numeric(result: NumericPosterior, ax: Any = None, *,
                  unknown: str | None = None) -> Any:
     """Prior and posterior of one unknown (or the joint posterior of two); returns the Axes."""
     if ax is None:
-        ax = _new_axes("result.plot()")
+        ax = new_axes("result.plot()")
     names = result.problem.names
     if unknown is None and len(names) == 2:
         return _draw_joint(result, ax)
@@ -99,7 +99,7 @@ def _draw_joint(result: NumericPosterior, ax: Any) -> Any:
 def draw_labelled(result: Posterior, ax: Any = None) -> Any:
     """Prior and posterior of named hypotheses as bars; returns the Axes."""
     if ax is None:
-        ax = _new_axes("result.plot()")
+        ax = new_axes("result.plot()")
     positions = list(range(len(result.hypotheses)))
     ax.bar([p - 0.2 for p in positions], [float(h.prior) for h in result.hypotheses],
            width=0.4, color="tab:gray", alpha=0.6, label="prior")

@@ -35,7 +35,7 @@ definitions, for values :math:`v_1 < \dots < v_k` with probabilities
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -54,6 +54,10 @@ class CredibleInterval:
     kind: str
     mass: Number
     segments: tuple[tuple[Fraction, Fraction], ...]
+
+    def __iter__(self) -> Iterator[Fraction]:
+        """``low, high = interval``."""
+        return iter((self.low, self.high))
 
 
 @dataclass(frozen=True)
