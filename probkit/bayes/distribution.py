@@ -100,8 +100,10 @@ class Distribution:
         order = _sorted_order(values)
         if order is not None:
             values = [values[i] for i in order]
-            weights = [weights[i] for i in order]
-            logs = None if logs is None else [logs[i] for i in order]
+            if logs is None:
+                weights = [weights[i] for i in order]
+            else:
+                logs = [logs[i] for i in order]
         self._values: tuple[Any, ...] = tuple(values)
         self._evidence = evidence
         self._log_evidence = log_evidence
@@ -803,7 +805,7 @@ def _value_number(value: object) -> Fraction:
 
 
 def _sorted_order(values: Sequence[Any]) -> list[int] | None:
-    if not _all_real(values):
+    if not _all_real(values) or all(a < b for a, b in zip(values, values[1:], strict=False)):
         return None
     return sorted(range(len(values)), key=values.__getitem__)
 
