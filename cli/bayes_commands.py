@@ -481,7 +481,7 @@ def _report_numeric(problem: NumericProblem, json_output: bool, *,
             echo()
             reference = "exact" if result.exact else "float"
             echo(mc_render.numeric_table(estimates, reference=reference))
-            echo(monte_carlo_line(estimates.run, reference=reference))
+            echo(monte_carlo_line(estimates, reference=reference))
     if plot is not None:
         _save_plot(result, plot)
 

@@ -25,6 +25,7 @@ OPTIONS: dict[str, str] = {
     "base_rate": "--base-rate",
     "calibrate": "--calibrate",
     "data": "--data",
+    "draws": "--mc",
     "features": "--features",
     "fit": "--fit",
     "flip": "--flip",

@@ -25,6 +25,7 @@ from probkit.numbers import format_decimal, format_exact
 # Typed loosely on purpose: the result classes call into this module, not the reverse.
 Posterior = Any
 MonteCarloResult = Any
+NumericMonteCarlo = Any
 
 
 def _both(value: Any, exact: bool) -> str:
@@ -101,7 +102,8 @@ def monte_carlo_columns(result: MonteCarloResult, *, reference: str = "exact"
     return headers, rows
 
 
-def monte_carlo_line(result: MonteCarloResult, *, reference: str = "exact") -> str:
+def monte_carlo_line(result: MonteCarloResult | NumericMonteCarlo, *,
+                     reference: str = "exact") -> str:
     """One line saying how the estimates were made (``reference``: what the z-scores are
     measured against, the "exact" answer or the "float" one of ``--float``)."""
     if result.method == "rejection":

@@ -88,6 +88,10 @@ from probkit.errors import ComputationError, ImpossibleEvidenceError, InputError
 from probkit.logspace import log_of, log_sum_exp_array
 from probkit.numbers import Number
 
+FloatArray = npt.NDArray[np.float64]
+
+_LOG_FLOAT_MAX = 709.0  # exp of this is just below the largest float
+
 METHODS = ("rejection", "importance")
 PROPOSALS = ("uniform", "prior")
 DEFAULT_PROPOSAL = "uniform"
@@ -237,12 +241,65 @@ def monte_carlo(
     ComputationError
         No draw was accepted (rejection) or had positive weight (importance).
     """
+    normal_quantile(confidence)
+    run = simulate_counts(problem, draws, method=method, proposal=proposal, seed=seed,
+                          workers=workers, executor=executor, chunk_size=chunk_size,
+                          progress=progress)
+    result = run.sampler.summarize(run.counts, run.draws, run.seed, confidence)
+    if exact is None:
+        return result
+    return _compare_with_exact(result, exact, counts=run.counts, sampler=run.sampler)
+
+
+@dataclass(frozen=True)
+class SimulatedCounts:
+    r"""What one simulation produced before any summary: per-hypothesis counts.
+
+    ``counts[0]`` counts the draws of each hypothesis, ``counts[1]`` (rejection) the
+    accepted ones; ``log_weights`` (importance) are :math:`\log P(H) P(E \mid H) / q(H)`,
+    exact logs (a weight of 1e-1000 is a finite log here).
+    """
+
+    method: str
+    proposal: str | None
+    draws: int
+    seed: int
+    counts: npt.NDArray[np.int64]
+    sampler: _Sampler
+
+    @property
+    def drawn(self) -> npt.NDArray[np.int64]:
+        return self.counts[0]
+
+    @property
+    def accepted(self) -> npt.NDArray[np.int64]:
+        return self.counts[1]
+
+    @property
+    def log_weights(self) -> FloatArray:
+        return self.sampler.log_weights
+
+
+def simulate_counts(
+    problem: Problem,
+    draws: int,
+    *,
+    method: str = "rejection",
+    proposal: str = DEFAULT_PROPOSAL,
+    seed: int | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SimulatedCounts:
+    """Run the simulation of :func:`monte_carlo` and return its raw counts (no summaries)."""
     draws = _check_draws(draws)
     if method not in METHODS:
-        raise InputError(f"method {method!r} is not one of: {', '.join(METHODS)}")
+        raise InputError(f"method {method!r} is not one of: {', '.join(METHODS)}",
+                         parameter="method")
     if proposal not in PROPOSALS:
-        raise InputError(f"proposal {proposal!r} is not one of: {', '.join(PROPOSALS)}")
-    normal_quantile(confidence)
+        raise InputError(f"proposal {proposal!r} is not one of: {', '.join(PROPOSALS)}",
+                         parameter="proposal")
     entropy = _check_seed(seed)
     story = story_of(problem)
     evidence = story.evidence()
@@ -254,10 +311,8 @@ def monte_carlo(
     sampler = _Sampler(story, method, proposal)
     counts = simulate(sampler.plan, entropy, draws, workers=workers, executor=executor,
                       chunk_size=chunk_size, progress=progress)
-    result = sampler.summarize(counts, draws, entropy, confidence)
-    if exact is None:
-        return result
-    return _compare_with_exact(result, exact, counts=counts, sampler=sampler)
+    return SimulatedCounts(method=method, proposal=sampler.proposal, draws=draws, seed=entropy,
+                           counts=counts, sampler=sampler)
 
 
 def _compare_with_exact(
@@ -374,9 +429,6 @@ class _Sampler:
         )
 
 
-FloatArray = npt.NDArray[np.float64]
-
-
 def rejection_summary(
     accepted: npt.ArrayLike, *, confidence: float = 0.95
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -444,7 +496,10 @@ def log_importance_summary(
         high = np.clip(est + z * se, 0.0, 1.0)
         top = np.max(log_w)
         kish = kish_ess(n, np.exp(log_w - top) if np.isfinite(top) else log_w)[..., np.newaxis]
-        ess = np.where(np.isfinite(log_se), np.exp(log_est + log_rest - 2.0 * log_se), kish)
+        # p(1-p)/SE^2 in logs, kept below the float range (a hypothesis of posterior 1e-1000
+        # has an SE far below it, and the ratio would overflow)
+        log_ess = np.minimum(log_est + log_rest - 2.0 * log_se, _LOG_FLOAT_MAX)
+        ess = np.where(np.isfinite(log_se), np.exp(log_ess), kish)
     return est, se, low, high, ess
 
 
@@ -516,9 +571,17 @@ def replicate(
                       ci_high=high + nan, ok=ok)
 
 
+MAX_DRAWS = 10**10
+"""Most draws one run may make (minutes at the samplers' speed; ``--mc 1e20`` would take
+millennia, so it is refused before any work)."""
+
+
 def _check_draws(draws: int) -> int:
     if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
-        raise InputError(f"draws {draws!r} must be a positive whole number")
+        raise InputError(f"draws {draws!r} must be a positive whole number", parameter="draws")
+    if draws > MAX_DRAWS:
+        raise InputError(f"draws {int(draws):.3g} is more than the limit of {MAX_DRAWS:.0e} "
+                         "(minutes of sampling)", parameter="draws")
     return int(draws)
 
 
@@ -528,12 +591,15 @@ def _check_seed(seed: int | None) -> int:
         assert isinstance(entropy, int)
         return entropy
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"seed {seed!r} must be a non-negative whole number")
+        raise InputError(f"seed {seed!r} must be a non-negative whole number", parameter="seed")
     return int(seed)
 
 
 __all__ = [
     "DEFAULT_PROPOSAL",
+    "MAX_DRAWS",
+    "SimulatedCounts",
+    "simulate_counts",
     "METHODS",
     "PROPOSALS",
     "HypothesisEstimate",

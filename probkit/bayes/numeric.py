@@ -549,6 +549,25 @@ class NumericPosterior:
             before = after
         return tuple(out)
 
+    @cached_property
+    def monte_carlo_targets(self) -> tuple[tuple[str, list[float], float, bool, float], ...]:
+        """What Monte Carlo estimates: each unknown's mean and each event's probability, as
+        (label, value at each hypothesis, exact value, is an event, exact posterior sd);
+        computed once, however many runs use it."""
+        problem = self.problem
+        grid = problem.cells()
+        summary = self.summary
+        targets = []
+        for index, (name, s) in enumerate(summary.unknowns):
+            targets.append((f"mean {name}", [float(cell[index]) for cell in grid],
+                            float(s.mean), False, s.sd))
+        for event, (text, p) in zip(problem.events, summary.events, strict=True):
+            values = [1.0 if event.holds(dict(zip(problem.names, cell, strict=True))) else 0.0
+                      for cell in grid]
+            targets.append((f"P({text})", values, float(p), True,
+                            math.sqrt(float(p) * (1 - float(p)))))
+        return tuple(targets)
+
     def monte_carlo(self, draws: int, **options: Any) -> NumericMonteCarlo:
         """Monte Carlo estimates of the mean(s) and events (numpy; see ``numeric_mc``)."""
         from probkit.bayes.numeric_mc import numeric_monte_carlo
