@@ -369,7 +369,13 @@ class Distribution:
         return [function(v) for v in self._values]
 
     def _family_likelihoods(self, name: str, data: object) -> list[Number]:
-        from probkit.bayes.families import check_values, likelihood, parse_data, parse_family
+        from probkit.bayes.families import (
+            check_values,
+            likelihood,
+            log_likelihood,
+            parse_data,
+            parse_family,
+        )
 
         family = parse_family(name, what="likelihood")
         items = [data] if isinstance(data, str | int | Fraction) else data
@@ -400,10 +406,8 @@ class Distribution:
                 rows.append(product)
             return rows
         # irrational likelihoods or float values: each observation's log, summed
-        return [_FloatLikelihood(math.fsum(_family_log(family, cell, float_cell, datum)
-                                           for datum in parsed))
-                for cell, float_cell in zip(exact_cells,
-                                            ([float(x) for x in c] for c in cells), strict=True)]
+        return [_FloatLikelihood(math.fsum(log_likelihood(family, cell, datum)
+                                           for datum in parsed)) for cell in exact_cells]
 
     # -- summaries ------------------------------------------------------------------------
 
@@ -730,34 +734,6 @@ def _weight(value: object, key: Any) -> Number:
         raise ProbabilityError(f"weight of {key!r}: {format_exact(number)} is negative",
                                parameter="weights")
     return number
-
-
-def _family_log(family: Any, cell: tuple[Fraction, ...], floats: list[float],
-                datum: Any) -> float:
-    r""":math:`\log P(x \mid \theta)` of one observation, in floats where the value is one."""
-    from probkit.bayes.families import likelihood
-
-    kind = family.name
-    if kind in ("bernoulli", "binomial", "geometric"):
-        p = floats[0]
-        if kind == "bernoulli":
-            return _x_log(1, p) if datum == 1 else _x_log1m(1, p)
-        if kind == "geometric":
-            return _x_log1m(datum - 1, p) + _x_log(1, p)
-        k, n = datum
-        return (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-                + _x_log(k, p) + _x_log1m(n - k, p))
-    return log_of(likelihood(family, cell, datum))
-
-
-def _x_log(k: int, p: float) -> float:
-    r""":math:`k \log p` with :math:`0 \log 0 = 0`."""
-    return 0.0 if k == 0 else (-math.inf if p <= 0 else k * math.log(p))
-
-
-def _x_log1m(k: int, p: float) -> float:
-    r""":math:`k \log(1 - p)` with :math:`0 \log 0 = 0`."""
-    return 0.0 if k == 0 else (-math.inf if p >= 1 else k * math.log1p(-p))
 
 
 def _log_likelihood(value: Number) -> float:

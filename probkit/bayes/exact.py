@@ -39,6 +39,9 @@ from probkit.numbers import Number, check_probability, format_decimal, format_ex
 
 _FLOAT_TOLERANCE = 1e-9
 
+MAX_HYPOTHESES = 100_000
+"""Most hypotheses one update may have (named ones as numeric values: ``values.MAX_VALUES``)."""
+
 
 @dataclass(frozen=True)
 class HypothesisPosterior:
@@ -217,6 +220,9 @@ def posterior(
     """
     if not priors:
         raise HypothesisError("no hypotheses: give at least one prior")
+    if len(priors) > MAX_HYPOTHESES:
+        raise HypothesisError(f"{len(priors):,} hypotheses; at most {MAX_HYPOTHESES:,} are "
+                              "allowed (as for numeric values)", parameter="priors")
     keys = list(priors)  # any hashable keys (1, "A", (0, 1)); named in the result by str(key)
     names = [str(key) for key in keys]
     if len(set(names)) != len(names):
@@ -264,6 +270,10 @@ def posterior(
     if not exact:  # likelihoods stay as given: the log-space path takes exact logs of rationals
         prior_values = [float(v) for v in prior_values]
 
+    if exact:  # refuse from the sizes before summing fractions with ever longer denominators
+        limit = exact_bit_limit(len(names))
+        check_exact_bits(lcm_bits({v.denominator for v in prior_values  # type: ignore[union-attr]
+                                   }, limit), n_obs, len(names))
     prior_values = _check_priors(names, prior_values, normalize=normalize, exact=exact)
     if not exact:
         return _update_float(names, prior_values, rows, labels, trace=trace)
@@ -411,19 +421,49 @@ def _check_exact_size(prior_scale: int, scales: Sequence[int], n_hypotheses: int
     """Refuse a problem whose common denominator has more than :data:`MAX_EXACT_DIGITS` digits,
     or whose digits times hypotheses exceed :data:`MAX_EXACT_WORK`."""
     bits = prior_scale.bit_length() + sum(d.bit_length() - 1 for d in scales)
+    check_exact_bits(bits, len(scales), n_hypotheses)
+
+
+def exact_bit_limit(n_hypotheses: int) -> int:
+    """The most bits a common denominator may have for ``n_hypotheses`` hypotheses."""
+    digits = min(MAX_EXACT_DIGITS, MAX_EXACT_WORK // max(n_hypotheses, 1))
+    return int(digits / _LOG10_2) + 1
+
+
+def check_exact_bits(bits: int, n_observations: int, n_hypotheses: int, *,
+                     at_least: bool = False) -> None:
+    """Refuse exact work on numbers of ``bits`` bits (see :data:`MAX_EXACT_DIGITS` and
+    :data:`MAX_EXACT_WORK`); callers estimate ``bits`` from the sizes before any work."""
     digits = int(bits * _LOG10_2) + 1
+    about, shown = ("more than", digits - 1) if at_least else ("about", digits)
     advice = ("use fewer observations or hypotheses, or floating point in log space (--float; "
               "from Python arithmetic=\"float\", or float priors)")
     if digits > MAX_EXACT_DIGITS:
         raise InputError(
-            f"exact arithmetic would need numbers of about {digits:,} digits for "
-            f"{len(scales):,} observation(s) (limit: {MAX_EXACT_DIGITS:,}); {advice}"
+            f"exact arithmetic would need numbers of {about} {shown:,} digits for "
+            f"{n_observations:,} observation(s) (limit: {MAX_EXACT_DIGITS:,}); {advice}"
         )
     if digits * n_hypotheses > MAX_EXACT_WORK:
         raise InputError(
-            f"exact arithmetic would need {n_hypotheses:,} hypotheses x numbers of about "
-            f"{digits:,} digits (limit: {MAX_EXACT_WORK:,} digit-hypotheses); {advice}"
+            f"exact arithmetic would need {n_hypotheses:,} hypotheses x numbers of {about} "
+            f"{shown:,} digits (limit: {MAX_EXACT_WORK:,} digit-hypotheses); {advice}"
         )
+
+
+def lcm_bits(denominators: Iterable[int], limit: int) -> int:
+    """Bits of the lcm of ``denominators``, computed only until it passes ``limit`` bits
+    (then ``limit + 1``): the cost stays bounded however large the true lcm is.
+
+    >>> lcm_bits([4, 6], 100), lcm_bits(range(1, 10**6), 64)
+    (4, 65)
+    """
+    common = 1
+    for d in denominators:
+        if common % d:
+            common = math.lcm(common, d)
+            if common.bit_length() > limit:
+                return limit + 1
+    return common.bit_length()
 
 
 def _exact_trace(
@@ -579,6 +619,10 @@ def _json_value(value: Number, exact: bool) -> str | float:
 
 __all__ = [
     "MAX_EXACT_DIGITS",
+    "MAX_HYPOTHESES",
+    "check_exact_bits",
+    "exact_bit_limit",
+    "lcm_bits",
     "MAX_EXACT_WORK",
     "HypothesisPosterior",
     "Posterior",

@@ -28,7 +28,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from probkit.bayes.events import Event, parse_events
-from probkit.bayes.exact import Posterior, posterior
+from probkit.bayes.exact import (
+    Posterior,
+    check_exact_bits,
+    exact_bit_limit,
+    lcm_bits,
+    posterior,
+)
 from probkit.bayes.families import (
     MAX_TRIALS,
     Datum,
@@ -37,6 +43,7 @@ from probkit.bayes.families import (
     datum_label,
     expected_observation,
     likelihood,
+    log_likelihood,
     parse_data,
     parse_family,
     valid_cell,
@@ -119,8 +126,12 @@ class NumericProblem:
             for w, cell in zip(joint_weights(self.unknowns), grid, strict=True)]
         if self.arithmetic == "float":  # float priors send Bayes' rule down the log-space path
             weights = [float(w) for w in weights]
-        rows = [[likelihood(self.family, cell, d) for d in self.data] for cell in grid]
-        log_scale = _scale_densities(rows) if self.family.density else 0.0
+        rows: list[list[Number]]
+        if self.arithmetic == "float" and not self.family.density:
+            rows, log_scale = _float_rows(self.family, grid, self.data)
+        else:
+            rows = [[likelihood(self.family, cell, d) for d in self.data] for cell in grid]
+            log_scale = _scale_densities(rows) if self.family.density else 0.0
         if not any(w > 0 and all(x > 0 for x in row) for w, row in zip(weights, rows,
                                                                        strict=True)):
             raise ImpossibleEvidenceError(_impossible(self, grid, weights, rows))
@@ -148,6 +159,28 @@ class NumericProblem:
             names=result.names, priors=tuple(h.prior for h in result.hypotheses),
             likelihoods=tuple(h.likelihoods for h in result.hypotheses),
             observations=result.observations, exact=result.exact)
+
+
+_UNDERFLOW_LOG = -700.0
+"""An observation whose largest log-likelihood is below this is rescaled (exp would underflow)."""
+
+
+def _float_rows(family: Family, grid: Sequence[tuple[Fraction, ...]],
+                data: Sequence[Datum]) -> tuple[list[list[Number]], float]:
+    """Float likelihoods from their logs (``--float``), and the log of any rescaling.
+
+    An observation whose every likelihood would underflow (all below ``e^-700``) is divided
+    by its largest, as densities are; the factor goes into the evidence.
+    """
+    logs = [[log_likelihood(family, cell, d) for d in data] for cell in grid]
+    log_scale = 0.0
+    for j in range(len(data)):
+        top = max(row[j] for row in logs)
+        if -math.inf < top < _UNDERFLOW_LOG:
+            for row in logs:
+                row[j] -= top
+            log_scale += top
+    return [[math.exp(x) for x in row] for row in logs], log_scale
 
 
 def _scale_densities(rows: list[list[Number]]) -> float:
@@ -256,6 +289,8 @@ def numeric_problem(
     if not parsed_data:
         raise InputError(f"{label['data']}: give at least one observation")
     _check_work(fam, _size(unknowns), parsed_data, label["data"])
+    if arithmetic == "exact" and fam.exact:
+        _check_exact_estimate(fam, unknowns, parsed_data)
     names = [u.name for u in unknowns]
     defaults: dict[str, list[object]] = {"bernoulli": [1], "binomial": ["1/1"]}
     next_data = defaults.get(fam.name, []) if predict is None else list(predict)
@@ -292,6 +327,47 @@ def _check_work(family: Family, size: int, data: Sequence[Datum], what: str) -> 
         if trials > MAX_TRIALS:
             raise InputError(f"{what}: {trials:,} trials in all; exact arithmetic allows at "
                              f"most {MAX_TRIALS:,}")
+
+
+def _check_exact_estimate(family: Family, unknowns: Sequence[Unknown],
+                          data: Sequence[Datum]) -> None:
+    """Refuse an exact problem whose numbers would grow too long, from the sizes alone.
+
+    The common denominator of the prior has the bits of the lcm of the weights'
+    denominators; each observation multiplies it by about the lcm of its likelihoods'
+    denominators: :math:`b^{n}` for ``binomial`` ``k/n`` at values :math:`a/b` (``n = 1``
+    for ``bernoulli``, ``k`` for ``geometric``), :math:`N` for ``uniform``,
+    :math:`\binom{M}{n}` for ``hypergeometric``. Each lcm stops once past the limit, so
+    this costs milliseconds where the exact update would have taken minutes.
+    """
+    size = _size(unknowns)
+    limit = exact_bit_limit(size)
+    bits = sum(lcm_bits({w.denominator for w in u.weights if isinstance(w, Fraction)}, limit)
+               for u in unknowns)
+    values = unknowns[0].values
+    value_bits = lcm_bits({v.denominator for u in unknowns for v in u.values}, limit)
+    for datum in data:
+        if bits > limit:
+            break
+        if family.name == "uniform":
+            if len(unknowns) == 1:
+                widths = {int(v) for v in values if isinstance(datum, int) and v >= datum}
+            else:
+                widths = {int(h - lo) + 1 for lo in unknowns[0].values
+                          for h in unknowns[1].values if h >= lo}
+            bits += lcm_bits(widths, limit)
+        elif family.name == "hypergeometric":
+            assert isinstance(datum, tuple) and family.population is not None
+            bits += math.comb(family.population, datum[1]).bit_length()
+        elif family.name == "binomial":
+            assert isinstance(datum, tuple)
+            bits += value_bits * datum[1]
+        elif family.name == "geometric":
+            assert isinstance(datum, int)
+            bits += value_bits * datum
+        else:  # bernoulli
+            bits += value_bits
+    check_exact_bits(min(bits, limit + 1), len(data), size, at_least=bits > limit)
 
 
 def _values(spec: ValuesSpec, what: str) -> tuple[Fraction, ...]:

@@ -165,6 +165,9 @@ def parse_problem(text: str, *, source: str = "<problem>",
         reason = str(exc)[:found.start()]
         raise InputError(f"{source}, line {found.group(1)}: not valid TOML: {reason} "
                          f"(column {found.group(2)})") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays or tables
+        raise InputError(f"{source}: arrays or tables nested too deeply to read (a problem "
+                         "file needs a few levels)") from None
     reader = _Reader(text, source)
     for key, value in document.items():
         if key not in _SCHEMAS:
