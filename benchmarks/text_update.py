@@ -26,7 +26,7 @@ from probkit.bayes import posterior
 def make_problem(size: int, seed: int) -> tuple[dict[str, str], dict[str, list[str]]]:
     rng = random.Random(seed)
     names = [f"H{i}" for i in range(size)]
-    priors = {name: f"1/{size}" for name in names}
+    priors = dict.fromkeys(names, f"1/{size}")
     likelihoods = {name: [f"0.{rng.randint(1, 999):03d}" for _ in range(size)]
                    for name in names}
     return priors, likelihoods
