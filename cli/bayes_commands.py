@@ -9,6 +9,7 @@ takes named hypotheses (``--prior``/``--likelihood``), numeric ones
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -164,11 +165,10 @@ def bayes(
             mc, method, seed, workers = (settings.draws, settings.method, settings.seed,
                                          settings.workers)
     elif values:
-        for name in ("--likelihood", "--normalize"):
-            if problem_options[name]:
-                raise InputError(f"{name} applies to named hypotheses, not to --values")
-        problem = _numeric_problem(values, family, data, prior, credible, event, predict,
-                                   arithmetic)
+        if normalize:
+            raise InputError("--normalize applies to named hypotheses, not to --values")
+        problem = _numeric_problem(values, family, likelihood, data, prior, credible, event,
+                                   predict, arithmetic)
     else:
         for name in ("--family", "--data", "--credible", "--event", "--predict"):
             if problem_options[name]:
@@ -207,17 +207,24 @@ def _read_file(file: str) -> tuple[Any, Any]:
     return loaded.problem, loaded.monte_carlo
 
 
-def _numeric_problem(values: list[str], family: str | None, data: list[str] | None,
-                     prior: list[str] | None, credible: str | None, event: list[str] | None,
-                     predict: list[str] | None, arithmetic: str) -> NumericProblem:
+def _numeric_problem(values: list[str], family: str | None, likelihood: list[str] | None,
+                     data: list[str] | None, prior: list[str] | None, credible: str | None,
+                     event: list[str] | None, predict: list[str] | None,
+                     arithmetic: str) -> NumericProblem:
     from probkit.bayes.numeric import numeric_problem
 
-    if family is None:
+    if likelihood and family is not None:
+        raise InputError("--likelihood (a formula) and --family are two ways to give the "
+                         "likelihood with --values: give one")
+    if likelihood and len(likelihood) > 1:
+        raise InputError("--likelihood: with --values give one formula of the unknowns and "
+                         "the observation x, e.g. '1/N if x <= N else 0'")
+    if family is None and not likelihood:
         raise InputError("--values needs --family (uniform, bernoulli, binomial, geometric, "
-                         "poisson, hypergeometric:M or normal)")
+                         "poisson, hypergeometric:M or normal) or --likelihood FORMULA")
     if not data:
         raise InputError("--values needs --data (at least one observation)")
-    named = ["=" in item for item in values]
+    named = [_assignment(item) for item in values]
     spec: Any
     if len(values) == 1 and not named[0]:
         spec = values[0]
@@ -228,13 +235,29 @@ def _numeric_problem(values: list[str], family: str | None, data: list[str] | No
                          "--values high=1..40")
     prior_spec: Any = "uniform"
     if prior:
-        if len(prior) == 1 and "=" not in prior[0]:
+        if len(prior) == 1 and not _assignment(prior[0]):
             prior_spec = prior[0]
         else:
             prior_spec = dict(parse_assignments(prior, option="--prior", value_name="PRIOR"))
-    return numeric_problem(spec, family, data, prior=prior_spec,
+    observations: Any = data
+    if all(_assignment(item) for item in data):  # --data p1=7/10 --data p2=3/10
+        observations = {}
+        for item in data:
+            name, _, value = item.partition("=")
+            observations.setdefault(name.strip(), []).append(value.strip())
+    return numeric_problem(spec, family, observations,
+                           likelihood=likelihood[0] if likelihood else None,
+                           prior=prior_spec,
                            credible="90%" if credible is None else credible,
                            events=event or [], predict=predict, arithmetic=arithmetic)
+
+
+_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z_0-9]*\s*=(?!=)")
+
+
+def _assignment(text: str) -> bool:
+    """Whether ``text`` is ``NAME=...`` (not a formula such as ``1 if N <= 5 else 0``)."""
+    return _ASSIGNMENT.match(text) is not None
 
 
 def _check_plot_path(path: str) -> None:

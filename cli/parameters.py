@@ -25,6 +25,8 @@ OPTIONS: dict[str, str] = {
     "base_rate": "--base-rate",
     "calibrate": "--calibrate",
     "data": "--data",
+    "likelihood": "--likelihood",
+    "formula": "--likelihood",
     "draws": "--mc",
     "features": "--features",
     "fit": "--fit",

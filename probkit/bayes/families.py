@@ -36,10 +36,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeAlias
 
+from probkit.bayes.formulas import Formula, formula_names, parse_formula
 from probkit.bayes.values import format_value
 from probkit.errors import InputError
 from probkit.logspace import log_of
-from probkit.numbers import Number, format_exact, parse_number, to_number
+from probkit.numbers import Number, parse_number, to_number
 
 MAX_DATA = 10_000
 """Most observations (data items) one problem may have."""
@@ -69,10 +70,12 @@ _HEADS = {"1": 1, "h": 1, "heads": 1, "0": 0, "t": 0, "tails": 0}
 
 @dataclass(frozen=True)
 class Family:
-    """A likelihood family; ``population`` is M for ``hypergeometric:M``."""
+    """A likelihood family; ``population`` is M for ``hypergeometric:M``; ``formula`` is a
+    user's likelihood of the unknowns and the datum ``x`` (family ``"formula"``)."""
 
     name: str
     population: int | None = None
+    formula: Formula | None = None
 
     @property
     def exact(self) -> bool:
@@ -86,10 +89,23 @@ class Family:
 
     def arities(self) -> tuple[int, ...]:
         """How many unknowns this family can have (1, 2 or both)."""
+        if self.formula is not None:
+            return (len(self._formula_unknowns()),)
         return tuple(len(names) for names in _PARAMETERS[self.name])
+
+    def _formula_unknowns(self) -> tuple[str, ...]:
+        assert self.formula is not None
+        return tuple(n for n in formula_names(self.formula.text) if n != DATUM)
 
     def parameter_names(self, arity: int) -> tuple[str, ...]:
         """The default names of the unknowns (``N``; ``low, high``; ``p``; ...)."""
+        if self.formula is not None:
+            names = self._formula_unknowns()
+            if len(names) != arity:
+                raise InputError(f"likelihood {self.formula.text!r} names {len(names)} "
+                                 f"unknown(s) ({', '.join(names) or 'none'}; x is the datum), "
+                                 f"but there are {arity}", parameter="likelihood")
+            return names
         for names in _PARAMETERS[self.name]:
             if len(names) == arity:
                 return names
@@ -97,7 +113,27 @@ class Family:
         raise InputError(f"family {self}: takes {allowed} unknown(s), got {arity}")
 
     def __str__(self) -> str:
+        if self.formula is not None:
+            return f"likelihood {self.formula.text!r}"
         return self.name if self.population is None else f"{self.name}:{self.population}"
+
+
+DATUM = "x"
+"""The name of the observation in a likelihood formula (``1/N if x <= N else 0``)."""
+
+
+def formula_family(text: str, unknowns: Sequence[str] | None = None) -> Family:
+    """A likelihood of your own: a formula of the unknowns and the datum ``x``.
+
+    Without ``unknowns`` every name the formula uses other than ``x`` is an unknown.
+
+    >>> family = formula_family("1/N if x <= N else 0")
+    >>> likelihood(family, (Fraction(100),), Fraction(60)), family.parameter_names(1)
+    (Fraction(1, 100), ('N',))
+    """
+    names = tuple(unknowns) if unknowns is not None else tuple(
+        n for n in formula_names(text) if n != DATUM) if isinstance(text, str) else ()
+    return Family("formula", formula=parse_formula(text, [*names, DATUM]))
 
 
 def parse_family(text: str, *, what: str = "--family") -> Family:
@@ -130,6 +166,8 @@ def check_values(
 ) -> None:
     """Reject values unknown ``index`` (of ``arity``) cannot have (e.g. p = 1.5, N = 0)."""
     kind = family.name
+    if kind == "formula":
+        return
     for v in values:
         shown = f"{name} = {format_value(v)}"
         if kind == "uniform" and v.denominator != 1:
@@ -191,7 +229,7 @@ def _datum(family: Family, item: object, what: str) -> Datum:
     if kind in ("binomial", "hypergeometric"):
         return _pair(family, item, shown, what)
     number = to_number(item, what=f"{what} {shown}")
-    if kind == "normal":
+    if kind in ("normal", "formula"):
         value = Fraction(number)
         if abs(value) > 10**15:
             raise InputError(f"{what}: {shown} is too large")
@@ -237,6 +275,11 @@ def likelihood(family: Family, cell: Sequence[Fraction], datum: Datum) -> Number
     Fraction(1, 6)
     """
     kind = family.name
+    if family.formula is not None:
+        bindings: dict[str, object] = dict(zip(family.parameter_names(len(cell)), cell,
+                                               strict=True))
+        bindings[DATUM] = datum
+        return _checked(family.formula.value(bindings), family, bindings)
     if kind == "uniform":
         assert isinstance(datum, int)
         low, high = (Fraction(1), cell[0]) if len(cell) == 1 else (cell[0], cell[1])
@@ -268,6 +311,16 @@ def likelihood(family: Family, cell: Sequence[Fraction], datum: Datum) -> Number
     assert isinstance(datum, Fraction)
     z = (float(datum) - mu) / sigma
     return math.exp(-0.5 * z * z) / (sigma * math.sqrt(2 * math.pi))
+
+
+def _checked(value: Number, family: Family, bindings: dict[str, object]) -> Number:
+    if not value >= 0 or isinstance(value, float) and not math.isfinite(value):
+        where = ", ".join(f"{k} = {format_value(v) if isinstance(v, Fraction) else v}"
+                          for k, v in bindings.items())
+        shown = format_value(value) if isinstance(value, Fraction) else repr(value)
+        raise InputError(f"{family}: {shown} at {where} is not a likelihood (negative or "
+                         "not finite)", parameter="likelihood")
+    return value
 
 
 def log_likelihood(family: Family, cell: Sequence[Fraction], datum: Datum) -> float:
@@ -320,6 +373,8 @@ def expected_observation(family: Family, cell: Sequence[Fraction],
     sample of the size of the last one; ``geometric``: 1/p (None at p = 0).
     """
     kind = family.name
+    if kind == "formula":
+        return None
     if kind == "uniform":
         low, high = (Fraction(1), cell[0]) if len(cell) == 1 else (cell[0], cell[1])
         return (low + high) / 2
@@ -335,10 +390,11 @@ def datum_label(datum: Datum) -> str:
     """An observation as text, as the trace shows it."""
     if isinstance(datum, tuple):
         return f"{datum[0]}/{datum[1]}"
-    return format_exact(datum) if isinstance(datum, Fraction) else str(datum)
+    return format_value(datum) if isinstance(datum, Fraction) else str(datum)
 
 
 __all__ = [
+    "DATUM",
     "FAMILIES",
     "MAX_DATA",
     "MAX_POPULATION",
@@ -348,6 +404,7 @@ __all__ = [
     "check_values",
     "datum_label",
     "expected_observation",
+    "formula_family",
     "likelihood",
     "log_likelihood",
     "parse_data",

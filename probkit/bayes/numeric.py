@@ -36,12 +36,14 @@ from probkit.bayes.exact import (
     posterior,
 )
 from probkit.bayes.families import (
+    MAX_DATA,
     MAX_TRIALS,
     Datum,
     Family,
     check_values,
     datum_label,
     expected_observation,
+    formula_family,
     likelihood,
     log_likelihood,
     parse_data,
@@ -96,6 +98,21 @@ class NumericProblem:
     predict: tuple[Datum, ...]
     #: "exact" (rational, the default) or "float" (log-space floating point, any size)
     arithmetic: str = "exact"
+    #: for separate data per unknown (two coins), the index of the unknown each observation
+    #: is about; empty when every observation depends on all the unknowns
+    data_of: tuple[int, ...] = ()
+
+    def cell_likelihood(self, cell: Sequence[Fraction], j: int) -> Number:
+        """:math:`P(x_j \\mid \\text{cell})`: observation ``j`` given the unknowns' values."""
+        if self.data_of:
+            return likelihood(self.family, (cell[self.data_of[j]],), self.data[j])
+        return likelihood(self.family, cell, self.data[j])
+
+    def cell_log_likelihood(self, cell: Sequence[Fraction], j: int) -> float:
+        """The log of :meth:`cell_likelihood` in floating point (``--float``)."""
+        if self.data_of:
+            return log_likelihood(self.family, (cell[self.data_of[j]],), self.data[j])
+        return log_likelihood(self.family, cell, self.data[j])
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -105,6 +122,9 @@ class NumericProblem:
     @property
     def observations(self) -> tuple[str, ...]:
         """The observations as text."""
+        if self.data_of:
+            return tuple(f"{self.unknowns[i].name}: {datum_label(d)}"
+                         for i, d in zip(self.data_of, self.data, strict=True))
         return tuple(datum_label(d) for d in self.data)
 
     def cells(self) -> list[tuple[Fraction, ...]]:
@@ -128,9 +148,10 @@ class NumericProblem:
             weights = [float(w) for w in weights]
         rows: list[list[Number]]
         if self.arithmetic == "float" and not self.family.density:
-            rows, log_scale = _float_rows(self.family, grid, self.data)
+            rows, log_scale = _float_rows(self, grid)
         else:
-            rows = [[likelihood(self.family, cell, d) for d in self.data] for cell in grid]
+            observations = range(len(self.data))
+            rows = [[self.cell_likelihood(cell, j) for j in observations] for cell in grid]
             log_scale = _scale_densities(rows) if self.family.density else 0.0
         if not any(w > 0 and all(x > 0 for x in row) for w, row in zip(weights, rows,
                                                                        strict=True)):
@@ -165,16 +186,17 @@ _UNDERFLOW_LOG = -700.0
 """An observation whose largest log-likelihood is below this is rescaled (exp would underflow)."""
 
 
-def _float_rows(family: Family, grid: Sequence[tuple[Fraction, ...]],
-                data: Sequence[Datum]) -> tuple[list[list[Number]], float]:
+def _float_rows(problem: NumericProblem, grid: Sequence[tuple[Fraction, ...]]
+                ) -> tuple[list[list[Number]], float]:
     """Float likelihoods from their logs (``--float``), and the log of any rescaling.
 
     An observation whose every likelihood would underflow (all below ``e^-700``) is divided
     by its largest, as densities are; the factor goes into the evidence.
     """
-    logs = [[log_likelihood(family, cell, d) for d in data] for cell in grid]
+    observations = range(len(problem.data))
+    logs = [[problem.cell_log_likelihood(cell, j) for j in observations] for cell in grid]
     log_scale = 0.0
-    for j in range(len(data)):
+    for j in observations:
         top = max(row[j] for row in logs)
         if -math.inf < top < _UNDERFLOW_LOG:
             for row in logs:
@@ -214,9 +236,10 @@ def _impossible(problem: NumericProblem, grid: Sequence[tuple[Fraction, ...]],
 
 def numeric_problem(
     values: ValuesSpec | Mapping[str, ValuesSpec],
-    family: str | Family,
-    data: Sequence[object],
+    family: str | Family | None,
+    data: Sequence[object] | Mapping[str, Sequence[object]],
     *,
+    likelihood: str | None = None,
     prior: str | Mapping[str, str] = "uniform",
     credible: object = Fraction(9, 10),
     events: Sequence[str] = (),
@@ -238,8 +261,13 @@ def numeric_problem(
     family : str
         ``uniform``, ``bernoulli``, ``binomial``, ``geometric``, ``poisson``,
         ``hypergeometric:M`` or ``normal`` (:mod:`probkit.bayes.families`).
-    data : sequence
-        The observations, in the family's form (``60``, ``"H"``, ``"140/250"``).
+    data : sequence, or mapping of unknown name to sequence
+        The observations, in the family's form (``60``, ``"H"``, ``"140/250"``). A mapping
+        gives each unknown its own data, with a one-unknown family (two coins:
+        ``{"p1": ["7/10"], "p2": ["3/10"]}`` with ``binomial``).
+    likelihood : str, optional
+        Instead of a family: a formula of the unknowns and the observation ``x``, e.g.
+        ``"1/N if x <= N else 0"`` (:mod:`probkit.bayes.formulas`; give ``family=None``).
     prior : str or mapping of name to str, default "uniform"
         ``uniform``, ``power:K`` or ``@FILE``; a mapping gives one per unknown
         (the joint prior is their product).
@@ -266,18 +294,31 @@ def numeric_problem(
     (('N',), 1000)
     """
     label = {**_WHERE, **(where or {})}
-    fam = family if isinstance(family, Family) else parse_family(family, what=label["family"])
+    if likelihood is not None:
+        if family is not None:
+            raise InputError("give a family or a likelihood formula, not both",
+                             parameter="likelihood")
+        names = list(values) if isinstance(values, Mapping) else None
+        fam = formula_family(likelihood, names)
+    elif family is None:
+        raise InputError("give a family (e.g. binomial) or a likelihood formula",
+                         parameter="family")
+    else:
+        fam = family if isinstance(family, Family) else parse_family(family,
+                                                                     what=label["family"])
     specs = _named_specs(values, fam, label["values"])
-    arity = len(specs)
-    fam.parameter_names(arity)  # the family takes this many unknowns
+    separate = isinstance(data, Mapping)
+    arity = 1 if separate else len(specs)
+    fam.parameter_names(arity)  # the family takes this many unknowns (one each: separate)
     priors = _named_priors(prior, [name for name, _ in specs], label["prior"])
     unknowns = []
     for index, (name, spec) in enumerate(specs):
         what = label["values"] if arity == 1 else f"{label['values']} {name}"
         parsed = _values(spec, what)
-        check_values(fam, arity, index, name, parsed)
+        check_values(fam, arity, 0 if separate else index, name, parsed)
         prior_what = label["prior"] if arity == 1 else f"{label['prior']} {name}"
-        weights = prior_weights(priors[name], parsed, base_dir=base_dir, what=prior_what)
+        weights = prior_weights(priors[name], parsed, base_dir=base_dir, what=prior_what,
+                                name=name)
         if all(w == 0 for w in weights):
             raise InputError(f"{prior_what} {priors[name]}: every weight of {name} is 0")
         unknowns.append(Unknown(name=name, values=parsed, weights=tuple(weights),
@@ -285,7 +326,22 @@ def numeric_problem(
                                 ",".join(format_value(v) for v in parsed),
                                 prior=priors[name]))
     check_grid(unknowns)
-    parsed_data = parse_data(fam, list(data), what=label["data"])
+    data_of: list[int] = []
+    if isinstance(data, Mapping):  # separate data: {"p1": ["7/10"], "p2": ["3/10"]}
+        names_known = [u.name for u in unknowns]
+        parsed_data = []
+        for name, items in data.items():
+            if name not in names_known:
+                raise InputError(f"{label['data']}: {name!r} is not an unknown (the unknowns: "
+                                 f"{', '.join(names_known)})", parameter="data")
+            given = [items] if isinstance(items, str | int) else list(items)
+            for datum in parse_data(fam, given, what=f"{label['data']} {name}"):
+                parsed_data.append(datum)
+                data_of.append(names_known.index(name))
+        if len(parsed_data) > MAX_DATA:
+            raise InputError(f"{label['data']}: more than {MAX_DATA:,} observations")
+    else:
+        parsed_data = parse_data(fam, list(data), what=label["data"])
     if not parsed_data:
         raise InputError(f"{label['data']}: give at least one observation")
     _check_work(fam, _size(unknowns), parsed_data, label["data"])
@@ -293,7 +349,11 @@ def numeric_problem(
         _check_exact_estimate(fam, unknowns, parsed_data)
     names = [u.name for u in unknowns]
     defaults: dict[str, list[object]] = {"bernoulli": [1], "binomial": ["1/1"]}
-    next_data = defaults.get(fam.name, []) if predict is None else list(predict)
+    if data_of and predict:
+        raise InputError("predict: with separate data per unknown there is no one next "
+                         "observation to predict", parameter="predict")
+    next_data = [] if data_of else (defaults.get(fam.name, []) if predict is None
+                                    else list(predict))
     try:
         parsed_events = parse_events(list(events), names)
     except InputError as exc:
@@ -305,6 +365,7 @@ def numeric_problem(
         credible=parse_level(credible, what=label["credible"]), events=parsed_events,
         predict=tuple(parse_data(fam, next_data, what=label["predict"])),
         arithmetic=check_choice(arithmetic, ARITHMETICS, parameter="arithmetic"),
+        data_of=tuple(data_of),
     )
 
 
@@ -356,6 +417,8 @@ def _check_exact_estimate(family: Family, unknowns: Sequence[Unknown],
                 widths = {int(h - lo) + 1 for lo in unknowns[0].values
                           for h in unknowns[1].values if h >= lo}
             bits += lcm_bits(widths, limit)
+        elif family.name == "formula":
+            continue  # a formula's values are bounded as it is evaluated
         elif family.name == "hypergeometric":
             assert isinstance(datum, tuple) and family.population is not None
             bits += math.comb(family.population, datum[1]).bit_length()
@@ -570,6 +633,8 @@ class NumericPosterior:
     def _predictive_mean(self, grid: Sequence[tuple[Fraction, ...]],
                          ranked: Sequence[Any]) -> Number | None:
         """:math:`\\sum_i p_i E[x \\mid v_i]` (``ranked``: the weights, as ints or floats)."""
+        if self.problem.data_of or self.problem.family.formula is not None:
+            return None  # no single next observation (separate data), or no known support
         last = self.problem.data[-1]
         expected = []
         for cell, p in zip(grid, ranked, strict=True):
@@ -709,7 +774,9 @@ class NumericPosterior:
             lines.append(f"joint MAP = {cell}")
         for text, p in s.events:
             lines.append(f"P({text}) {_both(p, exact)}")
-        if s.predictive_mean is None:
+        if self.problem.family.formula is not None or self.problem.data_of:
+            pass  # a formula says how probable x is, not what x can be; separate data: no x
+        elif s.predictive_mean is None:
             lines.append("predictive mean of the next observation = infinite")
         else:
             lines.append(f"predictive mean of the next observation "

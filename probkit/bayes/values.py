@@ -139,7 +139,7 @@ def _grid(spec: str, what: str) -> tuple[Fraction, ...]:
 
 def prior_weights(
     spec: str, values: Sequence[Fraction], *, what: str = "--prior",
-    base_dir: str | os.PathLike[str] | None = None,
+    base_dir: str | os.PathLike[str] | None = None, name: str | None = None,
 ) -> list[Number]:
     """Unnormalized prior weights of ``values`` from a named prior (see the module) or ``@FILE``.
 
@@ -170,11 +170,45 @@ def prior_weights(
     shape = _SHAPE.match(text)
     if shape is not None:
         return _shape(shape.group(1).lower(), shape.group(2), values, what)
+    if name is not None and name in _names_in(text):
+        return _formula_weights(text, name, values, what)
     raise InputError(f"{what}: {text!r} is not {PRIOR_FORMS}")
 
 
+def _names_in(text: str) -> tuple[str, ...]:
+    from probkit.bayes.formulas import formula_names
+
+    try:
+        return formula_names(text)
+    except InputError:
+        return ()
+
+
+def _formula_weights(text: str, name: str, values: Sequence[Fraction],
+                     what: str) -> list[Number]:
+    """A prior written as a formula of the unknown, e.g. ``1/N`` or ``p*(1-p)``."""
+    from probkit.bayes.formulas import parse_formula
+
+    try:
+        formula = parse_formula(text, [name])
+    except InputError as exc:
+        raise InputError(f"{what}: {exc}") from None
+    weights = []
+    for v in values:
+        try:
+            weight = formula.value({name: v})
+        except InputError as exc:
+            raise InputError(f"{what}: {exc}") from None
+        if not weight >= 0 or isinstance(weight, float) and not math.isfinite(weight):
+            raise InputError(f"{what}: {text!r} is {weight!r} at {name} = {format_value(v)}; "
+                             "prior weights must be non-negative and finite")
+        weights.append(weight)
+    return weights
+
+
 PRIOR_FORMS = ("uniform, power:K (e.g. power:-1), triangle, beta(a, b), gamma(k, theta), "
-               "normal(mu, sigma) or @FILE (one weight per line)")
+               "normal(mu, sigma), a formula of the unknown (e.g. 1/N) or @FILE (one weight "
+               "per line)")
 """The prior forms :func:`prior_weights` reads, as an error message lists them."""
 
 _SHAPE = re.compile(r"^(beta|gamma|normal)\s*\(([^()]*)\)$", re.IGNORECASE)
