@@ -668,6 +668,10 @@ class Distribution:
         axes.set_ylabel("probability")
         return axes.figure
 
+    def draw(self, figure: Any) -> None:
+        """Lay the picture out on a matplotlib figure (``plotting.save_plot`` writes it)."""
+        self.plot(figure.subplots())
+
 
 def bayes_factor(first: Distribution, second: Distribution) -> Number:
     """How much more probable the data are under the first model than under the second.

@@ -120,9 +120,24 @@ class Posterior:
 
     def plot(self, ax: Any = None) -> Any:
         """Prior and posterior as bars (needs the ``plot`` extra); returns the Axes."""
-        from probkit.bayes.plotting import draw_labelled
+        if ax is None:
+            from probkit.bayes.plotting import new_axes
 
-        return draw_labelled(self, ax)
+            ax = new_axes("result.plot()")
+        positions = list(range(len(self.hypotheses)))
+        ax.bar([p - 0.2 for p in positions], [float(h.prior) for h in self.hypotheses],
+               width=0.4, color="tab:gray", alpha=0.6, label="prior")
+        ax.bar([p + 0.2 for p in positions], [float(h.posterior) for h in self.hypotheses],
+               width=0.4, color="tab:blue", label="posterior")
+        ax.set_xticks(positions, list(self.names))
+        ax.set_ylabel("probability")
+        ax.set_title("prior and posterior")
+        ax.legend(fontsize="small")
+        return ax
+
+    def draw(self, figure: Any) -> None:
+        """Lay the picture out on a matplotlib figure (what ``--plot FILE.png`` writes)."""
+        self.plot(figure.subplots())
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (the schema is documented in ``docs/bayes.md``)."""

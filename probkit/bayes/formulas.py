@@ -35,7 +35,7 @@ from fractions import Fraction
 from typing import Any
 
 from probkit.errors import InputError
-from probkit.numbers import Number, parse_number
+from probkit.numbers import Number, format_decimal, parse_number
 
 MAX_FORMULA_LENGTH = 500
 """Longest formula text accepted."""
@@ -331,12 +331,10 @@ def _evaluate(node: Node, bindings: Mapping[str, object]) -> Any:
 
 
 def _shown(bindings: Mapping[str, object], names: Sequence[str]) -> str:
-    from probkit.bayes.values import format_value
-
     parts = []
     for name in names:
         value = bindings.get(name)
-        shown = format_value(value) if isinstance(value, Fraction | float) else value
+        shown = format_decimal(value) if isinstance(value, Fraction | float) else value
         parts.append(f"{name} = {shown}")
     return ", ".join(parts)
 

@@ -876,9 +876,66 @@ class NumericPosterior:
         Needs the ``plot`` extra (matplotlib). With two unknowns, ``unknown``
         picks the marginal to draw (default: the joint posterior as a heat map).
         """
-        from probkit.bayes.plotting import draw_numeric
+        from probkit.bayes.plotting import BARS_UP_TO, new_axes
 
-        return draw_numeric(self, ax, unknown=unknown)
+        if ax is None:
+            ax = new_axes("result.plot()")
+        names = self.problem.names
+        if unknown is None and len(names) == 2:
+            return self._plot_joint(ax)
+        name = names[0] if unknown is None else unknown
+        values, posterior = self.marginal(name)
+        x = [float(v) for v in values]
+        post = [float(p) for p in posterior]
+        pri = [float(p) for p in self.prior_marginal(name)]
+        summary = self.summary[name]
+        interval = summary.credible_interval
+        percent = f"{float(interval.level) * 100:g}%"
+        ax.axvspan(float(interval.low), float(interval.high), color="tab:orange", alpha=0.15,
+                   label=f"{percent} credible interval (equal-tailed)")
+        if len(x) <= BARS_UP_TO:
+            gaps = [b - a for a, b in zip(x, x[1:], strict=False)]
+            width = 0.4 * (min(gaps) if gaps else 1.0)
+            ax.bar([v - width / 2 for v in x], pri, width=width, color="tab:gray", alpha=0.6,
+                   label="prior")
+            ax.bar([v + width / 2 for v in x], post, width=width, color="tab:blue",
+                   label="posterior")
+        else:
+            ax.plot(x, pri, color="tab:gray", linestyle="--", label="prior")
+            ax.plot(x, post, color="tab:blue", label="posterior")
+        ax.axvline(float(summary.map), color="tab:blue", linestyle=":", linewidth=1,
+                   label=f"MAP {name} = {float(summary.map):g}")
+        ax.set_xlabel(name)
+        ax.set_ylabel("probability")
+        ax.set_title(f"{name}: prior and posterior ({self.problem.family})")
+        ax.legend(fontsize="small")
+        return ax
+
+    def _plot_joint(self, ax: Any) -> Any:
+        first, second = self.problem.unknowns
+        probs = [float(p) for p in self.probabilities]
+        columns = len(second.values)
+        grid = [[probs[i * columns + j] for i in range(len(first.values))]
+                for j in range(columns)]
+        mesh = ax.pcolormesh([float(v) for v in first.values],
+                             [float(v) for v in second.values], grid, shading="nearest",
+                             cmap="Blues")
+        ax.figure.colorbar(mesh, ax=ax, label="posterior probability")
+        ax.set_xlabel(first.name)
+        ax.set_ylabel(second.name)
+        ax.set_title(f"joint posterior of {first.name} and {second.name}")
+        return ax
+
+    def draw(self, figure: Any) -> None:
+        """Lay the picture out on a matplotlib figure: each unknown's marginal side by side."""
+        names = self.problem.names
+        if len(names) == 2:
+            figure.set_size_inches(11, 4.2)
+            left, right = figure.subplots(1, 2)
+            self.plot(left, unknown=names[0])
+            self.plot(right, unknown=names[1])
+        else:
+            self.plot(figure.subplots())
 
 
 def _decimal(value: Number) -> str:
