@@ -172,7 +172,11 @@ def numeric_table(result: NumericMonteCarlo, *, reference: str = "exact") -> str
                      z_text(e.z)])
     text = table(["Monte Carlo", "estimate ± SE", f"{percent} interval", reference,
                   f"z vs {reference}"], rows, right=[False, True, True, True, True])
-    return text if result.note is None else f"{text}\nnote: {result.note}"
+    if result.note is None:
+        return text
+    from probkit_cli.parameters import option_text
+
+    return f"{text}\nnote: {option_text(result.note)}"
 
 
 class _ProgressBar:

@@ -24,11 +24,14 @@ OPTIONS: dict[str, str] = {
     "activation": "--activation",
     "base_rate": "--base-rate",
     "calibrate": "--calibrate",
+    "credible": "--credible",
     "data": "--data",
     "likelihood": "--likelihood",
     "formula": "--likelihood",
     "draws": "--mc",
+    "family": "--family",
     "features": "--features",
+    "file": "--file",
     "fit": "--fit",
     "flip": "--flip",
     "folds": "--folds",
@@ -44,7 +47,9 @@ OPTIONS: dict[str, str] = {
     "normalize": "--normalize",
     "out": "--out",
     "plot": "--plot",
+    "predict": "--predict",
     "preprocessing": "--preprocessing",
+    "prior": "--prior",
     "random_state": "--seed",
     "repeats": "--repeats",
     "rule": "--rule",
@@ -54,7 +59,25 @@ OPTIONS: dict[str, str] = {
     "test": "--test",
     "tol": "--tol",
     "train": "--train",
+    "values": "--values",
 }
+
+#: advice a library message gives in its own terms -> the same advice as options
+ADVICE: dict[str, str] = {
+    'arithmetic="float"': "--float",
+    'method="importance"': "--method importance",
+}
+
+
+def option_text(text: str) -> str:
+    """Library advice reworded with options (``arithmetic="float"`` -> ``--float``).
+
+    >>> option_text('too few accepted draws: use method="importance" or more draws')
+    'too few accepted draws: use --method importance or more draws'
+    """
+    for library, option in ADVICE.items():
+        text = text.replace(library, option)
+    return text
 
 
 def option_message(exc: InputError) -> str:
@@ -69,7 +92,7 @@ def option_message(exc: InputError) -> str:
     ...                           "as weights)", parameter="normalize"))
     'priors sum to 4, not 1 (pass --normalize to use them as weights)'
     """
-    message = str(exc)
+    message = option_text(str(exc))
     option = OPTIONS.get(exc.parameter or "")
     if option is None or message.startswith(option):
         return message
@@ -83,4 +106,4 @@ def option_message(exc: InputError) -> str:
     return f"{option}: {message}"
 
 
-__all__ = ["OPTIONS", "option_message"]
+__all__ = ["ADVICE", "OPTIONS", "option_message", "option_text"]

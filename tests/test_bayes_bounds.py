@@ -29,7 +29,7 @@ def no_likelihoods(monkeypatch):
 
 
 def test_power_prior_on_100000_values_is_refused_from_the_sizes(no_likelihoods):
-    with pytest.raises(InputError, match="digit-hypotheses.*--float"):
+    with pytest.raises(InputError, match="digit-hypotheses.*arithmetic=\"float\""):
         numeric_problem("1..100000", "uniform", [60], prior="power:-1")
 
 

@@ -77,7 +77,7 @@ def test_one_accepted_draw_gives_a_note_not_plus_minus_zero():
     for estimate in run.estimates:
         assert estimate.stderr is None and estimate.ci_low is None
         assert f"too few accepted draws (k = {run.accepted}" in estimate.note
-    assert "use --method importance or more draws" in run.note
+    assert 'use method="importance" or more draws' in run.note  # the CLI: --method importance
 
 
 def test_enough_accepted_draws_state_an_interval():

@@ -15,8 +15,8 @@ Normal(mu, var)            x_1..x_n ~ Normal(m, s^2)   precision 1/var + n/s^2, 
                            with s known                precision-weighted average
 =========================  ==========================  ==================================
 
->>> Beta(1, 1).update(140, 250).mean()
-Fraction(141, 252)
+>>> Beta(1, 1).update(140, 250).mean()  # 141/252
+Fraction(47, 84)
 """
 
 from __future__ import annotations

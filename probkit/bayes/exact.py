@@ -451,8 +451,8 @@ def check_exact_bits(bits: int, n_observations: int, n_hypotheses: int, *,
     :data:`MAX_EXACT_WORK`); callers estimate ``bits`` from the sizes before any work."""
     digits = int(bits * _LOG10_2) + 1
     about, shown = ("more than", digits - 1) if at_least else ("about", digits)
-    advice = ("use fewer observations or hypotheses, or floating point in log space (--float; "
-              "from Python arithmetic=\"float\", or float priors)")
+    advice = ("use fewer observations or hypotheses, or floating point in log space "
+              "(arithmetic=\"float\")")
     if digits > MAX_EXACT_DIGITS:
         raise InputError(
             f"exact arithmetic would need numbers of {about} {shown:,} digits for "

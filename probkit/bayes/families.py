@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeAlias
 
@@ -75,7 +75,7 @@ class Family:
 
     name: str
     population: int | None = None
-    formula: Formula | None = None
+    formula: Formula | None = field(default=None, repr=False)
 
     @property
     def exact(self) -> bool:
@@ -136,7 +136,7 @@ def formula_family(text: str, unknowns: Sequence[str] | None = None) -> Family:
     return Family("formula", formula=parse_formula(text, [*names, DATUM]))
 
 
-def parse_family(text: str, *, what: str = "--family") -> Family:
+def parse_family(text: str, *, what: str = "family") -> Family:
     """Parse ``uniform``, ``binomial``, ``hypergeometric:M``, ...
 
     >>> parse_family("hypergeometric:100")
@@ -188,7 +188,7 @@ def check_values(
             raise InputError(f"family normal: {shown} must be positive")
 
 
-def parse_data(family: Family, items: Sequence[object], *, what: str = "--data") -> list[Datum]:
+def parse_data(family: Family, items: Sequence[object], *, what: str = "data") -> list[Datum]:
     """Parse observations; text items may hold several, separated by commas.
 
     >>> parse_data(parse_family("bernoulli"), ["HHT", "1,0"])

@@ -281,8 +281,9 @@ def numeric_problem(
     base_dir : path, optional
         Where ``@FILE`` priors are read from (default: the current directory).
     where : mapping of str to str, optional
-        How error messages name each argument (default: the CLI's options,
-        ``--values``, ``--prior``, ...; a problem file names its keys and lines).
+        How error messages name each argument (default: the parameter names, ``values``,
+        ``prior``, ..., which the error's ``parameter`` also gives; a problem file names its
+        keys and lines).
     arithmetic : {"exact", "float"}, default "exact"
         Rationals (exact; the numbers may not grow past
         :data:`probkit.bayes.exact.MAX_EXACT_DIGITS` digits), or floating point in
@@ -293,7 +294,26 @@ def numeric_problem(
     >>> p.names, len(p.unknowns[0].values)
     (('N',), 1000)
     """
-    label = {**_WHERE, **(where or {})}
+    if where is not None:  # a problem file: its own labels (file, line and key)
+        return _numeric_problem(values, family, data, likelihood, prior, credible, events,
+                                predict, base_dir, {**_WHERE, **where}, arithmetic)
+    try:
+        return _numeric_problem(values, family, data, likelihood, prior, credible, events,
+                                predict, base_dir, _WHERE, arithmetic)
+    except InputError as exc:  # name the parameter, so that a caller can map it (the CLI)
+        if exc.parameter is None:
+            exc.parameter = next((name for name in _WHERE if name and str(exc).startswith(
+                (f"{name}:", f"{name} "))), None)
+        raise
+
+
+def _numeric_problem(
+    values: ValuesSpec | Mapping[str, ValuesSpec], family: str | Family | None,
+    data: Sequence[object] | Mapping[str, Sequence[object]], likelihood: str | None,
+    prior: str | Mapping[str, str], credible: object, events: Sequence[str],
+    predict: Sequence[object] | None, base_dir: str | os.PathLike[str] | None,
+    label: Mapping[str, str], arithmetic: str,
+) -> NumericProblem:
     if likelihood is not None:
         if family is not None:
             raise InputError("give a family or a likelihood formula, not both",
@@ -369,8 +389,8 @@ def numeric_problem(
     )
 
 
-_WHERE = {"values": "--values", "prior": "--prior", "family": "--family", "data": "--data",
-          "credible": "--credible", "events": "", "predict": "--predict"}
+_WHERE = {"values": "values", "prior": "prior", "family": "family", "data": "data",
+          "credible": "credible", "events": "", "predict": "predict"}
 
 
 def _size(unknowns: Sequence[Unknown]) -> int:

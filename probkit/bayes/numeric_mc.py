@@ -233,7 +233,7 @@ def _without_intervals(run: SimulatedCounts, targets: Sequence[Target], note: st
 
 def _few_accepted(kept: int) -> str:
     return (f"too few accepted draws (k = {kept:,}; an interval needs {MIN_ACCEPTED}): "
-            "use --method importance or more draws")
+            "use method=\"importance\" or more draws")
 
 
 def _few_ess(ess: float) -> str:

@@ -31,7 +31,7 @@ the key and its line. TOML floats are read from their decimal text, so
 >>> parse_problem('[likelihood]\nfamly = "uniform"\n', source="p.toml")
 Traceback (most recent call last):
 ...
-probkit.errors.InputError: p.toml, line 2: unknown key 'famly' in [likelihood] (known: family, data)
+probkit.errors.InputError: p.toml, line 2: unknown key 'famly' in [likelihood] (known: family, formula, data)
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def read_problem(path: str | os.PathLike[str]) -> ProblemFile:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError(f"--file {file}: cannot read it: {reason}") from None
+        raise InputError(f"file {file}: cannot read it: {reason}", parameter="file") from None
     return parse_problem(text, source=str(file), base_dir=file.parent)
 
 

@@ -133,8 +133,7 @@ class Story:
                     raise InputError(
                         f"rejection sampling cannot simulate draws: {what} "
                         f"{format_decimal(scale)} balls, more than the 2**53 = {MAX_BALLS:,} "
-                        "a floating-point draw can tell apart; use method 'importance' "
-                        "(--method importance)"
+                        "a floating-point draw can tell apart; use method=\"importance\""
                     )
 
 

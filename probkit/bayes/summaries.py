@@ -74,7 +74,7 @@ class Summary:
     hdi: CredibleInterval
 
 
-def parse_level(value: object, *, what: str = "--credible") -> Fraction:
+def parse_level(value: object, *, what: str = "credible") -> Fraction:
     """A credible level from ``90%``, ``0.9``, ``9/10`` (strictly between 0 and 1).
 
     >>> parse_level("90%"), parse_level(0.95)

@@ -47,7 +47,7 @@ MAX_POWER = 20
 MAX_WEIGHTS_FILE_BYTES = 10_000_000
 
 
-def parse_values(text: str, *, what: str = "--values") -> tuple[Fraction, ...]:
+def parse_values(text: str, *, what: str = "values") -> tuple[Fraction, ...]:
     """The sorted, distinct values a ``--values`` text names (see the module docstring).
 
     >>> parse_values("20,4,6")
@@ -55,7 +55,7 @@ def parse_values(text: str, *, what: str = "--values") -> tuple[Fraction, ...]:
     >>> parse_values("1..0")
     Traceback (most recent call last):
     ...
-    probkit.errors.InputError: --values: '1..0' is an empty range (0 < 1)
+    probkit.errors.InputError: values: '1..0' is an empty range (0 < 1)
     """
     if not isinstance(text, str):
         raise InputError(f"{what}: expected text such as '1..1000', got {text!r}")
@@ -138,7 +138,7 @@ def _grid(spec: str, what: str) -> tuple[Fraction, ...]:
 
 
 def prior_weights(
-    spec: str, values: Sequence[Fraction], *, what: str = "--prior",
+    spec: str, values: Sequence[Fraction], *, what: str = "prior",
     base_dir: str | os.PathLike[str] | None = None, name: str | None = None,
 ) -> list[Number]:
     """Unnormalized prior weights of ``values`` from a named prior (see the module) or ``@FILE``.
@@ -278,7 +278,7 @@ def _power(text: str, values: Sequence[Fraction], what: str) -> list[Number]:
             raise InputError(f"{what}: {text!r} needs values >= 0 (got {format_exact(v)})")
         if v == 0 and exponent < 0:
             raise InputError(f"{what}: {text!r} is infinite at the value 0; "
-                             "leave 0 out of --values")
+                             "leave 0 out of the values")
         if exponent.denominator == 1:
             weights.append(v ** int(exponent))
         else:
