@@ -128,6 +128,8 @@ SLOW_TESTS = {
     "test_numeric_monte_carlo.py::test_cli_table_says_too_few_instead_of_an_interval",
     "test_numeric_monte_carlo.py::test_importance_with_tiny_likelihoods_prints_no_numpy_warning",
     "test_bayes_bounds.py::test_power_prior_on_100000_values_is_refused_from_the_sizes",
+    "test_docs_scripts.py::test_dask_script_runs_as_a_script",
+    "test_docs_scripts.py::test_dask_script_without_the_main_guard_fails_negative_control",
     "test_realdata_classifier.py::test_dual_path_equals_primal_path_on_real_data",
     "test_realdata_classifier.py::test_lambda_100_course_rate_oscillates_and_lbfgs_converges",
     "test_realdata_classifier.py::test_two_layer_recipe_reproduces_100_and_72",
