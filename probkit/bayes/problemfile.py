@@ -28,10 +28,10 @@ the key and its line. TOML floats are read from their decimal text, so
 ... ''')
 >>> [str(p) for p in solve_problem(loaded.problem).probabilities]
 ['0', '20/51', '5/17', '10/51', '2/17']
->>> parse_problem('[likelihood]\nfamly = "uniform"\n', source="p.toml")
+>>> parse_problem('[likelihood]\nfamly = "uniform"\n', source="p.toml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-probkit.errors.InputError: p.toml, line 2: unknown key 'famly' in [likelihood] (known: family, formula, data)
+probkit.errors.InputError: p.toml, line 2: unknown key 'famly' in [likelihood] (known: family, ...)
 """
 
 from __future__ import annotations
