@@ -21,7 +21,6 @@ from probkit.bayes import (
     Posterior,
     UrnProblem,
     diagnostic_problem,
-    discrete_problem,
     predictive_values,
 )
 from probkit.bayes import urn_problem as make_urn_problem
@@ -143,21 +142,18 @@ def bayes(
     workers: WorkersOption = None,
 ) -> None:
     """Posterior over named or numeric hypotheses, in exact arithmetic (or --float)."""
+    from probkit.bayes.request import bayes_problem
+
     arithmetic = "float" if float_arithmetic else "exact"
-    problem_options = {"--prior": prior, "--likelihood": likelihood, "--normalize": normalize,
-                       "--values": values, "--family": family, "--data": data,
-                       "--credible": credible, "--event": event, "--predict": predict}
     if file is not None:
-        given = [name for name, value in problem_options.items() if value]
-        if float_arithmetic:
-            given.append("--float")
-        if given:
-            raise InputError(f"{given[0]} cannot be combined with --file (the file gives the "
-                             "whole problem; write arithmetic = \"float\" in it)"
-                             if given[0] == "--float" else
-                             f"{given[0]} cannot be combined with --file (the file gives the "
-                             "whole problem)")
-        problem, settings = _read_file(file)
+        text = sys.stdin.read(_MAX_STDIN + 1) if file == "-" else None
+        described = bayes_problem(file=None if file == "-" else file, text=text,
+                                  priors=_assignments(prior, "--prior", "P"),
+                                  likelihoods=_assignments(likelihood, "--likelihood", "P,..."),
+                                  normalize=normalize, family=family, data=data,
+                                  credible=credible, events=event, predict=predict,
+                                  values=values, arithmetic=arithmetic)
+        settings = described.monte_carlo
         if settings is not None and mc is None:
             if method is not None or seed is not None or workers is not None:
                 raise InputError("--method, --seed and --workers only apply with --mc N "
@@ -165,25 +161,19 @@ def bayes(
             mc, method, seed, workers = (settings.draws, settings.method, settings.seed,
                                          settings.workers)
     elif values:
-        if normalize:
-            raise InputError("--normalize applies to named hypotheses, not to --values")
-        problem = _numeric_problem(values, family, likelihood, data, prior, credible, event,
-                                   predict, arithmetic)
+        described = bayes_problem(
+            values=_values_spec(values), family=family,
+            likelihood=_formula(likelihood), data=_observations(data),
+            prior=_prior_spec(prior), credible=credible, events=event, predict=predict,
+            normalize=normalize, arithmetic=arithmetic)
     else:
-        for name in ("--family", "--data", "--credible", "--event", "--predict"):
-            if problem_options[name]:
-                raise InputError(f"{name} only applies with --values (numeric hypotheses)")
-        priors = dict(parse_assignments(prior, option="--prior", value_name="P"))
-        likelihoods = {
-            name: value.split(",")
-            for name, value in parse_assignments(likelihood, option="--likelihood",
-                                                 value_name="P,...")
-        }
-        if not priors:
-            raise InputError("--prior: give at least one hypothesis, e.g. --prior A=1/2 "
-                             "(or --values for numeric hypotheses, --file for a problem file)")
-        problem = discrete_problem(priors, likelihoods, normalize=normalize,
-                                   arithmetic=arithmetic)
+        described = bayes_problem(
+            priors=_assignments(prior, "--prior", "P"),
+            likelihoods={name: value.split(",") for name, value in
+                         (_assignments(likelihood, "--likelihood", "P,...") or {}).items()},
+            normalize=normalize, family=family, data=data, credible=credible, events=event,
+            predict=predict, arithmetic=arithmetic)
+    problem = described.problem
     if plot is not None:
         _check_plot_path(plot)
     if not isinstance(problem, DiscreteProblem | UrnProblem | DiagnosticProblem):
@@ -196,60 +186,57 @@ def bayes(
                     plot=plot)
 
 
-def _read_file(file: str) -> tuple[Any, Any]:
-    from probkit.bayes.problemfile import MAX_FILE_BYTES, parse_problem, read_problem
-
-    if file == "-":
-        text = sys.stdin.read(MAX_FILE_BYTES + 1)
-        loaded = parse_problem(text, source="<stdin>")
-    else:
-        loaded = read_problem(file)
-    return loaded.problem, loaded.monte_carlo
+_MAX_STDIN = 10_000_000
+"""Most characters read from standard input for ``--file -`` (the file limit)."""
 
 
-def _numeric_problem(values: list[str], family: str | None, likelihood: list[str] | None,
-                     data: list[str] | None, prior: list[str] | None, credible: str | None,
-                     event: list[str] | None, predict: list[str] | None,
-                     arithmetic: str) -> NumericProblem:
-    from probkit.bayes.numeric import numeric_problem
+def _assignments(items: list[str] | None, option: str, value_name: str
+                 ) -> dict[str, str] | None:
+    """``NAME=VALUE`` options as a mapping (``None`` when the option was not given)."""
+    if not items:
+        return None
+    return dict(parse_assignments(items, option=option, value_name=value_name))
 
-    if likelihood and family is not None:
-        raise InputError("--likelihood (a formula) and --family are two ways to give the "
-                         "likelihood with --values: give one")
-    if likelihood and len(likelihood) > 1:
+
+def _formula(likelihood: list[str] | None) -> str | None:
+    """The one likelihood formula of ``--values`` (``None`` when not given)."""
+    if not likelihood:
+        return None
+    if len(likelihood) > 1:
         raise InputError("--likelihood: with --values give one formula of the unknowns and "
                          "the observation x, e.g. '1/N if x <= N else 0'")
-    if family is None and not likelihood:
-        raise InputError("--values needs --family (uniform, bernoulli, binomial, geometric, "
-                         "poisson, hypergeometric:M or normal) or --likelihood FORMULA")
-    if not data:
-        raise InputError("--values needs --data (at least one observation)")
+    return likelihood[0]
+
+
+def _values_spec(values: list[str]) -> Any:
+    """``--values 1..1000`` (one unnamed unknown) or ``--values low=1..30 --values high=...``."""
     named = [_assignment(item) for item in values]
-    spec: Any
     if len(values) == 1 and not named[0]:
-        spec = values[0]
-    elif all(named):
-        spec = dict(parse_assignments(values, option="--values", value_name="SPEC"))
-    else:
-        raise InputError("--values: with two unknowns name each, e.g. --values low=1..30 "
-                         "--values high=1..40")
-    prior_spec: Any = "uniform"
-    if prior:
-        if len(prior) == 1 and not _assignment(prior[0]):
-            prior_spec = prior[0]
-        else:
-            prior_spec = dict(parse_assignments(prior, option="--prior", value_name="PRIOR"))
-    observations: Any = data
-    if all(_assignment(item) for item in data):  # --data p1=7/10 --data p2=3/10
-        observations = {}
-        for item in data:
-            name, _, value = item.partition("=")
-            observations.setdefault(name.strip(), []).append(value.strip())
-    return numeric_problem(spec, family, observations,
-                           likelihood=likelihood[0] if likelihood else None,
-                           prior=prior_spec,
-                           credible="90%" if credible is None else credible,
-                           events=event or [], predict=predict, arithmetic=arithmetic)
+        return values[0]
+    if all(named):
+        return dict(parse_assignments(values, option="--values", value_name="SPEC"))
+    raise InputError("--values: with two unknowns name each, e.g. --values low=1..30 "
+                     "--values high=1..40")
+
+
+def _prior_spec(prior: list[str] | None) -> Any:
+    """``--prior power:-1`` for every unknown, or ``--prior NAME=PRIOR`` for each."""
+    if not prior:
+        return None
+    if len(prior) == 1 and not _assignment(prior[0]):
+        return prior[0]
+    return dict(parse_assignments(prior, option="--prior", value_name="PRIOR"))
+
+
+def _observations(data: list[str] | None) -> Any:
+    """``--data 60,30`` for all unknowns, or ``--data p1=7/10 --data p2=3/10`` for each."""
+    if not data or not all(_assignment(item) for item in data):
+        return data
+    observations: dict[str, list[str]] = {}
+    for item in data:
+        name, _, value = item.partition("=")
+        observations.setdefault(name.strip(), []).append(value.strip())
+    return observations
 
 
 _ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z_0-9]*\s*=(?!=)")

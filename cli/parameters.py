@@ -5,7 +5,11 @@ bad value was given to (``exc.parameter``); the command line does not check
 those values again, it only rewords the message with the option the user typed.
 Standard library only.
 
->>> from probkit.errors import InputError
+>>> import re
+
+import re
+
+from probkit.errors import InputError
 >>> option_message(InputError("rule: 'best' is not one of min-log-loss, one-se",
 ...                           parameter="rule"))
 "--rule: 'best' is not one of min-log-loss, one-se"
@@ -17,11 +21,14 @@ Standard library only.
 
 from __future__ import annotations
 
+import re
+
 from probkit.errors import InputError
 
 #: library parameter -> command-line option
 OPTIONS: dict[str, str] = {
     "activation": "--activation",
+    "arithmetic": "--float",
     "base_rate": "--base-rate",
     "calibrate": "--calibrate",
     "credible": "--credible",
@@ -50,6 +57,9 @@ OPTIONS: dict[str, str] = {
     "predict": "--predict",
     "preprocessing": "--preprocessing",
     "prior": "--prior",
+    "priors": "--prior",
+    "likelihoods": "--likelihood",
+    "events": "--event",
     "random_state": "--seed",
     "repeats": "--repeats",
     "rule": "--rule",
@@ -58,6 +68,7 @@ OPTIONS: dict[str, str] = {
     "solver": "--solver",
     "test": "--test",
     "tol": "--tol",
+    "text": "--file",
     "train": "--train",
     "values": "--values",
 }
@@ -74,10 +85,17 @@ def option_text(text: str) -> str:
 
     >>> option_text('too few accepted draws: use method="importance" or more draws')
     'too few accepted draws: use --method importance or more draws'
+    >>> option_text("`prior` cannot be combined with `file`")
+    '--prior cannot be combined with --file'
     """
     for library, option in ADVICE.items():
         text = text.replace(library, option)
-    return text
+    return _QUOTED.sub(lambda m: OPTIONS.get(m.group(1), m.group(1)), text)
+
+
+_QUOTED = re.compile(r"`([a-z_]+)`")
+"""A parameter name quoted in a library message (```prior` cannot be combined with
+`file```): the CLI shows the option instead."""
 
 
 def option_message(exc: InputError) -> str:
@@ -94,7 +112,7 @@ def option_message(exc: InputError) -> str:
     """
     message = option_text(str(exc))
     option = OPTIONS.get(exc.parameter or "")
-    if option is None or message.startswith(option):
+    if option is None or message.startswith(option) or _QUOTED.search(str(exc)):
         return message
     flag = f"{exc.parameter}=True"  # a library flag's advice, e.g. "pass normalize=True"
     if flag in message:
