@@ -87,3 +87,21 @@ def test_cli_refuses_mc_1e20_naming_the_option():
                                       "--mc", "1e20"])
     assert result.exit_code == 2
     assert result.stderr.startswith("error: --mc 1e+20 is more than the limit")
+
+
+def test_float_array_path_agrees_with_the_list_path(monkeypatch):
+    import random
+
+    import probkit.bayes.exact as exact
+
+    rng = random.Random(3)
+    priors = {f"H{i}": 1.0 / 400 for i in range(400)}
+    likelihoods = {name: [rng.randint(1, 999) / 1000 for _ in range(300)] for name in priors}
+    likelihoods["H7"][5] = Fraction(1, 10**400)  # a rational no float can hold: its exact log
+    on_arrays = posterior(priors, likelihoods, trace=False)
+    monkeypatch.setattr(exact, "_ARRAY_CELLS", 10**12)
+    on_lists = posterior(priors, likelihoods, trace=False)
+    for a, b in zip(on_arrays.hypotheses, on_lists.hypotheses, strict=True):
+        assert a.posterior == pytest.approx(b.posterior, rel=1e-9, abs=1e-300)
+    assert on_arrays["H7"].posterior == 0.0 or on_arrays["H7"].posterior < 1e-300
+    assert math.isfinite(math.log(on_arrays.evidence)) or on_arrays.evidence == 0.0
