@@ -24,9 +24,9 @@ from probkit.bayes import (
     predictive_values,
 )
 from probkit.bayes import urn_problem as make_urn_problem
-from probkit.bayes.display import monte_carlo_line, posterior_table
+from probkit.bayes.display import monte_carlo_line, posterior_table, value_text
 from probkit.errors import InputError
-from probkit.numbers import Number, format_decimal, format_exact
+from probkit.numbers import format_decimal, format_exact
 from probkit_cli import montecarlo_render as mc_render
 from probkit_cli.common import echo, emit_json, parse_assignments, table
 from probkit_cli.montecarlo_render import McOption, MethodOption, SeedOption, WorkersOption
@@ -392,8 +392,8 @@ def _diagnostic_extra(problem: DiagnosticProblem) -> tuple[dict[str, Any], list[
         "npv": None if npv is None else format_exact(npv),
     }
     lines = [
-        f"positive predictive value P({problem.names[0]} | positive) = {_both(ppv, exact)}",
-        f"negative predictive value P({problem.names[1]} | negative) = {_both(npv, exact)}",
+        f"positive predictive value P({problem.names[0]} | positive) = {value_text(ppv, exact)}",
+        f"negative predictive value P({problem.names[1]} | negative) = {value_text(npv, exact)}",
     ]
     return extra, lines
 
@@ -412,14 +412,6 @@ def _parse_urn(name: str, spec: str) -> dict[str, str]:
             raise InputError(f"--urn {name}: colour {colour!r} is given twice")
         counts[colour] = count.strip()
     return counts
-
-
-def _both(value: Number | None, exact: bool) -> str:
-    if value is None:
-        return "undefined (that result never occurs)"
-    if exact:
-        return f"{format_exact(value)} ≈ {format_decimal(value)}"
-    return format_decimal(value)
 
 
 def _report(
@@ -447,12 +439,12 @@ def _report(
                                reference="exact" if exact else "float")
     echo(table(headers, rows, right=right))
     echo()
-    echo(f"evidence P(E) = {_both(result.evidence, exact)}")
+    echo(f"evidence P(E) = {value_text(result.evidence, exact)}")
     if len(result.hypotheses) == 2:
         first, second = result.names
         if result[second].likelihood != 0:
             factor = result.bayes_factor(first, second)
-            echo(f"Bayes factor {first}:{second} = {_both(factor, exact)}")
+            echo(f"Bayes factor {first}:{second} = {value_text(factor, exact)}")
     for line in footer or []:
         echo(line)
     if len(result.trace) > 1:

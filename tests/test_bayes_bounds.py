@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from fractions import Fraction
 
@@ -105,3 +106,15 @@ def test_float_array_path_agrees_with_the_list_path(monkeypatch):
         assert a.posterior == pytest.approx(b.posterior, rel=1e-9, abs=1e-300)
     assert on_arrays["H7"].posterior == 0.0 or on_arrays["H7"].posterior < 1e-300
     assert math.isfinite(math.log(on_arrays.evidence)) or on_arrays.evidence == 0.0
+
+
+def test_named_table_cuts_long_fractions_to_decimals_and_json_keeps_them():
+    args = ["bayes", "--prior", "A=1/2", "--prior", "B=1/2", "--likelihood", "A=1e-400",
+            "--likelihood", "B=1/2"]
+    shown = CliRunner().invoke(app, args)
+    assert shown.exit_code == 0
+    assert max(map(len, shown.stdout.splitlines())) < 100
+    assert "≈1.000e-400" in shown.stdout and "≈ 0.25" in shown.stdout
+    data = CliRunner().invoke(app, [*args, "--json"])
+    likelihood = json.loads(data.stdout)["hypotheses"][0]["likelihood"]
+    assert Fraction(likelihood) == Fraction(1, 10**400)  # every digit kept

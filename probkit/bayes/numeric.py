@@ -27,6 +27,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from probkit.bayes.display import table_cell
 from probkit.bayes.events import Event, parse_events
 from probkit.bayes.exact import (
     Posterior,
@@ -762,10 +763,7 @@ class NumericPosterior:
         return 0 if all_rows or total <= FULL_TABLE else total - TOP_ROWS
 
     def _cell(self, value: Number) -> str:
-        if self.exact:
-            text = format_exact(value)
-            return text if len(text) <= _SHORT else f"≈{_decimal(value)}"
-        return _decimal(value)
+        return table_cell(value, self.exact, _SHORT)
 
     def summary_lines(self) -> list[str]:
         """The summary as lines of text (the CLI prints them under the table)."""
