@@ -118,3 +118,14 @@ def test_named_table_cuts_long_fractions_to_decimals_and_json_keeps_them():
     data = CliRunner().invoke(app, [*args, "--json"])
     likelihood = json.loads(data.stdout)["hypotheses"][0]["likelihood"]
     assert Fraction(likelihood) == Fraction(1, 10**400)  # every digit kept
+
+
+@pytest.mark.parametrize("arithmetic", ["exact", "float"])
+def test_poisson_count_of_1000_is_not_called_impossible(arithmetic):
+    # e^-1000 1000^1000 / 1000! underflows a float; its log does not
+    post = numeric_problem("900..1100", "poisson", [1000], arithmetic=arithmetic).solve()
+    logs = {lam: 1000 * math.log(lam) - lam for lam in range(900, 1101)}
+    top = max(logs.values())
+    weights = {lam: math.exp(lg - top) for lam, lg in logs.items()}
+    expected = sum(lam * w for lam, w in weights.items()) / sum(weights.values())
+    assert float(post.summary["lam"].mean) == pytest.approx(expected, rel=1e-12)

@@ -347,6 +347,15 @@ def log_likelihood(family: Family, cell: Sequence[Fraction], datum: Datum) -> fl
         k, n = datum
         return (math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
                 + _x_log(k, p) + _x_log1m(n - k, p))
+    if kind == "poisson":  # k log(lam) - lam - log k!: no underflow at k = 1000, lam = 1
+        assert isinstance(datum, int)
+        lam = float(cell[0])
+        return _x_log(datum, lam) - lam - math.lgamma(datum + 1)
+    if kind == "normal":
+        assert isinstance(datum, Fraction)
+        mu, sigma = float(cell[0]), float(cell[1])
+        z = (float(datum) - mu) / sigma
+        return -0.5 * z * z - math.log(sigma) - 0.5 * math.log(2 * math.pi)
     return log_of(likelihood(family, cell, datum))
 
 

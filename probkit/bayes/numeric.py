@@ -148,12 +148,12 @@ class NumericProblem:
         if self.arithmetic == "float":  # float priors send Bayes' rule down the log-space path
             weights = [float(w) for w in weights]
         rows: list[list[Number]]
-        if self.arithmetic == "float" and not self.family.density:
-            rows, log_scale = _float_rows(self, grid)
+        if self.arithmetic == "float" or not self.family.exact:  # logs: nothing underflows
+            rows, log_scale = _float_rows(self, grid, rescale_all=self.family.density)
         else:
             observations = range(len(self.data))
             rows = [[self.cell_likelihood(cell, j) for j in observations] for cell in grid]
-            log_scale = _scale_densities(rows) if self.family.density else 0.0
+            log_scale = 0.0
         if not any(w > 0 and all(x > 0 for x in row) for w, row in zip(weights, rows,
                                                                        strict=True)):
             raise ImpossibleEvidenceError(_impossible(self, grid, weights, rows))
@@ -187,36 +187,24 @@ _UNDERFLOW_LOG = -700.0
 """An observation whose largest log-likelihood is below this is rescaled (exp would underflow)."""
 
 
-def _float_rows(problem: NumericProblem, grid: Sequence[tuple[Fraction, ...]]
-                ) -> tuple[list[list[Number]], float]:
+def _float_rows(problem: NumericProblem, grid: Sequence[tuple[Fraction, ...]], *,
+                rescale_all: bool = False) -> tuple[list[list[Number]], float]:
     """Float likelihoods from their logs (``--float``), and the log of any rescaling.
 
     An observation whose every likelihood would underflow (all below ``e^-700``) is divided
-    by its largest, as densities are; the factor goes into the evidence.
+    by its largest; densities (``rescale_all``) always are, so that they lie in [0, 1]. The
+    factors go into the evidence.
     """
     observations = range(len(problem.data))
     logs = [[problem.cell_log_likelihood(cell, j) for j in observations] for cell in grid]
     log_scale = 0.0
     for j in observations:
         top = max(row[j] for row in logs)
-        if -math.inf < top < _UNDERFLOW_LOG:
+        if -math.inf < top and (rescale_all or top < _UNDERFLOW_LOG):
             for row in logs:
                 row[j] -= top
             log_scale += top
     return [[math.exp(x) for x in row] for row in logs], log_scale
-
-
-def _scale_densities(rows: list[list[Number]]) -> float:
-    """Divide each observation's densities by their largest (so they are in [0, 1])."""
-    log_scale = 0.0
-    for j in range(len(rows[0]) if rows else 0):
-        top = max(float(row[j]) for row in rows)
-        if top == 0.0:
-            continue  # impossible evidence, reported by the caller
-        for row in rows:
-            row[j] = float(row[j]) / top
-        log_scale += math.log(top)
-    return log_scale
 
 
 def _impossible(problem: NumericProblem, grid: Sequence[tuple[Fraction, ...]],
