@@ -52,19 +52,22 @@ def bayes(
         list[str] | None,
         typer.Option(
             "--prior",
-            metavar="NAME=P | uniform | power:K | @FILE",
+            metavar="NAME=P | uniform | power:K | FORMULA | @FILE",
             help="Prior of a hypothesis, e.g. A=1/2, A=0.5 or A=50%. Repeat for each hypothesis. "
-            "With --values: uniform (default), power:K (weight ∝ value^K, e.g. power:-1) or "
-            "@FILE (one weight per line); NAME=... for one of two unknowns.",
+            "With --values: uniform (default), power:K (weight ∝ value^K, e.g. power:-1), "
+            "triangle, beta(a,b), gamma(k,theta), normal(mu,sigma), a formula of the unknown "
+            "(e.g. '1/N') or @FILE (one weight per line); NAME=... for one of two unknowns.",
         ),
     ] = None,
     likelihood: Annotated[
         list[str] | None,
         typer.Option(
             "--likelihood",
-            metavar="NAME=P[,P...]",
+            metavar="NAME=P[,P...] | FORMULA",
             help="P(observation | hypothesis), one comma-separated value per observation, "
-            "e.g. A=1/10,9/10. Repeat for each hypothesis.",
+            "e.g. A=1/10,9/10. Repeat for each hypothesis. With --values instead of "
+            "--family: a formula of the unknowns and the observation x, e.g. "
+            "'1/N if x <= N else 0'.",
         ),
     ] = None,
     normalize: NormalizeOption = False,
@@ -93,7 +96,8 @@ def bayes(
             "--data",
             metavar="X[,X...]",
             help="Observations for --values, in the family's form: 60 (uniform), H or 1 "
-            "(bernoulli; HHTH for several), 140/250 (binomial: k successes in n). Repeatable.",
+            "(bernoulli; HHTH for several), 140/250 (binomial: k successes in n). Repeatable; "
+            "NAME=X gives one unknown its own data (--data p1=7/10 --data p2=3/10).",
         ),
     ] = None,
     credible: Annotated[
