@@ -90,10 +90,10 @@ def derive(
 
     With --expr, your own expression; with --chain, your own computation, by the chain rule.
     """
-    from probkit.symbolic import registry
+    from probkit.symbolic import catalogue, registry
 
     if list_all:
-        entries = [registry.describe(n) for n in registry.names()]
+        entries = [catalogue.describe(n) for n in catalogue.names()]
         if as_json:
             emit_json({"derivations": [
                 {"name": e.name, "title": e.title, "summary": e.summary} for e in entries
@@ -142,7 +142,7 @@ def derive(
         derivations = [derive_chain(chain, wrt=wrt or [], assume=assume or [])]
     else:
         assert name is not None
-        chosen = registry.names() if name == "all" else (registry.describe(name).name,)
+        chosen = catalogue.names() if name == "all" else (catalogue.describe(name).name,)
         derivations = [registry.build(n) for n in chosen]
     from probkit.symbolic.render import render
 
@@ -162,10 +162,10 @@ def derive(
             note(_gradcheck_table(reports))
 
     if out is not None:
-        from probkit.symbolic.files import write_text_atomic
+        from probkit._atomic import write_text_atomic
 
         write_text_atomic(out, text, label="--out: cannot write")
-        from probkit.symbolic.common import check_counts
+        from probkit.symbolic.render_shared import check_counts
 
         counts = check_counts(derivations)
         note(f"wrote {out} ({fmt}; {counts.sentence()})")

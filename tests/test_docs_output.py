@@ -66,7 +66,6 @@ def test_the_pages_have_commands_to_check() -> None:
     assert len(CASES) >= 10
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("args", "expected"), CASES)
 def test_pasted_output_is_real(args: list[str], expected: list[str],
                                monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest

@@ -18,8 +18,8 @@ from probkit.bridges.gradcheck import (
     standard_checks,
     symbolic_gradient,
 )
+from probkit.classifier.models import LogisticRegression, TwoLayerNet
 from probkit.errors import InputError
-from probkit.models import LogisticRegression, TwoLayerNet
 
 CONFIGS = [
     ("logistic", None, 0.0),

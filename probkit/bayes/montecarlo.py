@@ -69,12 +69,6 @@ import numpy as np
 import numpy.typing as npt
 
 from probkit.bayes.exact import Posterior
-from probkit.bayes.intervals import (
-    binomial_standard_error,
-    log_ratio_standard_error,
-    normal_quantile,
-    wilson_interval,
-)
 from probkit.bayes.parallel import simulate
 from probkit.bayes.samplers import (
     Problem,
@@ -85,6 +79,12 @@ from probkit.bayes.samplers import (
     story_of,
 )
 from probkit.errors import ComputationError, ImpossibleEvidenceError, InputError
+from probkit.intervals import (
+    binomial_standard_error,
+    log_ratio_standard_error,
+    normal_quantile,
+    wilson_interval,
+)
 from probkit.logspace import log_of, log_sum_exp_array
 from probkit.numbers import Number
 

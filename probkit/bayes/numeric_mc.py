@@ -37,14 +37,23 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from probkit.bayes.intervals import normal_quantile, wilson_interval
 from probkit.bayes.montecarlo import SimulatedCounts, simulate_counts
 from probkit.errors import InputError
+from probkit.intervals import normal_quantile, wilson_interval
 
-if TYPE_CHECKING:
-    from probkit.bayes.numeric import NumericPosterior
+
+class SolvedProblem(Protocol):
+    """What the simulation needs of a solved numeric problem (``NumericPosterior`` is one):
+    the problem, and what to estimate (this module never imports ``numeric``)."""
+
+    @property
+    def problem(self) -> Any: ...
+
+    @property
+    def monte_carlo_targets(self) -> tuple[tuple[str, list[float], float, bool, float], ...]:
+        ...
 
 MIN_ACCEPTED = 100
 """Fewest accepted draws (rejection) for which an interval is stated."""
@@ -127,7 +136,7 @@ class NumericMonteCarlo:
 
 
 def numeric_monte_carlo(
-    result: NumericPosterior,
+    result: SolvedProblem,
     draws: int,
     *,
     method: str = "importance",

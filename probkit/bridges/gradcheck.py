@@ -233,8 +233,8 @@ def gradient_check(
     Parameters
     ----------
     model : object with ``loss_and_gradients`` and ``init_params``
-        A :class:`~probkit.models.LogisticRegression` or
-        :class:`~probkit.models.TwoLayerNet` (or anything with the same hook).
+        A :class:`~probkit.classifier.models.LogisticRegression` or
+        :class:`~probkit.classifier.models.TwoLayerNet` (or anything with the same hook).
     X : ndarray of shape (m, n_features)
     y : ndarray of shape (m,), 0/1
     params : dict, optional
@@ -290,7 +290,7 @@ def _describe(model: Any) -> str:
 def standard_checks(*, seed: int = 0, l2: float = 0.7) -> list[GradientCheckReport]:
     """The check on the classifier's models: logistic and two-layer (ReLU, tanh), each
     without and with L2, on 6 random examples with 4 features (3 hidden units)."""
-    from probkit.models import LogisticRegression, TwoLayerNet
+    from probkit.classifier.models import LogisticRegression, TwoLayerNet
 
     rng = np.random.default_rng(seed)
     X, y = small_problem(rng)

@@ -25,13 +25,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from probkit.symbolic.catalogue import describe, names
 from probkit.symbolic.lint import check_file, check_text
-from probkit.symbolic.registry import build, build_all, describe, names
+from probkit.symbolic.registry import build
 
 if TYPE_CHECKING:
     from probkit.symbolic.model import Derivation
 
-__all__ = ["build", "build_all", "check_file", "check_text", "derive_chain", "derive_expression",
+__all__ = ["build", "check_file", "check_text", "derive_chain", "derive_expression",
            "describe", "names"]
 
 
