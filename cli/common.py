@@ -66,7 +66,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
             raise fail(option_message(exc), exc.exit_code) from None
         except ProbkitError as exc:
-            raise fail(str(exc), exc.exit_code) from None
+            from probkit_cli.parameters import option_text
+
+            raise fail(option_text(str(exc)), exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted", INTERRUPTED_EXIT) from None
         except Terminated:

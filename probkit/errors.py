@@ -56,9 +56,7 @@ class InputError(ProbkitError, ValueError):
 
     ``parameter`` names the library parameter the value was given to (``"l2"``,
     ``"max_iter"``...), when there is one; the command line maps it to the option
-    the user typed (``--l2``, ``--iterations``) in one table. ``mentions`` lists
-    other parameters the message names as words, which the command line words as
-    options too.
+    the user typed (``--l2``, ``--iterations``) in one table.
 
     >>> err = InputError("max_iter must be an integer >= 0; got -1", parameter="max_iter")
     >>> err.parameter, str(err)
@@ -67,11 +65,9 @@ class InputError(ProbkitError, ValueError):
 
     exit_code = 2
 
-    def __init__(self, *args: object, parameter: str | None = None,
-                 mentions: tuple[str, ...] = ()) -> None:
+    def __init__(self, *args: object, parameter: str | None = None) -> None:
         super().__init__(*args)
         self.parameter = parameter
-        self.mentions = mentions
 
 
 class NumberFormatError(InputError):

@@ -11,11 +11,11 @@ import h5py
 import pytest
 from typer.testing import CliRunner
 
-from probkit.data.audit import audit_files
-from probkit.data.datasets import load_dataset, make_synthetic, write_dataset
+from probkit.classifier.data.audit import audit_files
+from probkit.classifier.data.datasets import load_dataset, make_synthetic, write_dataset
+from probkit.classifier.modelfile import save_model
+from probkit.classifier.pipeline import Classifier
 from probkit.errors import DataError, InputError
-from probkit.models.classifier import Classifier
-from probkit.models.modelfile import save_model
 from probkit_cli.app import app
 
 runner = CliRunner()

@@ -141,7 +141,7 @@ def test_time_budget_gives_up_by_name(monkeypatch) -> None:
     monkeypatch.setattr(engine, "TIME_BUDGET", 0.0)
     with pytest.raises(InputError, match="time budget of 0 s"):
         derive_expression("sin(x)*cos(x)")
-    with pytest.raises(InputError, match="^--chain: the derivation took more than"):
+    with pytest.raises(InputError, match="^definitions: the derivation took more than"):
         derive_chain(["y = sin(u)", "u = x**2"])
 
 

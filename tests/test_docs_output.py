@@ -2,9 +2,9 @@
 
 Every ```console block line ``$ probkit ...`` is run and its output compared, for the
 commands whose output is deterministic (exact Bayes, seeded Monte Carlo, derivations,
-linting, the data audit). Blocks that elide output with a ``...`` line or show no output are
-not compared. Commands that name the real data files run in ``PROBKIT_CAT_DATA`` and are
-skipped without it.
+linting, the data audit, the gradient check of a learner's file). Blocks that elide output
+with a ``...`` line or show no output are not compared. Commands that name the real data
+files run in ``PROBKIT_CAT_DATA`` and are skipped without it.
 
 The classifier commands (train, evaluate, predict, compare, tune) of the pages in
 :data:`RUN_IN_ORDER` are run too, in the order of the page, in a folder holding the real
@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from probkit_cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
-DETERMINISTIC = {"bayes", "urn", "diagnostic", "derive", "check", "data"}
+DETERMINISTIC = {"bayes", "urn", "diagnostic", "derive", "check", "data", "gradcheck"}
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
@@ -107,7 +107,6 @@ def test_the_pages_have_commands_to_check() -> None:
     assert len(CASES) >= 10
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("args", "expected"), CASES)
 def test_pasted_output_is_real(args: list[str], expected: list[str],
                                monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
@@ -115,7 +114,7 @@ def test_pasted_output_is_real(args: list[str], expected: list[str],
     if any(a.endswith(".h5") for a in args):
         monkeypatch.chdir(request.getfixturevalue("cat_data_dir"))
     elif any(not a.startswith("-") and "." in a and os.sep not in a and
-             a.endswith((".md", ".tex", ".toml")) for a in args):
+             a.endswith((".md", ".tex", ".toml", ".py")) for a in args):
         monkeypatch.chdir(ROOT / "docs")
     result = CliRunner().invoke(app, args)
     assert result.output.rstrip("\n").split("\n") == expected
@@ -127,7 +126,7 @@ def _photos(folder: Path) -> None:
     committed: they are pictures of the data)."""
     from PIL import Image
 
-    from probkit.data.datasets import load_dataset
+    from probkit.classifier.data.datasets import load_dataset
 
     test = load_dataset(folder / "test_catvnoncat.h5")
     Image.fromarray(test.images[1]).resize((256, 256), Image.Resampling.LANCZOS).save(

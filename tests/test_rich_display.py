@@ -60,8 +60,8 @@ def test_every_classifier_result_has_a_short_repr_and_an_html_table(tmp_path) ->
     """A notebook showed a tuning result as a dataclass with an array of logits, and a data
     set as four screens of pixels; each is now one short line and a table."""
     from probkit import workflows
-    from probkit.data.audit import audit
-    from probkit.data.datasets import make_synthetic
+    from probkit.classifier.data.audit import audit
+    from probkit.classifier.data.datasets import make_synthetic
 
     train = make_synthetic(60, size=4, seed=0, signal=0.3)
     test = make_synthetic(30, size=4, seed=1, signal=0.3)
@@ -90,7 +90,7 @@ def test_every_classifier_result_has_a_short_repr_and_an_html_table(tmp_path) ->
 
 def test_in_memory_models_are_named_by_what_they_are() -> None:
     from probkit import workflows
-    from probkit.data.datasets import make_synthetic
+    from probkit.classifier.data.datasets import make_synthetic
 
     data = make_synthetic(30, size=4, seed=0)
     report = workflows.train(data, max_iter=5)
@@ -102,7 +102,7 @@ def test_in_memory_models_are_named_by_what_they_are() -> None:
 def test_figures_show_themselves_as_png_without_magic() -> None:
     from matplotlib.figure import Figure
 
-    from probkit.evaluation.plots import plot_learning_curve
+    from probkit.classifier.evaluation.plots import plot_learning_curve
 
     figure = plot_learning_curve([0.7, 0.5, 0.4])
     assert isinstance(figure, Figure)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from probkit.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.data.datasets import make_synthetic, write_dataset
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="reads /proc to find the worker processes")

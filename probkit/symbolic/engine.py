@@ -7,7 +7,7 @@ result (:mod:`probkit.symbolic.rewrite`), which is a step of its own.
 
 >>> import sympy as sp
 >>> x = sp.Symbol("x", real=True)
->>> from probkit.symbolic.domain_check import Domain
+>>> from probkit.symbolic.domain_verifier import Domain
 >>> steps, result = differentiate(sp.tanh(x) ** 2, x, Domain((x,)))
 >>> [step.rule for step in steps]
 ['chain rule (power)', 'hyperbolic rule']
@@ -26,7 +26,7 @@ from typing import Any
 import sympy as sp
 
 from probkit.errors import InputError
-from probkit.symbolic.domain_check import Domain, checked
+from probkit.symbolic.domain_verifier import Domain, checked
 from probkit.symbolic.model import Step
 from probkit.symbolic.rules import D, apply_rule, is_pending
 from probkit.symbolic.user_input import tree_size
@@ -55,12 +55,12 @@ class Budget:
     >>> budget.spend(8)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    probkit.errors.InputError: --expr: the derivation would write more than 10 nodes of ...
+    probkit.errors.InputError: expression: the derivation would write more than 10 nodes ...
     """
 
     nodes: int = field(default_factory=lambda: MAX_WRITTEN_NODES)
     seconds: float = field(default_factory=lambda: TIME_BUDGET)
-    where: str = "--expr"
+    parameter: str = "expression"
     written: int = 0
     until: float = field(default=0.0)
 
@@ -71,15 +71,17 @@ class Budget:
         """Count ``nodes`` more written; raise :class:`InputError` past either limit."""
         self.written += nodes
         if self.written > self.nodes:
-            raise InputError(f"{self.where}: the derivation would write more than "
-                             f"{self.nodes:,} nodes of expressions; give a smaller expression")
+            raise InputError(f"{self.parameter}: the derivation would write more than "
+                             f"{self.nodes:,} nodes of expressions; give a smaller expression",
+                             parameter=self.parameter)
         self.check_time()
 
     def check_time(self) -> None:
         """Raise :class:`InputError` once the time budget has run out."""
         if time.monotonic() > self.until:
-            raise InputError(f"{self.where}: the derivation took more than its time budget "
-                             f"of {self.seconds:g} s and was given up; give a smaller expression")
+            raise InputError(f"{self.parameter}: the derivation took more than its time budget "
+                             f"of {self.seconds:g} s and was given up; give a smaller expression",
+                             parameter=self.parameter)
 
 
 def first_pending(expr: Any, x: Any) -> Any | None:

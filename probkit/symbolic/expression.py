@@ -4,7 +4,7 @@ The expression is read safely (:mod:`probkit.symbolic.user_input`), named
 ``f`` (``f(x) = ...``), differentiated rule by rule
 (:mod:`probkit.symbolic.engine`), tidied, and written back in terms of ``f``
 when it can be (sigma' = sigma (1 - sigma)). Every step is checked
-(:mod:`probkit.symbolic.domain_check`) and the result is checked against
+(:mod:`probkit.symbolic.domain_verifier`) and the result is checked against
 SymPy's own ``diff`` of the expression.
 
 >>> derivation = derive_expression("1/(1+exp(-a*x))", wrt=["x"], assume=["a>0"])
@@ -25,10 +25,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import sympy as sp
-from sympy.core.function import AppliedUndef
 
 from probkit.errors import InputError
-from probkit.symbolic.domain_check import Domain, check_step, checked
+from probkit.symbolic.domain_verifier import Domain, check_step, checked
 from probkit.symbolic.engine import Budget, differentiate
 from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
 from probkit.symbolic.printing import to_latex
@@ -74,21 +73,21 @@ steps. A product of 20 tanh factors has a derivative of 1,701 nodes; of 79, 25,3
 
 def derive_partial(
     expr: Any, named: Any, x: Any, domain: Domain, name: str, *,
-    where: str = "--expr", budget: Budget | None = None,
+    parameter: str = "expression", budget: Budget | None = None,
 ) -> tuple[list[Step], Step]:
     """The steps of ``d named / dx`` (``named`` stands for ``expr``) and the checked result.
 
     ``named`` is ``f(x)`` for an expression, or the chain's own symbol (``a``)
     for a local derivative of a chain. A derivative larger than
-    :data:`MAX_DERIVATIVE_NODES` is refused (``where`` names the option) before any
+    :data:`MAX_DERIVATIVE_NODES` is refused (naming ``parameter``) before any
     step; the steps spend ``budget`` (:class:`~probkit.symbolic.engine.Budget`).
     """
     oracle = sp.diff(expr, x)
     size = tree_size(oracle, MAX_DERIVATIVE_NODES)
     if size > MAX_DERIVATIVE_NODES:
-        raise InputError(f"{where}: the derivative of {name} by {x} is too large to derive "
-                         f"step by step (more than {MAX_DERIVATIVE_NODES:,} nodes); give a "
-                         "smaller expression")
+        raise InputError(f"{parameter}: the derivative of {name} by {x} is too large to "
+                         f"derive step by step (more than {MAX_DERIVATIVE_NODES:,} nodes); give "
+                         "a smaller expression", parameter=parameter)
     definitions = {named: expr}
     steps: list[Step] = []
     if not named.is_Symbol:  # f(x): the first step writes f out (a chain's names need not)
@@ -216,7 +215,3 @@ def derivatives_listed(name: str, results: Sequence[Step]) -> list[str | Math]:
                                                      f"{prose(result.after)}")]
     return [part for part in parts if part != ""]
 
-
-def user_functions(expr: Any) -> list[str]:
-    """Names of the functions of the user's own in ``expr``."""
-    return sorted({applied.func.__name__ for applied in expr.atoms(AppliedUndef)})
