@@ -124,6 +124,7 @@ def derivations() -> Mapping[str, Any]:
 # are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_docs_output.py::test_classifier_commands_print_what_the_page_shows",
     "test_rich_display.py::test_every_classifier_result_has_a_short_repr_and_an_html_table",
     "test_notebook.py::test_figures_are_pictures_in_a_fresh_kernel",
     "test_notebook.py::test_reports_are_html_tables_with_a_short_plain_form",

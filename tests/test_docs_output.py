@@ -143,7 +143,6 @@ def test_masking_catches_a_changed_number_but_not_a_changed_timing() -> None:
     assert not matches(shown, ["logistic (dual, 2000 iterations, 0.20 s): final cost 0.135608"])
 
 
-@pytest.mark.slow
 @pytest.mark.realdata
 @pytest.mark.parametrize("page", RUN_IN_ORDER, ids=lambda p: str(p.relative_to(ROOT)))
 def test_classifier_commands_print_what_the_page_shows(page: Path, tmp_path: Path,
