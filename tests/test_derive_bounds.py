@@ -104,7 +104,7 @@ def test_written_nodes_bound_at_its_worst_case() -> None:
 
 def _written(text: str) -> int:
     """Nodes a derivation of ``text`` writes, measured with the bound lifted."""
-    from probkit.symbolic.domain_check import Domain
+    from probkit.symbolic.domain_verifier import Domain
     from probkit.symbolic.user_input import parse_expression
 
     expr = parse_expression(text).expr
