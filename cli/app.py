@@ -7,6 +7,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from probkit import __version__
 from probkit_cli.common import handle_errors, on_sigterm, run
@@ -68,6 +69,15 @@ _GROUPS = [
 ]
 
 
+class _Command(typer.core.TyperCommand):
+    """typer's command, with a required argument shown as ``FILE``, not typer's ``{FILE}``,
+    in the usage line (optional ones keep their brackets, ``[IMAGE]...``)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+                for piece in super().collect_usage_pieces(ctx)]
+
+
 def _function(where: str) -> Any:
     """The command function named ``module:function`` in ``probkit_cli`` (imported now)."""
     module, _, name = where.partition(":")
@@ -86,7 +96,7 @@ def _group_app(commands: list[tuple[str, str, str]], summary: str) -> typer.Type
     group = typer.Typer(**{**_SETTINGS, "help": summary, "name": None})
     group.callback(invoke_without_command=True)(_group_help)
     for name, where, short in commands:
-        group.command(name, short_help=short)(handle_errors(_function(where)))
+        group.command(name, short_help=short, cls=_Command)(handle_errors(_function(where)))
     return group
 
 
@@ -94,7 +104,7 @@ def _whole_app() -> typer.Typer:
     whole = typer.Typer(**_SETTINGS)
     whole.callback(invoke_without_command=True)(callback)
     for name, where, summary in _COMMANDS:
-        whole.command(name, short_help=summary)(handle_errors(_function(where)))
+        whole.command(name, short_help=summary, cls=_Command)(handle_errors(_function(where)))
     for name, summary, members in _GROUPS:
         whole.add_typer(_group_app(members, summary), name=name, short_help=summary)
     return whole
@@ -124,7 +134,8 @@ def app_for(args: list[str]) -> typer.Typer:
         if args and args[0] == name:
             single = typer.Typer(**_SETTINGS)
             single.callback(invoke_without_command=True)(callback)
-            single.command(name, short_help=summary)(handle_errors(_function(where)))
+            single.command(name, short_help=summary, cls=_Command)(
+                handle_errors(_function(where)))
             return single
     for name, summary, members in _GROUPS:
         if args and args[0] == name:

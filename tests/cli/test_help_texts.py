@@ -116,3 +116,12 @@ def test_a_missing_option_is_reported_in_probkit_words() -> None:
         with contextlib.redirect_stderr(err):
             code = run(app_for(args), args=args)
         assert (code, err.getvalue()) == (2, expected)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_usage_lines_show_arguments_without_braces(runner, command) -> None:
+    """`check --help` showed `Usage: probkit check [OPTIONS] {FILE}` (typer's braces)."""
+    usage = _help(runner, *command.split()).splitlines()[0]
+    assert usage.startswith("Usage: probkit ") and "{" not in usage, usage
+    if command == "check":
+        assert usage.endswith("[OPTIONS] FILE|FOLDER...")
