@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from probkit.classifier.data.datasets import make_synthetic
-from probkit.classifier.evaluation.image_statistics import STATISTIC_NAMES, image_statistics
+from probkit.classifier.features.statistics import STATISTIC_NAMES, image_statistics
 from probkit.classifier.evaluation.typicality import (
     TypicalityScore,
     combine_views,

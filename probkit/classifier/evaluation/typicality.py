@@ -333,7 +333,7 @@ def typicality_from_arrays(arrays: dict[str, Any], n_features: int
     """The two stored views (None where absent), checked against ``n_features`` (the feature
     view) and the image statistics (the image view). Files written before the image view
     existed have the feature view alone; files written before either, neither."""
-    from probkit.classifier.evaluation.image_statistics import STATISTIC_NAMES
+    from probkit.classifier.features.statistics import STATISTIC_NAMES
 
     for key in (k for k in arrays if k.startswith(("typicality_", "image_typicality_"))):
         value = np.asarray(arrays[key])
