@@ -44,11 +44,13 @@ True
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._estimator import Constraint
+from probkit.classifier.features._base import FeatureTransformer, image_shape_constraint
 from probkit.errors import DataError
 
 #: names of the columns of :func:`image_statistics`
@@ -88,9 +90,48 @@ def image_statistics(images: Any) -> NDArray[np.float64]:
         raise DataError(f"images must have shape (n, height, width, 3); got {array.shape}")
     if array.dtype != np.uint8:
         raise DataError(f"images must be uint8 (0-255); got dtype {array.dtype}")
+    return _chunked(array)
+
+
+def _chunked(array: NDArray[Any]) -> NDArray[np.float64]:
     rows = [_statistics(array[i:i + _CHUNK].astype(np.float64) / 255.0)
             for i in range(0, array.shape[0], _CHUNK)]
     return np.concatenate(rows).astype(np.float64)
 
 
-__all__ = ["STATISTIC_NAMES", "image_statistics"]
+class ImageStatistics(FeatureTransformer):
+    """The four statistics of :func:`image_statistics` as features (the same definition the
+    typicality view scores).
+
+    Parameters
+    ----------
+    image_shape : (height, width, 3) or None, default None
+        As for every transformer: given, the input may be flattened images.
+
+    Examples
+    --------
+    >>> page = np.full((1, 8, 8, 3), 128, dtype=np.uint8)
+    >>> ImageStatistics().fit_transform(page).round(2).tolist()
+    [[-5.54, 0.0, 0.0, 0.0]]
+    """
+
+    name: ClassVar[str] = "image-statistics"
+    per_image: ClassVar[bool] = True
+    _constraints: ClassVar[dict[str, Constraint]] = {"image_shape": image_shape_constraint}
+
+    def __init__(self, *, image_shape: tuple[int, int, int] | None = None) -> None:
+        self.image_shape = image_shape
+
+    def _n_features(self, shape: tuple[int, int, int]) -> int:
+        return len(STATISTIC_NAMES)
+
+    def _transform(self, images: NDArray[Any]) -> NDArray[np.float64]:
+        return _chunked(images)
+
+    @property
+    def label(self) -> str:
+        """``image stats``."""
+        return "image stats"
+
+
+__all__ = ["STATISTIC_NAMES", "ImageStatistics", "image_statistics"]
