@@ -207,8 +207,8 @@ class Classifier:
         (default :data:`~probkit.classifier.evaluation.typicality.DEFAULT_ALPHA`); each view
         flags below ``alpha / 2`` (:func:`~probkit.classifier.evaluation.typicality.combine_views`).
         """
-        from probkit.classifier.features.statistics import image_statistics
         from probkit.classifier.evaluation.typicality import DEFAULT_ALPHA, TypicalityScore
+        from probkit.classifier.features.statistics import image_statistics
 
         level = DEFAULT_ALPHA if alpha is None else alpha
         features = TypicalityScore(alpha=level).fit(self.preprocessor.transform(images))

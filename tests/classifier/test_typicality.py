@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from probkit.classifier.data.datasets import make_synthetic
-from probkit.classifier.features.statistics import STATISTIC_NAMES, image_statistics
 from probkit.classifier.evaluation.typicality import (
     TypicalityScore,
     combine_views,
@@ -20,6 +19,7 @@ from probkit.classifier.evaluation.typicality import (
     ledoit_wolf_from_gram,
 )
 from probkit.classifier.features.registry import build_representation
+from probkit.classifier.features.statistics import STATISTIC_NAMES, image_statistics
 from probkit.classifier.modelfile import load_model, save_model
 from probkit.classifier.models import LogisticRegression
 from probkit.classifier.pipeline import Classifier

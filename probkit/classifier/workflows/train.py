@@ -155,15 +155,15 @@ def train(
     test: Dataset | PathLike | None = None,
     out: PathLike | None = None,
     model: str = "logistic",
-    l2: float | str = 0.0,
+    l2: float | str | None = None,
     hidden: int = 7,
     activation: str = "relu",
     max_iter: int | None = None,
     learning_rate: float | None = None,
-    solver: str = "gd",
+    solver: str = "lbfgs",
     tol: float | None = None,
     preprocessing: str = "scale",
-    features: str = "pixels",
+    features: str | None = None,
     seed: int = 0,
     callback: IterationCallback | None = None,
     on_fit_start: Callable[[int], None] | None = None,
@@ -178,16 +178,21 @@ def train(
     out : path, optional
         Save the model there (checked writable before any work).
     model : {"logistic", "two-layer"}
-    l2 : float or "auto"
-        λ, or ``"auto"``: chosen by stratified 5-fold CV log loss on ``train``.
+    l2 : float, "auto" or None
+        λ, or ``"auto"``: chosen by stratified 5-fold CV log loss on ``train``; None: the
+        default search's λ (:data:`~probkit.classifier.selection.candidates.DEFAULT_L2`)
+        with the default features, else 0.
     hidden, activation : two-layer nets only (both are validated for every model).
     max_iter, learning_rate, tol : None for the model's defaults.
-    solver : {"gd", "lbfgs"}
+    solver : {"lbfgs", "gd"}
+        L-BFGS (default) or gradient descent (the course recipe, with ``features="pixels"``).
     preprocessing : {"scale", "standardize"}
         Of the features: as they are (pixels: /255) or standardized on ``train``.
-    features : str, default "pixels"
+    features : str or None
         The representation: ``"pixels"``, or a text of
-        :func:`probkit.classifier.features.parse_features`, e.g. ``"sqrt(hsv:8x4x4)"``.
+        :func:`probkit.classifier.features.parse_features`, e.g. ``"sqrt(hsv:8x4x4)"``;
+        None: the one the default search of ``probkit tune`` chose on the real training
+        file (:data:`~probkit.classifier.selection.candidates.DEFAULT_FEATURES`).
     seed : int
         Seeds the starting weights (and the folds of ``l2="auto"``).
     callback : callable, optional
@@ -198,7 +203,12 @@ def train(
     from probkit.classifier.features.registry import build_representation
     from probkit.classifier.models.registry import build_estimator
     from probkit.classifier.pipeline import Classifier
+    from probkit.classifier.selection.candidates import DEFAULT_FEATURES, DEFAULT_L2
 
+    if features is None:
+        features = DEFAULT_FEATURES
+    if l2 is None:
+        l2 = DEFAULT_L2 if features == DEFAULT_FEATURES else 0.0
     check_choice(model, MODELS, parameter="model")
     check_choice(solver, SOLVERS, parameter="solver")
     check_choice(preprocessing, PREPROCESSING, parameter="preprocessing")
