@@ -89,8 +89,12 @@ def train(
     features: Annotated[str | None, typer.Option(
         "--features", metavar="TEXT", help=FEATURES_HELP + " Default: the representation the "
         "default search of `probkit tune` chose on the real training file, "
-        "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp)) (rooted colour histograms of the centre and "
-        "the border, and LBP texture); --features pixels for raw pixels.")] = None,
+        "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp) + hog + stats) (rooted colour histograms of the "
+        "centre and the border, LBP texture, HOG and image statistics) with λ 10 and flips; "
+        "--features pixels for raw pixels.")] = None,
+    flip: Annotated[bool | None, typer.Option(
+        "--flip/--no-flip", help="Also fit on the mirror images [default: yes with the default "
+        "features, as the search chose; no otherwise].")] = None,
     seed: Annotated[int, typer.Option(
         "--seed", metavar="N", min=0, help="Seed for the starting weights (and the folds of "
         "--l2 auto).")] = 0,
@@ -112,7 +116,8 @@ def train(
         report = workflows.train(train, test=test, out=out, model=model, l2=l2_value,
                                  hidden=hidden, activation=activation, max_iter=iterations,
                                  learning_rate=learning_rate, solver=solver, tol=tol,
-                                 preprocessing=preprocessing, features=features, seed=seed,
+                                 preprocessing=preprocessing, features=features, flip=flip,
+                                 seed=seed,
                                  callback=bar.update,
                                  on_fit_start=bar.set_total)
         bar.finish(report.n_iter, report.final_cost)

@@ -124,6 +124,16 @@ def derivations() -> Mapping[str, Any]:
 # are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_realdata_default_path.py",
+    "test_default_search.py::test_nested_cv_of_a_one_candidate_grid_is_plain_cv_on_the_outer_folds",
+    "test_default_search.py::test_nested_cv_scores_the_selection_not_the_winner",
+    "test_default_search.py::test_nested_runs_by_default_only_on_the_default_grid",
+    "test_default_search.py::test_a_refit_stopped_short_is_a_note_and_early_stopping_is_not",
+    "test_default_search.py::test_a_winner_no_better_than_the_constant_model_is_warned_in_one_line",
+    "test_convergence_warning.py::test_without_scikit_learn_the_warning_is_probkits_own",
+    "test_convergence_warning.py::test_l2_is_one_over_c_in_scikit_learns_terms",
+    "test_photo_or_not.py::test_typical_inputs_are_flagged_about_alpha_of_the_time",
+    "test_photo_or_not.py::test_the_tail_keeps_falling_beyond_the_largest_training_score",
     "test_realdata_classifier.py::test_dual_path_equals_primal_path_on_real_data",
     "test_realdata_classifier.py::test_lambda_100_course_rate_oscillates_and_lbfgs_converges",
     "test_realdata_classifier.py::test_two_layer_recipe_reproduces_100_and_72",

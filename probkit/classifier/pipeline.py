@@ -251,17 +251,23 @@ class Classifier:
 
         The typicality is the smaller of the views' (feature space, image statistics),
         flagged below ``alpha`` / number of views
-        (:func:`~probkit.classifier.evaluation.typicality.combine_views`)."""
+        (:func:`~probkit.classifier.evaluation.typicality.combine_views`); a greyscale or
+        near-greyscale image (mean saturation below
+        :data:`~probkit.classifier.features.statistics.GREY_SATURATION`) is flagged too."""
         if self.typicality_ is None:
             return None
         from probkit.classifier.evaluation.typicality import combine_views
 
-        views = [self.typicality_.typicality(self.preprocessor.transform(images))]
-        if self.image_typicality_ is not None:
-            from probkit.classifier.features.statistics import image_statistics
+        from probkit.classifier.features.statistics import image_statistics, is_greyscale
 
-            views.append(self.image_typicality_.typicality(image_statistics(images)))
-        return combine_views(views, float(self.typicality_.alpha))
+        views = [self.typicality_.typicality(self.preprocessor.transform(images))]
+        statistics = image_statistics(np.asarray(images))
+        if self.image_typicality_ is not None:
+            views.append(self.image_typicality_.typicality(statistics))
+        t, typical = combine_views(views, float(self.typicality_.alpha))
+        # the training images are colour photographs: a greyscale image is not one, whatever
+        # its distances (its colour features say nothing about it)
+        return t, np.asarray(typical & ~is_greyscale(statistics))
 
     def decision_function(self, images: Any, *, calibrated: bool = True) -> NDArray[np.float64]:
         """Logits ``z / T`` (log-odds of label 1) for images (n, h, w, 3), at the training

@@ -55,6 +55,9 @@ from probkit.errors import DataError
 
 #: names of the columns of :func:`image_statistics`
 STATISTIC_NAMES = ("log_contrast", "log_roughness", "saturation_mean", "saturation_sd")
+#: mean HSV saturation below which an image counts as greyscale (or nearly): its colour
+#: features say nothing, so a classifier flags it (:meth:`Classifier.typicality`)
+GREY_SATURATION = 0.02
 #: one grey step, the floor under contrast and roughness
 _STEP = 1.0 / 255.0
 #: luma weights of ITU-R BT.601
@@ -134,4 +137,16 @@ class ImageStatistics(FeatureTransformer):
         return "image stats"
 
 
-__all__ = ["STATISTIC_NAMES", "ImageStatistics", "image_statistics"]
+def is_greyscale(statistics: Any) -> NDArray[np.bool_]:
+    """True for rows of :func:`image_statistics` whose mean saturation is below
+    :data:`GREY_SATURATION` (greyscale or near-greyscale images).
+
+    >>> grey = np.repeat(np.arange(64, dtype=np.uint8).reshape(1, 8, 8, 1), 3, axis=-1)
+    >>> is_greyscale(image_statistics(grey)).tolist()
+    [True]
+    """
+    return np.asarray(np.asarray(statistics)[:, 2] < GREY_SATURATION)
+
+
+__all__ = ["GREY_SATURATION", "STATISTIC_NAMES", "ImageStatistics", "image_statistics",
+           "is_greyscale"]

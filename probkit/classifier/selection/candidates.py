@@ -214,10 +214,11 @@ def make_grid(
 
 
 #: the representation the default search chose on the real training file (docs/probabilities.md,
-#: "The default search"): what ``probkit train`` uses without ``--features``
-DEFAULT_FEATURES = "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp))"
-#: and its λ there
+#: "The default search", seed 0): what ``probkit train`` uses without ``--features``
+DEFAULT_FEATURES = "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp) + hog + stats)"
+#: and its λ and flip augmentation there
 DEFAULT_L2 = 10.0
+DEFAULT_FLIP = True
 
 #: rooted colour histograms of the centre and the border with uniform LBP texture
 COLOUR_AND_TEXTURE = "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp))"
@@ -396,6 +397,6 @@ values (model, l2, preprocessing, max_iter, flip, seeds, features), not both
                      representations=tuple(features or ("pixels",)))
 
 
-__all__ = ["COLOUR_AND_TEXTURE", "DEFAULT_FEATURES", "DEFAULT_L2", "DEFAULT_NETS", "DEFAULT_SEARCH", "FAMILIES",
+__all__ = ["COLOUR_AND_TEXTURE", "DEFAULT_FEATURES", "DEFAULT_FLIP", "DEFAULT_L2", "DEFAULT_NETS", "DEFAULT_SEARCH", "FAMILIES",
            "Candidate", "default_search", "make_grid", "named_grid", "representation_of",
            "search_grid"]
