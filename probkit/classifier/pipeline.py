@@ -257,7 +257,6 @@ class Classifier:
         if self.typicality_ is None:
             return None
         from probkit.classifier.evaluation.typicality import combine_views
-
         from probkit.classifier.features.statistics import image_statistics, is_greyscale
 
         views = [self.typicality_.typicality(self.preprocessor.transform(images))]

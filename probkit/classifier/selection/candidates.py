@@ -397,6 +397,6 @@ values (model, l2, preprocessing, max_iter, flip, seeds, features), not both
                      representations=tuple(features or ("pixels",)))
 
 
-__all__ = ["COLOUR_AND_TEXTURE", "DEFAULT_FEATURES", "DEFAULT_FLIP", "DEFAULT_L2", "DEFAULT_NETS", "DEFAULT_SEARCH", "FAMILIES",
-           "Candidate", "default_search", "make_grid", "named_grid", "representation_of",
+__all__ = ["COLOUR_AND_TEXTURE", "DEFAULT_FEATURES", "DEFAULT_FLIP", "DEFAULT_L2", "DEFAULT_NETS",
+           "DEFAULT_SEARCH", "FAMILIES", "Candidate", "default_search", "make_grid", "named_grid", "representation_of",
            "search_grid"]
