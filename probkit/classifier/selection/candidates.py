@@ -398,5 +398,5 @@ values (model, l2, preprocessing, max_iter, flip, seeds, features), not both
 
 
 __all__ = ["COLOUR_AND_TEXTURE", "DEFAULT_FEATURES", "DEFAULT_FLIP", "DEFAULT_L2", "DEFAULT_NETS",
-           "DEFAULT_SEARCH", "FAMILIES", "Candidate", "default_search", "make_grid", "named_grid", "representation_of",
-           "search_grid"]
+           "DEFAULT_SEARCH", "FAMILIES", "Candidate", "default_search", "make_grid", "named_grid",
+           "representation_of", "search_grid"]
