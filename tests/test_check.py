@@ -171,7 +171,8 @@ def test_trap_approx_is_not_a_product() -> None:
 
     assert "approx" in str(parse_latex(r"x \approx y"))  # the misreading
     report = check_text(r"$$\pi \approx 3.14 = 3.14$$")
-    assert report.passed and report.equalities_checked == 1
+    assert report.passed and report.equalities_checked == 2  # 3.14 = 3.14, and pi to 2 places
+    assert not check_text(r"$$\pi \approx 3.15 = 3.15$$").passed
 
 
 def test_trap_unknown_command_is_refused() -> None:
@@ -245,7 +246,8 @@ def test_no_maths_is_bad_input(tmp_path: Path) -> None:
 def test_report_json_schema_and_repr() -> None:
     report = check_text("$$x^2 = 2x$$")
     payload = report.to_dict()
-    assert set(payload) == {"passed", "findings", "equalities_checked", "equalities_verified"}
+    assert set(payload) == {"passed", "findings", "equalities_checked", "equalities_verified",
+                            "render"}
     assert set(payload["findings"][0]) == {"source_line", "latex", "status", "reason",
                                            "counterexample", "suggestion"}
     json.dumps(payload)

@@ -36,7 +36,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from probkit.symbolic.model import Check, Step
+from probkit.symbolic.model import Check, Step, Text
 from probkit.symbolic.step_verifier import DIGITS, numeric_check, symbolic_check
 
 POINTS = 6
@@ -216,7 +216,7 @@ def checked(
     rule: str,
     before: Any,
     after: Any,
-    explanation: str,
+    explanation: Text,
     domain: Domain,
     *,
     definitions: Mapping[Any, Any] | None = None,

@@ -10,7 +10,12 @@ Modules, each with one job: :mod:`.extract` (maths blocks and their lines),
 relations), :mod:`.terms` (the rewriting in front of SymPy's parser), :mod:`.reader`
 (``parse_latex`` and the checks of what it returned), :mod:`.scope`
 (definitions, domains, evaluation), :mod:`.equality` (one comparison),
-:mod:`.check` (chains and blame), :mod:`.report` and :mod:`.annotate`.
+:mod:`.prose` (what the words around the maths say: evaluation points,
+solving), :mod:`.solving` (do two equations have the same solutions),
+:mod:`.check` (chains, equations and blame), :mod:`.report` and :mod:`.annotate`;
+:mod:`.posts` (bounded reading of regular files, the posts below a folder),
+:mod:`.site` (many posts in one process), :mod:`.render` (characters KaTeX strict
+refuses) and :mod:`.fix` (``--fix``: a KaTeX-safe copy that reads the same).
 
 Importing this package is cheap; SymPy and the LaTeX parser are imported when
 a post is checked.
@@ -26,7 +31,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from probkit.symbolic.lint.report import CheckReport
+    from collections.abc import Sequence
+
+    from probkit.symbolic.lint.report import CheckReport, SiteReport
 
 
 def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
@@ -44,4 +51,12 @@ def check_file(path: str | Path, *, seed: int = 0) -> CheckReport:
     return check.check_file(path, seed=seed)
 
 
-__all__ = ["check_file", "check_text"]
+def check_paths(paths: Sequence[str | Path], *, seed: int = 0,
+                latex: bool | None = None) -> SiteReport:
+    """Check every post of ``paths`` (files, folders); see :func:`.site.check_paths`."""
+    from probkit.symbolic.lint import site
+
+    return site.check_paths(paths, seed=seed, latex=latex)
+
+
+__all__ = ["check_file", "check_paths", "check_text"]
