@@ -40,6 +40,14 @@ def _l2(text: str | None) -> float | str | None:
     return to_float(parse_number(text, what="--l2"), what="--l2")
 
 
+def _yes_no(text: str, parameter: str) -> bool:
+    """``yes`` or ``no`` (anything else refused naming the option)."""
+    from probkit.options import check_choice
+
+    check_choice(text, ("no", "yes"), parameter=parameter)
+    return text == "yes"
+
+
 def _base_rate(text: str | None):  # type: ignore[no-untyped-def]
     """``--base-rate``: a probability read exactly (the library checks 0 < P < 1), or
     ``estimate`` (the share of cats estimated from the batch by the library)."""
@@ -79,7 +87,7 @@ def train(
     learning_rate: Annotated[float | None, typer.Option(
         "--learning-rate", metavar="RATE", help="GD step size [0.005 logistic, 0.0075 net].")
     ] = None,
-    solver: Annotated[str, typer.Option("--solver", metavar="lbfgs|gd", help=SOLVER_HELP)
+    solver: Annotated[str, typer.Option("--solver", metavar="gd|lbfgs", help=SOLVER_HELP)
                       ] = "lbfgs",
     tol: Annotated[float | None, typer.Option(
         "--tol", metavar="TOL", help="Stop when the gradient is this small.")] = None,
@@ -92,9 +100,9 @@ def train(
         "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp) + hog + stats) (rooted colour histograms of the "
         "centre and the border, LBP texture, HOG and image statistics) with λ 10 and flips; "
         "--features pixels for raw pixels.")] = None,
-    flip: Annotated[bool | None, typer.Option(
-        "--flip/--no-flip", help="Also fit on the mirror images [default: yes with the default "
-        "features, as the search chose; no otherwise].")] = None,
+    flip: Annotated[str | None, typer.Option(
+        "--flip", metavar="no|yes", help="Also fit on the mirror images [default: yes with the "
+        "default features, as the search chose; no otherwise].")] = None,
     seed: Annotated[int, typer.Option(
         "--seed", metavar="N", min=0, help="Seed for the starting weights (and the folds of "
         "--l2 auto).")] = 0,
@@ -116,7 +124,8 @@ def train(
         report = workflows.train(train, test=test, out=out, model=model, l2=l2_value,
                                  hidden=hidden, activation=activation, max_iter=iterations,
                                  learning_rate=learning_rate, solver=solver, tol=tol,
-                                 preprocessing=preprocessing, features=features, flip=flip,
+                                 preprocessing=preprocessing, features=features,
+                                 flip=None if flip is None else _yes_no(flip, "flip"),
                                  seed=seed,
                                  callback=bar.update,
                                  on_fit_start=bar.set_total)
