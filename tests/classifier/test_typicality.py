@@ -119,7 +119,8 @@ def test_arrays_round_trip_and_are_checked():
 
 def test_classifier_carries_the_score_into_the_model_file(tmp_path):
     train = make_synthetic(40, size=6, seed=3)
-    clf = Classifier(estimator=LogisticRegression(max_iter=100, learning_rate=0.05)).fit(train)
+    clf = Classifier(estimator=LogisticRegression(solver="gd", max_iter=100,
+                                                  learning_rate=0.05)).fit(train)
     assert clf.typicality(train.images) is None  # not fitted: unknown, not "typical"
     clf.fit_typicality(train.images)
     path = tmp_path / "m.npz"
@@ -199,7 +200,8 @@ def test_two_views_keep_the_false_flag_rate_at_most_about_alpha():
 def _synthetic_classifier(representation, size=64):
     train = make_synthetic(80, size=size, seed=1)
     clf = Classifier(preprocessor=representation,
-                     estimator=LogisticRegression(max_iter=30, learning_rate=0.01)).fit(train)
+                     estimator=LogisticRegression(solver="gd", max_iter=30,
+                                                  learning_rate=0.01)).fit(train)
     return clf.fit_typicality(train.images)
 
 
