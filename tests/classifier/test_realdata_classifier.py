@@ -104,7 +104,8 @@ def test_cli_train_on_real_data(tmp_path, cat_data_dir: Path) -> None:
 
     base = cat_data_dir
     result = CliRunner().invoke(app, [
-        "train", "--features", "pixels", "--train", str(base / "train_catvnoncat.h5"),
+        "train", "--features", "pixels", "--solver", "gd",
+        "--train", str(base / "train_catvnoncat.h5"),
         "--test", str(base / "test_catvnoncat.h5"), "--out", str(tmp_path / "m.npz"), "--json",
     ])
     assert result.exit_code == 0, result.stderr
