@@ -71,6 +71,7 @@ def test_a_winner_no_better_than_the_constant_model_is_warned_in_one_line(noise_
     notes = [n for n in report.notes if "no better than the constant model" in n]
     assert len(notes) == 1 and "\n" not in notes[0]
     assert report.to_dict()["notes"] == report.notes
+    assert "no better than the constant model" in report._repr_html_()
     # negative control: a learnable file, no such note
     good = workflows.tune(noise_file / "signal.h5", l2=[1.0], preprocessing=["scale"],
                           max_iter=[500], flip="no", folds=3)
@@ -95,3 +96,5 @@ def test_nested_runs_by_default_only_on_the_default_grid(noise_file):
                            max_iter=[500], flip="no", folds=3, nested=True, repeats=2)
     assert asked.nested is not None and asked.nested.k == 3 and asked.result.repeats == 2
     assert asked.to_dict()["nested"]["log_loss_mean"] == asked.nested.log_loss_mean
+    assert "nested CV of the whole selection" in asked._repr_html_()
+    assert "nested CV" not in custom._repr_html_()

@@ -129,8 +129,13 @@ class TuneReport:
         return html_block(
             f"chosen by {r.rule}: {c.candidate.label}", table,
             html_lines([f"constant base-rate model: val log loss {r.baseline_log_loss:.4f}",
+                        *([] if self.nested is None else [
+                            f"nested CV of the whole selection ({self.nested.k} outer folds): "
+                            f"log loss {self.nested.log_loss_mean:.4f} ± "
+                            f"{self.nested.log_loss_se:.4f} (SE)"]),
                         f"temperature (cross-fitted on out-of-fold logits): "
-                        f"{r.temperature:.3f}"]))
+                        f"{r.temperature:.3f}",
+                        *(f"warning: {n}" for n in self.notes)]))
 
 
 def _check_selection_options(*, folds: int, repeats: int, rule: str, calibrate: str) -> None:
