@@ -220,9 +220,9 @@ def test_installed_console_script(files, tmp_path) -> None:
     assert script is not None, "the probkit console script is not installed"
     out = tmp_path / "s.npz"
     train = subprocess.run(
-        [script, "train", "--train", str(files["train"]), "--out", str(out), "--model",
-         "two-layer", "--hidden", "4", "--iterations", "100", "--learning-rate", "0.1",
-         "--json"],
+        [script, "train", "--features", "pixels", "--solver", "gd", "--train",
+         str(files["train"]), "--out", str(out), "--model", "two-layer", "--hidden", "4",
+         "--iterations", "100", "--learning-rate", "0.1", "--json"],
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert train.returncode == 0, train.stderr
