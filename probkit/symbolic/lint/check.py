@@ -26,8 +26,17 @@ import sympy as sp
 from probkit.errors import DataError, InputError
 from probkit.symbolic.lint.equality import Verdict, compare, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
-from probkit.symbolic.lint.latex import GREEK, Unreadable
-from probkit.symbolic.lint.reader import Names, read_term, symbol_name
+from probkit.symbolic.lint.latex import Unreadable
+from probkit.symbolic.lint.reader import (
+    Names,
+    ParsedTerm,
+    approximated,
+    definition_target,
+    lone_number,
+    parse_term,
+    read_term,
+    symbol_name,
+)
 from probkit.symbolic.lint.report import (
     CheckReport,
     EqualityResult,
@@ -36,7 +45,6 @@ from probkit.symbolic.lint.report import (
 )
 from probkit.symbolic.lint.scope import Definition, Scope
 from probkit.symbolic.lint.statements import Segment, Statement, split_statements
-from probkit.symbolic.lint.terms import PreparedTerm, prepare_term
 
 MAX_BYTES = 2_000_000
 """Largest post read (bytes)."""
@@ -50,8 +58,6 @@ MAX_TERM_CHARS = 1_500
 MAX_EQUALITIES = 1_000
 """Most equalities checked in one post; the rest are reported undecided."""
 
-_NAME = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + r"))(?:_(?:\{[^{}]*\}|[A-Za-z0-9]))?"
-_DEFINES = re.compile(rf"^(?P<name>{_NAME})(?:\((?P<params>{_NAME}(?:,{_NAME})*)\))?$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$|^-?\\frac\{(\d+)\}\{(\d+)\}$")
 
 
@@ -59,7 +65,7 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$|^-?\\frac\{(\d+)\}\{(\d+)\}$")
 class _Term:
     segment: Segment
     line: int
-    prepared: PreparedTerm | None = None
+    prepared: ParsedTerm | None = None
     raw: Any = None
     value: Any = None
     problem: str | None = None
@@ -67,12 +73,6 @@ class _Term:
 
 def _compact(text: str) -> str:
     return re.sub(r"\\(left|right)\b|\s+", "", text)
-
-
-def _canonical_name(latex: str) -> str:
-    """``w_1`` -> ``w_{1}`` (how names are keyed in the rewriter)."""
-    match = re.match(r"^(.+?)_([A-Za-z0-9])$", latex)
-    return f"{match.group(1)}_{{{match.group(2)}}}" if match else latex
 
 
 def _number(text: str) -> Any:
@@ -104,27 +104,16 @@ def _grouped(latex: str) -> str:
     return f"\\left({latex}\\right)"
 
 
-def _parser_names(latex_names: Any) -> set[str]:
-    names = set()
-    for latex in latex_names:
-        try:
-            names.add(symbol_name(latex))
-        except Unreadable:
-            continue
-    return names
-
-
 class _Checker:
     def __init__(self, text: str, source: str, seed: int) -> None:
         self.source = source
         self.lines = LineIndex(text)
         self.scope = Scope()
-        self.latex_functions: set[str] = set()
-        self.latex_quantities: set[str] = set()
         self.findings: list[Finding] = []
         self.results: list[EqualityResult] = []
         self.seed = seed
         self.previous: _Term | None = None  # the last term of the last chain, for "= …" blocks
+        self.approximate: set[Segment] = set()  # right sides of \approx, read to their digits
 
     # -- statements
     def block(self, block: MathBlock) -> None:
@@ -154,6 +143,10 @@ class _Checker:
         run: list[Segment] = [statement.terms[0]]
         for relation, term in zip(statement.relations, statement.terms[1:], strict=True):
             if relation == "=":
+                run.append(term)
+                continue
+            if relation == "≈" and self.is_decimal(term):  # x \approx 0.0194: to the digits
+                self.approximate.add(term)
                 run.append(term)
                 continue
             if len(run) > 1:
@@ -187,10 +180,10 @@ class _Checker:
             low_first = relation in ("<", "<=")
             for name, bound, name_is_left in ((left, right, True), (right, left, False)):
                 value = _number(bound)
-                if value is None or not re.fullmatch(_NAME, _compact(name)):
+                if value is None:
                     continue
                 try:
-                    parsed = symbol_name(_canonical_name(_compact(name)))
+                    parsed = symbol_name(_compact(name))
                 except Unreadable:
                     continue
                 below = low_first != name_is_left  # name > bound
@@ -212,14 +205,12 @@ class _Checker:
                 if not term.segment.text:
                     self.unparsed(term, "an empty side of '='")
             return
-        definition = self.definition_target(terms)
-        checked = terms[1:] if definition is not None else terms
         for term in terms:
             if term.prepared is None and term.problem is None and term.raw is None:
                 self.prepare(term)
-        primed = frozenset(_parser_names(p.name for t in terms if t.prepared
-                                         for p in t.prepared.placeholders.values()
-                                         if p.kind == "prime" and p.name))
+        definition = self.definition_target(terms)
+        checked = terms[1:] if definition is not None else terms
+        primed = frozenset(n for t in terms if t.prepared for n in t.prepared.primed)
         names = self.scope.names(primed)
         for term in checked:
             self.read(term, names)
@@ -235,47 +226,46 @@ class _Checker:
 
     def definition_target(self, terms: list[_Term]) -> tuple[str, tuple[str, ...]] | None:
         """``(name, params)`` when the chain defines its first term, else None."""
-        if terms[0].raw is not None:  # the carried-over term of an earlier chain
+        if terms[0].raw is not None or terms[0].prepared is None:  # carried over, or unread
             return None
-        match = _DEFINES.match(_compact(terms[0].segment.text))
-        if not match or match.group("name") in ("e", "d", r"\pi"):
+        target = definition_target(terms[0].prepared)
+        if target is None or target[0] == "d":
             return None
-        name = _canonical_name(match.group("name"))
-        params = tuple(_canonical_name(p) for p in (match.group("params") or "").split(",") if p)
-        try:
-            parsed = symbol_name(name)
-        except Unreadable:
-            return None
-        if len(terms) > 2 and parsed in self.scope.definitions:
+        if len(terms) > 2 and target[0] in self.scope.definitions:
             return None  # f(x) = … = …, f known: a claim about f, checked
-        return name, params
+        return target
 
     def define(self, target: tuple[str, tuple[str, ...]], lhs: _Term, rhs: _Term) -> None:
         name, params = target
         if rhs.raw is None:
             return
-        parsed = symbol_name(name)
-        symbols = tuple(sp.Symbol(symbol_name(p)) for p in params)
+        parsed = name
+        symbols = tuple(sp.Symbol(p) for p in params)
         if sp.Symbol(parsed) in rhs.raw.free_symbols and not params:
             self.unparsed(rhs, f"defines {name} in terms of itself")
             return
         self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line))
-        if params:
-            self.latex_functions.add(name)
-            self.latex_quantities.discard(name)
-        else:
-            self.latex_quantities.add(name)
-            self.latex_functions.discard(name)
 
     def prepare(self, term: _Term) -> None:
         if len(term.segment.text) > MAX_TERM_CHARS:
             term.problem = f"longer than {MAX_TERM_CHARS} characters"
             return
+        segment = term.segment
         try:
-            term.prepared = prepare_term(term.segment.text, functions=self.latex_functions,
-                                         quantities=self.latex_quantities)
+            term.prepared = parse_term(segment.source or segment.text, segment.offset)
+            if segment in self.approximate:
+                term.prepared = approximated(term.prepared)
         except Unreadable as exc:
             term.problem = str(exc)
+            if exc.offset is not None and segment.source:  # the line of the construct
+                term.line = self.lines.line(exc.offset)
+
+    def is_decimal(self, segment: Segment) -> bool:
+        """True when ``segment`` is one decimal number (the right side of ``\\approx``)."""
+        try:
+            return lone_number(parse_term(segment.source or segment.text, segment.offset))
+        except Unreadable:
+            return False
 
     def read(self, term: _Term, names: Names) -> None:
         if term.prepared is None or term.raw is not None:

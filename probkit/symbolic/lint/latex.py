@@ -39,14 +39,15 @@ _UNICODE = {
     "\u03c0": r"\pi ", "\u03c3": r"\sigma ", "\u03b1": r"\alpha ", "\u03b2": r"\beta ",
     "\u03b8": r"\theta ", "\u03bb": r"\lambda ", "\u03bc": r"\mu ", "\u03b7": r"\eta ",
     "\u03b5": r"\epsilon ", "\u03b4": r"\delta ", "\u03b3": r"\gamma ", "\u03c6": r"\phi ",
-    "\u2202": r"\partial ", "\u00a0": " ", "\u3000": " ",
+    "\u2202": r"\partial ", "\u00a0": " ", "\u3000": " ", "\u2026": r"\ldots ",
+    "\u00ac": r"\neg ", "\u2229": r"\cap ", "\u222a": r"\cup ", "\u2223": r"\mid ",
 }
 """Characters people paste into maths, and what they mean in LaTeX."""
 
 RELATIONS = {
     "=": "=", "<": "<", ">": ">", r"\lt": "<", r"\gt": ">", r"\leq": "<=", r"\le": "<=",
     r"\leqslant": "<=", r"\geq": ">=", r"\ge": ">=", r"\geqslant": ">=", r"\neq": "!=",
-    r"\ne": "!=", r"\approx": "~", r"\simeq": "~", r"\sim": "~", r"\equiv": "==",
+    r"\ne": "!=", r"\approx": "≈", r"\simeq": "~", r"\sim": "~", r"\equiv": "==",
     r"\propto": "~", r"\to": "->", r"\rightarrow": "->", r"\Rightarrow": "->",
     r"\implies": "->", r"\iff": "<->", r"\Leftrightarrow": "<->", r"\mapsto": "->",
     r"\coloneqq": "=", r"\triangleq": "=", r"\doteq": "=", r"\in": "in",
@@ -75,10 +76,7 @@ ACCENTS = {r"\hat": "hat", r"\bar": "bar", r"\tilde": "tilde", r"\dot": "dot",
              r"\check": "check", r"\widehat": "hat", r"\overline": "bar", r"\widetilde": "tilde"}
 r"""Accents: ``\hat{y}`` is its own variable, spelled ``y_{hat}``."""
 REFUSED = {
-    r"\mathbf": "vectors and matrices are not checked (scalars only)",
-    r"\boldsymbol": "vectors and matrices are not checked (scalars only)",
     r"\vec": "vectors and matrices are not checked (scalars only)",
-    r"\bm": "vectors and matrices are not checked (scalars only)",
     r"\langle": "bra-ket and inner-product notation is not checked",
     r"\rangle": "bra-ket and inner-product notation is not checked",
     r"\sum": "sums are not checked", r"\prod": "products over an index are not checked",
@@ -98,7 +96,14 @@ BREAKS = frozenset(r"\quad \qquad \text \textrm \mbox \textnormal , ;".split())
 
 
 class Unreadable(Exception):
-    """A term cannot be read faithfully; the message says what was not understood."""
+    """A term cannot be read faithfully; the message says what was not understood.
+
+    ``offset`` is where the construct stands in the post, when known.
+    """
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
 @dataclass(frozen=True)
