@@ -203,5 +203,5 @@ def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int =
     return Verdict("undecided", None, f"equal at only {agreed} point(s) where both sides are real")
 
 
-__all__ = ["ATTEMPTS", "to_digits", "MAX_SIMPLIFY_OPS", "MAX_SYMBOLIC_OPS", "POINTS", "Verdict", "compare",
-           "numerically_equal"]
+__all__ = ["ATTEMPTS", "MAX_SIMPLIFY_OPS", "MAX_SYMBOLIC_OPS", "POINTS", "Verdict", "compare",
+           "numerically_equal", "to_digits"]

@@ -5,8 +5,8 @@ normalizing what people paste into maths (the Unicode minus, typographic
 primes, ``·``, Greek letters). The tables say what each command means to the
 checker: a relation, spacing to drop, a decoration around a part of the
 expression, or maths that is out of scope (with the reason).
-:mod:`.statements` splits a block into statements; :mod:`.terms` rewrites
-each term for SymPy's parser.
+:mod:`.statements` splits a block into statements; :mod:`.parser` parses
+each term.
 
 Only the standard library is used.
 
@@ -26,11 +26,6 @@ GREEK = frozenset(
     "Xi Pi Sigma Upsilon Phi Psi Omega".split()
 )
 """Greek letters, as the names of their LaTeX commands."""
-
-FUNCTION_COMMANDS = frozenset(
-    "sin cos tan sec csc cot sinh cosh tanh arcsin arccos arctan exp log ln".split()
-)
-"""Commands SymPy's parser reads as the functions they name."""
 
 _UNICODE = {
     "\u2212": "-", "\u2013": "-", "\u2019": "'", "\u2032": "'", "\u2033": "''", "\u00b7": r"\cdot ",
@@ -66,15 +61,6 @@ ALIGNMENTS = frozenset("equation equation* align align* aligned alignat alignat*
 KEEP_ARGUMENT = frozenset(r"\boxed \underbrace \overbrace \underset \textcolor".split())
 """Commands shown around a part of the expression that stays part of it."""
 FRACTIONS = frozenset(r"\dfrac \tfrac \cfrac".split())
-TEXT_COMMANDS = frozenset(r"\text \textrm \textit \mbox \textnormal \mathrm \mathit "
-                           r"\operatorname \rm \mathop".split())
-OPERATOR_NAMES = {
-    "exp": r"\exp", "log": r"\log", "ln": r"\ln", "tanh": r"\tanh", "sinh": r"\sinh",
-    "cosh": r"\cosh", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "sigmoid": r"\sigma",
-}
-ACCENTS = {r"\hat": "hat", r"\bar": "bar", r"\tilde": "tilde", r"\dot": "dot",
-             r"\check": "check", r"\widehat": "hat", r"\overline": "bar", r"\widetilde": "tilde"}
-r"""Accents: ``\hat{y}`` is its own variable, spelled ``y_{hat}``."""
 REFUSED = {
     r"\vec": "vectors and matrices are not checked (scalars only)",
     r"\langle": "bra-ket and inner-product notation is not checked",
@@ -192,20 +178,6 @@ def group_end(tokens: Sequence[Token], start: int) -> int:
     raise Unreadable(f"unbalanced {tokens[start].text!r}")
 
 
-def group_start(tokens: Sequence[Token], end: int) -> int:
-    """Index of the bracket that opens the group closed at ``end``."""
-    depth = 0
-    for i in range(end, -1, -1):
-        t = tokens[i].text
-        if t in CLOSE:
-            depth += 1
-        elif t in OPEN:
-            depth -= 1
-            if depth == 0:
-                return i
-    raise Unreadable(f"unbalanced {tokens[end].text!r}")
-
-
 def argument(tokens: Sequence[Token], start: int) -> tuple[list[Token], int]:
     """The TeX argument at ``start`` (a brace group's inside, or one token); and the end."""
     i = start
@@ -219,7 +191,6 @@ def argument(tokens: Sequence[Token], start: int) -> tuple[list[Token], int]:
     return [tokens[i]], i + 1
 
 
-__all__ = ["ACCENTS", "ALIGNMENTS", "BREAKS", "CLOSE", "CONTINUATIONS", "DROP",
-           "DROP_WITH_ARGUMENT", "FRACTIONS", "FUNCTION_COMMANDS", "GREEK", "KEEP_ARGUMENT",
-           "OPEN", "OPERATOR_NAMES", "REFUSED", "RELATIONS", "TEXT_COMMANDS", "Token",
-           "Unreadable", "argument", "group_end", "group_start", "join", "tokenize"]
+__all__ = ["ALIGNMENTS", "BREAKS", "CLOSE", "CONTINUATIONS", "DROP", "DROP_WITH_ARGUMENT",
+           "FRACTIONS", "GREEK", "KEEP_ARGUMENT", "OPEN", "REFUSED", "RELATIONS", "Token",
+           "Unreadable", "argument", "group_end", "join", "tokenize"]

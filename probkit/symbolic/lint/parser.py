@@ -287,6 +287,15 @@ class _Parser:
         token = self.peek(k)
         return None if token is None else token.text
 
+    def where(self) -> int:
+        """The offset of the current token (the end of the term when there is none)."""
+        token = self.peek()
+        return self.source_end if token is None else token.start
+
+    def _spaced(self, k: int) -> bool:
+        token = self.peek(k)
+        return token is None or token.spaced
+
     def take(self) -> _Tok:
         token = self.peek()
         if token is None:
@@ -412,6 +421,12 @@ class _Parser:
                     base = self.primed(base, primes, caret.start)
                     continue
                 exponent = self.script(caret)
+                if base.kind == APPLY:  # f(x)^2 or a(1+x)^2: the reader knows which
+                    if base.extra.get("after") is not None:
+                        raise Unreadable("a double superscript", caret.start)
+                    base = Node(APPLY, (base.span[0], exponent.span[1]), base.args, base.value,
+                                {**base.extra, "after": exponent})
+                    continue
                 base = self.node(POW, start, (base, exponent), end=exponent.span[1])
             elif t == "'":
                 order = 0
@@ -423,10 +438,12 @@ class _Parser:
                 base = self.primed(base, order, first.start)
             elif t == "!":
                 bang = self.take()
+                if base.kind == APPLY:
+                    raise Unreadable("a factorial after a name and a bracket (of which?)",
+                                     bang.start)
                 base = self.node(FACT, start, (base,), end=bang.end)
             elif t == "_":
-                raise Unreadable("a subscript on something that is not a name", self.peek().start
-                                 if self.peek() else None)
+                raise Unreadable("a subscript on something that is not a name", self.where())
             else:
                 return base
 
@@ -488,7 +505,7 @@ class _Parser:
     def primed(self, base: Node, order: int, at: int) -> Node:
         self.order(order, at)
         end = self.tokens[self.i - 1].end
-        if base.kind == APPLY:
+        if base.kind == APPLY and base.extra.get("after") is None:
             return Node(APPLY, (base.span[0], end), base.args, base.value,
                         {**base.extra, "prime": base.extra["prime"] + order})
         if base.kind == FUNC and base.extra.get("arg_given"):
@@ -582,7 +599,7 @@ class _Parser:
         inner = self.expression(frozenset([closing, ","]))
         if self.text() == ",":
             raise Unreadable("a list in brackets (a point or an interval?) is not a number",
-                             self.peek().start if self.peek() else None)
+                             self.where())
         self.expect(closing)
         self.state.depth -= 1
         if opening.text == "{":  # a TeX group: no bracket on the page
@@ -628,13 +645,13 @@ class _Parser:
                                                    not token.spaced):
                 digits += self.take().text
             elif t == "." and "." not in digits and self.text(1) is not None and \
-                    str(self.text(1)).isdigit() and not self.peek(1).spaced:  # type: ignore
+                    str(self.text(1)).isdigit() and not self._spaced(1):
                 digits += self.take().text
             elif t == "{" and self.text(1) == "," and self.text(2) == "}" and \
                     "." not in digits and self._three_digits(3):
                 self.i += 3
-            elif t == "," and not token.spaced and "." not in digits and \
-                    self._three_digits(1):  # type: ignore[union-attr]
+            elif t == "," and not self._spaced(0) and "." not in digits and \
+                    self._three_digits(1):
                 self.take()
             else:
                 break
@@ -644,7 +661,7 @@ class _Parser:
         if self.text() in _ELLIPSES or (self.text() == "." and self.text(1) == "." and
                                         self.text(2) == "."):
             if self.text() == r"\cdots":
-                raise Unreadable("\\cdots after a number (terms left out?)", self.peek().start)
+                raise Unreadable("\\cdots after a number (terms left out?)", self.where())
             self.i += 1 if self.text() != "." else 3
             truncated = True
         if self.text() == r"\%":
@@ -995,10 +1012,12 @@ class _Parser:
         if t in _ACCENTS or t in _STYLES:
             inside, self.i = _argument(self.tokens, self.i, t)
             inner = _Parser(inside, inside[-1].end if inside else token.end)
+            found = None
             try:
-                name, is_word = inner.base_name() if inside else (None, False)
+                found = inner.base_name() if inside else None
             except Unreadable:
-                name, is_word = None, False
+                found = None
+            name, is_word = found if found is not None else (None, False)
             if name is None or inner.i != len(inside) or is_word:
                 raise Unreadable(f"{t}{{{''.join(x.text for x in inside)}}}: a decoration of "
                                  "more than one letter", token.start)

@@ -291,12 +291,16 @@ class _Builder:
             factor = self.build(node.args[0])
             if prime:
                 factor = self.bracket_derivative(factor, prime)
+            if extra.get("after") is not None:  # a(1+x)^2: the power is the bracket's
+                factor = self.power(factor, self.build(extra["after"]), node)
             symbol = sp.Symbol(name)
             if power is not None:
                 symbol = self.power(symbol, self.build(power), node)
             return symbol * factor
         if power is not None:
             value = self.power(value, self.build(power), node)
+        if extra.get("after") is not None:  # f(x)^2
+            value = self.power(value, self.build(extra["after"]), node)
         return value
 
     # -- derivatives
@@ -359,7 +363,11 @@ def read_term(parsed: ParsedTerm, names: Names) -> Any:
     >>> read_term(parse_term(r"P(D \mid +)"), Names({}))
     P(D|+)
     """
-    return _Builder(names).build(parsed.tree)
+    try:
+        return _Builder(names).build(parsed.tree)
+    except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:  # SymPy's own
+        raise Unreadable(f"SymPy cannot build this term ({type(exc).__name__})",
+                         parsed.offset) from None
 
 
 def read(text: str, names: Names | None = None) -> Any:
@@ -395,7 +403,8 @@ def definition_target(parsed: ParsedTerm) -> tuple[str, tuple[str, ...]] | None:
     tree = parsed.tree
     if tree.kind in (NAME, PROB):
         return tree.value, ()
-    if tree.kind == APPLY and not tree.extra["prime"] and tree.extra["power"] is None:
+    if tree.kind == APPLY and not tree.extra["prime"] and tree.extra["power"] is None and \
+            tree.extra.get("after") is None:
         name, args = tree.value, tree.args
     elif tree.kind == FUNC and tree.extra.get("word") and not tree.extra.get("prime") and \
             tree.extra.get("power") is None and tree.extra.get("base") is None and \
