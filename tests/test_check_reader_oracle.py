@@ -212,7 +212,6 @@ def test_differential_against_parse_latex_quick() -> None:
     assert len(tally.refused_by_us) <= 1, tally.refused_by_us
 
 
-@pytest.mark.slow
 def test_differential_against_parse_latex_many() -> None:
     tally = differential(2000, seed=7)
     print(f"\nagreed {tally.agreed}, refused by probkit where parse_latex read faithfully "

@@ -734,15 +734,13 @@ class _Parser:
         variable_tokens = bottom[1]
         exponent = 1
         carets = [k for k, t in enumerate(variable_tokens) if t.text == "^"]
-        if carets:
+        if carets:  # dx^2: the order; a^{[2]}: an index, part of the variable's name
             k = carets[-1]
             power, used = _argument(variable_tokens, k + 1, "^")
             text = "".join(t.text for t in power)
-            if used != len(variable_tokens) or not text.isdigit():
-                raise Unreadable("cannot read the variable of the derivative",
-                                 variable_tokens[0].start)
-            exponent = int(text)
-            variable_tokens = variable_tokens[:k]
+            if used == len(variable_tokens) and text.isdigit():
+                exponent = int(text)
+                variable_tokens = variable_tokens[:k]
         if exponent != order:
             raise Unreadable("the orders of the derivative's numerator and denominator differ",
                              command.start)
@@ -806,8 +804,8 @@ class _Parser:
                     continue
                 power = self.script(caret)
                 if power.kind == NEG or (power.kind == NUM and power.value < 0):
-                    raise Unreadable("a function to the power -1 (the inverse or the "
-                                     "reciprocal?)", caret.start)
+                    raise Unreadable("a function to a negative power (\\sin^{-1}: the "
+                                     "inverse or the reciprocal?)", caret.start)
             elif t == "'":
                 first = self.take()
                 self.order(1, first.start)
@@ -1028,8 +1026,11 @@ class _Parser:
         if t in _TEXT:
             inside, self.i = _argument(self.tokens, self.i, t)
             word = _word(inside)
+            if word == "d" and t in (r"\mathrm", r"\operatorname", r"\rm"):
+                raise Unreadable("a differential \\mathrm{d} outside a derivative (integrals "
+                                 "and differentials are not checked)", token.start)
             if len(word) == 1 and word.isalpha():
-                return ("d" if word == "d" else word), False
+                return word, False
             if word.startswith("\\") and word[1:] in GREEK:
                 return word[1:], False
             if not word or not all(c.isalnum() or c in " _-" for c in word):
