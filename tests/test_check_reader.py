@@ -252,3 +252,43 @@ def test_check_imports_neither_the_latex_parser_nor_numerics(tmp_path) -> None: 
                           check=False, timeout=120, env={**os.environ})
     assert "all verified" in done.stdout, done.stdout + done.stderr
     assert "HEAVY [] 0" in done.stdout, done.stdout
+
+
+# ----------------------------------------------------------------- misreadings guarded against
+
+
+def test_readings_that_would_be_misreadings_are_refused_or_read_right() -> None:
+    f = Names({"f": 1})
+    with pytest.raises(Unreadable, match="inverse"):
+        read("f^{-1}(x)", f)  # the inverse function, not 1/f(x)
+    assert read("a^{-1}(1+x)") == (1 + x) / a  # a is no function: a product
+    assert read("a(1-a)^2") == a * (1 - a) ** 2  # the power is the bracket's
+    assert read("f(x)^2", f) == sp.Function("f")(x) ** 2
+    assert read(r"\frac{\Delta y}{\Delta x}") != y / x  # Δ does not cancel
+    refused("log x", "as letters")  # not l·o·g·x
+    refused("E[X]", "expectations")
+    refused(r"\frac{df}{dx}(x)", "followed by a bracket")
+    assert read(r"x^{(a+b)}") == x ** (a + b)  # only one letter or a number is an index
+    assert read(r"\max(0,100)") == 100 and read(r"\max(5,100)") == 100  # not 5,100
+    refused(r"\mathrm{d}x", "differential")
+    assert check_text("$$P(X = 1) = 0.5$$\n\n$$X + 1 = 2$$").findings  # X is not defined as 1
+
+
+def test_token_soup_is_read_or_refused_never_a_crash() -> None:
+    import random
+
+    pieces = ["x", "a", "f", "(", ")", "{", "}", "^", "_", "'", "+", "-", r"\frac", r"\left(",
+              r"\right)", r"\sigma", r"\log", "e", "2", "&", r"\partial", "d", r"\cdot", "0",
+              r"\sqrt", "|", ",", r"\text{if}", r"\mathrm", "[", "]", " ", "\\", "%", r"\hat",
+              "!", ".", r"\frac{d}{dx}", "f'(x)", r"\begin{cases}", r"\end{cases}", r"\\", "P",
+              r"\mid", r"\ldots", r"\%", "{,}", r"\mathbf", "^{(", "^{[", r"\max", r"\lvert",
+              "1,000", r"\operatorname{ReLU}", ">", r"\le", r"\text{otherwise}", r"\Pr", "\u2026",
+              r"\binom", r"\prime", "^{(3)}", "sigmoid", r"\times", r"\Delta", r"\sin", "^2"]
+    rng = random.Random(5)
+    names = Names({"f": 1}, frozenset({"a"}))
+    for _ in range(1500):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        try:
+            read(body, names)
+        except Unreadable:
+            pass

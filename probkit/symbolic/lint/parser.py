@@ -636,6 +636,8 @@ class _Parser:
         assert first is not None
         digits = ""
         if single:  # ^23 is handled by the caller; a lone digit here
+            if not first.text.isdigit():
+                raise Unreadable(f"cannot read {first.text!r} here", first.start)
             self.take()
             return self.node(NUM, first.start, value=Fraction(int(first.text)), extra=(0, False))
         while True:
@@ -651,11 +653,14 @@ class _Parser:
                     "." not in digits and self._three_digits(3):
                 self.i += 3
             elif t == "," and not self._spaced(0) and "." not in digits and \
+                    "," not in self.stops[-1] and self._group_ok(digits) and \
                     self._three_digits(1):
                 self.take()
             else:
                 break
-        value = Fraction(digits) if digits != "." else Fraction(0)
+        if not any(c.isdigit() for c in digits):
+            raise Unreadable("a '.' that is not part of a number", first.start)
+        value = Fraction(digits)
         decimals = len(digits.split(".")[1]) if "." in digits else 0
         truncated = False
         if self.text() in _ELLIPSES or (self.text() == "." and self.text(1) == "." and
@@ -669,6 +674,12 @@ class _Parser:
             value /= 100
             decimals += 2
         return self.node(NUM, first.start, value=value, extra=(decimals, truncated))
+
+    @staticmethod
+    def _group_ok(digits: str) -> bool:
+        """Digits so far can stand before a thousands comma: 1 to 3 digits, then groups."""
+        first = digits[:len(digits) % 3 or 3]
+        return bool(digits) and not digits.startswith("0") and 1 <= len(first) <= 3
 
     def _three_digits(self, k: int) -> bool:
         """Three digits at ``k`` (no spaces) and no fourth: a thousands group."""
@@ -759,6 +770,10 @@ class _Parser:
             operand = inner.expression()
             if inner.i != len(rest):
                 raise Unreadable("cannot read the numerator of the derivative", rest[0].start)
+            if self.text() in ("(", "[") and not self._spaced(0):
+                raise Unreadable("a derivative followed by a bracket (evaluated there, or "
+                                 "multiplied? Write a space or \\cdot for a product)",
+                                 command.start)
         else:  # \frac{d}{dx} …: an operator on the product that follows
             if not self.starts_atom() and self.text() not in ("-", "+"):
                 raise Unreadable("a derivative operator with nothing to differentiate",
@@ -902,11 +917,15 @@ class _Parser:
         t = token.text
         if t.isalpha() and len(t) == 1 and t.isascii():
             run = self.letter_run()
-            if len(run) > 1 and self.text(len(run)) in ("(", "'"):
-                word = "".join(x.text for x in run)
-                if word.lower() in FUNCTION_WORDS:
-                    self.i += len(run)
-                    return self.function(FUNCTION_WORDS[word.lower()], single, token.start, word)
+            word = "".join(x.text for x in run)
+            if len(run) > 1 and word.lower() in FUNCTION_WORDS:
+                if self.text(len(run)) not in ("(", "'"):
+                    raise Unreadable(f"{word} written as letters (write \\{word.lower()} or "
+                                     f"{word}(…) with parentheses)", token.start)
+                self.i += len(run)
+                return self.function(FUNCTION_WORDS[word.lower()], single, token.start, word)
+            if t == "E" and self.text(1) == "[":
+                raise Unreadable("expectations are not checked", token.start)
             if t == "P" and self.text(1) in ("(", "[") and not (
                     self.peek(1) and self.peek(1).spaced):  # type: ignore[union-attr]
                 self.take()
@@ -1005,6 +1024,9 @@ class _Parser:
         t = token.text
         if len(t) == 1 and t.isalpha():
             return t, False
+        if t == r"\Delta" and self.peek() is not None and len(self.text() or "") == 1 and \
+                str(self.text()).isalpha():
+            return f"Delta {self.take().text}", False  # \Delta x: one quantity, not Δ·x
         if t[1:] in GREEK or t in (r"\ell", r"\varsigma", r"\digamma", r"\hbar", r"\imath"):
             return t[1:], False
         if t in _ACCENTS or t in _STYLES:
@@ -1074,6 +1096,10 @@ class _Parser:
         if len(inside) < 3 or inside[-1].text != _OPEN[inside[0].text]:
             return False
         middle = inside[1:-1]
+        if inside[0].text == "(":  # z^{(i)}, a^{(1)}: one letter or number; x^{(a+b)} is a power
+            if all(t.text.isdigit() for t in middle):
+                return True
+            return len(middle) == 1 and (middle[0].text.isalnum() or middle[0].text[1:] in GREEK)
         return all(t.text.isalnum() or t.text[1:] in GREEK or t.text in "+-," for t in middle)
 
     # -- cases

@@ -273,6 +273,12 @@ class _Builder:
         name, extra = node.value, node.extra
         prime, power = extra["prime"], extra["power"]
         is_quantity = name in self.names.quantities
+        if power is not None and not is_quantity and (
+                self.names.is_function(name) or name == "sigma" or extra.get("word")):
+            exponent = self.build(power)
+            if exponent.is_number and exponent.is_negative:
+                raise _fail(f"{name}^{{{exponent}}}(…): the inverse function or a power of "
+                            "the value?", node)
         if self.names.is_function(name) or (prime and not is_quantity and name != "sigma"):
             value = self.user_function(name, [self.build(a) for a in node.args], prime, node)
         elif name == "sigma" and not is_quantity:

@@ -192,7 +192,8 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
         if t == "(" and depth == 0:
             end = group_end(tokens, i)
             inside = tokens[i + 1:end - 1]
-            if _contains_relation(inside):
+            probability = i > 0 and tokens[i - 1].text in ("P", r"\Pr", "}")  # P(X = 1)
+            if _contains_relation(inside) and not probability:
                 for nested in _statements_in_group(inside):
                     statements.append(Statement(nested.terms, nested.relations, condition=True))
                 i = end
