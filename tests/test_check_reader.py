@@ -292,3 +292,14 @@ def test_token_soup_is_read_or_refused_never_a_crash() -> None:
             read(body, names)
         except Unreadable:
             pass
+
+
+def test_operator_words_and_the_complement_of_a_probability() -> None:
+    same(r"\operatorname{sech}^2 x", sp.sech(x) ** 2)  # not sech²·x
+    assert check_text(r"$$\frac{d}{dx}\tanh x = \operatorname{sech}^2 x$$").passed
+    refused(r"\operatorname{foo} x", "without parentheses")
+    same(r"\mathrm{ReLU} x", sp.Piecewise((x, x > 0), (0, True)))  # the next atom
+    post = ("$P(D) = 0.001$, $P(+ \\mid D) = 0.99$, $P(+ \\mid \\neg D) = 0.05$.\n\n"
+            "$$P(+) = P(+ \\mid D)P(D) + P(+ \\mid \\neg D)P(\\neg D) = 0.05094$$\n")
+    assert check_text(post).passed  # P(¬D) is 1 - P(D): the post gave P(D)
+    assert not check_text(post.replace("0.05094", "0.05095")).passed

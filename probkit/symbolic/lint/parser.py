@@ -86,6 +86,8 @@ FUNCTION_WORDS = {
     "sigmoid": "sigmoid", "relu": "relu", "leakyrelu": "leaky_relu", "lrelu": "leaky_relu",
     "softplus": "softplus", "swish": "swish", "silu": "swish", "gelu": "gelu", "elu": "elu",
     "softmax": "softmax", "sgn": "sign", "sign": "sign", "erf": "erf", "abs": "Abs",
+    "sech": "sech", "csch": "csch", "coth": "coth", "arcsinh": "asinh", "arccosh": "acosh",
+    "arctanh": "atanh", "artanh": "atanh", "arsinh": "asinh", "arcosh": "acosh",
 }
 """Words (``\\mathrm{ReLU}``, ``\\operatorname{softplus}``, or letters ``sigmoid`` written
 together) that name a known function, lower-cased without spaces, ``_`` or ``-``."""
@@ -938,8 +940,12 @@ class _Parser:
         name, is_word = base
         if is_word:
             key = name.lower().replace(" ", "").replace("_", "").replace("-", "")
-            if key in FUNCTION_WORDS and self.text() in ("(", "'", "^", r"\left"):
+            if key in FUNCTION_WORDS:  # \mathrm{ReLU}(x), \operatorname{sech}^2 x
                 return self.function(FUNCTION_WORDS[key], single, token.start, name)
+            if t in (r"\operatorname", r"\mathop") and self.text() != "(" and \
+                    (self.starts_atom() or self.text() in ("^", "'")):
+                raise Unreadable(f"\\operatorname{{{name}}} without parentheses (an unknown "
+                                 "function: write its argument in parentheses)", token.start)
         if name == "e" and self.text() != "_":
             return self.node(CONST, token.start, value="E")
         if name in ("P", "p") and self.text() == "(" and self._has_bar():

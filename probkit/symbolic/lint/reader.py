@@ -106,6 +106,8 @@ KNOWN: dict[str, tuple[Any, tuple[int, ...]]] = {
     "sec": (sp.sec, (1,)), "csc": (sp.csc, (1,)), "cot": (sp.cot, (1,)),
     "sinh": (sp.sinh, (1,)), "cosh": (sp.cosh, (1,)), "tanh": (sp.tanh, (1,)),
     "coth": (sp.coth, (1,)), "asin": (sp.asin, (1,)), "acos": (sp.acos, (1,)),
+    "sech": (sp.sech, (1,)), "csch": (sp.csch, (1,)), "asinh": (sp.asinh, (1,)),
+    "acosh": (sp.acosh, (1,)), "atanh": (sp.atanh, (1,)),
     "atan": (sp.atan, (1,)), "exp": (sp.exp, (1,)), "log": (sp.log, (1,)),
     "Max": (sp.Max, (2, 3, 4)), "Min": (sp.Min, (2, 3, 4)), "Abs": (sp.Abs, (1,)),
     "sign": (sp.sign, (1,)), "erf": (sp.erf, (1,)),
@@ -164,7 +166,14 @@ class _Builder:
         return sp.Symbol(name)
 
     def _prob(self, node: Node) -> Any:
-        return sp.Symbol(node.value)
+        """``P(A|B)``: a named quantity; ``P(¬A|B)`` is 1 - P(A|B) when the post gave P(A|B)."""
+        name = node.value
+        head, _, rest = name.partition("(¬")
+        if rest and name not in self.names.quantities:
+            complement = f"{head}({rest}"
+            if complement in self.names.quantities and "¬" not in rest:
+                return 1 - sp.Symbol(complement)
+        return sp.Symbol(name)
 
     def _qprime(self, node: Node) -> Any:
         return sp.Symbol(node.value + "'" * node.extra)
