@@ -961,6 +961,13 @@ class _Parser:
                 self.state.primed.add(head)
                 return self.node(APPLY, token.start, args, head,
                                  {"prime": order, "power": None, "word": False})
+        if self.text() == "^" and r"\prime" in (self.text(1), self.text(2)) and not single:
+            caret = self.take()
+            primes = self.prime_superscript()  # f^\prime(x), y^{\prime\prime}
+            if primes:
+                named = self.node(NAME, token.start, value=name)
+                return self.primed(named, primes, caret.start)
+            self.i -= 1
         if self.text() == "{" and self.text(1) == "(" and not single and call and \
                 self._braced_call():  # SymPy's own f{\left(x \right)}
             self.take()
