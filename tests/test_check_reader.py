@@ -188,8 +188,8 @@ def test_second_derivatives() -> None:
     assert check_text(r"$$f(x) = x^5 \qquad f^{(3)}(x) = 60 x^2$$").passed
     assert not check_text(r"$$f(x) = x^5 \qquad f^{(3)}(x) = 20 x^3$$").passed
     assert check_text(r"$$\dfrac{d}{dx} x^2 = \tfrac{d}{dx} x^2$$").passed
-    assert check_text(r"$$f(x) = x^3 \qquad f^{\prime\prime}(x) = 6x = f^\prime(x) \cdot \frac{2}{x}$$"
-                      ).passed
+    primes = r"$$f(x) = x^3 \qquad f^{\prime\prime}(x) = 6x = f^\prime(x) \cdot \frac{2}{x}$$"
+    assert check_text(primes).passed
 
 
 def test_derivative_cost_is_bounded() -> None:
