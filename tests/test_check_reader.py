@@ -305,3 +305,15 @@ def test_operator_words_and_the_complement_of_a_probability() -> None:
             "$$P(+) = P(+ \\mid D)P(D) + P(+ \\mid \\neg D)P(\\neg D) = 0.05094$$\n")
     assert check_text(post).passed  # P(¬D) is 1 - P(D): the post gave P(D)
     assert not check_text(post.replace("0.05094", "0.05095")).passed
+
+
+def test_spans_point_into_the_post() -> None:
+    text = r"a + \frac{1}{x}"
+    tree = parse_term(text, offset=100).tree
+    assert tree.span == (100, 100 + len(text))
+    left, right = tree.args
+    assert left.span == (100, 101) and right.span == (104, 100 + len(text))
+    with pytest.raises(Unreadable) as caught:
+        parse_term(r"x + \foo", offset=50)
+    assert caught.value.offset == 54
+    refused("x + の", "cannot read 'の'")  # a letter of no alphabet in maths is not a variable

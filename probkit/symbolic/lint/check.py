@@ -274,6 +274,8 @@ class _Checker:
             term.raw = read_term(term.prepared, names)
         except Unreadable as exc:
             term.problem = str(exc)
+            if exc.offset is not None and term.segment.source:  # the line of the construct
+                term.line = self.lines.line(exc.offset)
 
     def prime_variable(self, terms: list[_Term]) -> Any:
         for term in terms:

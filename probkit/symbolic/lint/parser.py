@@ -1035,7 +1035,7 @@ class _Parser:
         """A letter, ``\\alpha``, ``\\hat{y}``, ``\\mathbf{w}``, ``\\mathrm{ReLU}``: name, word?"""
         token = self.take()
         t = token.text
-        if len(t) == 1 and t.isalpha():
+        if len(t) == 1 and t.isalpha() and t.isascii():
             return t, False
         if t == r"\Delta" and self.peek() is not None and len(self.text() or "") == 1 and \
                 str(self.text()).isalpha():
