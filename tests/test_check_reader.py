@@ -317,3 +317,14 @@ def test_spans_point_into_the_post() -> None:
         parse_term(r"x + \foo", offset=50)
     assert caught.value.offset == 54
     refused("x + の", "cannot read 'の'")  # a letter of no alphabet in maths is not a variable
+
+
+def test_the_base_install_has_no_latex_parser_dependency() -> None:
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    assert not any("antlr" in d for d in project["dependencies"])
+    assert extras["latex"] == []  # kept as an alias only
+    assert [e for e, deps in extras.items() if any("antlr" in d for d in deps)] == ["test"]

@@ -70,6 +70,7 @@ NUM, NAME, CONST, ADD, MUL = "num", "name", "const", "add", "mul"
 DIV, POW, NEG = "div", "pow", "neg"
 FUNC, APPLY, DERIV, PRIME, QPRIME, ABS = "func", "apply", "deriv", "prime", "qprime", "abs"
 GROUP, PIECEWISE, PROB, FACT, BINOM, ROOT = "group", "piecewise", "prob", "fact", "binom", "root"
+COMPARE, ALL = "compare", "and"
 """Node kinds. :data:`GROUP` is a bracket (kept so that ``(…)'`` and ``a(…)`` can be told)."""
 
 FUNCTION_COMMANDS = {
@@ -123,8 +124,8 @@ class Node:
     """One node of a term's tree: its kind, its children, a value, and its source span.
 
     ``value`` is the kind's datum: a :class:`fractions.Fraction` (NUM, with
-    ``extra`` the number of decimals when truncated), a canonical name (NAME,
-    APPLY, QPRIME, PROB), a function (FUNC), the variable (DERIV).
+    ``extra`` = (decimals written, truncated?)), a canonical name (NAME, APPLY,
+    QPRIME, PROB), a function (FUNC), the variable (DERIV).
     ``extra`` holds what else the kind needs (an order, a power, a log base).
     """
 
@@ -215,10 +216,10 @@ def _clean(source: str, offset: int) -> list[_Tok]:
             i += 1
             continue
         if t in DROP_WITH_ARGUMENT:
-            _, i = _argument(_as_toks(raw, offset, source), _skip_spaces(raw, i + 1), t)
+            _, i = _argument(_as_toks(raw), _skip_spaces(raw, i + 1), t)
             continue
         if t in (r"\begin", r"\end"):
-            name, j = _argument(_as_toks(raw, offset, source), _skip_spaces(raw, i + 1), t)
+            name, j = _argument(_as_toks(raw), _skip_spaces(raw, i + 1), t)
             environment = "".join(x.text for x in name)
             if environment not in ("cases", "dcases", "rcases", "cases*"):
                 reason = ("matrices are not checked" if "matrix" in environment or
@@ -232,7 +233,7 @@ def _clean(source: str, offset: int) -> list[_Tok]:
             i = j
             continue
         if t in KEEP_ARGUMENT:  # \boxed{X}, \underbrace{X}_{note}, \textcolor{red}{X}
-            toks = _as_toks(raw, offset, source)
+            toks = _as_toks(raw)
             start = _skip_spaces(raw, i + 1)
             if t in (r"\textcolor", r"\underset", r"\overset"):
                 _, start = _argument(toks, start, t)
@@ -267,7 +268,7 @@ def _skip_spaces(raw: Sequence[Token], i: int) -> int:
     return i
 
 
-def _as_toks(raw: Sequence[Token], offset: int, source: str) -> list[_Tok]:
+def _as_toks(raw: Sequence[Token]) -> list[_Tok]:
     """``raw`` as :class:`_Tok` (for :func:`_argument`), spaces kept as tokens."""
     return [_Tok(t.text, t.offset, t.offset + max(1, len(t.text)), False) for t in raw]
 
@@ -496,13 +497,9 @@ class _Parser:
                                      token.start)
                 return self.node(NUM, token.start, value=Fraction(int(token.text)),
                                  extra=(0, False))
-            return self.postfix_free_atom()
+            return self.atom(single=True)  # ^x, ^\alpha: one atom, nothing after it
         finally:
             self.state.depth -= 1
-
-    def postfix_free_atom(self) -> Node:
-        """One atom with nothing after it (the argument of ``^`` written without braces)."""
-        return self.atom(single=True)
 
     def primed(self, base: Node, order: int, at: int) -> Node:
         self.order(order, at)
@@ -1176,13 +1173,13 @@ class _Parser:
                 raise Unreadable("a condition in cases that is not a comparison", start)
             for (left, right), relation in zip(zip(terms, terms[1:], strict=False), relations,
                                                strict=True):
-                parts.append(self.node("compare", left.span[0], (left, right), relation,
+                parts.append(self.node(COMPARE, left.span[0], (left, right), relation,
                                        end=right.span[1]))
         if not parts:
             if words:
                 raise Unreadable(f"a condition {' '.join(words)!r} in cases", start)
             return self.node(CONST, start, value="otherwise", end=start)
-        return self.node("and", start, tuple(parts))
+        return self.node(ALL, start, tuple(parts))
 
 
 def _script_text(tokens: Sequence[_Tok]) -> str:
