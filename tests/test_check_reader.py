@@ -328,3 +328,11 @@ def test_the_base_install_has_no_latex_parser_dependency() -> None:
     assert not any("antlr" in d for d in project["dependencies"])
     assert extras["latex"] == []  # kept as an alias only
     assert [e for e, deps in extras.items() if any("antlr" in d for d in deps)] == ["test"]
+
+
+def test_primed_names_never_defined_are_functions_of_the_variable() -> None:
+    assert check_text(r"$$\left(\frac{u}{v}\right)' = \frac{u'v - uv'}{v^2}$$").passed
+    assert check_text(r"$$(uv)' = u'v + uv'$$").passed
+    assert not check_text(r"$$\left(\frac{u}{v}\right)' = \frac{u'v + uv'}{v^2}$$").passed
+    assert not check_text(r"$$y' = y(1-y)$$").passed  # y(1-y) stays a product: no identity
+    assert check_text(r"$$a = x^2 \qquad \frac{da}{dx} = 2x$$").passed  # defined: a quantity

@@ -517,6 +517,7 @@ class _Parser:
                 self.state.primed.add(base.value)
                 return self.node(APPLY, base.span[0], args, base.value,
                                  {"prime": order, "power": None, "word": False})
+            self.state.primed.add(base.value + "'")  # u': u may be a function of the variable
             return self.node(QPRIME, base.span[0], (), base.value, order, end=end)
         if base.kind == GROUP:
             return self.node(PRIME, base.span[0], (base,), None, order, end=end)

@@ -58,6 +58,9 @@ from probkit.symbolic.lint.parser import (
 PRIME_VARIABLE = sp.Symbol("__prime_variable__")
 """Stands for the variable a prime on a parenthesis differentiates by (set per chain)."""
 
+IMPLICIT_VARIABLE = sp.Symbol("t_{implicit}")
+"""The variable of names written with a prime and never defined: ``(u/v)'`` with u(t), v(t)."""
+
 MAX_EXPONENT = 10_000
 """Largest integer exponent (or factorial) of a number that is evaluated."""
 
@@ -154,10 +157,19 @@ class _Builder:
             return sp.pi
         raise _fail(f"{node.value!r} outside a condition", node)
 
+    def implicit(self, name: str) -> bool:
+        """``u`` in a chain that writes ``u'`` and never defines u: a function of the variable."""
+        return name + "'" in self.names.primed and name not in self.names.quantities and \
+            name not in self.names.functions
+
+    def symbol(self, name: str) -> Any:
+        return sp.Function(name)(IMPLICIT_VARIABLE) if self.implicit(name) else sp.Symbol(name)
+
     def _name(self, node: Node) -> Any:
         name = node.value
-        if self.names.is_function(name) or (name in self.names.functions and
-                                             name not in self.names.quantities):
+        if self.implicit(name):
+            return self.symbol(name)
+        if self.names.is_function(name):
             raise _fail(f"the function {name} is used without its argument (write {name}(x))",
                         node)
         if node.extra == "word" and _known_word(name) is not None and \
@@ -176,7 +188,11 @@ class _Builder:
         return sp.Symbol(name)
 
     def _qprime(self, node: Node) -> Any:
-        return sp.Symbol(node.value + "'" * node.extra)
+        """``a'``: a defined quantity's derivative; ``u'`` of an undefined u: u'(t), u(t)."""
+        name = node.value + "'" * node.extra
+        if node.value in self.names.quantities or node.value in self.names.functions:
+            return sp.Symbol(name)
+        return sp.Function(name)(IMPLICIT_VARIABLE)
 
     # -- arithmetic
     def _group(self, node: Node) -> Any:
@@ -308,7 +324,7 @@ class _Builder:
                 factor = self.bracket_derivative(factor, prime)
             if extra.get("after") is not None:  # a(1+x)^2: the power is the bracket's
                 factor = self.power(factor, self.build(extra["after"]), node)
-            symbol = sp.Symbol(name)
+            symbol = self.symbol(name)
             if power is not None:
                 symbol = self.power(symbol, self.build(power), node)
             return symbol * factor
@@ -468,6 +484,6 @@ def lone_number(parsed: ParsedTerm) -> bool:
     return tree.kind == NUM
 
 
-__all__ = ["KNOWN", "MAX_EXPONENT", "MAX_SYMBOLIC_EXPONENT", "PRIME_VARIABLE", "Names",
-           "approximated", "definition_target", "lone_number", "parse_term", "read", "read_term",
-           "sigmoid", "symbol_name"]
+__all__ = ["IMPLICIT_VARIABLE", "KNOWN", "MAX_EXPONENT", "MAX_SYMBOLIC_EXPONENT", "PRIME_VARIABLE",
+           "Names", "approximated", "definition_target", "lone_number", "parse_term", "read",
+           "read_term", "sigmoid", "symbol_name"]
