@@ -103,6 +103,10 @@ def test_application_without_parentheses_takes_the_next_atom() -> None:
     assert read(r"\cos x (1 + \cos x)") != sp.cos(x * (1 + sp.cos(x)))  # parse_latex's reading
     same(r"\sin^2 x", sp.sin(x) ** 2)
     same(r"\log a(1-a)", sp.log(a) * (1 - a))
+    same(r"\log \sigma(z)", sp.log(sigmoid(z)))  # a call is one atom
+    same(r"\log f(x)", sp.log(sp.Function("f")(x)), Names({"f": 1}))
+    same(r"\log g(1-x)", sp.log(sp.Function("g")(1 - x)), Names({"g": 1}))
+    same(r"\log g(1-x)", sp.log(sp.Symbol("g")) * (1 - x))  # g no function: the rule
     same(r"\sin x \cos x", sp.sin(x) * sp.cos(x))
     same(r"\ln x^2", sp.log(x ** 2))
     same(r"\log{\left(x \right)}^{2}", sp.log(x) ** 2)

@@ -16,8 +16,10 @@ Rules a reader of a post needs (docs/check.md lists all of them):
 * a function written without parentheses takes the **next atom**: a number,
   a name with its sub- and superscripts, a bracket or a command with its
   arguments. ``\cos x (1 + \cos x)`` is cos(x)·(1 + cos x), ``\sin^2 x`` is
-  (sin x)², ``\log a(1-a)`` is log(a)·(1-a). ``\sin 2x`` and ``\sin xy`` are
-  refused (the next atom would cut ``2x`` and ``xy``);
+  (sin x)², ``\log a(1-a)`` is log(a)·(1-a) unless a is a function
+  (``\log f(x)`` is log(f(x)): the tree keeps ``a(1-a)`` as one APPLY node
+  and the reader decides). ``\sin 2x`` and ``\sin xy`` are refused (the next
+  atom would cut ``2x`` and ``xy``);
 * a bracketed or parenthesised superscript (``W^{[1]}``, ``z^{(i)}``) is part
   of the name; ``f^{(2)}(x)`` (a number in parentheses, then an argument) is
   the second derivative;
@@ -28,9 +30,9 @@ Rules a reader of a post needs (docs/check.md lists all of them):
 
 Only the standard library is used.
 
->>> tree = parse(r"\cos x (1 + \cos x)")
->>> tree.kind, [a.kind for a in tree.args]
-('mul', ['func', 'group'])
+>>> tree = parse(r"\cos x (1 + \cos x)")  # the reader makes it cos(x)·(1 + cos x)
+>>> tree.kind, tree.args[0].kind, tree.args[0].value
+('func', 'apply', 'x')
 >>> parse(r"\hat{y}").value
 '\\hat{y}'
 >>> parse(r"x^{(i)}").value, parse("W^{[1]}_{2}").value
@@ -803,6 +805,7 @@ class _Parser:
         power = None
         base = None
         prime = 0
+        bare = False  # the argument is the next atom, written without parentheses
         while True:
             t = self.text()
             if t == "_" and function in ("log", "Max", "Min"):
@@ -838,6 +841,7 @@ class _Parser:
             if function in ("Max", "Min", "softmax"):
                 raise Unreadable(f"{function.lower()} without parentheses", start)
             args = (self.next_atom(start),)
+            bare = True
         index = None
         if function == "softmax":  # softmax(z_1, z_2)_1: one component of the vector
             if self.text() != "_" or len(args) < 2:
@@ -849,7 +853,7 @@ class _Parser:
             if not index.isdigit() or not 1 <= int(index) <= len(args):
                 raise Unreadable(f"softmax component {index!r} of {len(args)}", start)
         extra = {"power": power, "base": base, "prime": prime, "arg_given": True, "word": word,
-                 "index": None if index is None else int(index)}
+                 "index": None if index is None else int(index), "bare": bare}
         return self.node(FUNC, start, args, function, extra)
 
     def next_atom(self, start: int) -> Node:
@@ -858,7 +862,7 @@ class _Parser:
         if token is None or not self.starts_atom():
             raise Unreadable("a function with no argument", start)
         braced = token.text == "{"
-        argument = self.atom(call=False) if braced else self.postfix(call=False)
+        argument = self.atom() if braced else self.postfix()
         after = self.peek()
         if braced and after is not None and after.text == "^":
             raise Unreadable("a function of a braced argument with a power after it (is the "

@@ -257,8 +257,16 @@ class _Builder:
     # -- functions
     def _func(self, node: Node) -> Any:
         extra = node.extra
+        argument = node.args[0] if node.args else None
+        if extra.get("bare") and argument is not None and argument.kind == APPLY and \
+                not self.is_call(argument):  # \log a(1-a): log(a)·(1-a), the next atom is a
+            head, factor = self.product_parts(argument)
+            return self._func_of(node, [head]) * factor
+        return self._func_of(node, [self.build(a) for a in node.args])
+
+    def _func_of(self, node: Node, args: list[Any]) -> Any:
+        extra = node.extra
         word = extra.get("word")
-        args = [self.build(a) for a in node.args]
         prime = extra.get("prime", 0)
         if word is not None and self.names.is_function(word):
             value = self.user_function(word, args, prime, node)
@@ -304,35 +312,49 @@ class _Builder:
             if exponent.is_number and exponent.is_negative:
                 raise _fail(f"{name}^{{{exponent}}}(…): the inverse function or a power of "
                             "the value?", node)
-        if self.names.is_function(name) or (prime and not is_quantity and name != "sigma"):
+        if not self.is_call(node):  # a(1 + x): a product; a(1-a)': a times (1-a)'
+            head, factor = self.product_parts(node)
+            return head * factor
+        if self.names.is_function(name) or (prime and name != "sigma" and not extra.get("word")):
             value = self.user_function(name, [self.build(a) for a in node.args], prime, node)
-        elif name == "sigma" and not is_quantity:
+        elif name == "sigma":
             if len(node.args) != 1:
                 raise _fail("the sigmoid takes one argument", node)
             value = self.known("sigmoid", [self.build(node.args[0])], prime, node, extra)
-        elif extra.get("word") and not is_quantity:
+        else:  # a word: \mathrm{foo}(x)
             known = _known_word(name)
             args = [self.build(a) for a in node.args]
             value = (self.known(known, args, prime, node, extra) if known is not None
                      else self.user_function(name, args, prime, node))
-        else:  # a(1 + x): a product; a(1-a)': a times the derivative of the bracket
-            if len(node.args) != 1:
-                raise _fail(f"{name}(...) with {len(node.args)} arguments, but {name} is not "
-                            "defined as a function", node)
-            factor = self.build(node.args[0])
-            if prime:
-                factor = self.bracket_derivative(factor, prime)
-            if extra.get("after") is not None:  # a(1+x)^2: the power is the bracket's
-                factor = self.power(factor, self.build(extra["after"]), node)
-            symbol = self.symbol(name)
-            if power is not None:
-                symbol = self.power(symbol, self.build(power), node)
-            return symbol * factor
         if power is not None:
             value = self.power(value, self.build(power), node)
         if extra.get("after") is not None:  # f(x)^2
             value = self.power(value, self.build(extra["after"]), node)
         return value
+
+    def is_call(self, node: Node) -> bool:
+        """Is the APPLY ``node`` a function applied to its arguments (else a product)?"""
+        name, extra = node.value, node.extra
+        if name in self.names.quantities:
+            return False
+        return bool(self.names.is_function(name) or extra["prime"] or name == "sigma"
+                    or extra.get("word"))
+
+    def product_parts(self, node: Node) -> tuple[Any, Any]:
+        """``a^2(1+x)^3``: the name's part (a²) and the bracket's ((1+x)³)."""
+        name, extra = node.value, node.extra
+        if len(node.args) != 1:
+            raise _fail(f"{name}(...) with {len(node.args)} arguments, but {name} is not "
+                        "defined as a function", node)
+        factor = self.build(node.args[0])
+        if extra["prime"]:
+            factor = self.bracket_derivative(factor, extra["prime"])
+        if extra.get("after") is not None:  # a(1+x)^2: the power is the bracket's
+            factor = self.power(factor, self.build(extra["after"]), node)
+        head = self.symbol(name)
+        if extra["power"] is not None:
+            head = self.power(head, self.build(extra["power"]), node)
+        return head, factor
 
     # -- derivatives
     def _deriv(self, node: Node) -> Any:
