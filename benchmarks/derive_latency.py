@@ -6,19 +6,28 @@ checked), against the same reference (target: <= 1.6).
 
 Also ``probkit check`` on a post with three display blocks (a definition, the
 sigmoid's derivative, a cross-entropy gradient): SymPy's import and
-probkit's own LaTeX reader count, as they do for a user.
+probkit's own LaTeX reader count, as they do for a user (target: <= 1.3).
 
-Both are run as fresh processes, alternately, several times in the same run;
-the script prints the median of each and their ratio (target: <= 1.6). It
-also prints the start-up time of ``probkit --version`` (the CLI alone) so the
-part of the ratio owed to the command line framework is visible.
+All are run as fresh processes, alternately, several times in the same run;
+the script prints the median of each and their ratio. It also prints the
+start-up time of ``probkit --version`` (the CLI alone) so the part of the
+ratio owed to the command line framework is visible.
 
-Run: ``.venv/bin/python benchmarks/derive_latency.py [--repeats N]``
+Last, in the same run, ``probkit check`` on a folder of 40 posts (the first
+20 pairs of tests/check_corpus/, copied to a temporary folder) in one
+process, reported as posts per second. If this ``probkit check`` does not
+take a folder yet (it says "is a directory"), the script says so and times
+the next best thing: one Python process that imports
+``probkit.symbolic.lint.check_file`` and calls it on the 40 posts in turn
+(posts per second over the whole process, and over the calls alone).
+
+Run: ``.venv/bin/python benchmarks/derive_latency.py [--repeats N] [--folder-repeats N]``
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -28,6 +37,9 @@ import time
 from pathlib import Path
 
 TARGET = 1.6
+CHECK_TARGET = 1.3
+FOLDER_POSTS = 40
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "check_corpus"
 
 EXPR_LABEL = "probkit derive --expr (mish)"
 EXPR_ARGS = ["derive", "--expr", "x*tanh(log(1+exp(x)))"]
@@ -65,6 +77,63 @@ def _check_post() -> str:
     return str(path)
 
 
+def _folder_of_posts() -> str:
+    """Copy the first :data:`FOLDER_POSTS` posts of the check corpus (manifest order, each
+    correct post then its twin) to a temporary folder (removed at exit); return its path."""
+    import atexit
+    import tempfile
+    import tomllib
+
+    manifest = tomllib.loads((CORPUS / "manifest.toml").read_text(encoding="utf-8"))
+    posts = [entry[key] for entry in manifest["pair"] for key in ("correct", "slip")]
+    if len(posts) < FOLDER_POSTS:
+        raise SystemExit(f"the check corpus holds {len(posts)} posts, fewer than {FOLDER_POSTS}")
+    directory = Path(tempfile.mkdtemp(prefix="probkit-bench-folder-"))
+    atexit.register(shutil.rmtree, str(directory), ignore_errors=True)
+    for name in posts[:FOLDER_POSTS]:
+        (directory / name.replace("/", "_")).write_bytes((CORPUS / name).read_bytes())
+    return str(directory)
+
+
+_LIBRARY_LOOP = """
+import json, sys, time
+from pathlib import Path
+start = time.perf_counter()
+from probkit.symbolic.lint import check_file
+imported = time.perf_counter()
+posts = sorted(Path(sys.argv[1]).glob("*.md"))
+for post in posts:
+    check_file(post)
+print(json.dumps({"posts": len(posts), "import": imported - start,
+                  "calls": time.perf_counter() - imported}))
+"""
+
+
+def _folder_rate(folder: str, repeats: int) -> None:
+    """Print posts per second of one process checking the folder (see the module docstring)."""
+    probe = subprocess.run([*_probkit(), "check", folder], capture_output=True, text=True)
+    if "directory" not in probe.stderr:
+        times = [_time([*_probkit(), "check", folder], check=False) for _ in range(repeats)]
+        median = statistics.median(times)
+        print(f"probkit check FOLDER ({FOLDER_POSTS} posts, one process): median "
+              f"{median:.2f} s over {repeats} runs = {FOLDER_POSTS / median:.1f} posts/s")
+        return
+    print(f"probkit check does not take a folder yet ({probe.stderr.strip()!r}); instead, "
+          f"one process calling check_file on the {FOLDER_POSTS} posts:")
+    runs = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _LIBRARY_LOOP, folder], check=True,
+                              capture_output=True, text=True)
+        runs.append((time.perf_counter() - start, json.loads(done.stdout)))
+    wall = statistics.median(total for total, _ in runs)
+    calls = statistics.median(result["calls"] for _, result in runs)
+    imports = statistics.median(result["import"] for _, result in runs)
+    print(f"  whole process: median {wall:.2f} s over {repeats} runs = "
+          f"{FOLDER_POSTS / wall:.1f} posts/s (of which the import line: {imports:.2f} s)")
+    print(f"  the calls alone: median {calls:.2f} s = {FOLDER_POSTS / calls:.1f} posts/s")
+
+
 def _probkit() -> list[str]:
     script = Path(sys.executable).with_name("probkit")
     if script.exists():
@@ -75,9 +144,9 @@ def _probkit() -> list[str]:
     return [found]
 
 
-def _time(command: list[str]) -> float:
+def _time(command: list[str], check: bool = True) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    subprocess.run(command, check=check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env={**os.environ, "PYTHONDONTWRITEBYTECODE": "0"})
     return time.perf_counter() - start
 
@@ -85,6 +154,7 @@ def _time(command: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--folder-repeats", type=int, default=3)
     args = parser.parse_args()
     commands = {
         "probkit derive sigmoid": [*_probkit(), "derive", "sigmoid"],
@@ -110,8 +180,10 @@ def main() -> None:
     verdict = "within" if expr_ratio <= TARGET else "ABOVE"
     print(f"ratio derive --expr / import sympy: {expr_ratio:.2f} ({verdict} the target {TARGET})")
     check = medians["probkit check (3 blocks)"] / medians['python -c "import sympy"']
-    verdict = "within" if check <= TARGET else "ABOVE"
-    print(f"ratio check (3 blocks) / import sympy: {check:.2f} ({verdict} the target {TARGET})")
+    verdict = "within" if check <= CHECK_TARGET else "ABOVE"
+    print(f"ratio check (3 blocks) / import sympy: {check:.2f} "
+          f"({verdict} the target {CHECK_TARGET})")
+    _folder_rate(_folder_of_posts(), args.folder_repeats)
 
 
 if __name__ == "__main__":

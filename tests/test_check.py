@@ -251,7 +251,8 @@ def test_no_maths_is_bad_input(tmp_path: Path) -> None:
 def test_report_json_schema_and_repr() -> None:
     report = check_text("$$x^2 = 2x$$")
     payload = report.to_dict()
-    assert set(payload) == {"passed", "findings", "equalities_checked", "equalities_verified"}
+    assert set(payload) == {"passed", "findings", "equalities_checked", "equalities_verified",
+                            "render"}
     assert set(payload["findings"][0]) == {"source_line", "latex", "status", "reason",
                                            "counterexample", "suggestion"}
     json.dumps(payload)

@@ -109,11 +109,13 @@ def test_application_without_parentheses_takes_the_next_atom() -> None:
     same(r"\log g(1-x)", sp.log(sp.Symbol("g")) * (1 - x))  # g no function: the rule
     same(r"\sin x \cos x", sp.sin(x) * sp.cos(x))
     same(r"\ln x^2", sp.log(x ** 2))
+    same(r"\sin 2x", sp.sin(2 * x))  # a number written against letters keeps them
+    same(r"\frac{1}{2}\log 2\pi", sp.log(2 * sp.pi) / 2)
     same(r"\log{\left(x \right)}^{2}", sp.log(x) ** 2)
     assert not check_text(r"$$\cos x (1 + \cos x) = \cos(x + x\cos x)$$").passed
 
 
-@pytest.mark.parametrize("latex", [r"\sin 2x", r"\log xy", r"\sin^{-1} x", r"\log{x}^{2}"])
+@pytest.mark.parametrize("latex", [r"\sin 2 x", r"\log xy", r"\sin^{-1} x", r"\log{x}^{2}"])
 def test_application_that_could_be_cut_two_ways_is_refused(latex: str) -> None:
     with pytest.raises(Unreadable):
         read(latex)

@@ -115,7 +115,7 @@ def test_expr_in_every_format(fmt: str) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     if fmt == "text":
-        assert "a*f(x)*(1 - f(x))" in out and "✗" not in out and out.rstrip().endswith("verified.")
+        assert "a·f(x)·(1 − f(x))" in out and "✗" not in out and out.rstrip().endswith("verified.")
     elif fmt == "latex":
         assert r"\begin{align*}" in out and "chain rule (exp)" in out
     elif fmt == "markdown":

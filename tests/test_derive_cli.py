@@ -42,7 +42,7 @@ def test_sigmoid_in_every_format(fmt: str) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     if fmt == "text":
-        assert "✓" in out and "✗" not in out and "a*f(x)*(1 - f(x))" in out
+        assert "✓" in out and "✗" not in out and "a·f(x)·(1 − f(x))" in out
     elif fmt == "latex":
         assert r"\begin{align*}" in out and r"\end{align*}" in out
     elif fmt == "markdown":

@@ -27,6 +27,7 @@ import pytest
 from typer.testing import CliRunner
 
 from probkit.symbolic import names
+from probkit.symbolic.rules import FORMULAS
 from probkit_cli.app import app
 
 pytestmark = pytest.mark.slow
@@ -70,6 +71,9 @@ PASSTHROUGH_PAGES: dict[str, Callable[[], str]] = {
     "derive-expr-mish": command("derive", "--expr", "x*tanh(log(1+exp(x)))", "--format",
                                 "markdown"),
     "derive-expr-relu": command("derive", "--expr", "Max(0, x)", "--format", "markdown"),
+    "derive-expr-quotient": command("derive", "--expr", "x/(1+exp(-x))", "--format", "markdown"),
+    "derive-expr-rules": lambda: "---\ntitle: \"every rule's formula\"\n---\n\n" + "\n\n".join(
+        f"\\({latex}\\)" for latex in FORMULAS.values()) + "\n",
     "derive-chain": command("derive", "--chain", "L = -(y*log(a) + (1-y)*log(1-a))",
                             "--chain", "a = 1/(1+exp(-z))", "--chain", "z = w*x + b",
                             "--wrt", "w", "--wrt", "b", "--format", "markdown"),

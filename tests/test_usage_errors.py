@@ -66,8 +66,25 @@ def test_a_huge_unexpected_argument_gives_a_short_error_line() -> None:
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-        code = run(app, args=["check", "post", "1" * 5000])
+        code = run(app, args=["derive", "sigmoid", "1" * 5000])
     lines = err.getvalue().splitlines()
     assert code == 2 and len(lines) == 1
     assert lines[0].startswith("error: ") and len(lines[0]) < 200
     assert "[5,002 characters]" in lines[0]  # the argument and its parentheses
+
+
+def test_a_huge_post_name_gives_a_short_error_line() -> None:
+    # `check` takes several posts, so a second argument is a post; its name is still cut
+    import contextlib
+    import io
+
+    from probkit_cli.app import app
+    from probkit_cli.common import run
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = run(app, args=["check", "1" * 5000, "2" * 5000])
+    lines = err.getvalue().splitlines()
+    assert code == 2 and len(lines) == 1
+    assert lines[0].startswith("error: ") and len(lines[0]) < 200
+    assert "[5,000 characters]" in lines[0] and "no such file or folder" in lines[0]

@@ -39,8 +39,9 @@ import sympy as sp
 
 from probkit.errors import InputError
 from probkit.symbolic.domain_check import Domain, check_step
-from probkit.symbolic.expression import derive_partial
-from probkit.symbolic.model import Derivation, Given, Step
+from probkit.symbolic.expression import derivatives_listed, derive_partial
+from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
+from probkit.symbolic.printing import to_latex
 from probkit.symbolic.rewrite import tidy
 from probkit.symbolic.rules import prose
 from probkit.symbolic.user_input import (
@@ -258,9 +259,11 @@ def derive_chain(
                                                    domain, name)
             steps += partial_steps
             steps.append(Step(f"local derivative d{name}/d{dep}", result.before, result.after,
-                              f"The local derivative, with {name} = "
-                              f"{prose(chain.definitions[name])}; verified against "
-                              "SymPy's diff.", result.check))
+                              Prose.of("The local derivative, with ",
+                                       Math(f"{to_latex(sym[name])} = "
+                                            f"{to_latex(chain.definitions[name])}",
+                                            f"{name} = {prose(chain.definitions[name])}"),
+                                       "; verified against SymPy's diff."), result.check))
             local[(name, dep)] = result.after
 
     results: list[Step] = []
@@ -310,8 +313,7 @@ def derive_chain(
     command = "".join(f" --chain {shlex.quote(text)}" for text in definitions).strip()
     command += "".join(f" --wrt {t}" for t in targets)
     command += "".join(f" --assume {shlex.quote(a)}" for a in assume)
-    summary = "; ".join(f"d{output}/d{r.before.variables[0]} = {prose(r.after)}"
-                        for r in results) + "."
+    summary = Prose.of(*derivatives_listed(output, results), ".")
     title = f"Chain rule through {', '.join(chain.order)}"
     notes = ("Scalars only: matrix and vectorized chains are not supported.",)
     return Derivation(name=command, title=title, summary=summary, given=given,

@@ -37,7 +37,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from probkit.symbolic.checks import DIGITS, numeric_check, symbolic_check
-from probkit.symbolic.model import Check, Step
+from probkit.symbolic.model import Check, Step, Text
 
 POINTS = 6
 """Points of the domain a numeric check uses."""
@@ -216,7 +216,7 @@ def checked(
     rule: str,
     before: Any,
     after: Any,
-    explanation: str,
+    explanation: Text,
     domain: Domain,
     *,
     definitions: Mapping[Any, Any] | None = None,

@@ -29,7 +29,8 @@ from sympy.core.function import AppliedUndef
 
 from probkit.symbolic.domain_check import Domain, check_step, checked
 from probkit.symbolic.engine import differentiate
-from probkit.symbolic.model import Derivation, Given, Step
+from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
+from probkit.symbolic.printing import to_latex
 from probkit.symbolic.rewrite import in_terms_of, tidy
 from probkit.symbolic.rules import prose
 from probkit.symbolic.user_input import choose_wrt, parse_expression
@@ -76,7 +77,8 @@ def derive_partial(
     steps: list[Step] = []
     if not named.is_Symbol:  # f(x): the first step writes f out (a chain's names need not)
         steps.append(checked("definition", sp.Derivative(named, x), sp.Derivative(expr, x),
-                             f"Write {name} out.", domain, definitions=definitions))
+                             Prose.of("Write ", Math(name), " out."), domain,
+                             definitions=definitions))
     rule_steps, raw = differentiate(expr, x, domain)
     steps += rule_steps
     current = raw
@@ -93,7 +95,8 @@ def derive_partial(
     if rewritten is not None and sp.count_ops(rewritten[0]) <= sp.count_ops(current):
         form, substitution = rewritten
         steps.append(checked(f"write in terms of {name}", current, form,
-                             f"Write the result with {name} itself: {substitution}.", domain,
+                             Prose.of("Write the result with ", Math(name), " itself: ",
+                                      substitution, "."), domain,
                              definitions=definitions))
         current = form
     oracle = sp.diff(expr, x)
@@ -164,8 +167,9 @@ def derive_expression(
         f" --wrt {v}" for v in variables) + "".join(f" --assume {shlex.quote(a)}" for a in assume)
     title = ("Derivative" if len(variables) == 1 else "Partial derivatives") + (
         f" of {prose(expr)} with respect to {variable_text}")
-    summary = f"{prose(named)} = {prose(expr)} has " + "; ".join(
-        f"d{name}/d{r.before.variables[0]} = {prose(r.after)}" for r in results) + "."
+    summary = Prose.of(Math(f"{to_latex(named)} = {to_latex(expr)}",
+                            f"{prose(named)} = {prose(expr)}"), " has ",
+                       *derivatives_listed(name, results), ".")
     return Derivation(
         name=command,
         title=title,
@@ -175,6 +179,20 @@ def derive_expression(
         results=tuple(results),
         notes=tuple(notes),
     )
+
+
+def derivatives_listed(name: str, results: Sequence[Step]) -> list[str | Math]:
+    """``df/dx = …; df/dy = …`` as prose parts: each result's derivative typeset
+    (``\\frac{df}{dx} = …``) and in ASCII (``df/dx = …``)."""
+    parts: list[str | Math] = []
+    for index, result in enumerate(results):
+        variable = result.before.variables[0]
+        sign = "d" if len(results) == 1 else r"\partial"
+        latex = (rf"\frac{{{sign} {name}}}{{{sign} {to_latex(variable)}}} = "
+                 f"{to_latex(result.after)}")
+        parts += ["; " if index else "", Math(latex, f"d{name}/d{variable} = "
+                                                     f"{prose(result.after)}")]
+    return [part for part in parts if part != ""]
 
 
 def user_functions(expr: Any) -> list[str]:

@@ -1,15 +1,24 @@
 """Plain text: each step on its own lines, marked ✓ (verified) or ✗ (failed).
 
-Formulas in the prose keep their ASCII form (``(1/u)' = -u'/u^2``).
+Displays are written as a person reads maths (:func:`~probkit.symbolic.printing.to_reading`:
+``d/dx (1 + e^(−ax))``, ``(1 + e^(−ax))²``, ``a·f(x)``), not as SymPy code (the ``json``
+format has that). Formulas in the prose keep their ASCII form (``(1/u)' = -u'/u^2``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from probkit.symbolic.common import chained, check_counts, mark, residual_text, reused_from
+from probkit.symbolic.common import (
+    chained,
+    check_counts,
+    derivative_notation,
+    mark,
+    residual_text,
+    reused_from,
+)
 from probkit.symbolic.model import Derivation, Step, plain
-from probkit.symbolic.printing import to_text
+from probkit.symbolic.printing import to_reading
 
 
 def _check_note(step: Step) -> str:
@@ -20,6 +29,11 @@ def _check_note(step: Step) -> str:
 
 def render(derivation: Derivation) -> str:
     """The derivation as text, one block per step."""
+    notation = derivative_notation(derivation)
+
+    def to_text(expr: object) -> str:
+        return to_reading(expr, derivative=notation)
+
     lines = [f"{derivation.title} (probkit derive {derivation.name})",
              plain(derivation.summary), ""]
     if derivation.given:

@@ -16,8 +16,10 @@ Two rewritings, each recorded as its own checked step by the callers:
 >>> f = sp.Function("f")
 >>> sigma = 1 / (1 + sp.exp(-x))
 >>> form, used = in_terms_of(sp.diff(sigma, x), sigma, f(x), x)
->>> to_text(form), used
+>>> to_text(form), used.text
 ('f(x)*(1 - f(x))', 'exp(-x) = (1 - f(x))/f(x)')
+>>> print(used.latex)
+e^{- x} = \\frac{1 - f{\\left(x \\right)}}{f{\\left(x \\right)}}
 >>> to_text(tidy(-(x - 1) * x))
 'x*(1 - x)'
 >>> to_text(in_terms_of(1 - sp.tanh(x) ** 2, sp.tanh(x), f(x), x)[0])
@@ -31,6 +33,8 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from probkit.symbolic.model import Math
+from probkit.symbolic.printing import to_latex
 from probkit.symbolic.rules import prose
 
 
@@ -89,10 +93,10 @@ def _inner_functions(expr: Any, x: Any) -> list[Any]:
     return sorted(found, key=sp.default_sort_key)
 
 
-def in_terms_of(derivative: Any, definition: Any, name: Any, x: Any) -> tuple[Any, str] | None:
+def in_terms_of(derivative: Any, definition: Any, name: Any, x: Any) -> tuple[Any, Math] | None:
     """``derivative`` as a function of ``name`` (which stands for ``definition``), or None.
 
-    Returns the rewritten form and the substitution used, as text. Only a
+    Returns the rewritten form and the substitution used, as a formula. Only a
     form free of ``x`` counts (it must be a function of ``name`` and the
     parameters alone).
     """
@@ -116,8 +120,10 @@ def in_terms_of(derivative: Any, definition: Any, name: Any, x: Any) -> tuple[An
         shapes = [_flip_sign(simplifier(rewritten).subs(F, name))
                   for simplifier in (sp.factor_terms, sp.factor)]
         form = min(shapes, key=sp.count_ops)
-        substitution = f"{prose(inner)} = {prose(solved.subs(F, name))}"
+        left, right = inner, solved.subs(F, name)
         if inner == definition:
-            substitution = f"{prose(name)} = {prose(inner)}"
+            left, right = name, inner
+        substitution = Math(f"{to_latex(left)} = {to_latex(right)}",
+                            f"{prose(left)} = {prose(right)}")
         return form, substitution
     return None

@@ -19,8 +19,10 @@ derivative is that of the piece whose condition holds there.
 >>> step = apply_rule(sp.exp(-a * x), x)
 >>> step.rule, step.result
 ('chain rule (exp)', exp(-a*x)*Derivative(-a*x, x))
->>> step.explanation
+>>> str(step.explanation)
 "(exp u)' = exp(u) u', with u = -a x."
+>>> print(*[part.latex for part in step.explanation.parts if not isinstance(part, str)], sep="; ")
+\\left(e^{u}\\right)' = e^{u} u'; u = - a x
 >>> apply_rule(sp.Max(0, x), x).result
 Heaviside(x, 0)
 """
@@ -35,7 +37,8 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from probkit.errors import InputError
-from probkit.symbolic.printing import to_text
+from probkit.symbolic.model import Math, Prose
+from probkit.symbolic.printing import to_latex, to_text
 
 
 def prose(expr: Any) -> str:
@@ -56,7 +59,100 @@ class Application:
 
     rule: str
     result: Any
-    explanation: str
+    explanation: Prose
+
+
+FORMULAS: dict[str, str] = {
+    "(exp u)' = exp(u) u'": r"\left(e^{u}\right)' = e^{u} u'",
+    "(log u)' = u'/u": r"\left(\log u\right)' = \frac{u'}{u}",
+    "(sin u)' = cos(u) u'": r"\left(\sin u\right)' = \cos(u)\, u'",
+    "(cos u)' = -sin(u) u'": r"\left(\cos u\right)' = -\sin(u)\, u'",
+    "(tan u)' = (1 + tan(u)^2) u'": r"\left(\tan u\right)' = \left(1 + \tan^{2} u\right) u'",
+    "(cot u)' = -(1 + cot(u)^2) u'":
+        r"\left(\cot u\right)' = -\left(1 + \cot^{2} u\right) u'",
+    "(sec u)' = sec(u) tan(u) u'": r"\left(\sec u\right)' = \sec(u) \tan(u)\, u'",
+    "(csc u)' = -csc(u) cot(u) u'": r"\left(\csc u\right)' = -\csc(u) \cot(u)\, u'",
+    "(sinh u)' = cosh(u) u'": r"\left(\sinh u\right)' = \cosh(u)\, u'",
+    "(cosh u)' = sinh(u) u'": r"\left(\cosh u\right)' = \sinh(u)\, u'",
+    "(tanh u)' = (1 - tanh(u)^2) u'":
+        r"\left(\tanh u\right)' = \left(1 - \tanh^{2} u\right) u'",
+    "(coth u)' = (1 - coth(u)^2) u'":
+        r"\left(\coth u\right)' = \left(1 - \coth^{2} u\right) u'",
+    "(sech u)' = -sech(u) tanh(u) u'":
+        r"\left(\operatorname{sech} u\right)' = -\operatorname{sech}(u) \tanh(u)\, u'",
+    "(csch u)' = -csch(u) coth(u) u'":
+        r"\left(\operatorname{csch} u\right)' = -\operatorname{csch}(u) \coth(u)\, u'",
+    "(asin u)' = u'/sqrt(1 - u^2)": r"\left(\arcsin u\right)' = \frac{u'}{\sqrt{1 - u^{2}}}",
+    "(acos u)' = -u'/sqrt(1 - u^2)":
+        r"\left(\arccos u\right)' = -\frac{u'}{\sqrt{1 - u^{2}}}",
+    "(atan u)' = u'/(1 + u^2)": r"\left(\arctan u\right)' = \frac{u'}{1 + u^{2}}",
+    "(acot u)' = -u'/(1 + u^2)":
+        r"\left(\operatorname{arccot} u\right)' = -\frac{u'}{1 + u^{2}}",
+    "(asinh u)' = u'/sqrt(u^2 + 1)":
+        r"\left(\operatorname{arsinh} u\right)' = \frac{u'}{\sqrt{u^{2} + 1}}",
+    "(acosh u)' = u'/sqrt(u^2 - 1)":
+        r"\left(\operatorname{arcosh} u\right)' = \frac{u'}{\sqrt{u^{2} - 1}}",
+    "(atanh u)' = u'/(1 - u^2)":
+        r"\left(\operatorname{artanh} u\right)' = \frac{u'}{1 - u^{2}}",
+    "(erf u)' = 2/sqrt(pi) exp(-u^2) u'":
+        r"\left(\operatorname{erf} u\right)' = \frac{2}{\sqrt{\pi}} e^{-u^{2}} u'",
+    "(erfc u)' = -2/sqrt(pi) exp(-u^2) u'":
+        r"\left(\operatorname{erfc} u\right)' = -\frac{2}{\sqrt{\pi}} e^{-u^{2}} u'",
+    "(Abs u)' = sign(u) u'": r"\left|u\right|' = \operatorname{sign}(u)\, u'",
+    "(log(1 + exp v))' = exp(v)/(1 + exp(v)) v' = v'/(1 + exp(-v))":
+        r"\left(\log\left(1 + e^{v}\right)\right)' = \frac{e^{v}}{1 + e^{v}} v' "
+        r"= \frac{v'}{1 + e^{-v}}",
+    "(u + v)' = u' + v'": "(u + v)' = u' + v'",
+    "(c x)' = c": "(c x)' = c",
+    "(c u)' = c u'": "(c u)' = c u'",
+    "(u/v)' = (u' v - u v')/v^2": r"\left(\frac{u}{v}\right)' = \frac{u' v - u v'}{v^{2}}",
+    "(u v)' = u' v + u v'": "(u v)' = u' v + u v'",
+    "(x^n)' = n x^(n-1)": r"\left(x^{n}\right)' = n x^{n-1}",
+    "(1/v)' = -v'/v^2": r"\left(\frac{1}{v}\right)' = -\frac{v'}{v^{2}}",
+    "(u^n)' = n u^(n-1) u'": r"\left(u^{n}\right)' = n u^{n-1} u'",
+    "(c^u)' = c^u log(c) u'": r"\left(c^{u}\right)' = c^{u} \log(c)\, u'",
+    "u^v = exp(v log u)": r"u^{v} = e^{v \log u}",
+    "(u^v)' = u^v (v' log u + v u'/u)":
+        r"\left(u^{v}\right)' = u^{v} \left(v' \log u + \frac{v u'}{u}\right)",
+    "(f(u))' = f'(u) u'": r"\left(f(u)\right)' = f'(u)\, u'",
+    "Heaviside(0) = 0": r"H(0) = 0",
+    "ReLU'(0) = Max(0, z)'(0) = 0": r"\operatorname{ReLU}'(0) = \max(0, z)'(0) = 0",
+    "u > 0": "u > 0",
+    "c > 0": "c > 0",
+    "u > 1": "u > 1",
+    "u = 0": "u = 0",
+    "-1 < u < 1": "-1 < u < 1",
+    "u != 0": r"u \neq 0",
+    "cos(u) != 0": r"\cos u \neq 0",
+    "sin(u) != 0": r"\sin u \neq 0",
+    "sign(0) = 0": r"\operatorname{sign}(0) = 0",
+}
+"""Each formula the rules' explanations state (ASCII, as the text format prints it) and its
+LaTeX (as the LaTeX and Markdown formats typeset it, like the built-in derivations' prose)."""
+
+
+def formula(ascii: str) -> Math:
+    """A formula of :data:`FORMULAS` as a typeset piece of prose."""
+    return Math(FORMULAS[ascii], ascii)
+
+
+def named(name: str, expr: Any) -> Math:
+    """``u = -a x``: an inner function named, typeset (text: :func:`prose`)."""
+    return Math(f"{name} = {to_latex(expr)}", f"{name} = {prose(expr)}")
+
+
+def sentence(*parts: str | Math | Prose | None) -> Prose:
+    """Prose of ``parts`` (strings, formulas, other prose; None left out), ending in a full
+    stop. Words between backquotes-free ``{...}`` are not interpreted: formulas are Math."""
+    pieces: list[str | Math] = []
+    for part in parts:
+        if part is None or part == "":
+            continue
+        pieces.extend(part.parts if isinstance(part, Prose) else (part,))
+    last = pieces[-1] if pieces else ""
+    if not (isinstance(last, str) and last.endswith(".")):
+        pieces.append(".")
+    return Prose(tuple(pieces))
 
 
 def D(expr: Any, x: Any) -> Any:
@@ -81,49 +177,51 @@ def is_pending(node: Any, x: Any) -> bool:
 
 # The outer derivative of each elementary function, with its formula and domain.
 # name: (rule, outer derivative as a function of u, formula, domain condition)
-_Outer = tuple[str, Callable[[Any], Any], str, str]
+_Outer = tuple[str, Callable[[Any], Any], str, Prose | None]
 _ELEMENTARY: dict[Any, _Outer] = {
-    sp.exp: ("exp rule", sp.exp, "(exp u)' = exp(u) u'", ""),
-    sp.log: ("log rule", lambda u: 1 / u, "(log u)' = u'/u", "defined for u > 0"),
-    sp.sin: ("trig rule", sp.cos, "(sin u)' = cos(u) u'", ""),
-    sp.cos: ("trig rule", lambda u: -sp.sin(u), "(cos u)' = -sin(u) u'", ""),
+    sp.exp: ("exp rule", sp.exp, "(exp u)' = exp(u) u'", None),
+    sp.log: ("log rule", lambda u: 1 / u, "(log u)' = u'/u",
+             Prose.of("defined for ", formula("u > 0"))),
+    sp.sin: ("trig rule", sp.cos, "(sin u)' = cos(u) u'", None),
+    sp.cos: ("trig rule", lambda u: -sp.sin(u), "(cos u)' = -sin(u) u'", None),
     sp.tan: ("trig rule", lambda u: 1 + sp.tan(u) ** 2, "(tan u)' = (1 + tan(u)^2) u'",
-             "defined where cos(u) != 0"),
+             Prose.of("defined where ", formula("cos(u) != 0"))),
     sp.cot: ("trig rule", lambda u: -1 - sp.cot(u) ** 2, "(cot u)' = -(1 + cot(u)^2) u'",
-             "defined where sin(u) != 0"),
+             Prose.of("defined where ", formula("sin(u) != 0"))),
     sp.sec: ("trig rule", lambda u: sp.sec(u) * sp.tan(u), "(sec u)' = sec(u) tan(u) u'",
-             "defined where cos(u) != 0"),
+             Prose.of("defined where ", formula("cos(u) != 0"))),
     sp.csc: ("trig rule", lambda u: -sp.csc(u) * sp.cot(u), "(csc u)' = -csc(u) cot(u) u'",
-             "defined where sin(u) != 0"),
-    sp.sinh: ("hyperbolic rule", sp.cosh, "(sinh u)' = cosh(u) u'", ""),
-    sp.cosh: ("hyperbolic rule", sp.sinh, "(cosh u)' = sinh(u) u'", ""),
+             Prose.of("defined where ", formula("sin(u) != 0"))),
+    sp.sinh: ("hyperbolic rule", sp.cosh, "(sinh u)' = cosh(u) u'", None),
+    sp.cosh: ("hyperbolic rule", sp.sinh, "(cosh u)' = sinh(u) u'", None),
     sp.tanh: ("hyperbolic rule", lambda u: 1 - sp.tanh(u) ** 2,
-              "(tanh u)' = (1 - tanh(u)^2) u'", ""),
+              "(tanh u)' = (1 - tanh(u)^2) u'", None),
     sp.coth: ("hyperbolic rule", lambda u: 1 - sp.coth(u) ** 2,
-              "(coth u)' = (1 - coth(u)^2) u'", "defined for u != 0"),
+              "(coth u)' = (1 - coth(u)^2) u'", Prose.of("defined for ", formula("u != 0"))),
     sp.sech: ("hyperbolic rule", lambda u: -sp.sech(u) * sp.tanh(u),
-              "(sech u)' = -sech(u) tanh(u) u'", ""),
+              "(sech u)' = -sech(u) tanh(u) u'", None),
     sp.csch: ("hyperbolic rule", lambda u: -sp.csch(u) * sp.coth(u),
-              "(csch u)' = -csch(u) coth(u) u'", "defined for u != 0"),
+              "(csch u)' = -csch(u) coth(u) u'", Prose.of("defined for ", formula("u != 0"))),
     sp.asin: ("inverse trig rule", lambda u: 1 / sp.sqrt(1 - u**2),
-              "(asin u)' = u'/sqrt(1 - u^2)", "defined for -1 < u < 1"),
+              "(asin u)' = u'/sqrt(1 - u^2)", Prose.of("defined for ", formula("-1 < u < 1"))),
     sp.acos: ("inverse trig rule", lambda u: -1 / sp.sqrt(1 - u**2),
-              "(acos u)' = -u'/sqrt(1 - u^2)", "defined for -1 < u < 1"),
-    sp.atan: ("inverse trig rule", lambda u: 1 / (1 + u**2), "(atan u)' = u'/(1 + u^2)", ""),
+              "(acos u)' = -u'/sqrt(1 - u^2)", Prose.of("defined for ", formula("-1 < u < 1"))),
+    sp.atan: ("inverse trig rule", lambda u: 1 / (1 + u**2), "(atan u)' = u'/(1 + u^2)", None),
     sp.acot: ("inverse trig rule", lambda u: -1 / (1 + u**2), "(acot u)' = -u'/(1 + u^2)",
-              "defined for u != 0"),
+              Prose.of("defined for ", formula("u != 0"))),
     sp.asinh: ("inverse hyperbolic rule", lambda u: 1 / sp.sqrt(u**2 + 1),
-               "(asinh u)' = u'/sqrt(u^2 + 1)", ""),
+               "(asinh u)' = u'/sqrt(u^2 + 1)", None),
     sp.acosh: ("inverse hyperbolic rule", lambda u: 1 / sp.sqrt(u**2 - 1),
-               "(acosh u)' = u'/sqrt(u^2 - 1)", "defined for u > 1"),
+               "(acosh u)' = u'/sqrt(u^2 - 1)", Prose.of("defined for ", formula("u > 1"))),
     sp.atanh: ("inverse hyperbolic rule", lambda u: 1 / (1 - u**2),
-               "(atanh u)' = u'/(1 - u^2)", "defined for -1 < u < 1"),
+               "(atanh u)' = u'/(1 - u^2)", Prose.of("defined for ", formula("-1 < u < 1"))),
     sp.erf: ("erf rule", lambda u: 2 / sp.sqrt(sp.pi) * sp.exp(-(u**2)),
-             "(erf u)' = 2/sqrt(pi) exp(-u^2) u'", ""),
+             "(erf u)' = 2/sqrt(pi) exp(-u^2) u'", None),
     sp.erfc: ("erf rule", lambda u: -2 / sp.sqrt(sp.pi) * sp.exp(-(u**2)),
-              "(erfc u)' = -2/sqrt(pi) exp(-u^2) u'", ""),
+              "(erfc u)' = -2/sqrt(pi) exp(-u^2) u'", None),
     sp.Abs: ("abs rule", sp.sign, "(Abs u)' = sign(u) u'",
-             "Abs has a kink at u = 0, where probkit uses sign(0) = 0 (np.sign's value)"),
+             Prose.of("Abs has a kink at ", formula("u = 0"), ", where probkit uses ",
+                      formula("sign(0) = 0"), " (np.sign's value)")),
 }
 
 REFUSED_DERIVATIVES: dict[Any, str] = {
@@ -132,22 +230,17 @@ REFUSED_DERIVATIVES: dict[Any, str] = {
 """Functions whose derivative is no function (a Dirac delta at 0): refused."""
 
 
-def _with_inner(u: Any, x: Any) -> str:
-    return "" if u == x else f", with u = {prose(u)}"
-
-
-def _sentence(*parts: str) -> str:
-    text = "".join(part for part in parts if part)
-    return text if text.endswith(".") else text + "."
+def _with_inner(u: Any, x: Any, name: str = "u") -> Prose | None:
+    return None if u == x else Prose.of(", with ", named(name, u))
 
 
 def _elementary(expr: Any, x: Any) -> Application:
-    rule, outer, formula, domain = _ELEMENTARY[expr.func]
+    rule, outer, ascii, domain = _ELEMENTARY[expr.func]
     (u,) = expr.args
     name = rule if u == x else f"chain rule ({rule.removesuffix(' rule')})"
-    domain_text = f"; {domain}" if domain else ""
     return Application(name, outer(u) * D(u, x),
-                       _sentence(formula, _with_inner(u, x), domain_text))
+                       sentence(formula(ascii), _with_inner(u, x),
+                                "; " if domain else None, domain))
 
 
 def _log(expr: Any, x: Any) -> Application:
@@ -159,8 +252,8 @@ def _log(expr: Any, x: Any) -> Application:
         return Application(
             "softplus rule",
             D(v, x) / (1 + sp.exp(-v)),
-            _sentence("(log(1 + exp v))' = exp(v)/(1 + exp(v)) v' = v'/(1 + exp(-v)), "
-                      "the sigmoid of v", "" if v == x else f", with v = {prose(v)}"),
+            sentence(formula("(log(1 + exp v))' = exp(v)/(1 + exp(v)) v' = v'/(1 + exp(-v))"),
+                     ", the sigmoid of ", Math("v"), _with_inner(v, x, "v")),
         )
     return _elementary(expr, x)
 
@@ -168,11 +261,13 @@ def _log(expr: Any, x: Any) -> Application:
 def _sum(expr: Any, x: Any) -> Application:
     varying = [term for term in expr.args if term.has(x)]
     constant = [term for term in expr.args if not term.has(x)]
-    note = ""
+    note = None
     if constant:
-        note = f"; the constant term {prose(sp.Add(*constant))} has derivative 0"
+        note = Prose.of("; the constant term ", Math(to_latex(sp.Add(*constant)),
+                                                     prose(sp.Add(*constant))),
+                        " has derivative ", Math("0"))
     return Application("sum rule", sp.Add(*(D(term, x) for term in varying)),
-                       _sentence("(u + v)' = u' + v'", note))
+                       sentence(formula("(u + v)' = u' + v'"), note))
 
 
 def _product(expr: Any, x: Any) -> Application:
@@ -182,9 +277,9 @@ def _product(expr: Any, x: Any) -> Application:
         c, rest = sp.Mul(*constant), sp.Mul(*varying)
         if rest == x:
             return Application("constant multiple rule", c,
-                               f"(c x)' = c, with c = {prose(c)}.")
+                               sentence(formula("(c x)' = c"), ", with ", named("c", c)))
         return Application("constant multiple rule", c * D(rest, x),
-                           f"(c u)' = c u', with c = {prose(c)}.")
+                           sentence(formula("(c u)' = c u'"), ", with ", named("c", c)))
     denominator = [f for f in varying if f.is_Pow and f.exp.is_number and f.exp.is_negative]
     numerator = [f for f in varying if f not in denominator]
     if numerator and denominator:
@@ -193,15 +288,19 @@ def _product(expr: Any, x: Any) -> Application:
         return Application(
             "quotient rule",
             (D(u, x) * v - u * D(v, x)) / v**2,
-            f"(u/v)' = (u' v - u v')/v^2, with u = {prose(u)} and v = {prose(v)}.",
+            sentence(formula("(u/v)' = (u' v - u v')/v^2"), ", with ", named("u", u), " and ",
+                     named("v", v)),
         )
     terms = []
     for index, factor in enumerate(varying):
         others = sp.Mul(*(f for j, f in enumerate(varying) if j != index))
         terms.append(D(factor, x) * others)
-    names = ", ".join(prose(f) for f in varying)
+    factors: list[str | Math] = []
+    for index, factor in enumerate(varying):
+        factors += [", " if index else "", Math(to_latex(factor), prose(factor))]
     return Application("product rule", sp.Add(*terms),
-                       f"(u v)' = u' v + u v', with factors {names}.")
+                       sentence(formula("(u v)' = u' v + u v'"), ", with factors ",
+                                Prose(tuple(factors))))
 
 
 def _power(expr: Any, x: Any) -> Application:
@@ -209,26 +308,31 @@ def _power(expr: Any, x: Any) -> Application:
     if not exponent.has(x):
         if base == x:
             return Application("power rule", exponent * x ** (exponent - 1),
-                               f"(x^n)' = n x^(n-1), with n = {prose(exponent)}.")
+                               sentence(formula("(x^n)' = n x^(n-1)"), ", with ",
+                                        named("n", exponent)))
         if exponent == -1:
             return Application("reciprocal rule", -D(base, x) / base**2,
-                               f"(1/v)' = -v'/v^2, with v = {prose(base)}.")
+                               sentence(formula("(1/v)' = -v'/v^2"), ", with ",
+                                        named("v", base)))
         return Application(
             "chain rule (power)",
             exponent * base ** (exponent - 1) * D(base, x),
-            f"(u^n)' = n u^(n-1) u', with u = {prose(base)} and n = {prose(exponent)}.",
+            sentence(formula("(u^n)' = n u^(n-1) u'"), ", with ", named("u", base), " and ",
+                     named("n", exponent)),
         )
     if not base.has(x):
         return Application(
             "exponential rule" if exponent == x else "chain rule (exponential)",
             expr * sp.log(base) * D(exponent, x),
-            _sentence("(c^u)' = c^u log(c) u'", _with_inner(exponent, x), "; for c > 0"),
+            sentence(formula("(c^u)' = c^u log(c) u'"), _with_inner(exponent, x), "; for ",
+                     formula("c > 0")),
         )
     return Application(
         "general power rule",
         expr * (D(exponent, x) * sp.log(base) + exponent * D(base, x) / base),
-        f"u^v = exp(v log u), so (u^v)' = u^v (v' log u + v u'/u), with u = {prose(base)} "
-        f"and v = {prose(exponent)}; for u > 0.",
+        sentence(formula("u^v = exp(v log u)"), ", so ",
+                 formula("(u^v)' = u^v (v' log u + v u'/u)"), ", with ", named("u", base),
+                 " and ", named("v", exponent), "; for ", formula("u > 0")),
     )
 
 
@@ -247,9 +351,9 @@ def _extremum(expr: Any, x: Any) -> Application:
     return Application(
         f"{name} rule",
         sp.Add(*terms),
-        f"{name}' is the derivative of the argument that is strictly the {word}; at a kink "
-        "(a tie) probkit uses Heaviside(0) = 0, so ReLU'(0) = Max(0, z)'(0) = 0, the value "
-        "numpy code uses.",
+        sentence(f"{name}' is the derivative of the argument that is strictly the {word}; at a "
+                 "kink (a tie) probkit uses ", formula("Heaviside(0) = 0"), ", so ",
+                 formula("ReLU'(0) = Max(0, z)'(0) = 0"), ", the value numpy code uses"),
     )
 
 
@@ -258,9 +362,18 @@ def _piecewise(expr: Any, x: Any) -> Application:
     return Application(
         "piecewise rule",
         sp.Piecewise(*pieces),
-        "Differentiate each piece; the conditions stay as written, so at a boundary the "
-        "derivative is that of the piece whose condition holds there.",
+        sentence("Differentiate each piece; the conditions stay as written, so at a boundary "
+                 "the derivative is that of the piece whose condition holds there"),
     )
+
+
+def _listed(items: list[Math]) -> list[str | Math]:
+    """``a, b, c`` as prose parts."""
+    parts: list[str | Math] = []
+    for index, item in enumerate(items):
+        parts += [", "] if index else []
+        parts.append(item)
+    return parts
 
 
 def _slots(expr: Any) -> list[Any]:
@@ -287,9 +400,9 @@ def _applied_function(expr: Any, x: Any) -> Application:
     return Application(
         "chain rule (function)",
         sp.Add(*terms),
-        f"{name} is a function of your own: (f(u))' = f'(u) u', with "
-        + ", ".join(f"u = {prose(arg)}" for arg in expr.args if arg.has(x))
-        + f"; {name}' stays symbolic.",
+        sentence(Math(name), " is a function of your own: ", formula("(f(u))' = f'(u) u'"),
+                 ", with ", *_listed([named("u", arg) for arg in expr.args if arg.has(x)]),
+                 "; ", Math(f"{name}'"), " stays symbolic"),
     )
 
 
@@ -300,9 +413,13 @@ def apply_rule(expr: Any, x: Any) -> Application:
     """
     if not expr.has(x):
         return Application("constant rule", sp.S.Zero,
-                           f"{prose(expr)} does not depend on {x}: its derivative is 0.")
+                           sentence(Math(to_latex(expr), prose(expr)), " does not depend on ",
+                                    Math(to_latex(x), str(x)), ": its derivative is ",
+                                    Math("0")))
     if expr == x:
-        return Application("variable rule", sp.S.One, f"d{x}/d{x} = 1.")
+        return Application("variable rule", sp.S.One,
+                           sentence(Math(rf"\frac{{d {to_latex(x)}}}{{d {to_latex(x)}}} = 1",
+                                         f"d{x}/d{x} = 1")))
     if expr.is_Add:
         return _sum(expr, x)
     if expr.is_Mul:

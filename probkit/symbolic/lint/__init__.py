@@ -11,7 +11,10 @@ relations), :mod:`.parser` (one term's syntax tree, with source spans),
 :mod:`.reader` (the tree as a SymPy expression, with the post's names),
 :mod:`.approximate` (decimals written to some digits), :mod:`.scope`
 (definitions, domains, evaluation), :mod:`.equality` (one comparison),
-:mod:`.check` (chains and blame), :mod:`.report` and :mod:`.annotate`.
+:mod:`.check` (chains and blame), :mod:`.report` and :mod:`.annotate`;
+:mod:`.posts` (bounded reading of regular files, the posts below a folder),
+:mod:`.site` (many posts in one process), :mod:`.render` (characters KaTeX strict
+refuses) and :mod:`.fix` (``--fix``: a KaTeX-safe copy that reads the same).
 
 Importing this package is cheap; SymPy is imported when a post is checked
 (SymPy's own LaTeX parser never: it is a test-only oracle).
@@ -27,7 +30,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from probkit.symbolic.lint.report import CheckReport
+    from collections.abc import Sequence
+
+    from probkit.symbolic.lint.report import CheckReport, SiteReport
 
 
 def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
@@ -45,4 +50,12 @@ def check_file(path: str | Path, *, seed: int = 0) -> CheckReport:
     return check.check_file(path, seed=seed)
 
 
-__all__ = ["check_file", "check_text"]
+def check_paths(paths: Sequence[str | Path], *, seed: int = 0,
+                latex: bool | None = None) -> SiteReport:
+    """Check every post of ``paths`` (files, folders); see :func:`.site.check_paths`."""
+    from probkit.symbolic.lint import site
+
+    return site.check_paths(paths, seed=seed, latex=latex)
+
+
+__all__ = ["check_file", "check_paths", "check_text"]

@@ -16,6 +16,7 @@ said (a sign, a missing factor, a missing derivative).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +24,11 @@ from typing import Any
 
 import sympy as sp
 
-from probkit.errors import DataError, InputError
+from probkit.errors import InputError
 from probkit.symbolic.lint.equality import Verdict, compare, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
 from probkit.symbolic.lint.latex import Unreadable
+from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, read_post
 from probkit.symbolic.lint.reader import (
     Names,
     ParsedTerm,
@@ -37,6 +39,7 @@ from probkit.symbolic.lint.reader import (
     read_term,
     symbol_name,
 )
+from probkit.symbolic.lint.render import render_findings
 from probkit.symbolic.lint.report import (
     CheckReport,
     EqualityResult,
@@ -45,9 +48,6 @@ from probkit.symbolic.lint.report import (
 )
 from probkit.symbolic.lint.scope import Definition, Scope
 from probkit.symbolic.lint.statements import Segment, Statement, split_statements
-
-MAX_BYTES = 2_000_000
-"""Largest post read (bytes)."""
 
 MAX_BLOCKS = 2_000
 """Most maths blocks checked in one post."""
@@ -457,34 +457,8 @@ def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
     checker = _Checker(text, source, seed)
     for block in blocks:
         checker.block(block)
-    return checker.report()
-
-
-def read_post(path: str | Path) -> str:
-    """The text of a post: UTF-8 (a BOM is dropped), or DataError naming the file."""
-    file = Path(path)
-    try:
-        if file.stat().st_size > MAX_BYTES:
-            raise InputError(f"{file}: larger than {MAX_BYTES // 1_000_000} MB; probkit check "
-                             "reads posts, not books")
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise DataError(f"{file}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"{file}: is a directory, not a post") from None
-    except OSError as exc:
-        raise DataError(f"{file}: cannot read ({exc.strerror or exc})") from None
-    return decode_post(data, str(file))
-
-
-def decode_post(data: bytes, source: str) -> str:
-    """``data`` decoded as UTF-8, or DataError saying where it is not."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise DataError(f"{source}: not UTF-8 (byte {data[exc.start]:#04x} on line {line})") \
-            from None
+    return dataclasses.replace(checker.report(),
+                               rendering=render_findings(text, latex=is_latex))
 
 
 def check_file(path: str | Path, *, seed: int = 0) -> CheckReport:

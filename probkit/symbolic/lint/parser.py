@@ -18,8 +18,9 @@ Rules a reader of a post needs (docs/check.md lists all of them):
   arguments. ``\cos x (1 + \cos x)`` is cos(x)·(1 + cos x), ``\sin^2 x`` is
   (sin x)², ``\log a(1-a)`` is log(a)·(1-a) unless a is a function
   (``\log f(x)`` is log(f(x)): the tree keeps ``a(1-a)`` as one APPLY node
-  and the reader decides). ``\sin 2x`` and ``\sin xy`` are refused (the next
-  atom would cut ``2x`` and ``xy``);
+  and the reader decides). A number written against letters keeps them:
+  ``\sin 2x`` is sin(2x), ``\log 2\pi`` is log(2π); ``\sin 2 x`` and
+  ``\sin xy`` are refused (which part is the argument?);
 * a bracketed or parenthesised superscript (``W^{[1]}``, ``z^{(i)}``) is part
   of the name; ``f^{(2)}(x)`` (a number in parentheses, then an argument) is
   the second derivative;
@@ -863,6 +864,13 @@ class _Parser:
             raise Unreadable("a function with no argument", start)
         braced = token.text == "{"
         argument = self.atom() if braced else self.postfix()
+        if argument.kind == NUM:  # \sin 2x, \log 2\pi: a number written against letters
+            argument = self.coefficient(argument)
+            after = self.peek()
+            if after is not None and after.spaced and (after.text.isalpha() or
+                                                       after.text[1:] in GREEK):
+                raise Unreadable(f"a function of a number, then {after.text} after a space "
+                                 "(is it part of the argument? Use parentheses)", after.start)
         after = self.peek()
         if braced and after is not None and after.text == "^":
             raise Unreadable("a function of a braced argument with a power after it (is the "
@@ -874,6 +882,18 @@ class _Parser:
                              f"\\{{…}}(…) with parentheses: which part is the argument?)",
                              token.start)
         return argument
+
+    def coefficient(self, number: Node) -> Node:
+        """``2x``, ``2\\pi``: the names written directly after a number belong to it."""
+        product = number
+        while True:
+            token = self.peek()
+            if token is None or token.spaced or not (
+                    (len(token.text) == 1 and token.text.isalpha() and token.text.isascii())
+                    or token.text[1:] in GREEK):
+                return product
+            factor = self.postfix(call=False)
+            product = self.node(MUL, number.span[0], (product, factor), end=factor.span[1])
 
     def probability(self, start: int, name: str) -> Node:
         """``P(A \\mid B)``: a named quantity, spelled canonically."""
