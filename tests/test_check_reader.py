@@ -226,7 +226,9 @@ def test_cases_is_a_piecewise_function() -> None:
 
 @pytest.mark.parametrize(("latex", "construct"), [
     (r"\sum_i x_i", "sums"), (r"\int_0^1 x", "integrals"), (r"\vec{x}", "vectors"),
-    (r"\mathbf{w}^T x", "transpose"), (r"\|x\|", "norms"), (r"\mathbb{E}[x]", "expectations"),
+    (r"\mathbf{w}^T x", "transpose"), (r"w^\top x", "transpose"), (r"W^{[1]T} x", "transpose"),
+    (r"\mathbf{w}^\mathsf{T}\mathbf{x}", "transpose"), (r"\|x\|", "norms"),
+    (r"\mathbb{E}[x]", "expectations"),
     (r"a + \cdots + b", "ellipsis"), (r"\frac{\partial^2 L}{\partial x \partial y}", "mixed"),
     ("x^23", "TeX raises only"), ("w_12", "TeX lowers only"), (r"e^-x", "only '-'"),
     (r"\mathrm{softmax}(z)", "vector"), (r"\begin{pmatrix} 1 \end{pmatrix}", "matrices"),

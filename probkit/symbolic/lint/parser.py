@@ -454,13 +454,18 @@ class _Parser:
                 return base
 
     def _transpose(self) -> bool:
-        r"""``^T``, ``^{\top}``, ``^{\mathsf{T}}``: a transpose, not a power."""
+        r"""``^T``, ``^\top``, ``^{\mathsf{T}}``, ``^{[1]T}``: a transpose, not a power."""
         if self.peek() is None:
             return False
-        inside, _ = _argument(self.tokens, self.i, "^")
-        text = "".join(t.text for t in inside)
-        return text in ("T", r"	op", r"\intercal", r"\mathsf{T}", r"\mathrm{T}", r"\mathbf{T}",
-                        r"\mathsfT", r"\mathrmT", r"\intercal")
+        inside, end = _argument(self.tokens, self.i, "^")
+        if len(inside) == 1 and inside[0].text in _TEXT | frozenset(_STYLES):
+            inside, _ = _argument(self.tokens, end, "^")  # ^\mathsf{T}: the command's argument
+        text = "".join(t.text for t in inside if t.text not in _TEXT and t.text not in _STYLES)
+        text = text.replace("{", "").replace("}", "")
+        marks = ("T", r"\top", r"\intercal", r"\mathsf{T}")
+        if text in marks:
+            return True
+        return bool(inside) and inside[0].text in ("[", "(") and text.endswith(marks)
 
     def prime_superscript(self) -> int:
         r"""``^\prime``, ``^{\prime\prime}``: the number of primes (0 if it is a power)."""
