@@ -233,6 +233,7 @@ def test_cases_is_a_piecewise_function() -> None:
     ("x^23", "TeX raises only"), ("w_12", "TeX lowers only"), (r"e^-x", "only '-'"),
     (r"\mathrm{softmax}(z)", "vector"), (r"\begin{pmatrix} 1 \end{pmatrix}", "matrices"),
     (r"\foo x", "unknown command"), ("x 2", "number after"),
+    ("2.5e-3", "scientific notation"), ("a/2b", "denominator"),
 ])
 def test_out_of_scope_constructs_are_refused_by_name(latex: str, construct: str) -> None:
     refused(latex, construct)

@@ -379,6 +379,9 @@ class _Parser:
                 right = self.signed()
                 kind = DIV if op.text in _DIVIDE else MUL
                 left = self.node(kind, left.span[0], (left, right), end=right.span[1])
+                if kind == DIV and self.starts_atom():
+                    raise Unreadable(f"{op.text} then a product (a/bc: is c in the "
+                                     "denominator? Use \\frac or parentheses)", op.start)
             elif self.starts_atom():
                 token = self.peek()
                 assert token is not None
@@ -668,6 +671,10 @@ class _Parser:
                 break
         if not any(c.isdigit() for c in digits):
             raise Unreadable("a '.' that is not part of a number", first.start)
+        if self.text() in ("e", "E") and not self._spaced(0) and self.peek(1) is not None and \
+                (str(self.text(1)).isdigit() or self.text(1) in ("-", "+")):
+            raise Unreadable(f"{digits}{self.text()}…: scientific notation (write "
+                             f"{digits} \\times 10^{{…}}; e is Euler's number)", first.start)
         value = Fraction(digits)
         decimals = len(digits.split(".")[1]) if "." in digits else 0
         truncated = False
