@@ -126,6 +126,8 @@ def test_application_that_could_be_cut_two_ways_is_refused(latex: str) -> None:
 
 def test_numbers_as_people_write_them() -> None:
     assert read("99{,}900") == 99900 and read("1,000") == 1000 and read("12,345,678") == 12345678
+    assert read(r"1\,000") == 1000 and read(r"0.250\,500") == sp.Rational("0.2505")  # thin
+    refused(r"0\,100", "number after")
     assert read(r"3.2 \times 10^{-3}") == sp.Rational(32, 10000)
     assert read(r"99\%") == sp.Rational(99, 100)
     assert read(r"0.0194\ldots") == Inexact(sp.Rational(194, 10000), sp.Rational(1, 10000))

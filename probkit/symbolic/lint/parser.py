@@ -214,6 +214,10 @@ def _clean(source: str, offset: int) -> list[_Tok]:
             push(t, token.offset, end_of(token))
             i += 1
             continue
+        if t == r"\," and out and out[-1].text.isdigit() and not spaced and \
+                _digit_group(raw, i + 1) and _groups_before(out):  # 1\,000: thousands
+            i += 1
+            continue
         if t in DROP or t in (r"\\", "&"):
             spaced = True
             i += 1
@@ -263,6 +267,23 @@ def _clean(source: str, offset: int) -> list[_Tok]:
     while out and out[-1].text in _TRAILING:  # the end of a sentence written in the maths
         out.pop()
     return out
+
+
+def _digit_group(raw: Sequence[Token], i: int) -> bool:
+    """Three digits at ``i`` and no fourth: a group of thousands."""
+    digits = raw[i:i + 3]
+    return len(digits) == 3 and all(t.text.isdigit() for t in digits) and (
+        i + 3 >= len(raw) or not raw[i + 3].text.isdigit())
+
+
+def _groups_before(out: Sequence[_Tok]) -> bool:
+    """The digits at the end of ``out`` can stand before a group: ``12``, ``1 000``, ``0.5``."""
+    k = len(out)
+    while k > 0 and out[k - 1].text.isdigit():
+        k -= 1
+    if k > 0 and out[k - 1].text == ".":  # decimals grouped by three: 0.500\,000
+        return True
+    return out[k].text != "0"
 
 
 def _skip_spaces(raw: Sequence[Token], i: int) -> int:
