@@ -57,8 +57,8 @@ ARGS = _parse()
 
 import numpy as np  # noqa: E402  (after the thread settings)
 
-from probkit.data.datasets import load_dataset  # noqa: E402
-from probkit.models import DivergenceWarning, LogisticRegression, TwoLayerNet  # noqa: E402
+from probkit.classifier.data.datasets import load_dataset  # noqa: E402
+from probkit.classifier.models import DivergenceWarning, LogisticRegression, TwoLayerNet  # noqa: E402
 
 
 # ---------------------------------------------------------------- the reference (course style)
@@ -123,7 +123,7 @@ def primal_anatomy(X, X_course, h: int, repeats: int = 7) -> dict[str, float]:
     * ``hot_single_layout``: the same, but both products from the one C-order tile, as
       probkit's primal path does (the forward product then uses the slower kernel).
     """
-    from probkit.models.primal import BLOCK_BYTES, padded_rows
+    from probkit.classifier.models.primal import BLOCK_BYTES, padded_rows
 
     m, n = X.shape
     rng = np.random.default_rng(1)

@@ -1,6 +1,6 @@
 """``probkit train``, ``probkit evaluate`` and ``probkit predict``: the cat classifier.
 
-Each command parses its options, makes one call to :mod:`probkit.workflows` and
+Each command parses its options, makes one call to :mod:`probkit.classifier.workflows` and
 renders the report (:mod:`probkit_cli.classifier_render`); the library checks
 every value. numpy and the rest are imported by the library, inside the calls,
 so that the other commands start fast.
@@ -48,7 +48,7 @@ def _base_rate(text: str | None):  # type: ignore[no-untyped-def]
 
 
 def _plot_folder(plot: Path | None) -> Path | None:
-    from probkit.evaluation.plots import plot_folder
+    from probkit.classifier.evaluation.plots import plot_folder
 
     return None if plot is None else plot_folder(plot)
 

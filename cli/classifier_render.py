@@ -1,4 +1,6 @@
-"""Plain-text rendering of the classifier reports (``probkit.workflows``); no numerics."""
+"""Plain-text rendering of the classifier reports (:mod:`probkit.classifier.workflows`).
+
+No numerics."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from probkit_cli.common import echo, note, table
 
 if TYPE_CHECKING:
-    from probkit.evaluation.comparison import ModelComparison
-    from probkit.workflows import EvaluationReport, TrainReport, TuneReport
+    from probkit.classifier.evaluation.comparison import ModelComparison
+    from probkit.classifier.workflows import EvaluationReport, TrainReport, TuneReport
 
 
 def metrics_table(headers: list[str], reports: list[dict[str, Any]]) -> str:
@@ -21,7 +23,7 @@ def metrics_table(headers: list[str], reports: list[dict[str, Any]]) -> str:
 
 def small_sample_note(report: dict[str, Any], name: str) -> None:
     """Warn on stderr when a data set is too small for a precise accuracy."""
-    from probkit.workflows import small_sample_note as text
+    from probkit.classifier.workflows import small_sample_note as text
 
     line = text(report, name)
     if line is not None:
@@ -37,7 +39,7 @@ def selection_table(report: TuneReport, *, limit: int | None = None) -> str:
 def render_train(report: TrainReport) -> None:
     """What ``probkit train`` prints without ``--json``."""
     if report.selection is not None:
-        from probkit.workflows import TuneReport
+        from probkit.classifier.workflows import TuneReport
 
         view = TuneReport(result=report.selection, train_data=report.train_data, out=None,
                           grid_name=None)

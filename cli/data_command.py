@@ -1,6 +1,6 @@
 """``probkit data check``: shapes, class balance, constant images and copies in the data files.
 
-Thin: parse the options, call :func:`probkit.data.audit.audit_files`, render.
+Thin: parse the options, call :func:`probkit.classifier.data.audit.audit_files`, render.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def check(
     """Audit the data files: image shapes, class balance of each split, constant images, and
     exact, near and mirror copies within and across the splits (a test image that copies a
     training image flatters the test score)."""
-    from probkit.data.audit import NEAR_COPY_CORRELATION, audit_files
+    from probkit.classifier.data.audit import NEAR_COPY_CORRELATION, audit_files
 
     report = audit_files(train, test)
     if as_json:

@@ -1,7 +1,7 @@
 """``probkit tune``: choose a model by cross-validation on the training set only.
 
 The command reads exactly one data file, ``--train``; it has no way to see
-test data. It parses the options, calls :func:`probkit.workflows.tune` and renders
+test data. It parses the options, calls :func:`probkit.classifier.workflows.tune` and renders
 the report; numpy and the selection code are imported inside that call.
 """
 

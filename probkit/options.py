@@ -21,7 +21,8 @@ from collections.abc import Sequence
 
 from probkit.errors import InputError
 
-#: model families (names in model files; :data:`probkit.models.MODEL_TYPES` maps them to classes)
+#: model families (names in model files;
+#: :data:`probkit.classifier.models.MODEL_TYPES` maps them to classes)
 MODELS = ("logistic", "two-layer")
 #: optimizers: full-batch gradient descent or L-BFGS
 SOLVERS = ("gd", "lbfgs")
@@ -33,7 +34,7 @@ GD_PATHS = ("auto", "primal", "dual")
 PRECISIONS = ("float64", "float32")
 #: feature scaling: pixels/255 or per-feature standardization on the training data
 PREPROCESSING = ("scale", "standardize")
-#: image representations (:mod:`probkit.data.representations` maps them to classes)
+#: image representations (:mod:`probkit.classifier.features.registry` maps them to classes)
 REPRESENTATIONS = ("pixels", "features")
 #: model-selection rules
 RULES = ("min-log-loss", "one-se")

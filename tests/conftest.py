@@ -101,8 +101,8 @@ class _BuiltOnFirstUse(Mapping[str, Any]):
 
 @pytest.fixture(scope="session")
 def derivations() -> Mapping[str, Any]:
-    """Every built-in derivation by name (test_symbolic.py, test_symbolic_render.py), each
-    built once a session, when a test first looks it up; in the registry's order."""
+    """Every built-in derivation by name (symbolic/test_derivations.py, symbolic/test_render.py),
+    each built once a session, when a test first looks it up; in the registry's order."""
     return _BuiltOnFirstUse()
 
 
@@ -117,9 +117,11 @@ def derivations() -> Mapping[str, Any]:
 # Cheaper than moving a test: work done once instead of per test. Above: one click command
 # per Typer app for every CliRunner, one build per derivation; test_architecture.py parses
 # probkit once (python_sources.py); module- or session-scoped fixtures for immutable
-# results (trained models, loaded data). A key is "file::test" (every parameter) or
-# "file::test[param]" (one); a module's doctests are "x.py::probkit.pkg.x". The keys are
-# checked against the test files (test_slow_table.py), so a renamed test fails loudly
+# results (trained models, loaded data). A key is "file::test" (every parameter),
+# "file::test[param]" (one) or "file" (every test in it); a module's doctests are
+# "x.py::probkit.pkg.x". A file is named without its folder (test file names are unique).
+# This table is the one way to mark a test slow (no slow marker in the test files). The keys
+# are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
     "test_derive_prose.py::test_no_built_in_derivation_writes_a_derivative_before_a_sign",
@@ -131,14 +133,14 @@ SLOW_TESTS = {
     "test_realdata_classifier.py::test_lambda_100_course_rate_oscillates_and_lbfgs_converges",
     "test_realdata_classifier.py::test_two_layer_recipe_reproduces_100_and_72",
     "test_realdata_classifier.py::test_logistic_recipe_reproduces_99_and_70",
-    "test_gradcheck.py::test_standard_checks_cover_six_configurations",
-    "test_gradcheck.py::test_backprop_agrees_with_both_oracles[two-layer-relu-0.0]",
-    "test_gradcheck.py::test_backprop_agrees_with_both_oracles[two-layer-tanh-0.0]",
-    "test_gradcheck.py::test_backprop_agrees_with_both_oracles[two-layer-tanh-0.7]",
-    "test_gradcheck.py::test_backprop_agrees_with_both_oracles[two-layer-relu-0.7]",
-    "test_gradcheck.py::test_a_doubled_l2_term_fails_the_check[two-layer-relu]",
-    "test_tune_cli_classifier_options.py::test_l2_auto_selects_on_train_before_the_test_file_is_opened",
-    "test_tune_cli_classifier_options.py::test_train_and_evaluate_plots",
+    "test_model_gradient_check.py::test_standard_checks_cover_six_configurations",
+    "test_model_gradient_check.py::test_backprop_agrees_with_both_oracles[two-layer-relu-0.0]",
+    "test_model_gradient_check.py::test_backprop_agrees_with_both_oracles[two-layer-tanh-0.0]",
+    "test_model_gradient_check.py::test_backprop_agrees_with_both_oracles[two-layer-tanh-0.7]",
+    "test_model_gradient_check.py::test_backprop_agrees_with_both_oracles[two-layer-relu-0.7]",
+    "test_model_gradient_check.py::test_a_doubled_l2_term_fails_the_check[two-layer-relu]",
+    "test_train_evaluate_trust_options.py::test_l2_auto_selects_on_train_before_the_test_file_is_opened",
+    "test_train_evaluate_trust_options.py::test_train_and_evaluate_plots",
     "test_bayes_exact.py::test_order_of_independent_observations_does_not_matter",
     "test_bayes_exact.py::test_posteriors_sum_to_exactly_one",
     "test_bayes_exact.py::test_normalize_is_scale_invariant",
@@ -185,25 +187,25 @@ SLOW_TESTS = {
     "test_bayes_numeric.py::test_plot_returns_the_axes_and_keeps_the_backend",
     # The two-layer derivation takes ~4 s to build (the other five together ~2 s): the quick
     # loop runs every renderer and check on the other five, CI on all six (quick loop, 12-01).
-    "test_symbolic.py::test_every_step_and_result_is_verified[two-layer]",
-    "test_symbolic.py::test_matrix_steps_are_checked_numerically_and_scalar_steps_symbolically",
-    "test_symbolic.py::test_two_layer_checks_cover_both_activations_with_and_without_l2",
-    "test_symbolic.py::test_explanations_are_single_lines",
-    "test_symbolic_render.py::test_text_marks_every_step_verified[two-layer]",
-    "test_symbolic_render.py::test_latex_is_one_align_star_fragment[two-layer]",
-    "test_symbolic_render.py::test_markdown_is_ready_for_hugo[two-layer]",
-    "test_symbolic_render.py::test_markdown_document_of_all_derivations_has_one_front_matter",
-    "test_symbolic_render.py::test_json_steps_parse_back_into_sympy[two-layer]",
-    "test_symbolic_render.py::test_json_of_several_derivations",
-    "test_symbolic_render.py::test_the_display_shows_what_the_words_name[two-layer]",
-    "test_symbolic_render.py::test_one_derivative_notation_per_derivation[two-layer]",
-    "test_symbolic_render.py::test_prose_formulas_are_typeset_in_markdown_and_ascii_in_text"
+    "test_derivations.py::test_every_step_and_result_is_verified[two-layer]",
+    "test_derivations.py::test_matrix_steps_are_checked_numerically_and_scalar_steps_symbolically",
+    "test_derivations.py::test_two_layer_checks_cover_both_activations_with_and_without_l2",
+    "test_derivations.py::test_explanations_are_single_lines",
+    "test_render.py::test_text_marks_every_step_verified[two-layer]",
+    "test_render.py::test_latex_is_one_align_star_fragment[two-layer]",
+    "test_render.py::test_markdown_is_ready_for_hugo[two-layer]",
+    "test_render.py::test_markdown_document_of_all_derivations_has_one_front_matter",
+    "test_render.py::test_json_steps_parse_back_into_sympy[two-layer]",
+    "test_render.py::test_json_of_several_derivations",
+    "test_render.py::test_the_display_shows_what_the_words_name[two-layer]",
+    "test_render.py::test_one_derivative_notation_per_derivation[two-layer]",
+    "test_render.py::test_prose_formulas_are_typeset_in_markdown_and_ascii_in_text"
     "[two-layer]",
-    "test_symbolic_render.py::test_names_in_the_notes_appear_on_the_page[two-layer]",
-    "test_symbolic_render.py::test_relu_slope_is_the_codes_convention",
-    "test_symbolic_render.py::test_counts_count_each_distinct_check_once[two-layer]",
-    "test_symbolic_render.py::test_derive_all_counts_46_distinct_checks",
-    "test_symbolic_render.py::test_escaped_flavour_unescapes_to_the_passthrough_latex",
+    "test_render.py::test_names_in_the_notes_appear_on_the_page[two-layer]",
+    "test_render.py::test_relu_slope_is_the_codes_convention",
+    "test_render.py::test_counts_count_each_distinct_check_once[two-layer]",
+    "test_render.py::test_derive_all_counts_46_distinct_checks",
+    "test_render.py::test_escaped_flavour_unescapes_to_the_passthrough_latex",
     # Fresh interpreters (0.3-1 s each) checking what a command imports: the quick loop keeps
     # one per guarantee (installed `probkit bayes` and `bayes --values`, `import probkit`,
     # the CLI without sympy or numerics, the LaTeX parser, the entry points), CI the variants.
@@ -230,8 +232,8 @@ SLOW_TESTS = {
     "test_typicality.py::test_the_image_view_is_what_flags_grey_pages_in_pixel_space",
     "test_plots.py::test_cv_curve_png",
     "test_plots.py::test_learning_curve_png",
-    "gradcheck.py::probkit.bridges.gradcheck",
-    "test_gradcheck.py::test_symbolic_gradient_of_logistic_matches_the_closed_form",
+    "model_check.py::probkit.gradient_check.model_check",
+    "test_model_gradient_check.py::test_symbolic_gradient_of_logistic_matches_the_closed_form",
     "test_montecarlo.py::test_memory_does_not_grow_with_draws",
     "test_fuzz_cli.py::test_installed_script_keeps_the_contract",
     "test_selection.py::test_baseline_under_a_target_is_the_entropy_of_the_target",
@@ -246,11 +248,68 @@ SLOW_TESTS = {
     # 2,000 random expressions through probkit's LaTeX reader and parse_latex (~2 min); the
     # quick loop reads 20 and the notation fragments
     "test_check_reader_oracle.py::test_differential_against_parse_latex_many",
+    # probkit gradcheck: each check starts a Python subprocess (0.3-1 s); the correct file, the
+    # tanh-derivative slip, a traceback and a missing function stay quick (12-07)
+    "test_learner_gradcheck.py::test_an_endless_loop_is_stopped_by_the_time_limit",
+    "test_learner_gradcheck.py::test_sigterm_leaves_no_orphan",
+    "test_learner_gradcheck.py::test_cli_exit_codes_and_json",
+    "test_learner_gradcheck.py::test_sizes_come_from_shape_options",
+    "test_learner_gradcheck.py::test_memory_is_limited",
+    "test_learner_gradcheck.py::test_an_exception_at_import_shows_the_learners_line",
+    "test_learner_gradcheck.py::test_cli_shows_the_learners_traceback_lines",
+    "test_learner_gradcheck.py::test_the_l2_value_reaches_the_learners_lambd",
+    "test_learner_gradcheck.py::test_nothing_of_the_learners_is_written",
+    "test_learner_gradcheck.py::test_all_signs_flipped_is_traced_to_dZ2",
+    "test_learner_gradcheck.py::test_real_images_as_inputs",
+    "test_learner_gradcheck.py::test_other_function_names_by_cost_and_gradients",
+    "test_learner_gradcheck.py::test_a_cost_that_is_not_finite_is_reported",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_db2_wrong_axis]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_sign_of_dZ2]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_missing_transpose]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_keepdims_dropped]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_l2_without_1_over_m]",
+    "test_learner_gradcheck.py::test_each_planted_slip_is_caught_on_its_parameter_with_its_diagnosis[slip_missing_1_over_m_in_dW1]",
+    # derive --chain with --shape: the two-layer network stays quick; the variants are slow
+    "test_derive_matrix_chain.py::test_softmax_output_with_leaky_relu",
+    "test_derive_matrix_chain.py::test_three_layers",
+    "test_derive_matrix_chain.py::test_relu_with_l2_on_the_weights",
+    "test_derive_matrix_chain.py::test_cli_example_of_the_issue_and_usage_errors",
     # probkit check on the 100 posts of tests/check_corpus/ (one module fixture, 15-50 s on the
     # shared machine); the corpus's SymPy proofs and one checked pair stay quick (12-07)
     "test_check_corpus.py::test_check_never_alarms_on_a_correct_line_and_never_passes_a_slip",
     "test_check_corpus.py::test_corpus_table_adds_up",
     "test_check_corpus.py::test_docs_table_is_todays_table",
+    # formerly marked by decorators (the table is now the one way to mark a test slow)
+    "test_check.py::test_correct_posts_pass",
+    "test_check.py::test_english_slips_are_caught_on_their_lines",
+    "test_check.py::test_japanese_slips_are_caught_on_their_lines",
+    "test_check.py::test_sympy_latex_round_trips_many",
+    "test_check.py::test_random_token_soup_never_raises",
+    # the module's fixture trains two models (about 4 s)
+    "test_compare.py::test_a_model_against_itself_and_against_a_weak_one",
+    "test_compare.py::test_images_of_another_size_are_refused_by_name",
+    "test_compare.py::test_cli",
+    "test_dask.py::test_dask_cluster_gives_bit_identical_results",
+    "test_derive_cli.py::test_gradcheck_option_reports_every_model",
+    "test_derive_expr.py::test_coverage_table_every_step_verified_and_equal_to_sympy",
+    "test_derive_expr.py::test_the_table_uses_every_named_rule",
+    "test_docs_output.py::test_pasted_output_is_real",
+    # several fits and plots: 8-9 s
+    "test_features_pipeline.py::test_evaluate_plots_the_colour_evidence_of_a_histogram_model",
+    "test_features_pipeline.py::test_train_and_tune_take_features_from_the_cli",
+    "test_fuzz_cli.py::test_fuzz_every_command_larger_budget",
+    "test_fuzz_cli.py::test_installed_script_more_known_cases",
+    "test_fuzz_cli.py::test_installed_script_fuzzed",
+    "test_packaging.py::test_wheel_installs_no_generic_top_level_module",
+    "test_sklearn_compat.py::test_scikit_learn_estimator_checks",
+    "test_sklearn_compat.py::test_the_expected_skips_are_the_only_ones",
+    "test_sklearn_compat.py::test_scikit_learn_checks_on_the_other_transformers",
+    "test_typicality.py::test_typicality_is_a_calibrated_p_value_for_typical_inputs",
+    "test_typicality.py::test_two_views_keep_the_false_flag_rate_at_most_about_alpha",
+    # whole files: a real Hugo build, and the real-data studies
+    "test_hugo_build.py",
+    "test_realdata_features.py",
+    "test_realdata_trust.py",
 }
 
 
@@ -259,5 +318,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         file_name = Path(str(item.fspath)).name
         base = f"{file_name}::{item.name.split('[')[0]}"
-        if base in SLOW_TESTS or f"{file_name}::{item.name}" in SLOW_TESTS:
+        if {file_name, base, f"{file_name}::{item.name}"} & SLOW_TESTS:
             item.add_marker(pytest.mark.slow)

@@ -86,9 +86,8 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("case", [
-    pytest.param(case, marks=pytest.mark.slow) if case == "locomotive" else case
-    for case in CASES])  # the example alone is also checked quickly, above
+@pytest.mark.parametrize("case", list(CASES))  # the example alone is also checked
+# quickly, above
 @pytest.mark.parametrize("json_output", [True, False])
 def test_file_form_equals_cli_form(tmp_path: Path, case: str, json_output: bool) -> None:
     text, cli = CASES[case]

@@ -28,7 +28,6 @@ def findings(report):  # (line, status) pairs
 # ----------------------------------------------------------------- fixture posts
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("post", ["sigmoid_en.md", "cross_entropy_ja.md"])
 def test_correct_posts_pass(post: str) -> None:
     report = check_file(POSTS / post)
@@ -37,7 +36,6 @@ def test_correct_posts_pass(post: str) -> None:
     assert report.equalities_verified == report.equalities_checked
 
 
-@pytest.mark.slow
 def test_english_slips_are_caught_on_their_lines() -> None:
     report = check_file(POSTS / "sigmoid_slips_en.md")
     assert findings(report) == [(15, "wrong"), (24, "wrong"), (31, "wrong"), (37, "wrong")]
@@ -49,7 +47,6 @@ def test_english_slips_are_caught_on_their_lines() -> None:
     assert all(f.counterexample is not None for f in report.findings)
 
 
-@pytest.mark.slow
 def test_japanese_slips_are_caught_on_their_lines() -> None:
     report = check_file(POSTS / "cross_entropy_slips_ja.md")
     assert findings(report) == [(16, "wrong"), (21, "wrong")]
@@ -358,7 +355,6 @@ def test_sympy_latex_round_trips_quick() -> None:
     assert faithful >= 11
 
 
-@pytest.mark.slow
 def test_sympy_latex_round_trips_many() -> None:
     faithful, refused = _round_trips(400, seed=11)
     assert faithful >= 390
@@ -387,7 +383,6 @@ def test_decorations_keep_their_content() -> None:
     assert not check_text(r"$$\boxed{(x+1)^2} = x^2 + 1$$").passed
 
 
-@pytest.mark.slow
 def test_random_token_soup_never_raises() -> None:
     """Bad input never produces a traceback: junk is a finding (or "no maths"), not a crash."""
     import random

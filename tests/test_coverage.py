@@ -19,9 +19,9 @@ import pytest
 from bayes_problems import CERTAIN, RARE, TWO_POSITIVE, URN
 from scipy import stats
 
-from probkit.bayes.intervals import ratio_standard_error, wilson_interval
 from probkit.bayes.montecarlo import Replicates, replicate
 from probkit.bayes.samplers import Problem
+from probkit.intervals import ratio_standard_error, wilson_interval
 
 REPLICATES = 4_000
 Z95 = 1.959963984540054

@@ -33,7 +33,6 @@ def client() -> Iterator[Any]:
         yield dask_client
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("method", ["rejection", "importance"])
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
 def test_dask_cluster_gives_bit_identical_results(client: Any, name: str, method: str) -> None:

@@ -66,7 +66,7 @@ def test_giant_exponent_on_the_command_line_is_one_line() -> None:
 def test_decompression_bomb_photo_is_a_data_error(tmp_path, monkeypatch) -> None:
     from PIL import Image
 
-    from probkit.data.images import load_photos
+    from probkit.classifier.data.images import load_photos
 
     photo = tmp_path / "huge.png"
     Image.fromarray(np.zeros((64, 64, 3), dtype=np.uint8)).save(photo)

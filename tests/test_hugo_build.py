@@ -30,8 +30,6 @@ from probkit.symbolic import names
 from probkit.symbolic.rules import FORMULAS
 from probkit_cli.app import app
 
-pytestmark = pytest.mark.slow
-
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 

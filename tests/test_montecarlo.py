@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from probkit.bayes import diagnostic_problem, discrete_problem, urn_problem
-from probkit.bayes.intervals import normal_quantile, ratio_standard_error, wilson_interval
 from probkit.bayes.montecarlo import importance_summary, monte_carlo, replicate
 from probkit.bayes.samplers import (
     BLOCK_SIZE,
@@ -27,6 +26,7 @@ from probkit.bayes.samplers import (
     story_of,
 )
 from probkit.errors import ComputationError, ImpossibleEvidenceError, InputError
+from probkit.intervals import normal_quantile, ratio_standard_error, wilson_interval
 
 MANY = discrete_problem(  # 12 hypotheses: the searchsorted / bincount paths
     {f"H{i}": Fraction(i + 1, 78) for i in range(12)},
@@ -323,7 +323,7 @@ def test_importing_probkit_bayes_does_not_import_numpy() -> None:
 
 def test_wilson_agrees_with_the_classifier_metrics_implementation() -> None:
     # metrics.wilson_interval is the scalar entry point (validation, floats) over this one.
-    from probkit.evaluation.metrics import wilson_interval as scalar_wilson
+    from probkit.classifier.evaluation.metrics import wilson_interval as scalar_wilson
 
     for m in (1, 2, 7, 51, 1000):
         ks = np.arange(m + 1)

@@ -76,7 +76,7 @@ def test_format_decimal() -> None:
     assert format_decimal(Fraction(1, 10**9)) == "1.000e-09"
 
 
-# ---------------------------------------------------------------- issue 14, items 3, 4 and 10
+# ---------------------------------------------------------------- numbers at the edges
 
 
 @pytest.mark.parametrize("padding", [20, 30, 1000])

@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 from probkit import _atomic
-from probkit.data.datasets import make_synthetic, write_dataset
+from probkit._atomic import write_text_atomic
+from probkit.classifier.data.datasets import make_synthetic, write_dataset
+from probkit.classifier.modelfile import save_model
+from probkit.classifier.pipeline import Classifier
 from probkit.errors import DataError, InputError, ModelFileError
-from probkit.models.classifier import Classifier
-from probkit.models.modelfile import save_model
-from probkit.symbolic.files import write_text_atomic
 from probkit_cli.app import app
 
 runner = CliRunner()
@@ -115,15 +115,13 @@ def test_failed_rename_keeps_the_old_file_and_leaves_no_temporary(tmp_path, fitt
 
 
 def test_one_shared_writer() -> None:
-    import probkit.data.datasets
-    import probkit.evaluation.plots
-    import probkit.symbolic.files
+    import probkit.classifier.data.datasets
 
-    assert probkit.data.datasets.atomic_output is _atomic.atomic_output
-    assert probkit.symbolic.files.write_text_atomic.__module__ == "probkit._atomic"
-    for module in (probkit.data.datasets, probkit.evaluation.plots, probkit.symbolic.files):
-        source = Path(module.__file__ or "").read_text(encoding="utf-8")
-        assert "mkstemp" not in source, module.__name__
+    assert probkit.classifier.data.datasets.atomic_output is _atomic.atomic_output
+    root = Path(_atomic.__file__).parent
+    writers = [p.relative_to(root.parent).as_posix() for p in root.rglob("*.py")
+               if "mkstemp" in p.read_text(encoding="utf-8")]
+    assert writers == ["probkit/_atomic.py"]
 
 
 @pytest.mark.parametrize("command", ["train", "tune"])
@@ -136,7 +134,7 @@ def test_unwritable_out_fails_before_the_work_starts(command, tmp_path, monkeypa
         calls.append("load")
         raise AssertionError("the data was read before --out was checked")
 
-    monkeypatch.setattr("probkit.data.datasets.load_dataset", counting_load)
+    monkeypatch.setattr("probkit.classifier.data.datasets.load_dataset", counting_load)
     _unwritable_dir(monkeypatch)
     extra = ["--l2", "1"] if command == "tune" else []
     result = runner.invoke(app, [command, "--train", str(data), "--out",

@@ -20,21 +20,23 @@ def _modules_after(code: str) -> set[str]:
 def test_public_names_are_the_library_objects() -> None:
     from probkit.bayes import diagnostic_posterior, posterior, urn_posterior
     from probkit.bayes.montecarlo import monte_carlo
-    from probkit.data.datasets import load_dataset
-    from probkit.models import LogisticRegression, TwoLayerNet
-    from probkit.models.classifier import Classifier
+    from probkit.classifier.data.datasets import load_dataset
+    from probkit.classifier.models import LogisticRegression, TwoLayerNet
+    from probkit.classifier.pipeline import Classifier
+    from probkit.gradient_check.learner import gradcheck
     from probkit.symbolic import build
     from probkit.symbolic.lint import check_text
 
     expected = {"posterior": posterior, "urn_posterior": urn_posterior,
                 "diagnostic_posterior": diagnostic_posterior, "monte_carlo": monte_carlo,
                 "derive": build, "check": check_text, "load_dataset": load_dataset,
-                "Classifier": Classifier,
+                "Classifier": Classifier, "gradcheck": gradcheck,
                 "LogisticRegression": LogisticRegression, "TwoLayerNet": TwoLayerNet}
     for name, obj in expected.items():
         assert getattr(probkit, name) is obj, name
         assert name in probkit.__all__ and name in dir(probkit)
-    assert probkit.workflows.train is __import__("probkit.workflows").workflows.train
+    assert probkit.workflows.train is __import__(
+        "probkit.classifier.workflows").classifier.workflows.train
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         probkit.nope  # noqa: B018
 

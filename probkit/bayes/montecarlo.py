@@ -69,13 +69,6 @@ import numpy as np
 import numpy.typing as npt
 
 from probkit.bayes.exact import Posterior, log_probability
-from probkit.bayes.intervals import (
-    binomial_standard_error,
-    log_ratio_standard_error,
-    log_sum_exp,
-    normal_quantile,
-    wilson_interval,
-)
 from probkit.bayes.parallel import simulate
 from probkit.bayes.samplers import (
     Problem,
@@ -86,6 +79,13 @@ from probkit.bayes.samplers import (
     story_of,
 )
 from probkit.errors import ComputationError, ImpossibleEvidenceError, InputError
+from probkit.intervals import (
+    binomial_standard_error,
+    log_ratio_standard_error,
+    log_sum_exp,
+    normal_quantile,
+    wilson_interval,
+)
 from probkit.numbers import Number
 
 METHODS = ("rejection", "importance")

@@ -30,9 +30,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from probkit.bayes.intervals import normal_quantile, wilson_interval
 from probkit.bayes.montecarlo import MonteCarloResult, monte_carlo
 from probkit.errors import InputError
+from probkit.intervals import normal_quantile, wilson_interval
 
 if TYPE_CHECKING:
     from probkit.bayes.numeric import NumericPosterior

@@ -15,7 +15,8 @@ differentiated by each ``wrt`` name as a textbook does:
    chain's own names (dL/dw = x (a - y));
 4. the result checked against SymPy's diff of the fully substituted output.
 
-Matrix and vectorized chains are not supported (scalars only).
+Matrix chains (``@``, ``.T``, ``sum(E, axis=1)``, shapes by ``--shape``) are
+:mod:`probkit.symbolic.matrix_chain`.
 
 >>> derivation = derive_chain(
 ...     ["L = -(y*log(a) + (1-y)*log(1-a))", "a = 1/(1+exp(-z))", "z = w*x + b"],
@@ -38,7 +39,7 @@ from typing import Any
 import sympy as sp
 
 from probkit.errors import InputError
-from probkit.symbolic.domain_check import Domain, check_step
+from probkit.symbolic.domain_verifier import Domain, check_step
 from probkit.symbolic.expression import derivatives_listed, derive_partial
 from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
 from probkit.symbolic.printing import to_latex
@@ -76,22 +77,24 @@ class Chain:
 def _split(texts: Sequence[str]) -> dict[str, str]:
     """``name = expression`` for each text; a name defined twice is an error."""
     if not texts:
-        raise InputError("--chain: give definitions such as --chain 'z = w*x + b'")
+        raise InputError("definitions: give definitions such as 'z = w*x + b'",
+                         parameter="definitions")
     if len(texts) > MAX_DEFINITIONS:
-        raise InputError(f"--chain: {len(texts)} definitions; {MAX_DEFINITIONS} at most")
+        raise InputError(f"definitions: {len(texts)} definitions; {MAX_DEFINITIONS} at most",
+                         parameter="definitions")
     found: dict[str, str] = {}
     for text in texts:
         match = _DEFINITION.match(text)
         if not match or not match.group(2).strip():
-            raise InputError(f"--chain: cannot read {text!r}; write 'name = expression', "
-                             "e.g. 'a = 1/(1+exp(-z))'")
+            raise InputError(f"definitions: cannot read {text!r}; write 'name = expression', "
+                             "e.g. 'a = 1/(1+exp(-z))'", parameter="definitions")
         name, rhs = match.group(1), match.group(2).strip()
         if name in FUNCTIONS or name in MACROS or name in CONSTANTS or name.startswith("_"):
-            raise InputError(f"--chain: {name!r} names a function or constant; choose another "
-                             "name for the quantity")
+            raise InputError(f"definitions: {name!r} names a function or constant; choose "
+                             "another name for the quantity", parameter="definitions")
         if name in found:
-            raise InputError(f"--chain: {name} is defined twice ({name} = {found[name]} and "
-                             f"{name} = {rhs})")
+            raise InputError(f"definitions: {name} is defined twice ({name} = {found[name]} "
+                             f"and {name} = {rhs})", parameter="definitions")
         found[name] = rhs
     return found
 
@@ -106,7 +109,8 @@ def _topological(inputs: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
             return
         if state.get(name) == "open":
             cycle = path[path.index(name):] + [name]
-            raise InputError(f"--chain: the definitions form a cycle: {' -> '.join(cycle)}")
+            raise InputError(f"definitions: the definitions form a cycle: {' -> '.join(cycle)}",
+                             parameter="definitions")
         state[name] = "open"
         for dep in inputs[name]:
             if dep in inputs:
@@ -128,22 +132,25 @@ def parse_chain(texts: Sequence[str], *, assume: Sequence[str] = ()) -> Chain:
     }
     definitions: dict[str, Any] = {}
     for name, rhs in raw.items():
-        parsed = parse_expression(rhs, assume=assume, where=f"--chain {name}",
+        parsed = parse_expression(rhs, assume=assume, where=f"definition of {name}",
+                                  parameter="definitions",
                                   extra_symbols=symbols, check_assumed=False)
         for symbol in parsed.symbols.values():
             symbols.setdefault(symbol.name, symbol)
         definitions[name] = parsed.expr
     unknown = sorted(set(named) - set(symbols))
     if unknown:
-        raise InputError(f"--assume: {', '.join(unknown)} does not appear in the chain")
+        raise InputError(f"assume: {', '.join(unknown)} does not appear in the chain",
+                         parameter="assume")
     inputs = {name: tuple(sorted(s.name for s in expr.free_symbols))
               for name, expr in definitions.items()}
     order = _topological(inputs)
     used = {dep for deps in inputs.values() for dep in deps}
     outputs = sorted(name for name in order if name not in used)
     if len(outputs) != 1:
-        raise InputError(f"--chain: the chain has several outputs ({', '.join(outputs)}); every "
-                         "name but one must be used by another definition")
+        raise InputError(f"definitions: the chain has several outputs ({', '.join(outputs)}); "
+                         "every name but one must be used by another definition",
+                         parameter="definitions")
     return Chain(definitions, symbols, inputs, order, outputs[0])
 
 
@@ -157,7 +164,8 @@ def _substituted(chain: Chain, name: str, stop: str) -> Any:
             break
         expr = expr.xreplace(replace)
     if sum(1 for _ in sp.preorder_traversal(expr)) > 4 * MAX_NODES:
-        raise InputError(f"--chain: {name} written out is too large")
+        raise InputError(f"definitions: {name} written out is too large",
+                         parameter="definitions")
     return expr
 
 
@@ -171,7 +179,8 @@ def _paths(chain: Chain, start: str, target: str) -> list[list[str]]:
         for rest in _paths(chain, dep, target):
             found.append([start, *rest])
             if len(found) > MAX_PATHS:
-                raise InputError(f"--chain: more than {MAX_PATHS} paths lead to {target}")
+                raise InputError(f"definitions: more than {MAX_PATHS} paths lead to {target}",
+                                 parameter="definitions")
     return found
 
 
@@ -181,20 +190,20 @@ def _choose_targets(chain: Chain, wrt: Sequence[str]) -> list[str]:
         if len(leaves) == 1:
             return leaves
         if not leaves:
-            raise InputError("--chain: the chain has no inputs (every name is defined); name "
-                             "the quantity to differentiate by with --wrt")
-        raise InputError(f"--wrt: the chain has several inputs ({', '.join(leaves)}); name the "
-                         "ones to differentiate by with --wrt")
+            raise InputError("wrt: the chain has no inputs (every name is defined); name the "
+                             "quantity to differentiate by", parameter="wrt")
+        raise InputError(f"wrt: the chain has several inputs ({', '.join(leaves)}); name the "
+                         "ones to differentiate by", parameter="wrt")
     targets = []
     for name in wrt:
         name = name.strip()
         if name == chain.output:
-            raise InputError(f"--wrt: {name} is the output of the chain")
+            raise InputError(f"wrt: {name} is the output of the chain", parameter="wrt")
         if name not in chain.symbols:
-            raise InputError(f"--wrt: {name!r} is not defined or used in the chain (its names: "
-                             f"{', '.join(sorted(chain.symbols))})")
+            raise InputError(f"wrt: {name!r} is not defined or used in the chain (its names: "
+                             f"{', '.join(sorted(chain.symbols))})", parameter="wrt")
         if name in targets:
-            raise InputError(f"--wrt: {name!r} is given twice")
+            raise InputError(f"wrt: {name!r} is given twice", parameter="wrt")
         targets.append(name)
     return targets
 
@@ -246,7 +255,7 @@ def derive_chain(
     paths = {target: _paths(chain, output, target) for target in targets}
     for target, found in paths.items():
         if not found:
-            raise InputError(f"--wrt: {output} does not depend on {target}")
+            raise InputError(f"wrt: {output} does not depend on {target}", parameter="wrt")
     edges = {(p[i], p[i + 1]) for found in paths.values() for p in found for i in range(len(p) - 1)}
 
     steps: list[Step] = []
@@ -315,6 +324,7 @@ def derive_chain(
     command += "".join(f" --assume {shlex.quote(a)}" for a in assume)
     summary = Prose.of(*derivatives_listed(output, results), ".")
     title = f"Chain rule through {', '.join(chain.order)}"
-    notes = ("Scalars only: matrix and vectorized chains are not supported.",)
+    notes = ("Scalars: for matrices give their shapes (--shape NAME=ROWS,COLS) and write "
+             "products with @.",)
     return Derivation(name=command, title=title, summary=summary, given=given,
                       steps=tuple(steps), results=tuple(results), notes=notes)

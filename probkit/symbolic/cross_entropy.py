@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from probkit.symbolic.checks import explicit_step, scalar_step
+from probkit.symbolic.catalogue import registered
 from probkit.symbolic.explicit import gradient, sigmoid, symbol_matrix
 from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
-from probkit.symbolic.registry import registered
+from probkit.symbolic.step_verifier import explicit_step, scalar_step
 
 N = 3
 """Length of the explicit vectors the vector steps are checked on."""

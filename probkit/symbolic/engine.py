@@ -7,7 +7,7 @@ result (:mod:`probkit.symbolic.rewrite`), which is a step of its own.
 
 >>> import sympy as sp
 >>> x = sp.Symbol("x", real=True)
->>> from probkit.symbolic.domain_check import Domain
+>>> from probkit.symbolic.domain_verifier import Domain
 >>> steps, result = differentiate(sp.tanh(x) ** 2, x, Domain((x,)))
 >>> [step.rule for step in steps]
 ['chain rule (power)', 'hyperbolic rule']
@@ -24,7 +24,7 @@ from typing import Any
 import sympy as sp
 
 from probkit.errors import InputError
-from probkit.symbolic.domain_check import Domain, checked
+from probkit.symbolic.domain_verifier import Domain, checked
 from probkit.symbolic.model import Step
 from probkit.symbolic.rules import D, apply_rule, is_pending
 

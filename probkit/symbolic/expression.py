@@ -4,7 +4,7 @@ The expression is read safely (:mod:`probkit.symbolic.user_input`), named
 ``f`` (``f(x) = ...``), differentiated rule by rule
 (:mod:`probkit.symbolic.engine`), tidied, and written back in terms of ``f``
 when it can be (sigma' = sigma (1 - sigma)). Every step is checked
-(:mod:`probkit.symbolic.domain_check`) and the result is checked against
+(:mod:`probkit.symbolic.domain_verifier`) and the result is checked against
 SymPy's own ``diff`` of the expression.
 
 >>> derivation = derive_expression("1/(1+exp(-a*x))", wrt=["x"], assume=["a>0"])
@@ -25,9 +25,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import sympy as sp
-from sympy.core.function import AppliedUndef
 
-from probkit.symbolic.domain_check import Domain, check_step, checked
+from probkit.symbolic.domain_verifier import Domain, check_step, checked
 from probkit.symbolic.engine import differentiate
 from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
 from probkit.symbolic.printing import to_latex
@@ -194,7 +193,3 @@ def derivatives_listed(name: str, results: Sequence[Step]) -> list[str | Math]:
                                                      f"{prose(result.after)}")]
     return [part for part in parts if part != ""]
 
-
-def user_functions(expr: Any) -> list[str]:
-    """Names of the functions of the user's own in ``expr``."""
-    return sorted({applied.func.__name__ for applied in expr.atoms(AppliedUndef)})

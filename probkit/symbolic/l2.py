@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from probkit.symbolic.checks import explicit_step, matrix_step
+from probkit.symbolic.catalogue import registered
 from probkit.symbolic.explicit import gradient
 from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
-from probkit.symbolic.registry import registered
+from probkit.symbolic.step_verifier import explicit_step, matrix_step
 from probkit.symbolic.vectorized import (
     N_EXAMPLES,
     N_FEATURES,

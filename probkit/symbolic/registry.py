@@ -1,10 +1,9 @@
-"""Which derivations exist, and where each is built (imported only when asked for).
+"""Building a derivation by name (and so checking it), importing only its own module.
 
-Building a derivation runs all of its checks, so the registry never builds
-more than the caller asks for: ``probkit derive sigmoid`` builds one.
+Building a derivation runs all of its checks, so nothing more is built than the caller asks
+for: ``probkit derive sigmoid`` builds one. What exists, and each one's title, is the
+catalogue (:mod:`probkit.symbolic.catalogue`, no SymPy).
 
->>> describe("sigmoid").title
-'Derivative of the sigmoid'
 >>> build("no-such-thing")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -14,124 +13,30 @@ probkit.errors.InputError: unknown derivation 'no-such-thing'; choose one of: si
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from probkit.errors import InputError
-from probkit.symbolic.model import Math, Prose
+from probkit.symbolic.catalogue import describe
 
 if TYPE_CHECKING:
     from probkit.symbolic.model import Derivation
 
-
-@dataclass(frozen=True)
-class Entry:
-    """A derivation's name, title, one-line summary and building module.
-
-    ``summary`` is ASCII (``probkit derive --list``); ``typeset``, when given, is
-    the same sentence with its formulas, for the pages.
-    """
-
-    name: str
-    title: str
-    summary: str
-    module: str
-    typeset: Prose | None = None
-
-
-_ENTRIES: tuple[Entry, ...] = (
-    Entry(
-        "sigmoid",
-        "Derivative of the sigmoid",
-        "f(x) = 1/(1 + exp(-a x)), a > 0, has f'(x) = a f(x) (1 - f(x)).",
-        "probkit.symbolic.sigmoid",
-        Prose.of(Math(r"f(x) = \frac{1}{1 + e^{-a x}}", "f(x) = 1/(1 + exp(-a x))"), ", ",
-                 Math("a > 0"), ", has ", Math("f'(x) = a f(x) (1 - f(x))"), "."),
-    ),
-    Entry(
-        "cross-entropy",
-        "Gradient of the cross-entropy loss of one example",
-        "With a = sigmoid(w.x + b): dL/dz = a - y, dL/dw = x (a - y), dL/db = a - y.",
-        "probkit.symbolic.cross_entropy",
-        Prose.of("With ", Math(r"a = \sigma(w^{T} x + b)", "a = sigmoid(w.x + b)"), ": ",
-                 Math(r"\frac{\partial L}{\partial z} = a - y", "dL/dz = a - y"), ", ",
-                 Math(r"\frac{\partial L}{\partial w} = x (a - y)", "dL/dw = x (a - y)"), ", ",
-                 Math(r"\frac{\partial L}{\partial b} = a - y", "dL/db = a - y"), "."),
-    ),
-    Entry(
-        "vectorized",
-        "Vectorized gradient over m examples",
-        "dw = (1/m) X (A - Y)^T and db = (1/m) sum(A - Y).",
-        "probkit.symbolic.vectorized",
-        Prose.of(Math(r"\frac{\partial J}{\partial w} = \frac{1}{m} X (A - Y)^{T}",
-                      "dw = (1/m) X (A - Y)^T"), " and ",
-                 Math(r"\frac{\partial J}{\partial b} = \frac{1}{m} \sum_{i} (a_i - y_i)",
-                      "db = (1/m) sum(A - Y)"), "."),
-    ),
-    Entry(
-        "l2",
-        "L2 regularization",
-        "Adding lambda/(2m) ||w||^2 adds (lambda/m) w to dw; the bias is not regularized.",
-        "probkit.symbolic.l2",
-        Prose.of("Adding ", Math(r"\frac{\lambda}{2 m} \lVert w \rVert^{2}", "lambda/(2m) ||w||^2"),
-                 " adds ", Math(r"\frac{\lambda}{m} w", "(lambda/m) w"), " to ",
-                 Math(r"\frac{\partial J}{\partial w}", "dw"), "; the bias is not regularized."),
-    ),
-    Entry(
-        "two-layer",
-        "Backpropagation through a two-layer network",
-        "ReLU or tanh hidden layer, sigmoid output, with and without L2.",
-        "probkit.symbolic.two_layer",
-    ),
-    Entry(
-        "base-rate",
-        "Moving a probability to a new base rate",
-        "posterior odds = model odds times (P/(1-P)) / (pi/(1-pi)), by Bayes' rule.",
-        "probkit.symbolic.base_rate",
-        Prose.of("posterior odds = model odds times ",
-                 Math(r"\frac{P}{1 - P} \Big/ \frac{\pi}{1 - \pi}", "(P/(1-P)) / (pi/(1-pi))"),
-                 ", by Bayes' rule."),
-    ),
-)
-
-_BY_NAME = {entry.name: entry for entry in _ENTRIES}
-
-
-def names() -> tuple[str, ...]:
-    """The names of all derivations, in reading order."""
-    return tuple(entry.name for entry in _ENTRIES)
-
-
-def describe(name: str) -> Entry:
-    """The registry entry of ``name`` (no SymPy import, nothing is built)."""
-    try:
-        return _BY_NAME[name]
-    except KeyError:
-        raise InputError(
-            f"unknown derivation {name!r}; choose one of: {', '.join(names())}"
-        ) from None
-
-
-def registered(name: str, **parts: Any) -> Derivation:
-    """A :class:`Derivation` with the name, title and summary the registry lists for ``name``.
-
-    ``parts`` are the remaining fields (``given``, ``steps``, ``results``, ...).
-    """
-    from probkit.symbolic.model import Derivation
-
-    entry = describe(name)
-    summary = entry.typeset or entry.summary
-    return Derivation(name=entry.name, title=entry.title, summary=summary, **parts)
+#: derivation name -> the module whose ``build()`` makes it (imported on first use)
+BUILDERS: dict[str, str] = {
+    "sigmoid": "probkit.symbolic.sigmoid",
+    "cross-entropy": "probkit.symbolic.cross_entropy",
+    "vectorized": "probkit.symbolic.vectorized",
+    "l2": "probkit.symbolic.l2",
+    "two-layer": "probkit.symbolic.two_layer",
+    "base-rate": "probkit.symbolic.base_rate",
+}
 
 
 def build(name: str) -> Derivation:
     """Build (and so check) the derivation called ``name``."""
     entry = describe(name)
-    module = importlib.import_module(entry.module)
+    module = importlib.import_module(BUILDERS[entry.name])
     derivation: Derivation = module.build()
     return derivation
 
 
-def build_all() -> tuple[Derivation, ...]:
-    """Build every derivation, in reading order."""
-    return tuple(build(name) for name in names())
+__all__ = ["BUILDERS", "build"]

@@ -83,8 +83,9 @@ def render(
     ``markdown_flavor`` (one of :data:`MARKDOWN_FLAVORS`) applies to the markdown format.
     """
     if markdown_flavor not in MARKDOWN_FLAVORS:
-        raise InputError(f"--markdown-flavor: unknown flavour {markdown_flavor!r}; "
-                         f"choose one of: {', '.join(MARKDOWN_FLAVORS)}")
+        raise InputError(f"markdown_flavor: unknown flavour {markdown_flavor!r}; "
+                         f"choose one of: {', '.join(MARKDOWN_FLAVORS)}",
+                         parameter="markdown_flavor")
     if fmt == "text":
         return render_text.render_many(derivations)
     if fmt == "latex":
@@ -98,4 +99,5 @@ def render(
         )
     if fmt == "json":
         return json.dumps(render_json.to_document(derivations), indent=2, ensure_ascii=False) + "\n"
-    raise InputError(f"--format: unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    raise InputError(f"fmt: unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}",
+                     parameter="fmt")

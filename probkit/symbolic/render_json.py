@@ -13,15 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from probkit.symbolic.common import (
+from probkit.symbolic.model import Check, Derivation, Step, Text, plain, with_math
+from probkit.symbolic.printing import to_text
+from probkit.symbolic.render_shared import (
     check_counts,
     local_dict,
     residual_value,
     reused_from,
     symbol_table,
 )
-from probkit.symbolic.model import Check, Derivation, Step, Text, plain, with_math
-from probkit.symbolic.printing import to_text
 
 
 def _check(check: Check) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from probkit.symbolic.common import chained, check_counts, derivative_notation, residual_text
 from probkit.symbolic.model import Derivation, Step, Text, with_math
 from probkit.symbolic.printing import to_latex
+from probkit.symbolic.render_shared import chained, check_counts, derivative_notation, residual_text
 
 _TEXT_SPECIALS = str.maketrans({c: "\\" + c for c in "#$%&_{}"})
 

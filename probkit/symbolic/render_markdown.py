@@ -35,15 +35,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from probkit.errors import InputError
-from probkit.symbolic.common import (
+from probkit.symbolic.model import Derivation, Step, Text, formulas, with_math
+from probkit.symbolic.printing import to_latex
+from probkit.symbolic.render_shared import (
     chained,
     check_counts,
     derivative_notation,
     mark,
     reused_from,
 )
-from probkit.symbolic.model import Derivation, Step, Text, formulas, with_math
-from probkit.symbolic.printing import to_latex
 
 FLAVORS = ("passthrough", "escaped")
 """The Markdown flavours for Hugo: build-time passthrough, or escaped for browser-side maths."""
@@ -158,8 +158,8 @@ def flavor(name: str) -> Flavor:
         return _FLAVORS[name]
     except KeyError:
         raise InputError(
-            f"--markdown-flavor: unknown flavour {name!r}; choose one of: {', '.join(FLAVORS)}"
-        ) from None
+            f"markdown_flavor: unknown flavour {name!r}; choose one of: {', '.join(FLAVORS)}",
+            parameter="markdown_flavor") from None
 
 
 # ----------------------------------------------------------------------- the page

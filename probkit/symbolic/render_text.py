@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from probkit.symbolic.common import (
+from probkit.symbolic.model import Derivation, Step, plain
+from probkit.symbolic.printing import to_reading
+from probkit.symbolic.render_shared import (
     chained,
     check_counts,
     derivative_notation,
@@ -17,8 +19,6 @@ from probkit.symbolic.common import (
     residual_text,
     reused_from,
 )
-from probkit.symbolic.model import Derivation, Step, plain
-from probkit.symbolic.printing import to_reading
 
 
 def _check_note(step: Step) -> str:

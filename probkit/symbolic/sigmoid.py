@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from probkit.symbolic.checks import scalar_step
+from probkit.symbolic.catalogue import registered
 from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
-from probkit.symbolic.registry import registered
+from probkit.symbolic.step_verifier import scalar_step
 
 
 def build() -> Derivation:

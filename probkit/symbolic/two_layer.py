@@ -21,7 +21,7 @@ from typing import Any
 
 import sympy as sp
 
-from probkit.symbolic.checks import matrix_step, scalar_step, symbolic_check
+from probkit.symbolic.catalogue import registered
 from probkit.symbolic.explicit import ACTIVATIONS as ACTIVATION_FUNCTIONS
 from probkit.symbolic.explicit import (
     activation_derivative,
@@ -33,7 +33,7 @@ from probkit.symbolic.explicit import (
     two_layer_forward,
 )
 from probkit.symbolic.model import Check, Derivation, Given, Math, Prose, Step
-from probkit.symbolic.registry import registered
+from probkit.symbolic.step_verifier import matrix_step, scalar_step, symbolic_check
 
 N_FEATURES = 2
 N_HIDDEN = 2
@@ -41,7 +41,8 @@ N_EXAMPLES = 3
 ACTIVATIONS = ("relu", "tanh")
 
 RELU_SLOPE_AT_ZERO = 0
-"""The value the numpy code (probkit.models.activations) gives ReLU's derivative at z = 0."""
+"""The value the numpy code (probkit.classifier.models.activations) gives ReLU's derivative
+at z = 0."""
 
 
 def relu_derivative_check(shown: Any) -> Check:

@@ -1,4 +1,4 @@
-"""Reading a user's expression, assumptions and ``--wrt`` safely.
+"""Reading a user's expression, assumptions and ``wrt`` safely.
 
 The text is SymPy syntax (``1/(1+exp(-a*x))``, ``x**2``, ``x^2``). It is
 never evaluated as Python: it is first parsed by :mod:`ast` and checked
@@ -12,7 +12,7 @@ Names are read as follows: the functions in :data:`FUNCTIONS` (``exp``,
 (``sigmoid(u)`` is ``1/(1 + exp(-u))``, ``softplus``, ``relu``), the constants
 ``pi``, ``E`` and ``e`` (Euler's number); any other name followed by ``(`` is
 a function of the user's own that stays symbolic (``f(x)``); every other name
-is a real symbol, unless ``--assume`` says more.
+is a real symbol, unless ``assume`` says more.
 
 >>> parsed = parse_expression("1/(1+exp(-a*x))", assume=["a>0"])
 >>> parsed.expr
@@ -22,7 +22,7 @@ is a real symbol, unless ``--assume`` says more.
 >>> parse_expression("integrate(x, x)")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-probkit.errors.InputError: --expr: integrate is not supported: integrals are out of scope ...
+probkit.errors.InputError: expression: integrate is not supported: integrals are out of scope ...
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class ParsedExpression:
 
 
 def parse_assumptions(assume: Iterable[str]) -> tuple[dict[str, bool], dict[str, dict[str, bool]]]:
-    """Read ``--assume`` values: ``positive`` (every symbol), ``a>0``, ``a real``.
+    """Read ``assume`` values: ``positive`` (every symbol), ``a>0``, ``a real``.
 
     Returns the assumptions for every symbol and those per name.
 
@@ -137,10 +137,10 @@ def parse_assumptions(assume: Iterable[str]) -> tuple[dict[str, bool], dict[str,
             match = re.fullmatch(r"([A-Za-z][A-Za-z0-9_]*)\s+([a-z]+)", text)
             if not match or match.group(2) not in _ASSUMPTION_WORDS:
                 raise InputError(
-                    f"--assume: cannot read {raw!r}; write one of "
+                    f"assume: cannot read {raw!r}; write one of "
                     f"{', '.join(_ASSUMPTION_WORDS)} (for every symbol), 'a>0', 'a>=0', "
-                    "'a<0', 'a<=0', 'a!=0' or 'a positive' (comparisons with 0 only)"
-                )
+                    "'a<0', 'a<=0', 'a!=0' or 'a positive' (comparisons with 0 only)",
+                    parameter="assume")
             word = match.group(2)
         named.setdefault(match.group(1), {}).update(_ASSUMPTION_WORDS[word])
     return every, named
@@ -303,24 +303,39 @@ def parse_expression(
     text: str,
     *,
     assume: Sequence[str] = (),
-    where: str = "--expr",
+    where: str = "expression",
+    parameter: str = "expression",
     extra_symbols: dict[str, Any] | None = None,
     check_assumed: bool = True,
 ) -> ParsedExpression:
     """Parse ``text`` safely into a SymPy expression (see the module docstring).
 
+    ``where`` starts every error message and ``parameter`` is the library parameter the
+    text was given to (the chain's definitions say ``definition of z``, ``definitions``).
     ``extra_symbols`` fixes the SymPy symbol used for some names (the chain's
-    intermediate quantities); ``check_assumed=False`` lets ``--assume`` name
+    intermediate quantities); ``check_assumed=False`` lets ``assume`` name
     symbols that are not in this text (they are in another definition of the
-    chain). Raises :class:`InputError` naming what is wrong.
+    chain). Raises :class:`InputError` naming what is wrong and the parameter.
 
     >>> parse_expression("x^2 + sigmoid(x)").expr
     x**2 + 1/(1 + exp(-x))
     >>> parse_expression("x.__class__")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    probkit.errors.InputError: --expr: attribute syntax is not supported
+    probkit.errors.InputError: expression: attribute syntax is not supported
     """
+    try:
+        return _parse_expression(text, assume=assume, where=where,
+                                 extra_symbols=extra_symbols, check_assumed=check_assumed)
+    except InputError as exc:
+        if exc.parameter is None:
+            exc.parameter = parameter
+        raise
+
+
+def _parse_expression(text: str, *, assume: Sequence[str], where: str,
+                      extra_symbols: dict[str, Any] | None,
+                      check_assumed: bool) -> ParsedExpression:
     from sympy.parsing.sympy_parser import auto_number, convert_xor, parse_expr
 
     if not isinstance(text, str) or not text.strip():
@@ -340,7 +355,8 @@ def parse_expression(
                                                 extra_symbols)
     unknown = sorted(set(named) - set(symbols) - set(extra_symbols or {}))
     if unknown and check_assumed:
-        raise InputError(f"--assume: {', '.join(unknown)} does not appear in {text!r}")
+        raise InputError(f"assume: {', '.join(unknown)} does not appear in {text!r}",
+                         parameter="assume")
     global_dict: dict[str, Any] = {
         "__builtins__": {}, "Integer": sp.Integer, "Float": sp.Float, "Rational": sp.Rational,
     }
@@ -363,7 +379,7 @@ def parse_expression(
     return ParsedExpression(text=text, expr=expr, symbols=symbols, functions=functions)
 
 
-def choose_wrt(expr: Any, wrt: Sequence[str], *, where: str = "--wrt") -> tuple[Any, ...]:
+def choose_wrt(expr: Any, wrt: Sequence[str]) -> tuple[Any, ...]:
     """The symbols to differentiate by: those named, or the only free symbol.
 
     >>> x, y = sp.symbols("x y", real=True)
@@ -372,23 +388,27 @@ def choose_wrt(expr: Any, wrt: Sequence[str], *, where: str = "--wrt") -> tuple[
     >>> choose_wrt(x * y, [])
     Traceback (most recent call last):
     ...
-    probkit.errors.InputError: --wrt: the expression has several symbols (x, y); name one with --wrt
+    probkit.errors.InputError: wrt: the expression has several symbols (x, y); name the one to \
+differentiate by
     """
     free = {symbol.name: symbol for symbol in expr.free_symbols}
     if not wrt:
         if len(free) == 1:
             return tuple(free.values())
         if not free:
-            raise InputError(f"{where}: the expression has no symbol to differentiate by")
-        raise InputError(f"{where}: the expression has several symbols "
-                         f"({', '.join(sorted(free))}); name one with --wrt")
+            raise InputError("wrt: the expression has no symbol to differentiate by",
+                             parameter="wrt")
+        raise InputError(f"wrt: the expression has several symbols "
+                         f"({', '.join(sorted(free))}); name the one to differentiate by",
+                         parameter="wrt")
     chosen = []
     for name in wrt:
         name = name.strip()
         if name not in free:
-            raise InputError(f"{where}: {name!r} does not appear in the expression "
-                             f"(its symbols: {', '.join(sorted(free)) or 'none'})")
+            raise InputError(f"wrt: {name!r} does not appear in the expression "
+                             f"(its symbols: {', '.join(sorted(free)) or 'none'})",
+                             parameter="wrt")
         if free[name] in chosen:
-            raise InputError(f"{where}: {name!r} is given twice")
+            raise InputError(f"wrt: {name!r} is given twice", parameter="wrt")
         chosen.append(free[name])
     return tuple(chosen)

@@ -16,10 +16,10 @@ from typing import Any
 
 import sympy as sp
 
-from probkit.symbolic.checks import explicit_step, matrix_step
+from probkit.symbolic.catalogue import registered
 from probkit.symbolic.explicit import cross_entropy, gradient, sigmoid, symbol_matrix
 from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
-from probkit.symbolic.registry import registered
+from probkit.symbolic.step_verifier import explicit_step, matrix_step
 
 N_FEATURES = 2
 N_EXAMPLES = 3

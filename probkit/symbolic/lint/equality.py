@@ -3,10 +3,10 @@
 The order is chosen so that no equality can make the checker hang:
 
 1. both sides are evaluated at random points of the variables' domains (30
-   significant digits, :data:`probkit.symbolic.checks.DIGITS`); a point where
+   significant digits, :data:`probkit.symbolic.step_verifier.DIGITS`); a point where
    they differ is a counterexample and the equality is wrong;
 2. otherwise the difference is reduced with the cheap simplifiers of
-   :mod:`probkit.symbolic.checks` (``simplify`` itself only for small
+   :mod:`probkit.symbolic.step_verifier` (``simplify`` itself only for small
    expressions): zero proves the equality symbolically;
 3. otherwise the equality holds at every point tried: verified numerically.
 
@@ -36,9 +36,9 @@ from typing import Any
 
 import sympy as sp
 
-from probkit.symbolic.checks import DIGITS, SIMPLIFIERS_BEFORE_SIMPLIFY, TOLERANCE
 from probkit.symbolic.lint.approximate import Inexact, agrees, written
 from probkit.symbolic.lint.scope import Domain, with_domains
+from probkit.symbolic.step_verifier import DIGITS, SIMPLIFIERS_BEFORE_SIMPLIFY, TOLERANCE
 
 POINTS = 4
 """Points at which both sides must agree for a numeric verification."""

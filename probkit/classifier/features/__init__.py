@@ -1,0 +1,196 @@
+"""Image representations for the cat classifier, each a small fit/transform transformer.
+
+========================  ====================================================
+transformer               features
+========================  ====================================================
+:class:`RawPixels`        pixels / 255, flattened
+:class:`ColourHistogram`  joint RGB or HSV histogram (fractions of pixels)
+:class:`HOG`              histogram of oriented gradients (shape, texture)
+:class:`Concatenate`      several of these side by side
+:class:`SquareRoot`       the square root of a histogram (Hellinger distance)
+:class:`Standardize`      any of these centred and scaled by training statistics
+========================  ====================================================
+
+Each is a scikit-learn transformer (without probkit depending on scikit-learn):
+``get_params(deep=True)``, nested ``set_params``, ``clone``, validation in ``fit``,
+:class:`~probkit.errors.NotFittedError` before ``fit``; with ``image_shape=(h, w, 3)``
+it takes flattened images, one row per image, so it can be a ``Pipeline`` step.
+
+Everything is fitted on training images only. A fitted transformer is stored as a
+JSON spec plus plain float arrays (:meth:`~FeatureTransformer.to_state`) and
+rebuilt by :func:`from_state`; :func:`parse_features` reads the short text form
+the CLI uses.
+
+>>> f = parse_features("std(hsv:8x4x4 + hog:9,8,2)")
+>>> f.label
+'std(hsv-hist 8x4x4 + hog 9o 8px 2x2)'
+>>> import numpy as np
+>>> images = np.random.default_rng(0).integers(0, 256, (3, 64, 64, 3), dtype=np.uint8)
+>>> spec, arrays = f.fit(images).to_state()
+>>> np.array_equal(from_state(spec, arrays).transform(images), f.transform(images))
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from probkit.classifier.features._base import FeatureTransformer, as_images
+from probkit.classifier.features.colour import ColourHistogram, rgb_to_hsv
+from probkit.classifier.features.combine import Concatenate, Standardize
+from probkit.classifier.features.hog import HOG, hog_features
+from probkit.classifier.features.pixels import RawPixels
+from probkit.classifier.features.root import SquareRoot
+from probkit.errors import InputError
+
+TRANSFORMERS: dict[str, type[FeatureTransformer]] = {
+    cls.name: cls for cls in (RawPixels, ColourHistogram, HOG, Concatenate, Standardize,
+                               SquareRoot)
+}
+#: bound on how deep a stored or written spec may nest
+MAX_DEPTH = 4
+
+
+def from_spec(spec: Any, *, _depth: int = 0) -> FeatureTransformer:
+    """An unfitted transformer from ``{"name": ..., "params": {...}}`` (see ``spec()``).
+
+    >>> from_spec({"name": "hog", "params": {"orientations": 6}})
+    HOG(orientations=6, cell_size=8, block_size=2, block_norm='L2-Hys')
+    """
+    if _depth > MAX_DEPTH:
+        raise InputError(f"feature spec nests deeper than {MAX_DEPTH} levels")
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+        raise InputError(f"a feature spec must be an object with a name; got {spec!r}")
+    name = spec["name"]
+    if name not in TRANSFORMERS:
+        raise InputError(f"unknown features {name!r}; known: {', '.join(TRANSFORMERS)}")
+    cls = TRANSFORMERS[name]
+    params = spec.get("params", {})
+    if not isinstance(params, dict):
+        raise InputError(f"feature spec {name!r}: params must be an object")
+    unknown = sorted(set(params) - set(cls._constraints))
+    if unknown:
+        raise InputError(f"features {name!r} have no parameter(s) {', '.join(unknown)}")
+    kwargs: dict[str, Any] = {}
+    for key, value in params.items():
+        if key == "parts" and isinstance(value, list):
+            kwargs[key] = tuple(from_spec(v, _depth=_depth + 1) for v in value)
+        elif key == "features":
+            kwargs[key] = from_spec(value, _depth=_depth + 1)
+        elif key in ("bins", "image_shape") and isinstance(value, list):
+            kwargs[key] = tuple(value)
+        else:
+            kwargs[key] = value
+    transformer = cls(**kwargs)
+    transformer._validate_hyperparameters()
+    return transformer
+
+
+def from_state(spec: Any, arrays: dict[str, Any]) -> FeatureTransformer:
+    """A fitted transformer from :meth:`~FeatureTransformer.to_state` output."""
+    transformer = from_spec(spec)
+    shape = spec.get("input_shape")
+    if (not isinstance(shape, list) or len(shape) != 3
+            or not all(isinstance(d, int) and d >= 1 for d in shape) or shape[2] != 3):
+        raise InputError(f"feature spec: input_shape must be [height, width, 3]; got {shape!r}")
+    transformer._set_fitted_shape((shape[0], shape[1], shape[2]))
+    transformer._restore_arrays(dict(arrays))
+    return transformer
+
+
+_BINS = re.compile(r"^(\d+)x(\d+)x(\d+)$")
+
+
+def _parse_one(text: str, *, whole: str) -> FeatureTransformer:
+    body = text.strip()
+    if body.lower().startswith("sqrt("):
+        if not body.endswith(")"):
+            raise InputError(f"features {whole!r}: sqrt(...) takes one part; write e.g. "
+                             "sqrt(hsv:8x4x4) + sqrt(hog)")
+        inner = body[5:-1].strip()
+        if inner.lower().startswith(("sqrt(", "std(")):
+            raise InputError(f"features {whole!r}: sqrt(...) holds one plain part (pixels, "
+                             "hsv, rgb or hog); std(...) goes around the whole: "
+                             "std(sqrt(hsv:8x4x4))")
+        return SquareRoot(features=_parse_one(inner, whole=whole))
+    name, _, args = text.partition(":")
+    name = name.strip().lower()
+    args = args.strip()
+    if name == "pixels" and not args:
+        return RawPixels()
+    if name in ("hsv", "rgb"):
+        if not args:
+            return ColourHistogram(space=name)
+        match = _BINS.match(args)
+        if not match:
+            raise InputError(f"features {text!r}: bins must look like 8x4x4")
+        return ColourHistogram(space=name, bins=tuple(int(g) for g in match.groups()))  # type: ignore[arg-type]
+    if name == "hog":
+        values = [v.strip() for v in args.split(",")] if args else []
+        if len(values) > 3 or not all(v.isdigit() for v in values):
+            raise InputError(f"features {text!r}: write hog or hog:ORIENTATIONS,CELL,BLOCK "
+                             "(integers), e.g. hog:9,8,2")
+        o, c, b = [int(v) for v in values] + [9, 8, 2][len(values):]
+        return HOG(orientations=o, cell_size=c, block_size=b)
+    raise InputError(
+        f"unknown features {text!r}; write pixels, hsv[:HxSxV], rgb[:RxGxB], "
+        "hog[:O,C,B], each optionally inside sqrt(...), joined by + and optionally inside "
+        "std(...)"
+    )
+
+
+def parse_features(text: str) -> FeatureTransformer:
+    """Read ``pixels``, ``hsv:8x4x4``, ``rgb:4x4x4``, ``hog:9,8,2``, each optionally
+    inside ``sqrt(...)`` (:class:`SquareRoot`), joined with ``+``, optionally wrapped in
+    ``std(...)``.
+
+    >>> parse_features("hsv:8x4x4")
+    ColourHistogram(space='hsv', bins=(8, 4, 4))
+    >>> parse_features("std(pixels)").label
+    'std(pixels)'
+    >>> parse_features("sqrt(hsv:8x4x4) + hog").label
+    'sqrt(hsv-hist 8x4x4) + hog 9o 8px 2x2'
+    >>> parse_features("sqrt(sqrt(hsv))")
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: features 'sqrt(sqrt(hsv))': sqrt(...) holds one plain part \
+(pixels, hsv, rgb or hog); std(...) goes around the whole: std(sqrt(hsv:8x4x4))
+    >>> parse_features("sift")
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: unknown features 'sift'; write pixels, hsv[:HxSxV], \
+rgb[:RxGxB], hog[:O,C,B], each optionally inside sqrt(...), joined by + and optionally \
+inside std(...)
+    """
+    if not isinstance(text, str) or not text.strip() or len(text) > 200:
+        raise InputError(f"features must be a short non-empty text; got {text!r}")
+    body = text.strip()
+    standardize = body.lower().startswith("std(") and body.endswith(")")
+    if standardize:
+        body = body[4:-1]
+    pieces = body.split("+")
+    if any(not p.strip() for p in pieces):
+        raise InputError(f"features {text!r}: empty part around '+'")
+    parts = tuple(_parse_one(p, whole=text) for p in pieces)
+    transformer: FeatureTransformer = parts[0] if len(parts) == 1 else Concatenate(parts=parts)
+    transformer._validate_hyperparameters()
+    return Standardize(features=transformer) if standardize else transformer
+
+
+__all__ = [
+    "HOG",
+    "TRANSFORMERS",
+    "ColourHistogram",
+    "Concatenate",
+    "FeatureTransformer",
+    "RawPixels",
+    "SquareRoot",
+    "Standardize",
+    "as_images",
+    "from_spec",
+    "from_state",
+    "hog_features",
+    "parse_features",
+    "rgb_to_hsv",
+]

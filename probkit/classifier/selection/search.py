@@ -1,0 +1,190 @@
+r"""Honest model selection: cross-validate a grid, choose by a rule, calibrate, refit.
+
+The only data this module ever sees is the training :class:`~.data.datasets.Dataset`
+handed to :func:`select_model`; it has no parameter for test data and opens no
+files, so a choice made here cannot have looked at the test set.
+
+Each candidate (:mod:`probkit.classifier.selection.candidates`) is one point of a grid over
+
+* the model family (``logistic`` or ``two-layer``) and its hidden size,
+* the L2 strength λ (the penalty :math:`\frac{\lambda}{2m}\sum\lVert W\rVert_F^2`),
+* the solver and the number of iterations (few gradient-descent or L-BFGS
+  iterations is early stopping; many L-BFGS iterations reach the optimum),
+* the representation and its preprocessing (``scale``: pixels/255, or
+  ``standardize``: per-feature mean and SD of the training fold),
+* horizontal-flip augmentation (flipped copies of the *training fold only*;
+  λ is doubled with the doubled sample so that :math:`\lambda/(2m)` keeps
+  its meaning), and
+* the number of random seeds whose logits are averaged (two-layer nets).
+
+:func:`~probkit.classifier.selection.crossval.cross_validate` scores every candidate on
+held-out folds; a rule of :mod:`probkit.classifier.selection.rules` chooses; the choice is
+then refitted on the whole training set, and a temperature :math:`T` is fitted
+on the chosen candidate's out-of-fold logits (cross-fitting) so that
+:math:`\sigma(z/T)` is calibrated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from probkit.classifier.selection.candidates import Candidate
+from probkit.classifier.selection.crossval import (
+    CVRow,
+    ProgressFn,
+    cross_validate,
+    fit_quietly,
+    target_scoring,
+    training_arrays,
+)
+from probkit.classifier.selection.rules import choose
+from probkit.errors import ComputationError, DataError, InputError
+from probkit.options import CALIBRATIONS, RULES, check_choice
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from probkit.classifier.data.datasets import Dataset
+    from probkit.classifier.pipeline import Classifier
+
+
+@dataclass
+class SelectionResult:
+    """What :func:`select_model` found, chose and refitted."""
+
+    rows: list[CVRow]
+    chosen: CVRow
+    rule: str
+    k: int
+    seed: int
+    repeats: int
+    n_train: int
+    training_base_rate: float
+    target_base_rate: float | None
+    baseline_log_loss: float
+    baseline_accuracy: float
+    out_of_fold_logits: NDArray[np.float64]
+    """Shape ``(repeats, n_train)``: the chosen candidate's held-out logits."""
+    temperature: float
+    classifier: Classifier | None = None
+    learning_curve: dict[str, list[float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (the grid, the choice, the calibration)."""
+        return {
+            "rule": self.rule, "folds": self.k, "repeats": self.repeats, "seed": self.seed,
+            "n_train": self.n_train,
+            "training_base_rate": self.training_base_rate,
+            "target_base_rate": self.target_base_rate,
+            "baseline": {"log_loss": self.baseline_log_loss, "accuracy": self.baseline_accuracy,
+                         "what": "constant P(cat) = training-fold base rate"
+                         + ("" if self.target_base_rate is None
+                            else ", moved to the target base rate")},
+            "chosen": self.chosen.to_dict(),
+            "temperature": self.temperature,
+            "grid": [r.to_dict() for r in self.rows],
+        }
+
+
+def select_model(
+    train: Dataset,
+    grid: Sequence[Candidate],
+    *,
+    k: int = 5,
+    rule: str = "min-log-loss",
+    seed: int = 0,
+    repeats: int = 1,
+    base_rate: float | None = None,
+    calibrate: str = "temperature",
+    refit: bool = True,
+    progress: ProgressFn | None = None,
+) -> SelectionResult:
+    """Cross-validate ``grid`` on ``train``, choose by ``rule``, calibrate, refit.
+
+    Parameters
+    ----------
+    train : Dataset
+        The training data: the only data selection ever sees.
+    grid : sequence of Candidate
+        See :func:`~probkit.classifier.selection.candidates.make_grid`.
+    k : int
+        Number of stratified folds.
+    repeats : int
+        Repeat the k-fold split with this many different seeds.
+    base_rate : float, optional
+        Choose and calibrate for a population with this share of cats
+        (:func:`~probkit.classifier.selection.crossval.target_scoring`). The refitted model
+        still answers at the training base rate; move its output with the same
+        ``base_rate`` (:meth:`Classifier.predict_proba`).
+    rule : {"min-log-loss", "one-se"}
+    seed : int
+        Seeds the fold assignment and the two-layer nets' initialisations.
+    calibrate : {"temperature", "none"}
+        Fit a temperature on the chosen candidate's out-of-fold logits.
+    refit : bool
+        Refit the chosen candidate on all of ``train`` into a
+        :class:`~probkit.classifier.pipeline.Classifier` (``result.classifier``).
+    """
+    import numpy as np
+
+    from probkit.classifier.evaluation.calibration import fit_temperature
+
+    check_choice(rule, RULES, parameter="rule")
+    if base_rate is not None and not 0 < base_rate < 1:
+        raise InputError(f"base_rate must lie strictly between 0 and 1, got {base_rate!r}",
+                         parameter="base_rate")
+    check_choice(calibrate, CALIBRATIONS, parameter="calibrate")
+    _, labels = training_arrays(train)
+    if len(set(labels.tolist())) < 2:
+        raise DataError(f"the training data {train.source} holds only one class",
+                        parameter="train")
+    rows, oof, (base_loss, base_acc) = cross_validate(train, grid, k=k, seed=seed,
+                                                      repeats=repeats, base_rate=base_rate,
+                                                      progress=progress)
+    chosen = choose(rows, rule)
+    oof_logits = oof[chosen.candidate]
+    temperature = 1.0
+    if calibrate == "temperature":
+        y_all = np.tile(labels, repeats)
+        z_all, weights = target_scoring(y_all, oof_logits.ravel(), float(labels.mean()),
+                                        base_rate)
+        offset = z_all - oof_logits.ravel()
+        temperature = fit_temperature(oof_logits.ravel(), y_all, offset=offset,
+                                      sample_weight=weights)
+    result = SelectionResult(
+        rows=rows, chosen=chosen, rule=rule, k=k, seed=seed, repeats=repeats,
+        n_train=int(labels.size),
+        training_base_rate=float(labels.mean()), target_base_rate=base_rate,
+        baseline_log_loss=base_loss,
+        baseline_accuracy=base_acc, out_of_fold_logits=np.asarray(oof_logits),
+        temperature=temperature,
+    )
+    if refit:
+        result.classifier = refit_classifier(chosen.candidate, train, seed=seed,
+                                             temperature=temperature,
+                                             metadata={"selection": result.to_dict()})
+    return result
+
+
+def refit_classifier(candidate: Candidate, train: Dataset, *, seed: int = 0,
+                     temperature: float = 1.0,
+                     metadata: dict[str, Any] | None = None) -> Classifier:
+    """Fit ``candidate`` on all of ``train`` (the same pipeline as every fold), and its
+    out-of-distribution score (:meth:`Classifier.fit_typicality`)."""
+    import numpy as np
+
+    training_arrays(train)
+    clf = fit_quietly(candidate, train, seed=seed)
+    if not all(np.all(np.isfinite(v)) for v in clf.estimator.params_.values()):
+        raise ComputationError(f"refitting {candidate.label} produced non-finite weights")
+    clf.temperature = float(temperature)
+    clf.metadata.update(metadata or {})
+    clf.fit_typicality(train.images)
+    clf.remember_training_images(train.images, train.labels)
+    return clf
+
+
+__all__ = ["CALIBRATIONS", "RULES", "SelectionResult", "refit_classifier", "select_model"]

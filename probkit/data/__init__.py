@@ -1,8 +1,0 @@
-"""Data: the HDF5 image sets, photos, and what a model remembers of its inputs.
-
-* :mod:`probkit.data.datasets` -- the cat-vs-non-cat HDF5 files (h5py), validated on load.
-* :mod:`probkit.data.images` -- photos through Pillow (the ``image`` extra).
-* :mod:`probkit.data.preprocessing` -- scaling or standardizing, fitted on training data only.
-
-Importing this package is cheap; each module imports h5py, numpy or Pillow itself.
-"""
