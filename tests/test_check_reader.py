@@ -60,7 +60,7 @@ def test_an_index_superscript_is_not_a_power() -> None:
 def test_hat_defines_a_variable_like_a_letter() -> None:
     post = r"$$\hat{y} = wx + b$$ $$\frac{\partial \hat{y}}{\partial w} = x$$"
     assert check_text(post).passed
-    assert findings(post.replace("= x$$", "= 0$$")) == [(1, "wrong")]
+    assert findings(post.replace("= x$$", "= 2x$$")) == [(1, "wrong")]
 
 
 # ----------------------------------------------------------------- functions

@@ -11,7 +11,9 @@ relations), :mod:`.parser` (one term's syntax tree, with source spans),
 :mod:`.reader` (the tree as a SymPy expression, with the post's names),
 :mod:`.approximate` (decimals written to some digits), :mod:`.scope`
 (definitions, domains, evaluation), :mod:`.equality` (one comparison),
-:mod:`.check` (chains and blame), :mod:`.report` and :mod:`.annotate`;
+:mod:`.prose` (what the words around the maths say: evaluation points,
+solving), :mod:`.solving` (do two equations have the same solutions),
+:mod:`.check` (chains, equations and blame), :mod:`.report` and :mod:`.annotate`;
 :mod:`.posts` (bounded reading of regular files, the posts below a folder),
 :mod:`.site` (many posts in one process), :mod:`.render` (characters KaTeX strict
 refuses) and :mod:`.fix` (``--fix``: a KaTeX-safe copy that reads the same).

@@ -214,7 +214,7 @@ def _clean(source: str, offset: int) -> list[_Tok]:
             push(t, token.offset, end_of(token))
             i += 1
             continue
-        if t == r"\," and out and out[-1].text.isdigit() and not spaced and \
+        if t == r"\," and out and out[-1].text.isdecimal() and not spaced and \
                 _digit_group(raw, i + 1) and _groups_before(out):  # 1\,000: thousands
             i += 1
             continue
@@ -272,14 +272,14 @@ def _clean(source: str, offset: int) -> list[_Tok]:
 def _digit_group(raw: Sequence[Token], i: int) -> bool:
     """Three digits at ``i`` and no fourth: a group of thousands."""
     digits = raw[i:i + 3]
-    return len(digits) == 3 and all(t.text.isdigit() for t in digits) and (
-        i + 3 >= len(raw) or not raw[i + 3].text.isdigit())
+    return len(digits) == 3 and all(t.text.isdecimal() for t in digits) and (
+        i + 3 >= len(raw) or not raw[i + 3].text.isdecimal())
 
 
 def _groups_before(out: Sequence[_Tok]) -> bool:
     """The digits at the end of ``out`` can stand before a group: ``12``, ``1 000``, ``0.5``."""
     k = len(out)
-    while k > 0 and out[k - 1].text.isdigit():
+    while k > 0 and out[k - 1].text.isdecimal():
         k -= 1
     if k > 0 and out[k - 1].text == ".":  # decimals grouped by three: 0.500\,000
         return True
@@ -406,7 +406,7 @@ class _Parser:
             elif self.starts_atom():
                 token = self.peek()
                 assert token is not None
-                if token.text[0].isdigit() or token.text == ".":
+                if token.text[0].isdecimal() or token.text == ".":
                     raise Unreadable("a number after a factor with no operator between "
                                      "(write \\cdot or put the number first)", token.start)
                 right = self.postfix()
@@ -520,10 +520,10 @@ class _Parser:
             if token.text in ("-", "+"):
                 raise Unreadable(f"a superscript that is only {token.text!r} (write ^{{-1}})",
                                  token.start)
-            if token.text.isdigit():
+            if token.text.isdecimal():
                 self.take()
                 after = self.peek()
-                if after is not None and after.text.isdigit() and not after.spaced:
+                if after is not None and after.text.isdecimal() and not after.spaced:
                     raise Unreadable(f"^{token.text}{after.text}: TeX raises only the "
                                      f"{token.text} (write ^{{{token.text}{after.text}}})",
                                      token.start)
@@ -561,8 +561,8 @@ class _Parser:
         if token is None:
             raise Unreadable("the term ends too early", self.source_end)
         t = token.text
-        if t[0].isdigit() or (t == "." and self.text(1) is not None and
-                              str(self.text(1)).isdigit()):
+        if t[0].isdecimal() or (t == "." and self.text(1) is not None and
+                              str(self.text(1)).isdecimal()):
             return self.number(single)
         if t in _OPEN:
             return self.group()
@@ -668,18 +668,18 @@ class _Parser:
         assert first is not None
         digits = ""
         if single:  # ^23 is handled by the caller; a lone digit here
-            if not first.text.isdigit():
+            if not first.text.isdecimal():
                 raise Unreadable(f"cannot read {first.text!r} here", first.start)
             self.take()
             return self.node(NUM, first.start, value=Fraction(int(first.text)), extra=(0, False))
         while True:
             t = self.text()
             token = self.peek()
-            if t is not None and t.isdigit() and (not digits or token is not None and
+            if t is not None and t.isdecimal() and (not digits or token is not None and
                                                    not token.spaced):
                 digits += self.take().text
             elif t == "." and "." not in digits and self.text(1) is not None and \
-                    str(self.text(1)).isdigit() and not self._spaced(1):
+                    str(self.text(1)).isdecimal() and not self._spaced(1):
                 digits += self.take().text
             elif t == "{" and self.text(1) == "," and self.text(2) == "}" and \
                     "." not in digits and self._three_digits(3):
@@ -690,10 +690,10 @@ class _Parser:
                 self.take()
             else:
                 break
-        if not any(c.isdigit() for c in digits):
+        if not any(c.isdecimal() for c in digits):
             raise Unreadable("a '.' that is not part of a number", first.start)
         if self.text() in ("e", "E") and not self._spaced(0) and self.peek(1) is not None and \
-                (str(self.text(1)).isdigit() or self.text(1) in ("-", "+")):
+                (str(self.text(1)).isdecimal() or self.text(1) in ("-", "+")):
             raise Unreadable(f"{digits}{self.text()}…: scientific notation (write "
                              f"{digits} \\times 10^{{…}}; e is Euler's number)", first.start)
         value = Fraction(digits)
@@ -721,10 +721,10 @@ class _Parser:
         """Three digits at ``k`` (no spaces) and no fourth: a thousands group."""
         for j in range(k, k + 3):
             token = self.peek(j)
-            if token is None or not token.text.isdigit() or (j > k and token.spaced):
+            if token is None or not token.text.isdecimal() or (j > k and token.spaced):
                 return False
         after = self.peek(k + 3)
-        return after is None or not (after.text.isdigit() and not after.spaced)
+        return after is None or not (after.text.isdecimal() and not after.spaced)
 
     def fraction(self) -> Node:
         command = self.take()
@@ -763,7 +763,7 @@ class _Parser:
         if tokens and tokens[0].text == "^":
             exponent, used = _argument(tokens, 1, "^")
             text = "".join(t.text for t in exponent)
-            if not text.isdigit():
+            if not text.isdecimal():
                 raise Unreadable(f"a derivative of order {text!r}", tokens[0].start)
             return self.order(int(text), tokens[0].start), tokens[used:]
         return self.order(1, tokens[0].start if tokens else 0), tokens
@@ -785,7 +785,7 @@ class _Parser:
             k = carets[-1]
             power, used = _argument(variable_tokens, k + 1, "^")
             text = "".join(t.text for t in power)
-            if used == len(variable_tokens) and text.isdigit():
+            if used == len(variable_tokens) and text.isdecimal():
                 exponent = int(text)
                 variable_tokens = variable_tokens[:k]
         if exponent != order:
@@ -884,7 +884,7 @@ class _Parser:
             self.take()
             inside, self.i = _argument(self.tokens, self.i, "_")
             index = "".join(t.text for t in inside)
-            if not index.isdigit() or not 1 <= int(index) <= len(args):
+            if not index.isdecimal() or not 1 <= int(index) <= len(args):
                 raise Unreadable(f"softmax component {index!r} of {len(args)}", start)
         extra = {"power": power, "base": base, "prime": prime, "arg_given": True, "word": word,
                  "index": None if index is None else int(index), "bare": bare}
@@ -910,7 +910,7 @@ class _Parser:
                              "power on the argument or on the function? Use parentheses)",
                              after.start)
         if after is not None and not after.spaced and argument.kind in (NUM, NAME) and (
-                after.text.isalpha() or after.text[1:] in GREEK or after.text.isdigit()):
+                after.text.isalpha() or after.text[1:] in GREEK or after.text.isdecimal()):
             raise Unreadable(f"a function followed by {token.text}{after.text} (write "
                              f"\\{{…}}(…) with parentheses: which part is the argument?)",
                              token.start)
@@ -1010,7 +1010,7 @@ class _Parser:
         name = self.scripts(name)
         if name.endswith(")}") and self.text() == "(" and "^{(" in name:
             head, _, order_text = name.rpartition("^{(")
-            if order_text[:-2].isdigit():  # f^{(3)}(x): the third derivative
+            if order_text[:-2].isdecimal():  # f^{(3)}(x): the third derivative
                 order = self.order(int(order_text[:-2]), token.start)
                 args = self.arguments()
                 self.state.primed.add(head)
@@ -1139,8 +1139,8 @@ class _Parser:
                 if not sub:
                     raise Unreadable("an empty subscript", underscore.start)
                 after = self.peek()
-                if len(inside) == 1 and inside[0].text.isdigit() and after is not None and \
-                        after.text.isdigit() and not after.spaced and \
+                if len(inside) == 1 and inside[0].text.isdecimal() and after is not None and \
+                        after.text.isdecimal() and not after.spaced and \
                         after.start == inside[0].end:
                     raise Unreadable(f"_{inside[0].text}{after.text}: TeX lowers only the "
                                      f"{inside[0].text} (write _{{{inside[0].text}"
@@ -1165,7 +1165,7 @@ class _Parser:
             return False
         middle = inside[1:-1]
         if inside[0].text == "(":  # z^{(i)}, a^{(1)}: one letter or number; x^{(a+b)} is a power
-            if all(t.text.isdigit() for t in middle):
+            if all(t.text.isdecimal() for t in middle):
                 return True
             return len(middle) == 1 and (middle[0].text.isalnum() or middle[0].text[1:] in GREEK)
         return all(t.text.isalnum() or t.text[1:] in GREEK or t.text in "+-," for t in middle)

@@ -32,7 +32,7 @@ a*(1 - f(x))*f(x)
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -44,11 +44,7 @@ from probkit.symbolic.lint.parser import (
     CONST,
     FUNC,
     FUNCTION_WORDS,
-    MUL,
     NAME,
-    NEG,
-    NUM,
-    POW,
     PROB,
     Node,
     ParsedTerm,
@@ -369,15 +365,11 @@ class _Builder:
     def _prime(self, node: Node) -> Any:
         return self.bracket_derivative(self.build(node.args[0]), node.extra)
 
-    def bracket_derivative(self, inner: Any, order: int) -> Any:
-        """``(…)'``: by the one variable in the bracket, else by the chain's variable."""
-        candidates = {s for s in inner.free_symbols if s.name not in self.names.quantities}
-        has_functions = inner.has(sp.core.function.AppliedUndef)
-        if len(candidates) == 1 and len(inner.free_symbols) == 1 and not has_functions:
-            (variable,) = candidates
-        else:
-            variable = PRIME_VARIABLE
-        return sp.Derivative(inner, (variable, order), evaluate=False)
+    @staticmethod
+    def bracket_derivative(inner: Any, order: int) -> Any:
+        """``(…)'``: by the chain's variable (:mod:`.check` says which: the one in the bracket,
+        or the primed function's)."""
+        return sp.Derivative(inner, (PRIME_VARIABLE, order), evaluate=False)
 
     # -- cases
     def _piecewise(self, node: Node) -> Any:
@@ -471,41 +463,6 @@ def definition_target(parsed: ParsedTerm) -> tuple[str, tuple[str, ...]] | None:
     return (name, params) if len(set(params)) == len(params) else None
 
 
-def approximated(parsed: ParsedTerm) -> ParsedTerm:
-    r"""The term as the right side of ``\approx``: a lone decimal agrees to its digits.
-
-    Any other term is returned unchanged.
-    """
-    if not lone_number(parsed):
-        return parsed
-
-    def mark(node: Node) -> Node:
-        if node.kind == NUM:
-            return replace(node, extra=(node.extra[0], True))
-        if node.kind in (NEG, MUL):
-            return replace(node, args=(mark(node.args[0]), *node.args[1:]))
-        return node
-
-    return replace(parsed, tree=mark(parsed.tree))
-
-
-def lone_number(parsed: ParsedTerm) -> bool:
-    r"""True when the term is one decimal number: ``0.0194``, ``-3.2 \times 10^{-3}``, ``99\%``.
-
-    >>> lone_number(parse_term(r"3.2 \times 10^{-3}")), lone_number(parse_term("1 + x"))
-    (True, False)
-    """
-    tree = parsed.tree
-    if tree.kind == NEG:
-        tree = tree.args[0]
-    if tree.kind == MUL:
-        number, scale = tree.args
-        return number.kind == NUM and scale.kind == POW and scale.args[0].kind == NUM and \
-            scale.args[0].value == 10 and (scale.args[1].kind == NUM or (
-                scale.args[1].kind == NEG and scale.args[1].args[0].kind == NUM))
-    return tree.kind == NUM
-
-
 __all__ = ["IMPLICIT_VARIABLE", "KNOWN", "MAX_EXPONENT", "MAX_SYMBOLIC_EXPONENT", "PRIME_VARIABLE",
-           "Names", "approximated", "definition_target", "lone_number", "parse_term", "read",
+           "Names", "definition_target", "parse_term", "read",
            "read_term", "sigmoid", "symbol_name"]
