@@ -42,7 +42,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
             raise fail(option_message(exc), exc.exit_code) from None
         except ProbkitError as exc:
-            raise fail(str(exc), exc.exit_code) from None
+            from probkit_cli.parameters import option_text
+
+            raise fail(option_text(str(exc)), exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
         except MemoryError as exc:  # e.g. --hidden 100000000: a runtime failure, exit 1

@@ -7,6 +7,8 @@ The names a notebook needs, one import away (each loaded on first use, so
 ``posterior``              exact posterior over named hypotheses
 ``urn_posterior``          which urn were the balls drawn from?
 ``diagnostic_posterior``   what does a test result mean?
+``Distribution``           a distribution to update, combine and sample (exact or float)
+``bayes_factor``           how much better one model predicted the data than another
 ``monte_carlo``            the same by simulation, with error bars (numpy)
 ``derive``                 build a machine-checked derivation by name (SymPy)
 ``check``                  check the maths of a Markdown post's text (``probkit check``)
@@ -43,6 +45,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "posterior": ("probkit.bayes", "posterior"),
     "urn_posterior": ("probkit.bayes", "urn_posterior"),
     "diagnostic_posterior": ("probkit.bayes", "diagnostic_posterior"),
+    "Distribution": ("probkit.bayes.distribution", "Distribution"),
+    "bayes_factor": ("probkit.bayes.distribution", "bayes_factor"),
     "monte_carlo": ("probkit.bayes.montecarlo", "monte_carlo"),
     "derive": ("probkit.symbolic.registry", "build"),
     "check": ("probkit.symbolic.lint", "check_text"),

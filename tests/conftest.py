@@ -124,6 +124,14 @@ def derivations() -> Mapping[str, Any]:
 # are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    # 1,000 seeds per case: minutes
+    "test_numeric_monte_carlo.py::test_numeric_intervals_cover_95_percent_over_1000_seeds",
+    "test_numeric_monte_carlo.py::test_numeric_coverage_negative_control_a_shifted_truth_is_not_covered",
+    "test_numeric_monte_carlo.py::test_cli_table_says_too_few_instead_of_an_interval",
+    "test_numeric_monte_carlo.py::test_importance_with_tiny_likelihoods_prints_no_numpy_warning",
+    "test_bayes_bounds.py::test_power_prior_on_100000_values_is_refused_from_the_sizes",
+    "test_docs_scripts.py::test_dask_script_runs_as_a_script",
+    "test_docs_scripts.py::test_dask_script_without_the_main_guard_fails_negative_control",
     "test_derive_prose.py::test_no_built_in_derivation_writes_a_derivative_before_a_sign",
     "test_pre_commit_hook.py::test_a_blog_uses_the_hook_from_a_clone_of_this_repository",
     "test_pre_commit_hook.py::test_the_declared_hook_run_by_pre_commit_blocks_a_slip",
