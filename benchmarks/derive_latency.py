@@ -5,8 +5,8 @@ x tanh(softplus(x)): product, tanh, softplus and chain rules, every step
 checked), against the same reference (target: <= 1.6).
 
 Also ``probkit check`` on a post with three display blocks (a definition, the
-sigmoid's derivative, a cross-entropy gradient): the LaTeX reader's
-import counts, as it does for a user (target: <= 1.3).
+sigmoid's derivative, a cross-entropy gradient): SymPy's import and
+probkit's own LaTeX reader count, as they do for a user (target: <= 1.3).
 
 All are run as fresh processes, alternately, several times in the same run;
 the script prints the median of each and their ratio. It also prints the

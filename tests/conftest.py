@@ -273,6 +273,9 @@ SLOW_TESTS = {
     "test_bayes_float.py::test_problem_files_say_arithmetic",
     "test_bayes_numeric.py::test_docs_show_real_output",
     "test_plots.py::test_confident_verdicts_evidence_and_weights_pngs",  # ~1.1 s, three PNGs
+    # 2,000 random expressions through probkit's LaTeX reader and parse_latex (~2 min); the
+    # quick loop reads 20 and the notation fragments
+    "test_check_reader_oracle.py::test_differential_against_parse_latex_many",
     # probkit gradcheck: each check starts a Python subprocess (0.3-1 s); the correct file, the
     # tanh-derivative slip, a traceback and a missing function stay quick (12-07)
     "test_learner_gradcheck.py::test_an_endless_loop_is_stopped_by_the_time_limit",
