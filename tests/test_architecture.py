@@ -154,6 +154,15 @@ def test_every_allowed_edge_is_still_needed() -> None:
         assert target in {m for m, _ in _imported_names(hook)}, (method, target)
 
 
+def test_the_architecture_page_names_every_cycle_still_allowed() -> None:
+    """docs/architecture.md may not promise "no cycle" while TEMPORARY lists some."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for module in sorted({m for edge in TEMPORARY for m in edge}):
+        assert f"`{module.rsplit('.', 1)[-1]}.py`" in page, module
+    for method in ALLOWED.values():
+        assert method.rsplit(".", 1)[-1] in page, method
+
+
 def test_the_classifier_arrows_only_go_down() -> None:
     graph = _graph()
     upward = [(a, b) for a, deps in graph.items() for b in deps
