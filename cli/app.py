@@ -14,6 +14,7 @@ from probkit_cli import (
     classifier_commands,
     data_command,
     derive_command,
+    gradcheck_command,
     tune_command,
 )
 from probkit_cli.common import handle_errors, run
@@ -59,6 +60,8 @@ _COMMANDS = [
     ("urn", bayes_commands.urn, "Which urn were the balls drawn from? Exact posterior."),
     ("diagnostic", bayes_commands.diagnostic, "What a positive (or negative) test means."),
     ("derive", derive_command.derive, "Derive and machine-check the classifier's maths."),
+    ("gradcheck", gradcheck_command.gradcheck,
+     "Check your own numpy gradients against central differences."),
     ("check", check_command.check, "Check the maths of a Markdown/LaTeX post line by line."),
     ("train", classifier_commands.train, "Train the cat classifier and save it."),
     ("evaluate", classifier_commands.evaluate, "Accuracy with its interval; calibration."),

@@ -49,7 +49,9 @@ def derive(
         ),
     ] = False,
     seed: Annotated[int, typer.Option(min=0, metavar="N",
-                                      help="Seed of the random data for --gradcheck.")] = 0,
+                                      help="Seed of the random data for --gradcheck and of "
+                                      "the random sizes and values of --chain with --shape.")
+                     ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     expr: Annotated[
         str | None,
@@ -62,6 +64,13 @@ def derive(
         typer.Option("--chain", metavar="NAME=EXPRESSION",
                      help="One definition 'name = expression' of your computation "
                      "(repeat, in any order); derives by the chain rule.", show_default=False),
+    ] = None,
+    shape: Annotated[
+        list[str] | None,
+        typer.Option("--shape", metavar="NAME=ROWS,COLS",
+                     help="With --chain: the shape of an input matrix (symbols such as n_h,m or "
+                     "numbers; repeatable); the chain is then vectorized (@, .T, sum(E, axis=1)).",
+                     show_default=False),
     ] = None,
     wrt: Annotated[
         list[str] | None,
@@ -109,6 +118,11 @@ def derive(
         raise InputError("give either --expr or --chain, not both")
     if not own and (wrt or assume):
         raise InputError("--wrt and --assume go with --expr or --chain")
+    if shape and not chain:
+        raise InputError("--shape goes with --chain (the shapes of the chain's matrices)")
+    if shape and assume:
+        raise InputError("--assume applies to scalar chains; a chain with --shape is numeric "
+                         "in its checks")
     if own and gradcheck:
         raise InputError("--gradcheck checks the built-in classifier; it does not go with "
                          "--expr or --chain")
@@ -136,6 +150,10 @@ def derive(
         from probkit.symbolic import derive_expression
 
         derivations = [derive_expression(expr, wrt=wrt or [], assume=assume or [])]
+    elif chain and shape:
+        from probkit.symbolic import derive_matrix_chain
+
+        derivations = [derive_matrix_chain(chain, wrt=wrt or [], shapes=shape, seed=seed)]
     elif chain:
         from probkit.symbolic import derive_chain
 
@@ -149,7 +167,7 @@ def derive(
     text = render(derivations, fmt, markdown_flavor=flavor)
     reports: list[Any] = []
     if gradcheck:
-        from probkit.bridges.gradcheck import standard_checks
+        from probkit.gradient_check.model_check import standard_checks
 
         reports = standard_checks(seed=seed)
         if fmt == "json":

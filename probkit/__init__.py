@@ -10,6 +10,7 @@ The names a notebook needs, one import away (each loaded on first use, so
 ``monte_carlo``            the same by simulation, with error bars (numpy)
 ``derive``                 build a machine-checked derivation by name (SymPy)
 ``check``                  check the maths of a Markdown post's text (``probkit check``)
+``gradcheck``              a learner's own gradients against central differences (numpy)
 ``load_dataset``           a cat-vs-non-cat HDF5 file (h5py)
 ``Classifier``             representation + model + base rate + temperature
 ``LogisticRegression``     from-scratch logistic regression
@@ -19,7 +20,7 @@ The names a notebook needs, one import away (each loaded on first use, so
 
 The package is split into small modules that import heavy dependencies only
 when their job needs them: :mod:`probkit.bayes`, :mod:`probkit.symbolic`,
-:mod:`probkit.classifier` (its own layers inside), :mod:`probkit.bridges`;
+:mod:`probkit.classifier` (its own layers inside), :mod:`probkit.gradient_check`;
 :mod:`probkit.errors` holds the one exception family, :class:`ProbkitError`.
 
 >>> import probkit
@@ -45,6 +46,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "monte_carlo": ("probkit.bayes.montecarlo", "monte_carlo"),
     "derive": ("probkit.symbolic.registry", "build"),
     "check": ("probkit.symbolic.lint", "check_text"),
+    "gradcheck": ("probkit.gradient_check.learner", "gradcheck"),
     "load_dataset": ("probkit.classifier.data.datasets", "load_dataset"),
     "Classifier": ("probkit.classifier.pipeline", "Classifier"),
     "LogisticRegression": ("probkit.classifier.models.logistic", "LogisticRegression"),

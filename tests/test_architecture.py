@@ -50,7 +50,7 @@ CLASSIFIER_LAYERS: tuple[tuple[str, ...], ...] = (
     ("evaluation", "base_rate", "label_shift"),
     ("features", "models", "data"),
 )
-PRODUCTS = ("probkit.bayes", "probkit.symbolic", "probkit.classifier", "probkit.bridges")
+PRODUCTS = ("probkit.bayes", "probkit.symbolic", "probkit.classifier", "probkit.gradient_check")
 HEAVY = ("numpy", "scipy", "sympy", "h5py", "matplotlib", "PIL")
 
 
@@ -210,6 +210,16 @@ def test_the_bayes_and_symbolic_products_import_only_the_core() -> None:
     assert _product_crossings(planted) == {("probkit.bayes.exact", "probkit.symbolic.model"),
                                            ("probkit.symbolic.model",
                                             "probkit.classifier.models")}
+
+
+def test_the_derivations_use_only_the_leaf_of_gradient_checking() -> None:
+    """symbolic may use central differences (gradient_check.numeric), which imports nothing of
+    probkit; nothing else of gradient_check, which itself imports symbolic and the models."""
+    graph = _graph()
+    used = {b for a, deps in graph.items() for b in deps
+            if a.startswith("probkit.symbolic") and b.startswith("probkit.gradient_check")}
+    assert used <= {"probkit.gradient_check.numeric"}
+    assert graph["probkit.gradient_check.numeric"] == set()
 
 
 def test_the_checks_find_planted_faults() -> None:

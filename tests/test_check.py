@@ -171,7 +171,8 @@ def test_trap_approx_is_not_a_product() -> None:
 
     assert "approx" in str(parse_latex(r"x \approx y"))  # the misreading
     report = check_text(r"$$\pi \approx 3.14 = 3.14$$")
-    assert report.passed and report.equalities_checked == 1
+    assert report.passed and report.equalities_checked == 2  # 3.14 = 3.14, and pi to 2 places
+    assert not check_text(r"$$\pi \approx 3.15 = 3.15$$").passed
 
 
 def test_trap_unknown_command_is_refused() -> None:

@@ -2,9 +2,10 @@
 
 Every ```console block line ``$ probkit ...`` is run and its output compared, for the
 commands whose output is deterministic (exact Bayes, seeded Monte Carlo, derivations,
-linting, the data audit). Blocks that elide output with a ``...`` line or show no output, and
-commands that train (their output carries timings), are not compared. Commands that name the
-real data files run in ``PROBKIT_CAT_DATA`` and are skipped without it.
+linting, the data audit, the gradient check of a learner's file). Blocks that elide output
+with a ``...`` line or show no output, and commands that train (their output carries
+timings), are not compared. Commands that name the real data files run in
+``PROBKIT_CAT_DATA`` and are skipped without it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typer.testing import CliRunner
 from probkit_cli.app import app
 
 ROOT = Path(__file__).resolve().parents[1]
-DETERMINISTIC = {"bayes", "urn", "diagnostic", "derive", "check", "data"}
+DETERMINISTIC = {"bayes", "urn", "diagnostic", "derive", "check", "data", "gradcheck"}
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
 
@@ -73,7 +74,7 @@ def test_pasted_output_is_real(args: list[str], expected: list[str],
     if any(a.endswith(".h5") for a in args):
         monkeypatch.chdir(request.getfixturevalue("cat_data_dir"))
     elif any(not a.startswith("-") and "." in a and os.sep not in a and
-             a.endswith((".md", ".tex", ".toml")) for a in args):
+             a.endswith((".md", ".tex", ".toml", ".py")) for a in args):
         monkeypatch.chdir(ROOT / "docs")
     result = CliRunner().invoke(app, args)
     assert result.output.rstrip("\n").split("\n") == expected

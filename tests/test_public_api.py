@@ -23,13 +23,14 @@ def test_public_names_are_the_library_objects() -> None:
     from probkit.classifier.data.datasets import load_dataset
     from probkit.classifier.models import LogisticRegression, TwoLayerNet
     from probkit.classifier.pipeline import Classifier
+    from probkit.gradient_check.learner import gradcheck
     from probkit.symbolic import build
     from probkit.symbolic.lint import check_text
 
     expected = {"posterior": posterior, "urn_posterior": urn_posterior,
                 "diagnostic_posterior": diagnostic_posterior, "monte_carlo": monte_carlo,
                 "derive": build, "check": check_text, "load_dataset": load_dataset,
-                "Classifier": Classifier,
+                "Classifier": Classifier, "gradcheck": gradcheck,
                 "LogisticRegression": LogisticRegression, "TwoLayerNet": TwoLayerNet}
     for name, obj in expected.items():
         assert getattr(probkit, name) is obj, name

@@ -8,7 +8,8 @@ rule applied, the expression before and after, a one-line explanation, and the
 record of a machine check of that step.
 
 A user's own expression (:func:`derive_expression`) or chain of computations
-(:func:`derive_chain`) is differentiated by the same kind of checked steps.
+(:func:`derive_chain`; with matrices and their shapes, :func:`derive_matrix_chain`) is
+differentiated by the same kind of checked steps.
 
 :func:`check_text` and :func:`check_file` check the maths of a user's own
 post line by line (``probkit check``; see :mod:`probkit.symbolic.lint`).
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from probkit.symbolic.model import Derivation
 
 __all__ = ["build", "check_file", "check_text", "derive_chain", "derive_expression",
-           "describe", "names"]
+           "derive_matrix_chain", "describe", "names"]
 
 
 def derive_expression(
@@ -53,3 +54,14 @@ def derive_chain(
     from probkit.symbolic.chain import derive_chain as derive
 
     return derive(definitions, wrt=wrt, assume=assume, seed=seed)
+
+
+def derive_matrix_chain(
+    definitions: Sequence[str], *, wrt: Sequence[str] = (), shapes: Sequence[str] = (),
+    seed: int = 0,
+) -> Derivation:
+    """Vectorized backpropagation through matrix definitions with their shapes (see
+    :mod:`probkit.symbolic.matrix_chain`)."""
+    from probkit.symbolic.matrix_chain import derive_matrix_chain as derive
+
+    return derive(definitions, wrt=wrt, shapes=shapes, seed=seed)

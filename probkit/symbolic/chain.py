@@ -15,7 +15,8 @@ differentiated by each ``wrt`` name as a textbook does:
    chain's own names (dL/dw = x (a - y));
 4. the result checked against SymPy's diff of the fully substituted output.
 
-Matrix and vectorized chains are not supported (scalars only).
+Matrix chains (``@``, ``.T``, ``sum(E, axis=1)``, shapes by ``--shape``) are
+:mod:`probkit.symbolic.matrix_chain`.
 
 >>> derivation = derive_chain(
 ...     ["L = -(y*log(a) + (1-y)*log(1-a))", "a = 1/(1+exp(-z))", "z = w*x + b"],
@@ -323,6 +324,7 @@ def derive_chain(
     command += "".join(f" --assume {shlex.quote(a)}" for a in assume)
     summary = Prose.of(*derivatives_listed(output, results), ".")
     title = f"Chain rule through {', '.join(chain.order)}"
-    notes = ("Scalars only: matrix and vectorized chains are not supported.",)
+    notes = ("Scalars: for matrices give their shapes (--shape NAME=ROWS,COLS) and write "
+             "products with @.",)
     return Derivation(name=command, title=title, summary=summary, given=given,
                       steps=tuple(steps), results=tuple(results), notes=notes)

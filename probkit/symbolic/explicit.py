@@ -3,7 +3,7 @@
 These are the ground truth that matrix steps are checked against: every entry
 is an ordinary SymPy symbol, every derivative is the derivative of a scalar
 expression with respect to one symbol. The same builders give the symbolic
-gradients that :mod:`probkit.bridges.gradcheck` compares with the numpy code.
+gradients that :mod:`probkit.gradient_check.model_check` compares with the numpy code.
 
 Layout (as in the derivations): a data matrix ``X`` has one column per
 example, shape (n_features, m); labels ``Y`` are a (1, m) row.

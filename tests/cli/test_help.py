@@ -6,11 +6,11 @@ from typer.testing import CliRunner
 
 from probkit_cli.app import app
 
-COMMANDS = ["bayes", "urn", "diagnostic", "derive", "check", "train", "evaluate", "compare",
-            "predict", "tune", "data"]
+COMMANDS = ["bayes", "urn", "diagnostic", "derive", "gradcheck", "check", "train", "evaluate",
+            "compare", "predict", "tune", "data"]
 # what each name runs: a command, or a group's commands
-RUNNABLE = [["bayes"], ["urn"], ["diagnostic"], ["derive"], ["check"], ["train"], ["evaluate"],
-            ["compare"], ["predict"], ["tune"], ["data", "check"]]
+RUNNABLE = [["bayes"], ["urn"], ["diagnostic"], ["derive"], ["gradcheck"], ["check"], ["train"],
+            ["evaluate"], ["compare"], ["predict"], ["tune"], ["data", "check"]]
 
 
 def test_top_level_help_lists_every_command_untruncated(runner: CliRunner) -> None:

@@ -17,7 +17,7 @@ layer and the L2 penalty of every weight matrix) and by
 Every step of these gradients is derived and machine-checked by
 ``probkit derive two-layer`` (the dense layers, the activation and the
 cross-entropy; ``probkit derive vectorized`` for the logistic unit) and
-``probkit derive l2`` (the penalty); :mod:`probkit.bridges.gradcheck` checks
+``probkit derive l2`` (the penalty); :mod:`probkit.gradient_check.model_check` checks
 this numpy code against finite differences and against those SymPy results.
 The fast solver paths (:mod:`~.dual`, :mod:`~.primal`)
 compute the same first-layer gradient in a Gram-matrix or blocked form.

@@ -10,7 +10,9 @@ Modules, each with one job: :mod:`.extract` (maths blocks and their lines),
 relations), :mod:`.terms` (the rewriting in front of SymPy's parser), :mod:`.reader`
 (``parse_latex`` and the checks of what it returned), :mod:`.scope`
 (definitions, domains, evaluation), :mod:`.equality` (one comparison),
-:mod:`.check` (chains and blame), :mod:`.report` and :mod:`.annotate`;
+:mod:`.prose` (what the words around the maths say: evaluation points,
+solving), :mod:`.solving` (do two equations have the same solutions),
+:mod:`.check` (chains, equations and blame), :mod:`.report` and :mod:`.annotate`;
 :mod:`.posts` (bounded reading of regular files, the posts below a folder),
 :mod:`.site` (many posts in one process), :mod:`.render` (characters KaTeX strict
 refuses) and :mod:`.fix` (``--fix``: a KaTeX-safe copy that reads the same).

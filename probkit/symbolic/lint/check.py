@@ -8,10 +8,19 @@ everything after it, until the name is defined again), or a claim (``f'(x) =
 … = …``), whose neighbouring terms are compared one pair at a time
 (:func:`~probkit.symbolic.lint.equality.compare`).
 
+An equality that is not an identity may be an equation: a step of a solving
+chain (after ``\Rightarrow``, ``\iff``, ``\therefore`` or words such as
+"とおくと"; each equation must have the same solutions as the one before,
+:func:`~probkit.symbolic.lint.solving.same_solutions`), or a lone ``condition``
+(``\frac{dE}{dw} = 0`` that nothing solves). Inline ``x = 0`` after "at" or
+before "のとき" is an evaluation point for its paragraph, not a definition
+(:mod:`~probkit.symbolic.lint.prose`). See docs/check.md.
+
 Blame: a wrong expression in the middle of a chain breaks the equalities on
 both of its sides. When its two neighbours equal each other, the expression
 itself is reported (once), with what it should have been when that can be
-said (a sign, a missing factor, a missing derivative).
+said (a sign, a missing factor, a missing derivative). A readable term is
+never blamed because its neighbour could not be read.
 """
 
 from __future__ import annotations
@@ -25,11 +34,19 @@ from typing import Any
 import sympy as sp
 
 from probkit.errors import InputError
-from probkit.symbolic.lint.equality import Verdict, compare, numerically_equal
+from probkit.symbolic.lint.equality import Verdict, compare, display_name, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
-from probkit.symbolic.lint.latex import GREEK, Unreadable
+from probkit.symbolic.lint.latex import ACCENTS, GREEK, Unreadable
 from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, read_post
-from probkit.symbolic.lint.reader import Names, read_term, symbol_name
+from probkit.symbolic.lint.prose import (
+    Paragraphs,
+    is_evaluation_point,
+    set_to_zero,
+    set_up_after,
+    solving_before,
+    solving_between,
+)
+from probkit.symbolic.lint.reader import PRIME_VARIABLE, Names, read_term, symbol_name
 from probkit.symbolic.lint.render import render_findings
 from probkit.symbolic.lint.report import (
     CheckReport,
@@ -38,6 +55,7 @@ from probkit.symbolic.lint.report import (
     format_counterexample,
 )
 from probkit.symbolic.lint.scope import Definition, Scope
+from probkit.symbolic.lint.solving import same_solutions
 from probkit.symbolic.lint.statements import Segment, Statement, split_statements
 from probkit.symbolic.lint.terms import PreparedTerm, prepare_term
 
@@ -50,7 +68,17 @@ MAX_TERM_CHARS = 1_500
 MAX_EQUALITIES = 1_000
 """Most equalities checked in one post; the rest are reported undecided."""
 
-_NAME = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + r"))(?:_(?:\{[^{}]*\}|[A-Za-z0-9]))?"
+MAX_CUE_CHARS = 160
+"""Longest prose between two equations that can still say the second solves the first."""
+
+_PUNCTUATION = " \t\r\n:：、，,$\\[]()"
+
+IMPLICATIONS = frozenset({"->", "<->"})
+r"""Relations between equations of a solving chain (``\Rightarrow``, ``\iff``, ``\therefore``)."""
+
+_LETTER = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + r"))"
+_ACCENTED = r"\\(?:" + "|".join(a[1:] for a in sorted(ACCENTS)) + rf")\{{{_LETTER}\}}"
+_NAME = rf"(?:{_LETTER}|{_ACCENTED})(?:_(?:\{{[^{{}}]*\}}|[A-Za-z0-9]))?"
 _DEFINES = re.compile(rf"^(?P<name>{_NAME})(?:\((?P<params>{_NAME}(?:,{_NAME})*)\))?$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$|^-?\\frac\{(\d+)\}\{(\d+)\}$")
 
@@ -70,7 +98,10 @@ def _compact(text: str) -> str:
 
 
 def _canonical_name(latex: str) -> str:
-    """``w_1`` -> ``w_{1}`` (how names are keyed in the rewriter)."""
+    """``w_1`` -> ``w_{1}``, ``\\hat{y}`` -> ``y_{hat}`` (how names are keyed in the rewriter)."""
+    accent = re.match(r"^(\\[A-Za-z]+)\{([^{}]+)\}$", latex)
+    if accent and accent.group(1) in ACCENTS:
+        return f"{accent.group(2)}_{{{ACCENTS[accent.group(1)]}}}"
     match = re.match(r"^(.+?)_([A-Za-z0-9])$", latex)
     return f"{match.group(1)}_{{{match.group(2)}}}" if match else latex
 
@@ -114,9 +145,57 @@ def _parser_names(latex_names: Any) -> set[str]:
     return names
 
 
+@dataclass
+class _Point:
+    """An evaluation point ("at $x = 0$"): ``name = value`` for blocks ``first``..``last``."""
+
+    name: str
+    value: Segment
+    first: int
+    last: int
+    line: int
+    read: bool = False
+    definition: Definition | None = None
+
+
+@dataclass
+class _Equation:
+    """One equation of a solving chain; ``identity`` is its verdict as an identity."""
+
+    left: _Term
+    right: _Term
+    identity: Verdict | None
+
+    @property
+    def value(self) -> Any:
+        if self.left.value is None or self.right.value is None:
+            return None
+        return self.left.value - self.right.value
+
+    @property
+    def line(self) -> int:
+        return self.left.line
+
+    @property
+    def shown(self) -> str:
+        return f"{self.left.segment.shown} = {self.right.segment.shown}"
+
+
+@dataclass
+class _Solving:
+    """Equations being solved one after another; ``end``: where its last block ends."""
+
+    equations: list[_Equation]
+    domains: dict[str, Any]
+    end: int
+    cue: bool
+    variable: Any = None  # the variable of the derivative set to zero, if there was one
+
+
 class _Checker:
     def __init__(self, text: str, source: str, seed: int) -> None:
         self.source = source
+        self.text = text
         self.lines = LineIndex(text)
         self.scope = Scope()
         self.latex_functions: set[str] = set()
@@ -125,6 +204,98 @@ class _Checker:
         self.results: list[EqualityResult] = []
         self.seed = seed
         self.previous: _Term | None = None  # the last term of the last chain, for "= …" blocks
+        self.defined = False  # whether the statement being checked defined a name
+        self.solving: _Solving | None = None  # the equations being solved, in order
+        self.prose_link = False  # the prose before this block says "solving goes on"
+        self.qualified = False  # the statement being checked has side conditions on its line
+        self.points_active = False  # an evaluation point holds for the block being checked
+        self.unread_names: dict[str, int] = {}  # names whose definition could not be read
+        self.previous_end = 0  # where the block of self.previous ends
+        self.previous_first: _Term | None = None  # the first term of that chain
+        self.block_start = self.block_end = 0
+
+    # -- the post, block by block
+    def run(self, blocks: list[MathBlock]) -> None:
+        """Check every block in order, each with the evaluation points that hold for it."""
+        points = self.evaluation_points(blocks)
+        for k, block in enumerate(blocks):
+            if k in points:
+                continue  # "at $x = 0$": not a claim, and not a definition
+            nearest: dict[str, tuple[int, _Point]] = {}
+            for j, point in points.items():  # two points of one name: the nearer one holds
+                if point.first <= k <= point.last:
+                    gap = (block.start - blocks[j].end if j < k
+                           else blocks[j].start - block.end)
+                    if point.name not in nearest or gap < nearest[point.name][0]:
+                        nearest[point.name] = (gap, point)
+            active = [point for _, point in nearest.values()]
+            overlaid = []
+            for point in active:
+                definition = self.point_definition(point)
+                if definition is not None:
+                    overlaid.append((point, definition, self.scope.definitions.get(point.name)))
+                    self.scope.define(definition)
+            self.points_active = bool(overlaid)
+            self.block(block)
+            self.points_active = False
+            for point, definition, before in overlaid:
+                if self.scope.definitions.get(point.name) is definition:
+                    if before is None:
+                        del self.scope.definitions[point.name]
+                    else:
+                        self.scope.define(before)
+
+    def evaluation_points(self, blocks: list[MathBlock]) -> dict[int, _Point]:
+        r"""The inline ``name = value`` blocks that prose makes evaluation points, by index.
+
+        A point holds for every block of its paragraph and, when no claim
+        follows it there ("$x = 0$ のとき、" then a display), for the next display block.
+        """
+        paragraphs = Paragraphs(self.text)
+        which = [paragraphs.index(b.start) for b in blocks]
+        found: dict[int, _Point] = {}
+        for k, block in enumerate(blocks):
+            if block.display or not block.closed:
+                continue
+            try:
+                statements = split_statements(block.text, block.start)
+            except Unreadable:
+                continue
+            if len(statements) != 1 or statements[0].relations != ("=",):
+                continue
+            name, value = statements[0].terms
+            match = _DEFINES.match(_compact(name.text))
+            if not match or match.group("params") or not value.text:
+                continue
+            opening = 2 if self.text.startswith("\\(", block.start - 2) else 1
+            before = self.text[max(0, block.start - opening - 60):block.start - opening]
+            if not is_evaluation_point(before, self.text[block.end:block.end + 20]):
+                continue
+            same = [j for j in range(len(blocks)) if which[j] == which[k]]
+            last = max(same)
+            if not any(j > k and j not in found for j in same) and last + 1 < len(blocks) \
+                    and blocks[last + 1].display:
+                last += 1
+            try:
+                parsed = symbol_name(_canonical_name(match.group("name")))
+            except Unreadable:
+                continue
+            found[k] = _Point(parsed, value, min(same), last,
+                              self.lines.line(value.offset))
+        return found
+
+    def point_definition(self, point: _Point) -> Definition | None:
+        """The definition an evaluation point stands for while it holds (read once)."""
+        if not point.read:
+            point.read = True
+            term = _Term(point.value, point.line)
+            self.prepare(term)
+            self.read(term, self.scope.names())
+            if term.raw is None:
+                self.unparsed(term, term.problem or "unreadable")
+            else:
+                point.definition = Definition(point.name, (), term.raw, point.line)
+        return point.definition
 
     # -- statements
     def block(self, block: MathBlock) -> None:
@@ -138,13 +309,82 @@ class _Checker:
         except Unreadable as exc:
             self.findings.append(Finding(self.lines.line(block.start), block.text.strip()[:80],
                                          "unparsed", f"cannot read: {exc}", None, None))
+            self.unread_definition(block)
             return
-        conditions = [s for s in statements if s.condition]
-        for statement in conditions:  # a side condition holds for its whole block
-            self.statement(statement)
-        for statement in statements:
-            if not statement.condition:
+        first = self.previous_first
+        if self.solving is None and first is not None and first.value is not None and \
+                set_to_zero(self.text[self.previous_end:block.start]):
+            self.open_set_to_zero(first)  # the chain's first term: a slip in it is not carried
+        if self.solving is not None:  # "とおくと", "so", or "Set $E' = 0$:" then the algebra
+            between = self.text[self.solving.end:block.start]
+            self.prose_link = solving_between(between, max_chars=MAX_CUE_CHARS) or (
+                self.solving.cue and not between.strip(_PUNCTUATION))
+        self.block_start, self.block_end = block.start, block.end
+        for statement, conditions in self.attach_conditions(statements):
+            if not conditions:
                 self.statement(statement)
+                continue
+            saved = dict(self.scope.domains)
+            for condition in conditions:
+                self.condition(condition)
+            self.defined = False
+            self.qualified = not IMPLICATIONS & set(statement.relations)
+            self.statement(statement)
+            self.qualified = False
+            if not self.defined:  # a claim's side condition holds for its own line only
+                self.scope.domains = saved
+
+    def unread_definition(self, block: MathBlock) -> None:
+        """A block that could not be split, but starts ``f(x) = …``: f is refused from here on."""
+        head = _compact(block.text.split("=", 1)[0]) if "=" in block.text else ""
+        match = _DEFINES.match(head)
+        if not match:
+            return
+        name = _canonical_name(match.group("name"))
+        try:
+            parsed = symbol_name(name)
+        except Unreadable:
+            return
+        self.unread_names[parsed] = self.lines.line(block.start + len(block.text) -
+                                                    len(block.text.lstrip()))
+        if match.group("params"):
+            self.latex_functions.add(name)
+
+    def attach_conditions(
+        self, statements: list[Statement]
+    ) -> list[tuple[Statement, list[Statement]]]:
+        r"""Each statement with the side conditions written on its line (``\quad (x > 0)``).
+
+        A condition (``(x > 0)``, or ``x > 0`` after ``\quad`` or ``,``) on a line
+        holding an equality belongs to that equality; on a line of its own it is
+        a statement of its own, which holds from there on.
+        """
+        def span(statement: Statement) -> tuple[int, int]:
+            lines = [self.lines.line(t.offset) for t in statement.terms]
+            return min(lines), max(lines)
+
+        def is_condition(statement: Statement) -> bool:
+            return statement.condition or bool(statement.relations) and set(
+                statement.relations) <= {"<", ">", "<=", ">="}
+
+        out: list[tuple[Statement, list[Statement]]] = []
+        loose: list[Statement] = []
+        for statement in statements:
+            if not is_condition(statement):
+                first, last = span(statement)
+                mine = [c for c in loose if span(c)[0] in (first, last)]
+                out.extend((c, []) for c in loose if c not in mine)
+                out.append((statement, mine))
+                loose = []
+                continue
+            claim = out[-1][0] if out and not is_condition(out[-1][0]) else None
+            if claim is not None and span(statement)[0] in range(span(claim)[0],
+                                                                 span(claim)[1] + 1):
+                out[-1][1].append(statement)
+            else:
+                loose.append(statement)
+        out.extend((c, []) for c in loose)
+        return out
 
     def statement(self, statement: Statement) -> None:
         relations = set(statement.relations)
@@ -152,24 +392,67 @@ class _Checker:
             self.condition(statement)
             return
         run: list[Segment] = [statement.terms[0]]
+        linked = False  # the run follows \Rightarrow, \iff, \therefore: a solving step
         for relation, term in zip(statement.relations, statement.terms[1:], strict=True):
             if relation == "=":
                 run.append(term)
                 continue
             if len(run) > 1:
-                self.guarded_chain(run)
+                self.guarded_chain(run, linked)
+            linked = relation in IMPLICATIONS
             run = [term]
         if len(run) > 1:
-            self.guarded_chain(run)
+            self.guarded_chain(run, linked)
+        for k, relation in enumerate(statement.relations):
+            if relation == "≈":
+                self.approximation(statement.terms[k], statement.terms[k + 1])
 
-    def guarded_chain(self, segments: list[Segment]) -> None:
+    def approximation(self, left: Segment, right: Segment) -> None:
+        r"""``\sigma(2) \approx 0.881``: the value agrees with the decimal to the digits shown.
+
+        Checked when the left side is a number once the definitions are
+        substituted and the right side a decimal; rounded or cut off to the
+        digits shown both agree. Anything else (``\sin x \approx x``) is not a
+        claim about values, and is left alone.
+        """
+        digits = re.fullmatch(r"-?\d+(?:\.(\d+))?", _compact(right.text))
+        if digits is None or not left.text:
+            return
+        term = _Term(left, self.lines.line(left.offset))
+        self.prepare(term)
+        self.read(term, self.scope.names())
+        self.evaluate(term, self.scope.last_function_parameter)
+        if term.value is None:
+            return  # reported by its chain, if it was in one; else not a claim we read
+        try:
+            value = complex(sp.N(term.value, 30))
+        except (TypeError, ValueError):
+            return
+        if abs(value.imag) > 1e-20 or value != value:
+            return
+        places = len(digits.group(1) or "")
+        shown = float(_compact(right.text))
+        unit = 10.0 ** -places
+        agrees = abs(value.real - shown) <= unit / 2 * (1 + 1e-9) or (
+            abs(value.real) >= abs(shown) and abs(value.real - shown) < unit)  # cut off
+        line = self.lines.line(right.offset)
+        self.results.append(EqualityResult(line, left.shown, right.shown,
+                                           "verified" if agrees else "wrong",
+                                           "numeric", "to the digits shown"))
+        if not agrees:
+            self.findings.append(Finding(
+                line, right.shown, "wrong",
+                f"wrong approximation: {left.shown} = {value.real:.{places + 3}g}…, not "
+                f"≈ {right.shown} to the digits shown", None, None))
+
+    def guarded_chain(self, segments: list[Segment], linked: bool = False) -> None:
         """:meth:`chain`, with a failure of SymPy (or of probkit) confined to this chain.
 
         Like a linter's "internal error" for one file: the rest of the post is
         still checked, and the chain is reported, never silently passed.
         """
         try:
-            self.chain(segments)
+            self.chain(segments, linked)
         except MemoryError:
             raise
         except Exception as exc:  # noqa: BLE001 - reported as a finding, see docstring
@@ -200,8 +483,14 @@ class _Checker:
                     self.scope.restrict(parsed, high=value)
 
     # -- chains
-    def chain(self, segments: list[Segment]) -> None:
+    def chain(self, segments: list[Segment], linked: bool = False) -> None:
         terms = [_Term(s, self.lines.line(s.offset)) for s in segments]
+        # solving goes on after "とおくと", "setting … gives", or on the next row of its block
+        linked = linked or self.prose_link or (
+            self.solving is not None and self.solving.end == self.block_end)
+        self.prose_link = False
+        if not linked:
+            self.close_solving()
         if not terms[0].segment.text:  # "= …" continuing the chain of the previous block
             if self.previous is None:
                 self.unparsed(terms[0], "a chain that starts with '='")
@@ -213,6 +502,8 @@ class _Checker:
                     self.unparsed(term, "an empty side of '='")
             return
         definition = self.definition_target(terms)
+        if linked and (definition is None or not definition[1]):
+            definition = None  # "⇒ w = 3" is solved for, not defined; "g(u) = …" still is
         checked = terms[1:] if definition is not None else terms
         for term in terms:
             if term.prepared is None and term.problem is None and term.raw is None:
@@ -229,9 +520,192 @@ class _Checker:
                 names = self.scope.names(primed)
         prime_variable = self.prime_variable(checked)
         for term in checked:
+            self.refuse_unread_names(term)
             self.evaluate(term, prime_variable)
-        self.compare_chain(checked, prime_variable)
+        self.report_unread(checked)
+        verdicts = self.verdicts(checked)
+        if definition is None and self.equations(checked, verdicts, linked, prime_variable):
+            return
+        for left, right, verdict in zip(checked, checked[1:], verdicts, strict=False):
+            self.record(left, right, verdict)
+        self.blame(checked, verdicts, prime_variable)
         self.previous = checked[-1]
+        self.previous_end = self.block_end
+        self.previous_first = checked[0]
+
+    # -- equations: conditions and solving chains
+    def equations(self, terms: list[_Term], verdicts: list[Verdict | None], linked: bool,
+                  prime_variable: Any) -> bool:
+        """Handle the chain if one of its links is an equation rather than an identity.
+
+        An equation is an equality that is not an identity and is either a
+        solving step (after an implication or a solving cue; any one link of
+        the chain, as in ``⇒ w = \frac{7}{5} = 1.4``) or, unlinked, the last
+        link of a chain with the form of an equation (a number on one side, a
+        variable on the other: ``\frac{dE}{dw} = 0``, ``\frac{dE}{dw} = 2(w -
+        3) = 0``) or set up by the words after it. The other links are checked
+        as identities. True when the chain was handled here.
+        """
+        if linked and self.solving is not None and len(terms) == 2 and verdicts[0] is None:
+            self.solving.equations.append(_Equation(terms[0], terms[1], None))  # unread
+            self.solving.end = self.block_end
+            return True
+        wrong = [k for k, v in enumerate(verdicts) if v is not None and v.status == "wrong"]
+        if len(wrong) != 1:
+            return False
+        k = wrong[0]
+        left, right = terms[k], terms[k + 1]
+        if not linked and (k != len(verdicts) - 1 or self.qualified or not (
+                self.equation_form(left, right) or self.solving_cue())):
+            return False
+        for a, b, verdict in zip(terms, terms[1:], verdicts, strict=False):
+            if a is not left:
+                self.record(a, b, verdict)
+        for piece, pieces in ((terms[:k + 1], verdicts[:k]), (terms[k + 1:], verdicts[k + 1:])):
+            if len(piece) > 1:  # the identities around the equation
+                self.blame(piece, pieces, prime_variable)
+        self.previous = terms[-1] if k < len(verdicts) - 1 else terms[-2]
+        self.previous_end = self.block_end
+        self.previous_first = terms[0]
+        equation = _Equation(left, right, verdicts[k])
+        if linked and self.solving is not None:
+            self.solving.equations.append(equation)
+            self.solving.end = self.block_end
+            return True
+        variables = [v for t in terms if t.raw is not None for d in t.raw.atoms(sp.Derivative)
+                     for v, _ in d.variable_count]
+        self.close_solving()
+        self.solving = _Solving([equation], dict(self.scope.domains), self.block_end,
+                                linked or self.solving_cue(),
+                                variables[0] if len(set(variables)) == 1 else None)
+        return True
+
+    def open_set_to_zero(self, result: _Term) -> None:
+        """"これを 0 とおくと", "setting this to zero": the last result = 0 is being solved."""
+        zero = _Term(Segment("0", result.segment.offset, "0"), result.line, raw=sp.Integer(0),
+                     value=sp.Integer(0))
+        variables = [v for d in (result.raw.atoms(sp.Derivative) if result.raw is not None
+                                 else ()) for v, _ in d.variable_count]
+        self.solving = _Solving([_Equation(result, zero, None)], dict(self.scope.domains),
+                                self.previous_end, True,
+                                variables[0] if len(set(variables)) == 1 else None)
+
+    def equation_form(self, left: _Term, right: _Term) -> bool:
+        """A number on one side and a variable on the other (``2z + 1 = 5``).
+
+        A derivative equal to a number is an equation only when the number is 0
+        (``\frac{dE}{dw} = 0``): ``\frac{d}{dx} x^2 = 2`` is a claim, and wrong.
+        """
+        for number, other in ((left, right), (right, left)):
+            value = _number(number.segment.text)
+            if value is None or other.value is None or not other.value.free_symbols:
+                continue
+            derivative = other.raw is not None and (other.raw.has(sp.Derivative) or any(
+                type(f).__name__.endswith("'")
+                for f in other.raw.atoms(sp.core.function.AppliedUndef)) or any(
+                s.name.endswith("'") for s in other.raw.free_symbols))
+            if value == 0 or not derivative:
+                return True
+        return False
+
+    def solving_cue(self) -> bool:
+        """Does the prose around the current block say its equation is being solved?"""
+        before = self.text[max(0, self.block_start - 120):self.block_start].rstrip("$\\([")
+        return solving_before(before) or set_up_after(self.text[self.block_end:])
+
+    def close_solving(self) -> None:
+        """Check the open solving chain (or report its lone equation as a condition)."""
+        chain, self.solving = self.solving, None
+        if chain is None:
+            return
+        first = chain.equations[0]
+        if len(chain.equations) == 1:
+            if chain.cue or self.equation_form(first.left, first.right):
+                shown = f"{first.left.segment.shown} = {first.right.segment.shown}"
+                self.results.append(EqualityResult(first.left.line, first.left.segment.shown,
+                                                   first.right.segment.shown, "condition",
+                                                   None, "an equation, not an identity"))
+                self.findings.append(Finding(
+                    first.left.line, shown, "condition",
+                    f"condition: {shown} is an equation (true for some values only), not an "
+                    "identity; nothing after it solves it, so it is not checked", None, None))
+            else:
+                self.record(first.left, first.right, first.identity)
+                self.blame([first.left, first.right], [first.identity], None)
+            return
+        self.solving_chain(chain)
+
+    def solving_chain(self, chain: _Solving) -> None:
+        equations = chain.equations
+        self.report_unread([t for e in equations for t in (e.left, e.right)])
+        unknown = chain.variable if chain.variable is not None else self.unknown(equations)
+        verdicts: list[Verdict | None] = []
+        for before, after in zip(equations, equations[1:], strict=False):
+            if before.value is None or after.value is None:
+                verdict = None
+            elif unknown is None:
+                verdict = Verdict("undecided", None, "cannot tell which variable is solved for")
+            else:
+                verdict = same_solutions(before.value, after.value, unknown, chain.domains,
+                                         seed=self.seed + len(self.results))
+            self.results.append(EqualityResult(
+                after.line, before.shown, after.shown,
+                "unparsed" if verdict is None else verdict.status,
+                None if verdict is None else verdict.method,
+                "" if verdict is None else verdict.detail))
+            verdicts.append(verdict)
+        i = 0
+        while i < len(verdicts):
+            verdict, before, after = verdicts[i], equations[i], equations[i + 1]
+            if verdict is None or verdict.status == "verified":
+                i += 1
+                continue
+            following = verdicts[i + 1] if i + 1 < len(verdicts) else None
+            if verdict.status == "wrong" and following is not None and \
+                    following.status == "wrong" and \
+                    unknown is not None and equations[i + 2].value is not None and \
+                    same_solutions(before.value, equations[i + 2].value, unknown,
+                                   chain.domains, seed=self.seed + 7919).status == "verified":
+                self.findings.append(Finding(
+                    after.line, after.shown, "wrong",
+                    f"wrong step in solving: {after.shown} does not have the solutions of "
+                    f"{before.shown} ({verdict.detail}), while the equations around it agree",
+                    None, None))
+                i += 2
+                continue
+            if verdict.status == "wrong" and i > 0 and verdicts[i - 1] is None:
+                self.findings.append(Finding(
+                    before.line, before.shown, "undecided",
+                    f"undecided (next to an unreadable line): {before.shown} and {after.shown} "
+                    f"have different solutions ({verdict.detail}); the equation before them "
+                    "could not be read, so either may hold the slip", None, None))
+            elif verdict.status == "wrong":
+                self.findings.append(Finding(
+                    after.line, after.shown, "wrong",
+                    f"wrong step in solving: {after.shown} does not have the solutions of "
+                    f"{before.shown} ({verdict.detail})", None, None))
+            else:
+                self.findings.append(Finding(
+                    after.line, after.shown, "undecided",
+                    f"undecided: {before.shown} ⇒ {after.shown}: {verdict.detail}", None, None))
+            i += 1
+
+    def unknown(self, equations: list[_Equation]) -> Any:
+        """The variable a solving chain solves for.
+
+        The variable of the derivative set to zero (``\frac{dE}{dw} = 0``: w;
+        found when the chain opens); else the name the last equation isolates
+        (``w = …``); else the one variable all the equations share.
+        """
+        values = [e.value for e in equations if e.value is not None]
+        last = equations[-1]
+        if last.left.raw is not None and isinstance(last.left.raw, sp.Symbol) and values and \
+                last.left.raw in values[0].free_symbols:
+            return last.left.raw
+        if not values:
+            return None
+        shared = set.intersection(*(set(v.free_symbols) for v in values))
+        return shared.pop() if len(shared) == 1 else None
 
     def definition_target(self, terms: list[_Term]) -> tuple[str, tuple[str, ...]] | None:
         """``(name, params)`` when the chain defines its first term, else None."""
@@ -248,24 +722,45 @@ class _Checker:
             return None
         if len(terms) > 2 and parsed in self.scope.definitions:
             return None  # f(x) = … = …, f known: a claim about f, checked
+        if self.qualified and parsed in self.scope.definitions:
+            return None  # "f(x) = \alpha x \quad (x < 0)", f known: a claim on that domain
+        if self.points_active and parsed in self.scope.definitions:
+            return None  # "at $x = 0$, $f(x) = \frac{1}{2}$": a claim at the point
         return name, params
 
     def define(self, target: tuple[str, tuple[str, ...]], lhs: _Term, rhs: _Term) -> None:
         name, params = target
-        if rhs.raw is None:
-            return
         parsed = symbol_name(name)
+        if rhs.raw is None:  # later uses of the name are refused, never read as a variable
+            self.unread_names[parsed] = lhs.line
+            if params:
+                self.latex_functions.add(name)
+            return
+        self.unread_names.pop(parsed, None)
         symbols = tuple(sp.Symbol(symbol_name(p)) for p in params)
         if sp.Symbol(parsed) in rhs.raw.free_symbols and not params:
             self.unparsed(rhs, f"defines {name} in terms of itself")
             return
         self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line))
+        self.defined = True
         if params:
             self.latex_functions.add(name)
             self.latex_quantities.discard(name)
         else:
             self.latex_quantities.add(name)
             self.latex_functions.discard(name)
+
+    def refuse_unread_names(self, term: _Term) -> None:
+        """A term using a name whose definition could not be read is not read either."""
+        if term.raw is None or not self.unread_names:
+            return
+        used = {s.name for s in term.raw.free_symbols} | {
+            type(f).__name__.rstrip("'") for f in term.raw.atoms(sp.core.function.AppliedUndef)}
+        for name in sorted(used & set(self.unread_names)):
+            term.raw = None
+            term.problem = (f"it uses {display_name(name)}, whose definition (line "
+                            f"{self.unread_names[name]}) could not be read")
+            return
 
     def prepare(self, term: _Term) -> None:
         if len(term.segment.text) > MAX_TERM_CHARS:
@@ -293,6 +788,15 @@ class _Checker:
                 if type(applied).__name__.endswith("'") and len(applied.args) == 1 and \
                         isinstance(applied.args[0], sp.Symbol):
                     return applied.args[0]
+        inside: set[Any] = set()  # what the primed brackets (…)' hold
+        for term in terms:
+            if term.raw is not None:
+                for derivative in term.raw.atoms(sp.Derivative):
+                    if any(v == PRIME_VARIABLE for v, _ in derivative.variable_count):
+                        inside |= derivative.expr.free_symbols
+        inside = {s for s in inside if s.name not in self.scope.definitions}
+        if len(inside) == 1:  # (\log(1+e^{x}))': a bracket in one variable, differentiated by it
+            return inside.pop()
         return self.scope.last_function_parameter
 
     def evaluate(self, term: _Term, prime_variable: Any) -> None:
@@ -311,30 +815,32 @@ class _Checker:
                                      f"cannot read {term.segment.shown}: {reason}", None, None))
 
     # -- comparison and blame
-    def compare_chain(self, terms: list[_Term], prime_variable: Any) -> None:
+    def report_unread(self, terms: list[_Term]) -> None:
         for term in terms:
-            if term.problem is not None and term.value is None:
-                self.unparsed(term, term.problem)
+            if term.problem not in (None, "reported") and term.value is None:
+                self.unparsed(term, term.problem or "")
                 term.problem = "reported"
+
+    def verdicts(self, terms: list[_Term]) -> list[Verdict | None]:
+        """Each equality between neighbours as an identity (None: a side was not read)."""
         verdicts: list[Verdict | None] = []
-        for left, right in zip(terms, terms[1:], strict=False):
+        base = len(self.results)
+        for k, (left, right) in enumerate(zip(terms, terms[1:], strict=False)):
             if left.value is None or right.value is None:
                 verdicts.append(None)
-                self.record(left, right, None)
                 continue
-            if len(self.results) >= MAX_EQUALITIES:
+            if base + k >= MAX_EQUALITIES:
                 verdict = Verdict("undecided", None, f"more than {MAX_EQUALITIES} equalities")
             else:
                 try:
                     verdict = compare(left.value, right.value, self.scope.domains,
-                                      seed=self.seed + len(self.results))
+                                      seed=self.seed + base + k)
                 except (ArithmeticError, RecursionError, TypeError, ValueError,
                         NotImplementedError, AttributeError) as exc:  # SymPy's own failures
                     verdict = Verdict("undecided", None,
                                       f"SymPy could not compare the sides ({type(exc).__name__})")
             verdicts.append(verdict)
-            self.record(left, right, verdict)
-        self.blame(terms, verdicts, prime_variable)
+        return verdicts
 
     def record(self, left: _Term, right: _Term, verdict: Verdict | None) -> None:
         status = "unparsed" if verdict is None else verdict.status
@@ -365,6 +871,32 @@ class _Checker:
                     i += 2
                     continue
             left, right = terms[i], terms[i + 1]
+            before_step = verdicts[i - 1] if i > 0 else None
+            if wrong[i] and i > 0 and (before_step is None or before_step.status == "undecided"):
+                # the step before was not read (or not decided): judge left by the nearest
+                # readable term before it (the chain claims they are equal too); else blame
+                # no one
+                earlier = next((t for t in reversed(terms[:i]) if t.value is not None and not
+                                t.value.has(sp.core.function.AppliedUndef, sp.Derivative,
+                                            sp.Subs)), None)
+                seed = self.seed + 7919 + i
+                if earlier is not None and numerically_equal(earlier.value, right.value,
+                                                             self.scope.domains, seed=seed):
+                    counter = verdict.counterexample
+                    where = f" ({format_counterexample(counter)})" if counter else ""
+                    self.findings.append(Finding(
+                        left.line, left.segment.shown, "wrong",
+                        f"wrong expression: {left.segment.shown} (the readable terms around "
+                        f"it, {earlier.segment.shown} and {right.segment.shown}, are equal)"
+                        f"{where}", counter, self.suggest(right, left, prime_variable)))
+                    i += 1
+                    continue
+                if earlier is None or not numerically_equal(earlier.value, left.value,
+                                                            self.scope.domains, seed=seed):
+                    self.next_to_unreadable(terms[i - 1], left, right, verdict,
+                                            read=before_step is not None)
+                    i += 1
+                    continue
             if wrong[i]:
                 counter = verdict.counterexample
                 where = f" ({format_counterexample(counter)})" if counter else ""
@@ -378,6 +910,29 @@ class _Checker:
                     f"undecided: {left.segment.shown} = {right.segment.shown}: {verdict.detail}",
                     None, None))
             i += 1
+
+    def next_to_unreadable(self, unread: _Term, left: _Term, right: _Term,
+                           verdict: Verdict, *, read: bool = False) -> None:
+        """``left`` ≠ ``right``, and ``left``'s other neighbour could not be read.
+
+        (``read``: it was read, but the step between it and ``left`` could not
+        be decided.)
+
+        The step that would have said whether ``left`` is right is missing, so
+        either line may hold the slip: neither is blamed, nothing is suggested.
+        """
+        counter = verdict.counterexample
+        where = f" ({format_counterexample(counter)})" if counter else ""
+        lines = (f"line {left.line}" if left.line == right.line
+                 else f"lines {left.line} and {right.line}")
+        why = (f"the step from {unread.segment.shown} (line {unread.line}) could not be decided"
+               if read else f"{unread.segment.shown} (line {unread.line}) could not be read")
+        kind = "an undecided step" if read else "an unreadable line"
+        self.findings.append(Finding(
+            left.line, left.segment.shown, "undecided",
+            f"undecided (next to {kind}): {left.segment.shown} ≠ {right.segment.shown}{where}; "
+            f"which side is wrong cannot be told because {why}, so {lines} may hold the slip",
+            counter, None))
 
     def suggest(self, expected: _Term, actual: _Term, variable: Any) -> str | None:
         """What ``actual`` should have been, judged from its equal neighbour ``expected``.
@@ -420,10 +975,12 @@ class _Checker:
         return f"expected an expression equal to {expected.segment.shown}"
 
     def report(self) -> CheckReport:
+        self.close_solving()
         findings = tuple(sorted(self.findings, key=lambda f: f.source_line))
         verified = sum(r.status == "verified" for r in self.results)
+        checked = sum(r.status != "condition" for r in self.results)
         return CheckReport(self.source, findings, tuple(self.results),
-                           equalities_checked=len(self.results), equalities_verified=verified)
+                           equalities_checked=checked, equalities_verified=verified)
 
 
 def is_latex_source(text: str, name: str = "") -> bool:
@@ -463,8 +1020,7 @@ def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
         raise InputError(f"{source}: {len(blocks)} maths blocks; at most {MAX_BLOCKS} are "
                          "checked")
     checker = _Checker(text, source, seed)
-    for block in blocks:
-        checker.block(block)
+    checker.run(blocks)
     return dataclasses.replace(checker.report(),
                                rendering=render_findings(text, latex=is_latex))
 

@@ -35,20 +35,24 @@ FUNCTION_COMMANDS = frozenset(
 _UNICODE = {
     "\u2212": "-", "\u2013": "-", "\u2019": "'", "\u2032": "'", "\u2033": "''", "\u00b7": r"\cdot ",
     "\u22c5": r"\cdot ", "\u00d7": r"\times ", "\u2264": r"\leq ", "\u2265": r"\geq ",
-    "\u2260": r"\neq ", "\u2248": r"\approx ", "\u00b2": "^{2}", "\u00b3": "^{3}",
+    "\u2260": r"\neq ", "\u2248": r"\approx ", "\u2252": r"\fallingdotseq ",
+    "\u00b2": "^{2}", "\u00b3": "^{3}",
     "\u03c0": r"\pi ", "\u03c3": r"\sigma ", "\u03b1": r"\alpha ", "\u03b2": r"\beta ",
     "\u03b8": r"\theta ", "\u03bb": r"\lambda ", "\u03bc": r"\mu ", "\u03b7": r"\eta ",
     "\u03b5": r"\epsilon ", "\u03b4": r"\delta ", "\u03b3": r"\gamma ", "\u03c6": r"\phi ",
-    "\u2202": r"\partial ", "\u00a0": " ", "\u3000": " ",
+    "\u2202": r"\partial ", "\u2234": r"\therefore ", "\u21d2": r"\Rightarrow ",
+    "\u21d4": r"\iff ", "\u00a0": " ", "\u3000": " ",
 }
 """Characters people paste into maths, and what they mean in LaTeX."""
 
 RELATIONS = {
     "=": "=", "<": "<", ">": ">", r"\lt": "<", r"\gt": ">", r"\leq": "<=", r"\le": "<=",
     r"\leqslant": "<=", r"\geq": ">=", r"\ge": ">=", r"\geqslant": ">=", r"\neq": "!=",
-    r"\ne": "!=", r"\approx": "~", r"\simeq": "~", r"\sim": "~", r"\equiv": "==",
+    r"\ne": "!=", r"\approx": "≈", r"\fallingdotseq": "≈", r"\risingdotseq": "≈",
+    r"\simeq": "~", r"\sim": "~", r"\equiv": "==",
     r"\propto": "~", r"\to": "->", r"\rightarrow": "->", r"\Rightarrow": "->",
     r"\implies": "->", r"\iff": "<->", r"\Leftrightarrow": "<->", r"\mapsto": "->",
+    r"\therefore": "->", r"\Longrightarrow": "->", r"\Longleftrightarrow": "<->",
     r"\coloneqq": "=", r"\triangleq": "=", r"\doteq": "=", r"\in": "in",
 }
 """Relation symbols that end a term, and the relation each one states."""

@@ -18,8 +18,15 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-STATUSES = ("wrong", "unparsed", "undecided")
-"""Statuses of findings, in the order the summary lists them."""
+STATUSES = ("wrong", "unparsed", "undecided", "condition")
+r"""Statuses of findings, in the order the summary lists them.
+
+``condition`` is a note, not a failure: an equation that holds for some values
+only (``2x + 1 = 5``, ``\frac{dE}{dw} = 0``) with nothing after it solving it.
+"""
+
+NOTES = frozenset({"condition"})
+"""Statuses of findings that do not fail the check."""
 
 RENDER = "render"
 """Status of a finding about typesetting (a character KaTeX strict refuses), not the maths:
@@ -78,8 +85,10 @@ class Finding:
 class EqualityResult:
     """One equality between neighbouring terms, and how it was decided.
 
-    ``status``: ``"verified"``, ``"wrong"``, ``"undecided"`` or ``"unparsed"``;
-    ``method``: ``"symbolic"``, ``"numeric"`` or None. ``line`` is the line of
+    ``status``: ``"verified"``, ``"wrong"``, ``"undecided"``, ``"unparsed"`` or
+    ``"condition"`` (an equation, not counted as an equality checked);
+    ``method``: ``"symbolic"``, ``"numeric"``, ``"solutions"`` (a step of a solving
+    chain: the same solutions as the equation before) or None. ``line`` is the line of
     the right-hand term.
     """
 
@@ -106,8 +115,9 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        """True when every equality was verified (no finding about the maths)."""
-        return not self.findings and self.equalities_checked == self.equalities_verified
+        """True when every equality was verified (no finding about the maths but notes)."""
+        return all(f.status in NOTES for f in self.findings) and \
+            self.equalities_checked == self.equalities_verified
 
     @property
     def renders(self) -> bool:
@@ -125,9 +135,11 @@ class CheckReport:
         methods = Counter(e.method for e in self.equalities if e.status == "verified")
         counts = Counter(f.status for f in self.findings)
         noun = "equality" if self.equalities_checked == 1 else "equalities"
+        solved = (f", {methods['solutions']} by their solutions" if methods["solutions"]
+                  else "")
         text = (f"{self.source}: {self.equalities_checked} {noun}, "
                 f"{self.equalities_verified} verified ({methods['symbolic']} symbolically, "
-                f"{methods['numeric']} numerically)")
+                f"{methods['numeric']} numerically{solved})")
         if self.findings:
             parts = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
             plural = "s" if len(self.findings) != 1 else ""

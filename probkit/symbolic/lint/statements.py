@@ -103,11 +103,34 @@ def _contains_relation(tokens: Sequence[Token]) -> bool:
     return False
 
 
+def _row_goes_on(tokens: Sequence[Token], i: int, current: Sequence[Token],
+                 terms: Sequence[Segment], relations: Sequence[str]) -> bool:
+    r"""Does the chain go on across the row break at token ``i``?
+
+    It does when the row before ends with a relation (``A = \\ B``: the
+    line-continued chain) or with ``+``/``-``/``\cdot``, or when the next row
+    starts with a relation (``\\ &= B``), such an operator, or ``\quad``.
+    Otherwise the break ends the statement: the next row is a new equation.
+    """
+    before = next((x for x in reversed(current) if not x.is_space), None)
+    if before is None and relations and len(relations) == len(terms):
+        return True  # a dangling relation: "A = \\" continues on the next row
+    if before is not None and before.text in CONTINUATIONS:
+        return True
+    after = next((k for k in range(i + 1, len(tokens)) if not tokens[k].is_space), None)
+    if after is None:
+        return False
+    return (tokens[after].text in CONTINUATIONS or tokens[after].text in (r"\quad", r"\qquad")
+            or _relation_at(tokens, after) is not None)
+
+
 def split_statements(text: str, offset: int = 0) -> list[Statement]:
     r"""Split the body of a maths block into statements of terms and relations.
 
-    Row breaks (``\\``, ``\newline``, a stray ``\ ``) and ``&`` are spaces; a
-    relation outside brackets ends a term; ``\quad``, ``\text``, ``,`` and
+    A row break (``\\``, ``\newline``, a stray ``\ `` ending the line) ends
+    the statement unless the chain goes on across it (:func:`_row_goes_on`:
+    ``A = \\ B``, ``A \\ &= B``); ``&`` is a space; a relation outside
+    brackets ends a term; ``\quad``, ``\text``, ``,`` and
     ``;`` outside brackets end a statement; a parenthesised group holding a
     relation, such as ``(a > 0)``, is a separate side-condition statement.
 
@@ -168,15 +191,11 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
                 relations.append(relation[0])
                 i = relation[1]
                 continue
-            if t == r"\\":  # a new row: a new statement unless it goes on with = or +
-                following = next((x for x in tokens[i + 1:] if not x.is_space), None)
-                goes_on = following is not None and (
-                    following.text in CONTINUATIONS
-                    or _relation_at(tokens, tokens.index(following, i + 1)) is not None
-                    or following.text in (r"\quad", r"\qquad"))
-                previous = next((x for x in reversed(current) if not x.is_space), None)
-                if not goes_on and not (previous is not None and previous.text in
-                                        CONTINUATIONS) and (current or terms):
+            if t == r"\\":  # a new row: a new statement unless the chain goes on
+                if _row_goes_on(tokens, i, current, terms, relations):
+                    i += 1
+                    continue
+                if current or terms:
                     end_statement()
                 i += 1
                 continue

@@ -1,4 +1,4 @@
-"""Gradient check of the classifier's numpy backpropagation (probkit.bridges.gradcheck)."""
+"""Gradient check of the classifier's models (probkit.gradient_check.model_check)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from probkit.bridges.gradcheck import (
+from probkit.classifier.models import LogisticRegression, TwoLayerNet
+from probkit.errors import InputError
+from probkit.gradient_check.model_check import (
     EPSILON,
     TOLERANCE,
     finite_difference_gradient,
@@ -18,8 +20,6 @@ from probkit.bridges.gradcheck import (
     standard_checks,
     symbolic_gradient,
 )
-from probkit.classifier.models import LogisticRegression, TwoLayerNet
-from probkit.errors import InputError
 
 CONFIGS = [
     ("logistic", None, 0.0),

@@ -1,4 +1,4 @@
-"""Gradient check: the classifier's numpy backpropagation against two oracles.
+"""Gradient check of the classifier's models: their numpy backpropagation against two oracles.
 
 The gradient that :meth:`loss_and_gradients` of a model returns (the code
 ``fit`` uses) is compared with
@@ -32,19 +32,21 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
 from probkit.errors import InputError
+from probkit.gradient_check.numeric import (
+    EPSILON,
+    Array,
+    Params,
+    finite_difference_gradient,
+    relative_difference,
+)
 
-Array = NDArray[np.float64]
-Params = dict[str, Array]
-
-EPSILON = 1e-7
 TOLERANCE = 2e-7
 
 
@@ -99,49 +101,8 @@ class GradientCheckReport:
         }
 
 
-def relative_difference(g: Array, h: Array) -> float:
-    """‖g − h‖ / (‖g‖ + ‖h‖), and 0 when both are zero.
-
-    >>> relative_difference(np.array([1.0, 0.0]), np.array([1.0, 0.0]))
-    0.0
-    >>> relative_difference(np.array([1.0]), np.array([-1.0]))
-    1.0
-    """
-    g = np.ravel(np.asarray(g, dtype=np.float64))
-    h = np.ravel(np.asarray(h, dtype=np.float64))
-    scale = float(np.linalg.norm(g) + np.linalg.norm(h))
-    if scale == 0.0:
-        return 0.0
-    return float(np.linalg.norm(g - h) / scale)
-
-
 def _flatten(grads: Mapping[str, Array], names: list[str]) -> Array:
     return np.concatenate([np.ravel(grads[name]) for name in names])
-
-
-def finite_difference_gradient(
-    cost: Callable[[Params], float], params: Params, *, epsilon: float = EPSILON
-) -> Params:
-    """Central differences of ``cost`` with respect to every entry of ``params``.
-
-    >>> g = finite_difference_gradient(lambda p: float((p["x"] ** 2).sum()),
-    ...                                {"x": np.array([1.0, -2.0])})
-    >>> np.allclose(g["x"], [2.0, -4.0])
-    True
-    """
-    grads: Params = {}
-    for name, value in params.items():
-        base = np.array(value, dtype=np.float64)
-        grad = np.zeros_like(base)
-        for index in np.ndindex(base.shape):
-            shifted = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
-            shifted[name][index] = base[index] + epsilon
-            plus = cost(shifted)
-            shifted[name][index] = base[index] - epsilon
-            minus = cost(shifted)
-            grad[index] = (plus - minus) / (2 * epsilon)
-        grads[name] = grad
-    return grads
 
 
 def _kind(params: Mapping[str, Array]) -> str:

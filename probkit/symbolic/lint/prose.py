@@ -1,0 +1,100 @@
+r"""What the prose around a piece of maths says about it (English and Japanese).
+
+Two readings depend on the words next to the maths, not on the maths itself:
+
+* an **evaluation point**: "at $x = 0$", "when $x=1$", "$x = 0$ のとき" says where
+  a nearby claim is evaluated; it is not a definition of x for the rest of the post;
+* a **solving cue**: "$\frac{dE}{dw} = 0$ とおくと", "setting … to zero", "solving
+  gives", "よって" says that the equation before it is being solved, so the next
+  equation must have the same solutions (a solving chain), not be identical.
+
+Only the standard library is used.
+
+>>> is_evaluation_point("The slope at ", " is a/4.")
+True
+>>> is_evaluation_point("Let ", " be fixed.")
+False
+>>> is_evaluation_point("よって ", " のとき f'(x) = 1/4")
+True
+>>> solving_between(" とおくと、", max_chars=160)
+True
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+_POINT_BEFORE = re.compile(
+    r"(?:\b(?:at|when|whenever|if|evaluated\s+at|evaluating\s+at|plugging\s+in|"
+    r"substituting)\s*\(?\s*|\(\s*at\s+)$", re.IGNORECASE)
+"""English words just before an evaluation point: "at $x = 0$", "when $x=1$"."""
+
+_POINT_AFTER = re.compile(
+    r"^\s*(?:のとき|の時|のときに|とき|では|において|における|ならば|なら|で)")
+"""Japanese particles just after an evaluation point: "$x = 0$ のとき", "$x=1$ で"."""
+
+_SOLVING_BEFORE = re.compile(
+    r"\b(?:set|setting|solve|solving|equate|equating)\b[^.!?。$]*$", re.IGNORECASE)
+"""English words before an equation being solved in the same sentence: "Setting …, $E = 0$"."""
+
+_SET_UP = re.compile(
+    r"^[\s、,:]*(?:を?(?:\s*0\s*)?(?:とおく|と置く|とおいて|と置いて|とすると|を解く|を満たす)|"
+    r"(?:is\s+)?(?:set\s+to\s+zero|to\s+zero|solv\w*|must\s+hold|holds?\s+when))",
+    re.IGNORECASE)
+"""Words right after an equation saying it is set up to be solved: "とおく", "set to zero"."""
+
+_SOLVING = re.compile(
+    r"とおく|と置く|とおいて|と置いて|とすると|を解く|解くと|解いて|よって|したがって|従って|"
+    r"ゆえに|すなわち|つまり|整理|変形|より|∴|"
+    r"\b(?:to\s+zero|solv\w*|gives?|giving|yields?|we\s+get|get|hence|thus|"
+    r"therefore|so|i\.e\.|rearrang\w*|which\s+means|that\s+is)\b",
+    re.IGNORECASE)
+"""Words between two equations saying the second is obtained by solving the first."""
+
+_ZERO = re.compile(
+    r"(?:これ|それ|この式|右辺|左辺)?を?\s*\$?\s*0\s*\$?\s*(?:とおく|と置く|とおいて|と置いて|とすると)|"
+    r"\b(?:set(?:ting)?|equat(?:e|ing))\s+(?:it|this|that|them|the\s+\w+)?\s*(?:to|with)\s+"
+    r"(?:zero|\$?\s*0\s*\$?)", re.IGNORECASE)
+"""Words setting the result just written to zero."""
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def is_evaluation_point(before: str, after: str) -> bool:
+    """Do the words around ``$x = 0$`` (``before`` it and ``after`` it) make it a point?"""
+    return bool(_POINT_BEFORE.search(before[-40:]) or _POINT_AFTER.match(after[:12]))
+
+
+def solving_before(before: str) -> bool:
+    """Does the sentence before an equation say it is set up to be solved ("Setting …")?"""
+    return bool(_SOLVING_BEFORE.search(before[-120:]))
+
+
+def set_up_after(after: str) -> bool:
+    """Do the words right after an equation say it is set up to be solved ("とおくと")?"""
+    return bool(_SET_UP.match(after[:40]))
+
+
+def set_to_zero(prose: str) -> bool:
+    """Do the words after a result set it to zero ("これを $0$ とおくと", "setting it to 0")?"""
+    return len(prose.strip()) <= 160 and bool(_ZERO.search(prose))
+
+
+def solving_between(prose: str, *, max_chars: int) -> bool:
+    """Do the words between two equations (at most ``max_chars`` of them) say "solving"?"""
+    return len(prose.strip()) <= max_chars and bool(_SOLVING.search(prose))
+
+
+class Paragraphs:
+    """The paragraph (text between blank lines) of each offset of a post."""
+
+    def __init__(self, text: str) -> None:
+        self._breaks = [m.start() for m in _BLANK_LINE.finditer(text)]
+
+    def index(self, offset: int) -> int:
+        return bisect.bisect_right(self._breaks, offset)
+
+
+__all__ = ["Paragraphs", "is_evaluation_point", "set_to_zero", "set_up_after", "solving_before",
+           "solving_between"]
