@@ -6,7 +6,8 @@ Prints the median wall time of
 * ``probkit urn ...`` / ``probkit bayes ...`` (exact arithmetic, full command; named and
   numeric hypotheses),
 
-measured interleaved in the same run, and their ratio. Target: ratio <= 1.6.
+measured interleaved in the same run, and their ratio. Target: ratio <= 1.3 (only the
+module of the command being run is imported: ``probkit_cli.app`` loads command modules lazily).
 
 Run: ``python benchmarks/cli_latency.py [--repeats 30]``
 """
@@ -58,8 +59,8 @@ def main() -> None:
         median = statistics.median(samples)
         print(f"{name:<28}{median * 1000:>10.1f}{median / reference:>8.2f}")
     ratio = statistics.median(times["probkit urn (exact)"]) / reference
-    verdict = "meets" if ratio <= 1.6 else "MISSES"
-    print(f"\nurn/typer ratio {ratio:.2f} ({verdict} the target <= 1.6; {args.repeats} runs each)")
+    verdict = "meets" if ratio <= 1.3 else "MISSES"
+    print(f"\nurn/typer ratio {ratio:.2f} ({verdict} the target <= 1.3; {args.repeats} runs each)")
 
 
 if __name__ == "__main__":

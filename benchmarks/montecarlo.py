@@ -7,6 +7,9 @@ Prints, in one run:
 * draws per second of rejection and importance sampling on the one-draw urn
   and the one-test rare-disease problems at 10^7 draws, and each one's ratio to
   the raw rate (target >= 0.10);
+* draws per second of numeric problems (the Euro problem, p on 101 values, and the
+  locomotive, N in 1..1000) by both methods at 10^7 draws, each one's ratio to the raw
+  rate (target >= 0.25);
 * wall time of 10^8 draws with 1 and 2 worker processes, and the speed-up
   (target >= 1.6x; pool start-up included), with the CPU time each used: on a
   busy machine "CPU per wall second" shows how much of the 2 cores we got;
@@ -96,14 +99,43 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def numeric_rates(draws: int, repeats: int) -> None:
+    """Numeric problems' draws per second against the raw generator (target >= 0.25)."""
+    from probkit.bayes.numeric import numeric_problem
+
+    solved = {
+        "Euro": numeric_problem("0:1:101", "binomial", ["140/250"], events=["p > 0.5"]).solve(),
+        "locomotive": numeric_problem("1..1000", "uniform", [60], events=["N > 100"]).solve(),
+    }
+    cases = [(name, method) for name in solved for method in ("rejection", "importance")]
+    raw, rates = 0.0, dict.fromkeys(cases, 0.0)
+    for _ in range(repeats):
+        raw = max(raw, raw_rate(1))
+        for name, method in cases:
+            seconds = best_time(lambda n=name, m=method: solved[n].monte_carlo(
+                draws, method=m, seed=1), 1)
+            rates[name, method] = max(rates[name, method], draws / seconds)
+    print(f"raw numpy default_rng().random(out=...): {raw / 1e6:8.1f} M doubles/s")
+    print(f"{'numeric':<14}{'method':<12}{'M draws/s':>10}{'ratio to raw':>14}  (target >= 0.25)")
+    for name, method in cases:
+        rate = rates[name, method]
+        print(f"{name:<14}{method:<12}{rate / 1e6:>10.1f}{rate / raw:>14.3f}")
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--draws", type=float, default=1e7)
     parser.add_argument("--parallel-draws", type=float, default=1e8)
     parser.add_argument("--skip-billion", action="store_true")
+    parser.add_argument("--numeric-only", action="store_true",
+                        help="measure only the numeric problems against the raw rate")
     args = parser.parse_args()
     draws, big = int(args.draws), int(args.parallel_draws)
+    if args.numeric_only:
+        numeric_rates(draws, args.repeats)
+        return
 
     # Raw RNG and the samplers are measured in interleaved rounds (the machine is shared);
     # each figure is its best round, and the raw reference is the best raw round of all.
@@ -122,6 +154,7 @@ def main() -> None:
     for i, (label, _, method) in enumerate(cases):
         print(f"{label:<14}{method:<12}{rates[i] / 1e6:>10.1f}{rates[i] / raw:>14.3f}")
     print()
+    numeric_rates(draws, args.repeats)
 
     print(f"{big:.0e} draws, rare disease: wall time with 1 and 2 worker processes")
     ceiling = machine_speedup(args.repeats)

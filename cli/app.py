@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from probkit import __version__
-from probkit_cli import (
-    bayes_commands,
-    check_command,
-    classifier_commands,
-    data_command,
-    derive_command,
-    gradcheck_command,
-    tune_command,
-)
-from probkit_cli.common import handle_errors, run
+from probkit_cli.common import handle_errors, on_sigterm, run
 
 _SETTINGS: dict[str, Any] = {
     "name": "probkit",
@@ -28,7 +21,6 @@ _SETTINGS: dict[str, Any] = {
     "no_args_is_help": False,  # bare `probkit` is handled by the callback: help, exit 0
     "add_completion": False,
 }
-app = typer.Typer(**_SETTINGS)
 
 
 def _version(value: bool) -> None:
@@ -37,7 +29,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def callback(
     ctx: typer.Context,
     version: Annotated[
@@ -53,41 +44,82 @@ def callback(
         raise typer.Exit(0)
 
 
-# One line per subcommand. Each command module imports heavy libraries lazily.
-# short_help is what `probkit --help` lists (the docstrings are too long to fit there).
+# One line per subcommand: name, "module:function" (imported only when that command runs or
+# the whole app is built, e.g. for ``probkit --help``), and the short_help `probkit --help`
+# lists (the docstrings are too long to fit there).
 _COMMANDS = [
-    ("bayes", bayes_commands.bayes, "Exact posterior over named hypotheses (--mc: Monte Carlo)."),
-    ("urn", bayes_commands.urn, "Which urn were the balls drawn from? Exact posterior."),
-    ("diagnostic", bayes_commands.diagnostic, "What a positive (or negative) test means."),
-    ("derive", derive_command.derive, "Derive and machine-check the classifier's maths."),
-    ("gradcheck", gradcheck_command.gradcheck,
+    ("bayes", "bayes_commands:bayes", "Exact posterior, named or numeric hypotheses (--values)."),
+    ("urn", "bayes_commands:urn", "Which urn were the balls drawn from? Exact posterior."),
+    ("diagnostic", "bayes_commands:diagnostic", "What a positive (or negative) test means."),
+    ("derive", "derive_command:derive", "Derive, check every step: built-in, --expr, --chain."),
+    ("gradcheck", "gradcheck_command:gradcheck",
      "Check your own numpy gradients against central differences."),
-    ("check", check_command.check, "Check the maths of a Markdown/LaTeX post line by line."),
-    ("train", classifier_commands.train, "Train the cat classifier and save it."),
-    ("evaluate", classifier_commands.evaluate, "Accuracy with its interval; calibration."),
-    ("compare", classifier_commands.compare, "Two models on the same images, paired."),
-    ("predict", classifier_commands.predict, "P(cat) for each image or photo."),
-    ("tune", tune_command.tune, "Choose a model by cross-validation on the training data."),
+    ("check", "check_command:check", "Check the maths of a Markdown/LaTeX post line by line."),
+    ("train", "classifier_commands:train", "Train the cat classifier and save it."),
+    ("evaluate", "classifier_commands:evaluate", "Accuracy with its interval; calibration."),
+    ("compare", "classifier_commands:compare", "Two models on the same images, paired."),
+    ("predict", "classifier_commands:predict", "P(cat) for each image or photo."),
+    ("tune", "tune_command:tune", "Choose a model by cross-validation on the training data."),
 ]
-for _name, _function, _summary in _COMMANDS:
-    app.command(_name, short_help=_summary)(handle_errors(_function))
 
 # Command groups: ``probkit data check``. Each group is a sub-app of its own commands.
 _GROUPS = [
     ("data", "Audit the data files (probkit data check).",
-     [("check", data_command.check, "Shapes, class balance, constant images, copies.")]),
+     [("check", "data_command:check", "Shapes, class balance, constant images, copies.")]),
 ]
 
 
-def _group_app(commands: list[tuple[str, Any, str]], summary: str) -> typer.Typer:
+class _Command(typer.core.TyperCommand):
+    """typer's command, with a required argument shown as ``FILE``, not typer's ``{FILE}``,
+    in the usage line (optional ones keep their brackets, ``[IMAGE]...``)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+                for piece in super().collect_usage_pieces(ctx)]
+
+
+def _function(where: str) -> Any:
+    """The command function named ``module:function`` in ``probkit_cli`` (imported now)."""
+    module, _, name = where.partition(":")
+    return getattr(importlib.import_module(f"probkit_cli.{module}"), name)
+
+
+def _group_help(ctx: typer.Context) -> None:
+    """A command group run alone (``probkit data``): its help on stdout, exit 0, as bare
+    ``probkit`` does."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
+def _group_app(commands: list[tuple[str, str, str]], summary: str) -> typer.Typer:
     group = typer.Typer(**{**_SETTINGS, "help": summary, "name": None})
-    for name, function, short in commands:
-        group.command(name, short_help=short)(handle_errors(function))
+    group.callback(invoke_without_command=True)(_group_help)
+    for name, where, short in commands:
+        group.command(name, short_help=short, cls=_Command)(handle_errors(_function(where)))
     return group
 
 
-for _name, _summary, _members in _GROUPS:
-    app.add_typer(_group_app(_members, _summary), name=_name, short_help=_summary)
+def _whole_app() -> typer.Typer:
+    whole = typer.Typer(**_SETTINGS)
+    whole.callback(invoke_without_command=True)(callback)
+    for name, where, summary in _COMMANDS:
+        whole.command(name, short_help=summary, cls=_Command)(handle_errors(_function(where)))
+    for name, summary, members in _GROUPS:
+        whole.add_typer(_group_app(members, summary), name=name, short_help=summary)
+    return whole
+
+
+_APP: list[typer.Typer] = []
+
+
+def __getattr__(name: str) -> Any:
+    """``app``, the whole application, built on first use (every command module imported)."""
+    if name == "app":
+        if not _APP:
+            _APP.append(_whole_app())
+        return _APP[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def app_for(args: list[str]) -> typer.Typer:
@@ -98,11 +130,12 @@ def app_for(args: list[str]) -> typer.Typer:
     from paying for the options of ``train`` or ``tune``. The command function,
     its options and its help are the same objects in both apps.
     """
-    for name, function, summary in _COMMANDS:
+    for name, where, summary in _COMMANDS:
         if args and args[0] == name:
             single = typer.Typer(**_SETTINGS)
             single.callback(invoke_without_command=True)(callback)
-            single.command(name, short_help=summary)(handle_errors(function))
+            single.command(name, short_help=summary, cls=_Command)(
+                handle_errors(_function(where)))
             return single
     for name, summary, members in _GROUPS:
         if args and args[0] == name:
@@ -110,9 +143,11 @@ def app_for(args: list[str]) -> typer.Typer:
             single.callback()(callback)
             single.add_typer(_group_app(members, summary), name=name, short_help=summary)
             return single
-    return app
+    return __getattr__("app")  # type: ignore[no-any-return]
 
 
 def main() -> None:
-    """Console-script entry point (click's usage errors become one-line errors too)."""
+    """Console-script entry point (click's usage errors become one-line errors too;
+    SIGTERM is handled like Ctrl-C: temporary files removed, workers stopped, exit 143)."""
+    on_sigterm()
     raise SystemExit(run(app_for(sys.argv[1:])))

@@ -9,6 +9,7 @@ takes named hypotheses (``--prior``/``--likelihood``), numeric ones
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,13 +21,12 @@ from probkit.bayes import (
     Posterior,
     UrnProblem,
     diagnostic_problem,
-    discrete_problem,
     predictive_values,
 )
 from probkit.bayes import urn_problem as make_urn_problem
-from probkit.bayes.display import monte_carlo_line, posterior_table
+from probkit.bayes.display import monte_carlo_line, posterior_table, value_text
 from probkit.errors import InputError
-from probkit.numbers import Number, format_decimal, format_exact
+from probkit.numbers import format_decimal, format_exact
 from probkit_cli import montecarlo_render as mc_render
 from probkit_cli.common import echo, emit_json, parse_assignments, table
 from probkit_cli.montecarlo_render import McOption, MethodOption, SeedOption, WorkersOption
@@ -52,19 +52,22 @@ def bayes(
         list[str] | None,
         typer.Option(
             "--prior",
-            metavar="NAME=P | uniform | power:K | @FILE",
+            metavar="NAME=P | uniform | power:K | FORMULA | @FILE",
             help="Prior of a hypothesis, e.g. A=1/2, A=0.5 or A=50%. Repeat for each hypothesis. "
-            "With --values: uniform (default), power:K (weight ∝ value^K, e.g. power:-1) or "
-            "@FILE (one weight per line); NAME=... for one of two unknowns.",
+            "With --values: uniform (default), power:K (weight ∝ value^K, e.g. power:-1), "
+            "triangle, beta(a,b), gamma(k,theta), normal(mu,sigma), a formula of the unknown "
+            "(e.g. '1/N') or @FILE (one weight per line); NAME=... for one of two unknowns.",
         ),
     ] = None,
     likelihood: Annotated[
         list[str] | None,
         typer.Option(
             "--likelihood",
-            metavar="NAME=P[,P...]",
+            metavar="NAME=P[,P...] | FORMULA",
             help="P(observation | hypothesis), one comma-separated value per observation, "
-            "e.g. A=1/10,9/10. Repeat for each hypothesis.",
+            "e.g. A=1/10,9/10. Repeat for each hypothesis. With --values instead of "
+            "--family: a formula of the unknowns and the observation x, e.g. "
+            "'1/N if x <= N else 0'.",
         ),
     ] = None,
     normalize: NormalizeOption = False,
@@ -93,7 +96,8 @@ def bayes(
             "--data",
             metavar="X[,X...]",
             help="Observations for --values, in the family's form: 60 (uniform), H or 1 "
-            "(bernoulli; HHTH for several), 140/250 (binomial: k successes in n). Repeatable.",
+            "(bernoulli; HHTH for several), 140/250 (binomial: k successes in n). Repeatable; "
+            "NAME=X gives one unknown its own data (--data p1=7/10 --data p2=3/10).",
         ),
     ] = None,
     credible: Annotated[
@@ -142,21 +146,18 @@ def bayes(
     workers: WorkersOption = None,
 ) -> None:
     """Posterior over named or numeric hypotheses, in exact arithmetic (or --float)."""
+    from probkit.bayes.request import bayes_problem
+
     arithmetic = "float" if float_arithmetic else "exact"
-    problem_options = {"--prior": prior, "--likelihood": likelihood, "--normalize": normalize,
-                       "--values": values, "--family": family, "--data": data,
-                       "--credible": credible, "--event": event, "--predict": predict}
     if file is not None:
-        given = [name for name, value in problem_options.items() if value]
-        if float_arithmetic:
-            given.append("--float")
-        if given:
-            raise InputError(f"{given[0]} cannot be combined with --file (the file gives the "
-                             "whole problem; write arithmetic = \"float\" in it)"
-                             if given[0] == "--float" else
-                             f"{given[0]} cannot be combined with --file (the file gives the "
-                             "whole problem)")
-        problem, settings = _read_file(file)
+        text = sys.stdin.read(_MAX_STDIN + 1) if file == "-" else None
+        described = bayes_problem(file=None if file == "-" else file, text=text,
+                                  priors=_assignments(prior, "--prior", "P"),
+                                  likelihoods=_assignments(likelihood, "--likelihood", "P,..."),
+                                  normalize=normalize, family=family, data=data,
+                                  credible=credible, events=event, predict=predict,
+                                  values=values, arithmetic=arithmetic)
+        settings = described.monte_carlo
         if settings is not None and mc is None:
             if method is not None or seed is not None or workers is not None:
                 raise InputError("--method, --seed and --workers only apply with --mc N "
@@ -164,26 +165,19 @@ def bayes(
             mc, method, seed, workers = (settings.draws, settings.method, settings.seed,
                                          settings.workers)
     elif values:
-        for name in ("--likelihood", "--normalize"):
-            if problem_options[name]:
-                raise InputError(f"{name} applies to named hypotheses, not to --values")
-        problem = _numeric_problem(values, family, data, prior, credible, event, predict,
-                                   arithmetic)
+        described = bayes_problem(
+            values=_values_spec(values), family=family,
+            likelihood=_formula(likelihood), data=_observations(data),
+            prior=_prior_spec(prior), credible=credible, events=event, predict=predict,
+            normalize=normalize, arithmetic=arithmetic)
     else:
-        for name in ("--family", "--data", "--credible", "--event", "--predict"):
-            if problem_options[name]:
-                raise InputError(f"{name} only applies with --values (numeric hypotheses)")
-        priors = dict(parse_assignments(prior, option="--prior", value_name="P"))
-        likelihoods = {
-            name: value.split(",")
-            for name, value in parse_assignments(likelihood, option="--likelihood",
-                                                 value_name="P,...")
-        }
-        if not priors:
-            raise InputError("--prior: give at least one hypothesis, e.g. --prior A=1/2 "
-                             "(or --values for numeric hypotheses, --file for a problem file)")
-        problem = discrete_problem(priors, likelihoods, normalize=normalize,
-                                   arithmetic=arithmetic)
+        described = bayes_problem(
+            priors=_assignments(prior, "--prior", "P"),
+            likelihoods={name: value.split(",") for name, value in
+                         (_assignments(likelihood, "--likelihood", "P,...") or {}).items()},
+            normalize=normalize, family=family, data=data, credible=credible, events=event,
+            predict=predict, arithmetic=arithmetic)
+    problem = described.problem
     if plot is not None:
         _check_plot_path(plot)
     if not isinstance(problem, DiscreteProblem | UrnProblem | DiagnosticProblem):
@@ -196,53 +190,73 @@ def bayes(
                     plot=plot)
 
 
-def _read_file(file: str) -> tuple[Any, Any]:
-    from probkit.bayes.problemfile import MAX_FILE_BYTES, parse_problem, read_problem
-
-    if file == "-":
-        text = sys.stdin.read(MAX_FILE_BYTES + 1)
-        loaded = parse_problem(text, source="<stdin>")
-    else:
-        loaded = read_problem(file)
-    return loaded.problem, loaded.monte_carlo
+_MAX_STDIN = 10_000_000
+"""Most characters read from standard input for ``--file -`` (the file limit)."""
 
 
-def _numeric_problem(values: list[str], family: str | None, data: list[str] | None,
-                     prior: list[str] | None, credible: str | None, event: list[str] | None,
-                     predict: list[str] | None, arithmetic: str) -> NumericProblem:
-    from probkit.bayes.numeric import numeric_problem
+def _assignments(items: list[str] | None, option: str, value_name: str
+                 ) -> dict[str, str] | None:
+    """``NAME=VALUE`` options as a mapping (``None`` when the option was not given)."""
+    if not items:
+        return None
+    return dict(parse_assignments(items, option=option, value_name=value_name))
 
-    if family is None:
-        raise InputError("--values needs --family (uniform, bernoulli, binomial, geometric, "
-                         "poisson, hypergeometric:M or normal)")
-    if not data:
-        raise InputError("--values needs --data (at least one observation)")
-    named = ["=" in item for item in values]
-    spec: Any
+
+def _formula(likelihood: list[str] | None) -> str | None:
+    """The one likelihood formula of ``--values`` (``None`` when not given)."""
+    if not likelihood:
+        return None
+    if len(likelihood) > 1:
+        raise InputError("--likelihood: with --values give one formula of the unknowns and "
+                         "the observation x, e.g. '1/N if x <= N else 0'")
+    return likelihood[0]
+
+
+def _values_spec(values: list[str]) -> Any:
+    """``--values 1..1000`` (one unnamed unknown) or ``--values low=1..30 --values high=...``."""
+    named = [_assignment(item) for item in values]
     if len(values) == 1 and not named[0]:
-        spec = values[0]
-    elif all(named):
-        spec = dict(parse_assignments(values, option="--values", value_name="SPEC"))
-    else:
-        raise InputError("--values: with two unknowns name each, e.g. --values low=1..30 "
-                         "--values high=1..40")
-    prior_spec: Any = "uniform"
-    if prior:
-        if len(prior) == 1 and "=" not in prior[0]:
-            prior_spec = prior[0]
-        else:
-            prior_spec = dict(parse_assignments(prior, option="--prior", value_name="PRIOR"))
-    return numeric_problem(spec, family, data, prior=prior_spec,
-                           credible="90%" if credible is None else credible,
-                           events=event or [], predict=predict, arithmetic=arithmetic)
+        return values[0]
+    if all(named):
+        return dict(parse_assignments(values, option="--values", value_name="SPEC"))
+    raise InputError("--values: with two unknowns name each, e.g. --values low=1..30 "
+                     "--values high=1..40")
+
+
+def _prior_spec(prior: list[str] | None) -> Any:
+    """``--prior power:-1`` for every unknown, or ``--prior NAME=PRIOR`` for each."""
+    if not prior:
+        return None
+    if len(prior) == 1 and not _assignment(prior[0]):
+        return prior[0]
+    return dict(parse_assignments(prior, option="--prior", value_name="PRIOR"))
+
+
+def _observations(data: list[str] | None) -> Any:
+    """``--data 60,30`` for all unknowns, or ``--data p1=7/10 --data p2=3/10`` for each."""
+    if not data or not all(_assignment(item) for item in data):
+        return data
+    observations: dict[str, list[str]] = {}
+    for item in data:
+        name, _, value = item.partition("=")
+        observations.setdefault(name.strip(), []).append(value.strip())
+    return observations
+
+
+_ASSIGNMENT = re.compile(r"^\s*[A-Za-z_][A-Za-z_0-9]*\s*=(?!=)")
+
+
+def _assignment(text: str) -> bool:
+    """Whether ``text`` is ``NAME=...`` (not a formula such as ``1 if N <= 5 else 0``)."""
+    return _ASSIGNMENT.match(text) is not None
 
 
 def _check_plot_path(path: str) -> None:
     from probkit._atomic import check_writable
 
+    check_writable(path, label="--plot: cannot write")  # an empty path, a FIFO, a folder...
     if not path.lower().endswith(".png"):
         raise InputError(f"--plot {path}: the file name must end in .png")
-    check_writable(path, label="--plot: cannot write")
 
 
 def _save_plot(result: Any, path: str) -> None:
@@ -382,8 +396,8 @@ def _diagnostic_extra(problem: DiagnosticProblem) -> tuple[dict[str, Any], list[
         "npv": None if npv is None else format_exact(npv),
     }
     lines = [
-        f"positive predictive value P({problem.names[0]} | positive) = {_both(ppv, exact)}",
-        f"negative predictive value P({problem.names[1]} | negative) = {_both(npv, exact)}",
+        f"positive predictive value P({problem.names[0]} | positive) = {value_text(ppv, exact)}",
+        f"negative predictive value P({problem.names[1]} | negative) = {value_text(npv, exact)}",
     ]
     return extra, lines
 
@@ -402,14 +416,6 @@ def _parse_urn(name: str, spec: str) -> dict[str, str]:
             raise InputError(f"--urn {name}: colour {colour!r} is given twice")
         counts[colour] = count.strip()
     return counts
-
-
-def _both(value: Number | None, exact: bool) -> str:
-    if value is None:
-        return "undefined (that result never occurs)"
-    if exact:
-        return f"{format_exact(value)} ≈ {format_decimal(value)}"
-    return format_decimal(value)
 
 
 def _report(
@@ -437,12 +443,12 @@ def _report(
                                reference="exact" if exact else "float")
     echo(table(headers, rows, right=right))
     echo()
-    echo(f"evidence P(E) = {_both(result.evidence, exact)}")
+    echo(f"evidence P(E) = {value_text(result.evidence, exact)}")
     if len(result.hypotheses) == 2:
         first, second = result.names
         if result[second].likelihood != 0:
             factor = result.bayes_factor(first, second)
-            echo(f"Bayes factor {first}:{second} = {_both(factor, exact)}")
+            echo(f"Bayes factor {first}:{second} = {value_text(factor, exact)}")
     for line in footer or []:
         echo(line)
     if len(result.trace) > 1:
@@ -481,7 +487,7 @@ def _report_numeric(problem: NumericProblem, json_output: bool, *,
             echo()
             reference = "exact" if result.exact else "float"
             echo(mc_render.numeric_table(estimates, reference=reference))
-            echo(monte_carlo_line(estimates.run, reference=reference))
+            echo(monte_carlo_line(estimates, reference=reference))
     if plot is not None:
         _save_plot(result, plot)
 

@@ -152,19 +152,31 @@ def add_to_table(
 
 
 def numeric_table(result: NumericMonteCarlo, *, reference: str = "exact") -> str:
-    """The Monte Carlo estimates of a numeric problem: means and events, with SEs and z."""
+    """The Monte Carlo estimates of a numeric problem: means and events, with SEs and z.
+
+    Without enough information for an interval (too few accepted draws, or too small an
+    effective sample size) the row says so instead of showing a misleading ``± 0``."""
     from probkit_cli.common import table
 
-    percent = f"{result.run.confidence:.0%}"
+    percent = f"{result.confidence:.0%}"
     rows = []
     for e in result.estimates:
+        if e.stderr is None or e.ci_low is None or e.ci_high is None:
+            shown = "-" if e.estimate is None else f"{e.estimate:.4g} (no SE)"
+            rows.append([e.what, shown, "none: see the note below", f"{e.exact:.4g}", "-"])
+            continue
+        assert e.estimate is not None
         digits = se_digits(e.stderr / max(1.0, abs(e.estimate)))
         rows.append([e.what, f"{e.estimate:.{digits}g} ± {e.stderr:.2g}",
                      f"[{e.ci_low:.{digits}g}, {e.ci_high:.{digits}g}]", f"{e.exact:.{digits}g}",
                      z_text(e.z)])
-    return table(["Monte Carlo", "estimate ± SE", f"{percent} interval", reference,
+    text = table(["Monte Carlo", "estimate ± SE", f"{percent} interval", reference,
                   f"z vs {reference}"], rows, right=[False, True, True, True, True])
+    if result.note is None:
+        return text
+    from probkit_cli.parameters import option_text
 
+    return f"{text}\nnote: {option_text(result.note)}"
 
 
 class _ProgressBar:

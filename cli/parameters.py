@@ -5,7 +5,11 @@ bad value was given to (``exc.parameter``); the command line does not check
 those values again, it only rewords the message with the option the user typed.
 Standard library only.
 
->>> from probkit.errors import InputError
+>>> import re
+
+import re
+
+from probkit.errors import InputError
 >>> option_message(InputError("rule: 'best' is not one of min-log-loss, one-se",
 ...                           parameter="rule"))
 "--rule: 'best' is not one of min-log-loss, one-se"
@@ -17,40 +21,54 @@ Standard library only.
 
 from __future__ import annotations
 
+import re
+
 from probkit.errors import InputError
 
 #: library parameter -> command-line option
 OPTIONS: dict[str, str] = {
     "activation": "--activation",
+    "arithmetic": "--float",
     "assume": "--assume",
     "base_rate": "--base-rate",
     "calibrate": "--calibrate",
     "chain": "--chain",
     "cost": "--cost",
+    "credible": "--credible",
     "data": "--data",
     "definitions": "--chain",
+    "draws": "--mc",
+    "events": "--event",
     "expression": "--expr",
+    "family": "--family",
     "features": "--features",
+    "file": "--file",
     "fit": "--fit",
     "flip": "--flip",
     "fmt": "--format",
     "folds": "--folds",
+    "formula": "--likelihood",
     "gradients": "--gradients",
     "grid": "--grid",
     "hidden": "--hidden",
     "k": "--folds",
     "l2": "--l2",
     "learning_rate": "--learning-rate",
+    "likelihood": "--likelihood",
+    "likelihoods": "--likelihood",
     "markdown_flavor": "--markdown-flavor",
     "max_iter": "--iterations",
     "memory_limit": "--memory-limit",
     "model": "--model",
-    "n_bootstrap": "--bootstrap",
     "models": "--model",
+    "n_bootstrap": "--bootstrap",
     "normalize": "--normalize",
     "out": "--out",
     "plot": "--plot",
+    "predict": "--predict",
     "preprocessing": "--preprocessing",
+    "prior": "--prior",
+    "priors": "--prior",
     "random_state": "--seed",
     "repeats": "--repeats",
     "rule": "--rule",
@@ -59,12 +77,39 @@ OPTIONS: dict[str, str] = {
     "shape": "--shape",
     "shapes": "--shape",
     "solver": "--solver",
+    "split": "--split",
     "test": "--test",
+    "text": "--file",
     "time_limit": "--time-limit",
     "tol": "--tol",
     "train": "--train",
+    "values": "--values",
     "wrt": "--wrt",
 }
+
+#: advice a library message gives in its own terms -> the same advice as options
+ADVICE: dict[str, str] = {
+    'arithmetic="float"': "--float",
+    'method="importance"': "--method importance",
+}
+
+
+def option_text(text: str) -> str:
+    """Library advice reworded with options (``arithmetic="float"`` -> ``--float``).
+
+    >>> option_text('too few accepted draws: use method="importance" or more draws')
+    'too few accepted draws: use --method importance or more draws'
+    >>> option_text("`prior` cannot be combined with `file`")
+    '--prior cannot be combined with --file'
+    """
+    for library, option in ADVICE.items():
+        text = text.replace(library, option)
+    return _QUOTED.sub(lambda m: OPTIONS.get(m.group(1), m.group(1)), text)
+
+
+_QUOTED = re.compile(r"`([a-z_][a-z0-9_]*)`")
+"""A parameter name quoted in a library message (```prior` cannot be combined with
+`file```): the CLI shows the option instead."""
 
 
 def option_message(exc: InputError) -> str:
@@ -79,9 +124,9 @@ def option_message(exc: InputError) -> str:
     ...                           "as weights)", parameter="normalize"))
     'priors sum to 4, not 1 (pass --normalize to use them as weights)'
     """
-    message = str(exc)
+    message = option_text(str(exc))
     option = OPTIONS.get(exc.parameter or "")
-    if option is None or message.startswith(option):
+    if option is None or message.startswith(option) or _QUOTED.search(str(exc)):
         return message
     flag = f"{exc.parameter}=True"  # a library flag's advice, e.g. "pass normalize=True"
     if flag in message:
@@ -93,4 +138,4 @@ def option_message(exc: InputError) -> str:
     return f"{option}: {message}"
 
 
-__all__ = ["OPTIONS", "option_message"]
+__all__ = ["ADVICE", "OPTIONS", "option_message", "option_text"]

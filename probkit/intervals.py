@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from probkit.errors import InputError
+from probkit.logspace import log_sum_exp_array
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -114,22 +115,6 @@ def ratio_standard_error(
     return np.exp(log_ratio_standard_error(counts, log_w, hypothesis, log_p))
 
 
-def log_sum_exp(values: npt.ArrayLike, axis: int = -1) -> FloatArray:
-    r""":math:`\log \sum e^{x}` along ``axis``: exact at ``-inf`` (no mass), never overflowing.
-
-    >>> float(log_sum_exp([-1000.0, -1000.0])) == -1000.0 + float(np.log(2.0))
-    True
-    >>> float(log_sum_exp([-np.inf, -np.inf]))
-    -inf
-    """
-    x = np.asarray(values, dtype=np.float64)
-    top = np.max(x, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(top), top, 0.0)
-    with np.errstate(divide="ignore"):
-        total = np.log(np.sum(np.exp(x - shift), axis=axis, keepdims=True)) + shift
-    return np.asarray(np.squeeze(total, axis=axis))
-
-
 def log_ratio_standard_error(
     counts: npt.ArrayLike,
     log_weights: npt.ArrayLike,
@@ -157,7 +142,7 @@ def log_ratio_standard_error(
     with np.errstate(divide="ignore", invalid="ignore"):
         log_n = np.log(n)
         log_mass = np.where(n > 0, log_n + log_w, -np.inf)
-        log_total = log_sum_exp(log_mass)
+        log_total = log_sum_exp_array(log_mass)
         log_square = np.where(n > 0, log_n + 2.0 * log_w, -np.inf)
         off = 2.0 * log_p[..., np.newaxis]  # (0 - p)^2 for j != i
         log_q = (np.log1p(-np.exp(log_p)) if log_complement is None
@@ -165,14 +150,13 @@ def log_ratio_standard_error(
         on = 2.0 * log_q[..., np.newaxis]  # (1 - p)^2 for j == i
         k = n.shape[-1]
         deviation = np.where(np.arange(k) == hypothesis, on, off)
-        spread = log_sum_exp(log_square + deviation)
+        spread = log_sum_exp_array(log_square + deviation)
     return np.asarray(0.5 * spread - log_total)
 
 
 __all__ = [
     "binomial_standard_error",
     "log_ratio_standard_error",
-    "log_sum_exp",
     "normal_quantile",
     "ratio_standard_error",
     "wilson_interval",

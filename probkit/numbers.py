@@ -143,6 +143,20 @@ def parse_number(text: str, *, what: str = "number") -> Fraction:
     """
     if not isinstance(text, str):
         raise NumberFormatError(f"{what}: expected text, got {text!r}")
+    cached = _PARSED.get(text)
+    if cached is not None:
+        return cached
+    simple = _SIMPLE.match(text)
+    if simple is not None:  # short ASCII decimals and fractions: plain int arithmetic
+        whole, decimals, denominator, percent = simple.groups()
+        numerator = int(whole + (decimals or ""))
+        scale = 10 ** len(decimals or "") * (100 if percent else 1)
+        if denominator is not None:
+            if int(denominator) == 0:
+                raise NumberFormatError(f"{what}: {_shown(text, 80)} has a zero denominator")
+            scale *= int(denominator)
+        value = Fraction(numerator, scale)
+        return _remember(text, value)
     match = _TEXT.match(text)
     if match is None:
         _refuse_lookalikes(text, what)
@@ -161,6 +175,23 @@ def parse_number(text: str, *, what: str = "number") -> Fraction:
         value /= den
     if match.group("pct"):
         value /= 100
+    return _remember(text, value)
+
+
+_SIMPLE = re.compile(r"^\s*([+-]?[0-9]{1,15})(?:\.([0-9]{1,15}))?(?:\s*/\s*([0-9]{1,15}))?"
+                     r"\s*(%)?\s*$", re.ASCII)
+"""``12``, ``-0.25``, ``3/4``, ``99.5%``: the common forms, read without the general parser."""
+
+_PARSED: dict[str, Fraction] = {}
+"""Texts already read (each distinct likelihood text of a big table is parsed once)."""
+
+_PARSED_LIMIT = 65_536
+
+
+def _remember(text: str, value: Fraction) -> Fraction:
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[text] = value
     return value
 
 

@@ -30,17 +30,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("probkit.symbolic.model", "probkit.symbolic.render_latex"): "Derivation._repr_latex_",
 }
 
-#: TEMPORARY, to be deleted by the change that removes the Bayes engine's cycles (each
-#: result drawing itself, one log-space module): the lazy imports that close them today.
-#: A stale entry fails test_every_allowed_edge_is_still_needed.
-TEMPORARY: frozenset[tuple[str, str]] = frozenset({
-    ("probkit.bayes.exact", "probkit.bayes.plotting"),
-    ("probkit.bayes.numeric", "probkit.bayes.plotting"),
-    ("probkit.bayes.numeric", "probkit.bayes.numeric_mc"),
-    ("probkit.bayes.numeric_mc", "probkit.bayes.numeric"),
-    ("probkit.bayes.plotting", "probkit.bayes.exact"),
-    ("probkit.bayes.plotting", "probkit.bayes.numeric"),
-})
+#: TEMPORARY exceptions: none left (the Bayes engine's cycles closed through lazy imports
+#: until each result drew itself and the log-space helpers got one module). A stale entry
+#: fails test_every_allowed_edge_is_still_needed.
+TEMPORARY: frozenset[tuple[str, str]] = frozenset()
 
 #: the classifier's layers, top first: a module imports only from its own layer or below
 CLASSIFIER_LAYERS: tuple[tuple[str, ...], ...] = (

@@ -49,6 +49,7 @@ __all__ = [
 # (numpy) as `probkit.bayes.monte_carlo` or `from probkit.bayes.montecarlo import monte_carlo`;
 # numeric hypotheses and problem files (standard library) from their modules.
 _LAZY = {
+    "Distribution": "distribution", "bayes_factor": "distribution",
     "monte_carlo": "montecarlo", "MonteCarloResult": "montecarlo",
     "HypothesisEstimate": "montecarlo",
     "NumericPosterior": "numeric", "NumericProblem": "numeric",

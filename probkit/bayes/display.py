@@ -25,19 +25,46 @@ from probkit.numbers import format_decimal, format_exact
 # Typed loosely on purpose: the result classes call into this module, not the reverse.
 Posterior = Any
 MonteCarloResult = Any
+NumericMonteCarlo = Any
 
 
-def _both(value: Any, exact: bool) -> str:
+def value_text(value: Any, exact: bool) -> str:
+    """``8/9 ≈ 0.888889`` (exact), ``≈ 2.000e-400`` (exact but too long), or a decimal."""
     if value is None:
         return "undefined (that result never occurs)"
     if exact:
-        return f"{format_exact(value)} ≈ {format_decimal(value)}"
+        text = format_exact(value)
+        if len(text) > TABLE_EXACT_WIDTH:  # the JSON output keeps the digits
+            return f"≈ {format_decimal(value)}"
+        return f"{text} ≈ {format_decimal(value)}"
     return format_decimal(value)
+
+
+TABLE_EXACT_WIDTH = 40
+"""Exact numbers wider than this are shown in tables as ``≈`` and a decimal (a 1e-400
+likelihood would make an 800-character column); JSON keeps every digit."""
+
+
+def table_cell(value: Any, exact: bool, width: int = TABLE_EXACT_WIDTH) -> str:
+    """A number in a table: exact when it is short enough, else ``≈`` and its decimal.
+
+    >>> from fractions import Fraction
+    >>> table_cell(Fraction(8, 9), True), table_cell(Fraction(1, 10**400), True)
+    ('8/9', '≈1.000e-400')
+    """
+    if not exact:
+        return format_decimal(value)
+    text = format_exact(value)
+    return text if len(text) <= width else f"≈{format_decimal(value)}"
 
 
 def posterior_table(result: Posterior) -> tuple[list[str], list[list[str]], list[bool]]:
     """Headers, cells and right-alignment of the Bayes table."""
-    shown = format_exact if result.exact else format_decimal
+    exact = result.exact
+
+    def shown(value: Any) -> str:
+        return table_cell(value, exact)
+
     rows = [[h.name, shown(h.prior), shown(h.likelihood), shown(h.joint), shown(h.posterior),
              format_decimal(h.posterior)] for h in result.hypotheses]
     return (["hypothesis", "prior", "likelihood", "joint", "posterior", "≈"], rows,
@@ -46,12 +73,12 @@ def posterior_table(result: Posterior) -> tuple[list[str], list[list[str]], list
 
 def posterior_lines(result: Posterior) -> list[str]:
     """The lines under the table: the evidence and (two hypotheses) the Bayes factor."""
-    lines = [f"evidence P(E) = {_both(result.evidence, result.exact)}"]
+    lines = [f"evidence P(E) = {value_text(result.evidence, result.exact)}"]
     if len(result.hypotheses) == 2:
         first, second = result.names
         if result[second].likelihood != 0:
             factor = result.bayes_factor(first, second)
-            lines.append(f"Bayes factor {first}:{second} = {_both(factor, result.exact)}")
+            lines.append(f"Bayes factor {first}:{second} = {value_text(factor, result.exact)}")
     return lines
 
 
@@ -101,7 +128,8 @@ def monte_carlo_columns(result: MonteCarloResult, *, reference: str = "exact"
     return headers, rows
 
 
-def monte_carlo_line(result: MonteCarloResult, *, reference: str = "exact") -> str:
+def monte_carlo_line(result: MonteCarloResult | NumericMonteCarlo, *,
+                     reference: str = "exact") -> str:
     """One line saying how the estimates were made (``reference``: what the z-scores are
     measured against, the "exact" answer or the "float" one of ``--float``)."""
     if result.method == "rejection":

@@ -34,9 +34,13 @@ from probkit.errors import (
     InputError,
     ProbabilityError,
 )
+from probkit.logspace import log_of, log_sum_exp, sum_of_logs
 from probkit.numbers import Number, check_probability, format_decimal, format_exact, to_number
 
 _FLOAT_TOLERANCE = 1e-9
+
+MAX_HYPOTHESES = 100_000
+"""Most hypotheses one update may have (named ones as numeric values: ``values.MAX_VALUES``)."""
 
 
 @dataclass(frozen=True)
@@ -88,13 +92,15 @@ class Posterior:
         """Hypothesis names, in the order given."""
         return tuple(h.name for h in self.hypotheses)
 
-    def __getitem__(self, name: str) -> HypothesisPosterior:
+    def __getitem__(self, name: object) -> HypothesisPosterior:
+        """The row of one hypothesis, by its name or the key it was given as (``r[1]``)."""
+        wanted = str(name)
         for hypothesis in self.hypotheses:
-            if hypothesis.name == name:
+            if hypothesis.name == wanted:
                 return hypothesis
         raise HypothesisError(f"unknown hypothesis {name!r} (known: {', '.join(self.names)})")
 
-    def posterior_odds(self, first: str, second: str) -> Number:
+    def posterior_odds(self, first: object, second: object) -> Number:
         """Posterior odds :math:`P(H_a \\mid E) / P(H_b \\mid E)`.
 
         >>> posterior({"A": "1/2", "B": "1/2"}, {"A": "1/10", "B": "8/10"}).posterior_odds("B", "A")
@@ -102,7 +108,7 @@ class Posterior:
         """
         return _ratio(self[first].posterior, self[second].posterior, f"posterior of {second!r}")
 
-    def bayes_factor(self, first: str, second: str) -> Number:
+    def bayes_factor(self, first: object, second: object) -> Number:
         """Bayes factor :math:`P(E \\mid H_a) / P(E \\mid H_b)`: how the evidence moves the odds."""
         return _ratio(self[first].likelihood, self[second].likelihood, f"likelihood of {second!r}")
 
@@ -114,9 +120,24 @@ class Posterior:
 
     def plot(self, ax: Any = None) -> Any:
         """Prior and posterior as bars (needs the ``plot`` extra); returns the Axes."""
-        from probkit.bayes.plotting import draw_labelled
+        if ax is None:
+            from probkit.bayes.plotting import new_axes
 
-        return draw_labelled(self, ax)
+            ax = new_axes("result.plot()")
+        positions = list(range(len(self.hypotheses)))
+        ax.bar([p - 0.2 for p in positions], [float(h.prior) for h in self.hypotheses],
+               width=0.4, color="tab:gray", alpha=0.6, label="prior")
+        ax.bar([p + 0.2 for p in positions], [float(h.posterior) for h in self.hypotheses],
+               width=0.4, color="tab:blue", label="posterior")
+        ax.set_xticks(positions, list(self.names))
+        ax.set_ylabel("probability")
+        ax.set_title("prior and posterior")
+        ax.legend(fontsize="small")
+        return ax
+
+    def draw(self, figure: Any) -> None:
+        """Lay the picture out on a matplotlib figure (what ``--plot FILE.png`` writes)."""
+        self.plot(figure.subplots())
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dictionary (the schema is documented in ``docs/bayes.md``)."""
@@ -214,24 +235,37 @@ def posterior(
     """
     if not priors:
         raise HypothesisError("no hypotheses: give at least one prior")
-    names = [str(name) for name in priors]
-    unknown = [name for name in likelihoods if name not in priors]
+    if len(priors) > MAX_HYPOTHESES:
+        raise HypothesisError(f"{len(priors):,} hypotheses; at most {MAX_HYPOTHESES:,} are "
+                              "allowed (as for numeric values)", parameter="priors")
+    keys = list(priors)  # any hashable keys (1, "A", (0, 1)); named in the result by str(key)
+    names = [str(key) for key in keys]
+    if len(set(names)) != len(names):
+        twice = next(name for name in names if names.count(name) > 1)
+        raise HypothesisError(f"two hypotheses are both named {twice!r}", parameter="priors")
+    unknown = [key for key in likelihoods if key not in priors]
     if unknown:
         raise HypothesisError(
             f"likelihood given for unknown hypothesis {unknown[0]!r} "
-            f"(hypotheses with priors: {', '.join(names)})"
+            f"(hypotheses with priors: {', '.join(names)})", parameter="likelihoods"
         )
-    missing = [name for name in names if name not in likelihoods]
+    missing = [key for key in keys if key not in likelihoods]
     if missing:
-        raise HypothesisError(f"hypothesis {missing[0]!r} has a prior but no likelihood")
+        raise HypothesisError(f"hypothesis {missing[0]!r} has a prior but no likelihood",
+                              parameter="likelihoods")
 
-    prior_values = [to_number(priors[name], what=f"prior of {name!r}") for name in names]
-    split = [_split_fractions(likelihoods[name]) for name in names]
+    prior_values = [to_number(priors[key], what=f"prior of {name!r}")
+                    for key, name in zip(keys, names, strict=True)]
+    given = [likelihoods[key] for key in keys]
+    split = [_split_fractions(value) for value in given]
     rows: list[list[Number]]
     if all(parts is not None for parts in split):  # fast path: every value a Fraction in [0, 1]
-        rows = [list(likelihoods[name]) for name in names]  # type: ignore[call-overload]
+        rows = [list(value) for value in given]  # type: ignore[call-overload]
+    elif all(map(_probability_floats, given)):  # fast path: every value a float in [0, 1]
+        rows = [list(value) for value in given]  # type: ignore[call-overload]
+        split = [None] * len(names)
     else:
-        rows = [_likelihood_row(name, likelihoods[name]) for name in names]
+        rows = [_likelihood_row(name, value) for name, value in zip(names, given, strict=True)]
         split = [None] * len(names)
     counts = {len(row) for row in rows}
     if len(counts) != 1:
@@ -254,6 +288,10 @@ def posterior(
     if not exact:  # likelihoods stay as given: the log-space path takes exact logs of rationals
         prior_values = [float(v) for v in prior_values]
 
+    if exact:  # refuse from the sizes before summing fractions with ever longer denominators
+        limit = exact_bit_limit(len(names))
+        check_exact_bits(lcm_bits({v.denominator for v in prior_values  # type: ignore[union-attr]
+                                   }, limit), n_obs, len(names))
     prior_values = _check_priors(names, prior_values, normalize=normalize, exact=exact)
     if not exact:
         return _update_float(names, prior_values, rows, labels, trace=trace)
@@ -281,6 +319,14 @@ def _split_fractions(value: object) -> tuple[list[int], list[int]] | None:
     if min(numerators) < 0 or not all(map(operator.le, numerators, denominators)):
         return None  # the general path names the bad value
     return numerators, denominators
+
+
+def _probability_floats(value: object) -> bool:
+    """Whether ``value`` is a non-empty list of Python floats in [0, 1] (checked in bulk; the
+    general path names the bad value otherwise)."""
+    if not isinstance(value, list | tuple) or not value or set(map(type, value)) != {float}:
+        return False
+    return math.isfinite(math.fsum(value)) and min(value) >= 0.0 and max(value) <= 1.0
 
 
 def _likelihood_row(name: str, value: object) -> list[Number]:
@@ -401,19 +447,49 @@ def _check_exact_size(prior_scale: int, scales: Sequence[int], n_hypotheses: int
     """Refuse a problem whose common denominator has more than :data:`MAX_EXACT_DIGITS` digits,
     or whose digits times hypotheses exceed :data:`MAX_EXACT_WORK`."""
     bits = prior_scale.bit_length() + sum(d.bit_length() - 1 for d in scales)
+    check_exact_bits(bits, len(scales), n_hypotheses)
+
+
+def exact_bit_limit(n_hypotheses: int) -> int:
+    """The most bits a common denominator may have for ``n_hypotheses`` hypotheses."""
+    digits = min(MAX_EXACT_DIGITS, MAX_EXACT_WORK // max(n_hypotheses, 1))
+    return int(digits / _LOG10_2) + 1
+
+
+def check_exact_bits(bits: int, n_observations: int, n_hypotheses: int, *,
+                     at_least: bool = False) -> None:
+    """Refuse exact work on numbers of ``bits`` bits (see :data:`MAX_EXACT_DIGITS` and
+    :data:`MAX_EXACT_WORK`); callers estimate ``bits`` from the sizes before any work."""
     digits = int(bits * _LOG10_2) + 1
-    advice = ("use fewer observations or hypotheses, or floating point in log space (--float; "
-              "from Python arithmetic=\"float\", or float priors)")
+    about, shown = ("more than", digits - 1) if at_least else ("about", digits)
+    advice = ("use fewer observations or hypotheses, or floating point in log space "
+              "(arithmetic=\"float\")")
     if digits > MAX_EXACT_DIGITS:
         raise InputError(
-            f"exact arithmetic would need numbers of about {digits:,} digits for "
-            f"{len(scales):,} observation(s) (limit: {MAX_EXACT_DIGITS:,}); {advice}"
+            f"exact arithmetic would need numbers of {about} {shown:,} digits for "
+            f"{n_observations:,} observation(s) (limit: {MAX_EXACT_DIGITS:,}); {advice}"
         )
     if digits * n_hypotheses > MAX_EXACT_WORK:
         raise InputError(
-            f"exact arithmetic would need {n_hypotheses:,} hypotheses x numbers of about "
-            f"{digits:,} digits (limit: {MAX_EXACT_WORK:,} digit-hypotheses); {advice}"
+            f"exact arithmetic would need {n_hypotheses:,} hypotheses x numbers of {about} "
+            f"{shown:,} digits (limit: {MAX_EXACT_WORK:,} digit-hypotheses); {advice}"
         )
+
+
+def lcm_bits(denominators: Iterable[int], limit: int) -> int:
+    """Bits of the lcm of ``denominators``, computed only until it passes ``limit`` bits
+    (then ``limit + 1``): the cost stays bounded however large the true lcm is.
+
+    >>> lcm_bits([4, 6], 100), lcm_bits(range(1, 10**6), 64)
+    (4, 65)
+    """
+    common = 1
+    for d in denominators:
+        if common % d:
+            common = math.lcm(common, d)
+            if common.bit_length() > limit:
+                return limit + 1
+    return common.bit_length()
 
 
 def _exact_trace(
@@ -457,11 +533,13 @@ def _update_float(
     ``likelihood``, ``joint`` and ``evidence`` are reported as ``exp`` of their logs
     (they may underflow to 0; the posteriors do not).
     """
-    log_priors = [log_probability(p) for p in priors]
-    log_rows = [[log_probability(v) for v in row] for row in rows]
-    log_likelihoods = [_log_sum(row) for row in log_rows]
+    if len(rows) * len(labels) >= _ARRAY_CELLS:
+        return _update_float_arrays(names, priors, rows, labels, trace=trace)
+    log_priors = [log_of(p) for p in priors]
+    log_rows = [[log_of(v) for v in row] for row in rows]
+    log_likelihoods = [sum_of_logs(row) for row in log_rows]
     log_joint = [lp + ll for lp, ll in zip(log_priors, log_likelihoods, strict=True)]
-    log_evidence = _log_sum_exp(log_joint)
+    log_evidence = log_sum_exp(log_joint)
     if log_evidence == -math.inf:
         raise ImpossibleEvidenceError(_impossible_message(names, priors, rows, labels))
     hypotheses = tuple(
@@ -484,48 +562,71 @@ def _update_float(
                      observations=tuple(labels), trace=steps, exact=False)
 
 
+_ARRAY_CELLS = 100_000
+"""From this many likelihoods (hypotheses x observations) on, the float update runs on
+numpy arrays (imported then, never for exact problems): a 1,000 x 1,000 update in tens of
+milliseconds instead of seconds."""
+
+
+def _update_float_arrays(
+    names: Sequence[str],
+    priors: Sequence[Number],
+    rows: Sequence[Sequence[Number]],
+    labels: Sequence[str],
+    *,
+    trace: bool,
+) -> Posterior:
+    """:func:`_update_float` on arrays: the same log-space rule, summed by numpy.
+
+    A rational too small for a float (1e-400) keeps its exact log, as on the list path.
+    """
+    import numpy as np
+
+    matrix = np.array(rows, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        logs = np.log(matrix)
+    for i, j in zip(*np.nonzero(matrix == 0), strict=True):
+        logs[i, j] = log_of(rows[i][j])  # exact log of a tiny rational; -inf for a true 0
+    log_priors = np.array([log_of(p) for p in priors])
+    with np.errstate(invalid="ignore"):
+        log_likelihoods = logs.sum(axis=1)
+    log_joint = log_priors + log_likelihoods
+    log_evidence = log_sum_exp(log_joint.tolist())
+    if log_evidence == -math.inf:
+        raise ImpossibleEvidenceError(_impossible_message(names, priors, rows, labels))
+    with np.errstate(under="ignore"):
+        posteriors = np.exp(log_joint - log_evidence).tolist()
+        likelihoods = np.exp(log_likelihoods).tolist()
+        joints = np.exp(log_joint).tolist()
+    values = matrix.tolist()
+    hypotheses = tuple(
+        HypothesisPosterior(name=name, prior=float(prior), likelihoods=tuple(row),
+                            likelihood=lk, joint=lj, posterior=post)
+        for name, prior, row, lk, lj, post in zip(names, priors, values, likelihoods, joints,
+                                                   posteriors, strict=True)
+    )
+    steps: Sequence[TraceStep] = (
+        _LazyTrace(len(labels), lambda: _float_trace(log_priors.tolist(), logs.tolist(),
+                                                     labels))
+        if trace else ()
+    )
+    return Posterior(hypotheses=hypotheses, evidence=math.exp(log_evidence),
+                     observations=tuple(labels), trace=steps, exact=False)
+
+
 def _float_trace(
     log_priors: Sequence[float], log_rows: Sequence[Sequence[float]], labels: Sequence[str]
 ) -> tuple[TraceStep, ...]:
-    start = _log_sum_exp(log_priors)
+    start = log_sum_exp(log_priors)
     belief = [lp - start for lp in log_priors]
     steps = []
     for j, label in enumerate(labels):
         moved = [b + row[j] for b, row in zip(belief, log_rows, strict=True)]
-        log_step = _log_sum_exp(moved)
+        log_step = log_sum_exp(moved)
         belief = [m - log_step for m in moved]
         steps.append(TraceStep(observation=label, evidence=math.exp(log_step),
                                posteriors=tuple(math.exp(b) for b in belief)))
     return tuple(steps)
-
-
-def log_probability(value: Number) -> float:
-    """Natural log of a non-negative number, ``-inf`` for 0; rationals never pass through float.
-
-    >>> round(log_probability(Fraction(1, 10**400)), 6) == round(-400 * math.log(10), 6)
-    True
-    """
-    if value == 0:
-        return -math.inf
-    if isinstance(value, Fraction):
-        return math.log(value.numerator) - math.log(value.denominator)
-    return math.log(value)
-
-
-def _log_sum(values: Sequence[float]) -> float:
-    return -math.inf if -math.inf in values else math.fsum(values)
-
-
-def _log_sum_exp(values: Sequence[float]) -> float:
-    r""":math:`\log \sum_k e^{x_k}` without overflow or underflow.
-
-    >>> _log_sum_exp([-1000.0, -1000.0]) == -1000.0 + math.log(2)
-    True
-    """
-    top = max(values)
-    if top == -math.inf:
-        return -math.inf
-    return top + math.log(math.fsum(math.exp(v - top) for v in values))
 
 
 class _LazyTrace(Sequence[TraceStep]):
@@ -598,6 +699,10 @@ def _json_value(value: Number, exact: bool) -> str | float:
 
 __all__ = [
     "MAX_EXACT_DIGITS",
+    "MAX_HYPOTHESES",
+    "check_exact_bits",
+    "exact_bit_limit",
+    "lcm_bits",
     "MAX_EXACT_WORK",
     "HypothesisPosterior",
     "Posterior",

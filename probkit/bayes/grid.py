@@ -43,7 +43,8 @@ class Unknown:
 def check_grid(unknowns: Sequence[Unknown]) -> None:
     """At most two unknowns, distinct names, at most :data:`MAX_VALUES` cells."""
     if not 1 <= len(unknowns) <= MAX_UNKNOWNS:
-        raise InputError(f"{len(unknowns)} unknowns: give one or two (--values NAME=...)")
+        raise InputError(f"{len(unknowns)} unknowns: give one or two (values: one per name)",
+                         parameter="values")
     names = [u.name for u in unknowns]
     if len(set(names)) != len(names):
         raise InputError(f"the unknown {names[0]!r} is given twice")

@@ -68,7 +68,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from probkit.bayes.exact import Posterior, log_probability
+from probkit.bayes.exact import Posterior
 from probkit.bayes.parallel import simulate
 from probkit.bayes.samplers import (
     Problem,
@@ -82,11 +82,15 @@ from probkit.errors import ComputationError, ImpossibleEvidenceError, InputError
 from probkit.intervals import (
     binomial_standard_error,
     log_ratio_standard_error,
-    log_sum_exp,
     normal_quantile,
     wilson_interval,
 )
+from probkit.logspace import log_of, log_sum_exp_array
 from probkit.numbers import Number
+
+FloatArray = npt.NDArray[np.float64]
+
+_LOG_FLOAT_MAX = 709.0  # exp of this is just below the largest float
 
 METHODS = ("rejection", "importance")
 PROPOSALS = ("uniform", "prior")
@@ -237,12 +241,65 @@ def monte_carlo(
     ComputationError
         No draw was accepted (rejection) or had positive weight (importance).
     """
+    normal_quantile(confidence)
+    run = simulate_counts(problem, draws, method=method, proposal=proposal, seed=seed,
+                          workers=workers, executor=executor, chunk_size=chunk_size,
+                          progress=progress)
+    result = run.sampler.summarize(run.counts, run.draws, run.seed, confidence)
+    if exact is None:
+        return result
+    return _compare_with_exact(result, exact, counts=run.counts, sampler=run.sampler)
+
+
+@dataclass(frozen=True)
+class SimulatedCounts:
+    r"""What one simulation produced before any summary: per-hypothesis counts.
+
+    ``counts[0]`` counts the draws of each hypothesis, ``counts[1]`` (rejection) the
+    accepted ones; ``log_weights`` (importance) are :math:`\log P(H) P(E \mid H) / q(H)`,
+    exact logs (a weight of 1e-1000 is a finite log here).
+    """
+
+    method: str
+    proposal: str | None
+    draws: int
+    seed: int
+    counts: npt.NDArray[np.int64]
+    sampler: _Sampler
+
+    @property
+    def drawn(self) -> npt.NDArray[np.int64]:
+        return self.counts[0]
+
+    @property
+    def accepted(self) -> npt.NDArray[np.int64]:
+        return self.counts[1]
+
+    @property
+    def log_weights(self) -> FloatArray:
+        return self.sampler.log_weights
+
+
+def simulate_counts(
+    problem: Problem,
+    draws: int,
+    *,
+    method: str = "rejection",
+    proposal: str = DEFAULT_PROPOSAL,
+    seed: int | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SimulatedCounts:
+    """Run the simulation of :func:`monte_carlo` and return its raw counts (no summaries)."""
     draws = _check_draws(draws)
     if method not in METHODS:
-        raise InputError(f"method {method!r} is not one of: {', '.join(METHODS)}")
+        raise InputError(f"method {method!r} is not one of: {', '.join(METHODS)}",
+                         parameter="method")
     if proposal not in PROPOSALS:
-        raise InputError(f"proposal {proposal!r} is not one of: {', '.join(PROPOSALS)}")
-    normal_quantile(confidence)
+        raise InputError(f"proposal {proposal!r} is not one of: {', '.join(PROPOSALS)}",
+                         parameter="proposal")
     entropy = _check_seed(seed)
     story = story_of(problem)
     evidence = story.evidence()
@@ -254,10 +311,8 @@ def monte_carlo(
     sampler = _Sampler(story, method, proposal)
     counts = simulate(sampler.plan, entropy, draws, workers=workers, executor=executor,
                       chunk_size=chunk_size, progress=progress)
-    result = sampler.summarize(counts, draws, entropy, confidence)
-    if exact is None:
-        return result
-    return _compare_with_exact(result, exact, counts=counts, sampler=sampler)
+    return SimulatedCounts(method=method, proposal=sampler.proposal, draws=draws, seed=entropy,
+                           counts=counts, sampler=sampler)
 
 
 def _compare_with_exact(
@@ -283,8 +338,8 @@ def _compare_with_exact(
         else:
             exact_value = values[h.name]
             se0 = math.exp(float(log_ratio_standard_error(
-                counts[0], sampler.log_weights, i, log_probability(exact_value),
-                log_probability(1 - exact_value))))
+                counts[0], sampler.log_weights, i, log_of(exact_value),
+                log_of(1 - exact_value))))
         updated.append(replace(h, exact=p0, z=_z(h.estimate, p0, se0)))
     return replace(result, hypotheses=tuple(updated))
 
@@ -318,7 +373,7 @@ class _Sampler:
         # Weights P(H) P(E|H) / q(H): exact logs for the estimates and their errors (a weight
         # of 1e-400 is not 0 there); scaled by the largest for display (the scale cancels);
         # unscaled for the evidence estimate.
-        self.log_weights = np.array([log_probability(w) for w in raw])
+        self.log_weights = np.array([log_of(w) for w in raw])
         top = float(self.log_weights.max())
         self.weights = np.exp(self.log_weights - top) if top > -math.inf else np.zeros(len(raw))
         self.raw_weights = np.array([float(w) for w in raw])
@@ -374,9 +429,6 @@ class _Sampler:
         )
 
 
-FloatArray = npt.NDArray[np.float64]
-
-
 def rejection_summary(
     accepted: npt.ArrayLike, *, confidence: float = 0.95
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -427,13 +479,14 @@ def log_importance_summary(
     z = normal_quantile(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         log_mass = np.where(n > 0, np.log(n) + log_w, -np.inf)
-        log_total = log_sum_exp(log_mass)[..., np.newaxis]
+        log_total = log_sum_exp_array(log_mass)[..., np.newaxis]
         log_est = log_mass - log_total
         k = n.shape[-1]
         # log(1 - p_i): log1p is exact for p_i <= 1/2; the largest p_i (at most one is above
         # 1/2) gets the log-sum of the others, so p = 1 - 1e-200 keeps its 1e-200
         largest = np.arange(k) == np.argmax(log_mass, axis=-1)[..., np.newaxis]
-        rest_of_largest = log_sum_exp(np.where(largest, -np.inf, log_mass)) - log_total[..., 0]
+        rest_of_largest = (log_sum_exp_array(np.where(largest, -np.inf, log_mass))
+                           - log_total[..., 0])
         log_rest = np.where(largest, rest_of_largest[..., np.newaxis], np.log1p(-np.exp(log_est)))
         log_se = np.stack([log_ratio_standard_error(n, log_w, i, log_est[..., i],
                                                     log_rest[..., i]) for i in range(k)],
@@ -443,7 +496,10 @@ def log_importance_summary(
         high = np.clip(est + z * se, 0.0, 1.0)
         top = np.max(log_w)
         kish = kish_ess(n, np.exp(log_w - top) if np.isfinite(top) else log_w)[..., np.newaxis]
-        ess = np.where(np.isfinite(log_se), np.exp(log_est + log_rest - 2.0 * log_se), kish)
+        # p(1-p)/SE^2 in logs, kept below the float range (a hypothesis of posterior 1e-1000
+        # has an SE far below it, and the ratio would overflow)
+        log_ess = np.minimum(log_est + log_rest - 2.0 * log_se, _LOG_FLOAT_MAX)
+        ess = np.where(np.isfinite(log_se), np.exp(log_ess), kish)
     return est, se, low, high, ess
 
 
@@ -515,9 +571,17 @@ def replicate(
                       ci_high=high + nan, ok=ok)
 
 
+MAX_DRAWS = 10**10
+"""Most draws one run may make (minutes at the samplers' speed; ``--mc 1e20`` would take
+millennia, so it is refused before any work)."""
+
+
 def _check_draws(draws: int) -> int:
     if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
-        raise InputError(f"draws {draws!r} must be a positive whole number")
+        raise InputError(f"draws {draws!r} must be a positive whole number", parameter="draws")
+    if draws > MAX_DRAWS:
+        raise InputError(f"draws {int(draws):.3g} is more than the limit of {MAX_DRAWS:.0e} "
+                         "(minutes of sampling)", parameter="draws")
     return int(draws)
 
 
@@ -527,12 +591,15 @@ def _check_seed(seed: int | None) -> int:
         assert isinstance(entropy, int)
         return entropy
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"seed {seed!r} must be a non-negative whole number")
+        raise InputError(f"seed {seed!r} must be a non-negative whole number", parameter="seed")
     return int(seed)
 
 
 __all__ = [
     "DEFAULT_PROPOSAL",
+    "MAX_DRAWS",
+    "SimulatedCounts",
+    "simulate_counts",
     "METHODS",
     "PROPOSALS",
     "HypothesisEstimate",

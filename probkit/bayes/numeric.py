@@ -27,16 +27,26 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from probkit.bayes.display import table_cell
 from probkit.bayes.events import Event, parse_events
-from probkit.bayes.exact import Posterior, posterior
+from probkit.bayes.exact import (
+    Posterior,
+    check_exact_bits,
+    exact_bit_limit,
+    lcm_bits,
+    posterior,
+)
 from probkit.bayes.families import (
+    MAX_DATA,
     MAX_TRIALS,
     Datum,
     Family,
     check_values,
     datum_label,
     expected_observation,
+    formula_family,
     likelihood,
+    log_likelihood,
     parse_data,
     parse_family,
     valid_cell,
@@ -56,6 +66,7 @@ from probkit.bayes.summaries import (
 from probkit.bayes.values import format_value, parse_values, prior_weights
 from probkit.display import html_table
 from probkit.errors import ImpossibleEvidenceError, InputError
+from probkit.logspace import log_of, log_sum_exp
 from probkit.numbers import Number, format_decimal, format_exact
 from probkit.options import ARITHMETICS, check_choice
 
@@ -88,6 +99,21 @@ class NumericProblem:
     predict: tuple[Datum, ...]
     #: "exact" (rational, the default) or "float" (log-space floating point, any size)
     arithmetic: str = "exact"
+    #: for separate data per unknown (two coins), the index of the unknown each observation
+    #: is about; empty when every observation depends on all the unknowns
+    data_of: tuple[int, ...] = ()
+
+    def cell_likelihood(self, cell: Sequence[Fraction], j: int) -> Number:
+        """:math:`P(x_j \\mid \\text{cell})`: observation ``j`` given the unknowns' values."""
+        if self.data_of:
+            return likelihood(self.family, (cell[self.data_of[j]],), self.data[j])
+        return likelihood(self.family, cell, self.data[j])
+
+    def cell_log_likelihood(self, cell: Sequence[Fraction], j: int) -> float:
+        """The log of :meth:`cell_likelihood` in floating point (``--float``)."""
+        if self.data_of:
+            return log_likelihood(self.family, (cell[self.data_of[j]],), self.data[j])
+        return log_likelihood(self.family, cell, self.data[j])
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -97,6 +123,9 @@ class NumericProblem:
     @property
     def observations(self) -> tuple[str, ...]:
         """The observations as text."""
+        if self.data_of:
+            return tuple(f"{self.unknowns[i].name}: {datum_label(d)}"
+                         for i, d in zip(self.data_of, self.data, strict=True))
         return tuple(datum_label(d) for d in self.data)
 
     def cells(self) -> list[tuple[Fraction, ...]]:
@@ -118,8 +147,13 @@ class NumericProblem:
             for w, cell in zip(joint_weights(self.unknowns), grid, strict=True)]
         if self.arithmetic == "float":  # float priors send Bayes' rule down the log-space path
             weights = [float(w) for w in weights]
-        rows = [[likelihood(self.family, cell, d) for d in self.data] for cell in grid]
-        log_scale = _scale_densities(rows) if self.family.density else 0.0
+        rows: list[list[Number]]
+        if self.arithmetic == "float" or not self.family.exact:  # logs: nothing underflows
+            rows, log_scale = _float_rows(self, grid, rescale_all=self.family.density)
+        else:
+            observations = range(len(self.data))
+            rows = [[self.cell_likelihood(cell, j) for j in observations] for cell in grid]
+            log_scale = 0.0
         if not any(w > 0 and all(x > 0 for x in row) for w, row in zip(weights, rows,
                                                                        strict=True)):
             raise ImpossibleEvidenceError(_impossible(self, grid, weights, rows))
@@ -132,7 +166,7 @@ class NumericProblem:
             joint = [w * math.prod(row, start=Fraction(1)) for w, row in zip(weights, rows,
                                                                                strict=True)]
         else:  # in log space: products of many float likelihoods underflow
-            logs = [_log(w) + math.fsum(_log(x) for x in row) for w, row in zip(weights, rows,
+            logs = [log_of(w) + math.fsum(log_of(x) for x in row) for w, row in zip(weights, rows,
                                                                                  strict=True)]
             top = max(logs)
             joint = [math.exp(lg - top) for lg in logs]
@@ -149,17 +183,28 @@ class NumericProblem:
             observations=result.observations, exact=result.exact)
 
 
-def _scale_densities(rows: list[list[Number]]) -> float:
-    """Divide each observation's densities by their largest (so they are in [0, 1])."""
+_UNDERFLOW_LOG = -700.0
+"""An observation whose largest log-likelihood is below this is rescaled (exp would underflow)."""
+
+
+def _float_rows(problem: NumericProblem, grid: Sequence[tuple[Fraction, ...]], *,
+                rescale_all: bool = False) -> tuple[list[list[Number]], float]:
+    """Float likelihoods from their logs (``--float``), and the log of any rescaling.
+
+    An observation whose every likelihood would underflow (all below ``e^-700``) is divided
+    by its largest; densities (``rescale_all``) always are, so that they lie in [0, 1]. The
+    factors go into the evidence.
+    """
+    observations = range(len(problem.data))
+    logs = [[problem.cell_log_likelihood(cell, j) for j in observations] for cell in grid]
     log_scale = 0.0
-    for j in range(len(rows[0]) if rows else 0):
-        top = max(float(row[j]) for row in rows)
-        if top == 0.0:
-            continue  # impossible evidence, reported by the caller
-        for row in rows:
-            row[j] = float(row[j]) / top
-        log_scale += math.log(top)
-    return log_scale
+    for j in observations:
+        top = max(row[j] for row in logs)
+        if -math.inf < top and (rescale_all or top < _UNDERFLOW_LOG):
+            for row in logs:
+                row[j] -= top
+            log_scale += top
+    return [[math.exp(x) for x in row] for row in logs], log_scale
 
 
 def _impossible(problem: NumericProblem, grid: Sequence[tuple[Fraction, ...]],
@@ -180,9 +225,10 @@ def _impossible(problem: NumericProblem, grid: Sequence[tuple[Fraction, ...]],
 
 def numeric_problem(
     values: ValuesSpec | Mapping[str, ValuesSpec],
-    family: str | Family,
-    data: Sequence[object],
+    family: str | Family | None,
+    data: Sequence[object] | Mapping[str, Sequence[object]],
     *,
+    likelihood: str | None = None,
     prior: str | Mapping[str, str] = "uniform",
     credible: object = Fraction(9, 10),
     events: Sequence[str] = (),
@@ -204,8 +250,13 @@ def numeric_problem(
     family : str
         ``uniform``, ``bernoulli``, ``binomial``, ``geometric``, ``poisson``,
         ``hypergeometric:M`` or ``normal`` (:mod:`probkit.bayes.families`).
-    data : sequence
-        The observations, in the family's form (``60``, ``"H"``, ``"140/250"``).
+    data : sequence, or mapping of unknown name to sequence
+        The observations, in the family's form (``60``, ``"H"``, ``"140/250"``). A mapping
+        gives each unknown its own data, with a one-unknown family (two coins:
+        ``{"p1": ["7/10"], "p2": ["3/10"]}`` with ``binomial``).
+    likelihood : str, optional
+        Instead of a family: a formula of the unknowns and the observation ``x``, e.g.
+        ``"1/N if x <= N else 0"`` (:mod:`probkit.bayes.formulas`; give ``family=None``).
     prior : str or mapping of name to str, default "uniform"
         ``uniform``, ``power:K`` or ``@FILE``; a mapping gives one per unknown
         (the joint prior is their product).
@@ -219,8 +270,9 @@ def numeric_problem(
     base_dir : path, optional
         Where ``@FILE`` priors are read from (default: the current directory).
     where : mapping of str to str, optional
-        How error messages name each argument (default: the CLI's options,
-        ``--values``, ``--prior``, ...; a problem file names its keys and lines).
+        How error messages name each argument (default: the parameter names, ``values``,
+        ``prior``, ..., which the error's ``parameter`` also gives; a problem file names its
+        keys and lines).
     arithmetic : {"exact", "float"}, default "exact"
         Rationals (exact; the numbers may not grow past
         :data:`probkit.bayes.exact.MAX_EXACT_DIGITS` digits), or floating point in
@@ -231,19 +283,51 @@ def numeric_problem(
     >>> p.names, len(p.unknowns[0].values)
     (('N',), 1000)
     """
-    label = {**_WHERE, **(where or {})}
-    fam = family if isinstance(family, Family) else parse_family(family, what=label["family"])
+    if where is not None:  # a problem file: its own labels (file, line and key)
+        return _numeric_problem(values, family, data, likelihood, prior, credible, events,
+                                predict, base_dir, {**_WHERE, **where}, arithmetic)
+    try:
+        return _numeric_problem(values, family, data, likelihood, prior, credible, events,
+                                predict, base_dir, _WHERE, arithmetic)
+    except InputError as exc:  # name the parameter, so that a caller can map it (the CLI)
+        if exc.parameter is None:
+            exc.parameter = next((name for name in _WHERE if name and str(exc).startswith(
+                (f"{name}:", f"{name} "))), None)
+        raise
+
+
+def _numeric_problem(
+    values: ValuesSpec | Mapping[str, ValuesSpec], family: str | Family | None,
+    data: Sequence[object] | Mapping[str, Sequence[object]], likelihood: str | None,
+    prior: str | Mapping[str, str], credible: object, events: Sequence[str],
+    predict: Sequence[object] | None, base_dir: str | os.PathLike[str] | None,
+    label: Mapping[str, str], arithmetic: str,
+) -> NumericProblem:
+    if likelihood is not None:
+        if family is not None:
+            raise InputError("give a family or a likelihood formula, not both",
+                             parameter="likelihood")
+        names = list(values) if isinstance(values, Mapping) else None
+        fam = formula_family(likelihood, names)
+    elif family is None:
+        raise InputError("give a family (e.g. binomial) or a likelihood formula",
+                         parameter="family")
+    else:
+        fam = family if isinstance(family, Family) else parse_family(family,
+                                                                     what=label["family"])
     specs = _named_specs(values, fam, label["values"])
-    arity = len(specs)
-    fam.parameter_names(arity)  # the family takes this many unknowns
+    separate = isinstance(data, Mapping)
+    arity = 1 if separate else len(specs)
+    fam.parameter_names(arity)  # the family takes this many unknowns (one each: separate)
     priors = _named_priors(prior, [name for name, _ in specs], label["prior"])
     unknowns = []
     for index, (name, spec) in enumerate(specs):
         what = label["values"] if arity == 1 else f"{label['values']} {name}"
         parsed = _values(spec, what)
-        check_values(fam, arity, index, name, parsed)
+        check_values(fam, arity, 0 if separate else index, name, parsed)
         prior_what = label["prior"] if arity == 1 else f"{label['prior']} {name}"
-        weights = prior_weights(priors[name], parsed, base_dir=base_dir, what=prior_what)
+        weights = prior_weights(priors[name], parsed, base_dir=base_dir, what=prior_what,
+                                name=name)
         if all(w == 0 for w in weights):
             raise InputError(f"{prior_what} {priors[name]}: every weight of {name} is 0")
         unknowns.append(Unknown(name=name, values=parsed, weights=tuple(weights),
@@ -251,13 +335,34 @@ def numeric_problem(
                                 ",".join(format_value(v) for v in parsed),
                                 prior=priors[name]))
     check_grid(unknowns)
-    parsed_data = parse_data(fam, list(data), what=label["data"])
+    data_of: list[int] = []
+    if isinstance(data, Mapping):  # separate data: {"p1": ["7/10"], "p2": ["3/10"]}
+        names_known = [u.name for u in unknowns]
+        parsed_data = []
+        for name, items in data.items():
+            if name not in names_known:
+                raise InputError(f"{label['data']}: {name!r} is not an unknown (the unknowns: "
+                                 f"{', '.join(names_known)})", parameter="data")
+            given = [items] if isinstance(items, str | int) else list(items)
+            for datum in parse_data(fam, given, what=f"{label['data']} {name}"):
+                parsed_data.append(datum)
+                data_of.append(names_known.index(name))
+        if len(parsed_data) > MAX_DATA:
+            raise InputError(f"{label['data']}: more than {MAX_DATA:,} observations")
+    else:
+        parsed_data = parse_data(fam, list(data), what=label["data"])
     if not parsed_data:
         raise InputError(f"{label['data']}: give at least one observation")
     _check_work(fam, _size(unknowns), parsed_data, label["data"])
+    if arithmetic == "exact" and fam.exact:
+        _check_exact_estimate(fam, unknowns, parsed_data)
     names = [u.name for u in unknowns]
     defaults: dict[str, list[object]] = {"bernoulli": [1], "binomial": ["1/1"]}
-    next_data = defaults.get(fam.name, []) if predict is None else list(predict)
+    if data_of and predict:
+        raise InputError("predict: with separate data per unknown there is no one next "
+                         "observation to predict", parameter="predict")
+    next_data = [] if data_of else (defaults.get(fam.name, []) if predict is None
+                                    else list(predict))
     try:
         parsed_events = parse_events(list(events), names)
     except InputError as exc:
@@ -269,11 +374,12 @@ def numeric_problem(
         credible=parse_level(credible, what=label["credible"]), events=parsed_events,
         predict=tuple(parse_data(fam, next_data, what=label["predict"])),
         arithmetic=check_choice(arithmetic, ARITHMETICS, parameter="arithmetic"),
+        data_of=tuple(data_of),
     )
 
 
-_WHERE = {"values": "--values", "prior": "--prior", "family": "--family", "data": "--data",
-          "credible": "--credible", "events": "", "predict": "--predict"}
+_WHERE = {"values": "values", "prior": "prior", "family": "family", "data": "data",
+          "credible": "credible", "events": "", "predict": "predict"}
 
 
 def _size(unknowns: Sequence[Unknown]) -> int:
@@ -291,6 +397,49 @@ def _check_work(family: Family, size: int, data: Sequence[Datum], what: str) -> 
         if trials > MAX_TRIALS:
             raise InputError(f"{what}: {trials:,} trials in all; exact arithmetic allows at "
                              f"most {MAX_TRIALS:,}")
+
+
+def _check_exact_estimate(family: Family, unknowns: Sequence[Unknown],
+                          data: Sequence[Datum]) -> None:
+    """Refuse an exact problem whose numbers would grow too long, from the sizes alone.
+
+    The common denominator of the prior has the bits of the lcm of the weights'
+    denominators; each observation multiplies it by about the lcm of its likelihoods'
+    denominators: :math:`b^{n}` for ``binomial`` ``k/n`` at values :math:`a/b` (``n = 1``
+    for ``bernoulli``, ``k`` for ``geometric``), :math:`N` for ``uniform``,
+    :math:`\binom{M}{n}` for ``hypergeometric``. Each lcm stops once past the limit, so
+    this costs milliseconds where the exact update would have taken minutes.
+    """
+    size = _size(unknowns)
+    limit = exact_bit_limit(size)
+    bits = sum(lcm_bits({w.denominator for w in u.weights if isinstance(w, Fraction)}, limit)
+               for u in unknowns)
+    values = unknowns[0].values
+    value_bits = lcm_bits({v.denominator for u in unknowns for v in u.values}, limit)
+    for datum in data:
+        if bits > limit:
+            break
+        if family.name == "uniform":
+            if len(unknowns) == 1:
+                widths = {int(v) for v in values if isinstance(datum, int) and v >= datum}
+            else:
+                widths = {int(h - lo) + 1 for lo in unknowns[0].values
+                          for h in unknowns[1].values if h >= lo}
+            bits += lcm_bits(widths, limit)
+        elif family.name == "formula":
+            continue  # a formula's values are bounded as it is evaluated
+        elif family.name == "hypergeometric":
+            assert isinstance(datum, tuple) and family.population is not None
+            bits += math.comb(family.population, datum[1]).bit_length()
+        elif family.name == "binomial":
+            assert isinstance(datum, tuple)
+            bits += value_bits * datum[1]
+        elif family.name == "geometric":
+            assert isinstance(datum, int)
+            bits += value_bits * datum
+        else:  # bernoulli
+            bits += value_bits
+    check_exact_bits(min(bits, limit + 1), len(data), size, at_least=bits > limit)
 
 
 def _values(spec: ValuesSpec, what: str) -> tuple[Fraction, ...]:
@@ -493,6 +642,8 @@ class NumericPosterior:
     def _predictive_mean(self, grid: Sequence[tuple[Fraction, ...]],
                          ranked: Sequence[Any]) -> Number | None:
         """:math:`\\sum_i p_i E[x \\mid v_i]` (``ranked``: the weights, as ints or floats)."""
+        if self.problem.data_of or self.problem.family.formula is not None:
+            return None  # no single next observation (separate data), or no known support
         last = self.problem.data[-1]
         expected = []
         for cell, p in zip(grid, ranked, strict=True):
@@ -525,12 +676,12 @@ class NumericPosterior:
         problem = self.problem
         labels = problem.labels()
         hypotheses = self.posterior.hypotheses
-        logs = [_log(h.prior) for h in hypotheses]
-        before = _log_sum(logs)
+        logs = [log_of(h.prior) for h in hypotheses]
+        before = log_sum_exp(logs)
         out = []
         for j, observation in enumerate(self.posterior.observations):
-            logs = [lg + _log(h.likelihoods[j]) for lg, h in zip(logs, hypotheses, strict=True)]
-            after = _log_sum(logs)
+            logs = [lg + log_of(h.likelihoods[j]) for lg, h in zip(logs, hypotheses, strict=True)]
+            after = log_sum_exp(logs)
             probs = [math.exp(lg - after) for lg in logs]
             means = []
             for index, unknown in enumerate(problem.unknowns):
@@ -547,6 +698,25 @@ class NumericPosterior:
                                    means=tuple(means), map=labels[top], low=low, high=high))
             before = after
         return tuple(out)
+
+    @cached_property
+    def monte_carlo_targets(self) -> tuple[tuple[str, list[float], float, bool, float], ...]:
+        """What Monte Carlo estimates: each unknown's mean and each event's probability, as
+        (label, value at each hypothesis, exact value, is an event, exact posterior sd);
+        computed once, however many runs use it."""
+        problem = self.problem
+        grid = problem.cells()
+        summary = self.summary
+        targets = []
+        for index, (name, s) in enumerate(summary.unknowns):
+            targets.append((f"mean {name}", [float(cell[index]) for cell in grid],
+                            float(s.mean), False, s.sd))
+        for event, (text, p) in zip(problem.events, summary.events, strict=True):
+            values = [1.0 if event.holds(dict(zip(problem.names, cell, strict=True))) else 0.0
+                      for cell in grid]
+            targets.append((f"P({text})", values, float(p), True,
+                            math.sqrt(float(p) * (1 - float(p)))))
+        return tuple(targets)
 
     def monte_carlo(self, draws: int, **options: Any) -> NumericMonteCarlo:
         """Monte Carlo estimates of the mean(s) and events (numpy; see ``numeric_mc``)."""
@@ -581,10 +751,7 @@ class NumericPosterior:
         return 0 if all_rows or total <= FULL_TABLE else total - TOP_ROWS
 
     def _cell(self, value: Number) -> str:
-        if self.exact:
-            text = format_exact(value)
-            return text if len(text) <= _SHORT else f"≈{_decimal(value)}"
-        return _decimal(value)
+        return table_cell(value, self.exact, _SHORT)
 
     def summary_lines(self) -> list[str]:
         """The summary as lines of text (the CLI prints them under the table)."""
@@ -613,7 +780,9 @@ class NumericPosterior:
             lines.append(f"joint MAP = {cell}")
         for text, p in s.events:
             lines.append(f"P({text}) {_both(p, exact)}")
-        if s.predictive_mean is None:
+        if self.problem.family.formula is not None or self.problem.data_of:
+            pass  # a formula says how probable x is, not what x can be; separate data: no x
+        elif s.predictive_mean is None:
             lines.append("predictive mean of the next observation = infinite")
         else:
             lines.append(f"predictive mean of the next observation "
@@ -713,25 +882,66 @@ class NumericPosterior:
         Needs the ``plot`` extra (matplotlib). With two unknowns, ``unknown``
         picks the marginal to draw (default: the joint posterior as a heat map).
         """
-        from probkit.bayes.plotting import draw_numeric
+        from probkit.bayes.plotting import BARS_UP_TO, new_axes
 
-        return draw_numeric(self, ax, unknown=unknown)
+        if ax is None:
+            ax = new_axes("result.plot()")
+        names = self.problem.names
+        if unknown is None and len(names) == 2:
+            return self._plot_joint(ax)
+        name = names[0] if unknown is None else unknown
+        values, posterior = self.marginal(name)
+        x = [float(v) for v in values]
+        post = [float(p) for p in posterior]
+        pri = [float(p) for p in self.prior_marginal(name)]
+        summary = self.summary[name]
+        interval = summary.credible_interval
+        percent = f"{float(interval.level) * 100:g}%"
+        ax.axvspan(float(interval.low), float(interval.high), color="tab:orange", alpha=0.15,
+                   label=f"{percent} credible interval (equal-tailed)")
+        if len(x) <= BARS_UP_TO:
+            gaps = [b - a for a, b in zip(x, x[1:], strict=False)]
+            width = 0.4 * (min(gaps) if gaps else 1.0)
+            ax.bar([v - width / 2 for v in x], pri, width=width, color="tab:gray", alpha=0.6,
+                   label="prior")
+            ax.bar([v + width / 2 for v in x], post, width=width, color="tab:blue",
+                   label="posterior")
+        else:
+            ax.plot(x, pri, color="tab:gray", linestyle="--", label="prior")
+            ax.plot(x, post, color="tab:blue", label="posterior")
+        ax.axvline(float(summary.map), color="tab:blue", linestyle=":", linewidth=1,
+                   label=f"MAP {name} = {float(summary.map):g}")
+        ax.set_xlabel(name)
+        ax.set_ylabel("probability")
+        ax.set_title(f"{name}: prior and posterior ({self.problem.family})")
+        ax.legend(fontsize="small")
+        return ax
 
+    def _plot_joint(self, ax: Any) -> Any:
+        first, second = self.problem.unknowns
+        probs = [float(p) for p in self.probabilities]
+        columns = len(second.values)
+        grid = [[probs[i * columns + j] for i in range(len(first.values))]
+                for j in range(columns)]
+        mesh = ax.pcolormesh([float(v) for v in first.values],
+                             [float(v) for v in second.values], grid, shading="nearest",
+                             cmap="Blues")
+        ax.figure.colorbar(mesh, ax=ax, label="posterior probability")
+        ax.set_xlabel(first.name)
+        ax.set_ylabel(second.name)
+        ax.set_title(f"joint posterior of {first.name} and {second.name}")
+        return ax
 
-def _log(value: Number) -> float:
-    """Natural log of a probability, also for fractions too small for a float."""
-    if value == 0:
-        return -math.inf
-    if isinstance(value, Fraction):
-        return math.log(value.numerator) - math.log(value.denominator)
-    return math.log(value)
-
-
-def _log_sum(logs: Sequence[float]) -> float:
-    top = max(logs)
-    if top == -math.inf:
-        return top
-    return top + math.log(math.fsum(math.exp(lg - top) for lg in logs))
+    def draw(self, figure: Any) -> None:
+        """Lay the picture out on a matplotlib figure: each unknown's marginal side by side."""
+        names = self.problem.names
+        if len(names) == 2:
+            figure.set_size_inches(11, 4.2)
+            left, right = figure.subplots(1, 2)
+            self.plot(left, unknown=names[0])
+            self.plot(right, unknown=names[1])
+        else:
+            self.plot(figure.subplots())
 
 
 def _decimal(value: Number) -> str:

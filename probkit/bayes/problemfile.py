@@ -28,10 +28,10 @@ the key and its line. TOML floats are read from their decimal text, so
 ... ''')
 >>> [str(p) for p in solve_problem(loaded.problem).probabilities]
 ['0', '20/51', '5/17', '10/51', '2/17']
->>> parse_problem('[likelihood]\nfamly = "uniform"\n', source="p.toml")
+>>> parse_problem('[likelihood]\nfamly = "uniform"\n', source="p.toml")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-probkit.errors.InputError: p.toml, line 2: unknown key 'famly' in [likelihood] (known: family, data)
+probkit.errors.InputError: p.toml, line 2: unknown key 'famly' in [likelihood] (known: family, ...)
 """
 
 from __future__ import annotations
@@ -94,7 +94,8 @@ _SCHEMAS: dict[str, _Schema] = {
     },
     "likelihood": {
         "family": ((str,), 'text such as "uniform"'),
-        "data": ((list, str), "a list of observations"),
+        "formula": ((str,), 'a formula of the unknowns and x, such as "1/N if x <= N else 0"'),
+        "data": ((list, str, dict), "a list of observations, or a table of lists per unknown"),
     },
     "report": {
         "credible": (_NUMBER, "a number such as 0.9 or text such as \"90%\""),
@@ -133,7 +134,7 @@ _SCHEMAS: dict[str, _Schema] = {
 }
 _KINDS = {"hypotheses": "numeric", "likelihood": "numeric", "report": "numeric",
           "bayes": "bayes", "urn": "urn", "diagnostic": "diagnostic"}
-_REQUIRED = {"hypotheses": ("values",), "likelihood": ("family", "data"),
+_REQUIRED = {"hypotheses": ("values",), "likelihood": ("data",),
              "bayes": ("prior", "likelihood"), "urn": ("urns", "draws"),
              "diagnostic": ("prevalence", "sensitivity"), "monte_carlo": ("draws",)}
 
@@ -147,7 +148,7 @@ def read_problem(path: str | os.PathLike[str]) -> ProblemFile:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError(f"--file {file}: cannot read it: {reason}") from None
+        raise InputError(f"file {file}: cannot read it: {reason}", parameter="file") from None
     return parse_problem(text, source=str(file), base_dir=file.parent)
 
 
@@ -165,6 +166,9 @@ def parse_problem(text: str, *, source: str = "<problem>",
         reason = str(exc)[:found.start()]
         raise InputError(f"{source}, line {found.group(1)}: not valid TOML: {reason} "
                          f"(column {found.group(2)})") from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays or tables
+        raise InputError(f"{source}: arrays or tables nested too deeply to read (a problem "
+                         "file needs a few levels)") from None
     reader = _Reader(text, source)
     for key, value in document.items():
         if key not in _SCHEMAS:
@@ -320,7 +324,16 @@ def _numeric(reader: _Reader, document: dict[str, Any], base_dir: Any) -> Proble
                 raise reader.error(("hypotheses", "prior", name), f"[hypotheses] prior.{name} "
                                    f"must be text such as \"power:-1\"; got {_shown(spec)}")
     data = likelihood["data"]
-    data = [data] if isinstance(data, str) else _strings(reader, ("likelihood", "data"), data)
+    if isinstance(data, dict):  # separate data per unknown: { p1 = ["7/10"], p2 = ["3/10"] }
+        data = {name: [items] if isinstance(items, str) else
+                _strings(reader, ("likelihood", "data", name), items)
+                for name, items in data.items()}
+    else:
+        data = [data] if isinstance(data, str) else _strings(reader, ("likelihood", "data"),
+                                                             data)
+    if ("family" in likelihood) == ("formula" in likelihood):
+        raise reader.error(("likelihood",), "[likelihood] needs family or formula (one of "
+                           "them)")
     events = report.get("events", [])
     for i, event in enumerate(events):
         if not isinstance(event, str):
@@ -338,7 +351,8 @@ def _numeric(reader: _Reader, document: dict[str, Any], base_dir: Any) -> Proble
              "predict": reader.label("report", "predict")}
     arithmetic = _arithmetic(reader, ("report", "arithmetic"), report)
     return reader.wrap("hypotheses", lambda: numeric_problem(
-        values, likelihood["family"], data, prior=prior,
+        values, likelihood.get("family"), data, likelihood=likelihood.get("formula"),
+        prior=prior,
         credible=report.get("credible", "90%"), events=events, predict=predict,
         base_dir=base_dir, where=where, arithmetic=arithmetic))
 

@@ -32,7 +32,7 @@ totals bit for bit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -109,13 +109,18 @@ class Story:
             highs = np.array([[float(r[2]) for r in obs] for obs in self.rules])
         else:
             scales = lows = highs = np.zeros((0, len(self.names)))
+        cuts = np.array(boundaries, dtype=np.float64)
+        guide, below, above = _guide_table(cuts)
         return SamplingPlan(
             method=method,
             n_hypotheses=len(self.names),
-            boundaries=np.array(boundaries, dtype=np.float64),
+            boundaries=cuts,
             scales=scales,
             lows=lows,
             highs=highs,
+            guide=guide,
+            below=below,
+            above=above,
         )
 
 
@@ -133,8 +138,7 @@ class Story:
                     raise InputError(
                         f"rejection sampling cannot simulate draws: {what} "
                         f"{format_decimal(scale)} balls, more than the 2**53 = {MAX_BALLS:,} "
-                        "a floating-point draw can tell apart; use method 'importance' "
-                        "(--method importance)"
+                        "a floating-point draw can tell apart; use method=\"importance\""
                     )
 
 
@@ -243,6 +247,26 @@ class SamplingPlan:
     scales: npt.NDArray[np.float64]
     lows: npt.NDArray[np.float64]
     highs: npt.NDArray[np.float64]
+    #: many hypotheses: ``guide[b]`` = number of boundaries <= b / len(guide) (a guide
+    #: table: a draw looks up its bucket instead of a binary search); empty for few
+    guide: npt.NDArray[np.intp] = field(default_factory=lambda: np.zeros(0, dtype=np.intp))
+    #: the boundaries with -inf before and +inf after (so ``h`` is right when
+    #: ``below[h] <= u < above[h]``)
+    below: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    above: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+
+
+def _guide_table(boundaries: npt.NDArray[np.float64]) -> tuple[
+        npt.NDArray[np.intp], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The guide table of :class:`SamplingPlan` (empty for few hypotheses)."""
+    if len(boundaries) <= _FEW_HYPOTHESES:
+        return np.zeros(0, dtype=np.intp), np.zeros(0), np.zeros(0)
+    buckets = 4 * (len(boundaries) + 1)
+    edges = np.arange(buckets, dtype=np.float64) / buckets
+    guide = np.searchsorted(boundaries, edges, side="right").astype(np.intp)
+    below = np.concatenate([[-np.inf], boundaries])
+    above = np.concatenate([boundaries, [np.inf]])
+    return guide, below, above
 
 
 def block_generator(entropy: int | Sequence[int], block: int) -> np.random.Generator:
@@ -302,7 +326,10 @@ def _simulate_tile(
 ) -> None:
     u, h = buffers.u[:n], buffers.h[:n]
     rng.random(out=u)
-    _pick_hypotheses(u, plan.boundaries, h, buffers.test[:n])
+    if len(plan.guide):
+        _guided_pick(u, plan, h, buffers.x[:n], buffers.test[:n], buffers.accept[:n])
+    else:
+        _pick_hypotheses(u, plan.boundaries, h, buffers.test[:n])
     k = plan.n_hypotheses
     if plan.method != "rejection":
         totals[0] += _count(h, k, None, buffers.test[:n])
@@ -349,6 +376,34 @@ def _pick_hypotheses(
             h += test
     else:
         h[...] = np.searchsorted(boundaries, u, side="right")
+
+
+def _guided_pick(
+    u: npt.NDArray[np.float64],
+    plan: SamplingPlan,
+    h: npt.NDArray[np.intp],
+    scratch: npt.NDArray[np.float64],
+    test: npt.NDArray[np.bool_],
+    ok: npt.NDArray[np.bool_],
+) -> None:
+    """The same hypotheses as ``searchsorted(boundaries, u, side="right")``, found through
+    the guide table: the bucket of ``u`` gives the count of boundaries below it, one
+    comparison adds the boundary inside the bucket (buckets are 4x finer than the average
+    gap); any draw the check ``below[h] <= u < above[h]`` rejects (a bucket holding more
+    than one boundary) is found by binary search, so the result is exactly the same."""
+    buckets = len(plan.guide)
+    np.multiply(u, buckets, out=scratch)
+    h[...] = scratch  # truncation: the bucket (u < 1, so at most buckets - 1)
+    np.minimum(h, buckets - 1, out=h)
+    plan.guide.take(h, out=h)
+    np.greater_equal(u, plan.above.take(h), out=test)
+    h += test
+    np.less_equal(plan.below.take(h), u, out=ok)
+    np.less(u, plan.above.take(h), out=test)
+    ok &= test
+    if not ok.all():
+        wrong = ~ok
+        h[wrong] = np.searchsorted(plan.boundaries, u[wrong], side="right")
 
 
 def _compare(

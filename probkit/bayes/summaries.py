@@ -35,7 +35,7 @@ definitions, for values :math:`v_1 < \dots < v_k` with probabilities
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -55,6 +55,10 @@ class CredibleInterval:
     mass: Number
     segments: tuple[tuple[Fraction, Fraction], ...]
 
+    def __iter__(self) -> Iterator[Fraction]:
+        """``low, high = interval``."""
+        return iter((self.low, self.high))
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -70,7 +74,7 @@ class Summary:
     hdi: CredibleInterval
 
 
-def parse_level(value: object, *, what: str = "--credible") -> Fraction:
+def parse_level(value: object, *, what: str = "credible") -> Fraction:
     """A credible level from ``90%``, ``0.9``, ``9/10`` (strictly between 0 and 1).
 
     >>> parse_level("90%"), parse_level(0.95)

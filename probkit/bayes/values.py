@@ -9,8 +9,11 @@ Standard library only; every value is an exact :class:`~fractions.Fraction`.
 
 Priors over the values: ``uniform`` (equal weights), ``power:K`` (weight
 proportional to value**K; ``power:-1`` is the classic "scale-free" prior of the
-locomotive problem) or ``@FILE`` (one non-negative weight per line, in the
-order of the sorted values).
+locomotive problem), ``triangle`` (rising linearly from the smallest value to the
+middle of the range and falling to the largest: Think Bayes' Euro prior),
+``beta(a, b)``, ``gamma(k, theta)`` and ``normal(mu, sigma)`` (densities evaluated at
+the values; ``beta`` with whole a, b is exact) or ``@FILE`` (one non-negative weight
+per line, in the order of the sorted values).
 
 >>> parse_values("1..4")
 (Fraction(1, 1), Fraction(2, 1), Fraction(3, 1), Fraction(4, 1))
@@ -22,7 +25,9 @@ order of the sorted values).
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -42,7 +47,7 @@ MAX_POWER = 20
 MAX_WEIGHTS_FILE_BYTES = 10_000_000
 
 
-def parse_values(text: str, *, what: str = "--values") -> tuple[Fraction, ...]:
+def parse_values(text: str, *, what: str = "values") -> tuple[Fraction, ...]:
     """The sorted, distinct values a ``--values`` text names (see the module docstring).
 
     >>> parse_values("20,4,6")
@@ -50,7 +55,7 @@ def parse_values(text: str, *, what: str = "--values") -> tuple[Fraction, ...]:
     >>> parse_values("1..0")
     Traceback (most recent call last):
     ...
-    probkit.errors.InputError: --values: '1..0' is an empty range (0 < 1)
+    probkit.errors.InputError: values: '1..0' is an empty range (0 < 1)
     """
     if not isinstance(text, str):
         raise InputError(f"{what}: expected text such as '1..1000', got {text!r}")
@@ -133,10 +138,10 @@ def _grid(spec: str, what: str) -> tuple[Fraction, ...]:
 
 
 def prior_weights(
-    spec: str, values: Sequence[Fraction], *, what: str = "--prior",
-    base_dir: str | os.PathLike[str] | None = None,
+    spec: str, values: Sequence[Fraction], *, what: str = "prior",
+    base_dir: str | os.PathLike[str] | None = None, name: str | None = None,
 ) -> list[Number]:
-    """Unnormalized prior weights of ``values`` from ``uniform``, ``power:K`` or ``@FILE``.
+    """Unnormalized prior weights of ``values`` from a named prior (see the module) or ``@FILE``.
 
     Integer K gives exact weights; a fractional K gives floats (value**K is
     irrational). ``@FILE`` is read relative to ``base_dir`` (default: the
@@ -146,18 +151,121 @@ def prior_weights(
     [Fraction(1, 1), Fraction(1, 1), Fraction(1, 1)]
     >>> prior_weights("power:2", parse_values("1,3"))
     [Fraction(1, 1), Fraction(9, 1)]
+    >>> [str(w) for w in prior_weights("triangle", parse_values("0..4"))]
+    ['0', '1', '2', '1', '0']
+    >>> prior_weights("beta(2, 2)", [Fraction(1, 2)])
+    [Fraction(1, 4)]
     """
     text = spec.strip() if isinstance(spec, str) else spec
     if not isinstance(text, str) or not text:
-        raise InputError(f"{what}: expected uniform, power:K or @FILE, got {spec!r}")
+        raise InputError(f"{what}: expected {PRIOR_FORMS}, got {spec!r}")
     if text.lower() == "uniform":
         return [Fraction(1)] * len(values)
     if text.lower().startswith("power:"):
         return _power(text, values, what)
     if text.startswith("@"):
         return _weights_file(text[1:], len(values), what, base_dir)
-    raise InputError(f"{what}: {text!r} is not uniform, power:K (e.g. power:-1) or @FILE "
-                     "(one weight per line)")
+    if text.lower() == "triangle":
+        return _triangle(values)
+    shape = _SHAPE.match(text)
+    if shape is not None:
+        return _shape(shape.group(1).lower(), shape.group(2), values, what)
+    if name is not None and name in _names_in(text):
+        return _formula_weights(text, name, values, what)
+    raise InputError(f"{what}: {text!r} is not {PRIOR_FORMS}")
+
+
+def _names_in(text: str) -> tuple[str, ...]:
+    from probkit.bayes.formulas import formula_names
+
+    try:
+        return formula_names(text)
+    except InputError:
+        return ()
+
+
+def _formula_weights(text: str, name: str, values: Sequence[Fraction],
+                     what: str) -> list[Number]:
+    """A prior written as a formula of the unknown, e.g. ``1/N`` or ``p*(1-p)``."""
+    from probkit.bayes.formulas import parse_formula
+
+    try:
+        formula = parse_formula(text, [name])
+    except InputError as exc:
+        raise InputError(f"{what}: {exc}") from None
+    weights = []
+    for v in values:
+        try:
+            weight = formula.value({name: v})
+        except InputError as exc:
+            raise InputError(f"{what}: {exc}") from None
+        if not weight >= 0 or isinstance(weight, float) and not math.isfinite(weight):
+            raise InputError(f"{what}: {text!r} is {weight!r} at {name} = {format_value(v)}; "
+                             "prior weights must be non-negative and finite")
+        weights.append(weight)
+    return weights
+
+
+PRIOR_FORMS = ("uniform, power:K (e.g. power:-1), triangle, beta(a, b), gamma(k, theta), "
+               "normal(mu, sigma), a formula of the unknown (e.g. 1/N) or @FILE (one weight "
+               "per line)")
+"""The prior forms :func:`prior_weights` reads, as an error message lists them."""
+
+_SHAPE = re.compile(r"^(beta|gamma|normal)\s*\(([^()]*)\)$", re.IGNORECASE)
+
+
+def _triangle(values: Sequence[Fraction]) -> list[Number]:
+    """Weight ``min(v - low, high - v)``: 0 at both ends, largest at the middle of the range."""
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    return [Fraction(min(v - low, high - v)) for v in values]
+
+
+def _shape(name: str, arguments: str, values: Sequence[Fraction], what: str) -> list[Number]:
+    """``beta(a, b)``, ``gamma(k, theta)`` or ``normal(mu, sigma)`` evaluated at the values."""
+    spec = f"{name}({arguments})"
+    parts = [part.strip() for part in arguments.split(",")]
+    if len(parts) != 2:
+        raise InputError(f"{what}: {spec!r} takes two numbers, e.g. {name}(2, 2)")
+    first, second = (parse_number(part, what=f"{what} {spec!r}") for part in parts)
+    if name in ("beta", "gamma") and (first <= 0 or second <= 0) or name == "normal" \
+            and second <= 0:
+        raise InputError(f"{what}: {spec!r}: the parameters must be positive"
+                         if name != "normal" else f"{what}: {spec!r}: sigma must be positive")
+    if max(abs(first), abs(second)) > 10**6:
+        raise InputError(f"{what}: {spec!r}: parameters are limited to 1e6 in size")
+    weights: list[Number] = []
+    for v in values:
+        if name == "beta":
+            if not 0 <= v <= 1:
+                raise InputError(f"{what}: {spec!r} needs values in [0, 1] "
+                                 f"(got {format_value(v)})")
+            if first.denominator == 1 and second.denominator == 1:  # whole a, b >= 1: exact
+                weight: Number = v ** (int(first) - 1) * (1 - v) ** (int(second) - 1)
+            else:
+                weight = _beta_density(float(v), float(first), float(second), spec, what)
+        elif name == "gamma":
+            if v < 0:
+                raise InputError(f"{what}: {spec!r} needs values >= 0 (got {format_value(v)})")
+            if v == 0 and first < 1:
+                raise InputError(f"{what}: {spec!r} is infinite at 0; leave 0 out of the values")
+            weight = 0.0 if v == 0 and first > 1 else math.exp(
+                (float(first) - 1) * math.log(float(v)) - float(v) / float(second)
+            ) if v else 1.0
+        else:
+            z = (float(v) - float(first)) / float(second)
+            weight = math.exp(-0.5 * z * z)
+        weights.append(weight)
+    return weights
+
+
+def _beta_density(v: float, a: float, b: float, spec: str, what: str) -> float:
+    if v == 0 and a < 1 or v == 1 and b < 1:
+        raise InputError(f"{what}: {spec!r} is infinite at {v:g}; leave it out of the values")
+    if v in (0.0, 1.0):
+        return 1.0 if (v == 0 and a == 1 or v == 1 and b == 1) else 0.0
+    return math.exp((a - 1) * math.log(v) + (b - 1) * math.log1p(-v))
 
 
 def _power(text: str, values: Sequence[Fraction], what: str) -> list[Number]:
@@ -170,7 +278,7 @@ def _power(text: str, values: Sequence[Fraction], what: str) -> list[Number]:
             raise InputError(f"{what}: {text!r} needs values >= 0 (got {format_exact(v)})")
         if v == 0 and exponent < 0:
             raise InputError(f"{what}: {text!r} is infinite at the value 0; "
-                             "leave 0 out of --values")
+                             "leave 0 out of the values")
         if exponent.denominator == 1:
             weights.append(v ** int(exponent))
         else:
@@ -237,6 +345,7 @@ __all__ = [
     "MAX_MAGNITUDE",
     "MAX_POWER",
     "MAX_VALUES",
+    "PRIOR_FORMS",
     "check_magnitude",
     "format_value",
     "parse_values",

@@ -1,0 +1,54 @@
+"""Scripts shown in the docs run as scripts, and the docs show them as they are."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DASK_SCRIPT = ROOT / "docs" / "examples" / "dask_monte_carlo.py"
+
+
+def test_monte_carlo_page_shows_the_dask_script_verbatim():
+    page = (ROOT / "docs" / "monte-carlo.md").read_text(encoding="utf-8")
+    assert f"```python\n{DASK_SCRIPT.read_text(encoding='utf-8')}```" in page
+
+
+def test_dask_script_runs_as_a_script(tmp_path):
+    pytest.importorskip("distributed")
+    done = subprocess.run([sys.executable, str(DASK_SCRIPT), "2e6"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    estimate, stderr = map(float, done.stdout.split())
+    exact = 363 / 1288  # 0.001 * 0.99^2 / (0.001 * 0.99^2 + 0.999 * 0.05^2)
+    assert abs(estimate - exact) < 5 * stderr
+
+
+def test_dask_script_without_the_main_guard_fails_negative_control(tmp_path):
+    pytest.importorskip("distributed")
+    text = DASK_SCRIPT.read_text(encoding="utf-8")
+    unguarded = text.replace('if __name__ == "__main__":\n    main(', "main(\n    ")
+    assert unguarded != text
+    script = tmp_path / "unguarded.py"
+    script.write_text(unguarded, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), "2e6"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0 or "Traceback" in done.stderr
+
+
+def test_bayes_page_python_examples_run_as_shown():
+    """The ``>>>`` examples of docs/bayes.md (the Distribution section) print what they show."""
+    import doctest
+
+    page = (ROOT / "docs" / "bayes.md").read_text(encoding="utf-8")
+    start = page.index("## A distribution you can hold")
+    text = page[start:page.index("\n## ", start)]
+    test = doctest.DocTestParser().get_doctest(text, {}, "bayes.md", "docs/bayes.md", 0)
+    assert len(test.examples) >= 15
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
