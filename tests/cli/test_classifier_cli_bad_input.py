@@ -169,3 +169,21 @@ def test_base_rates_beyond_floats_still_shift(files, rate) -> None:
     evaluated = _invoke("evaluate", "--model", files["model"], "--data", files["test"],
                         "--base-rate", rate, "--as-test", "--json")
     assert evaluated.exit_code == 0, evaluated.stderr
+
+
+# ---------------------------------------------------------------- images too small for the features
+
+
+def test_default_features_on_tiny_images_say_what_to_do(files, tmp_path) -> None:
+    """The default representation needs images of at least 16x16 (HOG's 2x2 blocks of
+    8-pixel cells); 4x4 images are refused naming --features and both ways out."""
+    result = _invoke("train", "--train", files["train"], "--out", tmp_path / "m.npz")
+    _one_error(result, 2, "--features", "4x4 pixels", "use --features 'pixels'",
+               "at least 16x16 pixels")
+    assert "radii" not in result.stderr and not (tmp_path / "m.npz").exists()
+
+
+def test_lbp_alone_on_tiny_images_names_its_own_smallest_size(files, tmp_path) -> None:
+    result = _invoke("train", "--train", files["train"], "--out", tmp_path / "m.npz",
+                     "--features", "lbp")
+    _one_error(result, 2, "--features 'lbp'", "radius 3", "at least 7x7 pixels")
