@@ -21,6 +21,7 @@ from probkit_cli.classifier_commands import (
     TRAIN_HELP,
 )
 from probkit_cli.common import echo, emit_json, note, refuse_overwriting_inputs
+from probkit_cli.parameters import warning_text
 
 
 def tune(
@@ -113,7 +114,7 @@ def tune(
     if folder is not None:
         report.save_plots(folder)
     for message in report.notes:
-        note(f"warning: {message}")
+        note(f"warning: {warning_text(message)}")
     if json_output:
         emit_json(report.to_dict())
         return

@@ -187,3 +187,35 @@ def test_lbp_alone_on_tiny_images_names_its_own_smallest_size(files, tmp_path) -
     result = _invoke("train", "--train", files["train"], "--out", tmp_path / "m.npz",
                      "--features", "lbp")
     _one_error(result, 2, "--features 'lbp'", "radius 3", "at least 7x7 pixels")
+
+
+# ---------------------------------------------------------------- warnings name the options
+
+
+@pytest.mark.parametrize(("args", "shown"), [
+    (["--iterations", "3"], ["--iterations,", "--tol 1e-06", "--preprocessing standardize",
+                             "--l2"]),
+    (["--iterations", "30", "--solver", "gd"], ["--iterations 30", "--solver lbfgs",
+                                                "--learning-rate"]),
+])
+def test_train_warnings_name_options_not_library_parameters(files, tmp_path, args,
+                                                            shown) -> None:
+    result = _invoke("train", "--features", "pixels", "--train", files["train"],
+                     "--out", tmp_path / "m.npz", *args)
+    assert result.exit_code == 0, result.stderr
+    warning = next(line for line in result.stderr.splitlines() if line.startswith("warning:"))
+    for text in shown:
+        assert text in warning, warning
+    for library in ("max_iter", "solver=", "learning_rate", "tol=", " l2"):
+        assert library not in warning, warning
+
+
+def test_tune_warnings_name_options_not_library_parameters(files, tmp_path) -> None:
+    result = _invoke("tune", "--features", "pixels", "--train", files["train"],
+                     "--out", tmp_path / "m.npz", "--iterations", "500", "--l2", "1",
+                     "--preprocessing", "scale", "--flip", "no", "--folds", "2",
+                     "--solver", "gd")
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert any("raise --iterations" in w and "--solver lbfgs" in w for w in warnings), warnings
+    assert not any("max_iter" in w or "solver=" in w for w in warnings), warnings
