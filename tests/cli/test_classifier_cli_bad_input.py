@@ -84,9 +84,10 @@ def test_test_size_mismatch_is_found_before_training(files, tmp_path) -> None:
 # ---------------------------------------------------------------- tune's named grids
 
 
-def test_tune_applies_the_solver_to_a_named_grid(files, tmp_path) -> None:
+def test_tune_applies_the_solver_to_every_candidate(files, tmp_path) -> None:
     result = _invoke("tune", "--train", files["train"], "--out", tmp_path / "m.npz",
-                     "--grid", "quick", "--solver", "gd", "--folds", "2", "--json")
+                     "--features", "pixels", "--l2", "10", "--l2", "1000", "--iterations", "100",
+                     "--flip", "no", "--solver", "gd", "--folds", "2", "--json")
     assert result.exit_code == 0, result.stderr
     grid = json.loads(result.stdout)["grid"]
     assert len(grid) == 4 and {row["solver"] for row in grid} == {"gd"}
