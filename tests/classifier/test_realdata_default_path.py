@@ -67,3 +67,14 @@ def test_flag_rate_on_the_real_test_images(trained, cat_data_dir: Path) -> None:
     _, typical = trained.classifier.typicality(data.images)
     # measured: 3 of 50 (two greyscale cats, #23 and #30, and #29 by distance)
     assert int((~typical).sum()) == 3 and not typical[23] and not typical[30]
+
+
+def test_the_default_model_file_is_at_most_2_mb(trained, tmp_path: Path) -> None:
+    """Measured: 1,858,945 bytes (2,019,660 with stored members, most of it the float32
+    typicality basis of 2054 features x 208 directions)."""
+    from probkit.classifier.modelfile import load_model, save_model
+
+    path = tmp_path / "default.npz"
+    save_model(path, trained.classifier)
+    assert path.stat().st_size <= 2_000_000
+    assert load_model(path).typicality_.basis_.shape == trained.classifier.typicality_.basis_.shape
