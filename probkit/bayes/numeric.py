@@ -71,6 +71,7 @@ from probkit.numbers import Number, format_decimal, format_exact
 from probkit.options import ARITHMETICS, check_choice
 
 if TYPE_CHECKING:
+    from probkit.bayes.montecarlo import Sampler
     from probkit.bayes.numeric_mc import NumericMonteCarlo
 
 MAX_WORK = 2_000_000
@@ -717,6 +718,21 @@ class NumericPosterior:
             targets.append((f"P({text})", values, float(p), True,
                             math.sqrt(float(p) * (1 - float(p)))))
         return tuple(targets)
+
+    @cached_property
+    def _samplers(self) -> dict[str, Sampler]:
+        return {}
+
+    def monte_carlo_sampler(self, method: str) -> Sampler:
+        """The problem's simulation for ``method`` (uniform proposal for importance): its
+        exact set-up is built on the first run and reused by every later one (a coverage
+        study runs thousands)."""
+        from probkit.bayes.montecarlo import prepare_sampler
+
+        if method not in self._samplers:
+            self._samplers[method] = prepare_sampler(self.problem.discrete_problem(self),
+                                                     method, "uniform")
+        return self._samplers[method]
 
     def monte_carlo(self, draws: int, **options: Any) -> NumericMonteCarlo:
         """Monte Carlo estimates of the mean(s) and events (numpy; see ``numeric_mc``)."""
