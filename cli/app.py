@@ -7,9 +7,10 @@ import sys
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from probkit import __version__
-from probkit_cli.common import handle_errors, run
+from probkit_cli.common import handle_errors, on_sigterm, run
 
 _SETTINGS: dict[str, Any] = {
     "name": "probkit",
@@ -47,11 +48,10 @@ def callback(
 # the whole app is built, e.g. for ``probkit --help``), and the short_help `probkit --help`
 # lists (the docstrings are too long to fit there).
 _COMMANDS = [
-    ("bayes", "bayes_commands:bayes",
-     "Exact posterior over named hypotheses (--mc: Monte Carlo)."),
+    ("bayes", "bayes_commands:bayes", "Exact posterior, named or numeric hypotheses (--values)."),
     ("urn", "bayes_commands:urn", "Which urn were the balls drawn from? Exact posterior."),
     ("diagnostic", "bayes_commands:diagnostic", "What a positive (or negative) test means."),
-    ("derive", "derive_command:derive", "Derive and machine-check the classifier's maths."),
+    ("derive", "derive_command:derive", "Derive, check every step: built-in, --expr, --chain."),
     ("gradcheck", "gradcheck_command:gradcheck",
      "Check your own numpy gradients against central differences."),
     ("check", "check_command:check", "Check the maths of a Markdown/LaTeX post line by line."),
@@ -69,16 +69,34 @@ _GROUPS = [
 ]
 
 
+class _Command(typer.core.TyperCommand):
+    """typer's command, with a required argument shown as ``FILE``, not typer's ``{FILE}``,
+    in the usage line (optional ones keep their brackets, ``[IMAGE]...``)."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+                for piece in super().collect_usage_pieces(ctx)]
+
+
 def _function(where: str) -> Any:
     """The command function named ``module:function`` in ``probkit_cli`` (imported now)."""
     module, _, name = where.partition(":")
     return getattr(importlib.import_module(f"probkit_cli.{module}"), name)
 
 
+def _group_help(ctx: typer.Context) -> None:
+    """A command group run alone (``probkit data``): its help on stdout, exit 0, as bare
+    ``probkit`` does."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
 def _group_app(commands: list[tuple[str, str, str]], summary: str) -> typer.Typer:
     group = typer.Typer(**{**_SETTINGS, "help": summary, "name": None})
+    group.callback(invoke_without_command=True)(_group_help)
     for name, where, short in commands:
-        group.command(name, short_help=short)(handle_errors(_function(where)))
+        group.command(name, short_help=short, cls=_Command)(handle_errors(_function(where)))
     return group
 
 
@@ -86,7 +104,7 @@ def _whole_app() -> typer.Typer:
     whole = typer.Typer(**_SETTINGS)
     whole.callback(invoke_without_command=True)(callback)
     for name, where, summary in _COMMANDS:
-        whole.command(name, short_help=summary)(handle_errors(_function(where)))
+        whole.command(name, short_help=summary, cls=_Command)(handle_errors(_function(where)))
     for name, summary, members in _GROUPS:
         whole.add_typer(_group_app(members, summary), name=name, short_help=summary)
     return whole
@@ -116,7 +134,8 @@ def app_for(args: list[str]) -> typer.Typer:
         if args and args[0] == name:
             single = typer.Typer(**_SETTINGS)
             single.callback(invoke_without_command=True)(callback)
-            single.command(name, short_help=summary)(handle_errors(_function(where)))
+            single.command(name, short_help=summary, cls=_Command)(
+                handle_errors(_function(where)))
             return single
     for name, summary, members in _GROUPS:
         if args and args[0] == name:
@@ -128,5 +147,7 @@ def app_for(args: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point (click's usage errors become one-line errors too)."""
+    """Console-script entry point (click's usage errors become one-line errors too;
+    SIGTERM is handled like Ctrl-C: temporary files removed, workers stopped, exit 143)."""
+    on_sigterm()
     raise SystemExit(run(app_for(sys.argv[1:])))

@@ -254,9 +254,9 @@ def _assignment(text: str) -> bool:
 def _check_plot_path(path: str) -> None:
     from probkit._atomic import check_writable
 
+    check_writable(path, label="--plot: cannot write")  # an empty path, a FIFO, a folder...
     if not path.lower().endswith(".png"):
         raise InputError(f"--plot {path}: the file name must end in .png")
-    check_writable(path, label="--plot: cannot write")
 
 
 def _save_plot(result: Any, path: str) -> None:

@@ -13,7 +13,6 @@ imported when a post is checked.
 from __future__ import annotations
 
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -149,17 +148,13 @@ def _checked_output(out: Path, post: str, option: str) -> Path:
     if post != "-" and _same_path(out, post):
         raise InputError(f"{option} {out} is the post itself; give another file "
                          "(the post is never overwritten)")
-    try:
-        mode = os.stat(out).st_mode  # follows a symbolic link: its target is what is written
-    except OSError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
-        raise InputError(f"{option} {out} is {kind}; name a file to write")
-    from probkit._atomic import check_writable
+    from probkit._atomic import check_writable, output_target
 
-    check_writable(out, label=f"{option}: cannot write")
-    return Path(os.path.realpath(out)) if os.path.islink(out) else out
+    # the shared writer's rules: a directory, device, FIFO or socket (also behind a link) is
+    # refused by what it is; a link is written through, to the file it points to
+    target = output_target(out, label=f"{option}: cannot write")
+    check_writable(target, label=f"{option}: cannot write")
+    return target
 
 
 def _same_path(out: Path, post: str) -> bool:

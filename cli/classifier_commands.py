@@ -19,6 +19,8 @@ from probkit_cli.common import emit_json, note, refuse_overwriting_inputs
 #: help texts shared by train and tune (the same option reads the same in both)
 TRAIN_HELP = "Training data (HDF5, published layout)."
 OUT_HELP = "Where to write the model (.npz), atomically."
+SPLIT_HELP = ("Which split of a data file holding both train_set_* and test_set_* to read "
+              "(such a file is refused without it).")
 PLOT_HELP = "Write PNG plots into this folder (needs the plot extra)."
 FEATURES_HELP = ("The representation: pixels, or colour histograms and HOG, e.g. "
                  "sqrt(hsv:8x4x4), rgb:4x4x4, hog:9,8,2, joined by + (docs/probabilities.md).")
@@ -47,7 +49,7 @@ def _base_rate(text: str | None):  # type: ignore[no-untyped-def]
     return None if text is None else parse_probability(text, what="--base-rate")
 
 
-def _plot_folder(plot: Path | None) -> Path | None:
+def _plot_folder(plot: str | None) -> Path | None:
     from probkit.classifier.evaluation.plots import plot_folder
 
     return None if plot is None else plot_folder(plot)
@@ -55,7 +57,7 @@ def _plot_folder(plot: Path | None) -> Path | None:
 
 def train(
     train: Annotated[Path, typer.Option("--train", metavar="FILE.h5", help=TRAIN_HELP)],
-    out: Annotated[Path, typer.Option("--out", metavar="FILE.npz", help=OUT_HELP)],
+    out: Annotated[str, typer.Option("--out", metavar="FILE.npz", help=OUT_HELP)],
     test: Annotated[Path | None, typer.Option(
         "--test", metavar="FILE.h5", help="Test data to report on (never used to fit; its image "
         "size is checked before training).")] = None,
@@ -87,7 +89,7 @@ def train(
     seed: Annotated[int, typer.Option(
         "--seed", metavar="N", min=0, help="Seed for the starting weights (and the folds of "
         "--l2 auto).")] = 0,
-    plot: Annotated[Path | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
+    plot: Annotated[str | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Train a classifier on cat-vs-non-cat data and save it."""
@@ -135,7 +137,9 @@ def evaluate(
     as_test: Annotated[bool, typer.Option(
         "--as-test", help="Read the classifier as a diagnostic test for 'cat': exact "
         "sensitivity/specificity and P(cat | verdict), via the exact Bayes engine.")] = False,
-    plot: Annotated[Path | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
+    plot: Annotated[str | None, typer.Option("--plot", metavar="DIR", help=PLOT_HELP)] = None,
+    split: Annotated[str | None, typer.Option("--split", metavar="train|test", help=SPLIT_HELP)
+                     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Evaluate a saved model on labelled data: accuracy with its interval, calibration."""
@@ -144,7 +148,7 @@ def evaluate(
 
     target = _base_rate(base_rate)
     folder = _plot_folder(plot)
-    report = workflows.evaluate(model, data, base_rate=target, as_test=as_test)
+    report = workflows.evaluate(model, data, base_rate=target, as_test=as_test, split=split)
     if folder is not None:
         report.save_plots(folder)
     if as_json:
@@ -163,6 +167,8 @@ def compare(
     ] = 10_000,
     seed: Annotated[int, typer.Option("--seed", metavar="N", min=0, help="Bootstrap seed.")
                     ] = 0,
+    split: Annotated[str | None, typer.Option("--split", metavar="train|test", help=SPLIT_HELP)
+                     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Two models on the same labelled images: paired differences with intervals."""
@@ -172,7 +178,8 @@ def compare(
     if len(models) != 2:
         raise InputError(f"--model: give exactly two model files (A and B); got {len(models)}",
                          parameter="model")
-    report = workflows.compare(models[0], models[1], data, n_bootstrap=bootstrap, seed=seed)
+    report = workflows.compare(models[0], models[1], data, n_bootstrap=bootstrap, seed=seed,
+                               split=split)
     if as_json:
         emit_json(report.to_dict())
         return
@@ -193,6 +200,8 @@ def predict(
         "estimated from the images (EM; not applied when too uncertain).")] = None,
     fit: Annotated[str, typer.Option("--fit", metavar="crop|pad|squash", help=FIT_HELP)
                    ] = "crop",
+    split: Annotated[str | None, typer.Option("--split", metavar="train|test", help=SPLIT_HELP)
+                     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """P(cat) and P(non-cat) for each image, with the predicted label."""
@@ -203,7 +212,7 @@ def predict(
     if (data is None) == (not images):
         raise InputError("give either --data FILE.h5 or one or more IMAGE files (not both)")
     report = workflows.predict(model, images=images or None, data=data, base_rate=target,
-                               fit=fit)
+                               fit=fit, split=split)
     for warning in report.warnings:
         note(f"warning: {warning}")
     if as_json:

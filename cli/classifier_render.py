@@ -81,10 +81,9 @@ def render_evaluate(report: EvaluationReport) -> None:
         ood = report.out_of_distribution
         echo(f"unlike the training images (typicality < {ood['threshold']:g}): {ood['flagged']} "
              f"of {ood['n']}")
-    if report.training_copies:
-        lines = report.copy_lines()
-        echo(f"copies of training images ({len(lines)}; they flatter these figures): "
-             + "; ".join(lines))
+    copies = report.copy_summary()
+    if copies is not None:
+        echo(copies)
     if report.base_rate_estimate is not None:
         echo(f"base rate from the images: {report.base_rate_estimate}")
     if report.at_base_rate is not None:

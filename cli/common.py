@@ -29,6 +29,30 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
+class Terminated(BaseException):
+    """Raised in the main thread when the process receives SIGTERM (see :func:`on_sigterm`).
+
+    A :class:`BaseException`, as :class:`KeyboardInterrupt` is, so that the same
+    clean-up runs: the atomic writer removes its temporary file, a worker pool is shut
+    down, and the command exits with 143 (128 + SIGTERM), as a shell reports it.
+    """
+
+
+#: exit codes for an interrupted run: 128 + the signal's number, as a shell reports it
+INTERRUPTED_EXIT = 130
+TERMINATED_EXIT = 143
+
+
+def on_sigterm() -> None:
+    """Handle SIGTERM like SIGINT from now on: raise :class:`Terminated` in the main thread."""
+    import signal
+
+    def _raise(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    signal.signal(signal.SIGTERM, _raise)
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn :class:`ProbkitError` into a one-line message and exit 2 (bad input) or 1."""
 
@@ -45,7 +69,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
             raise fail(option_text(str(exc)), exc.exit_code) from None
         except KeyboardInterrupt:
-            raise fail("interrupted", 130) from None
+            raise fail("interrupted", INTERRUPTED_EXIT) from None
+        except Terminated:
+            raise fail("terminated (SIGTERM)", TERMINATED_EXIT) from None
         except MemoryError as exc:  # e.g. --hidden 100000000: a runtime failure, exit 1
             detail = f" ({exc})" if str(exc) else ""
             raise fail(f"out of memory{detail}; try smaller sizes", 1) from None
@@ -74,12 +100,28 @@ def run(app: typer.Typer, prog_name: str = "probkit", args: Sequence[str] | None
             return int(exc.exit_code)
         ctx = getattr(exc, "ctx", None)
         where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
-        fail(_shortened(exc.format_message()) + where, exc.exit_code)
+        fail(_shortened(_in_probkit_words(exc)) + where, exc.exit_code)
         return int(exc.exit_code)
     except typer.Abort:
         fail("aborted", 1)
         return 1
+    except Terminated:  # before or after a command's own handler (e.g. while parsing)
+        fail("terminated (SIGTERM)", TERMINATED_EXIT)
+        return TERMINATED_EXIT
     return result if isinstance(result, int) else 0
+
+
+def _in_probkit_words(exc: Any) -> str:
+    """click's message for a parsing error, worded as probkit's own errors are: the option
+    first, then what is wrong (``--out: this option is required``, not click's
+    ``Missing option '--out'.``)."""
+    param = getattr(exc, "param", None)
+    if type(exc).__name__ == "MissingParameter" and param is not None:
+        opts = getattr(param, "opts", None) or [getattr(param, "human_readable_name", "")]
+        if getattr(param, "param_type_name", "") == "argument":
+            return f"{param.human_readable_name}: this argument is required"
+        return f"{opts[0]}: this option is required"
+    return str(exc.format_message())
 
 
 def _shortened(message: str, longest: int = 60) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -33,7 +32,7 @@ def derive(
                                  show_default=False)
     ] = None,
     out: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--out", "-o", metavar="FILE",
                      help="Write to this file (atomically) instead of stdout."),
     ] = None,
@@ -146,6 +145,10 @@ def derive(
     if flavor not in MARKDOWN_FLAVORS:
         raise InputError(f"--markdown-flavor: unknown flavour {markdown_flavor!r}; "
                          f"choose one of: {', '.join(MARKDOWN_FLAVORS)}")
+    if out is not None:  # before the work, not after it
+        from probkit._atomic import check_writable
+
+        check_writable(out, label="--out: cannot write")
     if expr is not None:
         from probkit.symbolic import derive_expression
 

@@ -77,6 +77,7 @@ OPTIONS: dict[str, str] = {
     "shape": "--shape",
     "shapes": "--shape",
     "solver": "--solver",
+    "split": "--split",
     "test": "--test",
     "text": "--file",
     "time_limit": "--time-limit",
@@ -106,7 +107,7 @@ def option_text(text: str) -> str:
     return _QUOTED.sub(lambda m: OPTIONS.get(m.group(1), m.group(1)), text)
 
 
-_QUOTED = re.compile(r"`([a-z_]+)`")
+_QUOTED = re.compile(r"`([a-z_][a-z0-9_]*)`")
 """A parameter name quoted in a library message (```prior` cannot be combined with
 `file```): the CLI shows the option instead."""
 

@@ -30,8 +30,8 @@ def tune(
         "--grid", metavar="quick|default|full|features", help="Predefined grid: quick, default "
         "(logistic), full (adds 2-layer nets) or features (searches the representation: pixels, "
         "colour histograms, HOG); default when no grid values are given. "
-        "Not with --model/--l2/--preprocessing/--iterations/--flip/--seeds/--features, which "
-        "build your own grid.")] = None,
+        "Not with --model, --l2, --preprocessing, --iterations, --flip, --seeds or "
+        "--features, which build your own grid.")] = None,
     model: Annotated[list[str] | None, typer.Option(
         "--model", metavar="logistic|two-layer", help="Model family to search; repeatable.")
     ] = None,

@@ -11,6 +11,8 @@ The names a notebook needs, one import away (each loaded on first use, so
 ``bayes_factor``           how much better one model predicted the data than another
 ``monte_carlo``            the same by simulation, with error bars (numpy)
 ``derive``                 build a machine-checked derivation by name (SymPy)
+``derive_expression``      the checked derivative of your own expression
+``derive_chain``           the checked chain rule through your own definitions
 ``check``                  check the maths of a Markdown post's text (``probkit check``)
 ``gradcheck``              a learner's own gradients against central differences (numpy)
 ``load_dataset``           a cat-vs-non-cat HDF5 file (h5py)
@@ -18,6 +20,7 @@ The names a notebook needs, one import away (each loaded on first use, so
 ``LogisticRegression``     from-scratch logistic regression
 ``TwoLayerNet``            from-scratch two-layer network
 ``workflows``              train / tune / evaluate / predict, as the CLI does
+``compare``                two classifiers on the same images, paired
 =========================  ===============================================
 
 The package is split into small modules that import heavy dependencies only
@@ -49,6 +52,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "bayes_factor": ("probkit.bayes.distribution", "bayes_factor"),
     "monte_carlo": ("probkit.bayes.montecarlo", "monte_carlo"),
     "derive": ("probkit.symbolic.registry", "build"),
+    "derive_expression": ("probkit.symbolic", "derive_expression"),
+    "derive_chain": ("probkit.symbolic", "derive_chain"),
     "check": ("probkit.symbolic.lint", "check_text"),
     "gradcheck": ("probkit.gradient_check.learner", "gradcheck"),
     "load_dataset": ("probkit.classifier.data.datasets", "load_dataset"),
@@ -56,6 +61,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "LogisticRegression": ("probkit.classifier.models.logistic", "LogisticRegression"),
     "TwoLayerNet": ("probkit.classifier.models.two_layer", "TwoLayerNet"),
     "workflows": ("probkit.classifier.workflows", None),
+    "compare": ("probkit.classifier.workflows", "compare"),
 }
 
 

@@ -10,6 +10,16 @@ file (a missing or read-only directory, a full disk) become the caller's
 Permissions: :func:`tempfile.mkstemp` creates files readable by their owner
 only (0600). The result instead gets the mode of the file it replaces, or, for
 a new file, ``0666`` minus the umask -- what ``open(path, "w")`` would give.
+
+Only regular files are written. An output path naming a directory, a device
+(``/dev/full``, ``/dev/null``), a FIFO or a socket is refused with a message
+naming the path and what it is, before anything is written: renaming a file
+over such a node would replace it. An empty path is refused by name. A
+symbolic link is written *through*: the new file is written atomically in
+place of the file the link (or chain of links) points to, and the link itself
+is kept (``--out latest.npz`` where ``latest.npz -> runs/7.npz`` updates
+``runs/7.npz``). ``/dev/stdout`` is a link to whatever standard output is, so
+it is refused when that is a terminal or a pipe.
 """
 
 from __future__ import annotations
@@ -38,13 +48,88 @@ def _final_mode(target: Path) -> int:
         return 0o666 & ~_umask()
 
 
+#: what a file that is not a regular file is, by the test that recognises it
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _kind(mode: int) -> str:
+    """``"a directory"``, ``"a FIFO (named pipe)"``... for a mode that is not a regular file's.
+
+    >>> _kind(stat.S_IFIFO | 0o644)
+    'a FIFO (named pipe)'
+    """
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def describe_file(path: str | os.PathLike[str]) -> str:
+    """What ``path`` is: ``"a regular file"``, ``"a directory"``, ``"a FIFO (named pipe)"``...
+
+    >>> describe_file("/dev/null")
+    'a character device'
+    """
+    mode = os.stat(path).st_mode
+    return "a regular file" if stat.S_ISREG(mode) else _kind(mode)
+
+
+def output_target(
+    path: str | os.PathLike[str],
+    *,
+    error: type[ProbkitError] = InputError,
+    label: str = "cannot write",
+) -> Path:
+    """The regular file that writing to ``path`` replaces, or ``error`` naming ``path``.
+
+    An empty path, or one naming an existing directory, device, FIFO or socket (also
+    through symbolic links), is refused. A symbolic link resolves to the file it points
+    to, so that the link is written through and not replaced. Nothing is created.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "link.txt").symlink_to(folder / "real.txt")
+    >>> output_target(folder / "link.txt") == (folder / "real.txt").resolve()
+    True
+    >>> output_target("/dev/null")
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: cannot write /dev/null: it is a character device, not a regular file
+    >>> output_target("")
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: cannot write '': the path is empty
+    """
+    text = os.fspath(path)
+    if not text:
+        raise error(f"{label} '': the path is empty")
+    if "\0" in text:
+        raise error(f"{label} {text!r}: the path contains a NUL character")
+    given = Path(text)
+    try:
+        mode = os.stat(given).st_mode  # follows links: what would really be written
+    except FileNotFoundError:
+        mode = None  # a new file, or a link to a file not there yet
+    except OSError as exc:
+        raise error(f"{label} {given}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise error(f"{label} {given}: it is {_kind(mode)}, not a regular file")
+    if given.is_symlink():
+        return Path(os.path.realpath(given))
+    return given
+
+
 def _temporary_beside(target: Path, *, error: type[ProbkitError], label: str) -> Path:
     """Create an empty temporary file in ``target``'s directory, or raise ``error``."""
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise error(f"{label} {target}: directory {directory} does not exist")
-    if target.is_dir():
-        raise error(f"{label} {target}: it is a directory")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -61,9 +146,11 @@ def check_writable(
 ) -> None:
     """Fail now, not after a long computation, if :func:`atomic_output` could not write ``path``.
 
-    Creates and removes a temporary file beside ``path``; ``path`` itself is not touched.
+    Refuses what :func:`output_target` refuses; then creates and removes a temporary file
+    beside the target; ``path`` itself is not touched.
     """
-    _temporary_beside(Path(path), error=error, label=label).unlink()
+    _temporary_beside(output_target(path, error=error, label=label), error=error,
+                      label=label).unlink()
 
 
 def refuse_overwriting(out: str | os.PathLike[str],
@@ -115,7 +202,7 @@ def atomic_output(
     >>> target.read_text()
     'hello'
     """
-    target = Path(path)
+    target = output_target(path, error=error, label=label)
     directory = target.parent if str(target.parent) else Path(".")
     mode = _final_mode(target)
     tmp = _temporary_beside(target, error=error, label=label)
@@ -173,4 +260,5 @@ def write_text_atomic(
     return write_bytes_atomic(path, text.encode("utf-8"), error=error, label=label)
 
 
-__all__ = ["atomic_output", "check_writable", "write_bytes_atomic", "write_text_atomic"]
+__all__ = ["atomic_output", "check_writable", "describe_file", "output_target",
+           "write_bytes_atomic", "write_text_atomic"]

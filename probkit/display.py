@@ -40,6 +40,51 @@ def html_block(title: str, *parts: str) -> str:
     return f"<div><strong>{escape(title)}</strong>{''.join(parts)}</div>"
 
 
+def _short_value(value: Any, longest: int = 60) -> str:
+    """A value as a short text: arrays by shape, collections by length, long reprs by type.
+
+    >>> _short_value([1, 2, 3]), _short_value("x" * 100)[:12], _short_value(0.5)
+    ('[1, 2, 3]', '<str of 100 ', '0.5')
+    """
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and hasattr(value, "dtype"):
+        return f"<array {'x'.join(map(str, shape)) or 'scalar'} {value.dtype}>"
+    if isinstance(value, list | tuple) and len(value) > 4:
+        return f"[{len(value)} items]"
+    if isinstance(value, dict) and len(value) > 4:
+        return f"{{{len(value)} keys}}"
+    text = repr(value)
+    if len(text) <= longest:
+        return text
+    if isinstance(value, str):
+        return f"<str of {len(value)} characters>"
+    if isinstance(value, list | tuple | dict):
+        return f"[{len(value)} items]" if not isinstance(value, dict) else f"{{{len(value)} keys}}"
+    return f"<{type(value).__name__}>"
+
+
+def short_repr(obj: Any, *, skip: Sequence[str] = ()) -> str:
+    """``TypeName(field=value, ...)`` with every value kept short (:func:`_short_value`):
+    what a result shows in a notebook's plain text and at the Python prompt, instead of
+    screens of arrays. ``skip`` leaves fields out.
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass
+    ... class R:
+    ...     name: str
+    ...     values: list
+    >>> short_repr(R("a", list(range(1000))))
+    "R(name='a', values=[1000 items])"
+    """
+    from dataclasses import fields, is_dataclass
+
+    if not is_dataclass(obj):
+        return f"<{type(obj).__name__}>"
+    parts = [f"{f.name}={_short_value(getattr(obj, f.name))}" for f in fields(obj)
+             if f.repr and f.name not in skip]
+    return f"{type(obj).__name__}({', '.join(parts)})"
+
+
 def exact_and_decimal(value: Any, digits: int = 4) -> str:
     """An exact number, followed by its decimal unless it is an integer.
 
@@ -89,4 +134,5 @@ def metric_rows(reports: Sequence[dict[str, Any]]) -> list[list[str]]:
     ]
 
 
-__all__ = ["exact_and_decimal", "html_block", "html_lines", "html_table", "metric_rows"]
+__all__ = ["exact_and_decimal", "html_block", "html_lines", "html_table", "metric_rows",
+           "short_repr"]

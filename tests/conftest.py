@@ -124,6 +124,16 @@ def derivations() -> Mapping[str, Any]:
 # are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_docs_output.py::test_classifier_commands_print_what_the_page_shows",
+    "test_rich_display.py::test_every_classifier_result_has_a_short_repr_and_an_html_table",
+    "test_notebook.py::test_figures_are_pictures_in_a_fresh_kernel",
+    "test_notebook.py::test_reports_are_html_tables_with_a_short_plain_form",
+    "test_fuzz_cli.py::test_hostile_cases_are_refused_by_name[cost bombs]",
+    "test_fuzz_cli.py::test_hostile_cases_are_refused_by_name[special-file outputs]",
+    "test_derive_bounds.py::test_the_cost_bombs_are_refused_quickly_by_name",
+    "test_derive_bounds.py::test_written_nodes_bound_at_its_worst_case",
+    "test_signals.py::test_sigterm_stops_the_workers_and_exits_143",
+    "test_signals.py::test_workers_die_with_a_killed_parent",
     # 1,000 seeds per case: minutes
     "test_numeric_monte_carlo.py::test_numeric_intervals_cover_95_percent_over_1000_seeds",
     "test_numeric_monte_carlo.py::test_numeric_coverage_negative_control_a_shifted_truth_is_not_covered",
@@ -322,8 +332,11 @@ SLOW_TESTS = {
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests of :data:`SLOW_TESTS` slow."""
+    """Mark the tests of :data:`SLOW_TESTS` slow, and every test that reads the real data
+    (through the ``cat_data_dir`` fixture) ``realdata``: ``pytest -m realdata`` runs them."""
     for item in items:
+        if "cat_data_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.realdata)
         file_name = Path(str(item.fspath)).name
         base = f"{file_name}::{item.name.split('[')[0]}"
         if {file_name, base, f"{file_name}::{item.name}"} & SLOW_TESTS:

@@ -35,7 +35,7 @@ def test_public_names_are_the_library_objects() -> None:
     for name, obj in expected.items():
         assert getattr(probkit, name) is obj, name
         assert name in probkit.__all__ and name in dir(probkit)
-    assert probkit.workflows.train is __import__(
+    assert probkit.classifier.workflows.train is __import__(
         "probkit.classifier.workflows").classifier.workflows.train
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         probkit.nope  # noqa: B018
@@ -53,3 +53,18 @@ def test_import_probkit_and_the_exact_path_load_no_numpy() -> None:
 def test_derive_builds_a_checked_derivation() -> None:
     derivation = probkit.derive("sigmoid")
     assert derivation.name == "sigmoid"
+
+
+def test_help_probkit_lists_every_public_name() -> None:
+    """help(probkit) named neither derive_expression, derive_chain nor compare."""
+    import pydoc
+
+    from probkit.classifier.workflows import compare
+    from probkit.symbolic import derive_chain, derive_expression
+
+    text = pydoc.render_doc(probkit, renderer=pydoc.plaintext)
+    for name, obj in (("derive_expression", derive_expression), ("derive_chain", derive_chain),
+                      ("compare", compare)):
+        assert getattr(probkit, name) is obj and f"``{name}``" in text, name
+    for name in probkit.__all__:
+        assert name.startswith("_") or name == "ProbkitError" or f"``{name}``" in text, name

@@ -132,7 +132,7 @@ def test_fix_never_writes_the_post_a_device_or_a_folder(tmp_path: Path,
     post = tmp_path / "post.md"
     post.write_text(SEED_POST, encoding="utf-8")
     for out, message in ((post, "is the post itself"), ("/dev/null", "not a regular file"),
-                         (tmp_path, "is a folder")):
+                         (tmp_path, "it is a directory")):
         done = runner.invoke(app, ["check", str(post), "--fix", str(out)])
         assert done.exit_code == 2 and message in done.stderr, done.stderr
     assert post.read_text(encoding="utf-8") == SEED_POST

@@ -54,3 +54,57 @@ def test_monte_carlo_html_has_the_cli_columns() -> None:
     html = result._repr_html_()
     assert all(cell in _cells(html) for row in rows for cell in row)
     assert "rejection sampling, 20,000 draws" in html
+
+
+def test_every_classifier_result_has_a_short_repr_and_an_html_table(tmp_path) -> None:
+    """A notebook showed a tuning result as a dataclass with an array of logits, and a data
+    set as four screens of pixels; each is now one short line and a table."""
+    from probkit import workflows
+    from probkit.classifier.data.audit import audit
+    from probkit.classifier.data.datasets import make_synthetic
+
+    train = make_synthetic(60, size=4, seed=0, signal=0.3)
+    test = make_synthetic(30, size=4, seed=1, signal=0.3)
+    trained = workflows.train(train, test=test, solver="lbfgs", max_iter=30, l2=1.0)
+    tuned = workflows.tune(train, grid="quick", folds=2)
+    results = {
+        "Dataset": train, "TrainReport": trained, "TuneReport": tuned,
+        "SelectionResult": tuned.result,
+        "EvaluationReport": workflows.evaluate(trained.classifier, test),
+        "PredictionReport": workflows.predict(trained.classifier, data=test),
+        "ModelComparison": workflows.compare(trained.classifier, tuned.classifier, test,
+                                             n_bootstrap=200),
+        "DataAudit": audit(train, test),
+    }
+    for name, result in results.items():
+        text = repr(result)
+        assert name in text and len(text) < 1000, (name, len(text))
+        assert "<table>" in result._repr_html_(), name
+        assert "<memory>" not in text + result._repr_html_(), name
+    # negative control: the generated dataclass repr these replace is the dump the issue saw
+    from dataclasses import fields
+
+    dump = ", ".join(f"{f.name}={getattr(train, f.name)!r}" for f in fields(train))
+    assert len(dump) > 1000 > len(repr(train))
+
+
+def test_in_memory_models_are_named_by_what_they_are() -> None:
+    from probkit import workflows
+    from probkit.classifier.data.datasets import make_synthetic
+
+    data = make_synthetic(30, size=4, seed=0)
+    report = workflows.train(data, max_iter=5)
+    evaluation = workflows.evaluate(report.classifier, data)
+    assert evaluation.model_source == "logistic classifier (in memory, 4x4x3 images)"
+    assert evaluation.to_dict()["model"] == evaluation.model_source
+
+
+def test_figures_show_themselves_as_png_without_magic() -> None:
+    from matplotlib.figure import Figure
+
+    from probkit.classifier.evaluation.plots import plot_learning_curve
+
+    figure = plot_learning_curve([0.7, 0.5, 0.4])
+    assert isinstance(figure, Figure)
+    assert figure._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not hasattr(Figure(), "_repr_png_")  # the bare Figure a notebook showed as text

@@ -82,13 +82,38 @@ def simulate(
     if executor is not None:
         return _run_on(executor, plan, entropy, draws, per_chunk, progress,
                        slots=_slots(executor))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         try:
             return _run_on(pool, plan, entropy, draws, per_chunk, progress,
                            slots=workers * _IN_FLIGHT_PER_WORKER)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker start-up: end with the parent process, however it ends.
+
+    A worker forked from the command line inherits its SIGTERM handler; it gets the
+    default (end the process) back, and on Linux asks the kernel to send it SIGTERM
+    when its parent dies (``PR_SET_PDEATHSIG``), so that a killed parent leaves no
+    orphaned workers holding its pipes open. Ctrl-C reaches the whole process group:
+    workers ignore it and stop when the parent shuts the pool down.
+    """
+    import signal
+    import sys
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _slots(executor: Executor) -> int:

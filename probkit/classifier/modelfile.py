@@ -36,7 +36,10 @@ array                         meaning
 ``typicality_<name>``         optional: the out-of-distribution score
                               (:class:`~probkit.classifier.evaluation.typicality.TypicalityScore`
                               ``to_arrays()``: mean, basis, noise_variance,
-                              shrinkage, training_scores, alpha)
+                              shrinkage, training_scores, alpha); the basis,
+                              (features x training images) and most of the
+                              file, as float32 (scores agree with float64 to
+                              about 1e-7); float64 files load too
 ``image_typicality_<name>``   optional, only with ``typicality_*``: the same
                               score on the four image statistics of
                               :mod:`probkit.classifier.evaluation.image_statistics`, the

@@ -40,6 +40,7 @@ import sympy as sp
 
 from probkit.errors import InputError
 from probkit.symbolic.domain_verifier import Domain, check_step
+from probkit.symbolic.engine import Budget
 from probkit.symbolic.expression import derivatives_listed, derive_partial
 from probkit.symbolic.model import Derivation, Given, Math, Prose, Step
 from probkit.symbolic.printing import to_latex
@@ -52,6 +53,7 @@ from probkit.symbolic.user_input import (
     MAX_NODES,
     parse_assumptions,
     parse_expression,
+    tree_size,
 )
 
 MAX_DEFINITIONS = 30
@@ -163,9 +165,10 @@ def _substituted(chain: Chain, name: str, stop: str) -> Any:
         if not replace:
             break
         expr = expr.xreplace(replace)
-    if sum(1 for _ in sp.preorder_traversal(expr)) > 4 * MAX_NODES:
-        raise InputError(f"definitions: {name} written out is too large",
-                         parameter="definitions")
+        # checked at every level: each one can double the size (a = x*sin(x), b = a*sin(a)...)
+        if tree_size(expr, 4 * MAX_NODES) > 4 * MAX_NODES:
+            raise InputError(f"definitions: {name} written out is too large "
+                             f"(more than {4 * MAX_NODES} nodes)", parameter="definitions")
     return expr
 
 
@@ -260,12 +263,14 @@ def derive_chain(
 
     steps: list[Step] = []
     local: dict[tuple[str, str], Any] = {}
+    budget = Budget(parameter="definitions")
     for name in chain.order:
         for dep in chain.inputs.get(name, ()):
             if (name, dep) not in edges:
                 continue
             partial_steps, result = derive_partial(chain.definitions[name], sym[name], sym[dep],
-                                                   domain, name)
+                                                   domain, name, parameter="definitions",
+                                                   budget=budget)
             steps += partial_steps
             steps.append(Step(f"local derivative d{name}/d{dep}", result.before, result.after,
                               Prose.of("The local derivative, with ",
@@ -302,6 +307,7 @@ def derive_chain(
             "Each local derivative as derived above.",
             check_step(explicit, forms, domain, definitions=defs),
         ))
+        budget.check_time()
         simplified = tidy(sp.Add(*(sp.Mul(*(local[(p[i], p[i + 1])] for i in range(len(p) - 1)))
                                    for p in routes)))
         steps.append(Step(

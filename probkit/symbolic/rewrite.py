@@ -75,8 +75,45 @@ def _flip_sign(expr: Any) -> Any:
     return _written(coefficient, written)
 
 
+MAX_REWRITE_OPS = 400
+"""Largest expression (SymPy's ``count_ops``) that :func:`tidy` and :func:`in_terms_of` try
+to factor or rewrite; larger ones are left as they are."""
+
+MAX_REWRITE_GENERATORS = 12
+"""Most distinct functions of the variables (``sin(3*x)``, ``tanh(x)``, ``exp(-x)``...) an
+expression may hold for :func:`tidy` and :func:`in_terms_of` to try: SymPy factors such an
+expression as a polynomial in each of them, and the time grows far faster than their
+number (a sum of 40 sines took 4 s, of 99 far over 5 minutes)."""
+
+
+def _generators(expr: Any) -> int:
+    """Distinct non-polynomial pieces of ``expr`` that depend on a symbol."""
+    pieces = {f for f in expr.atoms(sp.Function) if f.free_symbols}
+    pieces |= {p for p in expr.atoms(sp.Pow) if p.exp.free_symbols or not p.exp.is_Integer}
+    return len(pieces)
+
+
+def worth_rewriting(expr: Any) -> bool:
+    """Whether ``expr`` is small enough for factoring and rewriting to end quickly:
+    at most :data:`MAX_REWRITE_OPS` operations and :data:`MAX_REWRITE_GENERATORS`
+    distinct functions of the variables.
+
+    >>> x = sp.Symbol("x")
+    >>> worth_rewriting(sp.sin(x) * sp.cos(x))
+    True
+    >>> worth_rewriting(sp.Add(*(sp.sin(k * x) for k in range(1, 14))))
+    False
+    """
+    return (sp.count_ops(expr) <= MAX_REWRITE_OPS
+            and _generators(expr) <= MAX_REWRITE_GENERATORS)
+
+
 def tidy(expr: Any) -> Any:
-    """The shortest of ``expr``, ``factor(expr)`` and ``together(expr)``."""
+    """The shortest of ``expr``, ``factor(expr)`` and ``together(expr)``; ``expr`` itself
+    (signs moved into factors only) when it is too large to factor quickly
+    (:func:`worth_rewriting`)."""
+    if not worth_rewriting(expr):
+        return _flip_sign(expr)
     candidates = [expr]
     for simplifier in (sp.factor, sp.together):
         try:
@@ -98,8 +135,11 @@ def in_terms_of(derivative: Any, definition: Any, name: Any, x: Any) -> tuple[An
 
     Returns the rewritten form and the substitution used, as a formula. Only a
     form free of ``x`` counts (it must be a function of ``name`` and the
-    parameters alone).
+    parameters alone). None too for a derivative too large to rewrite quickly
+    (:func:`worth_rewriting`).
     """
+    if not worth_rewriting(derivative):
+        return None
     F = sp.Dummy("F")
     G = sp.Dummy("G")
     for inner in _inner_functions(definition, x):

@@ -118,17 +118,26 @@ class ParsedExpression:
 def parse_assumptions(assume: Iterable[str]) -> tuple[dict[str, bool], dict[str, dict[str, bool]]]:
     """Read ``assume`` values: ``positive`` (every symbol), ``a>0``, ``a real``.
 
-    Returns the assumptions for every symbol and those per name.
+    Returns the assumptions for every symbol and those per name. Assumptions that
+    contradict each other (``x>0`` and ``x<0``, ``positive`` and ``negative``) are refused
+    by name: no symbol can satisfy them.
 
     >>> parse_assumptions(["real", "a>0", "n nonnegative"])
     ({'real': True}, {'a': {'positive': True}, 'n': {'nonnegative': True}})
+    >>> parse_assumptions(["x>0", "x<0"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    probkit.errors.InputError: assume: 'x>0' and 'x<0' contradict each other ...
     """
     every: dict[str, bool] = {}
     named: dict[str, dict[str, bool]] = {}
+    every_texts: list[tuple[str, str]] = []  # (what the user wrote, the word it means)
+    named_texts: dict[str, list[tuple[str, str]]] = {}
     for raw in assume:
         text = " ".join(str(raw).split())
         if text in _ASSUMPTION_WORDS:
             every.update(_ASSUMPTION_WORDS[text])
+            every_texts.append((text, text))
             continue
         match = re.fullmatch(r"([A-Za-z][A-Za-z0-9_]*)\s*(>=|<=|!=|>|<)\s*0", text)
         if match:
@@ -143,7 +152,50 @@ def parse_assumptions(assume: Iterable[str]) -> tuple[dict[str, bool], dict[str,
                     parameter="assume")
             word = match.group(2)
         named.setdefault(match.group(1), {}).update(_ASSUMPTION_WORDS[word])
+        named_texts.setdefault(match.group(1), []).append((text, word))
+    _refuse_contradictions("every symbol", every_texts)
+    for name, texts in named_texts.items():
+        _refuse_contradictions(name, every_texts + texts)
     return every, named
+
+
+def _symbol_with(words: Iterable[str]) -> Any:
+    """A real symbol with every one of the assumption ``words``, or None if none can be."""
+    from sympy.core.facts import InconsistentAssumptions
+
+    facts: dict[str, bool] = {"real": True}
+    for word in words:
+        facts.update(_ASSUMPTION_WORDS[word])
+    try:
+        return sp.Symbol("t", **facts)
+    except InconsistentAssumptions:
+        return None
+
+
+def _consistent(words: Iterable[str]) -> bool:
+    """Whether a real symbol can have every one of the assumption ``words`` at once."""
+    return _symbol_with(words) is not None
+
+
+def _refuse_contradictions(name: str, texts: Sequence[tuple[str, str]]) -> None:
+    """Raise :class:`InputError` naming the first two assumptions in ``texts`` that
+    cannot hold together (or that leave only the value 0: nothing to differentiate by)."""
+    symbol = _symbol_with(word for _, word in texts)
+    if symbol is not None and symbol.is_zero:
+        given = " and ".join(repr(text) for text, _ in texts)
+        raise InputError(f"assume: {given} leave {name} only the value 0", parameter="assume")
+    if symbol is not None:
+        return
+    for later in range(1, len(texts)):
+        for earlier in range(later):
+            pair = (texts[earlier], texts[later])
+            if not _consistent(word for _, word in pair):
+                (first, a), (second, b) = pair
+                who = "symbol" if name == "every symbol" else name
+                raise InputError(f"assume: {first!r} and {second!r} contradict each other "
+                                 f"(no {who} is both {a} and {b})", parameter="assume")
+    raise InputError(f"assume: {', '.join(repr(t) for t, _ in texts)} contradict each "
+                     f"other (no {name} satisfies them all)", parameter="assume")
 
 
 def _check_number(node: ast.Constant, where: str) -> None:
@@ -295,8 +347,20 @@ def _read_names(
     return namespace, symbols, functions
 
 
-def _count_nodes(expr: Any) -> int:
-    return sum(1 for _ in sp.preorder_traversal(expr))
+def tree_size(expr: Any, limit: int | None = None) -> int:
+    """Nodes of ``expr``'s tree, counting at most ``limit + 1`` (the tree may be shared and
+    far larger than memory suggests: ``a = x*sin(x)`` nested 30 times).
+
+    >>> x = sp.Symbol("x")
+    >>> tree_size(sp.sin(x) + 1), tree_size(sp.sin(x) + 1, limit=2)
+    (4, 3)
+    """
+    count = 0
+    for _ in sp.preorder_traversal(expr):
+        count += 1
+        if limit is not None and count > limit:
+            break
+    return count
 
 
 def parse_expression(
@@ -374,7 +438,7 @@ def _parse_expression(text: str, *, assume: Sequence[str], where: str,
         raise InputError(f"{where}: {text!r} is not a scalar expression")
     if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         raise InputError(f"{where}: {text!r} is undefined or infinite ({expr})")
-    if _count_nodes(expr) > MAX_NODES:
+    if tree_size(expr, MAX_NODES) > MAX_NODES:
         raise InputError(f"{where}: the expression is too large ({MAX_NODES} nodes at most)")
     return ParsedExpression(text=text, expr=expr, symbols=symbols, functions=functions)
 

@@ -170,4 +170,4 @@ def test_train_and_tune_take_features_from_the_cli(files, tmp_path, runner):
     assert not (tmp_path / "x.npz").exists()
     named = runner.invoke(app, ["tune", "--train", str(files["train"]), "--out",
                                 str(tmp_path / "y.npz"), "--grid", "quick", "--features", "hog"])
-    assert named.exit_code == 2 and "fixes features" in named.stderr
+    assert named.exit_code == 2 and "fixes --features" in named.stderr

@@ -213,3 +213,33 @@ def test_unmodified_file_loads(saved) -> None:
     assert zipfile.is_zipfile(saved)
     meta = json.loads(str(_arrays(saved)["metadata"]))
     assert meta["n_iter"] == 60
+
+
+def test_the_typicality_basis_is_stored_in_single_precision(tmp_path) -> None:
+    """The basis was 20 of a default model file's 21 MB; float32 halves it, and the scores
+    agree with those of the float64 basis; a file written with float64 still loads."""
+    import numpy as np
+
+    from probkit.classifier.data.datasets import make_synthetic
+    from probkit.classifier.modelfile import load_model, save_model
+    from probkit.classifier.pipeline import Classifier
+
+    data = make_synthetic(40, size=16, seed=1)
+    clf = Classifier().fit(data).fit_typicality(data.images)
+    path = tmp_path / "m.npz"
+    save_model(path, clf)
+    with np.load(path) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    assert arrays["typicality_basis"].dtype == np.float32
+    assert arrays["typicality_mean"].dtype == np.float64
+    loaded = load_model(path)
+    features = clf.preprocessor.transform(data.images)
+    exact = clf.typicality_.score(features)
+    assert np.allclose(loaded.typicality_.score(features), exact, rtol=1e-5, atol=0)
+    assert np.array_equal(loaded.typicality(data.images)[1], clf.typicality(data.images)[1])
+    old = tmp_path / "old.npz"  # as written before: every typicality array float64
+    arrays["typicality_basis"] = clf.typicality_.basis_.astype(np.float64)
+    with old.open("wb") as fh:
+        np.savez(fh, **arrays)
+    assert np.allclose(load_model(old).typicality_.score(features), exact, rtol=1e-12)
+    assert old.stat().st_size > path.stat().st_size + clf.typicality_.basis_.size * 3

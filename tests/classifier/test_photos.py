@@ -301,3 +301,25 @@ def test_modes_without_a_common_file_format_convert_back_to_the_photo(model, pho
     tolerance = 8 if mode in ("HSV", "LAB") else 4
     assert np.abs(pixels.astype(int) - reference.astype(int)).max() <= tolerance
     assert abs(_p_cat(model, pixels) - _p_cat(model, reference)) < 1e-3
+
+
+@pytest.mark.parametrize("orientation", [0, 9, 99, 65535])
+def test_an_invalid_exif_orientation_is_reported_as_ignored(tmp_path, photo,
+                                                            orientation) -> None:
+    """Only 2..8 turn a photo; 99 used to be reported as "turned upright" though nothing
+    was rotated."""
+    rgb = photo
+    path = tmp_path / f"odd{orientation}.png"
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    Image.fromarray(np.ascontiguousarray(rgb)).save(path, exif=exif)
+    plain = tmp_path / "plain.png"
+    Image.fromarray(np.ascontiguousarray(rgb)).save(plain)
+    read = read_photo(path, (SIZE, SIZE))
+    assert np.array_equal(read.pixels, read_photo(plain, (SIZE, SIZE)).pixels)  # not turned
+    assert not any("turned" in step for step in read.steps)
+    if orientation == 0:  # 0 is sometimes written for "unknown": nothing to say
+        assert read.steps == ("used as stored",)
+    else:
+        assert read.steps == (f"EXIF orientation {orientation} is not a valid orientation "
+                              "(1..8): ignored, used as stored",)

@@ -239,3 +239,27 @@ def test_zero_iterations_and_missing_photo(files, model_file, tmp_path) -> None:
     assert payload["final_cost"] == pytest.approx(np.log(2))  # zero weights: P(cat) = 1/2
     missing = _invoke("predict", "--model", model_file, tmp_path / "nope.jpg")
     assert missing.exit_code == 2 and "nope.jpg does not exist" in missing.stderr
+
+
+def test_evaluate_on_training_copies_summarises_them(tmp_path) -> None:
+    """Evaluating on the training file printed one 10 kB line naming all 209 copies."""
+    from typer.testing import CliRunner
+
+    from probkit.classifier.data.datasets import make_synthetic, write_dataset
+    from probkit_cli.app import app
+
+    data = tmp_path / "train.h5"
+    write_dataset(data, make_synthetic(40, size=4, seed=1))
+    model = tmp_path / "m.npz"
+    cli = CliRunner()
+    assert cli.invoke(app, ["train", "--train", str(data), "--out", str(model),
+                            "--iterations", "5"]).exit_code == 0
+    result = cli.invoke(app, ["evaluate", "--model", str(model), "--data", str(data)])
+    assert result.exit_code == 0, result.stderr
+    (line,) = [x for x in result.stdout.splitlines() if x.startswith("copies of training")]
+    assert line.startswith("copies of training images: 40 of the 40 images (40 exact; ")
+    assert line.endswith("; and 35 more (all of them in --json)") and len(line) < 400
+    listed = cli.invoke(app, ["evaluate", "--model", str(model), "--data", str(data), "--json"])
+    import json
+
+    assert len(json.loads(listed.stdout)["copies_of_training_images"]) == 40

@@ -28,6 +28,7 @@ import io
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -109,6 +110,17 @@ CHOICES: dict[str, list[str]] = {
     "--fit": ["crop", "pad", "squash", "stretch"],
     "--grid": ["quick", "everything"],
     "derive name": ["sigmoid", "cross-entropy", "l2", "base-rate", "softmax", ""],
+    "--split": ["train", "test", "tst", ""],
+    # the cost bombs (each ran for minutes) beside ordinary expressions
+    "--expr": ["x**2", "1/(1+exp(-a*x))", "tanh(x)", "",
+               "+".join(f"sin({k}*x)" for k in range(1, 100)),
+               "*".join(f"tanh({k}*x)" for k in range(1, 80))],
+    "--chain": ["y = sigmoid(z)", "z = w*x + b", "q0 = x*sin(x) + cos(x)",
+                *[f"q{i + 1} = q{i}*sin(q{i}) + cos(q{i})" for i in range(6)], "y =", "y"],
+    # contradictory pairs are drawn when --assume repeats
+    "--assume": ["x>0", "x<0", "x>=0", "x<=0", "positive", "negative", "a>0", "a<0",
+                 "real", "x nonzero", "q0 positive", ""],
+    "--wrt": ["x", "a", "w", "z", ""],
 }
 #: options whose values are counts of work (small values only)
 WORK = {"--iterations", "--hidden", "--folds", "--repeats", "--seeds", "--workers"}
@@ -143,8 +155,10 @@ def files(tmp_path_factory) -> dict[str, list[str]]:
     Image.fromarray(np.full((4, 4), 255.0, np.float32)).save(d / "float255.tif")
     (d / "junk.png").write_bytes(b"\x89PNG not really")
     (d / "outputs").mkdir()
+    _both_splits(d / "both.h5")
+    specials = _special_files(d / "specials")
     inputs = [str(d / n) for n in ("train.h5", "test.h5", "other-size.h5", "empty.h5",
-                                   "junk.h5", "model.npz", "missing.h5")] + [str(d)]
+                                   "junk.h5", "model.npz", "missing.h5", "both.h5")] + [str(d)]
     return {
         "data": inputs,
         "model": [str(d / n) for n in ("model.npz", "bad-model.npz", "train.h5",
@@ -152,9 +166,50 @@ def files(tmp_path_factory) -> dict[str, list[str]]:
         "photo": [str(d / n) for n in ("photo.png", "float255.tif", "junk.png",
                                        "missing.jpg")] + [str(d)],
         "out": [str(d / "outputs" / f"out{i}.npz") for i in range(3)]
-               + [str(d / "train.h5"), str(d / "no-such-dir" / "m.npz"), str(d)],
-        "plot": [str(d / "plots"), str(d / "train.h5")],
+               + [str(d / "train.h5"), str(d / "no-such-dir" / "m.npz"), str(d), ""]
+               + [str(p) for p in specials],
+        "plot": [str(d / "plots"), str(d / "train.h5"), ""] + [str(p) for p in specials],
+        "annotate": [str(d / "outputs" / "post.md"), ""] + [str(p) for p in specials],
+        "specials": [str(p) for p in specials],
     }
+
+
+def _both_splits(path: Path) -> None:
+    """A file holding train_set_* and test_set_*: --data must not guess which to read."""
+    import h5py
+
+    write_dataset(path, make_synthetic(16, size=3, seed=1))
+    test = make_synthetic(8, size=3, seed=2)
+    with h5py.File(path, "a") as h5:
+        h5["test_set_x"] = test.images
+        h5["test_set_y"] = test.labels
+
+
+def _special_files(folder: Path) -> list[Path]:
+    """Outputs that are not regular files: a FIFO, a socket, a device node (as root), a
+    link to the FIFO and a dangling-free link to a folder. Writing must refuse them all."""
+    import socket
+
+    folder.mkdir()
+    made = [folder / "fifo.png"]
+    os.mkfifo(made[0])
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(folder / "socket.png"))
+    sock.close()
+    made.append(folder / "socket.png")
+    try:
+        os.mknod(folder / "null.png", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        made.append(folder / "null.png")
+    except PermissionError:
+        pass
+    (folder / "link-to-fifo.png").symlink_to(made[0])
+    (folder / "link-to-folder.png").symlink_to(folder)
+    return [*made, folder / "link-to-fifo.png", folder / "link-to-folder.png"]
+
+
+def _kinds(paths: list[str]) -> list[tuple[str, int, int]]:
+    """(path, file type, inode) of each path, links not followed."""
+    return [(p, stat.S_IFMT(os.lstat(p).st_mode), os.lstat(p).st_ino) for p in paths]
 
 
 def _pool(command: str, param: Any, files: dict[str, list[str]], quick: bool) -> list[str]:
@@ -186,6 +241,8 @@ def _pool(command: str, param: Any, files: dict[str, list[str]], quick: bool) ->
         return files["out"]
     if opt == "--plot":
         return files["plot"]
+    if opt == "--annotate":
+        return files["annotate"]
     if opt == "--grid" and not quick:
         return ["quick", "default", "everything"]
     if opt in CHOICES:
@@ -326,12 +383,20 @@ LARGE = settings(max_examples=60, deadline=None,
                  suppress_health_check=list(HealthCheck))
 
 
+def check_run(args: list[str], files: dict[str, list[str]]) -> None:
+    """Run ``args`` in process, check the contract, and check that no special file was
+    replaced (a FIFO, socket or device given as an output must stay what it was)."""
+    before = _kinds(files["specials"])
+    check_outcome(args, *run_in_process(args))
+    assert _kinds(files["specials"]) == before, args
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_fuzz_every_command_quick(files, command) -> None:
     @QUICK
     @given(invocations(command, files, quick=True))
     def check(args: list[str]) -> None:
-        check_outcome(args, *run_in_process(args))
+        check_run(args, files)
 
     check()
 
@@ -341,9 +406,51 @@ def test_fuzz_every_command_larger_budget(files, command) -> None:
     @LARGE
     @given(invocations(command, files, quick=False))
     def check(args: list[str]) -> None:
-        check_outcome(args, *run_in_process(args))
+        check_run(args, files)
 
     check()
+
+
+HOSTILE = {
+    "special-file outputs": lambda d, s: [
+        *[["derive", "sigmoid", "-o", p] for p in s],
+        *[["train", "--train", f"{d}/train.h5", "--out", p, "--iterations", "2"] for p in s],
+        *[["check", "-", "--annotate", p] for p in s],
+        *[["bayes", "--values", "0:1:11", "--family", "binomial", "--data", "3/10",
+           "--plot", p] for p in s],
+        *[["evaluate", "--model", f"{d}/model.npz", "--data", f"{d}/test.h5", "--plot", p]
+          for p in s if not p.endswith("link-to-folder.png")]],  # a folder, as --plot asks
+    "inconsistent assumptions": lambda d, s: [
+        ["derive", "--expr", "x", "--assume", a, "--assume", b] for a, b in (
+            ("x>0", "x<0"), ("positive", "negative"), ("x>=0", "x<=0"), ("positive", "x<0"))
+    ] + [["derive", "--chain", "y = x**2", "--assume", a, "--assume", b]
+         for a, b in (("x>0", "x<0"), ("positive", "negative"))],
+    "cost bombs": lambda d, s: [
+        ["derive", "--expr", "+".join(f"sin({k}*x)" for k in range(1, 100))],
+        ["derive", "--expr", "*".join(f"tanh({k}*x)" for k in range(1, 80))],
+        ["derive", "--chain", "q0 = x*sin(x) + cos(x)",
+         *[f"--chain=q{i + 1} = q{i}*sin(q{i}) + cos(q{i})" for i in range(29)]]],
+    "split confusion": lambda d, s: [
+        ["evaluate", "--model", f"{d}/model.npz", "--data", f"{d}/both.h5"],
+        ["compare", "--model", f"{d}/model.npz", "--model", f"{d}/model.npz", "--data",
+         f"{d}/both.h5"],
+        ["predict", "--model", f"{d}/model.npz", "--data", f"{d}/both.h5", "--json"],
+        ["evaluate", "--model", f"{d}/model.npz", "--data", f"{d}/both.h5", "--split", "x"]],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_cases_are_refused_by_name(files, kind) -> None:
+    """The hostile cases of issue 23, each run through the contract: every one is refused
+    with exit 2 and one error line, and no special file is replaced."""
+    d = Path(files["data"][0]).parent
+    cases = HOSTILE[kind](d, files["specials"])
+    for args in cases:
+        before = _kinds(files["specials"])
+        code, out, err, seconds = run_in_process(args)  # check - stops before reading stdin
+        check_outcome(args, code, out, err, seconds)
+        assert code == 2, (args, err)
+        assert _kinds(files["specials"]) == before, args
 
 
 def test_the_checker_catches_what_it_must(files) -> None:

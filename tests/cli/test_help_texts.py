@@ -58,3 +58,70 @@ def test_diagnostic_help_says_which_rate_is_required(runner) -> None:
     text = " ".join(_help(runner, "diagnostic").split())
     assert "one of the two is required" in text
     assert "--specificity" in text and "--false-positive-rate" in text
+
+
+def _all_options() -> set[str]:
+    found: set[str] = set()
+
+    def walk(group) -> None:  # type: ignore[no-untyped-def]
+        for command in group.commands.values():
+            if hasattr(command, "commands"):
+                walk(command)
+            for param in getattr(command, "params", ()):
+                found.update(param.opts)
+
+    walk(typer.main.get_command(app))
+    return found
+
+
+def _broken_option_names(text: str, options: set[str]) -> list[str]:
+    """Lines ending in a piece of an option name (``--pr``) that is no option."""
+    return [line for line in text.splitlines()
+            if (m := re.search(r"(--[a-z0-9-]*)$", line.rstrip())) and m.group(1) not in options]
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "100"])
+@pytest.mark.parametrize("command", COMMANDS)
+def test_no_option_name_is_broken_across_lines(runner, command, columns) -> None:
+    """`tune --help` wrapped "--preprocessing" as "--pr" / "eprocessing" at 80 columns."""
+    result = runner.invoke(app, [*command.split(), "--help"], env={"COLUMNS": columns})
+    options = _all_options()
+    assert not _broken_option_names(result.stdout, options)
+    # negative control: the lines the issue quoted are caught
+    old = ("          values are given. Not with --model/--l2/--pr\n"
+           "          eprocessing/--iterations/--flip/--seeds/--fe\n")
+    assert len(_broken_option_names(old, options)) == 2
+
+
+def test_a_group_alone_prints_its_help_like_bare_probkit(runner) -> None:
+    for args in ([], ["data"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0 and "Usage: probkit" in result.stdout, args
+        assert result.stderr == ""
+
+
+def test_a_missing_option_is_reported_in_probkit_words() -> None:
+    import contextlib
+    import io
+
+    from probkit_cli.app import app_for
+    from probkit_cli.common import run
+
+    for args, expected in (
+            (["train", "--train", "x.h5"],
+             "error: --out: this option is required (see probkit train --help)\n"),
+            (["check"], "error: FILE|FOLDER...: this argument is required (see probkit check "
+                        "--help)\n")):
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = run(app_for(args), args=args)
+        assert (code, err.getvalue()) == (2, expected)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_usage_lines_show_arguments_without_braces(runner, command) -> None:
+    """`check --help` showed `Usage: probkit check [OPTIONS] {FILE}` (typer's braces)."""
+    usage = _help(runner, *command.split()).splitlines()[0]
+    assert usage.startswith("Usage: probkit ") and "{" not in usage, usage
+    if command == "check":
+        assert usage.endswith("[OPTIONS] FILE|FOLDER...")

@@ -178,9 +178,9 @@ def test_l2_auto_selects_on_train_before_the_test_file_is_opened(setup, tmp_path
     real_load = probkit.classifier.data.datasets.load_dataset
     real_select = probkit.classifier.selection.search.select_model
 
-    def spy_load(path):
+    def spy_load(path, **kwargs):
         events.append(f"load {Path(path).name}")
-        return real_load(path)
+        return real_load(path, **kwargs)
 
     def spy_select(train, *args, **kwargs):
         assert train.source.endswith("train.h5")

@@ -73,6 +73,33 @@ def test_a_huge_unexpected_argument_gives_a_short_error_line() -> None:
     assert "[5,002 characters]" in lines[0]  # the argument and its parentheses
 
 
+def test_errors_speak_in_options_and_name_the_file(tmp_path) -> None:
+    """One voice: a one-class training file is named, tune's grid conflict names options
+    (it said max_iter), and one image is "1 image"."""
+    from typer.testing import CliRunner
+
+    from probkit.classifier.data.datasets import make_synthetic, write_dataset
+    from probkit.classifier.workflows._common import small_sample_note
+    from probkit_cli.app import app
+
+    one_class = tmp_path / "cats-only.h5"
+    write_dataset(one_class, make_synthetic(10, size=4, cat_fraction=1.0))
+    cli = CliRunner()
+    for command in (["train"], ["tune", "--grid", "quick"]):
+        result = cli.invoke(app, [*command, "--train", str(one_class), "--out",
+                                  str(tmp_path / "m.npz")])
+        assert result.exit_code == 2, result.output
+        assert result.stderr == (f"error: --train: the training data {one_class} holds only one "
+                                 "class ('cat', all 10 images); a classifier needs images of "
+                                 "both\n")
+    result = cli.invoke(app, ["tune", "--train", str(one_class), "--out", str(tmp_path / "m.npz"),
+                              "--grid", "quick", "--iterations", "5"])
+    assert result.stderr.startswith("error: --grid 'quick' fixes --iterations; ")
+    assert "max_iter" not in result.stderr and "(--model, --l2, --preprocessing" in result.stderr
+    note = small_sample_note({"n": 1, "accuracy_ci": [0.0, 1.0]}, "test")
+    assert note is not None and "only 1 image," in note
+
+
 def test_a_huge_post_name_gives_a_short_error_line() -> None:
     # `check` takes several posts, so a second argument is a post; its name is still cut
     import contextlib

@@ -183,6 +183,11 @@ class DataAudit:
                          f"#{c.first.index} ({what}, {labels})")
         return lines
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         headers, rows = self.summary_rows()
         head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
@@ -355,7 +360,8 @@ def audit_files(train: str | os.PathLike[str],
     and :func:`audit` them; what ``probkit data check --train FILE [--test FILE]`` runs."""
     from probkit.classifier.data.datasets import load_dataset
 
-    return audit(load_dataset(train), load_dataset(test) if test is not None else None)
+    return audit(load_dataset(train, split_if_both="train"),
+                 load_dataset(test, split_if_both="test") if test is not None else None)
 
 
 @dataclass(frozen=True)

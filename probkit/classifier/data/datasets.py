@@ -79,6 +79,47 @@ class Dataset:
         """The share of label 1 (cats) in the data."""
         return float(self.labels.mean()) if self.n else float("nan")
 
+    def require_both_classes(self, parameter: str = "train") -> None:
+        """Raise :class:`DataError` naming this data set's file if it holds one class only
+        (a classifier cannot be fitted on it).
+
+        >>> make_synthetic(4, size=2, cat_fraction=0).require_both_classes()
+        Traceback (most recent call last):
+        ...
+        probkit.errors.DataError: the training data synthetic(n=4, seed=0) holds only one class ('non-cat', all 4 images); a classifier needs images of both
+        """  # noqa: E501
+        present = sorted(set(self.labels.tolist()))
+        if len(present) < 2:
+            raise DataError(f"the training data {self.source} holds only one class "
+                            f"({self.class_names[present[0]]!r}, all {self.n} images); a "
+                            "classifier needs images of both", parameter=parameter)
+
+    def summary(self) -> str:
+        """One line: how many images of what size, how many of each class, from where.
+
+        >>> make_synthetic(20, size=4).summary()
+        "20 images of 4x4x3: 13 'non-cat', 7 'cat' (35.0%), from synthetic(n=20, seed=0)"
+        """
+        h, w, c = self.image_shape
+        positives = int(self.labels.sum())
+        return (f"{self.n} images of {h}x{w}x{c}: {self.n - positives} {self.class_names[0]!r}, "
+                f"{positives} {self.class_names[1]!r} ({positives / self.n:.1%}), "
+                f"from {self.source}")
+
+    def __repr__(self) -> str:
+        return f"<Dataset: {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        from probkit.display import html_block, html_table
+
+        h, w, c = self.image_shape
+        positives = int(self.labels.sum())
+        rows = [["images", f"{self.n} of {h}x{w}x{c} (uint8)"],
+                [self.class_names[0], str(self.n - positives)],
+                [self.class_names[1], f"{positives} ({positives / self.n:.1%})"],
+                ["source", self.source]]
+        return html_block("Dataset", html_table(["", ""], rows))
+
 
 def _checked_arrays(
     images: Any, labels: Any, class_names: tuple[str, ...], source: str
@@ -118,9 +159,22 @@ def _checked_arrays(
 # ---------------------------------------------------------------- reading
 
 
-def _split_keys(keys: list[str], source: str) -> tuple[str, str]:
-    for split in SPLITS:
-        x_key, y_key = f"{split}_set_x", f"{split}_set_y"
+def _split_keys(keys: list[str], source: str, split: str | None,
+                split_if_both: str | None) -> tuple[str, str]:
+    """The (images, labels) dataset names to read: those of ``split``, or of the one split the
+    file holds; a file holding both splits read without ``split`` is refused, not guessed."""
+    present = [s for s in SPLITS if f"{s}_set_x" in keys or f"{s}_set_y" in keys]
+    if split is None and len(present) > 1:
+        split = split_if_both
+    if split is None and len(present) > 1:
+        raise DataError(f"split: the data file {source} holds both a train split (train_set_x/y) "
+                        "and a test split (test_set_x/y); choose which to read: train or test",
+                        parameter="split")
+    if split is not None and split not in present and present:
+        raise DataError(f"split: the data file {source} holds no {split} split ({split}_set_x/y; "
+                        f"found: {', '.join(keys)})", parameter="split")
+    for name in [split] if split is not None else present:
+        x_key, y_key = f"{name}_set_x", f"{name}_set_y"
         if x_key in keys and y_key in keys:
             return x_key, y_key
         if x_key in keys or y_key in keys:
@@ -132,12 +186,32 @@ def _split_keys(keys: list[str], source: str) -> tuple[str, str]:
     )
 
 
-def load_dataset(path: str | os.PathLike[str]) -> Dataset:
+def check_split(split: object) -> str | None:
+    """``split`` if it is None, ``"train"`` or ``"test"``; else :class:`InputError` naming it.
+
+    >>> check_split("test"), check_split(None)
+    ('test', None)
+    """
+    if split is None or split in SPLITS:
+        return split
+    raise InputError(f"split: {split!r} is not one of {', '.join(SPLITS)}", parameter="split")
+
+
+def load_dataset(path: str | os.PathLike[str], *, split: str | None = None,
+                 split_if_both: str | None = None) -> Dataset:
     """Read and validate one cat-vs-non-cat HDF5 file (train or test split).
 
     Parameters
     ----------
     path : path-like
+    split : {"train", "test"} or None
+        Which split to read (``train_set_x/y`` or ``test_set_x/y``). None reads the one
+        split the file holds; a file holding both must be told which (a train split
+        read as test data would make a flattering "test" score).
+    split_if_both : {"train", "test"} or None
+        The split to read from a file that holds both when ``split`` is None: what the
+        workflows pass for a file given as training (``"train"``) or test data
+        (``"test"``), so that ``--test both.h5`` reads ``test_set_*``.
 
     Returns
     -------
@@ -152,6 +226,8 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     """
     import h5py
 
+    split = check_split(split)
+    split_if_both = check_split(split_if_both)
     p = existing_file(path, what="data file", error=DataError,
                       directory_note=", not an HDF5 file")
     source = str(p)
@@ -165,7 +241,7 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     try:
         with h5py.File(p, "r") as h5:
             keys = sorted(h5.keys())
-            x_key, y_key = _split_keys(keys, source)
+            x_key, y_key = _split_keys(keys, source, split, split_if_both)
             x_ds, y_ds = h5[x_key], h5[y_key]
             if not isinstance(x_ds, h5py.Dataset) or not isinstance(y_ds, h5py.Dataset):
                 raise DataError(f"{source}: {x_key} and {y_key} must be datasets, not groups")
@@ -228,13 +304,16 @@ def write_dataset(
 
 
 def make_synthetic(
-    n: int, *, size: int = 8, cat_fraction: float = 0.35, seed: int = 0
+    n: int, *, size: int = 8, cat_fraction: float = 0.35, seed: int = 0,
+    signal: float = 1.0,
 ) -> Dataset:
     """Small learnable images in the published format.
 
     "Cats" (label 1) carry a warm, bright blob in the centre; "non-cats" a cool
     left-to-right gradient; both under uniform noise, so a linear model can
-    separate them but not trivially.
+    separate them but not trivially. A ``signal`` below 1 fades the two patterns
+    into the noise: the classes overlap, and probabilities between 0 and 1 mean
+    something (``signal=0.1`` gives test accuracies of roughly 70-85%).
 
     Parameters
     ----------
@@ -246,7 +325,11 @@ def make_synthetic(
         ``round(n * cat_fraction)`` images are cats, in random order.
     seed : int
         Seed of the ``numpy.random.Generator``.
+    signal : float
+        Strength of the class patterns against the noise (>= 0; 1: easily separable).
     """
+    if not isinstance(signal, int | float) or not 0.0 <= signal < float("inf"):
+        raise InputError(f"signal must be a number >= 0; got {signal!r}", parameter="signal")
     if n < 1 or size < 1:
         raise InputError(f"make_synthetic needs n >= 1 and size >= 1; got n={n}, size={size}")
     if not 0.0 <= cat_fraction <= 1.0:
@@ -262,9 +345,12 @@ def make_synthetic(
     noise = rng.uniform(-60, 60, size=(n, size, size, 3))
     brightness = rng.uniform(-25, 25, size=(n, 1, 1, 1))
     base = 110 + noise + brightness
-    images = base + np.where(labels[:, None, None, None] == 1, cat_pattern, gradient)
+    pattern = np.where(labels[:, None, None, None] == 1, cat_pattern, gradient)
+    images = base + (pattern if signal == 1 else signal * pattern)
     pixels = np.clip(np.rint(images), 0, 255).astype(np.uint8)
-    return Dataset(images=pixels, labels=labels, source=f"synthetic(n={n}, seed={seed})")
+    detail = "" if signal == 1 else f", signal={signal:g}"
+    return Dataset(images=pixels, labels=labels,
+                   source=f"synthetic(n={n}, seed={seed}{detail})")
 
 
 __all__ = [

@@ -226,7 +226,7 @@ def read_photo(path: str | os.PathLike[str], size: tuple[int, int], *,
                 frames = int(getattr(img, "n_frames", 1))
                 sixteen = mode in ("RGB", "RGBA", "LA") and _stored_in_16_bits(img)
                 img.load()
-                steps = ["turned upright (EXIF orientation)"] if _turned(img) else []
+                steps = _orientation_steps(img)
                 upright = ImageOps.exif_transpose(img) or img
                 rgb, converted = to_rgb8(upright, str(p), file_format=img.format)
                 fitted, how = _fit(rgb, size, fit, Image)
@@ -267,12 +267,30 @@ def _stored_in_16_bits(img: Any) -> bool:
     return False
 
 
-def _turned(img: Any) -> bool:
-    """Whether ``img`` carries an EXIF orientation other than 'normal' (1)."""
+#: the EXIF orientations that say how to turn the picture upright (1: it already is)
+EXIF_TURNS = range(2, 9)
+
+
+def _orientation_steps(img: Any) -> list[str]:
+    """What the EXIF orientation of ``img`` makes :func:`~PIL.ImageOps.exif_transpose` do:
+    nothing (none, or 1: normal), a turn (2..8), or nothing although a value is there (any
+    other value is not an orientation; Pillow ignores it, and so does the note)."""
     try:
-        return int(img.getexif().get(0x0112, 1)) not in (0, 1)
+        value = img.getexif().get(0x0112)
     except (AttributeError, TypeError, ValueError):
-        return False
+        return []
+    if value is None:
+        return []
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number in EXIF_TURNS:
+        return ["turned upright (EXIF orientation)"]
+    if number in (0, 1):
+        return []
+    return [f"EXIF orientation {value!r} is not a valid orientation (1..8): ignored, "
+            "used as stored"]
 
 
 def read_photos(paths: Sequence[str | os.PathLike[str]], size: tuple[int, int], *,

@@ -191,6 +191,11 @@ class ModelComparison:
                 f"exact McNemar: only A right on {m.only_a_right} images, only B right on "
                 f"{m.only_b_right}; two-sided p = {m.p_value:.3g}")
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         from probkit.display import html_block, html_lines, html_table, metric_rows
 

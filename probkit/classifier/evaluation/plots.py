@@ -1,7 +1,8 @@
 """Plots for the classifier (extra ``plot``: matplotlib).
 
-Pictures, each returned as a :class:`matplotlib.figure.Figure` (a notebook
-shows it inline; :func:`save_figure` writes it as a PNG, atomically):
+Pictures, each returned as a :class:`matplotlib.figure.Figure` (a subclass with
+``_repr_png_``, so a notebook shows it inline with no ``%matplotlib`` magic;
+:func:`save_figure` writes it as a PNG, atomically):
 
 * :func:`plot_learning_curve` -- training and validation cost per iteration;
 * :func:`plot_cv_curve` -- mean validation metric against λ, with ±1 SD bars;
@@ -25,6 +26,8 @@ missing they raise :class:`~probkit.errors.MissingExtraError` naming the
 
 from __future__ import annotations
 
+import functools
+import io
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -48,12 +51,35 @@ def require_matplotlib(feature: str = "plotting") -> None:
         raise MissingExtraError("plot", "matplotlib", feature) from exc
 
 
-def _new_figure(feature: str, **kwargs: Any) -> Any:
-    """A new Figure (no pyplot, no backend switch), or MissingExtraError."""
-    require_matplotlib(feature)
+@functools.cache
+def inline_figure_class() -> type:
+    """:class:`InlineFigure`: a matplotlib ``Figure`` that shows itself in a notebook.
+
+    A bare ``Figure`` (made without pyplot) is shown by Jupyter as its text,
+    ``<Figure size 550x600 with 2 Axes>``, until ``%matplotlib inline`` registers a
+    picture formatter; this one has ``_repr_png_``, so it is a picture in any kernel,
+    with no magic and no backend chosen. Made on first use (matplotlib is imported only
+    when something is drawn).
+    """
     from matplotlib.figure import Figure
 
-    return Figure(**kwargs)
+    class InlineFigure(Figure):
+        """A matplotlib Figure shown inline in notebooks (``_repr_png_``: its PNG)."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=100)
+            return buffer.getvalue()
+
+    InlineFigure.__module__ = __name__
+    return InlineFigure
+
+
+def _new_figure(feature: str, **kwargs: Any) -> Any:
+    """A new :func:`inline_figure_class` Figure (no pyplot, no backend switch), or
+    MissingExtraError."""
+    require_matplotlib(feature)
+    return inline_figure_class()(**kwargs)
 
 
 def _axes(ax: Any, feature: str, figsize: tuple[float, float]) -> tuple[Any, Any]:
@@ -75,7 +101,14 @@ def save_figure(fig: Any, path: str | os.PathLike[str]) -> Path:
 def plot_folder(path: str | os.PathLike[str]) -> Path:
     """Check matplotlib and create (if needed) the folder plots will be saved into."""
     require_matplotlib("drawing plots")
+    if not os.fspath(path):
+        raise InputError("plot: the folder name is empty", parameter="plot")
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        from probkit._atomic import describe_file
+
+        raise InputError(f"plot: {path} is {describe_file(folder)}, not a folder",
+                         parameter="plot")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

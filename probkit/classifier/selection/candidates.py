@@ -320,8 +320,8 @@ def search_grid(
     >>> search_grid("quick", l2=[1.0])
     Traceback (most recent call last):
     ...
-    probkit.errors.InputError: grid 'quick' fixes l2; give either a named grid or your own \
-values (model, l2, preprocessing, max_iter, flip, seeds, features), not both
+    probkit.errors.InputError: `grid` 'quick' fixes `l2`; give either a named grid or your \
+own values (`model`, `l2`, `preprocessing`, `max_iter`, `flip`, `seeds`, `features`), not both
     """
     if grid is not None and grid not in GRIDS:
         named_grid(grid)  # raises, naming the grids
@@ -329,11 +329,11 @@ values (model, l2, preprocessing, max_iter, flip, seeds, features), not both
            "flip": flip, "seeds": seeds, "features": features}
     given = [name for name, value in own.items() if value is not None]
     if grid is not None and given:
-        names = ", ".join("model" if g == "models" else g for g in given)
-        raise InputError(f"grid {grid!r} fixes {names}; give either a named grid or your own "
-                         "values (model, l2, preprocessing, max_iter, flip, seeds, features), "
-                         "not both",
-                         parameter="grid")
+        # parameter names in backquotes: the command line shows its options in their place
+        names = ", ".join(f"`{'model' if g == 'models' else g}`" for g in given)
+        raise InputError(f"`grid` {grid!r} fixes {names}; give either a named grid or your "
+                         "own values (`model`, `l2`, `preprocessing`, `max_iter`, `flip`, "
+                         "`seeds`, `features`), not both", parameter="grid")
     if not given:
         return named_grid(grid or "default", solver=solver, hidden=hidden)
     flips = {"no": (False,), "yes": (True,), "both": (False, True)}

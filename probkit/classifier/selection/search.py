@@ -40,7 +40,7 @@ from probkit.classifier.selection.crossval import (
     training_arrays,
 )
 from probkit.classifier.selection.rules import choose
-from probkit.errors import ComputationError, DataError, InputError
+from probkit.errors import ComputationError, InputError
 from probkit.options import CALIBRATIONS, RULES, check_choice
 
 if TYPE_CHECKING:
@@ -71,6 +71,28 @@ class SelectionResult:
     temperature: float
     classifier: Classifier | None = None
     learning_curve: dict[str, list[float]] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (f"SelectionResult(rule={self.rule!r}, chosen={self.chosen.candidate.label!r}, "
+                f"candidates={len(self.rows)}, folds={self.k}, repeats={self.repeats}, "
+                f"n_train={self.n_train}, temperature={self.temperature:.3f}, "
+                f"refitted={self.classifier is not None})")
+
+    def _repr_html_(self) -> str:
+        from probkit.display import html_block, html_lines, html_table
+
+        rows = sorted(self.rows, key=lambda r: (r.diverged is not None,
+                                                r.log_loss_mean if r.diverged is None else 0.0))
+        cells = [["*" if r is self.chosen else "", r.candidate.label,
+                  f"{r.log_loss_mean:.4f} ± {r.log_loss_sd:.4f}" if r.diverged is None
+                  else "diverged: excluded"] for r in rows[:20]]
+        more = [f"... and {len(rows) - 20} more candidates"] if len(rows) > 20 else []
+        return html_block(
+            f"chosen by {self.rule}: {self.chosen.candidate.label}",
+            html_table(["", "candidate", "val log loss (mean ± SD)"], cells),
+            html_lines([*more, f"{self.k}-fold CV x {self.repeats} on {self.n_train} images; "
+                        f"constant base-rate model: val log loss {self.baseline_log_loss:.4f}; "
+                        f"temperature {self.temperature:.3f}"]))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (the grid, the choice, the calibration)."""
@@ -138,9 +160,7 @@ def select_model(
                          parameter="base_rate")
     check_choice(calibrate, CALIBRATIONS, parameter="calibrate")
     _, labels = training_arrays(train)
-    if len(set(labels.tolist())) < 2:
-        raise DataError(f"the training data {train.source} holds only one class",
-                        parameter="train")
+    train.require_both_classes()
     rows, oof, (base_loss, base_acc) = cross_validate(train, grid, k=k, seed=seed,
                                                       repeats=repeats, base_rate=base_rate,
                                                       progress=progress)

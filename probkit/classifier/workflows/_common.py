@@ -40,15 +40,34 @@ def _about(parameter: str) -> Iterator[None]:
         raise
 
 
-def _dataset(value: Dataset | PathLike, parameter: str) -> Dataset:
-    from probkit.classifier.data.datasets import Dataset, load_dataset
+def _dataset(value: Dataset | PathLike, parameter: str, split: str | None = None) -> Dataset:
+    """The data given to ``parameter``: a Dataset as it is, or a file read.
+
+    ``split`` chooses the split of a file holding both. Without it, a file holding both is
+    read as the split its parameter names (``train`` reads ``train_set_*``, ``test`` reads
+    ``test_set_*``); for any other parameter (``data``) such a file is refused by name.
+    """
+    from probkit.classifier.data.datasets import SPLITS, Dataset, load_dataset
 
     if isinstance(value, Dataset):
         return value
     if not isinstance(value, str | os.PathLike):
         raise InputError(f"{parameter} must be a Dataset or a file name, got "
                          f"{type(value).__name__}", parameter=parameter)
-    return load_dataset(value)
+    return load_dataset(value, split=split,
+                        split_if_both=parameter if parameter in SPLITS else None)
+
+
+def in_memory_label(clf: Classifier) -> str:
+    """How reports name a classifier given as an object, not a file: what it is.
+
+    E.g. ``"logistic classifier (in memory, 6x6x3 images)"``.
+    """
+    try:
+        shape = "x".join(str(d) for d in clf.input_shape) + " images"
+    except (AttributeError, TypeError, InputError):  # not fitted yet
+        shape = "not fitted"
+    return f"{clf.model_type} classifier (in memory, {shape})"
 
 
 def _classifier(value: Classifier | PathLike) -> tuple[Classifier, str]:
@@ -56,7 +75,7 @@ def _classifier(value: Classifier | PathLike) -> tuple[Classifier, str]:
     from probkit.classifier.pipeline import Classifier
 
     if isinstance(value, Classifier):
-        return value, "<memory>"
+        return value, in_memory_label(value)
     if not isinstance(value, str | os.PathLike):
         raise InputError(f"model must be a Classifier or a model file, got "
                          f"{type(value).__name__}", parameter="model")
@@ -185,7 +204,8 @@ def small_sample_note(report: dict[str, Any], name: str) -> str | None:
     if report["n"] >= 200:
         return None
     lo, hi = report["accuracy_ci"]
-    return (f"note: the {name} set has only {report['n']} images, so its accuracy is uncertain: "
+    images = "image" if report["n"] == 1 else "images"
+    return (f"note: the {name} set has only {report['n']} {images}, so its accuracy is uncertain: "
             f"95% Wilson interval {lo:.1%} - {hi:.1%}.")
 
 

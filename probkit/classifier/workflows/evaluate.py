@@ -119,6 +119,33 @@ class EvaluationReport:
                 + ("" if c.kind == "exact" else f", r = {c.correlation:.3f}") + ")"
                 for c in self.training_copies or []]
 
+    def copy_summary(self, shown: int = 5) -> str | None:
+        """One line about the images that copy training images: how many, of which kinds,
+        and the first ``shown`` of them (all of them are in :meth:`to_dict`); None when
+        there are none. A file of 209 training-image copies made one 10 kB line.
+
+        >>> from types import SimpleNamespace as NS
+        >>> copy = lambda i: NS(first=NS(index=i), second=NS(index=i), kind="exact",
+        ...                     correlation=1.0)
+        >>> report = EvaluationReport.__new__(EvaluationReport)
+        >>> report.training_copies, report.data = [copy(i) for i in range(9)], NS(n=9)
+        >>> print(report.copy_summary(shown=2))
+        copies of training images: 9 of the 9 images (9 exact; they flatter these figures): #0 = training image #0 (exact copy); #1 = training image #1 (exact copy); and 7 more (all of them in --json)
+        """  # noqa: E501
+        copies = self.training_copies or []
+        if not copies:
+            return None
+        kinds: dict[str, int] = {}
+        for c in copies:
+            kinds[c.kind] = kinds.get(c.kind, 0) + 1
+        counts = ", ".join(f"{n} {kind}" for kind, n in kinds.items())
+        lines = self.copy_lines()
+        more = len(lines) - shown
+        listed = "; ".join(lines[:shown]) + (f"; and {more} more (all of them in --json)"
+                                              if more > 0 else "")
+        return (f"copies of training images: {len(copies)} of the {self.data.n} images "
+                f"({counts}; they flatter these figures): {listed}")
+
     def figures(self) -> dict[str, Any]:
         """Reliability diagram, confidently wrong images and the most confidently right and
         wrong (at the training base rate); evidence maps and cell weights for a
@@ -150,6 +177,11 @@ class EvaluationReport:
         return [[f"{r['low']:.1f}-{r['high']:.1f}", str(r["count"]), cell(r["mean_predicted"]),
                  cell(r["observed_rate"])] for r in self.metrics["reliability"]]
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         from probkit.display import html_block, html_lines, html_table
 
@@ -178,7 +210,8 @@ def _ece_check(labels: Any, p_cat: Any) -> ECEConsistency:
 
 
 def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
-             base_rate: object = None, as_test: bool = False) -> EvaluationReport:
+             base_rate: object = None, as_test: bool = False,
+             split: str | None = None) -> EvaluationReport:
     """Evaluate a classifier on labelled data the way ``probkit evaluate`` does.
 
     Accuracy with its Wilson interval, log loss, Brier score, ECE, confusion
@@ -190,7 +223,9 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
     (EM, :mod:`probkit.classifier.label_shift`) and uses it only when the estimate is
     usable. The report counts the images the model's typicality score flags as
     unlike its training images (``out_of_distribution``), and names those that copy
-    a training image (``training_copies``; :mod:`probkit.classifier.data.audit`).
+    a training image (``training_copies``; :mod:`probkit.classifier.data.audit`). ``split``
+    (``"train"`` or ``"test"``) chooses the split of a data file that holds both; such a
+    file is refused without it.
     """
     import numpy as np
     from scipy.special import expit
@@ -205,7 +240,7 @@ def evaluate(model: Classifier | PathLike, data: Dataset | PathLike, *,
 
     target = _base_rate(base_rate)
     clf, model_source = _classifier(model)
-    dataset = _dataset(data, "data")
+    dataset = _dataset(data, "data", split)
     metrics = clf.evaluate(dataset)
     report = EvaluationReport(classifier=clf, data=dataset, model_source=model_source,
                               data_source=_source(data, dataset), metrics=metrics)

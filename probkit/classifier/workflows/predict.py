@@ -89,6 +89,11 @@ class PredictionReport:
         return f"note: these probabilities assume the training base rate of " \
                f"{clf.training_base_rate:.1%} {cat}s."
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         from probkit.display import html_block, html_lines, html_table
 
@@ -100,7 +105,8 @@ class PredictionReport:
 
 def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None = None,
             data: Dataset | PathLike | None = None,
-            base_rate: object = None, fit: str = "crop") -> PredictionReport:
+            base_rate: object = None, fit: str = "crop",
+            split: str | None = None) -> PredictionReport:
     """P(cat) for photos (``images``, files; the ``image`` extra) or a data set (``data``).
 
     Photos are read by :func:`probkit.classifier.data.images.read_photo`: every mode converted
@@ -113,7 +119,8 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
     ``base_rate="estimate"`` estimates that share from the batch itself (EM) and
     moves them only when the estimate is usable. Every prediction carries
     ``typicality`` and ``in_distribution`` (None for a model file without a
-    typicality score).
+    typicality score). ``split`` chooses the split of a ``data`` file that holds both
+    (refused without it).
     """
     target = _base_rate(base_rate)
     if (data is None) == (not images):
@@ -123,7 +130,7 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
     names = clf.class_names
     labels = None
     if data is not None:
-        dataset = _dataset(data, "data")
+        dataset = _dataset(data, "data", split)
         clf.check_input(dataset)
         pixels = dataset.images
         labels = dataset.labels

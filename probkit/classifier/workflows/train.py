@@ -129,6 +129,11 @@ class TrainReport:
         return (f"{self.model}{on} ({est.training_path_}, {est.n_iter_} iterations, "
                 f"{self.seconds:.2f} s): final cost {est.cost_history_[-1]:.6f}")
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         from probkit.display import html_block, html_lines
 
@@ -218,6 +223,7 @@ def train(
     estimator._validate_hyperparameters()  # fail before any data is read
     _check_out(out, [("train", train), ("test", test)])
     train_data = _dataset(train, "train")
+    train_data.require_both_classes()
     selection = None
     if auto_l2:  # chosen on the training data only, before the test file is opened
         selection = auto_l2_selection(train_data, model=model, preprocessing=preprocessing,

@@ -111,6 +111,11 @@ class TuneReport:
         self.plots = _save(self.figures(), folder)
         return self.plots
 
+    def __repr__(self) -> str:
+        from probkit.display import short_repr
+
+        return short_repr(self)
+
     def _repr_html_(self) -> str:
         from probkit.display import html_block, html_lines, html_table
 
