@@ -51,7 +51,14 @@ from probkit.bayes.families import (
     parse_family,
     valid_cell,
 )
-from probkit.bayes.grid import Unknown, cells, check_grid, joint_weights, marginal
+from probkit.bayes.grid import (
+    Unknown,
+    cells,
+    check_grid,
+    check_unknown_count,
+    joint_weights,
+    marginal,
+)
 from probkit.bayes.problems import DiscreteProblem
 from probkit.bayes.summaries import (
     Summary,
@@ -318,6 +325,7 @@ def _numeric_problem(
                                                                      what=label["family"])
     specs = _named_specs(values, fam, label["values"])
     separate = isinstance(data, Mapping)
+    check_unknown_count(len(specs))
     arity = 1 if separate else len(specs)
     fam.parameter_names(arity)  # the family takes this many unknowns (one each: separate)
     priors = _named_priors(prior, [name for name, _ in specs], label["prior"])
