@@ -507,8 +507,9 @@ class NumericSummary:
 
     ``unknowns`` pairs each unknown's name with its (marginal) :class:`Summary`;
     ``map`` is the most probable cell of the joint posterior; ``predictive_mean``
-    is the expected next observation (None: infinite); ``predictive`` pairs
-    each requested next observation with its posterior predictive probability.
+    is the expected next observation (None: infinite, or not defined, and then
+    ``predictive_mean_note`` says which); ``predictive`` pairs each requested next
+    observation with its posterior predictive probability.
     """
 
     level: Fraction
@@ -518,6 +519,7 @@ class NumericSummary:
     events: tuple[tuple[str, Number], ...]
     predictive_mean: Number | None
     predictive: tuple[tuple[str, Number], ...]
+    predictive_mean_note: str | None = None
 
     def __getitem__(self, name: str) -> Summary:
         for unknown, summary in self.unknowns:
@@ -533,6 +535,7 @@ class NumericSummary:
             "events": {text: number_json(p, exact) for text, p in self.events},
             "predictive": {
                 "mean": number_json(self.predictive_mean, exact),
+                "mean_note": self.predictive_mean_note,
                 "next": {text: number_json(p, exact) for text, p in self.predictive},
             },
         }
@@ -641,12 +644,23 @@ class NumericPosterior:
         for event in chosen:
             mask = [event.holds(dict(zip(problem.names, cell, strict=True))) for cell in grid]
             event_probs.append((event.text, weights.total(mask)))
+        mean = self._predictive_mean(grid, ranked)
         return NumericSummary(
             level=level, exact=self.exact, unknowns=tuple(per_unknown), map=grid[top],
-            events=tuple(event_probs), predictive_mean=self._predictive_mean(grid, ranked),
+            events=tuple(event_probs), predictive_mean=mean,
             predictive=tuple((datum_label(d), self._predictive(grid, ranked, d))
                              for d in problem.predict),
+            predictive_mean_note=self._predictive_mean_note() if mean is None else None,
         )
+
+    def _predictive_mean_note(self) -> str:
+        """Why the predictive mean is None."""
+        if self.problem.data_of:
+            return "not defined: each unknown has data of its own (no single next observation)"
+        if self.problem.family.formula is not None:
+            return ("not defined: a likelihood formula says how probable x is, not which "
+                    "values x can take")
+        return "infinite"
 
     def _predictive_mean(self, grid: Sequence[tuple[Fraction, ...]],
                          ranked: Sequence[Any]) -> Number | None:
