@@ -296,11 +296,13 @@ def lambda_100(X, y) -> dict[str, Any]:
         LogisticRegression(l2=lam, solver="lbfgs", max_iter=5000, tol=1e-10, gd_path="primal")
     )
     gd_iter, gd_time, _ = until_target(
-        LogisticRegression(l2=lam, learning_rate=1 / L, max_iter=2_000_000, tol=0.0)
+        LogisticRegression(l2=lam, solver="gd", learning_rate=1 / L, max_iter=2_000_000,
+                           tol=0.0)
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        course = LogisticRegression(l2=lam, learning_rate=0.005, max_iter=2000).fit(X, y)
+        course = LogisticRegression(l2=lam, solver="gd", learning_rate=0.005,
+                                    max_iter=2000).fit(X, y)
     return {
         "optimum_cost": j_star,
         "criterion": "cost <= J* (1 + 1e-6)",

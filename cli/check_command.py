@@ -61,18 +61,17 @@ def check(
 ) -> None:
     """Check every chain of equalities in posts; exit 1 if a step is wrong or unchecked."""
     one = len(posts) == 1 and (posts[0] == "-" or not os.path.isdir(posts[0]))
-    if not one or allow_no_maths:
+    if not one:
         for option, value in (("--annotate", annotate), ("--fix", fix)):
             if value is not None:
-                given = "--allow-no-maths" if one else (
-                    "a folder" if len(posts) == 1 else f"{len(posts)} paths")
+                given = "a folder" if len(posts) == 1 else f"{len(posts)} paths"
                 raise InputError(f"{option} writes the copy of one post: give one FILE "
                                  f"(got {given})")
         _check_several(posts, seed=seed, latex=True if latex else None, as_json=as_json,
                        strict_render=strict_render)
         return
     _check_one(posts[0], annotate=annotate, fix=fix, latex=latex, seed=seed, as_json=as_json,
-               strict_render=strict_render)
+               strict_render=strict_render, allow_no_maths=allow_no_maths)
 
 
 def _check_several(posts: list[str], *, seed: int, latex: bool | None, as_json: bool,
@@ -95,9 +94,10 @@ def _check_several(posts: list[str], *, seed: int, latex: bool | None, as_json: 
 
 
 def _check_one(post: str, *, annotate: Path | None, fix: Path | None, latex: bool, seed: int,
-               as_json: bool, strict_render: bool) -> None:
+               as_json: bool, strict_render: bool, allow_no_maths: bool) -> None:
     from probkit.symbolic.lint import check as lint
     from probkit.symbolic.lint import posts as reading
+    from probkit.symbolic.lint.site import check_post, has_maths
 
     if annotate is not None:
         annotate = _checked_output(annotate, post, "--annotate")
@@ -112,11 +112,14 @@ def _check_one(post: str, *, annotate: Path | None, fix: Path | None, latex: boo
         source = post
         text = reading.read_post(post)
     is_latex = latex or lint.is_latex_source(text, source)
-    if fix is not None:
+    no_maths = allow_no_maths and not has_maths(text, latex=is_latex)  # passes as it is
+    if fix is not None and not no_maths:
         from probkit.symbolic.lint.fix import fix_post
 
         fixed = fix_post(text, source=source, latex=is_latex, seed=seed)
         report = fixed.before
+    elif no_maths:
+        report = check_post(text, source=source, latex=is_latex, seed=seed)
     else:
         report = lint.check_text(text, source=source, seed=seed, latex=is_latex)
     if annotate is not None:
@@ -129,8 +132,9 @@ def _check_one(post: str, *, annotate: Path | None, fix: Path | None, latex: boo
     if fix is not None:
         from probkit._atomic import write_text_atomic
 
-        write_text_atomic(fix, fixed.text, label="--fix: cannot write")
-        note(f"wrote {fix}: {fixed.summary()}")
+        write_text_atomic(fix, text if no_maths else fixed.text, label="--fix: cannot write")
+        note(f"wrote {fix}: " + ("no maths, nothing to replace" if no_maths
+                                 else fixed.summary()))
     if as_json:
         emit_json(report.to_dict())
     else:

@@ -22,21 +22,32 @@ OUT_HELP = "Where to write the model (.npz), atomically."
 SPLIT_HELP = ("Which split of a data file holding both train_set_* and test_set_* to read "
               "(such a file is refused without it).")
 PLOT_HELP = "Write PNG plots into this folder (needs the plot extra)."
-FEATURES_HELP = ("The representation: pixels, or colour histograms and HOG, e.g. "
-                 "sqrt(hsv:8x4x4), rgb:4x4x4, hog:9,8,2, joined by + (docs/probabilities.md).")
+FEATURES_HELP = ("The representation: pixels, or colour histograms (also per region), HOG, "
+                 "LBP texture and image statistics, e.g. sqrt(hsv:8x4x4), hsv:8x4x4@centre, "
+                 "rgb:4x4x4, hog:9,8,2, lbp:1,2,3, stats, joined by + (docs/probabilities.md).")
 JSON_HELP = "Print one JSON object on stdout and nothing else."
-SOLVER_HELP = "Optimizer: gradient descent (gd) or L-BFGS (lbfgs)."
+SOLVER_HELP = "Optimizer: L-BFGS (lbfgs) or gradient descent (gd)."
 FIT_HELP = ("How a photo of another shape is fitted to the model's square input: crop (the "
             "centre, default), pad (with white) or squash (stretch).")
 
 
-def _l2(text: str) -> float | str:
-    """``--l2``: a number (exact syntax of probkit.numbers) or ``auto``."""
+def _l2(text: str | None) -> float | str | None:
+    """``--l2``: a number (exact syntax of probkit.numbers), ``auto`` or None (the default)."""
     from probkit.numbers import parse_number, to_float
 
+    if text is None:
+        return None
     if text.strip().lower() == "auto":
         return "auto"
     return to_float(parse_number(text, what="--l2"), what="--l2")
+
+
+def _yes_no(text: str, parameter: str) -> bool:
+    """``yes`` or ``no`` (anything else refused naming the option)."""
+    from probkit.options import check_choice
+
+    check_choice(text, ("no", "yes"), parameter=parameter)
+    return text == "yes"
 
 
 def _base_rate(text: str | None):  # type: ignore[no-untyped-def]
@@ -68,9 +79,10 @@ def train(
     activation: Annotated[str, typer.Option(
         "--activation", metavar="relu|tanh", help="Hidden activation of a two-layer net.")
     ] = "relu",
-    l2: Annotated[str, typer.Option(
-        "--l2", metavar="λ|auto", help="L2 penalty λ in λ/(2m)·ΣW², or auto: chosen by 5-fold "
-        "CV log loss on the training data only.")] = "0",
+    l2: Annotated[str | None, typer.Option(
+        "--l2", metavar="λ|auto", help="L2 penalty λ in λ/(2m)·ΣW² (λ = 1/C in scikit-learn's "
+        "terms), or auto: chosen by 5-fold CV log loss on the training data only [default: "
+        "the default search's λ with the default features, else 0].")] = None,
     iterations: Annotated[int | None, typer.Option(
         "--iterations", metavar="N", help="Iteration budget: GD steps / L-BFGS limit "
         "[2000 logistic, 2500 net].")] = None,
@@ -78,14 +90,21 @@ def train(
         "--learning-rate", metavar="RATE", help="GD step size [0.005 logistic, 0.0075 net].")
     ] = None,
     solver: Annotated[str, typer.Option("--solver", metavar="gd|lbfgs", help=SOLVER_HELP)
-                      ] = "gd",
+                      ] = "lbfgs",
     tol: Annotated[float | None, typer.Option(
         "--tol", metavar="TOL", help="Stop when the gradient is this small.")] = None,
     preprocessing: Annotated[str, typer.Option(
         "--preprocessing", metavar="scale|standardize", help="scale (pixels/255) or "
         "standardize (per-feature, on the training data).")] = "scale",
-    features: Annotated[str, typer.Option(
-        "--features", metavar="TEXT", help=FEATURES_HELP)] = "pixels",
+    features: Annotated[str | None, typer.Option(
+        "--features", metavar="TEXT", help=FEATURES_HELP + " Default: the representation the "
+        "default search of `probkit tune` chose on the real training file, "
+        "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp) + hog + stats) (rooted colour histograms of the "
+        "centre and the border, LBP texture, HOG and image statistics) with λ 10 and flips; "
+        "--features pixels for raw pixels.")] = None,
+    flip: Annotated[str | None, typer.Option(
+        "--flip", metavar="no|yes", help="Also fit on the mirror images [default: yes with the "
+        "default features, as the search chose; no otherwise].")] = None,
     seed: Annotated[int, typer.Option(
         "--seed", metavar="N", min=0, help="Seed for the starting weights (and the folds of "
         "--l2 auto).")] = 0,
@@ -107,7 +126,9 @@ def train(
         report = workflows.train(train, test=test, out=out, model=model, l2=l2_value,
                                  hidden=hidden, activation=activation, max_iter=iterations,
                                  learning_rate=learning_rate, solver=solver, tol=tol,
-                                 preprocessing=preprocessing, features=features, seed=seed,
+                                 preprocessing=preprocessing, features=features,
+                                 flip=None if flip is None else _yes_no(flip, "flip"),
+                                 seed=seed,
                                  callback=bar.update,
                                  on_fit_start=bar.set_total)
         bar.finish(report.n_iter, report.final_cost)

@@ -79,7 +79,8 @@ def render_evaluate(report: EvaluationReport) -> None:
              f"accuracy {b['accuracy']:.1%}")
     if report.out_of_distribution is not None:
         ood = report.out_of_distribution
-        echo(f"unlike the training images (typicality < {ood['threshold']:g}): {ood['flagged']} "
+        echo(f"unlike the training images (typicality < {ood['threshold']:g}, or greyscale): "
+             f"{ood['flagged']} "
              f"of {ood['n']}")
     copies = report.copy_summary()
     if copies is not None:

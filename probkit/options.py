@@ -41,7 +41,7 @@ RULES = ("min-log-loss", "one-se")
 #: post-hoc calibration after selection
 CALIBRATIONS = ("temperature", "none")
 #: predefined search grids of ``probkit tune``
-GRIDS = ("quick", "default", "full", "features")
+GRIDS = ("quick", "default", "pixels", "full", "features")
 #: flip augmentation in a search: without, with, or both
 FLIPS = ("no", "yes", "both")
 #: how Bayes' rule is computed: rationals (exact, bounded size) or log-space floats (any size)

@@ -134,6 +134,16 @@ SLOW_TESTS = {
     "test_derive_bounds.py::test_written_nodes_bound_at_its_worst_case",
     "test_signals.py::test_sigterm_stops_the_workers_and_exits_143",
     "test_signals.py::test_workers_die_with_a_killed_parent",
+    "test_realdata_default_path.py",
+    "test_default_search.py::test_nested_cv_of_a_one_candidate_grid_is_plain_cv_on_the_outer_folds",
+    "test_default_search.py::test_nested_cv_scores_the_selection_not_the_winner",
+    "test_default_search.py::test_nested_runs_by_default_only_on_the_default_grid",
+    "test_default_search.py::test_a_refit_stopped_short_is_a_note_and_early_stopping_is_not",
+    "test_default_search.py::test_a_winner_no_better_than_the_constant_model_is_warned_in_one_line",
+    "test_convergence_warning.py::test_without_scikit_learn_the_warning_is_probkits_own",
+    "test_convergence_warning.py::test_l2_is_one_over_c_in_scikit_learns_terms",
+    "test_photo_or_not.py::test_typical_inputs_are_flagged_about_alpha_of_the_time",
+    "test_photo_or_not.py::test_the_tail_keeps_falling_beyond_the_largest_training_score",
     # 1,000 seeds per case: minutes
     "test_numeric_monte_carlo.py::test_numeric_intervals_cover_95_percent_over_1000_seeds",
     "test_numeric_monte_carlo.py::test_numeric_coverage_negative_control_a_shifted_truth_is_not_covered",
@@ -263,6 +273,9 @@ SLOW_TESTS = {
     "test_bayes_float.py::test_problem_files_say_arithmetic",
     "test_bayes_numeric.py::test_docs_show_real_output",
     "test_plots.py::test_confident_verdicts_evidence_and_weights_pngs",  # ~1.1 s, three PNGs
+    # 2,000 random expressions through probkit's LaTeX reader and parse_latex (~2 min); the
+    # quick loop reads 20 and the notation fragments
+    "test_check_reader_oracle.py::test_differential_against_parse_latex_many",
     # probkit gradcheck: each check starts a Python subprocess (0.3-1 s); the correct file, the
     # tanh-derivative slip, a traceback and a missing function stay quick (12-07)
     "test_learner_gradcheck.py::test_an_endless_loop_is_stopped_by_the_time_limit",

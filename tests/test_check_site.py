@@ -99,6 +99,27 @@ def test_one_file_without_maths_is_an_error_unless_allowed(tmp_path: Path,
     assert allowed.exit_code == 0 and "no equalities to check" in allowed.stdout
 
 
+def test_allow_no_maths_keeps_stdin_and_the_copies_of_one_post(tmp_path: Path,
+                                                               runner: CliRunner) -> None:
+    prose = "prose only\n"
+    stdin = runner.invoke(app, ["check", "-", "--allow-no-maths"], input=prose)
+    assert stdin.exit_code == 0 and "no equalities to check" in stdin.stdout, stdin.stderr
+    slip = runner.invoke(app, ["check", "-", "--allow-no-maths"], input=BAD)
+    assert slip.exit_code == 1 and "<stdin>:6: wrong step" in slip.stdout
+    post, out = tmp_path / "post.md", tmp_path / "out.md"
+    post.write_text("$$\nf(x) = x^2 \\qquad f’(x) = 2x\n$$\n", encoding="utf-8")
+    fixed = runner.invoke(app, ["check", str(post), "--allow-no-maths", "--fix", str(out)])
+    assert fixed.exit_code == 0, fixed.stderr
+    assert out.read_text(encoding="utf-8") == "$$\nf(x) = x^2 \\qquad f'(x) = 2x\n$$\n"
+    (tmp_path / "prose.md").write_text(prose, encoding="utf-8")
+    for option in ("--fix", "--annotate"):
+        copy = tmp_path / f"copy{option}.md"
+        done = runner.invoke(app, ["check", str(tmp_path / "prose.md"), "--allow-no-maths",
+                                   option, str(copy)])
+        assert done.exit_code == 0, done.stderr
+        assert copy.read_text(encoding="utf-8") == prose  # nothing to mark or replace
+
+
 def test_a_missing_path_and_stdin_among_posts_are_refused_by_name(tmp_path: Path,
                                                                    runner: CliRunner) -> None:
     good = tmp_path / "good.md"

@@ -67,7 +67,8 @@ def test_a_split_the_file_lacks_or_an_unknown_split_is_refused(tmp_path) -> None
 def test_train_test_option_reads_the_test_split(tmp_path, both) -> None:
     """It used to report a "test" accuracy on the training images."""
     result = runner.invoke(app, ["train", "--train", str(both), "--test", str(both), "--out",
-                                 str(tmp_path / "m2.npz"), "--iterations", "3", "--json"])
+                                 str(tmp_path / "m2.npz"), "--features", "pixels",
+                                 "--iterations", "3", "--json"])
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["test"]["n"] == N_TEST and report["train"]["n"] == N_TRAIN

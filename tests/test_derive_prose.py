@@ -81,6 +81,19 @@ def test_the_text_format_reads_as_maths() -> None:
     assert to_reading(sp.sqrt(1 - x**2)) == "√(1 − x²)"
 
 
+def test_a_letter_before_d_dx_is_not_glued_to_it_in_text() -> None:
+    """``x·d/dx (…)``, never ``xd/dx (…)`` (read as a name xd); ``ax/b`` stays juxtaposed."""
+    a, b, x = sp.symbols("a b x")
+    inner = sp.Derivative(1 + sp.exp(-a * x), x)
+    assert to_reading(sp.Mul(x, inner, evaluate=False), derivative="d") == \
+        "x·d/dx (1 + e^(−ax))"
+    assert to_reading(sp.Mul(2, inner, evaluate=False), derivative="d") == \
+        "2·d/dx (1 + e^(−ax))"
+    assert to_reading(a * x / b) == "ax/b"
+    text = _derive("--expr", "x/(1+exp(-a*x))", "--wrt", "x")
+    assert "xd/dx" not in text and "x·d/dx (1 + e^(−ax))" in text
+
+
 def test_every_rule_explanation_is_prose_with_formulas_from_the_table() -> None:
     x = sp.Symbol("x", real=True)
     y = sp.Symbol("y", real=True)

@@ -109,6 +109,14 @@ def test_fix_writes_ascii_and_keeps_the_meaning(tmp_path: Path, runner: CliRunne
     assert [e.status for e in result.after.equalities][-2:] == ["verified", "verified"]
 
 
+def test_fix_summary_counts_in_words() -> None:
+    one = fix_post("$$\nf(x) = x^2 \\qquad f’(x) = 2x\n$$\n").summary()
+    assert one == ("1 character replaced (’ -> ' 1); the maths reads the same "
+                   "(1 equality, the same verdict)")
+    two = fix_post("$$\nf(x) = x^2 \\qquad f’(x) = 2x = x + x\n$$\n").summary()
+    assert two.endswith("(2 equalities, the same verdicts)")
+
+
 def test_fix_refuses_a_replacement_that_changes_the_meaning(
         tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     post = "$$\nf(x) = x^2 \\qquad f’(x) = 2x \\qquad (x+1)^2 = x^2 + 2x + 1\n$$\n"

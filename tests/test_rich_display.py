@@ -65,7 +65,8 @@ def test_every_classifier_result_has_a_short_repr_and_an_html_table(tmp_path) ->
 
     train = make_synthetic(60, size=4, seed=0, signal=0.3)
     test = make_synthetic(30, size=4, seed=1, signal=0.3)
-    trained = workflows.train(train, test=test, solver="lbfgs", max_iter=30, l2=1.0)
+    trained = workflows.train(train, test=test, features="pixels", solver="lbfgs",
+                              max_iter=30, l2=1.0)
     tuned = workflows.tune(train, grid="quick", folds=2)
     results = {
         "Dataset": train, "TrainReport": trained, "TuneReport": tuned,
@@ -93,7 +94,7 @@ def test_in_memory_models_are_named_by_what_they_are() -> None:
     from probkit.classifier.data.datasets import make_synthetic
 
     data = make_synthetic(30, size=4, seed=0)
-    report = workflows.train(data, max_iter=5)
+    report = workflows.train(data, features="pixels", max_iter=5)
     evaluation = workflows.evaluate(report.classifier, data)
     assert evaluation.model_source == "logistic classifier (in memory, 4x4x3 images)"
     assert evaluation.to_dict()["model"] == evaluation.model_source

@@ -119,7 +119,8 @@ def test_a_signal_while_writing_the_model_leaves_the_old_file_and_no_temporary(
     marker = tmp_path / "writing"
     proc = subprocess.Popen(
         [sys.executable, "-c", _SLOW_FSYNC, str(marker), "train", "--train",
-         str(tmp_path / "small.h5"), "--out", str(existing), "--iterations", "5"],
+         str(tmp_path / "small.h5"), "--out", str(existing), "--features", "pixels",
+         "--iterations", "5"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert _wait_until(marker.exists, 120), proc.stderr

@@ -42,7 +42,7 @@ array                         meaning
                               about 1e-7); float64 files load too
 ``image_typicality_<name>``   optional, only with ``typicality_*``: the same
                               score on the four image statistics of
-                              :mod:`probkit.classifier.evaluation.image_statistics`, the
+                              :mod:`probkit.classifier.features.statistics`, the
                               second view; files without it (written before it
                               existed) are read with the feature view alone
 ``fingerprint_<name>``        optional: digests (n, 16) uint8, thumbnails

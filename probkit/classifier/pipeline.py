@@ -95,7 +95,7 @@ class Classifier:
         training images' (:mod:`probkit.classifier.evaluation.typicality`); None before.
     image_typicality_ : TypicalityScore or None
         After :meth:`fit_typicality`, the same score on four model-independent image
-        statistics (:mod:`probkit.classifier.evaluation.image_statistics`); None before, and in
+        statistics (:mod:`probkit.classifier.features.statistics`); None before, and in
         model files written before it existed (then only the feature view is used).
     """
 
@@ -199,7 +199,7 @@ class Classifier:
     def fit_typicality(self, images: Any, *, alpha: float | None = None) -> Classifier:
         """Fit the out-of-distribution score on the (un-augmented) training images in two
         views, the representation's feature space and the image statistics of
-        :func:`~probkit.classifier.evaluation.image_statistics.image_statistics`; returns self.
+        :func:`~probkit.classifier.features.statistics.image_statistics`; returns self.
 
         Separate from :meth:`fit` so that cross-validation folds do not pay for the
         leave-one-out scores; ``probkit train`` and the refit of ``probkit tune``
@@ -207,8 +207,8 @@ class Classifier:
         (default :data:`~probkit.classifier.evaluation.typicality.DEFAULT_ALPHA`); each view
         flags below ``alpha / 2`` (:func:`~probkit.classifier.evaluation.typicality.combine_views`).
         """
-        from probkit.classifier.evaluation.image_statistics import image_statistics
         from probkit.classifier.evaluation.typicality import DEFAULT_ALPHA, TypicalityScore
+        from probkit.classifier.features.statistics import image_statistics
 
         level = DEFAULT_ALPHA if alpha is None else alpha
         features = TypicalityScore(alpha=level).fit(self.preprocessor.transform(images))
@@ -251,17 +251,22 @@ class Classifier:
 
         The typicality is the smaller of the views' (feature space, image statistics),
         flagged below ``alpha`` / number of views
-        (:func:`~probkit.classifier.evaluation.typicality.combine_views`)."""
+        (:func:`~probkit.classifier.evaluation.typicality.combine_views`); a greyscale or
+        near-greyscale image (mean saturation below
+        :data:`~probkit.classifier.features.statistics.GREY_SATURATION`) is flagged too."""
         if self.typicality_ is None:
             return None
         from probkit.classifier.evaluation.typicality import combine_views
+        from probkit.classifier.features.statistics import image_statistics, is_greyscale
 
         views = [self.typicality_.typicality(self.preprocessor.transform(images))]
+        statistics = image_statistics(np.asarray(images))
         if self.image_typicality_ is not None:
-            from probkit.classifier.evaluation.image_statistics import image_statistics
-
-            views.append(self.image_typicality_.typicality(image_statistics(images)))
-        return combine_views(views, float(self.typicality_.alpha))
+            views.append(self.image_typicality_.typicality(statistics))
+        t, typical = combine_views(views, float(self.typicality_.alpha))
+        # the training images are colour photographs: a greyscale image is not one, whatever
+        # its distances (its colour features say nothing about it)
+        return t, np.asarray(typical & ~is_greyscale(statistics))
 
     def decision_function(self, images: Any, *, calibrated: bool = True) -> NDArray[np.float64]:
         """Logits ``z / T`` (log-odds of label 1) for images (n, h, w, 3), at the training

@@ -245,7 +245,8 @@ class _ReadingPrinter(_TextPrinter):
         return "min(" + ", ".join(self._print(a) for a in expr.args) + ")"
 
 
-_JUXTAPOSED = re.compile(r"(?<![\w.'])(\d+|[A-Za-z])\*(?=[A-Za-z](?![A-Za-z0-9_('^]))")
+#: ``2*x`` -> ``2x``, ``a*x`` -> ``ax``; never before an operator d/dx (``x·d/dx (…)``)
+_JUXTAPOSED = re.compile(r"(?<![\w.'])(\d+|[A-Za-z])\*(?=[A-Za-z](?![A-Za-z0-9_('^]|/[d∂]))")
 
 
 def to_reading(expr: Any, *, derivative: str | None = None) -> str:

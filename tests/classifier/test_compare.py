@@ -23,9 +23,9 @@ def files(tmp_path_factory):
     write_dataset(folder / "train.h5", make_synthetic(80, size=6, seed=1), split="train")
     write_dataset(folder / "test.h5", make_synthetic(60, size=6, seed=2), split="test")
     write_dataset(folder / "big.h5", make_synthetic(10, size=8, seed=3), split="test")
-    good = workflows.train(folder / "train.h5", out=folder / "good.npz", l2=1.0,
+    good = workflows.train(folder / "train.h5", out=folder / "good.npz", l2=1.0, features="pixels",
                            solver="lbfgs", max_iter=100)
-    weak = workflows.train(folder / "train.h5", out=folder / "weak.npz", l2=1e5,
+    weak = workflows.train(folder / "train.h5", out=folder / "weak.npz", l2=1e5, features="pixels",
                            solver="lbfgs", max_iter=100)
     assert good.classifier is not None and weak.classifier is not None
     return folder

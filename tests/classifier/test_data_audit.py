@@ -192,7 +192,8 @@ def _train_and_test_with_copies(tmp_path: Path) -> tuple[Path, Path, Path]:
 def test_evaluate_names_test_images_that_copy_training_images(tmp_path: Path,
                                                               runner) -> None:  # type: ignore[no-untyped-def]
     train, test, model = _train_and_test_with_copies(tmp_path)
-    result = runner.invoke(app, ["train", "--train", str(train), "--out", str(model),
+    result = runner.invoke(app, ["train", "--features", "pixels",
+                                 "--train", str(train), "--out", str(model),
                                  "--iterations", "30"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["evaluate", "--model", str(model), "--data", str(test),

@@ -71,7 +71,8 @@ def test_evaluate_reports_it(tmp_path):
 
     write_dataset(tmp_path / "t.h5", make_synthetic(60, size=8, seed=1), split="train")
     write_dataset(tmp_path / "e.h5", make_synthetic(40, size=8, seed=2), split="test")
-    clf = workflows.train(tmp_path / "t.h5", l2=1.0, solver="lbfgs", max_iter=50).classifier
+    clf = workflows.train(tmp_path / "t.h5", l2=1.0, solver="lbfgs", max_iter=50,
+                          features="pixels").classifier
     report = workflows.evaluate(clf, tmp_path / "e.h5", base_rate=0.5)
     out = report.to_dict()
     assert out["ece_consistency"]["ece"] == pytest.approx(out["ece"])

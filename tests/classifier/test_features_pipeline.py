@@ -151,7 +151,8 @@ def test_evaluate_plots_the_colour_evidence_of_a_histogram_model(files, tmp_path
 
 def test_train_and_tune_take_features_from_the_cli(files, tmp_path, runner):
     out = tmp_path / "m.npz"
-    result = runner.invoke(app, ["train", "--train", str(files["train"]), "--out", str(out),
+    result = runner.invoke(app, ["train", "--features", "pixels",
+                                 "--train", str(files["train"]), "--out", str(out),
                                  "--features", "sqrt(hsv:4x2x2)", "--preprocessing",
                                  "standardize", "--solver", "lbfgs", "--l2", "1", "--json"])
     assert result.exit_code == 0, result.stderr
@@ -164,7 +165,8 @@ def test_train_and_tune_take_features_from_the_cli(files, tmp_path, runner):
     assert result.exit_code == 0, result.stderr
     labels = {row["label"] for row in json.loads(result.stdout)["grid"]}
     assert labels == {"logistic [sqrt(hsv:4x2x2)] λ=1 lbfgs×100", "logistic /255 λ=1 lbfgs×100"}
-    bad = runner.invoke(app, ["train", "--train", str(files["train"]), "--out",
+    bad = runner.invoke(app, ["train", "--features", "pixels",
+                              "--train", str(files["train"]), "--out",
                               str(tmp_path / "x.npz"), "--features", "sift"])
     assert bad.exit_code == 2 and bad.stderr.startswith("error: --features: unknown features")
     assert not (tmp_path / "x.npz").exists()

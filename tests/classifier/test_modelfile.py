@@ -77,7 +77,7 @@ def test_build_estimator() -> None:
 
 
 @pytest.mark.parametrize("make", [
-    lambda: Classifier(estimator=LogisticRegression(learning_rate=0.05, max_iter=50)),
+    lambda: Classifier(estimator=LogisticRegression(solver="gd", learning_rate=0.05, max_iter=50)),
     lambda: Classifier(preprocessor=Preprocessor(method="standardize"),
                        estimator=TwoLayerNet(hidden=2, activation="tanh", max_iter=20,
                                              init_scale=0.2, random_state=9), temperature=1.7),

@@ -63,9 +63,11 @@ def _same_json(report_dict: dict, cli_json: dict, *, ignore: tuple[str, ...] = (
 
 def test_train_report_is_the_cli_json(files) -> None:
     out = files["dir"] / "trained.npz"
-    args = {"test": files["test"], "solver": "lbfgs", "max_iter": 40, "l2": 0.5}
+    args = {"test": files["test"], "solver": "lbfgs", "max_iter": 40, "l2": 0.5,
+            "features": "pixels"}
     report = workflows.train(files["train"], out=out, **args)
-    cli = runner.invoke(app, ["train", "--train", str(files["train"]), "--test",
+    cli = runner.invoke(app, ["train", "--features", "pixels",
+                              "--train", str(files["train"]), "--test",
                               str(files["test"]), "--out", str(out), "--solver", "lbfgs",
                               "--iterations", "40", "--l2", "0.5", "--json"])
     assert cli.exit_code == 0, cli.stderr

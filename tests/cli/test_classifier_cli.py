@@ -34,7 +34,8 @@ def files(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def model_file(files) -> Path:
     out = files["dir"] / "lr.npz"
-    result = runner.invoke(app, ["train", "--train", str(files["train"]), "--out", str(out),
+    result = runner.invoke(app, ["train", "--features", "pixels",
+                                 "--train", str(files["train"]), "--out", str(out),
                                  "--learning-rate", "0.05", "--iterations", "300"])
     assert result.exit_code == 0, result.stderr
     return out
@@ -47,8 +48,9 @@ def _invoke(*args: str):
 def test_train_table_progress_and_model_file(files, tmp_path) -> None:
     out = tmp_path / "m.npz"
     result = runner.invoke(app, [str(a) for a in (
-        "train", "--train", files["train"], "--test", files["test"], "--out", out,
-        "--learning-rate", "0.05", "--iterations", "200")],
+        "train", "--features", "pixels",
+        "--train", files["train"], "--test", files["test"], "--out", out,
+        "--learning-rate", "0.05", "--iterations", "200", "--solver", "gd")],
         env={"PROBKIT_PROGRESS_INTERVAL": "0"})  # a progress line at every update
     assert result.exit_code == 0, result.stderr
     for text in ["accuracy", "95% interval", "baseline (majority)", "log loss", "Brier",
@@ -65,7 +67,8 @@ def test_train_table_progress_and_model_file(files, tmp_path) -> None:
 
 def test_train_json_is_one_object(files, tmp_path) -> None:
     out = tmp_path / "net.npz"
-    result = _invoke("train", "--train", files["train"], "--test", files["test"], "--out", out,
+    result = _invoke("train", "--features", "pixels",
+                     "--train", files["train"], "--test", files["test"], "--out", out,
                      "--model", "two-layer", "--hidden", "3", "--activation", "tanh",
                      "--solver", "lbfgs", "--iterations", "50", "--l2", "1/2", "--seed", "3",
                      "--preprocessing", "standardize", "--json")
@@ -160,16 +163,23 @@ def test_predict_photos_without_pillow(files, model_file, tmp_path, monkeypatch)
 @pytest.mark.parametrize(
     "args, code, message",
     [
-        (["train", "--train", "{dir}/none.h5", "--out", "{dir}/x.npz"], 2, "does not exist"),
-        (["train", "--train", "{dir}/lr.npz", "--out", "{dir}/x.npz"], 2, "not an HDF5 file"),
-        (["train", "--train", "{train}", "--out", "{dir}/x.npz", "--model", "forest"], 2,
+        (["train", "--features", "pixels",
+          "--train", "{dir}/none.h5", "--out", "{dir}/x.npz"], 2, "does not exist"),
+        (["train", "--features", "pixels",
+          "--train", "{dir}/lr.npz", "--out", "{dir}/x.npz"], 2, "not an HDF5 file"),
+        (["train", "--features", "pixels",
+          "--train", "{train}", "--out", "{dir}/x.npz", "--model", "forest"], 2,
          "--model: 'forest'"),
-        (["train", "--train", "{train}", "--out", "{dir}/x.npz", "--solver", "newton"], 2,
+        (["train", "--features", "pixels",
+          "--train", "{train}", "--out", "{dir}/x.npz", "--solver", "newton"], 2,
          "--solver"),
-        (["train", "--train", "{train}", "--out", "{dir}/x.npz", "--l2", "abc"], 2, "--l2"),
-        (["train", "--train", "{train}", "--out", "{dir}/x.npz", "--iterations", "-5"], 2,
+        (["train", "--features", "pixels",
+          "--train", "{train}", "--out", "{dir}/x.npz", "--l2", "abc"], 2, "--l2"),
+        (["train", "--features", "pixels",
+          "--train", "{train}", "--out", "{dir}/x.npz", "--iterations", "-5"], 2,
          "max_iter=-5"),
-        (["train", "--train", "{train}", "--out", "{dir}/no/x.npz", "--iterations", "2"], 2,
+        (["train", "--features", "pixels",
+          "--train", "{train}", "--out", "{dir}/no/x.npz", "--iterations", "2"], 2,
          "does not exist"),
         (["evaluate", "--model", "{model}", "--data", "{small}"], 2,
          "images are 5x5x3 but the model was trained on 6x6x3"),
@@ -194,8 +204,9 @@ def test_errors_are_one_line_with_exit_code(files, model_file, args, code, messa
 
 def test_divergence_warning_reaches_stderr(files, tmp_path) -> None:
     out = tmp_path / "d.npz"
-    result = _invoke("train", "--train", files["train"], "--out", out, "--l2", "100",
-                     "--learning-rate", "50", "--iterations", "100", "--json")
+    result = _invoke("train", "--features", "pixels",
+                     "--train", files["train"], "--out", out, "--l2", "100",
+                     "--solver", "gd", "--learning-rate", "50", "--iterations", "100", "--json")
     assert result.exit_code == 0, result.stderr
     assert "warning: gradient descent" in result.stderr
     payload = json.loads(result.stdout)
@@ -209,9 +220,9 @@ def test_installed_console_script(files, tmp_path) -> None:
     assert script is not None, "the probkit console script is not installed"
     out = tmp_path / "s.npz"
     train = subprocess.run(
-        [script, "train", "--train", str(files["train"]), "--out", str(out), "--model",
-         "two-layer", "--hidden", "4", "--iterations", "100", "--learning-rate", "0.1",
-         "--json"],
+        [script, "train", "--features", "pixels", "--solver", "gd", "--train",
+         str(files["train"]), "--out", str(out), "--model", "two-layer", "--hidden", "4",
+         "--iterations", "100", "--learning-rate", "0.1", "--json"],
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert train.returncode == 0, train.stderr
@@ -231,7 +242,8 @@ def test_installed_console_script(files, tmp_path) -> None:
 
 def test_zero_iterations_and_missing_photo(files, model_file, tmp_path) -> None:
     out = tmp_path / "zero.npz"
-    result = _invoke("train", "--train", files["train"], "--out", out, "--iterations", "0",
+    result = _invoke("train", "--features", "pixels",
+                     "--train", files["train"], "--out", out, "--iterations", "0",
                      "--json")
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
@@ -253,7 +265,7 @@ def test_evaluate_on_training_copies_summarises_them(tmp_path) -> None:
     model = tmp_path / "m.npz"
     cli = CliRunner()
     assert cli.invoke(app, ["train", "--train", str(data), "--out", str(model),
-                            "--iterations", "5"]).exit_code == 0
+                            "--features", "pixels", "--iterations", "5"]).exit_code == 0
     result = cli.invoke(app, ["evaluate", "--model", str(model), "--data", str(data)])
     assert result.exit_code == 0, result.stderr
     (line,) = [x for x in result.stdout.splitlines() if x.startswith("copies of training")]

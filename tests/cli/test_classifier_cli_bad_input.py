@@ -53,7 +53,8 @@ def _one_error(result, code: int, *words: str) -> None:
 
 @pytest.mark.parametrize("value", ["1e400", "-1e400"])
 def test_train_l2_beyond_floats_is_one_error(files, tmp_path, value) -> None:
-    result = _invoke("train", "--train", files["train"], "--out", tmp_path / "m.npz",
+    result = _invoke("train", "--features", "pixels",
+                     "--train", files["train"], "--out", tmp_path / "m.npz",
                      "--l2", value)
     _one_error(result, 2, "--l2")
     assert not (tmp_path / "m.npz").exists()
@@ -66,13 +67,15 @@ def test_train_l2_beyond_floats_is_one_error(files, tmp_path, value) -> None:
 def test_a_file_with_zero_images_is_one_error(files, tmp_path, how) -> None:
     args = {"evaluate": ["evaluate", "--model", files["model"], "--data", files["empty"]],
             "predict": ["predict", "--model", files["model"], "--data", files["empty"]],
-            "train --test": ["train", "--train", files["train"], "--test", files["empty"],
+            "train --test": ["train", "--features", "pixels",
+                             "--train", files["train"], "--test", files["empty"],
                              "--out", tmp_path / "m.npz"]}[how]
     _one_error(_invoke(*args), 2, "empty.h5", "holds no images")
 
 
 def test_test_size_mismatch_is_found_before_training(files, tmp_path) -> None:
-    result = _invoke("train", "--train", files["train"], "--test", files["test5"],
+    result = _invoke("train", "--features", "pixels",
+                     "--train", files["train"], "--test", files["test5"],
                      "--out", tmp_path / "m.npz", "--iterations", "50")
     _one_error(result, 2, "test5.h5", "5x5x3", "4x4x3")  # and no progress line before it
     assert not (tmp_path / "m.npz").exists()

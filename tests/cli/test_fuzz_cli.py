@@ -499,7 +499,8 @@ def test_installed_script_keeps_the_contract(files) -> None:
     cases = [
         ["diagnostic", "--prevalence", "1e-00000000000000000000001000000", "--sensitivity",
          "0.9", "--specificity", "0.9"],
-        ["train", "--train", str(d / "train.h5"), "--out", str(d / "outputs" / "s.npz"),
+        ["train", "--features", "pixels",
+         "--train", str(d / "train.h5"), "--out", str(d / "outputs" / "s.npz"),
          "--l2", "1e400", "--json"],
     ]
     for args in cases:

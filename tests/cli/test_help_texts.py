@@ -46,8 +46,11 @@ def test_options_train_and_tune_share_read_alike(runner) -> None:
             "--seed", "--plot", "--json"} <= set(shared)
     for option in shared:
         a, b = train[option], tune[option]
-        if option == "--l2":  # the one difference: only train takes "auto"
+        if option == "--l2":  # only train takes "auto"
             assert (a.metavar, b.metavar) == ("λ|auto", "λ")  # type: ignore[attr-defined]
+            continue
+        if option == "--flip":  # only tune searches "both"
+            assert (a.metavar, b.metavar) == ("no|yes", "no|yes|both")  # type: ignore[attr-defined]
             continue
         assert a.metavar == b.metavar, option  # type: ignore[attr-defined]
     for option in ("--train", "--out", "--plot", "--json"):

@@ -26,12 +26,14 @@ def train_file(tmp_path_factory) -> Path:
 
 def test_unknown_activation_is_refused_for_logistic_too(train_file, tmp_path) -> None:
     out = tmp_path / "m.npz"
-    result = runner.invoke(app, ["train", "--train", str(train_file), "--out", str(out),
+    result = runner.invoke(app, ["train", "--features", "pixels",
+                                 "--train", str(train_file), "--out", str(out),
                                  "--iterations", "3", "--activation", "sigmoidal"])
     assert result.exit_code == 2, result.output
     assert "--activation" in result.stderr and "sigmoidal" in result.stderr
     assert not out.exists()
-    ok = runner.invoke(app, ["train", "--train", str(train_file), "--out", str(out),
+    ok = runner.invoke(app, ["train", "--features", "pixels",
+                             "--train", str(train_file), "--out", str(out),
                              "--iterations", "3", "--activation", "tanh"])
     assert ok.exit_code == 0, ok.output  # a valid value is still fine (and unused) here
 
@@ -76,7 +78,8 @@ def test_out_onto_the_training_data_is_refused(command, train_file, tmp_path) ->
 
 
 def test_train_out_onto_the_test_data_is_refused(train_file, tmp_path) -> None:
-    result = runner.invoke(app, ["train", "--train", str(train_file), "--test", str(train_file),
+    result = runner.invoke(app, ["train", "--features", "pixels",
+                                 "--train", str(train_file), "--test", str(train_file),
                                  "--out", str(train_file), "--iterations", "3"])
     assert result.exit_code == 2 and "--train" in result.stderr
 
@@ -84,7 +87,8 @@ def test_train_out_onto_the_test_data_is_refused(train_file, tmp_path) -> None:
 @pytest.mark.parametrize("command", ["evaluate", "predict"])
 def test_image_size_mismatch_names_the_data_file(command, train_file, tmp_path) -> None:
     model = tmp_path / "m.npz"
-    trained = runner.invoke(app, ["train", "--train", str(train_file), "--out", str(model),
+    trained = runner.invoke(app, ["train", "--features", "pixels",
+                                  "--train", str(train_file), "--out", str(model),
                                   "--iterations", "3"])
     assert trained.exit_code == 0, trained.output
     other = tmp_path / "bigger.h5"
@@ -95,9 +99,10 @@ def test_image_size_mismatch_names_the_data_file(command, train_file, tmp_path) 
 
 
 def test_json_output_is_strict_json_even_when_training_diverges(train_file, tmp_path) -> None:
-    result = runner.invoke(app, ["train", "--train", str(train_file), "--out",
+    result = runner.invoke(app, ["train", "--features", "pixels",
+                                 "--train", str(train_file), "--out",
                                  str(tmp_path / "m.npz"), "--iterations", "5",
-                                 "--learning-rate", "1e308", "--json"])
+                                 "--solver", "gd", "--learning-rate", "1e308", "--json"])
     assert result.exit_code == 0, result.output
 
     def refuse(constant: str) -> None:
@@ -118,7 +123,8 @@ def test_emit_json_turns_non_finite_numbers_into_null(capsys) -> None:
 
 
 def test_running_out_of_memory_is_one_line_exit_1(train_file, tmp_path) -> None:
-    result = runner.invoke(app, ["train", "--train", str(train_file), "--out",
+    result = runner.invoke(app, ["train", "--features", "pixels",
+                                 "--train", str(train_file), "--out",
                                  str(tmp_path / "m.npz"), "--model", "two-layer",
                                  "--hidden", "100000000000", "--iterations", "1"])
     assert result.exit_code == 1, result.output
@@ -133,7 +139,8 @@ def test_running_out_of_memory_is_one_line_exit_1(train_file, tmp_path) -> None:
         ["derive", "l2", "--gradcheck", "--seed", "-1"],
         ["tune", "--train", "{train}", "--out", "{out}", "--l2", "1", "--iterations", "3",
          "--seed", "-1"],
-        ["train", "--train", "{train}", "--out", "{out}", "--l2", "auto", "--iterations", "3",
+        ["train", "--features", "pixels",
+         "--train", "{train}", "--out", "{out}", "--l2", "auto", "--iterations", "3",
          "--seed", "-5"],
     ],
     ids=["derive", "tune", "train-l2-auto"],
@@ -147,6 +154,7 @@ def test_negative_seeds_are_a_usage_error(args, train_file, tmp_path) -> None:
 
 
 def test_hidden_below_one_is_refused_for_logistic_too(train_file, tmp_path) -> None:
-    result = runner.invoke(app, ["train", "--train", str(train_file), "--out",
+    result = runner.invoke(app, ["train", "--features", "pixels",
+                                 "--train", str(train_file), "--out",
                                  str(tmp_path / "m.npz"), "--iterations", "3", "--hidden", "0"])
     assert result.exit_code == 2 and "--hidden" in result.stderr

@@ -37,7 +37,8 @@ def setup(tmp_path_factory) -> dict[str, Path]:
              "model": folder / "m.npz", "folder": folder}
     write_dataset(paths["train"], train, split="train")
     write_dataset(paths["test"], noisy, split="test")
-    code, _, err = _invoke(["train", "--train", paths["train"], "--out", paths["model"],
+    code, _, err = _invoke(["train", "--features", "pixels",
+                            "--train", paths["train"], "--out", paths["model"],
                             "--solver", "lbfgs", "--l2", "1", "--iterations", "50", "--json"])
     assert code == 0, err
     return paths
@@ -149,7 +150,8 @@ def test_evaluate_base_rate_section(setup):
 
 def test_train_and_evaluate_plots(setup, tmp_path):
     plots = tmp_path / "plots"
-    code, out, err = _invoke(["train", "--train", setup["train"], "--test", setup["test"],
+    code, out, err = _invoke(["train", "--features", "pixels",
+                              "--train", setup["train"], "--test", setup["test"],
                               "--out", tmp_path / "m.npz", "--solver", "lbfgs", "--l2", "1",
                               "--iterations", "30", "--plot", plots, "--json"])
     assert code == 0, err
@@ -189,7 +191,8 @@ def test_l2_auto_selects_on_train_before_the_test_file_is_opened(setup, tmp_path
 
     monkeypatch.setattr(probkit.classifier.data.datasets, "load_dataset", spy_load)
     monkeypatch.setattr(probkit.classifier.selection.search, "select_model", spy_select)
-    code, out, err = _invoke(["train", "--train", setup["train"], "--test", setup["test"],
+    code, out, err = _invoke(["train", "--features", "pixels",
+                              "--train", setup["train"], "--test", setup["test"],
                               "--out", tmp_path / "m.npz", "--solver", "lbfgs", "--l2", "auto",
                               "--iterations", "40", "--plot", tmp_path / "p", "--json"])
     assert code == 0, err

@@ -23,7 +23,8 @@ def _probkit(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     ("args", "named"),
     [
-        (("train", "--train", "t.h5", "--out", "m.npz", "--iterations", "abc"), "abc"),
+        (("train", "--features", "pixels",
+          "--train", "t.h5", "--out", "m.npz", "--iterations", "abc"), "abc"),
         (("bayes", "--bogus"), "--bogus"),
         (("nosuch",), "nosuch"),
         (("train", "--out", "m.npz", "--json"), "--train"),

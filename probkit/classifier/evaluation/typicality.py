@@ -25,7 +25,10 @@ image), is larger than the input's:
 Leave-one-out makes the training images comparable to new ones (neither took
 part in the estimate), so for an input drawn like the training images
 :math:`t(x)` is about uniform on [0, 1] and :math:`P(t(x) < \alpha) \approx \alpha`
-(a conformal p-value). An input is **in distribution** when
+(a conformal p-value). Beyond the largest tenth of the training scores the rank is
+replaced by an exponential tail fitted to them (:func:`tail_typicality`), so that an
+input far outside every training image gets a tiny typicality rather than the floor 0
+shared by everything beyond the largest training score. An input is **in distribution** when
 :math:`t(x) \ge \alpha`; the default :math:`\alpha = 0.01` flags about one typical
 input in a hundred.
 
@@ -57,7 +60,7 @@ Array = NDArray[np.float64]
 
 #: what the typicality is computed from, as reports name it
 SCORE_NAME = ("leave-one-out rank of the Ledoit-Wolf shrinkage-covariance Mahalanobis distance "
-              "in the model's feature space")
+              "(exponential tail fitted to the largest tenth) in the model's feature space")
 #: what a classifier's combined typicality is, as reports name it
 COMBINED_SCORE_NAME = ("smallest, over the model's feature space and four image statistics "
                        "(contrast, roughness, saturation mean and spread), of the "
@@ -65,6 +68,9 @@ COMBINED_SCORE_NAME = ("smallest, over the model's feature space and four image 
                        + "; flagged below alpha / number of views (Bonferroni)")
 #: default threshold on the typicality below which an input is flagged
 DEFAULT_ALPHA = 0.01
+#: share of the largest training scores whose excesses model the tail (at least TAIL_MIN)
+TAIL_SHARE = 0.1
+TAIL_MIN = 5
 #: relative size below which an eigenvalue of the sample covariance counts as zero
 _RANK_TOL = 1e-12
 
@@ -171,6 +177,40 @@ def leave_one_out_scores(X: Any) -> Array:
     return scores
 
 
+def tail_typicality(training_scores: Any, d2: Any) -> Array:
+    r"""The typicality of scores ``d2`` against sorted leave-one-out ``training_scores``.
+
+    Up to the :math:`k`-th largest training score :math:`u` (:math:`k =
+    \max(5, \lceil n/10\rceil)`) it is the empirical share of training scores above
+    :math:`d^2`. Beyond :math:`u` the tail is modelled: the excesses of the top :math:`k`
+    training scores over :math:`u` are taken as exponential (peaks over threshold: a
+    generalized Pareto tail of shape 0, which squared distances of light-tailed data
+    have), with mean :math:`\beta` (their mean excess), so
+
+    .. math:: t(d^2) = \frac{k}{n}\, e^{-(d^2 - u)/\beta}.
+
+    An input just beyond the training images gets about :math:`1/n`; one far outside
+    all of them a tiny typicality, instead of a floor of 0 = "beyond all :math:`n`" that
+    a threshold cannot grade (with 209 images a rank cannot go below 1/210).
+
+    >>> train = np.arange(1.0, 101.0)  # top tenth: 91..100, excess mean 4.5 over u = 91
+    >>> tail_typicality(train, np.array([50.0, 91.0, 100.0, 150.0])).round(6).tolist()
+    [0.5, 0.1, 0.013534, 0.0]
+    """
+    scores = np.sort(np.asarray(training_scores, dtype=np.float64))
+    values = np.asarray(d2, dtype=np.float64)
+    n = scores.size
+    larger = n - np.searchsorted(scores, values, side="right")
+    t = larger / n
+    k = min(n, max(TAIL_MIN, math.ceil(n * TAIL_SHARE)))
+    u = float(scores[n - k])
+    beta = float(np.mean(scores[n - k:] - u))
+    if beta > 0:
+        beyond = values >= u
+        t = np.where(beyond, (k / n) * np.exp(-np.maximum(values - u, 0.0) / beta), t)
+    return np.asarray(t, dtype=np.float64)
+
+
 def combine_views(typicalities: list[Array], alpha: float) -> tuple[Array, NDArray[np.bool_]]:
     r"""(typicality, in_distribution) of inputs scored in several views of the same image.
 
@@ -268,11 +308,9 @@ class TypicalityScore:
                           / self.noise_variance_, dtype=np.float64)
 
     def typicality(self, X: Any) -> Array:
-        """Fraction of training images (scored leave-one-out) with a larger score."""
-        d2 = self.score(X)
-        n = self.training_scores_.size
-        larger = n - np.searchsorted(self.training_scores_, d2, side="right")
-        return np.asarray(larger / n, dtype=np.float64)
+        """Fraction of training images (scored leave-one-out) with a larger score, with the
+        tail beyond the largest tenth modelled (:func:`tail_typicality`)."""
+        return tail_typicality(self.training_scores_, self.score(X))
 
     def in_distribution(self, X: Any) -> NDArray[np.bool_]:
         """True where the typicality is at least ``alpha``."""
@@ -341,7 +379,7 @@ def typicality_from_arrays(arrays: dict[str, Any], n_features: int
     """The two stored views (None where absent), checked against ``n_features`` (the feature
     view) and the image statistics (the image view). Files written before the image view
     existed have the feature view alone; files written before either, neither."""
-    from probkit.classifier.evaluation.image_statistics import STATISTIC_NAMES
+    from probkit.classifier.features.statistics import STATISTIC_NAMES
 
     for key in (k for k in arrays if k.startswith(("typicality_", "image_typicality_"))):
         value = np.asarray(arrays[key])
@@ -372,6 +410,7 @@ def typicality_from_arrays(arrays: dict[str, Any], n_features: int
     return features, image
 
 
-__all__ = ["COMBINED_SCORE_NAME", "DEFAULT_ALPHA", "SCORE_NAME", "TypicalityScore",
+__all__ = ["COMBINED_SCORE_NAME", "DEFAULT_ALPHA", "SCORE_NAME", "TAIL_MIN", "TAIL_SHARE",
+           "TypicalityScore", "tail_typicality",
            "typicality_arrays", "typicality_from_arrays",
            "combine_views", "leave_one_out_scores", "ledoit_wolf_from_gram"]

@@ -6,6 +6,9 @@ transformer               features
 :class:`RawPixels`        pixels / 255, flattened
 :class:`ColourHistogram`  joint RGB or HSV histogram (fractions of pixels)
 :class:`HOG`              histogram of oriented gradients (shape, texture)
+:class:`SpatialColour`    colour histograms of the centre and border (or a grid)
+:class:`LocalBinaryPattern`  uniform LBP histograms at a few radii (texture)
+:class:`ImageStatistics`  contrast, roughness, saturation mean and spread
 :class:`Concatenate`      several of these side by side
 :class:`SquareRoot`       the square root of a histogram (Hellinger distance)
 :class:`Standardize`      any of these centred and scaled by training statistics
@@ -42,11 +45,14 @@ from probkit.classifier.features.combine import Concatenate, Standardize
 from probkit.classifier.features.hog import HOG, hog_features
 from probkit.classifier.features.pixels import RawPixels
 from probkit.classifier.features.root import SquareRoot
+from probkit.classifier.features.spatial import REGIONS, SpatialColour
+from probkit.classifier.features.statistics import ImageStatistics
+from probkit.classifier.features.texture import LocalBinaryPattern
 from probkit.errors import InputError
 
 TRANSFORMERS: dict[str, type[FeatureTransformer]] = {
     cls.name: cls for cls in (RawPixels, ColourHistogram, HOG, Concatenate, Standardize,
-                               SquareRoot)
+                               SquareRoot, SpatialColour, LocalBinaryPattern, ImageStatistics)
 }
 #: bound on how deep a stored or written spec may nest
 MAX_DEPTH = 4
@@ -78,7 +84,7 @@ def from_spec(spec: Any, *, _depth: int = 0) -> FeatureTransformer:
             kwargs[key] = tuple(from_spec(v, _depth=_depth + 1) for v in value)
         elif key == "features":
             kwargs[key] = from_spec(value, _depth=_depth + 1)
-        elif key in ("bins", "image_shape") and isinstance(value, list):
+        elif key in ("bins", "image_shape", "radii") and isinstance(value, list):
             kwargs[key] = tuple(value)
         else:
             kwargs[key] = value
@@ -114,18 +120,35 @@ def _parse_one(text: str, *, whole: str) -> FeatureTransformer:
                              "hsv, rgb or hog); std(...) goes around the whole: "
                              "std(sqrt(hsv:8x4x4))")
         return SquareRoot(features=_parse_one(inner, whole=whole))
-    name, _, args = text.partition(":")
+    head, at, regions = text.partition("@")
+    name, _, args = head.partition(":")
     name = name.strip().lower()
-    args = args.strip()
+    args, regions = args.strip(), regions.strip()
+    if at and name not in ("hsv", "rgb"):
+        raise InputError(f"features {text!r}: only colour histograms (hsv, rgb) take @REGIONS")
     if name == "pixels" and not args:
         return RawPixels()
     if name in ("hsv", "rgb"):
-        if not args:
-            return ColourHistogram(space=name)
-        match = _BINS.match(args)
-        if not match:
-            raise InputError(f"features {text!r}: bins must look like 8x4x4")
-        return ColourHistogram(space=name, bins=tuple(int(g) for g in match.groups()))  # type: ignore[arg-type]
+        bins: tuple[int, int, int] = (8, 4, 4) if name == "hsv" else (4, 4, 4)
+        if args:
+            match = _BINS.match(args)
+            if not match:
+                raise InputError(f"features {text!r}: bins must look like 8x4x4")
+            bins = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if at:
+            if regions not in REGIONS:
+                raise InputError(f"features {text!r}: regions after @ are one of "
+                                 f"{', '.join(REGIONS)}")
+            return SpatialColour(space=name, bins=bins, regions=regions)
+        return ColourHistogram(space=name, bins=bins) if args else ColourHistogram(space=name)
+    if name == "lbp":
+        values = [v.strip() for v in args.split(",")] if args else []
+        if not all(v.isdigit() for v in values):
+            raise InputError(f"features {text!r}: write lbp or lbp:RADIUS,RADIUS,... "
+                             "(integers), e.g. lbp:1,2,3")
+        return LocalBinaryPattern(radii=tuple(int(v) for v in values) or (1, 2, 3))
+    if name == "stats" and not args:
+        return ImageStatistics()
     if name == "hog":
         values = [v.strip() for v in args.split(",")] if args else []
         if len(values) > 3 or not all(v.isdigit() for v in values):
@@ -134,16 +157,18 @@ def _parse_one(text: str, *, whole: str) -> FeatureTransformer:
         o, c, b = [int(v) for v in values] + [9, 8, 2][len(values):]
         return HOG(orientations=o, cell_size=c, block_size=b)
     raise InputError(
-        f"unknown features {text!r}; write pixels, hsv[:HxSxV], rgb[:RxGxB], "
-        "hog[:O,C,B], each optionally inside sqrt(...), joined by + and optionally inside "
-        "std(...)"
+        f"unknown features {text!r}; write pixels, hsv[:HxSxV][@REGIONS], "
+        "rgb[:RxGxB][@REGIONS], hog[:O,C,B], lbp[:R,R,...] or stats, each optionally inside "
+        "sqrt(...), joined by + and optionally inside std(...)"
     )
 
 
 def parse_features(text: str) -> FeatureTransformer:
-    """Read ``pixels``, ``hsv:8x4x4``, ``rgb:4x4x4``, ``hog:9,8,2``, each optionally
-    inside ``sqrt(...)`` (:class:`SquareRoot`), joined with ``+``, optionally wrapped in
-    ``std(...)``.
+    """Read ``pixels``, ``hsv:8x4x4``, ``rgb:4x4x4``, ``hog:9,8,2``, ``lbp:1,2,3``
+    (:class:`LocalBinaryPattern`), ``stats`` (:class:`ImageStatistics`), a histogram per
+    region ``hsv:8x4x4@centre`` (or ``@2x2``, ``@3x3``: :class:`SpatialColour`), each
+    optionally inside ``sqrt(...)`` (:class:`SquareRoot`), joined with ``+``, optionally
+    wrapped in ``std(...)``.
 
     >>> parse_features("hsv:8x4x4")
     ColourHistogram(space='hsv', bins=(8, 4, 4))
@@ -159,9 +184,9 @@ def parse_features(text: str) -> FeatureTransformer:
     >>> parse_features("sift")
     Traceback (most recent call last):
     ...
-    probkit.errors.InputError: unknown features 'sift'; write pixels, hsv[:HxSxV], \
-rgb[:RxGxB], hog[:O,C,B], each optionally inside sqrt(...), joined by + and optionally \
-inside std(...)
+    probkit.errors.InputError: unknown features 'sift'; write pixels, hsv[:HxSxV][@REGIONS], \
+rgb[:RxGxB][@REGIONS], hog[:O,C,B], lbp[:R,R,...] or stats, each optionally inside \
+sqrt(...), joined by + and optionally inside std(...)
     """
     if not isinstance(text, str) or not text.strip() or len(text) > 200:
         raise InputError(f"features must be a short non-empty text; got {text!r}")
@@ -184,6 +209,9 @@ __all__ = [
     "ColourHistogram",
     "Concatenate",
     "FeatureTransformer",
+    "ImageStatistics",
+    "LocalBinaryPattern",
+    "SpatialColour",
     "RawPixels",
     "SquareRoot",
     "Standardize",

@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from probkit._estimator import Constraint, Estimator
+from probkit.classifier.features.cache import active_cache
 from probkit.errors import DataError, InputError, NonNumericError
 
 Array = NDArray[np.float64]
@@ -140,6 +141,9 @@ class FeatureTransformer(Estimator):
     """
 
     name: ClassVar[str] = ""
+    #: True when each image's features depend on that image alone (then a search caches
+    #: them: :mod:`probkit.classifier.features.cache`)
+    per_image: ClassVar[bool] = False
     image_shape: tuple[int, int, int] | None
 
     # -- to implement ---------------------------------------------------------------
@@ -268,7 +272,9 @@ class FeatureTransformer(Estimator):
             raise DataError(
                 f"images are {h}x{w}x{c} but the features were fitted on {th}x{tw}x{tc} images"
             )
-        out = self._transform(array)
+        cache = active_cache() if self.per_image else None
+        out = (self._transform(array) if cache is None
+               else cache.rows_of(repr(self), array, self._transform))
         return np.ascontiguousarray(out, dtype=np.float64)
 
     def fit_transform(self, images: Any, y: Any = None) -> Array:

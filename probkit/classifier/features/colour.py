@@ -179,6 +179,7 @@ integers in [1, 256] making at most 4096 cells (these make 32768)
     """
 
     name: ClassVar[str] = "colour-histogram"
+    per_image: ClassVar[bool] = True
     _constraints: ClassVar[dict[str, Constraint]] = {
         "space": one_of(*SPACES),
         "bins": _bins_constraint,

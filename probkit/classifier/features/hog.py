@@ -159,6 +159,7 @@ class HOG(FeatureTransformer):
     """
 
     name: ClassVar[str] = "hog"
+    per_image: ClassVar[bool] = True
     _constraints: ClassVar[dict[str, Constraint]] = {
         "orientations": integer_in(1, 180),
         "cell_size": integer_in(1, 1024),

@@ -36,6 +36,7 @@ class RawPixels(FeatureTransformer):
     """
 
     name: ClassVar[str] = "pixels"
+    per_image: ClassVar[bool] = True
     _constraints: ClassVar[dict[str, Constraint]] = {"image_shape": image_shape_constraint}
 
     def __init__(self, *, image_shape: tuple[int, int, int] | None = None) -> None:

@@ -38,7 +38,7 @@ from probkit.classifier.models.optimizers import (
     gradient_descent,
     lbfgs,
 )
-from probkit.errors import InputError
+from probkit.errors import InputError, with_sklearn_twin
 
 Array = NDArray[np.float64]
 Params = dict[str, Array]
@@ -305,15 +305,23 @@ class BinaryModel(Estimator):
             if problem is not None:
                 self.diverged_ = True
                 warnings.warn(problem, DivergenceWarning, stacklevel=2)
-        elif not result.converged:
-            warnings.warn(
-                f"L-BFGS stopped before reaching tol={self.tol:g}: {result.message}",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
+        if not result.converged and not self.diverged_:
+            warnings.warn(self._convergence_advice(result), with_sklearn_twin(ConvergenceWarning),
+                          stacklevel=2)
         if not math.isfinite(float(self.cost_history_[-1])):
             self.diverged_ = True
         return self
+
+    def _convergence_advice(self, result: OptimizationResult) -> str:
+        """Why the fit stopped short of ``tol``, and what to change."""
+        if self.solver == "lbfgs":
+            return (f"L-BFGS stopped before its gradient tolerance tol={self.tol:g} after "
+                    f"{result.n_iter} iterations ({result.message}); raise max_iter, "
+                    "standardize the features or raise l2")
+        return (f"gradient descent stopped before its gradient tolerance tol={self.tol:g}: "
+                f"{result.message} after {result.n_iter} steps of learning rate "
+                f"{self.learning_rate:g}; use solver='lbfgs', or raise max_iter or the "
+                "learning rate")
 
     def restore(
         self, params: Params, *, cost_history: Any = None, n_iter: int | None = None

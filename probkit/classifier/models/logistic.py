@@ -7,15 +7,16 @@
 with ``W`` of shape (1, n_features) and ``b`` of shape (1,), trained by
 minimizing :math:`J = -\\frac1m \\sum [y \\log a + (1-y) \\log(1-a)] +
 \\frac{\\lambda}{2m} \\lVert W \\rVert^2` (the bias is not penalized).
-The classic recipe: pixels / 255, zero initialization, 2000 steps of
-gradient descent with learning rate 0.005.
+By default L-BFGS to the optimum; the classic course recipe is pixels / 255, zero
+initialization, 2000 steps of gradient descent with learning rate 0.005
+(``solver="gd"``).
 
 Examples
 --------
 >>> import numpy as np
 >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
 >>> y = np.array([0, 0, 1, 1])
->>> model = LogisticRegression(learning_rate=0.5, max_iter=500).fit(X, y)
+>>> model = LogisticRegression(l2=1.0).fit(X, y)
 >>> model.predict(X).tolist()
 [0, 0, 1, 1]
 >>> model.predict_proba(X).shape
@@ -43,9 +44,14 @@ class LogisticRegression(BinaryModel):
     Parameters
     ----------
     l2 : float, default 0.0
-        The penalty λ in :math:`\\frac{\\lambda}{2m}\\lVert W\\rVert^2`.
-    solver : {"gd", "lbfgs"}, default "gd"
-        Full-batch gradient descent, or L-BFGS (``scipy.optimize.minimize``).
+        The penalty λ in :math:`\\frac{\\lambda}{2m}\\lVert W\\rVert^2`; in scikit-learn's
+        terms λ = 1/C: ``sklearn.linear_model.LogisticRegression(C=1/λ)`` minimizes the same
+        cost times m/λ, so both find the same weights (tested in
+        tests/classifier/test_sklearn_compat.py).
+    solver : {"gd", "lbfgs"}, default "lbfgs"
+        L-BFGS (``scipy.optimize.minimize``), or full-batch gradient descent (the course
+        recipe: ``solver="gd", learning_rate=0.005, max_iter=2000``). Either one that stops
+        before ``tol`` raises a :class:`~probkit.classifier.models.ConvergenceWarning`.
     learning_rate : float, default 0.005
         Gradient-descent step size (ignored by L-BFGS).
     max_iter : int, default 2000
@@ -95,7 +101,7 @@ class LogisticRegression(BinaryModel):
         self,
         *,
         l2: float = 0.0,
-        solver: str = "gd",
+        solver: str = "lbfgs",
         learning_rate: float = 0.005,
         max_iter: int = 2000,
         tol: float = 1e-6,

@@ -40,7 +40,9 @@ class DivergenceWarning(UserWarning):
 
 
 class ConvergenceWarning(UserWarning):
-    """The optimizer stopped before reaching its tolerance."""
+    """The optimizer stopped before its gradient-norm tolerance (iteration limit, or L-BFGS
+    could no longer decrease the cost). Raised as scikit-learn's ``ConvergenceWarning`` too
+    when scikit-learn is loaded (:func:`probkit.errors.with_sklearn_twin`)."""
 
 
 class DescentState(Protocol):
@@ -157,6 +159,8 @@ def gradient_descent(
             message = f"gradient norm {grad_norm:.3g} <= tol={tol:g} after {steps} iterations"
             break
         if steps >= max_iter:
+            message = (f"reached max_iter={max_iter} with gradient norm {grad_norm:.3g} "
+                       f"> tol={tol:g}")
             break
         state.step(learning_rate)
         steps += 1
@@ -259,7 +263,7 @@ def lbfgs(
         return cost, flat
 
     theta0 = np.concatenate([np.asarray(params[k], dtype=np.float64).ravel() for k in names])
-    cost0, _ = fun(theta0)
+    cost0, grad0 = fun(theta0)
     costs = [cost0]
     validation: list[float] = []
     if validation_loss is not None:
@@ -278,6 +282,14 @@ def lbfgs(
         if callback is not None:
             callback(len(costs) - 1, cost)
 
+    if max_iter == 0:  # SciPy would still take a step: return the start, as gradient descent
+        largest = float(np.max(np.abs(grad0))) if grad0.size else 0.0
+        return OptimizationResult(
+            params={k: v.copy() for k, v in unflatten(theta0.copy()).items()},
+            cost_history=costs, validation_history=validation, n_iter=0,
+            converged=largest <= tol,
+            message=f"max_iter=0: no iterations (largest gradient component {largest:.3g})",
+            n_evaluations=evaluations)
     result = minimize(
         fun,
         theta0,

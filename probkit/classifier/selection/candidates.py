@@ -213,15 +213,58 @@ def make_grid(
     return grid
 
 
+#: the representation the default search chose on the real training file (docs/probabilities.md,
+#: "The default search", seed 0): what ``probkit train`` uses without ``--features``
+DEFAULT_FEATURES = "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp) + hog + stats)"
+#: and its λ and flip augmentation there
+DEFAULT_L2 = 10.0
+DEFAULT_FLIP = True
+
+#: rooted colour histograms of the centre and the border with uniform LBP texture
+COLOUR_AND_TEXTURE = "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp))"
+
+#: the default search: (representation, λ values, flip) for logistic regression (L-BFGS to
+#: the optimum). Rooted colour of the centre and the border with LBP texture (these
+#: features do not change when an image is flipped, so flipping adds nothing), the same
+#: with the image statistics, and with HOG too (with flips: HOG sees left from right);
+#: rooted colour with HOG (flipped), and the rooted colour histogram alone. λ brackets the
+#: best value of each on the real training file.
+DEFAULT_SEARCH: tuple[tuple[str, tuple[float, ...], bool], ...] = (
+    (COLOUR_AND_TEXTURE, (3.0, 10.0, 30.0), False),
+    ("std(sqrt(hsv:8x4x4@centre) + sqrt(lbp) + stats)", (3.0, 10.0, 30.0), False),
+    ("std(sqrt(hsv:8x4x4@centre) + sqrt(lbp) + hog + stats)", (3.0, 10.0, 30.0), True),
+    ("std(sqrt(hsv:8x4x4) + hog)", (30.0, 100.0), True),
+    ("std(sqrt(hsv:8x4x4))", (10.0, 30.0), False),
+)
+#: two-layer nets (7 ReLU units, 200 L-BFGS iterations) on colour and texture: λ values
+DEFAULT_NETS: tuple[tuple[float, ...], int] = ((10.0, 30.0), 200)
+
+
+def default_search(solver: str = "lbfgs") -> list[Candidate]:
+    """The candidates of :data:`DEFAULT_SEARCH` and :data:`DEFAULT_NETS`."""
+    grid: list[Candidate] = []
+    for text, lams, flip in DEFAULT_SEARCH:
+        grid += make_grid(l2=lams, preprocessing=("scale",), flip=(flip,), solver=solver,
+                          representations=(text,))
+    lams, iterations = DEFAULT_NETS
+    grid += make_grid(models=("two-layer",), l2=lams, preprocessing=("scale",),
+                      max_iter=(iterations,), solver=solver,
+                      representations=(COLOUR_AND_TEXTURE,))
+    return grid
+
+
 def named_grid(name: str, *, solver: str | None = None,
                hidden: int | None = None) -> list[Candidate]:
-    """A predefined search grid: ``quick`` (tests, seconds), ``default`` or ``full``.
+    """A predefined search grid: ``quick`` (pixels, seconds), ``default``, ``pixels``,
+    ``full`` or ``features``.
 
-    ``default`` searches logistic regression over both preprocessings, with
-    and without flips, λ ∈ {10, 100, 1000, 10000} and L-BFGS stopped after
-    20 or 50 iterations or run to the optimum (500). ``full`` adds two-layer
-    nets (7 ReLU units, pixels/255 with flips, λ ∈ {100, 1000}, 50 or 200
-    L-BFGS iterations, one seed or the logit average of three).
+    ``default`` searches the representation with the model family and λ
+    (:data:`DEFAULT_SEARCH`, :data:`DEFAULT_NETS`; docs/probabilities.md). ``pixels``
+    searches logistic regression on raw pixels over both preprocessings, with and
+    without flips, λ ∈ {10, 100, 1000, 10000} and L-BFGS stopped after 20 or 50
+    iterations or run to the optimum (500). ``full`` adds two-layer nets to it (7 ReLU
+    units, pixels/255 with flips, λ ∈ {100, 1000}, 50 or 200 L-BFGS iterations, one
+    seed or the logit average of three).
 
     ``features`` searches the representation (see docs/probabilities.md):
     logistic regression (L-BFGS to 500 iterations) on pixels (/255 or
@@ -233,10 +276,11 @@ def named_grid(name: str, *, solver: str | None = None,
 
     ``solver`` and ``hidden``, when given, are applied to every candidate (an
     option is never silently ignored); ``hidden`` needs a grid with two-layer
-    nets, so it is refused for ``quick`` and ``default``.
+    nets of its own size, so it is refused for ``quick``, ``default``, ``pixels`` and
+    ``features``.
 
-    >>> len(named_grid("quick")), len(named_grid("default")), len(named_grid("features"))
-    (4, 48, 46)
+    >>> [len(named_grid(g)) for g in ("quick", "default", "pixels", "features")]
+    [4, 15, 48, 46]
     >>> {c.solver for c in named_grid("quick", solver="gd")}
     {'gd'}
     >>> named_grid("quick", hidden=5)
@@ -249,7 +293,7 @@ none (use the full grid, or model two-layer)
         check_choice(solver, SOLVERS, parameter="solver")
     if hidden is not None:
         _positive_int(hidden, "hidden")
-        if name in ("quick", "default", "features"):
+        if name in ("quick", "default", "pixels", "features"):
             raise InputError(f"hidden={hidden} applies to two-layer nets, and the {name} grid "
                              "has none (use the full grid, or model two-layer)",
                              parameter="hidden")
@@ -257,10 +301,12 @@ none (use the full grid, or model two-layer)
     if name == "quick":
         return make_grid(l2=(10.0, 1000.0), preprocessing=("scale", "standardize"),
                          max_iter=(100,), solver=method)
+    if name == "default":
+        return default_search(method)
     logistic = make_grid(l2=(10.0, 100.0, 1000.0, 10000.0),
                          preprocessing=("scale", "standardize"), flip=(False, True),
                          max_iter=(20, 50, 500), solver=method)
-    if name == "default":
+    if name == "pixels":
         return logistic
     if name == "features":
         grid = make_grid(l2=(10.0, 100.0, 1000.0, 10000.0), preprocessing=("scale", "standardize"),
@@ -283,7 +329,7 @@ none (use the full grid, or model two-layer)
                          flip=(True,), max_iter=(50, 200), seeds=(1, 3),
                          hidden=7 if hidden is None else hidden, solver=method)
         return logistic + nets
-    raise InputError(f"unknown grid {name!r}; choose quick, default, full or features",
+    raise InputError(f"unknown grid {name!r}; choose quick, default, pixels, full or features",
                      parameter="grid")
 
 
@@ -311,7 +357,7 @@ def search_grid(
     texts of :func:`probkit.classifier.features.parse_features` such as ``"sqrt(hsv:8x4x4)"``).
 
     >>> len(search_grid()), len(search_grid("quick", solver="gd"))
-    (48, 4)
+    (15, 4)
     >>> len(search_grid(l2=[1.0, 10.0], preprocessing=["scale"], max_iter=[100], flip="no"))
     2
     >>> [c.label for c in search_grid(l2=[10.0], preprocessing=["standardize"], max_iter=[500],
@@ -351,4 +397,6 @@ own values (`model`, `l2`, `preprocessing`, `max_iter`, `flip`, `seeds`, `featur
                      representations=tuple(features or ("pixels",)))
 
 
-__all__ = ["FAMILIES", "Candidate", "make_grid", "named_grid", "representation_of", "search_grid"]
+__all__ = ["COLOUR_AND_TEXTURE", "DEFAULT_FEATURES", "DEFAULT_FLIP", "DEFAULT_L2", "DEFAULT_NETS",
+           "DEFAULT_SEARCH", "FAMILIES", "Candidate", "default_search", "make_grid", "named_grid",
+           "representation_of", "search_grid"]

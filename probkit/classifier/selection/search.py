@@ -26,6 +26,7 @@ on the chosen candidate's out-of-fold logits (cross-fitting) so that
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -35,13 +36,15 @@ from probkit.classifier.selection.crossval import (
     CVRow,
     ProgressFn,
     cross_validate,
-    fit_quietly,
     target_scoring,
     training_arrays,
 )
 from probkit.classifier.selection.rules import choose
 from probkit.errors import ComputationError, InputError
 from probkit.options import CALIBRATIONS, RULES, check_choice
+
+#: iterations from which a candidate is meant to reach the optimum (fewer: early stopping)
+OPTIMUM_ITERATIONS = 500
 
 if TYPE_CHECKING:
     import numpy as np
@@ -71,6 +74,9 @@ class SelectionResult:
     temperature: float
     classifier: Classifier | None = None
     learning_curve: dict[str, list[float]] = field(default_factory=dict)
+    refit_warnings: list[str] = field(default_factory=list)
+    """The refit's ConvergenceWarning, with what to change (a candidate meant to run to
+    the optimum, 500 iterations or more, that stopped short)."""
 
     def __repr__(self) -> str:
         return (f"SelectionResult(rule={self.rule!r}, chosen={self.chosen.candidate.label!r}, "
@@ -161,9 +167,12 @@ def select_model(
     check_choice(calibrate, CALIBRATIONS, parameter="calibrate")
     _, labels = training_arrays(train)
     train.require_both_classes()
-    rows, oof, (base_loss, base_acc) = cross_validate(train, grid, k=k, seed=seed,
-                                                      repeats=repeats, base_rate=base_rate,
-                                                      progress=progress)
+    from probkit.classifier.features.cache import feature_cache
+
+    with feature_cache():  # each image's features once, whatever the folds and λ
+        rows, oof, (base_loss, base_acc) = cross_validate(train, grid, k=k, seed=seed,
+                                                          repeats=repeats, base_rate=base_rate,
+                                                          progress=progress)
     chosen = choose(rows, rule)
     oof_logits = oof[chosen.candidate]
     temperature = 1.0
@@ -183,9 +192,18 @@ def select_model(
         temperature=temperature,
     )
     if refit:
-        result.classifier = refit_classifier(chosen.candidate, train, seed=seed,
-                                             temperature=temperature,
-                                             metadata={"selection": result.to_dict()})
+        from probkit.classifier.models.optimizers import ConvergenceWarning
+
+        with feature_cache(), warnings.catch_warnings(record=True) as caught:
+            # (the cache joins the search's when a caller holds one open)
+            warnings.simplefilter("always", ConvergenceWarning)
+            result.classifier = refit_classifier(chosen.candidate, train, seed=seed,
+                                                 temperature=temperature,
+                                                 metadata={"selection": result.to_dict()})
+        if chosen.candidate.max_iter >= OPTIMUM_ITERATIONS:  # fewer: early stopping on purpose
+            result.refit_warnings = list(dict.fromkeys(
+                f"refitting {chosen.candidate.label}: {w.message}" for w in caught
+                if issubclass(w.category, ConvergenceWarning)))
     return result
 
 
@@ -193,11 +211,12 @@ def refit_classifier(candidate: Candidate, train: Dataset, *, seed: int = 0,
                      temperature: float = 1.0,
                      metadata: dict[str, Any] | None = None) -> Classifier:
     """Fit ``candidate`` on all of ``train`` (the same pipeline as every fold), and its
-    out-of-distribution score (:meth:`Classifier.fit_typicality`)."""
+    out-of-distribution score (:meth:`Classifier.fit_typicality`). Optimizer warnings
+    are left to the caller."""
     import numpy as np
 
     training_arrays(train)
-    clf = fit_quietly(candidate, train, seed=seed)
+    clf = candidate.build(seed=seed).fit(train)
     if not all(np.all(np.isfinite(v)) for v in clf.estimator.params_.values()):
         raise ComputationError(f"refitting {candidate.label} produced non-finite weights")
     clf.temperature = float(temperature)

@@ -12,7 +12,7 @@ calls one of these and renders the report.
 
 >>> from probkit.classifier.data.datasets import make_synthetic
 >>> train_set, test_set = make_synthetic(60, size=6, seed=0), make_synthetic(30, size=6, seed=1)
->>> report = train(train_set, test=test_set, solver="lbfgs", max_iter=50, l2=1.0)
+>>> report = train(train_set, test=test_set, features="pixels", max_iter=50, l2=1.0)
 >>> sorted(report.to_dict())[:4]
 ['converged', 'diverged', 'features', 'final_cost']
 >>> report.test["n"], report.classifier.model_type

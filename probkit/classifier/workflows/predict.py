@@ -70,8 +70,12 @@ class PredictionReport:
             typ = item.get("typicality")
             typical = "-" if typ is None else (
                 f"{typ:.3f}" if item["in_distribution"] else f"{typ:.3f} UNLIKE TRAINING")
+            verdict = item.get("verdict", item["label"])
+            shown = verdict if verdict is not None else (
+                f"unlike the training photos — no verdict (P({names[1]}) would be "
+                f"{item['p_cat']:.2f})")
             row = [str(item[self.key]), f"{item['p_cat']:.4f}", f"{item['p_non_cat']:.4f}",
-                   item["label"], typical]
+                   shown, typical]
             if labelled:
                 row.append(item["true_label"])
             rows.append(row)
@@ -157,8 +161,11 @@ def predict(model: Classifier | PathLike, *, images: Sequence[PathLike] | None =
     typical = clf.typicality(pixels)
     predictions = []
     for i, ((key, value), (p0, p1)) in enumerate(zip(keys, proba, strict=True)):
+        flagged = typical is not None and not bool(typical[1][i])
+        label = names[1] if p1 > p0 else names[0]
         item: dict[str, Any] = {key: value, "p_cat": float(p1), "p_non_cat": float(p0),
-                                "label": names[1] if p1 > p0 else names[0],
+                                "label": label,
+                                "verdict": None if flagged else label,
                                 "typicality": None if typical is None
                                 else float(typical[0][i]),
                                 "in_distribution": None if typical is None

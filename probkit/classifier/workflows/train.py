@@ -160,15 +160,16 @@ def train(
     test: Dataset | PathLike | None = None,
     out: PathLike | None = None,
     model: str = "logistic",
-    l2: float | str = 0.0,
+    l2: float | str | None = None,
     hidden: int = 7,
     activation: str = "relu",
     max_iter: int | None = None,
     learning_rate: float | None = None,
-    solver: str = "gd",
+    solver: str = "lbfgs",
     tol: float | None = None,
     preprocessing: str = "scale",
-    features: str = "pixels",
+    features: str | None = None,
+    flip: bool | None = None,
     seed: int = 0,
     callback: IterationCallback | None = None,
     on_fit_start: Callable[[int], None] | None = None,
@@ -183,16 +184,24 @@ def train(
     out : path, optional
         Save the model there (checked writable before any work).
     model : {"logistic", "two-layer"}
-    l2 : float or "auto"
-        λ, or ``"auto"``: chosen by stratified 5-fold CV log loss on ``train``.
+    l2 : float, "auto" or None
+        λ, or ``"auto"``: chosen by stratified 5-fold CV log loss on ``train``; None: the
+        default search's λ (:data:`~probkit.classifier.selection.candidates.DEFAULT_L2`)
+        with the default features, else 0.
     hidden, activation : two-layer nets only (both are validated for every model).
     max_iter, learning_rate, tol : None for the model's defaults.
-    solver : {"gd", "lbfgs"}
+    solver : {"lbfgs", "gd"}
+        L-BFGS (default) or gradient descent (the course recipe, with ``features="pixels"``).
     preprocessing : {"scale", "standardize"}
         Of the features: as they are (pixels: /255) or standardized on ``train``.
-    features : str, default "pixels"
+    features : str or None
         The representation: ``"pixels"``, or a text of
-        :func:`probkit.classifier.features.parse_features`, e.g. ``"sqrt(hsv:8x4x4)"``.
+        :func:`probkit.classifier.features.parse_features`, e.g. ``"sqrt(hsv:8x4x4)"``;
+        None: the one the default search of ``probkit tune`` chose on the real training
+        file (:data:`~probkit.classifier.selection.candidates.DEFAULT_FEATURES`).
+    flip : bool or None
+        Also fit on the mirror images (λ doubled with the doubled sample); None: as the
+        default search chose with the default features (yes), else no.
     seed : int
         Seeds the starting weights (and the folds of ``l2="auto"``).
     callback : callable, optional
@@ -203,7 +212,18 @@ def train(
     from probkit.classifier.features.registry import build_representation
     from probkit.classifier.models.registry import build_estimator
     from probkit.classifier.pipeline import Classifier
+    from probkit.classifier.selection.candidates import (
+        DEFAULT_FEATURES,
+        DEFAULT_FLIP,
+        DEFAULT_L2,
+    )
 
+    if features is None:
+        features = DEFAULT_FEATURES
+    if l2 is None:
+        l2 = DEFAULT_L2 if features == DEFAULT_FEATURES else 0.0
+    if flip is None:
+        flip = DEFAULT_FLIP and features == DEFAULT_FEATURES
     check_choice(model, MODELS, parameter="model")
     check_choice(solver, SOLVERS, parameter="solver")
     check_choice(preprocessing, PREPROCESSING, parameter="preprocessing")
@@ -230,7 +250,7 @@ def train(
                                       solver=solver, max_iter=int(estimator.max_iter),
                                       hidden=hidden, activation=activation,
                                       learning_rate=learning_rate, seed=seed,
-                                      features=features)
+                                      features=features, flip=bool(flip))
         estimator.set_params(l2=selection.chosen.candidate.l2)
     test_data = _dataset(test, "test") if test is not None else None
     if test_data is not None and test_data.image_shape != train_data.image_shape:
@@ -240,7 +260,7 @@ def train(
                         f"are {th}x{tw}x{tc}", parameter="test")
     clf = Classifier(preprocessor=build_representation(representation, method=preprocessing,
                                                        **dict(representation_params)),
-                     estimator=estimator)
+                     estimator=estimator, flip=bool(flip))
     if on_fit_start is not None:
         on_fit_start(int(estimator.max_iter))
     start = time.perf_counter()
@@ -285,14 +305,14 @@ def auto_l2_selection(train: Dataset, *, model: str, preprocessing: str, solver:
                       learning_rate: float | None = None, rule: str = "min-log-loss",
                       l2_values: tuple[float, ...] = AUTO_L2_VALUES,
                       progress: SelectionProgress | None = None,
-                      features: str = "pixels") -> SelectionResult:
+                      features: str = "pixels", flip: bool = False) -> SelectionResult:
     """``l2="auto"``: choose λ by stratified 5-fold CV on the training data only."""
     from probkit.classifier.selection import search
     from probkit.classifier.selection.candidates import make_grid
 
     grid = make_grid(models=(model,), l2=l2_values, preprocessing=(preprocessing,),
                      max_iter=(max_iter,), solver=solver, hidden=hidden, activation=activation,
-                     learning_rate=learning_rate, representations=(features,))
+                     learning_rate=learning_rate, representations=(features,), flip=(flip,))
     return search.select_model(train, grid, k=5, rule=rule, seed=seed, calibrate="none",
                                refit=False, progress=progress)
 

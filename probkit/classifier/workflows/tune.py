@@ -24,6 +24,7 @@ from probkit.options import (
 if TYPE_CHECKING:
     from probkit.classifier.data.datasets import Dataset
     from probkit.classifier.pipeline import Classifier
+    from probkit.classifier.selection.nested import NestedCV
     from probkit.classifier.selection.search import SelectionResult
 
 
@@ -36,6 +37,11 @@ class TuneReport:
     out: str | None
     grid_name: str | None
     plots: list[str] = field(default_factory=list)
+    nested: NestedCV | None = None
+    """The nested-CV estimate of the whole selection (None when not asked for)."""
+    notes: list[str] = field(default_factory=list)
+    """One-line warnings: a winner no better than the constant model, a refit that stopped
+    before its tolerance."""
 
     @property
     def classifier(self) -> Classifier:
@@ -45,7 +51,9 @@ class TuneReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly ``probkit tune --json``."""
-        return {**self.result.to_dict(), "out": self.out, "plots": list(self.plots)}
+        return {**self.result.to_dict(), "out": self.out, "plots": list(self.plots),
+                "nested": None if self.nested is None else self.nested.to_dict(),
+                "notes": list(self.notes)}
 
     def ranked_rows(self, limit: int | None = None) -> list[Any]:
         """The CV rows sorted by mean validation log loss (the first ``limit``)."""
@@ -126,8 +134,13 @@ class TuneReport:
         return html_block(
             f"chosen by {r.rule}: {c.candidate.label}", table,
             html_lines([f"constant base-rate model: val log loss {r.baseline_log_loss:.4f}",
+                        *([] if self.nested is None else [
+                            f"nested CV of the whole selection ({self.nested.k} outer folds): "
+                            f"log loss {self.nested.log_loss_mean:.4f} ± "
+                            f"{self.nested.log_loss_se:.4f} (SE)"]),
                         f"temperature (cross-fitted on out-of-fold logits): "
-                        f"{r.temperature:.3f}"]))
+                        f"{r.temperature:.3f}",
+                        *(f"warning: {n}" for n in self.notes)]))
 
 
 def _check_selection_options(*, folds: int, repeats: int, rule: str, calibrate: str) -> None:
@@ -155,11 +168,12 @@ def tune(
     hidden: int | None = None,
     features: Sequence[str] | None = None,
     folds: int = 5,
-    repeats: int = 1,
+    repeats: int | None = None,
     rule: str = "min-log-loss",
     calibrate: str = "temperature",
     base_rate: object = None,
     seed: int = 0,
+    nested: bool | None = None,
     progress: SelectionProgress | None = None,
 ) -> TuneReport:
     """Choose a model by cross-validation on ``train`` only, calibrate, refit, save.
@@ -171,28 +185,54 @@ def tune(
     both flips; one seed; pixels);
     giving both is refused. ``solver`` (default L-BFGS) and ``hidden`` (default 7)
     apply to either kind; ``hidden`` needs two-layer nets in the grid. Without
-    either, the ``default`` grid. ``base_rate`` chooses and calibrates for a
+    either, the ``default`` grid: the representation searched with the model family and
+    λ (:data:`~probkit.classifier.selection.candidates.DEFAULT_SEARCH`). ``repeats``
+    (None: 3 for the default grid, else 1) repeats the k-fold split. ``nested`` (None:
+    on for the default grid only) also scores the whole selection by nested CV
+    (:func:`~probkit.classifier.selection.nested.nested_cross_validate`: ``folds`` outer
+    folds, one repeat inside). ``base_rate`` chooses and calibrates for a
     population with that share of cats. See
     :func:`probkit.classifier.selection.candidates.search_grid` and
     :func:`probkit.classifier.selection.search.select_model`.
     """
+    from probkit.classifier.features.cache import feature_cache
     from probkit.classifier.selection import search
     from probkit.classifier.selection.candidates import search_grid
 
-    _check_selection_options(folds=folds, repeats=repeats, rule=rule, calibrate=calibrate)
-    target = _base_rate(base_rate)
     custom = any(v is not None for v in (models, l2, preprocessing, max_iter, flip, seeds,
                                          features))
-    candidates = search_grid(grid, models=models, l2=l2, preprocessing=preprocessing,
-                             max_iter=max_iter, flip=flip, seeds=seeds, solver=solver,
-                             hidden=hidden, features=features)
+    asked = grid
     grid = None if custom else (grid or "default")
+    if repeats is None:
+        repeats = 3 if grid == "default" else 1
+    if nested is None:
+        nested = grid == "default"
+    _check_selection_options(folds=folds, repeats=repeats, rule=rule, calibrate=calibrate)
+    target = _base_rate(base_rate)
+    candidates = search_grid(asked, models=models, l2=l2,
+                             preprocessing=preprocessing, max_iter=max_iter, flip=flip,
+                             seeds=seeds, solver=solver, hidden=hidden, features=features)
     _check_out(out, [("train", train)])
     data = _dataset(train, "train")
-    result = search.select_model(data, candidates, k=folds, rule=rule, seed=seed,
-                                 repeats=repeats,
-                                 base_rate=None if target is None else float(target),
-                                 calibrate=calibrate, progress=progress)
+    main_fits = len(candidates) * folds * repeats
+    nested_fits = len(candidates) * folds * folds if nested else 0
+
+    def overall(done: int, total: int, label: str, offset: int = 0) -> None:
+        if progress is not None:
+            progress(offset + done, main_fits + nested_fits, label)
+
+    with feature_cache():  # every image's features once, for the search and the nested CV
+        result = search.select_model(data, candidates, k=folds, rule=rule, seed=seed,
+                                     repeats=repeats,
+                                     base_rate=None if target is None else float(target),
+                                     calibrate=calibrate, progress=overall)
+        estimate = None
+        if nested:
+            from probkit.classifier.selection.nested import nested_cross_validate
+
+            estimate = nested_cross_validate(
+                data, candidates, k=folds, inner_k=folds, rule=rule, calibrate=calibrate,
+                seed=seed, progress=lambda d, t, label: overall(d, t, label, main_fits))
     assert result.classifier is not None
     result.classifier.metadata.update({"train_source": data.source, "n_train": data.n,
                                        "tuned": True})
@@ -201,7 +241,20 @@ def tune(
 
         save_model(out, result.classifier)
     return TuneReport(result=result, train_data=data, out=None if out is None else str(out),
-                      grid_name=grid)
+                      grid_name=grid, nested=estimate, notes=_notes(result))
+
+
+def _notes(result: SelectionResult) -> list[str]:
+    """One line each: a winner no better than the constant model; a refit stopped short."""
+    notes = []
+    chosen = result.chosen
+    if chosen.log_loss_mean > result.baseline_log_loss - chosen.log_loss_se:
+        notes.append(f"the chosen model is no better than the constant model: its CV log loss "
+                     f"{chosen.log_loss_mean:.4f} is within one SE ({chosen.log_loss_se:.4f}) "
+                     f"of the constant model's {result.baseline_log_loss:.4f}; try the default "
+                     "grid, other features (--features) or smaller λ")
+    notes.extend(result.refit_warnings)
+    return notes
 
 
 __all__ = ["TuneReport", "tune"]

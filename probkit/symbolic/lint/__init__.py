@@ -7,8 +7,9 @@ conditions (``a > 0``) as assumptions. See docs/check.md.
 
 Modules, each with one job: :mod:`.extract` (maths blocks and their lines),
 :mod:`.latex` (tokens and what commands mean), :mod:`.statements` (terms and
-relations), :mod:`.terms` (the rewriting in front of SymPy's parser), :mod:`.reader`
-(``parse_latex`` and the checks of what it returned), :mod:`.scope`
+relations), :mod:`.parser` (one term's syntax tree, with source spans),
+:mod:`.reader` (the tree as a SymPy expression, with the post's names),
+:mod:`.approximate` (decimals written to some digits), :mod:`.scope`
 (definitions, domains, evaluation), :mod:`.equality` (one comparison),
 :mod:`.prose` (what the words around the maths say: evaluation points,
 solving), :mod:`.solving` (do two equations have the same solutions),
@@ -17,8 +18,8 @@ solving), :mod:`.solving` (do two equations have the same solutions),
 :mod:`.site` (many posts in one process), :mod:`.render` (characters KaTeX strict
 refuses) and :mod:`.fix` (``--fix``: a KaTeX-safe copy that reads the same).
 
-Importing this package is cheap; SymPy and the LaTeX parser are imported when
-a post is checked.
+Importing this package is cheap; SymPy is imported when a post is checked
+(SymPy's own LaTeX parser never: it is a test-only oracle).
 
 >>> report = check_text(r"$$\frac{d}{dx} x^3 = 3x^2$$")
 >>> report.passed

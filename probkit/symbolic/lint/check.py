@@ -36,7 +36,7 @@ import sympy as sp
 from probkit.errors import InputError
 from probkit.symbolic.lint.equality import Verdict, compare, display_name, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
-from probkit.symbolic.lint.latex import ACCENTS, GREEK, Unreadable
+from probkit.symbolic.lint.latex import Unreadable
 from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, read_post
 from probkit.symbolic.lint.prose import (
     Paragraphs,
@@ -46,7 +46,15 @@ from probkit.symbolic.lint.prose import (
     solving_before,
     solving_between,
 )
-from probkit.symbolic.lint.reader import PRIME_VARIABLE, Names, read_term, symbol_name
+from probkit.symbolic.lint.reader import (
+    PRIME_VARIABLE,
+    Names,
+    ParsedTerm,
+    parse_term,
+    read_term,
+    symbol_name,
+)
+from probkit.symbolic.lint.reader import definition_target as defined_by
 from probkit.symbolic.lint.render import render_findings
 from probkit.symbolic.lint.report import (
     CheckReport,
@@ -57,7 +65,6 @@ from probkit.symbolic.lint.report import (
 from probkit.symbolic.lint.scope import Definition, Scope
 from probkit.symbolic.lint.solving import same_solutions
 from probkit.symbolic.lint.statements import Segment, Statement, split_statements
-from probkit.symbolic.lint.terms import PreparedTerm, prepare_term
 
 MAX_BLOCKS = 2_000
 """Most maths blocks checked in one post."""
@@ -76,10 +83,6 @@ _PUNCTUATION = " \t\r\n:：、，,$\\[]()"
 IMPLICATIONS = frozenset({"->", "<->"})
 r"""Relations between equations of a solving chain (``\Rightarrow``, ``\iff``, ``\therefore``)."""
 
-_LETTER = r"(?:[A-Za-z]|\\(?:" + "|".join(sorted(GREEK)) + r"))"
-_ACCENTED = r"\\(?:" + "|".join(a[1:] for a in sorted(ACCENTS)) + rf")\{{{_LETTER}\}}"
-_NAME = rf"(?:{_LETTER}|{_ACCENTED})(?:_(?:\{{[^{{}}]*\}}|[A-Za-z0-9]))?"
-_DEFINES = re.compile(rf"^(?P<name>{_NAME})(?:\((?P<params>{_NAME}(?:,{_NAME})*)\))?$")
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$|^-?\\frac\{(\d+)\}\{(\d+)\}$")
 
 
@@ -87,7 +90,7 @@ _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$|^-?\\frac\{(\d+)\}\{(\d+)\}$")
 class _Term:
     segment: Segment
     line: int
-    prepared: PreparedTerm | None = None
+    prepared: ParsedTerm | None = None
     raw: Any = None
     value: Any = None
     problem: str | None = None
@@ -97,13 +100,18 @@ def _compact(text: str) -> str:
     return re.sub(r"\\(left|right)\b|\s+", "", text)
 
 
-def _canonical_name(latex: str) -> str:
-    """``w_1`` -> ``w_{1}``, ``\\hat{y}`` -> ``y_{hat}`` (how names are keyed in the rewriter)."""
-    accent = re.match(r"^(\\[A-Za-z]+)\{([^{}]+)\}$", latex)
-    if accent and accent.group(1) in ACCENTS:
-        return f"{accent.group(2)}_{{{ACCENTS[accent.group(1)]}}}"
-    match = re.match(r"^(.+?)_([A-Za-z0-9])$", latex)
-    return f"{match.group(1)}_{{{match.group(2)}}}" if match else latex
+def _named(parsed: ParsedTerm | None) -> tuple[str, tuple[str, ...]] | None:
+    """What a term written ``a``, ``\\hat{y}``, ``f(x)``, ``P(D)`` can define (``d`` never)."""
+    target = None if parsed is None else defined_by(parsed)
+    return None if target is None or target[0] == "d" else target
+
+
+def _target(text: str, offset: int) -> tuple[str, tuple[str, ...]] | None:
+    """:func:`_named` of ``text``, None when it cannot be read."""
+    try:
+        return _named(parse_term(text, offset))
+    except Unreadable:
+        return None
 
 
 def _number(text: str) -> Any:
@@ -133,16 +141,6 @@ def _grouped(latex: str) -> str:
             if depth == 0:
                 return latex
     return f"\\left({latex}\\right)"
-
-
-def _parser_names(latex_names: Any) -> set[str]:
-    names = set()
-    for latex in latex_names:
-        try:
-            names.add(symbol_name(latex))
-        except Unreadable:
-            continue
-    return names
 
 
 @dataclass
@@ -198,8 +196,6 @@ class _Checker:
         self.text = text
         self.lines = LineIndex(text)
         self.scope = Scope()
-        self.latex_functions: set[str] = set()
-        self.latex_quantities: set[str] = set()
         self.findings: list[Finding] = []
         self.results: list[EqualityResult] = []
         self.seed = seed
@@ -210,6 +206,7 @@ class _Checker:
         self.qualified = False  # the statement being checked has side conditions on its line
         self.points_active = False  # an evaluation point holds for the block being checked
         self.unread_names: dict[str, int] = {}  # names whose definition could not be read
+        self.unread_functions: set[str] = set()  # those of them defined with parameters
         self.previous_end = 0  # where the block of self.previous ends
         self.previous_first: _Term | None = None  # the first term of that chain
         self.block_start = self.block_end = 0
@@ -264,8 +261,8 @@ class _Checker:
             if len(statements) != 1 or statements[0].relations != ("=",):
                 continue
             name, value = statements[0].terms
-            match = _DEFINES.match(_compact(name.text))
-            if not match or match.group("params") or not value.text:
+            target = _target(name.source or name.text, name.offset)
+            if target is None or target[1] or not value.text:
                 continue
             opening = 2 if self.text.startswith("\\(", block.start - 2) else 1
             before = self.text[max(0, block.start - opening - 60):block.start - opening]
@@ -276,11 +273,7 @@ class _Checker:
             if not any(j > k and j not in found for j in same) and last + 1 < len(blocks) \
                     and blocks[last + 1].display:
                 last += 1
-            try:
-                parsed = symbol_name(_canonical_name(match.group("name")))
-            except Unreadable:
-                continue
-            found[k] = _Point(parsed, value, min(same), last,
+            found[k] = _Point(target[0], value, min(same), last,
                               self.lines.line(value.offset))
         return found
 
@@ -290,7 +283,7 @@ class _Checker:
             point.read = True
             term = _Term(point.value, point.line)
             self.prepare(term)
-            self.read(term, self.scope.names())
+            self.read(term, self.names())
             if term.raw is None:
                 self.unparsed(term, term.problem or "unreadable")
             else:
@@ -336,19 +329,14 @@ class _Checker:
 
     def unread_definition(self, block: MathBlock) -> None:
         """A block that could not be split, but starts ``f(x) = …``: f is refused from here on."""
-        head = _compact(block.text.split("=", 1)[0]) if "=" in block.text else ""
-        match = _DEFINES.match(head)
-        if not match:
+        head = block.text.split("=", 1)[0] if "=" in block.text else ""
+        target = _target(head, block.start) if head.strip() else None
+        if target is None:
             return
-        name = _canonical_name(match.group("name"))
-        try:
-            parsed = symbol_name(name)
-        except Unreadable:
-            return
-        self.unread_names[parsed] = self.lines.line(block.start + len(block.text) -
-                                                    len(block.text.lstrip()))
-        if match.group("params"):
-            self.latex_functions.add(name)
+        self.unread_names[target[0]] = self.lines.line(block.start + len(block.text) -
+                                                       len(block.text.lstrip()))
+        if target[1]:
+            self.unread_functions.add(target[0])
 
     def attach_conditions(
         self, statements: list[Statement]
@@ -420,7 +408,7 @@ class _Checker:
             return
         term = _Term(left, self.lines.line(left.offset))
         self.prepare(term)
-        self.read(term, self.scope.names())
+        self.read(term, self.names())
         self.evaluate(term, self.scope.last_function_parameter)
         if term.value is None:
             return  # reported by its chain, if it was in one; else not a claim we read
@@ -470,10 +458,10 @@ class _Checker:
             low_first = relation in ("<", "<=")
             for name, bound, name_is_left in ((left, right, True), (right, left, False)):
                 value = _number(bound)
-                if value is None or not re.fullmatch(_NAME, _compact(name)):
+                if value is None:
                     continue
                 try:
-                    parsed = symbol_name(_canonical_name(_compact(name)))
+                    parsed = symbol_name(_compact(name))
                 except Unreadable:
                     continue
                 below = low_first != name_is_left  # name > bound
@@ -508,16 +496,14 @@ class _Checker:
         for term in terms:
             if term.prepared is None and term.problem is None and term.raw is None:
                 self.prepare(term)
-        primed = frozenset(_parser_names(p.name for t in terms if t.prepared
-                                         for p in t.prepared.placeholders.values()
-                                         if p.kind == "prime" and p.name))
-        names = self.scope.names(primed)
+        primed = frozenset(n for t in terms if t.prepared for n in t.prepared.primed)
+        names = self.names(primed)
         for term in checked:
             self.read(term, names)
         if definition is not None:
             self.define(definition, terms[0], terms[1])
             if terms[1].raw is not None:
-                names = self.scope.names(primed)
+                names = self.names(primed)
         prime_variable = self.prime_variable(checked)
         for term in checked:
             self.refuse_unread_names(term)
@@ -711,15 +697,13 @@ class _Checker:
         """``(name, params)`` when the chain defines its first term, else None."""
         if terms[0].raw is not None:  # the carried-over term of an earlier chain
             return None
-        match = _DEFINES.match(_compact(terms[0].segment.text))
-        if not match or match.group("name") in ("e", "d", r"\pi"):
+        if terms[0].prepared is None and terms[0].problem is None:
+            self.prepare(terms[0])
+        target = _named(terms[0].prepared)
+        if target is None:
             return None
-        name = _canonical_name(match.group("name"))
-        params = tuple(_canonical_name(p) for p in (match.group("params") or "").split(",") if p)
-        try:
-            parsed = symbol_name(name)
-        except Unreadable:
-            return None
+        name, params = target
+        parsed = name
         if len(terms) > 2 and parsed in self.scope.definitions:
             return None  # f(x) = … = …, f known: a claim about f, checked
         if self.qualified and parsed in self.scope.definitions:
@@ -729,26 +713,24 @@ class _Checker:
         return name, params
 
     def define(self, target: tuple[str, tuple[str, ...]], lhs: _Term, rhs: _Term) -> None:
-        name, params = target
-        parsed = symbol_name(name)
+        parsed, params = target  # names as the reader spells them (w_{1}, \hat{y}, sigma)
         if rhs.raw is None:  # later uses of the name are refused, never read as a variable
             self.unread_names[parsed] = lhs.line
-            if params:
-                self.latex_functions.add(name)
+            if params:  # f(0) stays a call of f (refused), never the product f·0
+                self.unread_functions.add(parsed)
             return
         self.unread_names.pop(parsed, None)
-        symbols = tuple(sp.Symbol(symbol_name(p)) for p in params)
+        self.unread_functions.discard(parsed)
+        symbols = tuple(sp.Symbol(p) for p in params)
         if sp.Symbol(parsed) in rhs.raw.free_symbols and not params:
-            self.unparsed(rhs, f"defines {name} in terms of itself")
+            self.unparsed(rhs, f"defines {lhs.segment.shown} in terms of itself")
             return
         self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line))
         self.defined = True
-        if params:
-            self.latex_functions.add(name)
-            self.latex_quantities.discard(name)
-        else:
-            self.latex_quantities.add(name)
-            self.latex_functions.discard(name)
+
+    def names(self, primed: frozenset[str] = frozenset()) -> Names:
+        """The names in force: the scope's, with the functions whose definition was unread."""
+        return self.scope.names(primed | frozenset(self.unread_functions))
 
     def refuse_unread_names(self, term: _Term) -> None:
         """A term using a name whose definition could not be read is not read either."""
@@ -766,11 +748,13 @@ class _Checker:
         if len(term.segment.text) > MAX_TERM_CHARS:
             term.problem = f"longer than {MAX_TERM_CHARS} characters"
             return
+        segment = term.segment
         try:
-            term.prepared = prepare_term(term.segment.text, functions=self.latex_functions,
-                                         quantities=self.latex_quantities)
+            term.prepared = parse_term(segment.source or segment.text, segment.offset)
         except Unreadable as exc:
             term.problem = str(exc)
+            if exc.offset is not None and segment.source:  # the line of the construct
+                term.line = self.lines.line(exc.offset)
 
     def read(self, term: _Term, names: Names) -> None:
         if term.prepared is None or term.raw is not None:
@@ -779,6 +763,8 @@ class _Checker:
             term.raw = read_term(term.prepared, names)
         except Unreadable as exc:
             term.problem = str(exc)
+            if exc.offset is not None and term.segment.source:  # the line of the construct
+                term.line = self.lines.line(exc.offset)
 
     def prime_variable(self, terms: list[_Term]) -> Any:
         for term in terms:

@@ -36,6 +36,7 @@ from typing import Any
 
 import sympy as sp
 
+from probkit.symbolic.lint.approximate import Inexact, agrees, written
 from probkit.symbolic.lint.scope import Domain, with_domains
 from probkit.symbolic.step_verifier import DIGITS, SIMPLIFIERS_BEFORE_SIMPLIFY, TOLERANCE
 
@@ -146,15 +147,46 @@ def _symbolic(difference: Any) -> str | None:
 
 def numerically_equal(left: Any, right: Any, domains: Mapping[str, Domain], *,
                       seed: int = 0) -> bool:
-    """True when ``left`` and ``right`` agree at :data:`POINTS` random points (quick, no proof)."""
+    """True when ``left`` and ``right`` agree at :data:`POINTS` random points (quick, no proof).
+
+    A decimal written to some digits (``0.0194\\ldots``) agrees to its digits.
+    """
+    if left.has(Inexact) or right.has(Inexact):
+        return to_digits(left, right).status == "verified"
     replacements = with_domains({"left": left, "right": right}, domains)
     left, right = left.xreplace(replacements), right.xreplace(replacements)
     agreed, counterexample = _numeric(left, right, domains, random.Random(seed))
     return counterexample is None and agreed == POINTS
 
 
+def to_digits(left: Any, right: Any) -> Verdict:
+    r"""``x = 0.0194\ldots``: does the exact side agree with the digits written?
+
+    >>> from sympy import Rational
+    >>> to_digits(Rational(1, 3), Inexact(Rational(333, 1000), Rational(1, 1000))).status
+    'verified'
+    """
+    shown, exact = (left, right) if written(left) is not None else (right, left)
+    if written(shown) is None:
+        return Verdict("undecided", None, "a decimal written to some digits inside an expression")
+    if exact.free_symbols:
+        return Verdict("undecided", None, "a decimal written to some digits against an "
+                       "expression with variables")
+    if exact.has(Inexact):
+        exact = exact.replace(Inexact, lambda value, unit: value)
+    verdict = agrees(shown, exact)
+    if verdict:
+        return Verdict("verified", "numeric", "agrees with the digits written")
+    values = {"left": _real(left.evalf(DIGITS)), "right": _real(right.evalf(DIGITS))}
+    counterexample = {"point": {}, **{k: (v if v is not None else float("nan"))
+                                      for k, v in values.items()}}
+    return Verdict("wrong", "numeric", "differs in the digits written", counterexample)
+
+
 def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int = 0) -> Verdict:
     """Decide ``left = right`` (SymPy expressions, definitions already substituted)."""
+    if left.has(Inexact) or right.has(Inexact):
+        return to_digits(left, right)
     replacements = with_domains({"left": left, "right": right}, domains)
     left, right = left.xreplace(replacements), right.xreplace(replacements)
     evaluable = not any(side.has(sp.core.function.AppliedUndef, sp.Derivative, sp.Subs)
@@ -177,4 +209,4 @@ def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int =
 
 
 __all__ = ["ATTEMPTS", "MAX_SIMPLIFY_OPS", "MAX_SYMBOLIC_OPS", "POINTS", "Verdict", "compare",
-           "numerically_equal"]
+           "numerically_equal", "to_digits"]

@@ -85,6 +85,15 @@ def mask_latex(text: str) -> str:
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in MATH_ENVIRONMENTS) + r")\}")
 
 
+def _escaped(masked: str, i: int) -> bool:
+    """True when an odd run of backslashes stands just before ``masked[i]`` (only the run is
+    read, never the text before it)."""
+    start = i
+    while start > 0 and masked[start - 1] == "\\":
+        start -= 1
+    return (i - start) % 2 == 1
+
+
 def _find_closing(masked: str, start: int, closing: str) -> int:
     """Index of the first unescaped ``closing`` at or after ``start`` (-1 if none)."""
     i = start
@@ -92,30 +101,43 @@ def _find_closing(masked: str, start: int, closing: str) -> int:
         i = masked.find(closing, i)
         if i < 0:
             return -1
-        backslashes = len(masked[:i]) - len(masked[:i].rstrip("\\"))
-        if closing.startswith("\\") or backslashes % 2 == 0:
+        if closing.startswith("\\") or not _escaped(masked, i):
             return i
         i += 1
 
 
-def _inline_dollar_end(masked: str, start: int) -> int:
-    """End of inline ``$...$`` maths opened just before ``start`` (-1 if not maths).
+class _InlineClosings:
+    """Where inline ``$...$`` maths may close, found once for the whole text.
 
     Pandoc's rule: the opening ``$`` is not followed by a space, the closing one
     is not preceded by a space nor followed by a digit, and the maths does not
-    cross a blank line. So "$5 and $10" is not maths.
+    cross a blank line. So "$5 and $10" is not maths. Each opening is answered by
+    two bisections, so that a post of dollars that never close (``$a $b $c`` ...)
+    costs work in proportion to its length, not to its square.
     """
-    if start >= len(masked) or masked[start].isspace():
-        return -1
-    i = start
-    while True:
-        i = _find_closing(masked, i, "$")
-        if i < 0 or "\n\n" in masked[start:i]:
+
+    def __init__(self, masked: str) -> None:
+        self._masked = masked
+        n = len(masked)
+        self._dollars = [m.start() for m in re.finditer(r"\$", masked)
+                         if not _escaped(masked, m.start())]
+        self._closings = [i for i in self._dollars
+                          if i > 0 and not masked[i - 1].isspace()
+                          and not (i + 1 < n and masked[i + 1].isdigit())]
+        self._breaks = [m.start() for m in re.finditer(r"(?=\n\n)", masked)]
+
+    def end(self, start: int) -> int:
+        """End of inline maths opened just before ``start`` (-1 if not maths)."""
+        if start >= len(self._masked) or self._masked[start].isspace():
             return -1
-        if masked[i - 1].isspace() or (i + 1 < len(masked) and masked[i + 1].isdigit()):
-            i += 1
-            continue
-        return i
+        k = bisect.bisect_left(self._closings, start)
+        if k == len(self._closings):
+            return -1
+        closing = self._closings[k]
+        b = bisect.bisect_left(self._breaks, start)  # a blank line inside: not maths
+        if b < len(self._breaks) and self._breaks[b] + 2 <= closing:
+            return -1
+        return closing
 
 
 def find_maths(text: str, *, latex: bool = False) -> list[MathBlock]:
@@ -127,6 +149,7 @@ def find_maths(text: str, *, latex: bool = False) -> list[MathBlock]:
     reports it) holding the rest of the paragraph.
     """
     masked = mask_latex(text) if latex else mask_markdown(text)
+    inline = _InlineClosings(masked)
     blocks: list[MathBlock] = []
     i, n = 0, len(masked)
     while i < n:
@@ -146,7 +169,7 @@ def find_maths(text: str, *, latex: bool = False) -> list[MathBlock]:
             if match:
                 opened = (match.group(0), f"\\end{{{match.group(1)}}}", True)
         elif c == "$":
-            end = _inline_dollar_end(masked, i + 1)
+            end = inline.end(i + 1)
             if end > 0:
                 blocks.append(MathBlock(text[i + 1:end], i + 1, False, end + 1))
                 i = end + 1

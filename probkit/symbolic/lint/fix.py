@@ -48,8 +48,10 @@ class FixResult:
         n = len(self.replacements)
         read = sum(old.status == "unparsed" != new.status
                    for old, new in zip(self.before.equalities, self.after.equalities, strict=True))
+        checked = self.after.equalities_checked
+        many = "" if checked == 1 else "s"
         text = (f"{n} character{'s' if n != 1 else ''} replaced ({parts}); the maths reads the "
-                f"same ({self.after.equalities_checked} equalities, the same verdicts")
+                f"same ({checked} equalit{'ies' if many else 'y'}, the same verdict{many}")
         text += f", {read} unreadable before now read)" if read else ")"
         if self.after.rendering:
             left = "".join(sorted({f.latex for f in self.after.rendering}))

@@ -5,8 +5,8 @@ normalizing what people paste into maths (the Unicode minus, typographic
 primes, ``·``, Greek letters). The tables say what each command means to the
 checker: a relation, spacing to drop, a decoration around a part of the
 expression, or maths that is out of scope (with the reason).
-:mod:`.statements` splits a block into statements; :mod:`.terms` rewrites
-each term for SymPy's parser.
+:mod:`.statements` splits a block into statements; :mod:`.parser` parses
+each term.
 
 Only the standard library is used.
 
@@ -27,11 +27,6 @@ GREEK = frozenset(
 )
 """Greek letters, as the names of their LaTeX commands."""
 
-FUNCTION_COMMANDS = frozenset(
-    "sin cos tan sec csc cot sinh cosh tanh arcsin arccos arctan exp log ln".split()
-)
-"""Commands SymPy's parser reads as the functions they name."""
-
 _UNICODE = {
     "\u2212": "-", "\u2013": "-", "\u2019": "'", "\u2032": "'", "\u2033": "''", "\u00b7": r"\cdot ",
     "\u22c5": r"\cdot ", "\u00d7": r"\times ", "\u2264": r"\leq ", "\u2265": r"\geq ",
@@ -41,7 +36,8 @@ _UNICODE = {
     "\u03b8": r"\theta ", "\u03bb": r"\lambda ", "\u03bc": r"\mu ", "\u03b7": r"\eta ",
     "\u03b5": r"\epsilon ", "\u03b4": r"\delta ", "\u03b3": r"\gamma ", "\u03c6": r"\phi ",
     "\u2202": r"\partial ", "\u2234": r"\therefore ", "\u21d2": r"\Rightarrow ",
-    "\u21d4": r"\iff ", "\u00a0": " ", "\u3000": " ",
+    "\u21d4": r"\iff ", "\u00a0": " ", "\u3000": " ", "\u2026": r"\ldots ",
+    "\u00ac": r"\neg ", "\u2229": r"\cap ", "\u222a": r"\cup ", "\u2223": r"\mid ",
 }
 """Characters people paste into maths, and what they mean in LaTeX."""
 
@@ -69,20 +65,8 @@ ALIGNMENTS = frozenset("equation equation* align align* aligned alignat alignat*
 KEEP_ARGUMENT = frozenset(r"\boxed \underbrace \overbrace \underset \textcolor".split())
 """Commands shown around a part of the expression that stays part of it."""
 FRACTIONS = frozenset(r"\dfrac \tfrac \cfrac".split())
-TEXT_COMMANDS = frozenset(r"\text \textrm \textit \mbox \textnormal \mathrm \mathit "
-                           r"\operatorname \rm \mathop".split())
-OPERATOR_NAMES = {
-    "exp": r"\exp", "log": r"\log", "ln": r"\ln", "tanh": r"\tanh", "sinh": r"\sinh",
-    "cosh": r"\cosh", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "sigmoid": r"\sigma",
-}
-ACCENTS = {r"\hat": "hat", r"\bar": "bar", r"\tilde": "tilde", r"\dot": "dot",
-             r"\check": "check", r"\widehat": "hat", r"\overline": "bar", r"\widetilde": "tilde"}
-r"""Accents: ``\hat{y}`` is its own variable, spelled ``y_{hat}``."""
 REFUSED = {
-    r"\mathbf": "vectors and matrices are not checked (scalars only)",
-    r"\boldsymbol": "vectors and matrices are not checked (scalars only)",
     r"\vec": "vectors and matrices are not checked (scalars only)",
-    r"\bm": "vectors and matrices are not checked (scalars only)",
     r"\langle": "bra-ket and inner-product notation is not checked",
     r"\rangle": "bra-ket and inner-product notation is not checked",
     r"\sum": "sums are not checked", r"\prod": "products over an index are not checked",
@@ -102,7 +86,14 @@ BREAKS = frozenset(r"\quad \qquad \text \textrm \mbox \textnormal , ;".split())
 
 
 class Unreadable(Exception):
-    """A term cannot be read faithfully; the message says what was not understood."""
+    """A term cannot be read faithfully; the message says what was not understood.
+
+    ``offset`` is where the construct stands in the post, when known.
+    """
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
 @dataclass(frozen=True)
@@ -191,20 +182,6 @@ def group_end(tokens: Sequence[Token], start: int) -> int:
     raise Unreadable(f"unbalanced {tokens[start].text!r}")
 
 
-def group_start(tokens: Sequence[Token], end: int) -> int:
-    """Index of the bracket that opens the group closed at ``end``."""
-    depth = 0
-    for i in range(end, -1, -1):
-        t = tokens[i].text
-        if t in CLOSE:
-            depth += 1
-        elif t in OPEN:
-            depth -= 1
-            if depth == 0:
-                return i
-    raise Unreadable(f"unbalanced {tokens[end].text!r}")
-
-
 def argument(tokens: Sequence[Token], start: int) -> tuple[list[Token], int]:
     """The TeX argument at ``start`` (a brace group's inside, or one token); and the end."""
     i = start
@@ -218,7 +195,6 @@ def argument(tokens: Sequence[Token], start: int) -> tuple[list[Token], int]:
     return [tokens[i]], i + 1
 
 
-__all__ = ["ACCENTS", "ALIGNMENTS", "BREAKS", "CLOSE", "CONTINUATIONS", "DROP",
-           "DROP_WITH_ARGUMENT", "FRACTIONS", "FUNCTION_COMMANDS", "GREEK", "KEEP_ARGUMENT",
-           "OPEN", "OPERATOR_NAMES", "REFUSED", "RELATIONS", "TEXT_COMMANDS", "Token",
-           "Unreadable", "argument", "group_end", "group_start", "join", "tokenize"]
+__all__ = ["ALIGNMENTS", "BREAKS", "CLOSE", "CONTINUATIONS", "DROP", "DROP_WITH_ARGUMENT",
+           "FRACTIONS", "GREEK", "KEEP_ARGUMENT", "OPEN", "REFUSED", "RELATIONS", "Token",
+           "Unreadable", "argument", "group_end", "join", "tokenize"]

@@ -1,49 +1,72 @@
-r"""Read one prepared term with SymPy's LaTeX parser, then check and normalize the result.
+r"""Turn a parsed term into a SymPy expression, with the post's names.
 
-The parser (the ANTLR backend, from the ``latex`` extra) runs in strict mode:
-without it, trailing text it cannot read is dropped silently (``x + 1 ) y``
-reads as x + 1). Its result is rebuilt node by node:
+:mod:`.parser` gives the tree of a term; this module decides what the names
+in it are at this point of the post (:class:`Names`) and builds the SymPy
+expression, without SymPy's LaTeX parser:
 
-* the symbol ``e`` is Euler's number, ``\pi`` is π, decimals become exact rationals;
-* ``\log`` (which the parser returns as an unevaluated ``log(x, E)``) is the natural log;
-* a name applied to parentheses is a function only if it is a function
-  (:class:`Names`); otherwise ``a(1+x)`` and ``x(1-x)`` are products;
-* ``\sigma(z)`` is the logistic sigmoid unless the post defines σ itself;
-* placeholders become derivatives (:class:`sympy.Derivative`, unevaluated),
-  primes of functions (applied functions named ``f'``) and primes of quantities
-  (symbols named ``a'``); :mod:`probkit.symbolic.lint.scope` evaluates them.
+* a name applied to parentheses is a function only if it is one: defined by
+  the post, written with a prime in the chain, or a known function;
+  otherwise ``a(1+x)`` and ``x(1-x)`` are products;
+* ``\sigma(z)`` is the logistic sigmoid unless the post defines σ itself
+  (or uses it as a quantity); ``\mathrm{ReLU}``, leaky ReLU, softplus,
+  sigmoid, swish (SiLU), GELU, ELU and one component of a softmax have their
+  usual meaning unless the post defines them; any other word applied to
+  arguments (``\operatorname{foo}(x)``) is a symbolic function;
+* ``e`` is Euler's number, ``\pi`` is π, decimals are exact rationals, and a
+  truncated decimal (``0.0194\ldots``) is :class:`~.approximate.Inexact`;
+* derivatives stay unevaluated (:class:`sympy.Derivative`), primes of
+  functions are applied functions named ``f'``, primes of quantities symbols
+  named ``a'``: :mod:`.scope` evaluates them with the post's definitions.
 
-Anything else is refused with :class:`~probkit.symbolic.lint.latex.Unreadable`:
-a symbol the parser made out of a command it does not know (``approx``,
-``mathrm``, ``partial``), a function used as a bare symbol (how ``f{\left(x
-\right)}`` shows up), an unknown function of several arguments.
+Work is bounded: powers, factorials and derivative orders beyond fixed limits
+are refused (:class:`~.latex.Unreadable`), never attempted.
+
+>>> read_term(parse_term(r"x(1-x) e^{-x}"), Names({}))
+x*(1 - x)*exp(-x)
+>>> read_term(parse_term(r"af(x)(1-f(x))"), Names({"f": 1}))
+a*(1 - f(x))*f(x)
+>>> read_term(parse_term(r"\cos x (1 + \cos x)"), Names({}))
+(cos(x) + 1)*cos(x)
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
 
-from probkit.errors import MissingExtraError
-from probkit.symbolic.lint.latex import FUNCTION_COMMANDS, GREEK, Unreadable
-from probkit.symbolic.lint.terms import PreparedTerm
+from probkit.symbolic.lint.approximate import Inexact
+from probkit.symbolic.lint.latex import Unreadable
+from probkit.symbolic.lint.parser import (
+    APPLY,
+    CONST,
+    FUNC,
+    FUNCTION_WORDS,
+    NAME,
+    PROB,
+    Node,
+    ParsedTerm,
+    parse_term,
+)
 
 PRIME_VARIABLE = sp.Symbol("__prime_variable__")
 """Stands for the variable a prime on a parenthesis differentiates by (set per chain)."""
 
-_NAME = re.compile(r"^(?P<base>[A-Za-z]|" + "|".join(sorted(GREEK)) + r")(_\{[^{}]*\})?$")
-_KNOWN_UNDEFINED = {"max": sp.Max, "min": sp.Min}
+IMPLICIT_VARIABLE = sp.Symbol("t_{implicit}")
+"""The variable of names written with a prime and never defined: ``(u/v)'`` with u(t), v(t)."""
+
 MAX_EXPONENT = 10_000
 """Largest integer exponent (or factorial) of a number that is evaluated."""
+
+MAX_SYMBOLIC_EXPONENT = 100
+"""Largest integer power of an expression with variables (expanding it is the cost)."""
 
 
 @dataclass(frozen=True)
 class Names:
-    """What the names of a post are, at one point of it (parser spelling: ``sigma``, ``w_{1}``).
+    """What the names of a post are, at one point of it (``sigma``, ``w_{1}``, ``\\hat{y}``).
 
     ``functions`` maps each user function to its number of parameters;
     ``quantities`` are names defined as values; ``primed`` are names written
@@ -58,195 +81,388 @@ class Names:
         return name not in self.quantities and (name in self.functions or name in self.primed)
 
 
-@functools.cache
-def _parser() -> Any:
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-
-        if not version("antlr4-python3-runtime").startswith("4.11"):
-            raise MissingExtraError("latex", "antlr4-python3-runtime==4.11.*",
-                                    "probkit check (SymPy's LaTeX parser)")
-    except PackageNotFoundError:
-        raise MissingExtraError("latex", "antlr4-python3-runtime==4.11.*",
-                                "probkit check (SymPy's LaTeX parser)") from None
-    from sympy.parsing.latex import parse_latex
-
-    return parse_latex
-
-
-@functools.lru_cache(maxsize=4096)
-def parse(text: str) -> Any:
-    """``parse_latex(text, strict=True)`` with the ANTLR backend; Unreadable on failure."""
-    parse_latex = _parser()
-    try:
-        return parse_latex(text, strict=True, backend="antlr")
-    except Exception as exc:  # LaTeXParsingError, and the parser's own slips (TypeError...)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise Unreadable(f"SymPy's LaTeX parser: {first}") from None
-
-
-@functools.lru_cache(maxsize=1024)
-def symbol_name(latex: str) -> str:
-    r"""The parser's name for a name written ``latex`` (``w_1`` -> ``w_{1}``, ``\ln`` -> ``log``).
-
-    >>> symbol_name(r"\sigma"), symbol_name("x"), symbol_name(r"\ln")
-    ('sigma', 'x', 'log')
-    """
-    if latex.startswith("\\") and latex[1:] in GREEK | FUNCTION_COMMANDS:
-        return "log" if latex == r"\ln" else latex[1:]
-    if len(latex) == 1 and latex.isalpha():
-        return latex
-    expr = parse(latex)
-    if not isinstance(expr, sp.Symbol):
-        raise Unreadable(f"{latex!r} is not a variable")
-    return str(expr.name)
-
-
-def check_name(name: str) -> str:
-    """``name`` if the parser could have made it from a letter; Unreadable otherwise."""
-    if not _NAME.match(name):
-        raise Unreadable(f"cannot read {name!r} (an unknown command or a misread word?)")
-    return name
-
-
 def sigmoid(arg: Any) -> Any:
     """The logistic sigmoid 1 / (1 + e^(-arg))."""
     return 1 / (1 + sp.exp(-arg))
 
 
+def _relu(x: Any) -> Any:
+    return sp.Piecewise((x, x > 0), (0, True))
+
+
+def _leaky_relu(x: Any, slope: Any = None) -> Any:
+    slope = sp.Rational(1, 100) if slope is None else slope
+    return sp.Piecewise((x, x > 0), (slope * x, True))
+
+
+def _elu(x: Any, alpha: Any = None) -> Any:
+    alpha = sp.Integer(1) if alpha is None else alpha
+    return sp.Piecewise((x, x > 0), (alpha * (sp.exp(x) - 1), True))
+
+
+KNOWN: dict[str, tuple[Any, tuple[int, ...]]] = {
+    "sin": (sp.sin, (1,)), "cos": (sp.cos, (1,)), "tan": (sp.tan, (1,)),
+    "sec": (sp.sec, (1,)), "csc": (sp.csc, (1,)), "cot": (sp.cot, (1,)),
+    "sinh": (sp.sinh, (1,)), "cosh": (sp.cosh, (1,)), "tanh": (sp.tanh, (1,)),
+    "coth": (sp.coth, (1,)), "asin": (sp.asin, (1,)), "acos": (sp.acos, (1,)),
+    "sech": (sp.sech, (1,)), "csch": (sp.csch, (1,)), "asinh": (sp.asinh, (1,)),
+    "acosh": (sp.acosh, (1,)), "atanh": (sp.atanh, (1,)),
+    "atan": (sp.atan, (1,)), "exp": (sp.exp, (1,)), "log": (sp.log, (1,)),
+    "Max": (sp.Max, (2, 3, 4)), "Min": (sp.Min, (2, 3, 4)), "Abs": (sp.Abs, (1,)),
+    "sign": (sp.sign, (1,)), "erf": (sp.erf, (1,)),
+    "sigmoid": (sigmoid, (1,)), "relu": (_relu, (1,)), "leaky_relu": (_leaky_relu, (1, 2)),
+    "softplus": (lambda x: sp.log(1 + sp.exp(x)), (1,)),
+    "swish": (lambda x: x * sigmoid(x), (1,)),
+    "gelu": (lambda x: x / 2 * (1 + sp.erf(x / sp.sqrt(2))), (1,)),
+    "elu": (_elu, (1, 2)),
+}
+"""Functions with a meaning of their own: the SymPy function and the numbers of arguments.
+
+Leaky ReLU's slope is 0.01 and ELU's α is 1 unless given as a second argument;
+swish is x·σ(x) (SiLU); GELU is x·Φ(x)."""
+
+_RELATIONS = {"<": sp.Lt, ">": sp.Gt, "<=": sp.Le, ">=": sp.Ge, "=": sp.Eq, "!=": sp.Ne}
+
+
+def _fail(message: str, node: Node) -> Unreadable:
+    return Unreadable(message, node.span[0])
+
+
 class _Builder:
-    def __init__(self, prepared: PreparedTerm, names: Names) -> None:
-        self.placeholders = prepared.placeholders
+    def __init__(self, names: Names) -> None:
         self.names = names
-        self.used: set[str] = set()
 
-    def build(self, expr: Any) -> Any:
-        if isinstance(expr, sp.Symbol):
-            return self.symbol(expr.name)
-        if isinstance(expr, sp.Float):
-            return sp.Rational(str(expr))
-        if isinstance(expr, sp.Number | sp.NumberSymbol):
-            return expr
-        if isinstance(expr, sp.Function) and type(expr).__name__ in _KNOWN_UNDEFINED:
-            return _KNOWN_UNDEFINED[type(expr).__name__](*(self.build(a) for a in expr.args))
-        if isinstance(expr, sp.core.function.AppliedUndef):
-            name = type(expr).__name__
-            if name.startswith("pkd") and isinstance(expr.args[0], sp.Symbol) and \
-                    expr.args[0].name in self.names.functions:  # \frac{\partial L}{\partial a}
-                return self.application(name, [sp.Symbol(expr.args[0].name)])
-            return self.application(type(expr).__name__, [self.build(a) for a in expr.args])
-        if isinstance(expr, sp.Pow) and expr.base.is_number and expr.exp.is_number:
-            base, exponent = (self.build(a) for a in expr.args)
-            if abs(exponent) > MAX_EXPONENT and abs(base) != 1:
-                raise Unreadable(f"a number too large to check ({sp.latex(base)}^{{…}})")
-            return sp.Pow(base, exponent)
-        if isinstance(expr, sp.factorial) and expr.args[0].is_number:
-            value = self.build(expr.args[0])
-            if abs(value) > MAX_EXPONENT:
-                raise Unreadable("a factorial too large to check")
-            return sp.factorial(value)
-        if isinstance(expr, sp.log) and len(expr.args) == 2:
-            value, base = (self.build(a) for a in expr.args)
-            return sp.log(value) if base == sp.E else sp.log(value, base)
-        if isinstance(expr, sp.Derivative | sp.Integral | sp.Sum | sp.Product | sp.Limit):
-            raise Unreadable(f"{type(expr).__name__.lower()}s are not read here")
-        if isinstance(expr, sp.core.relational.Relational):
-            raise Unreadable("a relation inside a term")
-        if not expr.args:
-            raise Unreadable(f"cannot read {expr!s}")
-        return expr.func(*(self.build(a) for a in expr.args))
+    def build(self, node: Node) -> Any:
+        method = getattr(self, f"_{node.kind}", None)
+        if method is None:
+            raise _fail(f"cannot read a {node.kind} here", node)
+        return method(node)
 
-    def placeholder(self, name: str) -> Any:
-        found = self.placeholders.get(f"\\{name}")
-        if found is None:  # e.g. \sigma'_a: the parser glued a subscript to the placeholder
-            raise Unreadable("cannot read what follows a prime or a derivative")
-        return found
+    # -- numbers and names
+    def _num(self, node: Node) -> Any:
+        value = sp.Rational(node.value.numerator, node.value.denominator)
+        decimals, truncated = node.extra
+        if truncated:
+            return Inexact(value, sp.Rational(1, 10 ** decimals))
+        return value
+
+    def _const(self, node: Node) -> Any:
+        if node.value == "E":
+            return sp.E
+        if node.value == "pi":
+            return sp.pi
+        raise _fail(f"{node.value!r} outside a condition", node)
+
+    def implicit(self, name: str) -> bool:
+        """``u`` in a chain that writes ``u'`` and never defines u: a function of the variable."""
+        return name + "'" in self.names.primed and name not in self.names.quantities and \
+            name not in self.names.functions
 
     def symbol(self, name: str) -> Any:
-        if name.startswith("pkq"):
-            placeholder = self.placeholder(name)
-            self.used.add(name)
-            base = symbol_name(placeholder.name or "")
-            return sp.Symbol(base + "'" * placeholder.order)
-        if name == "e":
-            return sp.E
-        if name == "pi":
-            return sp.pi
-        check_name(name)
-        if name in self.names.functions and name not in self.names.quantities:
-            raise Unreadable(f"the function {name} is used without its argument "
-                             f"(write {name}(x); f{{(x)}} is read as a product by SymPy)")
+        return sp.Function(name)(IMPLICIT_VARIABLE) if self.implicit(name) else sp.Symbol(name)
+
+    def _name(self, node: Node) -> Any:
+        name = node.value
+        if self.implicit(name):
+            return self.symbol(name)
+        if self.names.is_function(name):
+            raise _fail(f"the function {name} is used without its argument (write {name}(x))",
+                        node)
+        if node.extra == "word" and _known_word(name) is not None and \
+                name not in self.names.quantities:
+            raise _fail(f"the function {name} is used without its argument", node)
         return sp.Symbol(name)
 
-    def application(self, name: str, args: list[Any]) -> Any:
-        if name.startswith("pkd"):
-            self.used.add(name)
-            placeholder = self.placeholder(name)
+    def _prob(self, node: Node) -> Any:
+        """``P(A|B)``: a named quantity; ``P(¬A|B)`` is 1 - P(A|B) when the post gave P(A|B)."""
+        name = node.value
+        head, _, rest = name.partition("(¬")
+        if rest and name not in self.names.quantities:
+            complement = f"{head}({rest}"
+            if complement in self.names.quantities and "¬" not in rest:
+                return 1 - sp.Symbol(complement)
+        return sp.Symbol(name)
+
+    def _qprime(self, node: Node) -> Any:
+        """``a'``: a defined quantity's derivative; ``u'`` of an undefined u: u'(t), u(t)."""
+        name = node.value + "'" * node.extra
+        if node.value in self.names.quantities or node.value in self.names.functions:
+            return sp.Symbol(name)
+        return sp.Function(name)(IMPLICIT_VARIABLE)
+
+    # -- arithmetic
+    def _group(self, node: Node) -> Any:
+        return self.build(node.args[0])
+
+    def _add(self, node: Node) -> Any:
+        return sp.Add(self.build(node.args[0]), self.build(node.args[1]))
+
+    def _neg(self, node: Node) -> Any:
+        return -self.build(node.args[0])
+
+    def _mul(self, node: Node) -> Any:
+        return sp.Mul(self.build(node.args[0]), self.build(node.args[1]))
+
+    def _div(self, node: Node) -> Any:
+        top, bottom = self.build(node.args[0]), self.build(node.args[1])
+        return sp.Mul(top, sp.Pow(bottom, -1))
+
+    def _pow(self, node: Node) -> Any:
+        return self.power(self.build(node.args[0]), self.build(node.args[1]), node)
+
+    def power(self, base: Any, exponent: Any, node: Node) -> Any:
+        if exponent.is_Integer and abs(exponent) > MAX_SYMBOLIC_EXPONENT and \
+                base.free_symbols:
+            raise _fail(f"a power too large to check (exponent {exponent})", node)
+        if base.is_number and exponent.is_number and exponent.is_Rational and \
+                abs(exponent) > MAX_EXPONENT and base not in (0, 1, -1):
+            raise _fail("a number too large to check", node)
+        if exponent.is_number and not exponent.is_Rational and base.is_number and \
+                base != sp.E and exponent.has(sp.Pow):
+            value = exponent.evalf(15)
+            if value.is_real and abs(value) > MAX_EXPONENT:
+                raise _fail("a number too large to check", node)
+        return sp.Pow(base, exponent)
+
+    def _fact(self, node: Node) -> Any:
+        value = self.build(node.args[0])
+        if value.is_number and (not value.is_Integer or abs(value) > MAX_EXPONENT):
+            raise _fail("a factorial too large to check (or not of an integer)", node)
+        return sp.factorial(value)
+
+    def _binom(self, node: Node) -> Any:
+        n, k = (self.build(a) for a in node.args)
+        if n.is_number and abs(n) > MAX_EXPONENT:
+            raise _fail("a binomial coefficient too large to check", node)
+        return sp.binomial(n, k)
+
+    def _root(self, node: Node) -> Any:
+        radicand = self.build(node.args[0])
+        if len(node.args) == 1:
+            return sp.sqrt(radicand)
+        index = self.build(node.args[1])
+        if not index.is_Integer or not 2 <= index <= 100:
+            raise _fail("a root whose index is not a whole number from 2 to 100", node)
+        if index % 2 == 1:
+            return sp.real_root(radicand, index)
+        return sp.root(radicand, index)
+
+    def _abs(self, node: Node) -> Any:
+        return sp.Abs(self.build(node.args[0]))
+
+    # -- functions
+    def _func(self, node: Node) -> Any:
+        extra = node.extra
+        argument = node.args[0] if node.args else None
+        if extra.get("bare") and argument is not None and argument.kind == APPLY and \
+                not self.is_call(argument):  # \log a(1-a): log(a)·(1-a), the next atom is a
+            head, factor = self.product_parts(argument)
+            return self._func_of(node, [head]) * factor
+        return self._func_of(node, [self.build(a) for a in node.args])
+
+    def _func_of(self, node: Node, args: list[Any]) -> Any:
+        extra = node.extra
+        word = extra.get("word")
+        prime = extra.get("prime", 0)
+        if word is not None and self.names.is_function(word):
+            value = self.user_function(word, args, prime, node)
+        else:
+            value = self.known(node.value, args, prime, node, extra)
+        if extra.get("base") is not None:
+            base = self.build(extra["base"])
+            if node.value != "log" or prime:
+                raise _fail("a subscript on a function", node)
+            value = sp.log(args[0], base)
+        if extra.get("power") is not None:
+            value = self.power(value, self.build(extra["power"]), node)
+        return value
+
+    def known(self, function: str, args: list[Any], prime: int, node: Node,
+              extra: dict[str, Any]) -> Any:
+        if function == "softmax":
+            exps = [sp.exp(a) for a in args]
+            return exps[extra["index"] - 1] / sp.Add(*exps)
+        implementation, arities = KNOWN[function]
+        if len(args) not in arities:
+            raise _fail(f"{function} of {len(args)} arguments", node)
+        if prime:
             if len(args) != 1:
-                raise Unreadable("a derivative of several arguments")
-            (operand,) = args
-            variable = (PRIME_VARIABLE if placeholder.variable is None
-                        else sp.Symbol(symbol_name(placeholder.variable)))
-            return sp.Derivative(operand, (variable, placeholder.order), evaluate=False)
-        if name.startswith("pkp"):
-            self.used.add(name)
-            placeholder = self.placeholder(name)
-            base = symbol_name(placeholder.name or "")
-            if base in self.names.quantities:
-                raise Unreadable(f"{base} is a quantity, not a function; its prime is ambiguous")
-            return sp.Function(base + "'" * placeholder.order)(*args)
-        check_name(name)
-        if self.names.is_function(name):
-            arity = self.names.functions.get(name)
-            if arity is not None and arity != len(args):
-                raise Unreadable(f"{name} takes {arity} argument(s), given {len(args)}")
-            return sp.Function(name)(*args)
-        if name == "sigma":
-            if len(args) != 1:
-                raise Unreadable("the sigmoid takes one argument")
-            return sigmoid(args[0])
-        if len(args) != 1:
-            raise Unreadable(f"{name}(...) with {len(args)} arguments, but {name} is not "
-                             "defined as a function")
-        return sp.Symbol(name) * args[0]  # a(1 + x): a product
+                raise _fail(f"a prime on {function} of several arguments", node)
+            t = sp.Dummy("t", real=True)
+            return sp.diff(implementation(t), t, prime).xreplace({t: args[0]})
+        return implementation(*args)
+
+    def user_function(self, name: str, args: list[Any], prime: int, node: Node) -> Any:
+        arity = self.names.functions.get(name)
+        if arity is not None and arity != len(args):
+            raise _fail(f"{name} takes {arity} argument(s), given {len(args)}", node)
+        return sp.Function(name + "'" * prime)(*args)
+
+    def _apply(self, node: Node) -> Any:
+        name, extra = node.value, node.extra
+        prime, power = extra["prime"], extra["power"]
+        is_quantity = name in self.names.quantities
+        if power is not None and not is_quantity and (
+                self.names.is_function(name) or name == "sigma" or extra.get("word")):
+            exponent = self.build(power)
+            if exponent.is_number and exponent.is_negative:
+                raise _fail(f"{name}^{{{exponent}}}(…): the inverse function or a power of "
+                            "the value?", node)
+        if not self.is_call(node):  # a(1 + x): a product; a(1-a)': a times (1-a)'
+            head, factor = self.product_parts(node)
+            return head * factor
+        if self.names.is_function(name) or (prime and name != "sigma" and not extra.get("word")):
+            value = self.user_function(name, [self.build(a) for a in node.args], prime, node)
+        elif name == "sigma":
+            if len(node.args) != 1:
+                raise _fail("the sigmoid takes one argument", node)
+            value = self.known("sigmoid", [self.build(node.args[0])], prime, node, extra)
+        else:  # a word: \mathrm{foo}(x)
+            known = _known_word(name)
+            args = [self.build(a) for a in node.args]
+            value = (self.known(known, args, prime, node, extra) if known is not None
+                     else self.user_function(name, args, prime, node))
+        if power is not None:
+            value = self.power(value, self.build(power), node)
+        if extra.get("after") is not None:  # f(x)^2
+            value = self.power(value, self.build(extra["after"]), node)
+        return value
+
+    def is_call(self, node: Node) -> bool:
+        """Is the APPLY ``node`` a function applied to its arguments (else a product)?"""
+        name, extra = node.value, node.extra
+        if name in self.names.quantities:
+            return False
+        return bool(self.names.is_function(name) or extra["prime"] or name == "sigma"
+                    or extra.get("word"))
+
+    def product_parts(self, node: Node) -> tuple[Any, Any]:
+        """``a^2(1+x)^3``: the name's part (a²) and the bracket's ((1+x)³)."""
+        name, extra = node.value, node.extra
+        if len(node.args) != 1:
+            raise _fail(f"{name}(...) with {len(node.args)} arguments, but {name} is not "
+                        "defined as a function", node)
+        factor = self.build(node.args[0])
+        if extra["prime"]:
+            factor = self.bracket_derivative(factor, extra["prime"])
+        if extra.get("after") is not None:  # a(1+x)^2: the power is the bracket's
+            factor = self.power(factor, self.build(extra["after"]), node)
+        head = self.symbol(name)
+        if extra["power"] is not None:
+            head = self.power(head, self.build(extra["power"]), node)
+        return head, factor
+
+    # -- derivatives
+    def _deriv(self, node: Node) -> Any:
+        operand_node = node.args[0]
+        if operand_node.kind == NAME and operand_node.value in self.names.functions and \
+                operand_node.value not in self.names.quantities:  # \frac{\partial L}{\partial a}
+            operand = sp.Symbol(operand_node.value)
+        else:
+            operand = self.build(operand_node)
+        return sp.Derivative(operand, (sp.Symbol(node.value), node.extra), evaluate=False)
+
+    def _prime(self, node: Node) -> Any:
+        return self.bracket_derivative(self.build(node.args[0]), node.extra)
+
+    @staticmethod
+    def bracket_derivative(inner: Any, order: int) -> Any:
+        """``(…)'``: by the chain's variable (:mod:`.check` says which: the one in the bracket,
+        or the primed function's)."""
+        return sp.Derivative(inner, (PRIME_VARIABLE, order), evaluate=False)
+
+    # -- cases
+    def _piecewise(self, node: Node) -> Any:
+        pieces = []
+        for k, row in enumerate(node.args):
+            value = self.build(row.args[0])
+            if len(row.args) == 1:
+                if k != len(node.args) - 1:
+                    raise _fail("a row of cases without a condition", row)
+                pieces.append((value, sp.true))
+                continue
+            pieces.append((value, self.condition(row.args[1])))
+        return sp.Piecewise(*pieces)
+
+    def condition(self, node: Node) -> Any:
+        if node.kind == CONST:
+            return sp.true
+        parts = []
+        for part in node.args:
+            if part.kind == CONST:
+                return sp.true
+            left, right = (self.build(a) for a in part.args)
+            parts.append(_RELATIONS[part.value](left, right))
+        return sp.And(*parts)
 
 
-def _check_letters(text: str, parsed: Any) -> None:
-    """Every letter written (outside command names) is somewhere in the parser's result.
+def _known_word(word: str) -> str | None:
+    return FUNCTION_WORDS.get(word.lower().replace(" ", "").replace("_", "").replace("-", ""))
 
-    A sanity check of the round trip: a parser that skipped part of the input
-    would lose its letters. (``e`` may become Euler's number, which has no name.)
+
+def read_term(parsed: ParsedTerm, names: Names) -> Any:
+    r"""The SymPy expression of a parsed term, with the post's ``names``.
+
+    >>> sorted(map(str, read_term(parse_term(r"\hat{y} - y"), Names({})).free_symbols))
+    ['\\hat{y}', 'y']
+    >>> read_term(parse_term(r"P(D \mid +)"), Names({}))
+    P(D|+)
     """
-    written = set(re.sub(r"\\[A-Za-z]+", " ", text)) & set(
-        "abcdfghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    names = "".join(str(s) for s in parsed.free_symbols)
-    names += "".join(type(f).__name__ for f in parsed.atoms(sp.core.function.AppliedUndef))
-    lost = sorted(c for c in written if c not in names)
-    if lost:
-        raise Unreadable(f"SymPy's LaTeX parser lost {', '.join(lost)}")
+    try:
+        return _Builder(names).build(parsed.tree)
+    except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:  # SymPy's own
+        raise Unreadable(f"SymPy cannot build this term ({type(exc).__name__})",
+                         parsed.offset) from None
 
 
-def read_term(prepared: PreparedTerm, names: Names) -> Any:
-    r"""The SymPy expression of a prepared term, checked for the parser's silent misreadings.
+def read(text: str, names: Names | None = None) -> Any:
+    """Parse and read ``text`` (one term) in one step; see :func:`read_term`."""
+    return read_term(parse_term(text), names or Names({}))
 
-    >>> from probkit.symbolic.lint.terms import prepare_term
-    >>> read_term(prepare_term(r"x(1-x) e^{-x}"), Names({}))
-    x*(1 - x)*exp(-x)
-    >>> read_term(prepare_term(r"af(x)(1-f(x))", functions={"f"}), Names({"f": 1}))
-    a*(1 - f(x))*f(x)
+
+@functools.lru_cache(maxsize=1024)
+def symbol_name(latex: str) -> str:
+    r"""The name of the variable written ``latex`` (``w_1`` -> ``w_{1}``, ``\sigma`` -> ``sigma``).
+
+    >>> symbol_name(r"\sigma"), symbol_name("w_1"), symbol_name(r"\hat{y}")
+    ('sigma', 'w_{1}', '\\hat{y}')
     """
-    builder = _Builder(prepared, names)
-    parsed = parse(prepared.text)
-    _check_letters(prepared.text, parsed)
-    expr = builder.build(parsed)
-    missing = {p.lstrip("\\") for p in prepared.placeholders} - builder.used
-    if missing:  # a derivative or prime the parser dropped: never check something else
-        raise Unreadable("SymPy's LaTeX parser dropped a derivative or a prime")
-    if any("'" in str(s) for s in expr.free_symbols if not str(s).startswith("__")) and \
-            not any(p.kind == "quantity-prime" for p in prepared.placeholders.values()):
-        raise Unreadable("a prime was misread")
-    return expr
+    tree = parse_term(latex).tree
+    if tree.kind not in (NAME, PROB):
+        raise Unreadable(f"{latex!r} is not a variable")
+    return str(tree.value)
 
 
-__all__ = ["PRIME_VARIABLE", "Names", "check_name", "parse", "read_term", "sigmoid",
-           "symbol_name"]
+def definition_target(parsed: ParsedTerm) -> tuple[str, tuple[str, ...]] | None:
+    r"""``(name, parameters)`` when the term can be defined: ``a``, ``\hat{y}``, ``f(x)``, ``P(D)``.
+
+    A name, a probability, or a name (or a word such as ``\mathrm{ReLU}``)
+    applied to distinct variables. Known functions written as commands
+    (``\tanh(x)``) are never redefined: an equation about them is a claim.
+
+    >>> definition_target(parse_term(r"L(a, y)"))
+    ('L', ('a', 'y'))
+    >>> definition_target(parse_term(r"\mathrm{softplus}(x)")), definition_target(parse_term("2x"))
+    (('softplus', ('x',)), None)
+    """
+    tree = parsed.tree
+    if tree.kind in (NAME, PROB):
+        return tree.value, ()
+    if tree.kind == APPLY and not tree.extra["prime"] and tree.extra["power"] is None and \
+            tree.extra.get("after") is None:
+        name, args = tree.value, tree.args
+    elif tree.kind == FUNC and tree.extra.get("word") and not tree.extra.get("prime") and \
+            tree.extra.get("power") is None and tree.extra.get("base") is None and \
+            tree.value != "softmax":
+        name, args = tree.extra["word"], tree.args
+    else:
+        return None
+    if not all(a.kind == NAME for a in args):
+        return None
+    params = tuple(str(a.value) for a in args)
+    return (name, params) if len(set(params)) == len(params) else None
+
+
+__all__ = ["IMPLICIT_VARIABLE", "KNOWN", "MAX_EXPONENT", "MAX_SYMBOLIC_EXPONENT", "PRIME_VARIABLE",
+           "Names", "definition_target", "parse_term", "read",
+           "read_term", "sigmoid", "symbol_name"]

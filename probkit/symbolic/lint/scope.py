@@ -111,6 +111,9 @@ class Scope:
         if isinstance(expr, sp.Symbol):
             return self._symbol(expr, held, depth)
         if isinstance(expr, sp.Derivative):
+            if isinstance(expr.expr, sp.core.function.AppliedUndef) and \
+                    type(expr.expr).__name__.rstrip("'") not in self.definitions:
+                return expr  # u'(t) of a u never defined: nothing to carry out
             return self._derivative(expr, held, depth)
         if isinstance(expr, sp.core.function.AppliedUndef):
             args = [self._evaluate(a, held, depth) for a in expr.args]

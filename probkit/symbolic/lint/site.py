@@ -53,6 +53,20 @@ def has_maths(text: str, *, latex: bool) -> bool:
     return bool(find_maths(text, latex=latex))
 
 
+def check_post(text: str, *, source: str, latex: bool | None = None,
+               seed: int = 0) -> CheckReport:
+    """Check the post ``text`` like :func:`~probkit.symbolic.lint.check.check_text`, except
+    that a post without maths passes with no equalities."""
+    from probkit.symbolic.lint.check import is_latex_source
+
+    is_latex = is_latex_source(text, source) if latex is None else latex
+    if not has_maths(text, latex=is_latex):
+        return CheckReport(source, (), (), equalities_checked=0, equalities_verified=0)
+    from probkit.symbolic.lint.check import check_text
+
+    return check_text(text, source=source, latex=is_latex, seed=seed)
+
+
 def check_paths(paths: Sequence[str | os.PathLike[str]], *, seed: int = 0,
                 latex: bool | None = None) -> SiteReport:
     """Check every post ``paths`` name (files, and folders for the posts below them).
@@ -62,22 +76,14 @@ def check_paths(paths: Sequence[str | os.PathLike[str]], *, seed: int = 0,
     :class:`~probkit.symbolic.lint.report.PostError` in the report, and the others are
     still checked. ``latex`` forces the reading of every post (None: by suffix).
     """
-    from probkit.symbolic.lint.check import check_text, is_latex_source
-
     posts: list[CheckReport | PostError] = []
     for post in posts_of(paths):
         source = str(post)
         try:
-            text = read_post(post)
-            is_latex = is_latex_source(text, source) if latex is None else latex
-            if not has_maths(text, latex=is_latex):
-                posts.append(CheckReport(source, (), (), equalities_checked=0,
-                                         equalities_verified=0))
-                continue
-            posts.append(check_text(text, source=source, latex=is_latex, seed=seed))
+            posts.append(check_post(read_post(post), source=source, latex=latex, seed=seed))
         except (DataError, InputError) as exc:
             posts.append(PostError(source, str(exc)))
     return SiteReport(tuple(posts))
 
 
-__all__ = ["check_paths", "has_maths", "posts_of"]
+__all__ = ["check_paths", "check_post", "has_maths", "posts_of"]

@@ -58,10 +58,16 @@ def _clean_block(tokens: list[Token]) -> list[Token]:
     while i < len(tokens):
         t = tokens[i].text
         if t in (r"\begin", r"\end"):
-            name, i = argument(tokens, i + 1)
+            name, end = argument(tokens, i + 1)
             environment = join(name)
-            if environment not in ALIGNMENTS:  # cases, matrices, arrays: not a chain
+            if t == r"\begin" and environment in PIECEWISE:  # part of a term, kept whole
+                close = _environment_end(tokens, i, environment)
+                out.extend(tokens[i:close])
+                i = close
+                continue
+            if environment not in ALIGNMENTS:  # matrices, arrays: not a chain
                 raise Unreadable(f"the {environment} environment is not checked")
+            i = end
             continue
         if t in DROP_WITH_ARGUMENT:
             _, i = argument(tokens, i + 1)
@@ -79,6 +85,37 @@ def _clean_block(tokens: list[Token]) -> list[Token]:
             out.append(tokens[i])
         i += 1
     return out
+
+
+PIECEWISE = frozenset(["cases", "dcases", "rcases", "cases*"])
+"""Environments that are one term (a piecewise function), not a chain."""
+
+
+def _environment_end(tokens: Sequence[Token], start: int, environment: str) -> int:
+    """Index just past the ``\\end{environment}`` matching the ``\\begin`` at ``start``."""
+    depth = 0
+    i = start
+    while i < len(tokens):
+        if tokens[i].text in (r"\begin", r"\end"):
+            name, end = argument(tokens, i + 1)
+            if join(name) == environment:
+                depth += 1 if tokens[i].text == r"\begin" else -1
+                if depth == 0:
+                    return end
+            i = end
+            continue
+        i += 1
+    raise Unreadable(f"an unclosed {environment} environment")
+
+
+def _thousands(tokens: Sequence[Token], i: int) -> bool:
+    """The comma at ``i`` separates thousands: ``1,000`` (a digit, then three and no fourth)."""
+    if i == 0 or not tokens[i - 1].text.isdigit():
+        return False
+    digits = tokens[i + 1:i + 4]
+    if len(digits) < 3 or not all(t.text.isdigit() for t in digits):
+        return False
+    return i + 4 >= len(tokens) or not tokens[i + 4].text.isdigit()
 
 
 def _relation_at(tokens: Sequence[Token], i: int) -> tuple[str, int] | None:
@@ -170,10 +207,16 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
     i, depth = 0, 0
     while i < len(tokens):
         t = tokens[i].text
+        if t == r"\begin":  # a cases environment (_clean_block kept only those): one piece
+            close = _environment_end(tokens, i, join(argument(tokens, i + 1)[0]))
+            current.extend(tokens[i:close])
+            i = close
+            continue
         if t == "(" and depth == 0:
             end = group_end(tokens, i)
             inside = tokens[i + 1:end - 1]
-            if _contains_relation(inside):
+            probability = i > 0 and tokens[i - 1].text in ("P", r"\Pr", "}")  # P(X = 1)
+            if _contains_relation(inside) and not probability:
                 for nested in _statements_in_group(inside):
                     statements.append(Statement(nested.terms, nested.relations, condition=True))
                 i = end
@@ -206,7 +249,7 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
                                           _relation_at(tokens, after) is not None):
                     i += 1
                     continue
-            if t in BREAKS:
+            if t in BREAKS and not (t == "," and _thousands(tokens, i)):
                 end_statement()
                 if t in (r"\text", r"\textrm", r"\mbox", r"\textnormal"):
                     _, i = argument(tokens, i + 1)

@@ -44,15 +44,20 @@ True
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
+from probkit._estimator import Constraint
+from probkit.classifier.features._base import FeatureTransformer, image_shape_constraint
 from probkit.errors import DataError
 
 #: names of the columns of :func:`image_statistics`
 STATISTIC_NAMES = ("log_contrast", "log_roughness", "saturation_mean", "saturation_sd")
+#: mean HSV saturation below which an image counts as greyscale (or nearly): its colour
+#: features say nothing, so a classifier flags it (:meth:`Classifier.typicality`)
+GREY_SATURATION = 0.02
 #: one grey step, the floor under contrast and roughness
 _STEP = 1.0 / 255.0
 #: luma weights of ITU-R BT.601
@@ -88,9 +93,60 @@ def image_statistics(images: Any) -> NDArray[np.float64]:
         raise DataError(f"images must have shape (n, height, width, 3); got {array.shape}")
     if array.dtype != np.uint8:
         raise DataError(f"images must be uint8 (0-255); got dtype {array.dtype}")
+    return _chunked(array)
+
+
+def _chunked(array: NDArray[Any]) -> NDArray[np.float64]:
     rows = [_statistics(array[i:i + _CHUNK].astype(np.float64) / 255.0)
             for i in range(0, array.shape[0], _CHUNK)]
     return np.concatenate(rows).astype(np.float64)
 
 
-__all__ = ["STATISTIC_NAMES", "image_statistics"]
+class ImageStatistics(FeatureTransformer):
+    """The four statistics of :func:`image_statistics` as features (the same definition the
+    typicality view scores).
+
+    Parameters
+    ----------
+    image_shape : (height, width, 3) or None, default None
+        As for every transformer: given, the input may be flattened images.
+
+    Examples
+    --------
+    >>> page = np.full((1, 8, 8, 3), 128, dtype=np.uint8)
+    >>> ImageStatistics().fit_transform(page).round(2).tolist()
+    [[-5.54, 0.0, 0.0, 0.0]]
+    """
+
+    name: ClassVar[str] = "image-statistics"
+    per_image: ClassVar[bool] = True
+    _constraints: ClassVar[dict[str, Constraint]] = {"image_shape": image_shape_constraint}
+
+    def __init__(self, *, image_shape: tuple[int, int, int] | None = None) -> None:
+        self.image_shape = image_shape
+
+    def _n_features(self, shape: tuple[int, int, int]) -> int:
+        return len(STATISTIC_NAMES)
+
+    def _transform(self, images: NDArray[Any]) -> NDArray[np.float64]:
+        return _chunked(images)
+
+    @property
+    def label(self) -> str:
+        """``image stats``."""
+        return "image stats"
+
+
+def is_greyscale(statistics: Any) -> NDArray[np.bool_]:
+    """True for rows of :func:`image_statistics` whose mean saturation is below
+    :data:`GREY_SATURATION` (greyscale or near-greyscale images).
+
+    >>> grey = np.repeat(np.arange(64, dtype=np.uint8).reshape(1, 8, 8, 1), 3, axis=-1)
+    >>> is_greyscale(image_statistics(grey)).tolist()
+    [True]
+    """
+    return np.asarray(np.asarray(statistics)[:, 2] < GREY_SATURATION)
+
+
+__all__ = ["GREY_SATURATION", "STATISTIC_NAMES", "ImageStatistics", "image_statistics",
+           "is_greyscale"]

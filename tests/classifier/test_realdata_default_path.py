@@ -1,0 +1,69 @@
+"""The default path on the real files: ``probkit train`` without options gives the model
+the default search chose (88% on the test file, log loss 0.33), the same on mirror
+images, and flags the named non-photographs while keeping real colour photos."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from probkit import workflows
+from probkit.classifier.data.datasets import Dataset, load_dataset
+
+pytestmark = pytest.mark.realdata
+
+GREY_OR_PAGES = ["camera", "coins", "page", "text", "moon", "brick"]
+COLOUR_PHOTOS = ["chelsea", "astronaut", "coffee", "rocket"]
+
+
+def _square64(image: np.ndarray) -> np.ndarray:
+    from PIL import Image
+
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    h, w = image.shape[:2]
+    s = min(h, w)
+    crop = image[(h - s) // 2:(h - s) // 2 + s, (w - s) // 2:(w - s) // 2 + s, :3]
+    return np.asarray(Image.fromarray(crop).resize((64, 64), Image.BILINEAR))
+
+
+@pytest.fixture(scope="module")
+def trained(cat_data_dir: Path):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return workflows.train(cat_data_dir / "train_catvnoncat.h5",
+                               test=cat_data_dir / "test_catvnoncat.h5")
+
+
+def test_train_without_options_is_the_searched_model(trained, cat_data_dir: Path) -> None:
+    test = trained.test
+    assert test is not None and test["accuracy"] == pytest.approx(0.88)
+    assert test["log_loss"] < 0.40
+    data = load_dataset(cat_data_dir / "test_catvnoncat.h5")
+    mirrored = Dataset(data.images[:, :, ::-1].copy(), data.labels)
+    assert trained.classifier.score(mirrored) >= 0.80
+
+
+def test_non_photographs_are_flagged_and_colour_photos_are_not(trained) -> None:
+    skimage_data = pytest.importorskip("skimage.data")
+    pytest.importorskip("PIL")
+    names = GREY_OR_PAGES + COLOUR_PHOTOS
+    images = np.stack([_square64(getattr(skimage_data, n)()) for n in names])
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 256, (1, 64, 64, 3), dtype=np.uint8)
+    page = np.full((1, 64, 64, 3), 250, dtype=np.uint8)
+    t, typical = trained.classifier.typicality(np.concatenate([images, noise, page]))
+    flagged = dict(zip(names + ["noise", "page"], ~typical, strict=True))
+    assert all(flagged[n] for n in GREY_OR_PAGES + ["noise", "page"])
+    assert not any(flagged[n] for n in COLOUR_PHOTOS)
+    assert t[-1] < 1e-9 and t[-2] < 1e-9  # far outside: tiny, not just "beyond all 209"
+
+
+def test_flag_rate_on_the_real_test_images(trained, cat_data_dir: Path) -> None:
+    data = load_dataset(cat_data_dir / "test_catvnoncat.h5")
+    _, typical = trained.classifier.typicality(data.images)
+    # measured: 3 of 50 (two greyscale cats, #23 and #30, and #29 by distance)
+    assert int((~typical).sum()) == 3 and not typical[23] and not typical[30]
