@@ -63,6 +63,7 @@ from probkit.symbolic.matrix_ops import (
     shape_of,
     shape_text,
     sigmoid,
+    step,
     text,
 )
 from probkit.symbolic.model import Check, Derivation, Given, Math, Prose, Step
@@ -89,6 +90,7 @@ _SHAPE = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*([A-Za-z0-9_]+)\s*,\s*([A
 
 _ELEMENTWISE_CALLS: dict[str, Callable[[Any], Any]] = {
     "tanh": sp.tanh, "exp": sp.exp, "log": sp.log, "sigmoid": sigmoid, "relu": relu,
+    "step": step,
 }
 
 
@@ -742,7 +744,8 @@ def check_gradient_formula(
     algebra = _Algebra(chain, d_shapes)
     targets = list(wrt) or [name]
     numbers = _Numbers(chain, targets, seed, _softmax_labels(chain))
-    needed = {n for n in chain.shapes if n != chain.output and n not in chain.scalars}
+    needed = {n for n in chain.shapes
+              if n != chain.output and (n not in chain.scalars or n == name)}
     truth = _true_gradients(numbers, needed, scale)
     return _check(name, expr, algebra, numbers, truth, scale, "")
 
