@@ -499,6 +499,12 @@ def _blame(line: int, latex: str, lhs: str, target: str, code: str, detail: str,
         if untransposed != code:
             candidates.append((untransposed, f"{_latex_of(name)}, not its transpose, was "
                                "meant"))
+    for group in re.finditer(r"\([^()]*\)(?!\.T)", code):
+        inner = group.group(0)
+        if "@" in inner or re.fullmatch(r"\(\d+\s*/\s*m\)", inner):
+            continue
+        candidates.append((code[:group.end()] + ".T" + code[group.end():],
+                           f"{_latex_group(inner)} was meant"))
     if "@" in code:
         for k in range(code.count("@")):
             parts = code.split("@")
@@ -536,6 +542,11 @@ def _latex_of(name: str, transposed: bool = False) -> str:
     if match.group(2):
         return f"{match.group(1)}^{{[{match.group(2)}]{'T' if transposed else ''}}}"
     return match.group(1) + ("^T" if transposed else "")
+
+
+def _latex_group(code: str) -> str:
+    """``(A - Y)`` -> ``(A - Y)^T``-ready LaTeX: the chain names written as the post does."""
+    return re.sub(r"\b(d?[A-Za-z])(\d)\b", r"\1^{[\2]}", code) + "^T"
 
 
 def _shown(detail: str) -> str:
