@@ -99,6 +99,9 @@ def test_the_slip_is_caught_on_its_line_with_its_kind(pair_id: str) -> None:
     assert [f.status for f in found] == ["wrong"], report
     words = "shape error" if pair["slip_kind"] == "shape" else "right shape, wrong value"
     assert words in found[0].reason, found[0].reason
+    if pair["slip_kind"] == "value":  # a counterexample: sizes and the entry furthest off
+        assert re.search(r"counterexample at .*m = \d.*\[\d+, \d+\] = \S+ by the formula",
+                         found[0].reason), found[0].reason
     assert not report.passed
     slip_words = SLIP_WORDS.get(pair["slip_class"])
     if slip_words:

@@ -555,7 +555,8 @@ def _shown(detail: str) -> str:
     where, sep, rest = text.partition(": ")
     if sep and rest.startswith(where + " "):
         text = rest
-    return text.replace("; values: ", "; ")
+    text = text.replace("; values: ", "; ")
+    return re.sub(r"\b(d?[A-Za-z])(\d)\b", r"\1^{[\2]}", text)  # in the post's names
 
 
 def parse_shapes(items: Sequence[str]) -> dict[str, tuple[str, str]]:
