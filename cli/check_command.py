@@ -57,12 +57,19 @@ def check(
         bool, typer.Option("--allow-no-maths", help="A FILE without maths passes (always so "
                            "for folders and several files).")
     ] = False,
+    shape: Annotated[
+        list[str] | None,
+        typer.Option("--shape", metavar="NAME=ROWS,COLS", help="The shape of a matrix of a "
+                     "vectorized post, e.g. 'W^{[1]}=n_h,n_x' or W1=n_h,n_x (added to the "
+                     "post's own declarations; one FILE).", show_default=False),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Check every chain of equalities in posts; exit 1 if a step is wrong or unchecked."""
     one = len(posts) == 1 and (posts[0] == "-" or not os.path.isdir(posts[0]))
     if not one:
-        for option, value in (("--annotate", annotate), ("--fix", fix)):
+        for option, value in (("--annotate", annotate), ("--fix", fix),
+                              ("--shape", shape or None)):
             if value is not None:
                 given = "a folder" if len(posts) == 1 else f"{len(posts)} paths"
                 raise InputError(f"{option} writes the copy of one post: give one FILE "
@@ -71,7 +78,7 @@ def check(
                        strict_render=strict_render)
         return
     _check_one(posts[0], annotate=annotate, fix=fix, latex=latex, seed=seed, as_json=as_json,
-               strict_render=strict_render, allow_no_maths=allow_no_maths)
+               strict_render=strict_render, allow_no_maths=allow_no_maths, shapes=shape or [])
 
 
 def _check_several(posts: list[str], *, seed: int, latex: bool | None, as_json: bool,
@@ -94,7 +101,8 @@ def _check_several(posts: list[str], *, seed: int, latex: bool | None, as_json: 
 
 
 def _check_one(post: str, *, annotate: Path | None, fix: Path | None, latex: bool, seed: int,
-               as_json: bool, strict_render: bool, allow_no_maths: bool) -> None:
+               as_json: bool, strict_render: bool, allow_no_maths: bool,
+               shapes: list[str]) -> None:
     from probkit.symbolic.lint import check as lint
     from probkit.symbolic.lint import posts as reading
     from probkit.symbolic.lint.site import check_post, has_maths
@@ -121,7 +129,7 @@ def _check_one(post: str, *, annotate: Path | None, fix: Path | None, latex: boo
     elif no_maths:
         report = check_post(text, source=source, latex=is_latex, seed=seed)
     else:
-        report = lint.check_text(text, source=source, seed=seed, latex=is_latex)
+        report = lint.check_text(text, source=source, seed=seed, latex=is_latex, shapes=shapes)
     if annotate is not None:
         from probkit._atomic import write_text_atomic
         from probkit.symbolic.lint.annotate import annotated

@@ -124,6 +124,12 @@ def derivations() -> Mapping[str, Any]:
 # are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_check_vectorized.py::test_no_correct_line_is_wrong_and_no_slip_passes_silently",
+    "test_check_vectorized.py::test_every_backward_line_of_the_correct_post_is_verified",
+    "test_check_vectorized.py::test_the_slip_is_caught_on_its_line_with_its_kind",
+    "test_check_vectorized.py::test_a_post_without_declarations_is_undecided_not_guessed",
+    "test_check_vectorized.py::test_shape_error_names_the_product_and_the_transpose_meant",
+    "test_check_vectorized.py::test_a_line_with_an_unread_function_is_undecided_not_wrong",
     "test_docs_output.py::test_classifier_commands_print_what_the_page_shows",
     "test_rich_display.py::test_every_classifier_result_has_a_short_repr_and_an_html_table",
     "test_notebook.py::test_figures_are_pictures_in_a_fresh_kernel",

@@ -75,3 +75,19 @@ def test_other_commands_do_not_import_the_latex_parser() -> None:
                for line in done.stderr.splitlines() if line.startswith("import time:")}
     assert done.returncode == 0 and "typer" in modules
     assert not modules & {"sympy", "antlr4", "numpy"}, sorted(modules & {"sympy", "antlr4"})
+
+
+def test_check_shape_is_for_one_post(tmp_path: Path) -> None:
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text("$$x = x$$\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "a.md"), str(tmp_path / "b.md"),
+                                      "--shape", "W1=n_h,n_x"])
+    assert result.exit_code == 2
+    assert "--shape" in result.output
+
+
+def test_check_shape_cannot_be_read_is_refused_by_flag(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("$$dZ^{[2]} = A^{[2]} - Y$$\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(tmp_path / "a.md"), "--shape", "W1"])
+    assert result.exit_code == 2
+    assert "--shape" in result.output and "Traceback" not in result.output

@@ -182,3 +182,21 @@ def test_large_numeric_sizes_are_refused_before_any_work() -> None:
     with pytest.raises(InputError, match="12288"):
         derive_matrix_chain(["Z = W @ X", "J = sum(Z)"], wrt=["W"],
                             shapes=["X=12288,209", "W=1,12288"])
+
+
+def test_a_formula_for_a_one_by_one_bias_is_judged() -> None:
+    chain = ["Z = W @ X + b", "A = sigmoid(Z)",
+             "J = -(1/m) * sum(Y*log(A) + (1-Y)*log(1-A))"]
+    shapes = ["X=n,m", "W=1,n", "b=1,1", "Y=1,m"]
+    assert check_gradient_formula(chain, shapes, "b", "(1/m) * sum(dZ, axis=1, keepdims=True)"
+                                  ).passed
+    assert not check_gradient_formula(chain, shapes, "b", "sum(dZ, axis=1, keepdims=True)"
+                                      ).passed
+
+
+def test_an_indicator_step_is_read_in_a_formula() -> None:
+    chain = ["Z1 = W1 @ X", "A1 = relu(Z1)", "Z2 = W2 @ A1", "A2 = sigmoid(Z2)",
+             "J = -(1/m) * sum(Y*log(A2) + (1-Y)*log(1-A2))"]
+    shapes = ["X=n,m", "W1=h,n", "W2=1,h", "Y=1,m"]
+    assert check_gradient_formula(chain, shapes, "Z1", "(W2.T @ dZ2) * step(Z1)").passed
+    assert not check_gradient_formula(chain, shapes, "Z1", "W2.T @ dZ2").passed

@@ -13,7 +13,8 @@ relations), :mod:`.parser` (one term's syntax tree, with source spans),
 (definitions, domains, evaluation), :mod:`.equality` (one comparison),
 :mod:`.prose` (what the words around the maths say: evaluation points,
 solving), :mod:`.solving` (do two equations have the same solutions),
-:mod:`.check` (chains, equations and blame), :mod:`.report` and :mod:`.annotate`;
+:mod:`.check` (chains, equations and blame), :mod:`.vectorized` (the matrix lines of a
+vectorized backprop post, judged by the matrix chain), :mod:`.report` and :mod:`.annotate`;
 :mod:`.posts` (bounded reading of regular files, the posts below a folder),
 :mod:`.site` (many posts in one process), :mod:`.render` (characters KaTeX strict
 refuses) and :mod:`.fix` (``--fix``: a KaTeX-safe copy that reads the same).
@@ -38,18 +39,18 @@ if TYPE_CHECKING:
 
 
 def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
-               seed: int = 0) -> CheckReport:
+               seed: int = 0, shapes: Sequence[str] = ()) -> CheckReport:
     """Check the maths in ``text``; see :func:`probkit.symbolic.lint.check.check_text`."""
     from probkit.symbolic.lint import check
 
-    return check.check_text(text, source=source, latex=latex, seed=seed)
+    return check.check_text(text, source=source, latex=latex, seed=seed, shapes=shapes)
 
 
-def check_file(path: str | Path, *, seed: int = 0) -> CheckReport:
+def check_file(path: str | Path, *, seed: int = 0, shapes: Sequence[str] = ()) -> CheckReport:
     """Check the maths in the post at ``path``; see :func:`.check.check_file`."""
     from probkit.symbolic.lint import check
 
-    return check.check_file(path, seed=seed)
+    return check.check_file(path, seed=seed, shapes=shapes)
 
 
 def check_paths(paths: Sequence[str | Path], *, seed: int = 0,

@@ -29,7 +29,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -65,6 +65,9 @@ from probkit.symbolic.lint.report import (
 from probkit.symbolic.lint.scope import Definition, Scope
 from probkit.symbolic.lint.solving import same_solutions
 from probkit.symbolic.lint.statements import Segment, Statement, split_statements
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 MAX_BLOCKS = 2_000
 """Most maths blocks checked in one post."""
@@ -979,11 +982,13 @@ def is_latex_source(text: str, name: str = "") -> bool:
 
 
 def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
-               seed: int = 0) -> CheckReport:
+               seed: int = 0, shapes: Sequence[str] = ()) -> CheckReport:
     r"""Check the maths of a post given as text; see :mod:`probkit.symbolic.lint`.
 
     ``latex`` says whether ``text`` is a LaTeX file (None: guess from ``source``
-    and the text); ``seed`` seeds the random points of numeric checks.
+    and the text); ``seed`` seeds the random points of numeric checks. A vectorized post
+    (layer indices ``W^{[1]}`` or shape declarations) has its matrix lines judged by
+    :mod:`.vectorized`, with ``shapes`` (``W^{[1]}=n_h,n_x``) added to its declarations.
 
     >>> report = check_text("$$f(x) = x^2 \\qquad f'(x) = 2x$$")
     >>> report.passed, report.equalities_checked
@@ -1005,16 +1010,21 @@ def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
     if len(blocks) > MAX_BLOCKS:
         raise InputError(f"{source}: {len(blocks)} maths blocks; at most {MAX_BLOCKS} are "
                          "checked")
+    from probkit.symbolic.lint import vectorized
+
+    given = vectorized.parse_shapes(shapes)
     checker = _Checker(text, source, seed)
     checker.run(blocks)
-    return dataclasses.replace(checker.report(),
-                               rendering=render_findings(text, latex=is_latex))
+    report = checker.report()
+    if given or vectorized.is_vectorized(text):
+        report = vectorized.merged(report, text, blocks, given, seed)
+    return dataclasses.replace(report, rendering=render_findings(text, latex=is_latex))
 
 
-def check_file(path: str | Path, *, seed: int = 0) -> CheckReport:
+def check_file(path: str | Path, *, seed: int = 0, shapes: Sequence[str] = ()) -> CheckReport:
     """Check the maths of the post at ``path`` (Markdown, or LaTeX for ``.tex``)."""
     text = read_post(path)
-    return check_text(text, source=str(path), seed=seed)
+    return check_text(text, source=str(path), seed=seed, shapes=shapes)
 
 
 __all__ = ["MAX_BLOCKS", "MAX_BYTES", "MAX_EQUALITIES", "MAX_TERM_CHARS", "check_file",
