@@ -57,6 +57,7 @@ OPTIONS: dict[str, str] = {
     "likelihood": "--likelihood",
     "likelihoods": "--likelihood",
     "markdown_flavor": "--markdown-flavor",
+    "results": "--result",
     "max_iter": "--iterations",
     "memory_limit": "--memory-limit",
     "model": "--model",

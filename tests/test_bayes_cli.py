@@ -199,3 +199,20 @@ def test_exact_path_imports_no_heavy_package() -> None:
     done = _run([sys.executable, "-c", code])
     assert '"8/9"' in done.stdout
     assert done.stderr.strip().endswith("HEAVY="), done.stderr
+
+
+@pytest.mark.parametrize("word", ["p", "n", "yes", "positiv"])
+def test_a_test_result_that_is_not_a_whole_word_or_sign_is_refused_by_name(word: str) -> None:
+    result = CliRunner().invoke(app, ["diagnostic", "--prevalence", "0.001", "--sensitivity",
+                                      "0.99", "--specificity", "0.95", "--result", word])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --result: test result {word!r} is neither")
+
+
+@pytest.mark.parametrize(("word", "positive"), [("pos", True), ("+", True), ("neg", False),
+                                                ("-", False)])
+def test_the_short_forms_of_a_test_result_are_read(word: str, positive: bool) -> None:
+    from probkit.bayes.problems import diagnostic_problem
+
+    problem = diagnostic_problem("1/10", "9/10", specificity="9/10", results=[word])
+    assert problem.results == (positive,)

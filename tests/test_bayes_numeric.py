@@ -465,3 +465,11 @@ def test_named_hypotheses_display_the_cli_table_in_a_notebook() -> None:
 
     ax = Figure().subplots()
     assert result.plot(ax) is ax and len(ax.patches) == 4
+
+
+def test_a_numeric_posterior_prints_a_few_lines_not_its_table() -> None:
+    result = numeric_posterior("0:1:101", "binomial", ["140/250"], events=["p > 0.5"])
+    text = repr(result)
+    assert text.startswith("NumericPosterior: p in 0:1:101 (101 values")
+    assert "P(p > 0.5) ≈ 0.959432" in text and "arithmetic: exact (rational)" in text
+    assert len(text.splitlines()) < 20 and "Fraction(" not in text

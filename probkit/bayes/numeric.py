@@ -900,6 +900,14 @@ class NumericPosterior:
             "summary": self.summary.to_dict(),
         }
 
+    def __repr__(self) -> str:
+        """A few lines: what was asked, the summary and the arithmetic (never the whole table)."""
+        arithmetic = "exact (rational)" if self.exact else "floating point"
+        lines = [f"NumericPosterior: {self.describe()}",
+                 *(f"  {line}" for line in self.summary_lines()),
+                 f"  arithmetic: {arithmetic}"]
+        return "\n".join(lines)
+
     def _repr_html_(self) -> str:
         """The table and the summary as HTML (a notebook shows it; the CLI's content)."""
         import html

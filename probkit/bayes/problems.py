@@ -220,8 +220,9 @@ def _urn_counts(name: str, colours: Mapping[str, object]) -> tuple[tuple[str, in
     return tuple(pairs)
 
 
-_POSITIVE = {"positive", "pos", "+", "p"}
-_NEGATIVE = {"negative", "neg", "-", "n"}
+# Whole words or signs only: a lone letter ("p", "n") could mean anything and is refused.
+_POSITIVE = {"positive", "pos", "+"}
+_NEGATIVE = {"negative", "neg", "-"}
 
 
 @dataclass(frozen=True)
@@ -317,7 +318,8 @@ def _result(value: str | bool) -> bool:
         return True
     if word in _NEGATIVE:
         return False
-    raise InputError(f"test result {value!r} is neither positive nor negative")
+    raise InputError(f"test result {value!r} is neither positive nor negative "
+                     "(write positive, pos or +; negative, neg or -)", parameter="results")
 
 
 def predictive_values(
