@@ -37,7 +37,7 @@ from probkit.errors import InputError
 from probkit.symbolic.lint.equality import Verdict, compare, display_name, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
 from probkit.symbolic.lint.latex import Unreadable
-from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, read_post
+from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, is_latex_source, read_post
 from probkit.symbolic.lint.prose import (
     Paragraphs,
     is_evaluation_point,
@@ -967,15 +967,6 @@ class _Checker:
         checked = sum(r.status != "condition" for r in self.results)
         return CheckReport(self.source, findings, tuple(self.results),
                            equalities_checked=checked, equalities_verified=verified)
-
-
-def is_latex_source(text: str, name: str = "") -> bool:
-    """True for a LaTeX document (by suffix, or a ``\\documentclass``/``\\begin{document}``)."""
-    if name.endswith((".tex", ".latex", ".ltx")):
-        return True
-    if name.endswith((".md", ".markdown", ".mdx")):
-        return False
-    return bool(re.search(r"\\documentclass|\\begin\{document\}", text))
 
 
 def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,

@@ -17,6 +17,7 @@ is refused by name, before anything is read from it.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -33,6 +34,8 @@ POST_SUFFIXES = (".md", ".markdown", ".tex")
 
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 """Folders never walked into, besides hidden ones (``.git``, ``.github``, ...)."""
+
+_LATEX_DOCUMENT = re.compile(r"\\documentclass|\\begin\{document\}")
 
 
 def shown(path: str | os.PathLike[str], longest: int = 80) -> str:
@@ -126,6 +129,15 @@ def decode_post(data: bytes, source: str) -> str:
                         parameter="post") from None
 
 
+def is_latex_source(text: str, name: str = "") -> bool:
+    """True for a LaTeX document (by suffix, or a ``\\documentclass``/``\\begin{document}``)."""
+    if name.endswith((".tex", ".latex", ".ltx")):
+        return True
+    if name.endswith((".md", ".markdown", ".mdx")):
+        return False
+    return bool(_LATEX_DOCUMENT.search(text))
+
+
 def find_posts(folder: str | os.PathLike[str]) -> list[Path]:
     """Every ``.md``, ``.markdown`` and ``.tex`` file below ``folder``, sorted.
 
@@ -155,5 +167,5 @@ def find_posts(folder: str | os.PathLike[str]) -> list[Path]:
     return sorted(found)
 
 
-__all__ = ["MAX_BYTES", "MAX_POSTS", "POST_SUFFIXES", "decode_post", "find_posts", "read_post",
-           "read_stream", "shown"]
+__all__ = ["MAX_BYTES", "MAX_POSTS", "POST_SUFFIXES", "decode_post", "find_posts",
+           "is_latex_source", "read_post", "read_stream", "shown"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from probkit.errors import DataError, InputError
 from probkit.symbolic.lint.extract import find_maths
-from probkit.symbolic.lint.posts import MAX_POSTS, find_posts, read_post, shown
+from probkit.symbolic.lint.posts import MAX_POSTS, find_posts, is_latex_source, read_post, shown
 from probkit.symbolic.lint.report import CheckReport, PostError, SiteReport
 
 
@@ -57,8 +57,6 @@ def check_post(text: str, *, source: str, latex: bool | None = None,
                seed: int = 0) -> CheckReport:
     """Check the post ``text`` like :func:`~probkit.symbolic.lint.check.check_text`, except
     that a post without maths passes with no equalities."""
-    from probkit.symbolic.lint.check import is_latex_source
-
     is_latex = is_latex_source(text, source) if latex is None else latex
     if not has_maths(text, latex=is_latex):
         return CheckReport(source, (), (), equalities_checked=0, equalities_verified=0)
