@@ -223,3 +223,33 @@ def test_stdin_is_read_up_to_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InputError, match="larger than"):
         posts.read_stream(stream)
     assert stream.tell() == 11  # read no further than one byte past the bound
+
+
+@pytest.mark.parametrize("layout", ["empty", "no-posts", "only-hidden"])
+def test_a_folder_without_posts_is_refused_by_name(tmp_path: Path, runner: CliRunner,
+                                                   layout: str) -> None:
+    # a mistyped content folder (`probkit check contnet/` made by a typo, or `static/`) must
+    # not pass as "0 posts"
+    folder = tmp_path / "static"
+    folder.mkdir()
+    if layout == "no-posts":
+        (folder / "notes.txt").write_text(BAD, encoding="utf-8")
+        (folder / "img").mkdir()
+        (folder / "img" / "a.png").write_bytes(b"\x89PNG")
+    elif layout == "only-hidden":
+        (folder / ".git").mkdir()
+        (folder / ".git" / "a.md").write_text(BAD, encoding="utf-8")
+    done = runner.invoke(app, ["check", str(folder)])
+    assert done.exit_code == 2, done.output
+    assert done.stdout == ""
+    assert done.stderr == (f"error: {folder}: no posts below this folder (no .md, .markdown "
+                           "or .tex file); name the folder that holds the posts\n")
+    with pytest.raises(InputError, match="no posts below this folder"):
+        posts.find_posts(folder)
+    # among other paths, the empty folder is still refused (a typo is a typo)
+    good = tmp_path / "good.md"
+    good.write_text(GOOD, encoding="utf-8")
+    both = runner.invoke(app, ["check", str(good), str(folder)])
+    assert both.exit_code == 2 and "no posts below this folder" in both.stderr
+    (folder / "post.md").write_text(GOOD, encoding="utf-8")  # negative control
+    assert runner.invoke(app, ["check", str(folder)]).exit_code == 0

@@ -143,7 +143,8 @@ def find_posts(folder: str | os.PathLike[str]) -> list[Path]:
 
     Hidden folders and files (``.git``, ``.obsidian``, ``.draft.md``) and
     :data:`SKIPPED_FOLDERS` are skipped; links to folders are not followed (no
-    loops). More than :data:`MAX_POSTS` posts is an InputError naming the folder.
+    loops). No post at all, or more than :data:`MAX_POSTS`, is an InputError naming the
+    folder.
     """
     root = Path(folder)
     if not os.path.isdir(root):
@@ -164,6 +165,9 @@ def find_posts(folder: str | os.PathLike[str]) -> list[Path]:
             if len(found) > MAX_POSTS:
                 raise InputError(f"{shown(root)}: more than {MAX_POSTS} posts below this folder; "
                                  "check its sub-folders one at a time", parameter="post")
+    if not found:  # a mistyped or wrong folder must not pass as "0 posts"
+        raise InputError(f"{shown(root)}: no posts below this folder (no .md, .markdown or "
+                         ".tex file); name the folder that holds the posts", parameter="post")
     return sorted(found)
 
 
