@@ -253,3 +253,41 @@ def test_a_folder_without_posts_is_refused_by_name(tmp_path: Path, runner: CliRu
     assert both.exit_code == 2 and "no posts below this folder" in both.stderr
     (folder / "post.md").write_text(GOOD, encoding="utf-8")  # negative control
     assert runner.invoke(app, ["check", str(folder)]).exit_code == 0
+
+
+def test_the_entries_visited_below_a_folder_are_bounded(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # `probkit check /usr`: thousands of folders and files that are not posts, one post at the
+    # end; the walk stops at the bound, whatever the number of posts found so far
+    for i in range(30):
+        (tmp_path / f"d{i:02}").mkdir()
+        for j in range(10):
+            (tmp_path / f"d{i:02}" / f"f{j}.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "zz").mkdir()
+    (tmp_path / "zz" / "post.md").write_text(GOOD, encoding="utf-8")
+    visited: list[str] = []
+    real_scandir = os.scandir
+
+    def counting_scandir(path: str) -> object:
+        visited.append(str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(posts.os, "scandir", counting_scandir)
+    monkeypatch.setattr(posts, "MAX_ENTRIES", 100)
+    with pytest.raises(InputError, match=r"more than 100 files and folders below this folder"
+                                         r".*name the folder that holds the posts") as refused:
+        posts.find_posts(tmp_path)
+    assert str(tmp_path) in str(refused.value)
+    assert len(visited) <= 12  # it stopped: 100 entries are at most 11 folders of this tree
+    monkeypatch.setattr(posts, "MAX_ENTRIES", 400)  # negative control: room for all 332
+    assert posts.find_posts(tmp_path) == [tmp_path / "zz" / "post.md"]
+
+
+def test_a_deep_tree_is_walked_without_recursion(tmp_path: Path) -> None:
+    # os.walk recurses (Python 3.11): 1,200 nested folders would raise RecursionError
+    deep = tmp_path
+    for _ in range(1_200):  # one at a time: pathlib's mkdir(parents=True) recurses too
+        deep = deep / "d"
+        os.mkdir(deep)
+    (deep / "post.md").write_text(GOOD, encoding="utf-8")
+    assert posts.find_posts(tmp_path) == [deep / "post.md"]
