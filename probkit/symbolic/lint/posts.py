@@ -29,7 +29,7 @@ MAX_BYTES = 2_000_000
 MAX_POSTS = 5_000
 """Most posts checked in one run (below a folder or given one by one)."""
 
-MAX_ENTRIES = 200_000
+MAX_ENTRIES = 50_000
 """Most files and folders looked at below one folder (``probkit check /usr`` stops here)."""
 
 POST_SUFFIXES = (".md", ".markdown", ".tex")
