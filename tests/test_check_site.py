@@ -291,3 +291,24 @@ def test_a_deep_tree_is_walked_without_recursion(tmp_path: Path) -> None:
         os.mkdir(deep)
     (deep / "post.md").write_text(GOOD, encoding="utf-8")
     assert posts.find_posts(tmp_path) == [deep / "post.md"]
+
+
+def test_a_link_to_a_post_never_hides_the_post_s_own_name(tmp_path: Path,
+                                                          runner: CliRunner) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    (many / "p1.md").write_text(BAD, encoding="utf-8")
+    (many / "link.md").symlink_to("p1.md")  # sorts before p1.md
+    outside = tmp_path / "drafts" / "outside.md"
+    outside.parent.mkdir()
+    outside.write_text(GOOD, encoding="utf-8")
+    (many / "a_outside.md").symlink_to(outside)  # its target is not below the folder
+    done = runner.invoke(app, ["check", str(many)])
+    assert done.exit_code == 1, done.output
+    assert f"{many / 'p1.md'}:6: wrong step" in done.stdout  # under the real file's own name
+    assert "link.md" not in done.stdout  # checked once, not twice
+    assert f"{many / 'a_outside.md'}: 1 equality, 1 verified" in done.stdout  # only a link
+    assert done.stdout.splitlines()[-1].startswith("2 posts:")
+    # files given by name: the same rule, whatever the order
+    given = runner.invoke(app, ["check", str(many / "link.md"), str(many / "p1.md")])
+    assert f"{many / 'p1.md'}:6: wrong step" in given.stdout and "link.md" not in given.stdout
