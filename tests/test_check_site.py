@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -283,14 +284,21 @@ def test_the_entries_visited_below_a_folder_are_bounded(tmp_path: Path,
     assert posts.find_posts(tmp_path) == [tmp_path / "zz" / "post.md"]
 
 
-def test_a_deep_tree_is_walked_without_recursion(tmp_path: Path) -> None:
-    # os.walk recurses (Python 3.11): 1,200 nested folders would raise RecursionError
-    deep = tmp_path
-    for _ in range(1_200):  # one at a time: pathlib's mkdir(parents=True) recurses too
-        deep = deep / "d"
-        os.mkdir(deep)
-    (deep / "post.md").write_text(GOOD, encoding="utf-8")
-    assert posts.find_posts(tmp_path) == [deep / "post.md"]
+def test_a_deep_tree_is_walked_without_recursion() -> None:
+    # os.walk recurses (Python 3.11): 1,200 nested folders would raise RecursionError. The
+    # tree is made outside pytest's tmp_path: shutil.rmtree recurses too, and a tree left
+    # there would break every later pytest run's clean-up on this machine
+    made = [Path(tempfile.mkdtemp(prefix="probkit-deep-"))]
+    try:
+        for _ in range(1_200):  # one at a time: pathlib's mkdir(parents=True) recurses too
+            made.append(made[-1] / "d")
+            os.mkdir(made[-1])
+        (made[-1] / "post.md").write_text(GOOD, encoding="utf-8")
+        assert posts.find_posts(made[0]) == [made[-1] / "post.md"]
+    finally:  # removed here, bottom up
+        (made[-1] / "post.md").unlink(missing_ok=True)
+        for folder in reversed(made):
+            os.rmdir(folder)
 
 
 def test_a_link_to_a_post_never_hides_the_post_s_own_name(tmp_path: Path,
