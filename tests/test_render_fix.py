@@ -223,3 +223,17 @@ def test_the_tables_agree_with_katex_in_a_real_hugo_build(hugo: Path, tmp_path: 
     not_typeset = [name for name, page in built.items() if name.startswith("f")
                    and "TYPESET" not in page]
     assert not not_typeset, [html.unescape(built[n])[:300] for n in not_typeset]
+
+
+def test_maths_findings_print_before_render_notes(tmp_path: Path, runner: CliRunner) -> None:
+    # the first line a user (and `head -1`) sees is the maths error, not a typesetting note
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: t\n---\n\n$$\nf(x) = x^2 \\qquad f’(x) = 2x \\\\\n"
+                    "(x+1)^2 = x^2 + 1 \\\\\n(x-1)^2 = x^2 + 1\n$$\n", encoding="utf-8")
+    done = runner.invoke(app, ["check", str(post)])
+    assert done.exit_code == 1, done.output
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"{post}:7:") and "wrong step" in lines[0]
+    assert lines[1].startswith(f"{post}:8:") and "wrong step" in lines[1]  # per-line order kept
+    assert lines[2].startswith(f"{post}:6:20: KaTeX")  # the render note after the maths
+    assert len(lines) == 4 and lines[3].startswith(f"{post}: ")
