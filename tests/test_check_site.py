@@ -46,8 +46,8 @@ def test_a_folder_checks_every_post_below_it_and_nothing_else(tmp_path: Path,
     done = runner.invoke(app, ["check", str(content)])
     assert done.exit_code == 1, done.output
     lines = done.stdout.splitlines()
-    assert f"{content}/posts/bad.markdown:6: wrong step: (x+1)^2 ≠ x^2 + 1" in done.stdout
-    assert any(line.startswith(f"{content}/posts/paper.tex:4: wrong step") for line in lines)
+    assert f"{content}/posts/bad.markdown:6:11: wrong step: (x+1)^2 ≠ x^2 + 1" in done.stdout
+    assert any(line.startswith(f"{content}/posts/paper.tex:4:11: wrong step") for line in lines)
     assert f"{content}/good.md: 1 equality, 1 verified" in done.stdout
     assert f"{content}/posts/prose.md: 0 equalities" in done.stdout
     for never in ("hidden.md", "draft.md", "node_modules", "notes.txt"):
@@ -84,7 +84,7 @@ def test_several_files_as_pre_commit_passes_them_and_the_exit_codes(
     mixed = runner.invoke(app, ["check", str(good), str(binary), str(bad)])
     assert mixed.exit_code == 2  # a post could not be read: bad input, as for one post
     assert mixed.stderr == f"error: {binary}: not UTF-8 (byte 0xff on line 2)\n"
-    assert f"{bad}:6: wrong step" in mixed.stdout  # the other posts are still checked
+    assert f"{bad}:6:11: wrong step" in mixed.stdout  # the other posts are still checked
     assert mixed.stdout.splitlines()[-1].startswith("3 posts: 1 passed, 1 failed, 1 unreadable")
     twice = runner.invoke(app, ["check", str(good), str(good), str(tmp_path / "." / "good.md")])
     assert twice.stdout.splitlines()[-1].startswith("1 post: 1 passed")  # each post once
@@ -106,7 +106,7 @@ def test_allow_no_maths_keeps_stdin_and_the_copies_of_one_post(tmp_path: Path,
     stdin = runner.invoke(app, ["check", "-", "--allow-no-maths"], input=prose)
     assert stdin.exit_code == 0 and "no equalities to check" in stdin.stdout, stdin.stderr
     slip = runner.invoke(app, ["check", "-", "--allow-no-maths"], input=BAD)
-    assert slip.exit_code == 1 and "<stdin>:6: wrong step" in slip.stdout
+    assert slip.exit_code == 1 and "<stdin>:6:11: wrong step" in slip.stdout
     post, out = tmp_path / "post.md", tmp_path / "out.md"
     post.write_text("$$\nf(x) = x^2 \\qquad f’(x) = 2x\n$$\n", encoding="utf-8")
     fixed = runner.invoke(app, ["check", str(post), "--allow-no-maths", "--fix", str(out)])
@@ -313,10 +313,10 @@ def test_a_link_to_a_post_never_hides_the_post_s_own_name(tmp_path: Path,
     (many / "a_outside.md").symlink_to(outside)  # its target is not below the folder
     done = runner.invoke(app, ["check", str(many)])
     assert done.exit_code == 1, done.output
-    assert f"{many / 'p1.md'}:6: wrong step" in done.stdout  # under the real file's own name
+    assert f"{many / 'p1.md'}:6:11: wrong step" in done.stdout  # under the real file's own name
     assert "link.md" not in done.stdout  # checked once, not twice
     assert f"{many / 'a_outside.md'}: 1 equality, 1 verified" in done.stdout  # only a link
     assert done.stdout.splitlines()[-1].startswith("2 posts:")
     # files given by name: the same rule, whatever the order
     given = runner.invoke(app, ["check", str(many / "link.md"), str(many / "p1.md")])
-    assert f"{many / 'p1.md'}:6: wrong step" in given.stdout and "link.md" not in given.stdout
+    assert f"{many / 'p1.md'}:6:11: wrong step" in given.stdout and "link.md" not in given.stdout

@@ -197,6 +197,7 @@ class _Checker:
         self.lines = LineIndex(text)
         self.scope = Scope()
         self.findings: list[Finding] = []
+        self.columns: dict[tuple[int, str], int] = {}  # (line, term as shown) -> its column
         self.results: list[EqualityResult] = []
         self.seed = seed
         self.previous: _Term | None = None  # the last term of the last chain, for "= …" blocks
@@ -424,6 +425,7 @@ class _Checker:
         agrees = abs(value.real - shown) <= unit / 2 * (1 + 1e-9) or (
             abs(value.real) >= abs(shown) and abs(value.real - shown) < unit)  # cut off
         line = self.lines.line(right.offset)
+        self.placed(right)
         self.results.append(EqualityResult(line, left.shown, right.shown,
                                            "verified" if agrees else "wrong",
                                            "numeric", "to the digits shown"))
@@ -473,6 +475,8 @@ class _Checker:
     # -- chains
     def chain(self, segments: list[Segment], linked: bool = False) -> None:
         terms = [_Term(s, self.lines.line(s.offset)) for s in segments]
+        for segment in segments:
+            self.placed(segment)
         # solving goes on after "とおくと", "setting … gives", or on the next row of its block
         linked = linked or self.prose_link or (
             self.solving is not None and self.solving.end == self.block_end)
@@ -960,9 +964,17 @@ class _Checker:
                     f"\\frac{{d}}{{d{sp.latex(variable)}}}{grouped}")
         return f"expected an expression equal to {expected.segment.shown}"
 
+    def placed(self, segment: Segment) -> None:
+        """Remember the column of ``segment``, for the findings that blame it on its line."""
+        self.columns.setdefault((self.lines.line(segment.offset), segment.shown),
+                                self.lines.column(segment.offset))
+
     def report(self) -> CheckReport:
         self.close_solving()
-        findings = tuple(sorted(self.findings, key=lambda f: f.source_line))
+        findings = tuple(sorted(
+            (f if f.column is not None else dataclasses.replace(
+                f, column=self.columns.get((f.source_line, f.latex))) for f in self.findings),
+            key=lambda f: f.source_line))
         verified = sum(r.status == "verified" for r in self.results)
         checked = sum(r.status != "condition" for r in self.results)
         return CheckReport(self.source, findings, tuple(self.results),

@@ -62,7 +62,8 @@ class Finding:
     counterexample: dict[str, Any] | None
     suggestion: str | None
     column: int | None = None
-    """1-based column, for findings about one character (status ``render``)."""
+    """1-based column (in characters) of the blamed character (status ``render``) or term
+    (the maths), when it is known: the line is then printed ``file:line:column:``."""
 
     def to_dict(self) -> dict[str, Any]:
         found = {"source_line": self.source_line, "latex": self.latex, "status": self.status,
