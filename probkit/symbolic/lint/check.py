@@ -475,8 +475,10 @@ class _Checker:
     # -- chains
     def chain(self, segments: list[Segment], linked: bool = False) -> None:
         terms = [_Term(s, self.lines.line(s.offset)) for s in segments]
-        for segment in segments:
+        for segment, after in zip(segments, [*segments[1:], None], strict=True):
             self.placed(segment)
+            if after is not None:  # an equation of a solving chain is shown "a = b"
+                self.placed(segment, f"{segment.shown} = {after.shown}")
         # solving goes on after "とおくと", "setting … gives", or on the next row of its block
         linked = linked or self.prose_link or (
             self.solving is not None and self.solving.end == self.block_end)
@@ -964,9 +966,10 @@ class _Checker:
                     f"\\frac{{d}}{{d{sp.latex(variable)}}}{grouped}")
         return f"expected an expression equal to {expected.segment.shown}"
 
-    def placed(self, segment: Segment) -> None:
-        """Remember the column of ``segment``, for the findings that blame it on its line."""
-        self.columns.setdefault((self.lines.line(segment.offset), segment.shown),
+    def placed(self, segment: Segment, shown: str | None = None) -> None:
+        """Remember the column of ``segment`` (or of the equation ``shown`` it starts), for the
+        findings that blame it on its line."""
+        self.columns.setdefault((self.lines.line(segment.offset), shown or segment.shown),
                                 self.lines.column(segment.offset))
 
     def report(self) -> CheckReport:
@@ -993,7 +996,7 @@ def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
     (True, 1)
     >>> print(check_text("$$\\frac{d}{dx} x^3 = 3x$$", source="post.md"))
     ... # doctest: +NORMALIZE_WHITESPACE
-    post.md:1: wrong step: \frac{d}{dx} x^3 ≠ 3x (at x = 0.5: 0.75 vs 1.5);
+    post.md:1:22: wrong step: \frac{d}{dx} x^3 ≠ 3x (at x = 0.5: 0.75 vs 1.5);
         a factor x is missing: expected x \cdot \left(3x\right)
     post.md: 1 equality, 0 verified (0 symbolically, 0 numerically), 1 finding: 1 wrong
     """
