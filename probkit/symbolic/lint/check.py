@@ -318,7 +318,7 @@ class _Checker:
             if not conditions:
                 self.statement(statement)
                 continue
-            saved = dict(self.scope.domains)
+            saved, constrained = dict(self.scope.domains), list(self.scope.constraints)
             for condition in conditions:
                 self.condition(condition)
             self.defined = False
@@ -326,7 +326,7 @@ class _Checker:
             self.statement(statement)
             self.qualified = False
             if not self.defined:  # a claim's side condition holds for its own line only
-                self.scope.domains = saved
+                self.scope.domains, self.scope.constraints = saved, constrained
 
     def unread_definition(self, block: MathBlock) -> None:
         """A block that could not be split, but starts ``f(x) = …``: f is refused from here on."""
@@ -467,10 +467,28 @@ class _Checker:
                 except Unreadable:
                     continue
                 below = low_first != name_is_left  # name > bound
+                if self.constrain(parsed, value, below):
+                    continue
                 if below:
                     self.scope.restrict(parsed, low=value)
                 else:
                     self.scope.restrict(parsed, high=value)
+
+    def constrain(self, name: str, bound: Any, below: bool) -> bool:
+        """``z^{[1]} > 0`` with ``z^{[1]} = W^{[1]} x`` defined: the condition holds for the
+        defined quantity's value, so the points sampled must satisfy ``W^{[1]} x > 0``. True
+        when ``name`` is such a quantity (the constraint recorded)."""
+        definition = self.scope.definitions.get(name)
+        if definition is None or definition.params:
+            return False
+        try:
+            value = self.scope.evaluate(sp.Symbol(name))
+        except Exception:  # noqa: BLE001 - an unreadable definition constrains nothing
+            return True
+        if not getattr(value, "free_symbols", None):
+            return True
+        self.scope.constraints.append((value, bound, None) if below else (value, None, bound))
+        return True
 
     # -- chains
     def chain(self, segments: list[Segment], linked: bool = False) -> None:
@@ -826,7 +844,8 @@ class _Checker:
             else:
                 try:
                     verdict = compare(left.value, right.value, self.scope.domains,
-                                      seed=self.seed + base + k)
+                                      seed=self.seed + base + k,
+                                      constraints=self.scope.constraints)
                 except (ArithmeticError, RecursionError, TypeError, ValueError,
                         NotImplementedError, AttributeError) as exc:  # SymPy's own failures
                     verdict = Verdict("undecided", None,
@@ -852,7 +871,8 @@ class _Checker:
             if wrong[i] and i + 1 < len(verdicts) and wrong[i + 1]:
                 before, middle, after = terms[i], terms[i + 1], terms[i + 2]
                 if numerically_equal(before.value, after.value, self.scope.domains,
-                                     seed=self.seed + 7919 + i):
+                                     seed=self.seed + 7919 + i,
+                                     constraints=self.scope.constraints):
                     counter = verdict.counterexample
                     where = f" ({format_counterexample(counter)})" if counter else ""
                     self.findings.append(Finding(
@@ -872,8 +892,9 @@ class _Checker:
                                 t.value.has(sp.core.function.AppliedUndef, sp.Derivative,
                                             sp.Subs)), None)
                 seed = self.seed + 7919 + i
-                if earlier is not None and numerically_equal(earlier.value, right.value,
-                                                             self.scope.domains, seed=seed):
+                if earlier is not None and numerically_equal(
+                        earlier.value, right.value, self.scope.domains, seed=seed,
+                        constraints=self.scope.constraints):
                     counter = verdict.counterexample
                     where = f" ({format_counterexample(counter)})" if counter else ""
                     self.findings.append(Finding(
@@ -883,8 +904,9 @@ class _Checker:
                         f"{where}", counter, self.suggest(right, left, prime_variable)))
                     i += 1
                     continue
-                if earlier is None or not numerically_equal(earlier.value, left.value,
-                                                            self.scope.domains, seed=seed):
+                if earlier is None or not numerically_equal(
+                        earlier.value, left.value, self.scope.domains, seed=seed,
+                        constraints=self.scope.constraints):
                     self.next_to_unreadable(terms[i - 1], left, right, verdict,
                                             read=before_step is not None)
                     i += 1
