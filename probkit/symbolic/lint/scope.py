@@ -90,7 +90,8 @@ class Scope:
     def names(self, primed: frozenset[str] = frozenset()) -> Names:
         functions = {d.name: len(d.params) for d in self.definitions.values() if d.params}
         quantities = frozenset(d.name for d in self.definitions.values() if not d.params)
-        return Names(functions, quantities, primed)
+        variables = frozenset(str(p) for d in self.definitions.values() for p in d.params)
+        return Names(functions, quantities, primed, variables)
 
     @property
     def last_function_parameter(self) -> Any:
