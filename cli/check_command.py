@@ -103,7 +103,6 @@ def _check_several(posts: list[str], *, seed: int, latex: bool | None, as_json: 
 def _check_one(post: str, *, annotate: Path | None, fix: Path | None, latex: bool, seed: int,
                as_json: bool, strict_render: bool, allow_no_maths: bool,
                shapes: list[str]) -> None:
-    from probkit.symbolic.lint import check as lint
     from probkit.symbolic.lint import posts as reading
     from probkit.symbolic.lint.site import check_post, has_maths
 
@@ -119,7 +118,7 @@ def _check_one(post: str, *, annotate: Path | None, fix: Path | None, latex: boo
     else:
         source = post
         text = reading.read_post(post)
-    is_latex = latex or lint.is_latex_source(text, source)
+    is_latex = latex or reading.is_latex_source(text, source)
     no_maths = allow_no_maths and not has_maths(text, latex=is_latex)  # passes as it is
     if fix is not None and not no_maths:
         from probkit.symbolic.lint.fix import fix_post
@@ -129,7 +128,9 @@ def _check_one(post: str, *, annotate: Path | None, fix: Path | None, latex: boo
     elif no_maths:
         report = check_post(text, source=source, latex=is_latex, seed=seed)
     else:
-        report = lint.check_text(text, source=source, seed=seed, latex=is_latex, shapes=shapes)
+        from probkit.symbolic.lint.check import check_text  # imports SymPy
+
+        report = check_text(text, source=source, seed=seed, latex=is_latex, shapes=shapes)
     if annotate is not None:
         from probkit._atomic import write_text_atomic
         from probkit.symbolic.lint.annotate import annotated

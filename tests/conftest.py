@@ -248,6 +248,8 @@ SLOW_TESTS = {
     "test_lazy_imports_installed.py::test_exact_commands_import_no_heavy_package[bayes-values]",
     "test_lazy_imports_installed.py::test_problem_file_imports_no_heavy_package",
     "test_lazy_imports_installed.py::test_bad_exact_input_imports_no_heavy_package",
+    "test_lazy_imports_installed.py::test_check_of_a_post_without_maths_imports_no_heavy_package[folder]",
+    "test_lazy_imports_installed.py::test_check_of_a_post_with_maths_imports_sympy",
     "test_bayes_cli.py::test_exact_path_imports_no_heavy_package",
     "test_montecarlo_cli.py::test_exact_path_still_does_not_import_numpy",
     "test_montecarlo.py::test_importing_probkit_bayes_does_not_import_numpy",

@@ -250,8 +250,9 @@ def test_report_json_schema_and_repr() -> None:
     payload = report.to_dict()
     assert set(payload) == {"passed", "findings", "equalities_checked", "equalities_verified",
                             "render"}
-    assert set(payload["findings"][0]) == {"source_line", "latex", "status", "reason",
+    assert set(payload["findings"][0]) == {"source_line", "column", "latex", "status", "reason",
                                            "counterexample", "suggestion"}
+    assert payload["findings"][0]["column"] == 9  # $$x^2 = 2x$$: 2x is the 9th character
     json.dumps(payload)
     assert "1 finding" in repr(report) and "wrong step" in str(report)
 

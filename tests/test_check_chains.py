@@ -142,4 +142,4 @@ def test_the_origin_post_through_the_command_line(tmp_path, runner) -> None:  # 
     wrong = runner.invoke(app, ["check", str(slipped)])
     assert wrong.exit_code == 1
     assert [line.split(": ")[0] for line in wrong.stdout.splitlines()
-            if ": wrong" in line] == [f"{slipped}:7"]
+            if ": wrong" in line] == [f"{slipped}:7:1"]

@@ -21,7 +21,7 @@ def test_exit_codes_and_linter_lines(tmp_path: Path, runner: CliRunner) -> None:
     assert ok.exit_code == 0 and "all verified" in ok.stdout
     wrong = runner.invoke(app, ["check", str(bad)])
     assert wrong.exit_code == 1
-    assert wrong.stdout.startswith(f"{bad}:4: wrong step: (x+1)^2 ≠ x^2 + 1 (at x = ")
+    assert wrong.stdout.startswith(f"{bad}:4:11: wrong step: (x+1)^2 ≠ x^2 + 1 (at x = ")
     empty = tmp_path / "empty.md"
     empty.write_text("no maths", encoding="utf-8")
     none = runner.invoke(app, ["check", str(empty)])
@@ -91,3 +91,21 @@ def test_check_shape_cannot_be_read_is_refused_by_flag(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["check", str(tmp_path / "a.md"), "--shape", "W1"])
     assert result.exit_code == 2
     assert "--shape" in result.output and "Traceback" not in result.output
+
+
+def test_maths_findings_name_the_column_of_the_blamed_term(tmp_path: Path,
+                                                           runner: CliRunner) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("# Post\n\n$$\n(x+1)^2 = x^2 + 1\n$$\n\n$$\n  f(x) = x^2 \\qquad "
+                    "f'(x) = 3x\n$$\n\nand $\\frac{1}{3} \\approx 0.34$ inline.\n",
+                    encoding="utf-8")
+    done = runner.invoke(app, ["check", str(post)])
+    assert done.exit_code == 1, done.output
+    lines = done.stdout.splitlines()
+    # 1-based columns in characters, of the first character of the blamed term
+    assert lines[0].startswith(f"{post}:4:11: wrong step: (x+1)^2 ≠ x^2 + 1")
+    assert lines[1].startswith(f"{post}:8:29: wrong step: f'(x) ≠ 3x")
+    assert lines[2].startswith(f"{post}:11:26: wrong approximation")
+    report = json.loads(runner.invoke(app, ["check", str(post), "--json"]).stdout)
+    assert [(f["source_line"], f["column"]) for f in report["findings"]] == [
+        (4, 11), (8, 29), (11, 26)]

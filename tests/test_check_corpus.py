@@ -762,12 +762,11 @@ def test_the_proof_helpers_fail_on_a_wrong_step() -> None:
 # Part 2: probkit check on the corpus
 
 BREAKS_THE_INVARIANT_TODAY: dict[str, str] = {
-    # correct posts with `wrong` findings (false alarms) on the reader of 2026-12-07; the
-    # equations being solved, evaluation points, \hat{y} definitions, claims with side
-    # conditions and \approx that broke 19 more pairs are handled since (docs/check.md), and
-    # probkit's own LaTeX reader reads \cosh x \cdot \cosh x (en/tanh_quotient)
-    "ja/relu_backprop": r"the side condition z^{[1]} > 0 on a defined quantity is not applied "
-                        "to the sampled points (ReLU is read since the reader of 12-07)",
+    # correct posts with `wrong` findings (false alarms) on today's reader: none. The equations
+    # being solved, evaluation points, \hat{y} definitions, claims with side conditions,
+    # \approx, \cosh x \cdot \cosh x (en/tanh_quotient) and side conditions on defined
+    # quantities (ja/relu_backprop: z^{[1]} > 0 restricts the points sampled to W^{[1]} x > 0)
+    # that broke 20 pairs are handled since (docs/check.md)
 }
 
 

@@ -118,3 +118,22 @@ def test_a_name_whose_definition_could_not_be_read_is_refused_not_read_as_a_vari
     assert [f.status for f in report.findings] == ["unparsed", "unparsed", "unparsed"]
     assert "whose definition (line 2) could not be read" in report.findings[1].reason
     assert not any(f.status in ("condition", "wrong") for f in report.findings)
+
+
+RELU_NET = ("$$\nz = w x \\\\\na = \\mathrm{ReLU}(z) \\\\\nL = \\frac{1}{2}(v a - y)^2\n$$\n\n"
+            "$$\n\\frac{\\partial L}{\\partial w} = (v a - y) v x {rest}\n$$\n\n"
+            "$$\n\\frac{\\partial L}{\\partial v} = (v a - y) a\n$$\n")
+
+
+def test_a_side_condition_on_a_defined_quantity_restricts_the_points_of_its_line() -> None:
+    # z > 0 with z = w x: the points sampled satisfy w x > 0, on this line only
+    held = check_text(RELU_NET.replace("{rest}", "\\quad (z > 0)"))
+    assert held.passed, held
+    assert [e.status for e in held.equalities] == ["verified", "verified"]
+    bare = check_text(RELU_NET.replace("{rest}", ""))  # negative control: false where w x < 0
+    assert [(f.status, f.source_line) for f in bare.findings] == [("wrong", 8)]
+    slip = check_text(RELU_NET.replace("(v a - y) v x {rest}", "(v a - y) x \\quad (z > 0)"))
+    assert [(f.status, f.source_line) for f in slip.findings] == [("wrong", 8)]  # still caught
+    other = check_text(RELU_NET.replace("{rest}", "\\quad (z > 0)").replace(
+        "(v a - y) a\n", "(v a - y) v\n"))  # the condition does not hide a slip elsewhere
+    assert [(f.status, f.source_line) for f in other.findings] == [("wrong", 12)]

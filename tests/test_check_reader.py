@@ -18,7 +18,14 @@ import sympy as sp
 from probkit.symbolic.lint import check_text
 from probkit.symbolic.lint.approximate import Inexact
 from probkit.symbolic.lint.latex import Unreadable
-from probkit.symbolic.lint.reader import Names, definition_target, parse_term, read, sigmoid
+from probkit.symbolic.lint.reader import (
+    Names,
+    definition_target,
+    parse_term,
+    read,
+    read_term,
+    sigmoid,
+)
 
 x, y, z, a, b, w = sp.symbols("x y z a b w")
 
@@ -347,3 +354,19 @@ def test_primed_names_never_defined_are_functions_of_the_variable() -> None:
     assert not check_text(r"$$\left(\frac{u}{v}\right)' = \frac{u'v + uv'}{v^2}$$").passed
     assert not check_text(r"$$y' = y(1-y)$$").passed  # y(1-y) stays a product: no identity
     assert check_text(r"$$a = x^2 \qquad \frac{da}{dx} = 2x$$").passed  # defined: a quantity
+
+
+def test_a_function_s_variable_before_a_primed_bracket_is_a_factor() -> None:
+    # x(1+x^2)' with f(x) defined: x times the bracket's derivative, not a function named x
+    post = ("Differentiate $f(x) = \\frac{x}{1+x^2}$.\n\n$$\nf'(x) = "
+            "\\frac{(x)'(1+x^2) - x(1+x^2)'}{(1+x^2)^2} = \\frac{1-x^2}{(1+x^2)^2}\n$$\n")
+    report = check_text(post)
+    assert report.passed, report
+    assert [e.status for e in report.equalities] == ["verified", "verified"]
+    slip = check_text(post.replace("x(1+x^2)'}{(1+x^2)^2} =", "x(1+x^2)'}{(1+x^2)} ="))
+    assert [(f.status, f.source_line) for f in slip.findings] == [("wrong", 4)]
+    names = Names({"f": 1}, variables=frozenset({"x"}))
+    assert read_term(parse_term("x(1+x^2)"), names) == sp.sympify("x*(1+x**2)")
+    # a name that is no function's variable, written with a prime after a bracket, is still a
+    # function applied (u(t)' in a chain of u and v)
+    assert read_term(parse_term("u(t)'"), Names({})).has(sp.Function("u'"))

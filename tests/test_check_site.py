@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import threading
 from pathlib import Path
 
@@ -45,8 +46,8 @@ def test_a_folder_checks_every_post_below_it_and_nothing_else(tmp_path: Path,
     done = runner.invoke(app, ["check", str(content)])
     assert done.exit_code == 1, done.output
     lines = done.stdout.splitlines()
-    assert f"{content}/posts/bad.markdown:6: wrong step: (x+1)^2 ≠ x^2 + 1" in done.stdout
-    assert any(line.startswith(f"{content}/posts/paper.tex:4: wrong step") for line in lines)
+    assert f"{content}/posts/bad.markdown:6:11: wrong step: (x+1)^2 ≠ x^2 + 1" in done.stdout
+    assert any(line.startswith(f"{content}/posts/paper.tex:4:11: wrong step") for line in lines)
     assert f"{content}/good.md: 1 equality, 1 verified" in done.stdout
     assert f"{content}/posts/prose.md: 0 equalities" in done.stdout
     for never in ("hidden.md", "draft.md", "node_modules", "notes.txt"):
@@ -83,7 +84,7 @@ def test_several_files_as_pre_commit_passes_them_and_the_exit_codes(
     mixed = runner.invoke(app, ["check", str(good), str(binary), str(bad)])
     assert mixed.exit_code == 2  # a post could not be read: bad input, as for one post
     assert mixed.stderr == f"error: {binary}: not UTF-8 (byte 0xff on line 2)\n"
-    assert f"{bad}:6: wrong step" in mixed.stdout  # the other posts are still checked
+    assert f"{bad}:6:11: wrong step" in mixed.stdout  # the other posts are still checked
     assert mixed.stdout.splitlines()[-1].startswith("3 posts: 1 passed, 1 failed, 1 unreadable")
     twice = runner.invoke(app, ["check", str(good), str(good), str(tmp_path / "." / "good.md")])
     assert twice.stdout.splitlines()[-1].startswith("1 post: 1 passed")  # each post once
@@ -105,7 +106,7 @@ def test_allow_no_maths_keeps_stdin_and_the_copies_of_one_post(tmp_path: Path,
     stdin = runner.invoke(app, ["check", "-", "--allow-no-maths"], input=prose)
     assert stdin.exit_code == 0 and "no equalities to check" in stdin.stdout, stdin.stderr
     slip = runner.invoke(app, ["check", "-", "--allow-no-maths"], input=BAD)
-    assert slip.exit_code == 1 and "<stdin>:6: wrong step" in slip.stdout
+    assert slip.exit_code == 1 and "<stdin>:6:11: wrong step" in slip.stdout
     post, out = tmp_path / "post.md", tmp_path / "out.md"
     post.write_text("$$\nf(x) = x^2 \\qquad f’(x) = 2x\n$$\n", encoding="utf-8")
     fixed = runner.invoke(app, ["check", str(post), "--allow-no-maths", "--fix", str(out)])
@@ -223,3 +224,99 @@ def test_stdin_is_read_up_to_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InputError, match="larger than"):
         posts.read_stream(stream)
     assert stream.tell() == 11  # read no further than one byte past the bound
+
+
+@pytest.mark.parametrize("layout", ["empty", "no-posts", "only-hidden"])
+def test_a_folder_without_posts_is_refused_by_name(tmp_path: Path, runner: CliRunner,
+                                                   layout: str) -> None:
+    # a mistyped content folder (`probkit check contnet/` made by a typo, or `static/`) must
+    # not pass as "0 posts"
+    folder = tmp_path / "static"
+    folder.mkdir()
+    if layout == "no-posts":
+        (folder / "notes.txt").write_text(BAD, encoding="utf-8")
+        (folder / "img").mkdir()
+        (folder / "img" / "a.png").write_bytes(b"\x89PNG")
+    elif layout == "only-hidden":
+        (folder / ".git").mkdir()
+        (folder / ".git" / "a.md").write_text(BAD, encoding="utf-8")
+    done = runner.invoke(app, ["check", str(folder)])
+    assert done.exit_code == 2, done.output
+    assert done.stdout == ""
+    assert done.stderr == (f"error: {folder}: no posts below this folder (no .md, .markdown "
+                           "or .tex file); name the folder that holds the posts\n")
+    with pytest.raises(InputError, match="no posts below this folder"):
+        posts.find_posts(folder)
+    # among other paths, the empty folder is still refused (a typo is a typo)
+    good = tmp_path / "good.md"
+    good.write_text(GOOD, encoding="utf-8")
+    both = runner.invoke(app, ["check", str(good), str(folder)])
+    assert both.exit_code == 2 and "no posts below this folder" in both.stderr
+    (folder / "post.md").write_text(GOOD, encoding="utf-8")  # negative control
+    assert runner.invoke(app, ["check", str(folder)]).exit_code == 0
+
+
+def test_the_entries_visited_below_a_folder_are_bounded(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # `probkit check /usr`: thousands of folders and files that are not posts, one post at the
+    # end; the walk stops at the bound, whatever the number of posts found so far
+    for i in range(30):
+        (tmp_path / f"d{i:02}").mkdir()
+        for j in range(10):
+            (tmp_path / f"d{i:02}" / f"f{j}.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "zz").mkdir()
+    (tmp_path / "zz" / "post.md").write_text(GOOD, encoding="utf-8")
+    visited: list[str] = []
+    real_scandir = os.scandir
+
+    def counting_scandir(path: str) -> object:
+        visited.append(str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(posts.os, "scandir", counting_scandir)
+    monkeypatch.setattr(posts, "MAX_ENTRIES", 100)
+    with pytest.raises(InputError, match=r"more than 100 files and folders below this folder"
+                                         r".*name the folder that holds the posts") as refused:
+        posts.find_posts(tmp_path)
+    assert str(tmp_path) in str(refused.value)
+    assert len(visited) <= 12  # it stopped: 100 entries are at most 11 folders of this tree
+    monkeypatch.setattr(posts, "MAX_ENTRIES", 400)  # negative control: room for all 332
+    assert posts.find_posts(tmp_path) == [tmp_path / "zz" / "post.md"]
+
+
+def test_a_deep_tree_is_walked_without_recursion() -> None:
+    # os.walk recurses (Python 3.11): 1,200 nested folders would raise RecursionError. The
+    # tree is made outside pytest's tmp_path: shutil.rmtree recurses too, and a tree left
+    # there would break every later pytest run's clean-up on this machine
+    made = [Path(tempfile.mkdtemp(prefix="probkit-deep-"))]
+    try:
+        for _ in range(1_200):  # one at a time: pathlib's mkdir(parents=True) recurses too
+            made.append(made[-1] / "d")
+            os.mkdir(made[-1])
+        (made[-1] / "post.md").write_text(GOOD, encoding="utf-8")
+        assert posts.find_posts(made[0]) == [made[-1] / "post.md"]
+    finally:  # removed here, bottom up
+        (made[-1] / "post.md").unlink(missing_ok=True)
+        for folder in reversed(made):
+            os.rmdir(folder)
+
+
+def test_a_link_to_a_post_never_hides_the_post_s_own_name(tmp_path: Path,
+                                                          runner: CliRunner) -> None:
+    many = tmp_path / "many"
+    many.mkdir()
+    (many / "p1.md").write_text(BAD, encoding="utf-8")
+    (many / "link.md").symlink_to("p1.md")  # sorts before p1.md
+    outside = tmp_path / "drafts" / "outside.md"
+    outside.parent.mkdir()
+    outside.write_text(GOOD, encoding="utf-8")
+    (many / "a_outside.md").symlink_to(outside)  # its target is not below the folder
+    done = runner.invoke(app, ["check", str(many)])
+    assert done.exit_code == 1, done.output
+    assert f"{many / 'p1.md'}:6:11: wrong step" in done.stdout  # under the real file's own name
+    assert "link.md" not in done.stdout  # checked once, not twice
+    assert f"{many / 'a_outside.md'}: 1 equality, 1 verified" in done.stdout  # only a link
+    assert done.stdout.splitlines()[-1].startswith("2 posts:")
+    # files given by name: the same rule, whatever the order
+    given = runner.invoke(app, ["check", str(many / "link.md"), str(many / "p1.md")])
+    assert f"{many / 'p1.md'}:6:11: wrong step" in given.stdout and "link.md" not in given.stdout

@@ -83,3 +83,24 @@ def test_derive_sigmoid_imports_sympy_but_not_scipy_or_h5py() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "sympy" in modules  # negative control: heavy imports do show up in the log
     assert not modules & {"scipy", "h5py", "matplotlib", "PIL"}, sorted(modules & HEAVY)
+
+
+@pytest.mark.parametrize("how", ["one-file", "folder"])
+def test_check_of_a_post_without_maths_imports_no_heavy_package(tmp_path: Path,
+                                                                 how: str) -> None:
+    # every pre-commit run on a prose-only commit takes this path: it must stay cheap
+    prose = tmp_path / "prose.md"
+    prose.write_text("---\ntitle: notes\n---\nNo maths here, only words.\n")
+    args = (str(prose), "--allow-no-maths") if how == "one-file" else (str(tmp_path),)
+    done, modules = _imported_top_level("check", *args)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "typer" in modules  # the log is being read
+    assert not modules & HEAVY, sorted(modules & HEAVY)
+
+
+def test_check_of_a_post_with_maths_imports_sympy(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("$$\n(x+1)^2 = x^2 + 2x + 1\n$$\n")
+    done, modules = _imported_top_level("check", str(post), "--allow-no-maths")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "sympy" in modules  # negative control: the log does show SymPy when it is needed

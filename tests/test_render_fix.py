@@ -93,20 +93,30 @@ def test_fix_writes_ascii_and_keeps_the_meaning(tmp_path: Path, runner: CliRunne
     post, out = tmp_path / "post.md", tmp_path / "fixed.md"
     post.write_text(SEED_POST, encoding="utf-8")
     done = runner.invoke(app, ["check", str(post), "--fix", str(out)])
-    assert done.exit_code in (0, 1), done.output
+    assert done.exit_code == 0, done.output  # the reader reads every line of the seed post
     fixed = out.read_text(encoding="utf-8")
     assert post.read_text(encoding="utf-8") == SEED_POST  # the post itself is untouched
-    assert fixed == (SEED_POST.replace("’", "'").replace("−", "-").replace("２", "2")
-                     .replace("とおく。", "とおく。"))
+    assert fixed == SEED_POST.replace("’", "'").replace("−", "-").replace("２", "2")
     assert "とおく。" in fixed and "シグモイド" in fixed  # prose outside maths unchanged
-    assert "wrote" in done.stderr and "6 characters replaced" in done.stderr
+    assert done.stderr == (f"wrote {out}: 6 characters replaced (’ -> ' 3, ２ -> 2 1, − -> - 2); "
+                           "the maths reads the same (5 equalities, the same verdicts)\n")
+    assert done.stdout.splitlines()[-1] == (
+        f"{post}: 5 equalities, 5 verified (5 symbolically, 0 numerically): all verified; "
+        "4 characters KaTeX (strict) cannot typeset (render)")
     result = fix_post(SEED_POST, source="post.md")
     assert [(r.line, r.column) for r in result.replacements][:3] == PRIMES
     assert result.after.renders and not result.before.renders
-    for old, new in zip(result.before.equalities, result.after.equalities, strict=True):
-        assert old.status in ("unparsed", new.status)
-    assert all(f.status != "wrong" for f in result.after.findings)
-    assert [e.status for e in result.after.equalities][-2:] == ["verified", "verified"]
+    # the line-continued chain (3 equalities, each on the line of its right-hand term) and the
+    # line of three: all verified, before and after
+    for report in (result.before, result.after):
+        assert [(e.status, e.line) for e in report.equalities] == [
+            ("verified", 10), ("verified", 11), ("verified", 12), ("verified", 16),
+            ("verified", 16)]
+        assert report.findings == ()
+    after = runner.invoke(app, ["check", str(out), "--strict-render"])
+    assert after.exit_code == 0, after.output
+    assert after.stdout == f"{out}: 5 equalities, 5 verified (5 symbolically, 0 numerically): " \
+                           "all verified\n"
 
 
 def test_fix_summary_counts_in_words() -> None:
@@ -213,3 +223,17 @@ def test_the_tables_agree_with_katex_in_a_real_hugo_build(hugo: Path, tmp_path: 
     not_typeset = [name for name, page in built.items() if name.startswith("f")
                    and "TYPESET" not in page]
     assert not not_typeset, [html.unescape(built[n])[:300] for n in not_typeset]
+
+
+def test_maths_findings_print_before_render_notes(tmp_path: Path, runner: CliRunner) -> None:
+    # the first line a user (and `head -1`) sees is the maths error, not a typesetting note
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: t\n---\n\n$$\nf(x) = x^2 \\qquad f’(x) = 2x \\\\\n"
+                    "(x+1)^2 = x^2 + 1 \\\\\n(x-1)^2 = x^2 + 1\n$$\n", encoding="utf-8")
+    done = runner.invoke(app, ["check", str(post)])
+    assert done.exit_code == 1, done.output
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"{post}:7:") and "wrong step" in lines[0]
+    assert lines[1].startswith(f"{post}:8:") and "wrong step" in lines[1]  # per-line order kept
+    assert lines[2].startswith(f"{post}:6:20: KaTeX")  # the render note after the maths
+    assert len(lines) == 4 and lines[3].startswith(f"{post}: ")

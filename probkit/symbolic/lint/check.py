@@ -37,7 +37,7 @@ from probkit.errors import InputError
 from probkit.symbolic.lint.equality import Verdict, compare, display_name, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
 from probkit.symbolic.lint.latex import Unreadable
-from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, read_post
+from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, is_latex_source, read_post
 from probkit.symbolic.lint.prose import (
     Paragraphs,
     is_evaluation_point,
@@ -200,6 +200,7 @@ class _Checker:
         self.lines = LineIndex(text)
         self.scope = Scope()
         self.findings: list[Finding] = []
+        self.columns: dict[tuple[int, str], int] = {}  # (line, term as shown) -> its column
         self.results: list[EqualityResult] = []
         self.seed = seed
         self.previous: _Term | None = None  # the last term of the last chain, for "= …" blocks
@@ -320,7 +321,7 @@ class _Checker:
             if not conditions:
                 self.statement(statement)
                 continue
-            saved = dict(self.scope.domains)
+            saved, constrained = dict(self.scope.domains), list(self.scope.constraints)
             for condition in conditions:
                 self.condition(condition)
             self.defined = False
@@ -328,7 +329,7 @@ class _Checker:
             self.statement(statement)
             self.qualified = False
             if not self.defined:  # a claim's side condition holds for its own line only
-                self.scope.domains = saved
+                self.scope.domains, self.scope.constraints = saved, constrained
 
     def unread_definition(self, block: MathBlock) -> None:
         """A block that could not be split, but starts ``f(x) = …``: f is refused from here on."""
@@ -427,6 +428,7 @@ class _Checker:
         agrees = abs(value.real - shown) <= unit / 2 * (1 + 1e-9) or (
             abs(value.real) >= abs(shown) and abs(value.real - shown) < unit)  # cut off
         line = self.lines.line(right.offset)
+        self.placed(right)
         self.results.append(EqualityResult(line, left.shown, right.shown,
                                            "verified" if agrees else "wrong",
                                            "numeric", "to the digits shown"))
@@ -468,14 +470,36 @@ class _Checker:
                 except Unreadable:
                     continue
                 below = low_first != name_is_left  # name > bound
+                if self.constrain(parsed, value, below):
+                    continue
                 if below:
                     self.scope.restrict(parsed, low=value)
                 else:
                     self.scope.restrict(parsed, high=value)
 
+    def constrain(self, name: str, bound: Any, below: bool) -> bool:
+        """``z^{[1]} > 0`` with ``z^{[1]} = W^{[1]} x`` defined: the condition holds for the
+        defined quantity's value, so the points sampled must satisfy ``W^{[1]} x > 0``. True
+        when ``name`` is such a quantity (the constraint recorded)."""
+        definition = self.scope.definitions.get(name)
+        if definition is None or definition.params:
+            return False
+        try:
+            value = self.scope.evaluate(sp.Symbol(name))
+        except Exception:  # noqa: BLE001 - an unreadable definition constrains nothing
+            return True
+        if not getattr(value, "free_symbols", None):
+            return True
+        self.scope.constraints.append((value, bound, None) if below else (value, None, bound))
+        return True
+
     # -- chains
     def chain(self, segments: list[Segment], linked: bool = False) -> None:
         terms = [_Term(s, self.lines.line(s.offset)) for s in segments]
+        for segment, after in zip(segments, [*segments[1:], None], strict=True):
+            self.placed(segment)
+            if after is not None:  # an equation of a solving chain is shown "a = b"
+                self.placed(segment, f"{segment.shown} = {after.shown}")
         # solving goes on after "とおくと", "setting … gives", or on the next row of its block
         linked = linked or self.prose_link or (
             self.solving is not None and self.solving.end == self.block_end)
@@ -823,7 +847,8 @@ class _Checker:
             else:
                 try:
                     verdict = compare(left.value, right.value, self.scope.domains,
-                                      seed=self.seed + base + k)
+                                      seed=self.seed + base + k,
+                                      constraints=self.scope.constraints)
                 except (ArithmeticError, RecursionError, TypeError, ValueError,
                         NotImplementedError, AttributeError) as exc:  # SymPy's own failures
                     verdict = Verdict("undecided", None,
@@ -849,7 +874,8 @@ class _Checker:
             if wrong[i] and i + 1 < len(verdicts) and wrong[i + 1]:
                 before, middle, after = terms[i], terms[i + 1], terms[i + 2]
                 if numerically_equal(before.value, after.value, self.scope.domains,
-                                     seed=self.seed + 7919 + i):
+                                     seed=self.seed + 7919 + i,
+                                     constraints=self.scope.constraints):
                     counter = verdict.counterexample
                     where = f" ({format_counterexample(counter)})" if counter else ""
                     self.findings.append(Finding(
@@ -869,8 +895,9 @@ class _Checker:
                                 t.value.has(sp.core.function.AppliedUndef, sp.Derivative,
                                             sp.Subs)), None)
                 seed = self.seed + 7919 + i
-                if earlier is not None and numerically_equal(earlier.value, right.value,
-                                                             self.scope.domains, seed=seed):
+                if earlier is not None and numerically_equal(
+                        earlier.value, right.value, self.scope.domains, seed=seed,
+                        constraints=self.scope.constraints):
                     counter = verdict.counterexample
                     where = f" ({format_counterexample(counter)})" if counter else ""
                     self.findings.append(Finding(
@@ -880,8 +907,9 @@ class _Checker:
                         f"{where}", counter, self.suggest(right, left, prime_variable)))
                     i += 1
                     continue
-                if earlier is None or not numerically_equal(earlier.value, left.value,
-                                                            self.scope.domains, seed=seed):
+                if earlier is None or not numerically_equal(
+                        earlier.value, left.value, self.scope.domains, seed=seed,
+                        constraints=self.scope.constraints):
                     self.next_to_unreadable(terms[i - 1], left, right, verdict,
                                             read=before_step is not None)
                     i += 1
@@ -963,22 +991,22 @@ class _Checker:
                     f"\\frac{{d}}{{d{sp.latex(variable)}}}{grouped}")
         return f"expected an expression equal to {expected.segment.shown}"
 
+    def placed(self, segment: Segment, shown: str | None = None) -> None:
+        """Remember the column of ``segment`` (or of the equation ``shown`` it starts), for the
+        findings that blame it on its line."""
+        self.columns.setdefault((self.lines.line(segment.offset), shown or segment.shown),
+                                self.lines.column(segment.offset))
+
     def report(self) -> CheckReport:
         self.close_solving()
-        findings = tuple(sorted(self.findings, key=lambda f: f.source_line))
+        findings = tuple(sorted(
+            (f if f.column is not None else dataclasses.replace(
+                f, column=self.columns.get((f.source_line, f.latex))) for f in self.findings),
+            key=lambda f: f.source_line))
         verified = sum(r.status == "verified" for r in self.results)
         checked = sum(r.status != "condition" for r in self.results)
         return CheckReport(self.source, findings, tuple(self.results),
                            equalities_checked=checked, equalities_verified=verified)
-
-
-def is_latex_source(text: str, name: str = "") -> bool:
-    """True for a LaTeX document (by suffix, or a ``\\documentclass``/``\\begin{document}``)."""
-    if name.endswith((".tex", ".latex", ".ltx")):
-        return True
-    if name.endswith((".md", ".markdown", ".mdx")):
-        return False
-    return bool(re.search(r"\\documentclass|\\begin\{document\}", text))
 
 
 def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
@@ -995,7 +1023,7 @@ def check_text(text: str, *, source: str = "<text>", latex: bool | None = None,
     (True, 1)
     >>> print(check_text("$$\\frac{d}{dx} x^3 = 3x$$", source="post.md"))
     ... # doctest: +NORMALIZE_WHITESPACE
-    post.md:1: wrong step: \frac{d}{dx} x^3 ≠ 3x (at x = 0.5: 0.75 vs 1.5);
+    post.md:1:22: wrong step: \frac{d}{dx} x^3 ≠ 3x (at x = 0.5: 0.75 vs 1.5);
         a factor x is missing: expected x \cdot \left(3x\right)
     post.md: 1 equality, 0 verified (0 symbolically, 0 numerically), 1 finding: 1 wrong
     """

@@ -30,14 +30,14 @@ from __future__ import annotations
 import math
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
 
 from probkit.symbolic.lint.approximate import Inexact, agrees, written
-from probkit.symbolic.lint.scope import Domain, with_domains
+from probkit.symbolic.lint.scope import Constraint, Domain, with_domains
 from probkit.symbolic.step_verifier import DIGITS, SIMPLIFIERS_BEFORE_SIMPLIFY, TOLERANCE
 
 POINTS = 4
@@ -109,13 +109,32 @@ def _real(value: Any) -> float | None:
     return number.real
 
 
+def _holds(constraints: Sequence[Constraint], point: Mapping[Any, Any]) -> bool:
+    """Whether ``point`` satisfies every constraint on its variables (``low < expr < high``);
+    a constraint on a variable the point does not hold says nothing about these sides."""
+    values = {str(s): v for s, v in point.items()}
+    for expr, low, high in constraints:
+        names = {str(s) for s in expr.free_symbols}
+        if not names or not names <= values.keys():
+            continue
+        value = _real(expr.xreplace({s: values[str(s)] for s in expr.free_symbols}).evalf(DIGITS))
+        if value is None or (low is not None and value <= low) or (
+                high is not None and value >= high):
+            return False
+    return True
+
+
 def _numeric(left: Any, right: Any, domains: Mapping[str, Domain],
-             rng: random.Random) -> tuple[int, dict[str, Any] | None]:
-    """How many points agreed, and the first point where the sides differ (or None)."""
+             rng: random.Random, constraints: Sequence[Constraint] = ()
+             ) -> tuple[int, dict[str, Any] | None]:
+    """How many points agreed, and the first point where the sides differ (or None); points
+    outside the ``constraints`` (side conditions on defined quantities) are not used."""
     symbols = sorted(left.free_symbols | right.free_symbols, key=str)
     agreed = 0
     for _ in range(ATTEMPTS):
         point = {s: _draw(domains.get(s.name, Domain()), rng) for s in symbols}
+        if not _holds(constraints, point):
+            continue
         lhs = _real(left.xreplace(point).evalf(DIGITS))
         rhs = _real(right.xreplace(point).evalf(DIGITS))
         if lhs is None or rhs is None:
@@ -146,7 +165,7 @@ def _symbolic(difference: Any) -> str | None:
 
 
 def numerically_equal(left: Any, right: Any, domains: Mapping[str, Domain], *,
-                      seed: int = 0) -> bool:
+                      seed: int = 0, constraints: Sequence[Constraint] = ()) -> bool:
     """True when ``left`` and ``right`` agree at :data:`POINTS` random points (quick, no proof).
 
     A decimal written to some digits (``0.0194\\ldots``) agrees to its digits.
@@ -155,7 +174,7 @@ def numerically_equal(left: Any, right: Any, domains: Mapping[str, Domain], *,
         return to_digits(left, right).status == "verified"
     replacements = with_domains({"left": left, "right": right}, domains)
     left, right = left.xreplace(replacements), right.xreplace(replacements)
-    agreed, counterexample = _numeric(left, right, domains, random.Random(seed))
+    agreed, counterexample = _numeric(left, right, domains, random.Random(seed), constraints)
     return counterexample is None and agreed == POINTS
 
 
@@ -183,8 +202,10 @@ def to_digits(left: Any, right: Any) -> Verdict:
     return Verdict("wrong", "numeric", "differs in the digits written", counterexample)
 
 
-def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int = 0) -> Verdict:
-    """Decide ``left = right`` (SymPy expressions, definitions already substituted)."""
+def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int = 0,
+            constraints: Sequence[Constraint] = ()) -> Verdict:
+    """Decide ``left = right`` (SymPy expressions, definitions already substituted), at points
+    of the ``domains`` that satisfy the ``constraints``."""
     if left.has(Inexact) or right.has(Inexact):
         return to_digits(left, right)
     replacements = with_domains({"left": left, "right": right}, domains)
@@ -193,7 +214,8 @@ def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int =
                         for side in (left, right))
     agreed = 0
     if evaluable:
-        agreed, counterexample = _numeric(left, right, domains, random.Random(seed))
+        agreed, counterexample = _numeric(left, right, domains, random.Random(seed),
+                                          constraints)
         if counterexample is not None:
             return Verdict("wrong", "numeric", "the sides differ at a point", counterexample)
     simplifier = _symbolic(sp.expand(left - right) if not evaluable else left - right)

@@ -51,6 +51,10 @@ class LineIndex:
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset)
 
+    def column(self, offset: int) -> int:
+        """The 1-based column (in characters) of ``offset`` on its line."""
+        return offset - self._starts[self.line(offset) - 1] + 1
+
 
 def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))

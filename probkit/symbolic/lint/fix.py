@@ -95,7 +95,8 @@ def _moved(before: CheckReport, after: CheckReport) -> str | None:
 def fix_post(text: str, *, source: str = "<text>", latex: bool | None = None,
              seed: int = 0) -> FixResult:
     """Fix ``text``'s maths for KaTeX strict and prove the meaning unchanged (see the module)."""
-    from probkit.symbolic.lint.check import check_text, is_latex_source
+    from probkit.symbolic.lint.check import check_text
+    from probkit.symbolic.lint.posts import is_latex_source
 
     is_latex = is_latex_source(text, source) if latex is None else latex
     before = check_text(text, source=source, latex=is_latex, seed=seed)

@@ -17,6 +17,7 @@ is refused by name, before anything is read from it.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -28,11 +29,16 @@ MAX_BYTES = 2_000_000
 MAX_POSTS = 5_000
 """Most posts checked in one run (below a folder or given one by one)."""
 
+MAX_ENTRIES = 50_000
+"""Most files and folders looked at below one folder (``probkit check /usr`` stops here)."""
+
 POST_SUFFIXES = (".md", ".markdown", ".tex")
 """Files below a folder that are checked as posts."""
 
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 """Folders never walked into, besides hidden ones (``.git``, ``.github``, ...)."""
+
+_LATEX_DOCUMENT = re.compile(r"\\documentclass|\\begin\{document\}")
 
 
 def shown(path: str | os.PathLike[str], longest: int = 80) -> str:
@@ -126,34 +132,69 @@ def decode_post(data: bytes, source: str) -> str:
                         parameter="post") from None
 
 
+def is_latex_source(text: str, name: str = "") -> bool:
+    """True for a LaTeX document (by suffix, or a ``\\documentclass``/``\\begin{document}``)."""
+    if name.endswith((".tex", ".latex", ".ltx")):
+        return True
+    if name.endswith((".md", ".markdown", ".mdx")):
+        return False
+    return bool(_LATEX_DOCUMENT.search(text))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """True for a folder, or a link to one (a broken link is not a folder)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def find_posts(folder: str | os.PathLike[str]) -> list[Path]:
     """Every ``.md``, ``.markdown`` and ``.tex`` file below ``folder``, sorted.
 
     Hidden folders and files (``.git``, ``.obsidian``, ``.draft.md``) and
     :data:`SKIPPED_FOLDERS` are skipped; links to folders are not followed (no
-    loops). More than :data:`MAX_POSTS` posts is an InputError naming the folder.
+    loops). No post at all, more than :data:`MAX_POSTS` posts, or more than
+    :data:`MAX_ENTRIES` files and folders looked at (posts or not), is an InputError naming
+    the folder.
     """
     root = Path(folder)
     if not os.path.isdir(root):
         raise DataError(f"{shown(root)}: no such folder", parameter="post")
     found: list[Path] = []
-
-    def refuse(exc: OSError) -> None:
-        raise DataError(f"{shown(root)}: cannot read {exc.filename} ({exc.strerror or exc})",
-                        parameter="post")
-
-    for where, folders, files in os.walk(root, onerror=refuse, followlinks=False):
-        folders[:] = sorted(f for f in folders
-                            if not f.startswith(".") and f not in SKIPPED_FOLDERS)
-        for name in sorted(files):
-            if name.startswith(".") or not name.lower().endswith(POST_SUFFIXES):
-                continue
-            found.append(Path(where) / name)
-            if len(found) > MAX_POSTS:
-                raise InputError(f"{shown(root)}: more than {MAX_POSTS} posts below this folder; "
-                                 "check its sub-folders one at a time", parameter="post")
+    visited = 0
+    folders = [root]  # a stack, not recursion: a tree thousands of folders deep is walked
+    while folders:
+        where = folders.pop()
+        try:
+            with os.scandir(where) as entries:
+                for entry in entries:
+                    visited += 1
+                    if visited > MAX_ENTRIES:
+                        raise InputError(
+                            f"{shown(root)}: more than {MAX_ENTRIES:,} files and folders below "
+                            "this folder (is it a site's content?); name the folder that holds "
+                            "the posts", parameter="post")
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    if _is_folder(entry):
+                        if name not in SKIPPED_FOLDERS and not entry.is_symlink():
+                            folders.append(Path(entry.path))
+                    elif name.lower().endswith(POST_SUFFIXES):
+                        found.append(Path(entry.path))
+                        if len(found) > MAX_POSTS:
+                            raise InputError(
+                                f"{shown(root)}: more than {MAX_POSTS} posts below this "
+                                "folder; check its sub-folders one at a time", parameter="post")
+        except OSError as exc:
+            raise DataError(f"{shown(root)}: cannot read {shown(exc.filename or where)} "
+                            f"({exc.strerror or exc})", parameter="post") from None
+    if not found:  # a mistyped or wrong folder must not pass as "0 posts"
+        raise InputError(f"{shown(root)}: no posts below this folder (no .md, .markdown or "
+                         ".tex file); name the folder that holds the posts", parameter="post")
     return sorted(found)
 
 
-__all__ = ["MAX_BYTES", "MAX_POSTS", "POST_SUFFIXES", "decode_post", "find_posts", "read_post",
-           "read_stream", "shown"]
+__all__ = ["MAX_BYTES", "MAX_ENTRIES", "MAX_POSTS", "POST_SUFFIXES", "decode_post", "find_posts",
+           "is_latex_source", "read_post", "read_stream", "shown"]

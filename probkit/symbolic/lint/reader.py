@@ -70,12 +70,15 @@ class Names:
 
     ``functions`` maps each user function to its number of parameters;
     ``quantities`` are names defined as values; ``primed`` are names written
-    with a prime in the current chain (functions even when never defined).
+    with a prime in the current chain (functions even when never defined);
+    ``variables`` are the parameters of the functions defined (``x`` of ``f(x) = …``):
+    ``x(1+x^2)'`` is x times the bracket's derivative, not a function x.
     """
 
     functions: dict[str, int]
     quantities: frozenset[str] = frozenset()
     primed: frozenset[str] = frozenset()
+    variables: frozenset[str] = frozenset()
 
     def is_function(self, name: str) -> bool:
         return name not in self.quantities and (name in self.functions or name in self.primed)
@@ -331,7 +334,8 @@ class _Builder:
     def is_call(self, node: Node) -> bool:
         """Is the APPLY ``node`` a function applied to its arguments (else a product)?"""
         name, extra = node.value, node.extra
-        if name in self.names.quantities:
+        if name in self.names.quantities or (
+                name in self.names.variables and name not in self.names.functions):
             return False
         return bool(self.names.is_function(name) or extra["prime"] or name == "sigma"
                     or extra.get("word"))

@@ -62,7 +62,8 @@ class Finding:
     counterexample: dict[str, Any] | None
     suggestion: str | None
     column: int | None = None
-    """1-based column, for findings about one character (status ``render``)."""
+    """1-based column (in characters) of the blamed character (status ``render``) or term
+    (the maths), when it is known: the line is then printed ``file:line:column:``."""
 
     def to_dict(self) -> dict[str, Any]:
         found = {"source_line": self.source_line, "latex": self.latex, "status": self.status,
@@ -155,9 +156,15 @@ class CheckReport:
         return text
 
     def lines(self) -> list[str]:
-        """One line per finding (by line; the maths first), then the summary line."""
+        """One line per finding, then the summary line.
+
+        The findings that fail the check (``wrong``, ``unparsed``, ``undecided``) come
+        first, by line, so the first line printed (``| head -1``) is a maths error; then the
+        notes (``condition``, and ``render``: a character KaTeX cannot typeset), by line.
+        """
         every = sorted((*self.findings, *self.rendering),
-                       key=lambda f: (f.source_line, f.status == RENDER, f.column or 0))
+                       key=lambda f: (f.status in NOTES or f.status == RENDER, f.source_line,
+                                      f.status == RENDER, f.column or 0))
         return [f.line(self.source) for f in every] + [self.summary()]
 
     def __str__(self) -> str:

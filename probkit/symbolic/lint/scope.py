@@ -64,12 +64,18 @@ class Domain:
         return {"real": True}
 
 
+Constraint = tuple[Any, Any, Any]
+"""``(expr, low, high)``: a side condition ``low < expr < high`` on an expression of the
+variables (``z^{[1]} > 0`` with ``z^{[1]} = W^{[1]} x``); None for an open end."""
+
+
 @dataclass
 class Scope:
-    """Definitions and domains in force at one point of a post."""
+    """Definitions, domains and constraints in force at one point of a post."""
 
     definitions: dict[str, Definition] = field(default_factory=dict)
     domains: dict[str, Domain] = field(default_factory=dict)
+    constraints: list[Constraint] = field(default_factory=list)
 
     def define(self, definition: Definition) -> None:
         self.definitions[definition.name] = definition
@@ -84,7 +90,8 @@ class Scope:
     def names(self, primed: frozenset[str] = frozenset()) -> Names:
         functions = {d.name: len(d.params) for d in self.definitions.values() if d.params}
         quantities = frozenset(d.name for d in self.definitions.values() if not d.params)
-        return Names(functions, quantities, primed)
+        variables = frozenset(str(p) for d in self.definitions.values() for p in d.params)
+        return Names(functions, quantities, primed, variables)
 
     @property
     def last_function_parameter(self) -> Any:
@@ -195,4 +202,4 @@ def with_domains(expressions: Mapping[str, Any], domains: Mapping[str, Domain]) 
     return replacements
 
 
-__all__ = ["Definition", "Domain", "MAX_DEPTH", "Scope", "with_domains"]
+__all__ = ["Constraint", "Definition", "Domain", "MAX_DEPTH", "Scope", "with_domains"]

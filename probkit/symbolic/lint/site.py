@@ -17,7 +17,7 @@ from pathlib import Path
 
 from probkit.errors import DataError, InputError
 from probkit.symbolic.lint.extract import find_maths
-from probkit.symbolic.lint.posts import MAX_POSTS, find_posts, read_post, shown
+from probkit.symbolic.lint.posts import MAX_POSTS, find_posts, is_latex_source, read_post, shown
 from probkit.symbolic.lint.report import CheckReport, PostError, SiteReport
 
 
@@ -25,11 +25,15 @@ def posts_of(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
     """The posts ``paths`` name: a folder stands for every post below it (see
     :func:`~probkit.symbolic.lint.posts.find_posts`), a file for itself, whatever its
     suffix. Each post once, in the order given; at most :data:`MAX_POSTS`. A path that does
-    not exist is an error before anything is checked."""
+    not exist is an error before anything is checked.
+
+    A file reached both through a symbolic link and under its own name is checked once,
+    under its own name (a link never hides the post it points to); a link whose target is
+    not among the posts keeps the link's name, the one the user's tree shows."""
     if not paths:
         raise InputError("no post given: name files or folders", parameter="post")
     found: list[Path] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # each real file once: its place in ``found``
     for path in paths:
         given = Path(path)
         if str(path) == "-":
@@ -40,8 +44,10 @@ def posts_of(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         for post in find_posts(given) if os.path.isdir(given) else [given]:
             key = os.path.realpath(post)
             if key not in seen:
-                seen.add(key)
+                seen[key] = len(found)
                 found.append(post)
+            elif os.path.islink(found[seen[key]]) and not os.path.islink(post):
+                found[seen[key]] = post  # the post's own name, not a link's
         if len(found) > MAX_POSTS:
             raise InputError(f"more than {MAX_POSTS} posts given; check fewer at a time",
                              parameter="post")
@@ -57,8 +63,6 @@ def check_post(text: str, *, source: str, latex: bool | None = None,
                seed: int = 0) -> CheckReport:
     """Check the post ``text`` like :func:`~probkit.symbolic.lint.check.check_text`, except
     that a post without maths passes with no equalities."""
-    from probkit.symbolic.lint.check import is_latex_source
-
     is_latex = is_latex_source(text, source) if latex is None else latex
     if not has_maths(text, latex=is_latex):
         return CheckReport(source, (), (), equalities_checked=0, equalities_verified=0)
