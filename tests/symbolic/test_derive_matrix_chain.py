@@ -182,3 +182,14 @@ def test_large_numeric_sizes_are_refused_before_any_work() -> None:
     with pytest.raises(InputError, match="12288"):
         derive_matrix_chain(["Z = W @ X", "J = sum(Z)"], wrt=["W"],
                             shapes=["X=12288,209", "W=1,12288"])
+
+
+def test_softmax_input_is_not_taken_for_a_label() -> None:
+    # Z feeds the softmax, so it is the logits, not one-hot labels, even with Y's shape
+    chain = ["A = softmax(Z)", "J = -sum(Y*log(A))"]
+    derivation = derive_matrix_chain(chain, wrt=["Z"], shapes=["Z=3,4", "Y=3,4"])
+    assert derivation.verified
+    assert _final(derivation, "Z") == "A - Y"
+    text = render([derivation], "text")
+    assert "Each column of Y is one-hot" in text
+    assert "Y, Z" not in text
