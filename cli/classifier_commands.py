@@ -15,6 +15,7 @@ import typer
 
 from probkit.errors import InputError
 from probkit_cli.common import emit_json, note, refuse_overwriting_inputs
+from probkit_cli.parameters import warning_text
 
 #: help texts shared by train and tune (the same option reads the same in both)
 TRAIN_HELP = "Training data (HDF5, published layout)."
@@ -137,7 +138,7 @@ def train(
     if folder is not None:
         report.save_plots(folder)
     for message in report.warnings:
-        note(f"warning: {message}")
+        note(f"warning: {warning_text(message)}")
     if as_json:
         emit_json(report.to_dict())
         return
@@ -235,7 +236,7 @@ def predict(
     report = workflows.predict(model, images=images or None, data=data, base_rate=target,
                                fit=fit, split=split)
     for warning in report.warnings:
-        note(f"warning: {warning}")
+        note(f"warning: {warning_text(warning)}")
     if as_json:
         emit_json(report.to_dict())
         return

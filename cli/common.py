@@ -7,7 +7,6 @@ starts fast; rich is imported lazily by the commands that draw progress bars.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 import time
@@ -320,6 +319,8 @@ def emit_json(payload: dict[str, Any]) -> None:
 
     Strict JSON: nan and infinities (say, the cost of a diverged run) become ``null``.
     """
+    import json  # only --json needs it (start-up of every other run stays light)
+
     sys.stdout.write(json.dumps(_finite(payload), indent=2, ensure_ascii=False,
                                 allow_nan=False))
     sys.stdout.write("\n")

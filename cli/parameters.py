@@ -91,7 +91,14 @@ OPTIONS: dict[str, str] = {
 ADVICE: dict[str, str] = {
     'arithmetic="float"': "--float",
     'method="importance"': "--method importance",
+    "solver='lbfgs'": "--solver lbfgs",
+    "standardize the features": "standardize the features (--preprocessing standardize)",
 }
+
+#: library settings a message states as ``name=value`` (``reached max_iter=2000``): shown
+#: as the option with its value (``--iterations 2000``)
+SETTINGS = ("max_iter", "learning_rate", "l2", "solver", "tol")
+_SETTING = re.compile(r"\b(" + "|".join(SETTINGS) + r")=('?)([^\s,;)']+)\2")
 
 
 def option_text(text: str) -> str:
@@ -110,6 +117,19 @@ def option_text(text: str) -> str:
 _QUOTED = re.compile(r"`([a-z_][a-z0-9_]*)`")
 """A parameter name quoted in a library message (```prior` cannot be combined with
 `file```): the CLI shows the option instead."""
+
+
+def warning_text(text: str) -> str:
+    """A library warning worded with options: advice as in :func:`option_text`, and the
+    settings it states (``max_iter=2000``) as the options that set them.
+
+    >>> warning_text("reached max_iter=2000 after 2000 steps; use solver='lbfgs', or raise "
+    ...              "`max_iter` or `learning_rate`")
+    'reached --iterations 2000 after 2000 steps; use --solver lbfgs, or raise --iterations or \
+--learning-rate'
+    """
+    text = option_text(text)
+    return _SETTING.sub(lambda m: f"{OPTIONS[m.group(1)]} {m.group(3)}", text)
 
 
 def option_message(exc: InputError) -> str:
@@ -138,4 +158,4 @@ def option_message(exc: InputError) -> str:
     return f"{option}: {message}"
 
 
-__all__ = ["ADVICE", "OPTIONS", "option_message", "option_text"]
+__all__ = ["ADVICE", "OPTIONS", "SETTINGS", "option_message", "option_text", "warning_text"]

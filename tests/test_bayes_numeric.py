@@ -439,7 +439,8 @@ def test_docs_show_real_output() -> None:
     root = Path(__file__).resolve().parent.parent
     pattern = r"```console\n\$ (probkit bayes --values[^\n]*)\n(.*?)```"
     blocks = re.findall(pattern, (root / "docs" / "bayes.md").read_text(), re.S)
-    assert len(blocks) == 4  # the dice, the locomotive, the Euro, the locomotive in floats
+    assert len(blocks) == 5  # the dice, the locomotive, the Euro, the German tank by a formula,
+    # the locomotive in floats
     readme = re.findall(pattern, (root / "README.md").read_text(), re.S)
     assert len(readme) == 1
     for command, shown in [*blocks, *readme]:

@@ -22,6 +22,7 @@ import pytest
 
 from probkit.bayes.numeric import numeric_problem
 from probkit.bayes.numeric_mc import MIN_ACCEPTED, MIN_ESS
+from probkit.errors import InputError
 
 SEEDS = range(1_000)
 PROBKIT = [sys.executable, "-c", "import sys; from probkit_cli.app import main; sys.exit(main())"]
@@ -121,3 +122,27 @@ def test_estimate_dataclass_keeps_its_note_in_json():
     assert payload["note"] == run.note
     assert payload["estimates"]["mean p"]["stderr"] is None
     assert replace(run, note=None).to_dict()["note"] is None
+
+
+def test_the_sampler_is_built_once_per_problem_and_method(monkeypatch):
+    import probkit.bayes.montecarlo as montecarlo
+
+    built = []
+    story_of = montecarlo.story_of
+    monkeypatch.setattr(montecarlo, "story_of", lambda p: built.append(p) or story_of(p))
+    post = numeric_problem("1..200", "uniform", ["60"], events=["N > 100"]).solve()
+    runs = [post.monte_carlo(5_000, method=m, seed=s)
+            for m in ("rejection", "importance") for s in (1, 2, 3)]
+    assert len(built) == 2  # one exact set-up per method, however many runs
+    # reusing the set-up changes nothing: a fresh posterior gives the same runs bit for bit
+    fresh = numeric_problem("1..200", "uniform", ["60"], events=["N > 100"]).solve()
+    assert fresh.monte_carlo(5_000, method="importance", seed=2) == runs[4]
+    assert fresh.monte_carlo(5_000, method="rejection", seed=3) == runs[2]
+    assert fresh.monte_carlo(5_000, method="rejection", seed=1) != runs[2]  # the seed matters
+
+
+def test_an_unknown_method_is_refused_and_not_remembered():
+    post = solved("euro")
+    for _ in range(2):
+        with pytest.raises(InputError, match="method 'gibbs'"):
+            post.monte_carlo(1_000, method="gibbs", seed=0)

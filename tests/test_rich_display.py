@@ -67,7 +67,8 @@ def test_every_classifier_result_has_a_short_repr_and_an_html_table(tmp_path) ->
     test = make_synthetic(30, size=4, seed=1, signal=0.3)
     trained = workflows.train(train, test=test, features="pixels", solver="lbfgs",
                               max_iter=30, l2=1.0)
-    tuned = workflows.tune(train, grid="quick", folds=2)
+    tuned = workflows.tune(train, features=["pixels"], l2=[10.0, 1000.0], max_iter=[100],
+                           flip="no", folds=2)
     results = {
         "Dataset": train, "TrainReport": trained, "TuneReport": tuned,
         "SelectionResult": tuned.result,

@@ -257,16 +257,18 @@ def posterior(
     prior_values = [to_number(priors[key], what=f"prior of {name!r}")
                     for key, name in zip(keys, names, strict=True)]
     given = [likelihoods[key] for key in keys]
-    split = [_split_fractions(value) for value in given]
+    matrix = _float_matrix(given)
+    split: list[tuple[list[int], list[int]] | None] = [None] * len(names)
     rows: list[list[Number]]
-    if all(parts is not None for parts in split):  # fast path: every value a Fraction in [0, 1]
+    if matrix is not None:  # many floats, read and checked by numpy in bulk
+        rows = given  # type: ignore[assignment]
+    elif None not in (fractions := list(map(_split_fractions, given))):
         rows = [list(value) for value in given]  # type: ignore[call-overload]
+        split = fractions  # fast path: every value a Fraction in [0, 1]
     elif all(map(_probability_floats, given)):  # fast path: every value a float in [0, 1]
         rows = [list(value) for value in given]  # type: ignore[call-overload]
-        split = [None] * len(names)
     else:
         rows = [_likelihood_row(name, value) for name, value in zip(names, given, strict=True)]
-        split = [None] * len(names)
     counts = {len(row) for row in rows}
     if len(counts) != 1:
         detail = ", ".join(f"{name}: {len(row)}" for name, row in zip(names, rows, strict=True))
@@ -294,7 +296,7 @@ def posterior(
                                    }, limit), n_obs, len(names))
     prior_values = _check_priors(names, prior_values, normalize=normalize, exact=exact)
     if not exact:
-        return _update_float(names, prior_values, rows, labels, trace=trace)
+        return _update_float(names, prior_values, rows, labels, trace=trace, matrix=matrix)
     return _update_exact(names, prior_values, rows, labels, trace=trace,  # type: ignore[arg-type]
                          split=split)
 
@@ -327,6 +329,41 @@ def _probability_floats(value: object) -> bool:
     if not isinstance(value, list | tuple) or not value or set(map(type, value)) != {float}:
         return False
     return math.isfinite(math.fsum(value)) and min(value) >= 0.0 and max(value) <= 1.0
+
+
+def _float_matrix(given: Sequence[object]) -> Any | None:
+    """Many float likelihoods (at least :data:`_ARRAY_CELLS`, the first one a float) as one
+    numpy array, checked in bulk: one row per hypothesis, every value finite and in [0, 1].
+
+    ``None`` when they are not all that (or are few: numpy is imported only for big float
+    problems); the other paths then read them one by one and name a bad value. numpy would
+    read ``True`` as 1.0 and ``False`` as 0.0, so the values equal to 0 or 1 are looked at
+    one by one: a bool is not a probability.
+    """
+    first: Any = given[0]
+    if isinstance(first, str | bytes) or not (isinstance(first, Sequence)
+                                              or hasattr(first, "__array__")):
+        return None
+    try:
+        if not isinstance(first[0], float) or len(given) * len(first) < _ARRAY_CELLS:
+            return None
+    except (IndexError, TypeError):
+        return None
+    import numpy as np
+
+    try:
+        matrix = np.array(given)
+    except (ValueError, TypeError):  # rows of different lengths, or not numbers
+        return None
+    if matrix.dtype != np.float64 or matrix.ndim != 2:
+        return None
+    if not ((matrix >= 0.0) & (matrix <= 1.0)).all():  # also false for nan
+        return None
+    rows: Any = given
+    for i, j in zip(*np.nonzero((matrix == 0.0) | (matrix == 1.0)), strict=True):
+        if isinstance(rows[i][j], bool):
+            return None
+    return matrix
 
 
 def _likelihood_row(name: str, value: object) -> list[Number]:
@@ -523,6 +560,7 @@ def _update_float(
     labels: Sequence[str],
     *,
     trace: bool,
+    matrix: Any | None = None,
 ) -> Posterior:
     r"""Bayes' rule in log space: :math:`\log P(H_i \mid E) = \ell_i - \mathrm{LSE}(\ell)`.
 
@@ -533,8 +571,8 @@ def _update_float(
     ``likelihood``, ``joint`` and ``evidence`` are reported as ``exp`` of their logs
     (they may underflow to 0; the posteriors do not).
     """
-    if len(rows) * len(labels) >= _ARRAY_CELLS:
-        return _update_float_arrays(names, priors, rows, labels, trace=trace)
+    if matrix is not None or len(rows) * len(labels) >= _ARRAY_CELLS:
+        return _update_float_arrays(names, priors, rows, labels, trace=trace, matrix=matrix)
     log_priors = [log_of(p) for p in priors]
     log_rows = [[log_of(v) for v in row] for row in rows]
     log_likelihoods = [sum_of_logs(row) for row in log_rows]
@@ -575,14 +613,17 @@ def _update_float_arrays(
     labels: Sequence[str],
     *,
     trace: bool,
+    matrix: Any | None = None,
 ) -> Posterior:
-    """:func:`_update_float` on arrays: the same log-space rule, summed by numpy.
+    """:func:`_update_float` on arrays: the same log-space rule, summed by numpy (on
+    ``matrix``, the rows as a float array, when the caller has made it already).
 
     A rational too small for a float (1e-400) keeps its exact log, as on the list path.
     """
     import numpy as np
 
-    matrix = np.array(rows, dtype=np.float64)
+    if matrix is None:
+        matrix = np.array(rows, dtype=np.float64)
     with np.errstate(divide="ignore"):
         logs = np.log(matrix)
     for i, j in zip(*np.nonzero(matrix == 0), strict=True):
@@ -598,7 +639,9 @@ def _update_float_arrays(
         posteriors = np.exp(log_joint - log_evidence).tolist()
         likelihoods = np.exp(log_likelihoods).tolist()
         joints = np.exp(log_joint).tolist()
-    values = matrix.tolist()
+    # the likelihoods as given (numbers, checked): no million new float objects
+    values = [row if isinstance(row, list | tuple) else matrix[i].tolist()
+              for i, row in enumerate(rows)]
     hypotheses = tuple(
         HypothesisPosterior(name=name, prior=float(prior), likelihoods=tuple(row),
                             likelihood=lk, joint=lj, posterior=post)

@@ -110,7 +110,9 @@ class Family:
             if len(names) == arity:
                 return names
         allowed = " or ".join(str(a) for a in self.arities())
-        raise InputError(f"family {self}: takes {allowed} unknown(s), got {arity}")
+        hint = (" (unknowns with data of their own: give the data per unknown, name=...)"
+                if 1 in self.arities() and arity == 2 else "")
+        raise InputError(f"family {self}: takes {allowed} unknown(s), got {arity}{hint}")
 
     def __str__(self) -> str:
         if self.formula is not None:

@@ -40,11 +40,17 @@ class Unknown:
     prior: str
 
 
+def check_unknown_count(count: int) -> None:
+    """One or two unknowns (checked before the family's own count, whose message would
+    suggest that a different family could take three)."""
+    if not 1 <= count <= MAX_UNKNOWNS:
+        raise InputError(f"{count} unknowns: give one or two (values: one per name)",
+                         parameter="values")
+
+
 def check_grid(unknowns: Sequence[Unknown]) -> None:
     """At most two unknowns, distinct names, at most :data:`MAX_VALUES` cells."""
-    if not 1 <= len(unknowns) <= MAX_UNKNOWNS:
-        raise InputError(f"{len(unknowns)} unknowns: give one or two (values: one per name)",
-                         parameter="values")
+    check_unknown_count(len(unknowns))
     names = [u.name for u in unknowns]
     if len(set(names)) != len(names):
         raise InputError(f"the unknown {names[0]!r} is given twice")
@@ -77,4 +83,5 @@ def marginal(unknowns: Sequence[Unknown], probs: Sequence[Number], index: int) -
     return [exact_sum([probs[i * second + j] for i in range(first)]) for j in range(second)]
 
 
-__all__ = ["MAX_UNKNOWNS", "Unknown", "cells", "check_grid", "joint_weights", "marginal"]
+__all__ = ["MAX_UNKNOWNS", "Unknown", "cells", "check_grid", "check_unknown_count", "joint_weights",
+           "marginal"]

@@ -265,7 +265,7 @@ class SimulatedCounts:
     draws: int
     seed: int
     counts: npt.NDArray[np.int64]
-    sampler: _Sampler
+    sampler: Sampler
 
     @property
     def drawn(self) -> npt.NDArray[np.int64]:
@@ -294,25 +294,51 @@ def simulate_counts(
 ) -> SimulatedCounts:
     """Run the simulation of :func:`monte_carlo` and return its raw counts (no summaries)."""
     draws = _check_draws(draws)
+    entropy = _check_seed(seed)
+    return simulate_prepared(prepare_sampler(problem, method, proposal), draws, seed=entropy,
+                             workers=workers, executor=executor, chunk_size=chunk_size,
+                             progress=progress)
+
+
+def prepare_sampler(problem: Problem, method: str = "rejection",
+                    proposal: str = DEFAULT_PROPOSAL) -> Sampler:
+    """The problem's story set up for one method (exact arithmetic: built once, run often).
+
+    Many runs of the same problem (a coverage study, several seeds) reuse it through
+    :func:`simulate_prepared`; it holds no random state.
+    """
     if method not in METHODS:
         raise InputError(f"method {method!r} is not one of: {', '.join(METHODS)}",
                          parameter="method")
     if proposal not in PROPOSALS:
         raise InputError(f"proposal {proposal!r} is not one of: {', '.join(PROPOSALS)}",
                          parameter="proposal")
-    entropy = _check_seed(seed)
     story = story_of(problem)
-    evidence = story.evidence()
-    if evidence == 0:
+    if story.evidence() == 0:
         raise ImpossibleEvidenceError(
             "impossible evidence: no hypothesis with a positive prior can produce "
             f"the observations {', '.join(story.observations)}"
         )
-    sampler = _Sampler(story, method, proposal)
+    return Sampler(story, method, proposal)
+
+
+def simulate_prepared(
+    sampler: Sampler,
+    draws: int,
+    *,
+    seed: int | None = None,
+    workers: int = 1,
+    executor: Executor | None = None,
+    chunk_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SimulatedCounts:
+    """:func:`simulate_counts` with a sampler from :func:`prepare_sampler`."""
+    draws = _check_draws(draws)
+    entropy = _check_seed(seed)
     counts = simulate(sampler.plan, entropy, draws, workers=workers, executor=executor,
                       chunk_size=chunk_size, progress=progress)
-    return SimulatedCounts(method=method, proposal=sampler.proposal, draws=draws, seed=entropy,
-                           counts=counts, sampler=sampler)
+    return SimulatedCounts(method=sampler.method, proposal=sampler.proposal, draws=draws,
+                           seed=entropy, counts=counts, sampler=sampler)
 
 
 def _compare_with_exact(
@@ -320,7 +346,7 @@ def _compare_with_exact(
     exact: Posterior | Mapping[str, Number],
     *,
     counts: npt.NDArray[np.int64],
-    sampler: _Sampler,
+    sampler: Sampler,
 ) -> MonteCarloResult:
     """Attach exact values and z-scores (``monte_carlo(..., exact=...)``)."""
     values = (
@@ -352,8 +378,9 @@ def _z(estimate: float, exact: float, stderr: float) -> float:
     return math.copysign(math.inf, estimate - exact)
 
 
-class _Sampler:
-    """A problem's story set up for one method: the plan workers run, and the weights."""
+class Sampler:
+    """A problem's story set up for one method: the plan workers run, and the weights
+    (made by :func:`prepare_sampler`)."""
 
     def __init__(self, story: Story, method: str, proposal: str) -> None:
         self.story = story
@@ -551,7 +578,7 @@ def replicate(
     story = story_of(problem)
     if story.evidence() == 0:
         raise ImpossibleEvidenceError("impossible evidence: P(E) = 0")
-    sampler = _Sampler(story, method, proposal)
+    sampler = Sampler(story, method, proposal)
     blocks = n_blocks(draws)
     counts = np.stack([run_blocks(sampler.plan, _check_seed(s), 0, blocks, draws)
                        for s in seeds])
@@ -599,7 +626,10 @@ __all__ = [
     "DEFAULT_PROPOSAL",
     "MAX_DRAWS",
     "SimulatedCounts",
+    "Sampler",
+    "prepare_sampler",
     "simulate_counts",
+    "simulate_prepared",
     "METHODS",
     "PROPOSALS",
     "HypothesisEstimate",

@@ -51,7 +51,14 @@ from probkit.bayes.families import (
     parse_family,
     valid_cell,
 )
-from probkit.bayes.grid import Unknown, cells, check_grid, joint_weights, marginal
+from probkit.bayes.grid import (
+    Unknown,
+    cells,
+    check_grid,
+    check_unknown_count,
+    joint_weights,
+    marginal,
+)
 from probkit.bayes.problems import DiscreteProblem
 from probkit.bayes.summaries import (
     Summary,
@@ -71,6 +78,7 @@ from probkit.numbers import Number, format_decimal, format_exact
 from probkit.options import ARITHMETICS, check_choice
 
 if TYPE_CHECKING:
+    from probkit.bayes.montecarlo import Sampler
     from probkit.bayes.numeric_mc import NumericMonteCarlo
 
 MAX_WORK = 2_000_000
@@ -317,6 +325,7 @@ def _numeric_problem(
                                                                      what=label["family"])
     specs = _named_specs(values, fam, label["values"])
     separate = isinstance(data, Mapping)
+    check_unknown_count(len(specs))
     arity = 1 if separate else len(specs)
     fam.parameter_names(arity)  # the family takes this many unknowns (one each: separate)
     priors = _named_priors(prior, [name for name, _ in specs], label["prior"])
@@ -498,8 +507,9 @@ class NumericSummary:
 
     ``unknowns`` pairs each unknown's name with its (marginal) :class:`Summary`;
     ``map`` is the most probable cell of the joint posterior; ``predictive_mean``
-    is the expected next observation (None: infinite); ``predictive`` pairs
-    each requested next observation with its posterior predictive probability.
+    is the expected next observation (None: infinite, or not defined, and then
+    ``predictive_mean_note`` says which); ``predictive`` pairs each requested next
+    observation with its posterior predictive probability.
     """
 
     level: Fraction
@@ -509,6 +519,7 @@ class NumericSummary:
     events: tuple[tuple[str, Number], ...]
     predictive_mean: Number | None
     predictive: tuple[tuple[str, Number], ...]
+    predictive_mean_note: str | None = None
 
     def __getitem__(self, name: str) -> Summary:
         for unknown, summary in self.unknowns:
@@ -524,6 +535,7 @@ class NumericSummary:
             "events": {text: number_json(p, exact) for text, p in self.events},
             "predictive": {
                 "mean": number_json(self.predictive_mean, exact),
+                "mean_note": self.predictive_mean_note,
                 "next": {text: number_json(p, exact) for text, p in self.predictive},
             },
         }
@@ -632,12 +644,23 @@ class NumericPosterior:
         for event in chosen:
             mask = [event.holds(dict(zip(problem.names, cell, strict=True))) for cell in grid]
             event_probs.append((event.text, weights.total(mask)))
+        mean = self._predictive_mean(grid, ranked)
         return NumericSummary(
             level=level, exact=self.exact, unknowns=tuple(per_unknown), map=grid[top],
-            events=tuple(event_probs), predictive_mean=self._predictive_mean(grid, ranked),
+            events=tuple(event_probs), predictive_mean=mean,
             predictive=tuple((datum_label(d), self._predictive(grid, ranked, d))
                              for d in problem.predict),
+            predictive_mean_note=self._predictive_mean_note() if mean is None else None,
         )
+
+    def _predictive_mean_note(self) -> str:
+        """Why the predictive mean is None."""
+        if self.problem.data_of:
+            return "not defined: each unknown has data of its own (no single next observation)"
+        if self.problem.family.formula is not None:
+            return ("not defined: a likelihood formula says how probable x is, not which "
+                    "values x can take")
+        return "infinite"
 
     def _predictive_mean(self, grid: Sequence[tuple[Fraction, ...]],
                          ranked: Sequence[Any]) -> Number | None:
@@ -717,6 +740,21 @@ class NumericPosterior:
             targets.append((f"P({text})", values, float(p), True,
                             math.sqrt(float(p) * (1 - float(p)))))
         return tuple(targets)
+
+    @cached_property
+    def _samplers(self) -> dict[str, Sampler]:
+        return {}
+
+    def monte_carlo_sampler(self, method: str) -> Sampler:
+        """The problem's simulation for ``method`` (uniform proposal for importance): its
+        exact set-up is built on the first run and reused by every later one (a coverage
+        study runs thousands)."""
+        from probkit.bayes.montecarlo import prepare_sampler
+
+        if method not in self._samplers:
+            self._samplers[method] = prepare_sampler(self.problem.discrete_problem(self),
+                                                     method, "uniform")
+        return self._samplers[method]
 
     def monte_carlo(self, draws: int, **options: Any) -> NumericMonteCarlo:
         """Monte Carlo estimates of the mean(s) and events (numpy; see ``numeric_mc``)."""

@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from probkit.bayes.montecarlo import SimulatedCounts, simulate_counts
+from probkit.bayes.montecarlo import Sampler, SimulatedCounts, simulate_prepared
 from probkit.errors import InputError
 from probkit.intervals import normal_quantile, wilson_interval
 
@@ -53,6 +53,10 @@ class SolvedProblem(Protocol):
 
     @property
     def monte_carlo_targets(self) -> tuple[tuple[str, list[float], float, bool, float], ...]:
+        ...
+
+    def monte_carlo_sampler(self, method: str) -> Sampler:
+        """The simulation of the problem for ``method`` (uniform proposal), built once."""
         ...
 
 MIN_ACCEPTED = 100
@@ -148,8 +152,8 @@ def numeric_monte_carlo(
     """Estimate every unknown's posterior mean and every event's probability by simulation."""
     z = normal_quantile(confidence)
     targets = result.monte_carlo_targets
-    run = simulate_counts(result.problem.discrete_problem(result), draws, method=method,
-                          proposal="uniform", seed=seed, workers=workers, progress=progress)
+    run = simulate_prepared(result.monte_carlo_sampler(method), draws, seed=seed,
+                            workers=workers, progress=progress)
     if run.method == "importance":
         return _importance(run, targets, z, confidence)
     if run.method == "rejection":

@@ -110,7 +110,11 @@ class Story:
         else:
             scales = lows = highs = np.zeros((0, len(self.names)))
         cuts = np.array(boundaries, dtype=np.float64)
-        guide, below, above = _guide_table(cuts)
+        first, count = _equal_run(weights)
+        if count:  # picked by one multiplication; no table needed
+            guide, below, above = _guide_table(cuts[:0])
+        else:
+            guide, below, above = _guide_table(cuts)
         return SamplingPlan(
             method=method,
             n_hypotheses=len(self.names),
@@ -121,6 +125,8 @@ class Story:
             guide=guide,
             below=below,
             above=above,
+            uniform_first=first,
+            uniform_count=count,
         )
 
 
@@ -254,6 +260,23 @@ class SamplingPlan:
     #: ``below[h] <= u < above[h]``)
     below: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     above: npt.NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    #: when hypotheses ``uniform_first .. uniform_first + uniform_count - 1`` are drawn with
+    #: equal probability and no other is (a uniform prior or proposal), a draw is
+    #: ``uniform_first + floor(u * uniform_count)``; 0 otherwise
+    uniform_first: int = 0
+    uniform_count: int = 0
+
+
+def _equal_run(weights: Sequence[Fraction]) -> tuple[int, int]:
+    """``(first, count)`` when the positive weights are equal and consecutive (``(0, 0)``
+    otherwise, or for a single hypothesis, which needs no pick)."""
+    positive = [i for i, w in enumerate(weights) if w > 0]
+    if len(positive) < 2 or positive[-1] - positive[0] + 1 != len(positive):
+        return 0, 0
+    first = weights[positive[0]]
+    if any(weights[i] != first for i in positive):
+        return 0, 0
+    return positive[0], len(positive)
 
 
 def _guide_table(boundaries: npt.NDArray[np.float64]) -> tuple[
@@ -326,7 +349,9 @@ def _simulate_tile(
 ) -> None:
     u, h = buffers.u[:n], buffers.h[:n]
     rng.random(out=u)
-    if len(plan.guide):
+    if plan.uniform_count:
+        _uniform_pick(u, plan.uniform_first, plan.uniform_count, h, buffers.x[:n])
+    elif len(plan.guide):
         _guided_pick(u, plan, h, buffers.x[:n], buffers.test[:n], buffers.accept[:n])
     else:
         _pick_hypotheses(u, plan.boundaries, h, buffers.test[:n])
@@ -376,6 +401,25 @@ def _pick_hypotheses(
             h += test
     else:
         h[...] = np.searchsorted(boundaries, u, side="right")
+
+
+def _uniform_pick(
+    u: npt.NDArray[np.float64],
+    first: int,
+    count: int,
+    h: npt.NDArray[np.intp],
+    scratch: npt.NDArray[np.float64],
+) -> None:
+    """Equally likely hypotheses ``first .. first + count - 1``: ``first + floor(u * count)``.
+
+    Never ``count``: ``u`` is at most ``1 - 2**-53``, and for ``count < 2**53`` the product
+    ``(1 - 2**-53) * count`` rounds to a double below ``count`` (exactly ``count - count *
+    2**-53`` when ``count`` is a power of two; more than half a unit in the last place
+    below ``count`` otherwise)."""
+    np.multiply(u, count, out=scratch)
+    h[...] = scratch  # truncation toward 0: the floor of a non-negative number
+    if first:
+        h += first
 
 
 def _guided_pick(

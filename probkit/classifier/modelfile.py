@@ -123,7 +123,9 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
         arrays.update(classifier.training_fingerprints_.to_model_arrays())
     with atomic_output(path, error=ModelFileError) as tmp:
         with tmp.open("wb") as fh:
-            np.savez(fh, **arrays)
+            # deflated: the typicality basis (features x training images, float32) is most
+            # of a file, and compresses by about a tenth (the default model: 2.02 -> 1.86 MB)
+            np.savez_compressed(fh, **arrays)
 
 
 # ---------------------------------------------------------------- reading

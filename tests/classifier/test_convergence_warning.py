@@ -53,7 +53,7 @@ def test_lbfgs_stopped_by_max_iter_warns_and_so_does_the_net():
     X, y = _data()
     caught = _fit_warnings(LogisticRegression(max_iter=2), X, y)
     assert len(caught) == 1 and "L-BFGS stopped before" in str(caught[0].message)
-    assert "raise max_iter" in str(caught[0].message)
+    assert "raise `max_iter`" in str(caught[0].message)
     net = _fit_warnings(TwoLayerNet(hidden=3, solver="gd", max_iter=5), X, y)
     assert len(net) == 1 and "gradient descent stopped" in str(net[0].message)
 

@@ -52,3 +52,15 @@ def test_custom_grid_applies_every_value() -> None:
         search_grid(models=["logistic"], hidden=4)
     with pytest.raises(InputError, match="'maybe' is not one of no, yes, both"):
         search_grid(l2=[1.0], flip="maybe")
+
+
+def test_the_quick_grid_is_a_short_version_of_the_default_path() -> None:
+    """--grid quick searches the default model's representation and flips (not raw pixels,
+    whose winner is no better than the constant model on the real file), with λ around
+    the default's."""
+    from probkit.classifier.selection.candidates import DEFAULT_FEATURES, DEFAULT_FLIP, DEFAULT_L2
+
+    quick = named_grid("quick")
+    assert {c.representation_params for c in quick} == {(("features", DEFAULT_FEATURES),)}
+    assert {c.flip for c in quick} == {DEFAULT_FLIP} and {c.model for c in quick} == {"logistic"}
+    assert DEFAULT_L2 in {c.l2 for c in quick} and 2 <= len(quick) < len(named_grid("default"))

@@ -67,3 +67,37 @@ def test_flag_rate_on_the_real_test_images(trained, cat_data_dir: Path) -> None:
     _, typical = trained.classifier.typicality(data.images)
     # measured: 3 of 50 (two greyscale cats, #23 and #30, and #29 by distance)
     assert int((~typical).sum()) == 3 and not typical[23] and not typical[30]
+
+
+def test_the_default_model_file_is_at_most_2_mb(trained, tmp_path: Path) -> None:
+    """Measured: 1,858,945 bytes (2,019,660 with stored members, most of it the float32
+    typicality basis of 2054 features x 208 directions)."""
+    from probkit.classifier.modelfile import load_model, save_model
+
+    path = tmp_path / "default.npz"
+    save_model(path, trained.classifier)
+    assert path.stat().st_size <= 2_000_000
+    assert load_model(path).typicality_.basis_.shape == trained.classifier.typicality_.basis_.shape
+
+
+def test_the_greyscale_rule_flags_the_training_files_greyscale_cats(trained,
+                                                                    cat_data_dir: Path) -> None:
+    """docs/probabilities.md, section 8: scored leave-one-out, the distances flag 4 of the
+    209 training images and neither greyscale cat (#144, #177); the greyscale rule flags
+    both, so about 1% of photos like the training ones get no verdict."""
+    from probkit.classifier.evaluation.typicality import leave_one_out_scores, tail_typicality
+    from probkit.classifier.features.statistics import image_statistics, is_greyscale
+
+    clf = trained.classifier
+    train = load_dataset(cat_data_dir / "train_catvnoncat.h5")
+    statistics = image_statistics(train.images)
+    views = []
+    for x in (clf.preprocessor.transform(train.images), statistics):
+        loo = leave_one_out_scores(x)
+        views.append(np.array([tail_typicality(np.sort(np.delete(loo, i)), loo[i:i + 1])[0]
+                               for i in range(loo.size)]))
+    by_distance = np.minimum(*views) < clf.typicality_threshold
+    grey = is_greyscale(statistics)
+    assert np.flatnonzero(grey).tolist() == [144, 177]
+    assert np.flatnonzero(by_distance).tolist() == [80, 130, 193, 195]
+    assert int((by_distance | grey).sum()) == 6

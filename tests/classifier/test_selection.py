@@ -16,7 +16,7 @@ from probkit.classifier.data.preprocessing import Preprocessor
 from probkit.classifier.models import LogisticRegression
 from probkit.classifier.models.registry import average_of_logits
 from probkit.classifier.pipeline import Classifier
-from probkit.classifier.selection.candidates import Candidate, make_grid, named_grid
+from probkit.classifier.selection.candidates import Candidate, make_grid
 from probkit.classifier.selection.crossval import (
     CVRow,
     cross_validate,
@@ -27,6 +27,11 @@ from probkit.classifier.selection.crossval import (
 from probkit.classifier.selection.rules import choose
 from probkit.classifier.selection.search import select_model
 from probkit.errors import DataError, InputError
+
+#: four pixel candidates for tiny synthetic images (the quick grid reads the default
+#: features, which need images of at least 16x16 pixels)
+PIXELS_QUICK = make_grid(l2=(10.0, 1000.0), preprocessing=("scale", "standardize"),
+                         max_iter=(100,))
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +138,7 @@ def test_flip_doubles_lambda_with_the_sample():
 
 
 def test_select_model_beats_the_constant_and_refits(noisy_train):
-    result = select_model(noisy_train, named_grid("quick"), k=3, seed=0)
+    result = select_model(noisy_train, PIXELS_QUICK, k=3, seed=0)
     assert result.chosen.log_loss_mean == min(r.log_loss_mean for r in result.rows)
     assert result.chosen.log_loss_mean < result.baseline_log_loss
     rate = noisy_train.labels.mean()
@@ -151,7 +156,7 @@ def test_select_model_beats_the_constant_and_refits(noisy_train):
 
 
 def test_one_se_rule_picks_a_row_within_one_se(noisy_train):
-    result = select_model(noisy_train, named_grid("quick"), k=3, rule="one-se", refit=False)
+    result = select_model(noisy_train, PIXELS_QUICK, k=3, rule="one-se", refit=False)
     best = min(result.rows, key=lambda r: r.log_loss_mean)
     assert result.chosen.log_loss_mean <= best.log_loss_mean + best.log_loss_se + 1e-15
     assert result.classifier is None
@@ -159,10 +164,10 @@ def test_one_se_rule_picks_a_row_within_one_se(noisy_train):
 
 def test_selection_takes_only_a_dataset():
     with pytest.raises(InputError, match="training Dataset only"):
-        select_model("test_catvnoncat.h5", named_grid("quick"))  # type: ignore[arg-type]
+        select_model("test_catvnoncat.h5", PIXELS_QUICK)  # type: ignore[arg-type]
     one_class = make_synthetic(20, size=4, cat_fraction=0.0, seed=0)
     with pytest.raises(DataError, match="one class"):
-        select_model(one_class, named_grid("quick"))
+        select_model(one_class, PIXELS_QUICK)
 
 
 @pytest.mark.filterwarnings("ignore::probkit.classifier.models.ConvergenceWarning")
@@ -231,9 +236,9 @@ def test_baseline_under_a_target_is_the_entropy_of_the_target(noisy_train):
 
 
 def test_select_for_a_target_base_rate(noisy_train):
-    result = select_model(noisy_train, named_grid("quick"), k=3, base_rate=0.5)
+    result = select_model(noisy_train, PIXELS_QUICK, k=3, base_rate=0.5)
     assert result.target_base_rate == 0.5
     assert result.to_dict()["target_base_rate"] == 0.5
     assert result.chosen.log_loss_mean < math.log(2)
     with pytest.raises(InputError):
-        select_model(noisy_train, named_grid("quick"), base_rate=1.0)
+        select_model(noisy_train, PIXELS_QUICK, base_rate=1.0)

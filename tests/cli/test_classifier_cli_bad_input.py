@@ -84,9 +84,10 @@ def test_test_size_mismatch_is_found_before_training(files, tmp_path) -> None:
 # ---------------------------------------------------------------- tune's named grids
 
 
-def test_tune_applies_the_solver_to_a_named_grid(files, tmp_path) -> None:
+def test_tune_applies_the_solver_to_every_candidate(files, tmp_path) -> None:
     result = _invoke("tune", "--train", files["train"], "--out", tmp_path / "m.npz",
-                     "--grid", "quick", "--solver", "gd", "--folds", "2", "--json")
+                     "--features", "pixels", "--l2", "10", "--l2", "1000", "--iterations", "100",
+                     "--flip", "no", "--solver", "gd", "--folds", "2", "--json")
     assert result.exit_code == 0, result.stderr
     grid = json.loads(result.stdout)["grid"]
     assert len(grid) == 4 and {row["solver"] for row in grid} == {"gd"}
@@ -169,3 +170,53 @@ def test_base_rates_beyond_floats_still_shift(files, rate) -> None:
     evaluated = _invoke("evaluate", "--model", files["model"], "--data", files["test"],
                         "--base-rate", rate, "--as-test", "--json")
     assert evaluated.exit_code == 0, evaluated.stderr
+
+
+# ---------------------------------------------------------------- images too small for the features
+
+
+def test_default_features_on_tiny_images_say_what_to_do(files, tmp_path) -> None:
+    """The default representation needs images of at least 16x16 (HOG's 2x2 blocks of
+    8-pixel cells); 4x4 images are refused naming --features and both ways out."""
+    result = _invoke("train", "--train", files["train"], "--out", tmp_path / "m.npz")
+    _one_error(result, 2, "--features", "4x4 pixels", "use --features 'pixels'",
+               "at least 16x16 pixels")
+    assert "radii" not in result.stderr and not (tmp_path / "m.npz").exists()
+
+
+def test_lbp_alone_on_tiny_images_names_its_own_smallest_size(files, tmp_path) -> None:
+    result = _invoke("train", "--train", files["train"], "--out", tmp_path / "m.npz",
+                     "--features", "lbp")
+    _one_error(result, 2, "--features 'lbp'", "radius 3", "at least 7x7 pixels")
+
+
+# ---------------------------------------------------------------- warnings name the options
+
+
+@pytest.mark.parametrize(("args", "shown"), [
+    (["--iterations", "3"], ["--iterations,", "--tol 1e-06", "--preprocessing standardize",
+                             "--l2"]),
+    (["--iterations", "30", "--solver", "gd"], ["--iterations 30", "--solver lbfgs",
+                                                "--learning-rate"]),
+])
+def test_train_warnings_name_options_not_library_parameters(files, tmp_path, args,
+                                                            shown) -> None:
+    result = _invoke("train", "--features", "pixels", "--train", files["train"],
+                     "--out", tmp_path / "m.npz", *args)
+    assert result.exit_code == 0, result.stderr
+    warning = next(line for line in result.stderr.splitlines() if line.startswith("warning:"))
+    for text in shown:
+        assert text in warning, warning
+    for library in ("max_iter", "solver=", "learning_rate", "tol=", " l2"):
+        assert library not in warning, warning
+
+
+def test_tune_warnings_name_options_not_library_parameters(files, tmp_path) -> None:
+    result = _invoke("tune", "--features", "pixels", "--train", files["train"],
+                     "--out", tmp_path / "m.npz", "--iterations", "500", "--l2", "1",
+                     "--preprocessing", "scale", "--flip", "no", "--folds", "2",
+                     "--solver", "gd")
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert any("raise --iterations" in w and "--solver lbfgs" in w for w in warnings), warnings
+    assert not any("max_iter" in w or "solver=" in w for w in warnings), warnings

@@ -29,6 +29,12 @@ def files(tmp_path_factory) -> dict[str, Path]:
     return {"train": train, "test": test, "folder": folder}
 
 
+#: the four pixel candidates tests on tiny images search (the quick grid reads the default
+#: features, which need images of at least 16x16 pixels)
+PIXELS_QUICK = ["--features", "pixels", "--l2", "10", "--l2", "1000", "--iterations", "100",
+                "--flip", "no"]
+
+
 def _run(args):
     result = runner.invoke(app, args)
     return result.exit_code, result.stdout, result.stderr
@@ -37,7 +43,7 @@ def _run(args):
 def test_tune_json_writes_a_model_chosen_by_the_rule(files, tmp_path):
     out = tmp_path / "m.npz"
     code, stdout, _ = _run(["tune", "--train", str(files["train"]), "--out", str(out),
-                            "--grid", "quick", "--folds", "3", "--json"])
+                            *PIXELS_QUICK, "--folds", "3", "--json"])
     assert code == 0
     payload = json.loads(stdout)
     best = min(payload["grid"], key=lambda r: r["log_loss_mean"])
@@ -95,7 +101,7 @@ def test_selection_never_opens_the_test_file(files, tmp_path, monkeypatch):
     test file that explodes when opened does not disturb it."""
     opened = spy_on_hdf5_opens(monkeypatch, files["test"])
     code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out",
-                            str(tmp_path / "m.npz"), "--grid", "quick", "--folds", "3",
+                            str(tmp_path / "m.npz"), *PIXELS_QUICK, "--folds", "3",
                             "--json"])
     assert code == 0, stderr
     assert opened and set(opened) == {os.path.realpath(files["train"])}
@@ -110,7 +116,7 @@ def test_tune_as_installed_console_script(files, tmp_path):
     exe = Path(sys.executable).with_name("probkit")
     out = tmp_path / "m.npz"
     proc = subprocess.run([str(exe), "tune", "--train", str(files["train"]), "--out", str(out),
-                           "--grid", "quick", "--folds", "3", "--json"],
+                           *PIXELS_QUICK, "--folds", "3", "--json"],
                           capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["out"] == str(out)
@@ -119,7 +125,7 @@ def test_tune_as_installed_console_script(files, tmp_path):
 
 def test_tune_for_a_target_base_rate(files, tmp_path):
     code, stdout, stderr = _run(["tune", "--train", str(files["train"]), "--out",
-                                 str(tmp_path / "m.npz"), "--grid", "quick", "--folds", "3",
+                                 str(tmp_path / "m.npz"), *PIXELS_QUICK, "--folds", "3",
                                  "--base-rate", "1/2", "--repeats", "2", "--json"])
     assert code == 0, stderr
     payload = json.loads(stdout)

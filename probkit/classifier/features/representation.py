@@ -41,6 +41,41 @@ def _feature_text(value: Any) -> str | None:
     return None
 
 
+#: the largest image side :func:`smallest_side` tries
+LARGEST_SIDE = 1024
+
+
+def smallest_side(transformer: FeatureTransformer) -> int | None:
+    """The smallest n such that ``transformer`` reads n×n colour images (``None`` above
+    :data:`LARGEST_SIDE`).
+
+    >>> smallest_side(parse_features("lbp")), smallest_side(parse_features("hog"))
+    (7, 16)
+    """
+    for side in range(1, LARGEST_SIDE + 1):
+        try:
+            transformer._n_features((side, side, 3))
+        except InputError:
+            continue
+        return side
+    return None
+
+
+def _check_image_size(text: str, transformer: FeatureTransformer, images: Any) -> None:
+    """Refuse, naming ``features`` and what to do, images too small for ``transformer``."""
+    shape = np.shape(images)
+    if len(shape) != 4:
+        return  # not images: the transformer's own validation says so
+    try:
+        transformer._n_features((int(shape[1]), int(shape[2]), int(shape[3])))
+    except InputError as exc:
+        side = smallest_side(transformer)
+        larger = "" if side is None else f", or images of at least {side}x{side} pixels"
+        raise InputError(f"`features` {text!r} cannot read images of {shape[1]}x{shape[2]} "
+                         f"pixels ({exc}); use `features` 'pixels'{larger}",
+                         parameter="features") from exc
+
+
 class ImageFeatures(Estimator):
     """A :mod:`~probkit.classifier.features` transformer, optionally standardized, as a step.
 
@@ -97,7 +132,9 @@ class ImageFeatures(Estimator):
         # a bad method first, as the command line's --preprocessing (what it is there)
         check_choice(self.method, PREPROCESSING, parameter="preprocessing")
         self._validate_hyperparameters()
-        self.transformer_ = self._build().fit(images)
+        transformer = self._build()
+        _check_image_size(self.features, transformer, images)
+        self.transformer_ = transformer.fit(images)
         self.input_shape_ = self.transformer_.input_shape_
         return self
 

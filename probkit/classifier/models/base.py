@@ -316,12 +316,12 @@ class BinaryModel(Estimator):
         """Why the fit stopped short of ``tol``, and what to change."""
         if self.solver == "lbfgs":
             return (f"L-BFGS stopped before its gradient tolerance tol={self.tol:g} after "
-                    f"{result.n_iter} iterations ({result.message}); raise max_iter, "
-                    "standardize the features or raise l2")
+                    f"{result.n_iter} iterations ({result.message}); raise `max_iter`, "
+                    "standardize the features or raise `l2`")
         return (f"gradient descent stopped before its gradient tolerance tol={self.tol:g}: "
                 f"{result.message} after {result.n_iter} steps of learning rate "
-                f"{self.learning_rate:g}; use solver='lbfgs', or raise max_iter or the "
-                "learning rate")
+                f"{self.learning_rate:g}; use solver='lbfgs', or raise `max_iter` or "
+                "`learning_rate`")
 
     def restore(
         self, params: Params, *, cost_history: Any = None, n_iter: int | None = None

@@ -220,6 +220,9 @@ DEFAULT_FEATURES = "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp) + hog + stats)"
 DEFAULT_L2 = 10.0
 DEFAULT_FLIP = True
 
+#: λ values of the quick grid (the default features, with flips, L-BFGS to the optimum)
+QUICK_L2 = (10.0, 30.0)
+
 #: rooted colour histograms of the centre and the border with uniform LBP texture
 COLOUR_AND_TEXTURE = "std(sqrt(hsv:8x4x4@centre) + sqrt(lbp))"
 
@@ -255,8 +258,12 @@ def default_search(solver: str = "lbfgs") -> list[Candidate]:
 
 def named_grid(name: str, *, solver: str | None = None,
                hidden: int | None = None) -> list[Candidate]:
-    """A predefined search grid: ``quick`` (pixels, seconds), ``default``, ``pixels``,
-    ``full`` or ``features``.
+    """A predefined search grid: ``quick``, ``default``, ``pixels``, ``full`` or ``features``.
+
+    ``quick`` is a short version of the default path: logistic regression on
+    :data:`DEFAULT_FEATURES` with flips, λ ∈ :data:`QUICK_L2` (these features need
+    images of at least 16×16 pixels; on tiny images search pixels: ``pixels`` or your
+    own values with ``features=["pixels"]``).
 
     ``default`` searches the representation with the model family and λ
     (:data:`DEFAULT_SEARCH`, :data:`DEFAULT_NETS`; docs/probabilities.md). ``pixels``
@@ -280,7 +287,7 @@ def named_grid(name: str, *, solver: str | None = None,
     ``features``.
 
     >>> [len(named_grid(g)) for g in ("quick", "default", "pixels", "features")]
-    [4, 15, 48, 46]
+    [2, 15, 48, 46]
     >>> {c.solver for c in named_grid("quick", solver="gd")}
     {'gd'}
     >>> named_grid("quick", hidden=5)
@@ -298,9 +305,10 @@ none (use the full grid, or model two-layer)
                              "has none (use the full grid, or model two-layer)",
                              parameter="hidden")
     method = solver or "lbfgs"
-    if name == "quick":
-        return make_grid(l2=(10.0, 1000.0), preprocessing=("scale", "standardize"),
-                         max_iter=(100,), solver=method)
+    if name == "quick":  # the default model's representation and flips; λ near its choice
+        return make_grid(l2=QUICK_L2, preprocessing=("scale",), flip=(DEFAULT_FLIP,),
+                         solver=method,
+                         representations=(DEFAULT_FEATURES,))
     if name == "default":
         return default_search(method)
     logistic = make_grid(l2=(10.0, 100.0, 1000.0, 10000.0),
@@ -357,7 +365,7 @@ def search_grid(
     texts of :func:`probkit.classifier.features.parse_features` such as ``"sqrt(hsv:8x4x4)"``).
 
     >>> len(search_grid()), len(search_grid("quick", solver="gd"))
-    (15, 4)
+    (15, 2)
     >>> len(search_grid(l2=[1.0, 10.0], preprocessing=["scale"], max_iter=[100], flip="no"))
     2
     >>> [c.label for c in search_grid(l2=[10.0], preprocessing=["standardize"], max_iter=[500],
@@ -399,4 +407,4 @@ own values (`model`, `l2`, `preprocessing`, `max_iter`, `flip`, `seeds`, `featur
 
 __all__ = ["COLOUR_AND_TEXTURE", "DEFAULT_FEATURES", "DEFAULT_FLIP", "DEFAULT_L2", "DEFAULT_NETS",
            "DEFAULT_SEARCH", "FAMILIES", "Candidate", "default_search", "make_grid", "named_grid",
-           "representation_of", "search_grid"]
+           "QUICK_L2", "representation_of", "search_grid"]

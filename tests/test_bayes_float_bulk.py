@@ -1,0 +1,79 @@
+"""Big float problems: likelihoods read and checked by numpy in bulk, bad values still named."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from probkit.bayes import posterior
+from probkit.errors import ProbkitError
+
+HYPOTHESES, OBSERVATIONS = 400, 300  # 120,000 likelihoods: the bulk path
+
+
+def problem(seed: int = 1) -> tuple[dict[str, float], dict[str, list[float]]]:
+    rng = random.Random(seed)
+    priors = {f"H{i}": 1.0 / HYPOTHESES for i in range(HYPOTHESES)}
+    likelihoods = {name: [rng.randint(1, 999) / 1000 for _ in range(OBSERVATIONS)]
+                   for name in priors}
+    return priors, likelihoods
+
+
+def bayes_rule_in_logs(priors, likelihoods) -> dict[str, float]:
+    logs = {name: math.log(p) + math.fsum(map(math.log, likelihoods[name]))
+            for name, p in priors.items()}
+    top = max(logs.values())
+    total = math.fsum(math.exp(v - top) for v in logs.values())
+    return {name: math.exp(v - top) / total for name, v in logs.items()}
+
+
+def test_bulk_float_update_is_bayes_rule_written_out():
+    priors, likelihoods = problem()
+    result = posterior(priors, likelihoods, trace=False)
+    expected = bayes_rule_in_logs(priors, likelihoods)
+    assert not result.exact
+    for h in result.hypotheses:
+        assert h.posterior == pytest.approx(expected[h.name], rel=1e-9, abs=1e-300)
+        assert h.likelihoods == tuple(likelihoods[h.name])  # as given
+    top = max(expected, key=expected.__getitem__)
+    assert result[top].posterior > 0.5  # the check can fail: one hypothesis dominates
+
+
+def test_bulk_update_with_one_likelihood_changed_gives_another_posterior():
+    # negative control: the comparison above notices a single changed value
+    priors, likelihoods = problem()
+    top = max(bayes_rule_in_logs(priors, likelihoods).items(), key=lambda kv: kv[1])[0]
+    changed = {name: list(row) for name, row in likelihoods.items()}
+    changed[top][0] = changed[top][0] / 100
+    result = posterior(priors, changed, trace=False)
+    assert result[top].posterior != pytest.approx(
+        bayes_rule_in_logs(priors, likelihoods)[top], rel=1e-6)
+
+
+@pytest.mark.parametrize(("bad", "shown"), [
+    (float("nan"), "nan"), (1.5, "1.5"), (-0.25, "-0.25"), (True, "True"),
+])
+def test_a_bad_value_among_many_floats_is_named(bad, shown):
+    priors, likelihoods = problem()
+    likelihoods["H7"][123] = bad
+    with pytest.raises(ProbkitError) as caught:
+        posterior(priors, likelihoods, trace=False)
+    message = str(caught.value)
+    assert "'H7'" in message and "observation 124" in message and shown in message
+
+
+def test_tiny_rationals_among_many_floats_keep_their_exact_logs():
+    from fractions import Fraction
+
+    priors, likelihoods = problem()
+    tiny = {name: list(row) for name, row in likelihoods.items()}
+    for k, row in enumerate(tiny.values()):  # every hypothesis: (k + 1) / 10**400, 0.0 as a float
+        row[5] = Fraction(k + 1, 10**400)
+    result = posterior(priors, tiny, trace=False)
+    scaled = {name: [*row[:5], (k + 1) / 1000, *row[6:]]
+              for k, (name, row) in enumerate(likelihoods.items())}
+    expected = bayes_rule_in_logs(priors, scaled)  # the common factor 10**-397 cancels
+    for h in result.hypotheses:
+        assert h.posterior == pytest.approx(expected[h.name], rel=1e-9, abs=1e-300)
