@@ -1,10 +1,12 @@
-"""The first check of every input file: it exists and is a file, not a directory."""
+"""The first check of every input file: it exists and is a file, not a directory, FIFO or socket."""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
+from probkit._atomic import _kind
 from probkit.errors import InputError
 
 
@@ -28,6 +30,10 @@ def existing_file(
         raise error(f"{what} {p} does not exist")
     if p.is_dir():
         raise error(f"{what} {p} is a directory{directory_note}")
+    mode = p.stat().st_mode
+    # a FIFO with no writer would block the open() for ever; neither kind can be read back
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        raise error(f"{what} {p} is {_kind(mode)}, not a regular file")
     return p
 
 

@@ -808,7 +808,8 @@ def _depends(chain: MatrixChain, name: str, target: str) -> bool:
 
 
 def _softmax_labels(chain: MatrixChain) -> set[str]:
-    """The label inputs of a softmax output: leaves of the output's shape not in a product."""
+    """The label inputs of a softmax output: leaves of the output's shape not in a product
+    and not feeding a softmax (those are its logits)."""
     outputs = [n for n, e in chain.definitions.items() if isinstance(e, Softmax)]
     if not outputs:
         return set()
@@ -817,7 +818,8 @@ def _softmax_labels(chain: MatrixChain) -> set[str]:
                    for s in node.free_symbols}
     shapes = {chain.shapes[o] for o in outputs}
     return {leaf for leaf in chain.leaves
-            if chain.shapes[leaf] in shapes and leaf not in in_products}
+            if chain.shapes[leaf] in shapes and leaf not in in_products
+            and not any(_depends(chain, o, leaf) for o in outputs)}
 
 
 def _true_gradients(numbers: _Numbers, needed: set[str], scale: Mapping[str, Any]

@@ -200,3 +200,14 @@ def test_an_indicator_step_is_read_in_a_formula() -> None:
     shapes = ["X=n,m", "W1=h,n", "W2=1,h", "Y=1,m"]
     assert check_gradient_formula(chain, shapes, "Z1", "(W2.T @ dZ2) * step(Z1)").passed
     assert not check_gradient_formula(chain, shapes, "Z1", "W2.T @ dZ2").passed
+
+
+def test_softmax_input_is_not_taken_for_a_label() -> None:
+    # Z feeds the softmax, so it is the logits, not one-hot labels, even with Y's shape
+    chain = ["A = softmax(Z)", "J = -sum(Y*log(A))"]
+    derivation = derive_matrix_chain(chain, wrt=["Z"], shapes=["Z=3,4", "Y=3,4"])
+    assert derivation.verified
+    assert _final(derivation, "Z") == "A - Y"
+    text = render([derivation], "text")
+    assert "Each column of Y is one-hot" in text
+    assert "Y, Z" not in text
