@@ -89,6 +89,17 @@ def test_a_lone_equation_is_a_condition_not_a_wrong_step(text: str) -> None:
     assert report.equalities_checked == sum(e.status != "condition" for e in report.equalities)
 
 
+@pytest.mark.parametrize("text", [
+    "so $(e^x + e^{-x})^2 - (e^x - e^{-x})^2 = 2$ for every x.",
+    "$$(x + 1)^2 - x^2 - 2x = 0$$",
+])
+def test_an_equation_that_holds_for_no_value_is_wrong_not_a_condition(text: str) -> None:
+    # the left side is a constant (4, then 1): no x solves it, so it is a wrong claim
+    report = check_text(text)
+    assert [f.status for f in report.findings] == ["wrong"]
+    assert not report.passed
+
+
 def test_negative_control_a_wrong_identity_is_still_wrong() -> None:
     # both sides are expressions in x: a claimed identity, not an equation
     report = check_text("$$f(x) = \\frac{1}{1+e^{-ax}}$$\n\n"

@@ -99,6 +99,21 @@ class _Term:
     problem: str | None = None
 
 
+def _never_true(left: Any, right: Any) -> bool:
+    """Is ``left = right`` false for every value (both sides differ by a nonzero constant)?
+
+    Such an equality is not an equation to solve but a wrong claim (the difference of
+    two squares written ``= 2`` where it is 4). Only a small difference is expanded.
+    """
+    if left is None or right is None:
+        return False
+    difference = left - right
+    if sp.count_ops(difference) > 200:
+        return False
+    constant = sp.expand(difference)
+    return not constant.free_symbols and constant.is_number and constant != 0
+
+
 def _compact(text: str) -> str:
     return re.sub(r"\\(left|right)\b|\s+", "", text)
 
@@ -633,7 +648,8 @@ class _Checker:
             return
         first = chain.equations[0]
         if len(chain.equations) == 1:
-            if chain.cue or self.equation_form(first.left, first.right):
+            if (chain.cue or self.equation_form(first.left, first.right)) and not _never_true(
+                    first.left.value, first.right.value):
                 shown = f"{first.left.segment.shown} = {first.right.segment.shown}"
                 self.results.append(EqualityResult(first.left.line, first.left.segment.shown,
                                                    first.right.segment.shown, "condition",
