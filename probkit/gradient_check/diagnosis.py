@@ -51,12 +51,13 @@ def _close(g: Array, h: Array) -> bool:
     return g.shape == h.shape and relative_difference(g, h) < MATCH
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``(3, 1)``, ``(4,)``: a shape as numpy prints it."""
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _shape_slip(name: str, param: str, g: Array, n: Array, m: int) -> str:
-    got, want = _shape_text(g.shape), _shape_text(n.shape)
+    got, want = shape_text(g.shape), shape_text(n.shape)
     if g.size == n.size and g.ndim == n.ndim == 2 and g.shape == n.shape[::-1]:
         values = ("its values are the true gradient transposed" if _close(g.T, n)
                   else "and its values are wrong too")
@@ -237,4 +238,4 @@ def diagnose(name: str, g: Array | None, n: Array, value: Array, context: Contex
     return "wrong, and not by a factor, a sign, a transpose, an L2 term or a few entries"
 
 
-__all__ = ["MATCH", "Context", "diagnose"]
+__all__ = ["MATCH", "Context", "diagnose", "shape_text"]

@@ -74,6 +74,20 @@ def test_no_l2_diagnosis_where_the_parameter_is_a_multiple_of_its_gradient() -> 
     assert "L2" not in text and "constant factor 1.74" in text
 
 
+def test_a_transposed_gradient_shows_the_shape_mismatch_not_a_relative_error() -> None:
+    params, X, Y = _problem(0.0)
+    report = gradcheck(_cost, _with(dW=lambda v: v.T), params, X, Y)
+    (failed,) = report.failed
+    assert failed.name == "dW" and failed.relative_error is None
+    row = next(line for line in report.to_text().splitlines() if " dW " in line)
+    assert "shape (3, 1) ≠ (1, 3)" in row and "WRONG" in row and "e-" not in row
+    entry = report.to_dict()["parameters"][0]
+    assert entry["relative_error"] is None and entry["shape"] == [3, 1]
+    assert entry["expected_shape"] == [1, 3] and "transpose" in entry["diagnosis"]
+    html = report._repr_html_()
+    assert "shape (3, 1) ≠ (1, 3)" in html and "e-09" not in html.split("<code>db")[0]
+
+
 def test_a_deterministic_cost_still_passes() -> None:
     params, X, Y = _problem(0.0)
     assert gradcheck(_cost, _right, params, X, Y).passed
