@@ -3,14 +3,19 @@ no relative error for a gradient of the wrong shape, no gradient verdict for a r
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from probkit.errors import ComputationError
 from probkit.gradient_check.diagnosis import Context, diagnose
 from probkit.gradient_check.learner import gradcheck
+from probkit_cli.app import app
 
 Params = dict[str, np.ndarray]
 
@@ -88,6 +93,38 @@ def test_a_transposed_gradient_shows_the_shape_mismatch_not_a_relative_error() -
     assert "shape (3, 1) ≠ (1, 3)" in html and "e-09" not in html.split("<code>db")[0]
 
 
+def test_a_random_cost_is_reported_as_not_deterministic_not_as_a_wrong_gradient() -> None:
+    params, X, Y = _problem(0.0)
+    noise = np.random.default_rng(1)
+
+    def noisy(p: Params, X: np.ndarray, Y: np.ndarray) -> float:
+        return _cost(p, X, Y) + float(noise.random()) * 1e-3
+
+    with pytest.raises(ComputationError, match="not deterministic") as caught:
+        gradcheck(noisy, _right, params, X, Y)
+    message = str(caught.value)
+    assert "for the same parameters" in message and "seed it or remove the randomness" in message
+    assert "wrong" not in message
+
+
 def test_a_deterministic_cost_still_passes() -> None:
     params, X, Y = _problem(0.0)
     assert gradcheck(_cost, _right, params, X, Y).passed
+
+
+def test_cli_names_a_random_cost_in_one_error_line(tmp_path: Path) -> None:
+    learner = tmp_path / "noisy_cost.py"
+    learner.write_text(textwrap.dedent('''\
+        import numpy as np
+
+        def cost(params, X, Y):
+            return float(np.sum(params["W"] ** 2)) + np.random.rand() * 1e-3
+
+        def gradients(params, X, Y):
+            return {"dW": 2 * params["W"]}
+        '''))
+    result = CliRunner().invoke(app, ["gradcheck", str(learner), "--shape", "W=1,3"])
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: noisy_cost.py: the cost is not deterministic")
+    assert "seed it or remove the randomness" in line and "WRONG" not in result.stdout
