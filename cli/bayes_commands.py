@@ -29,7 +29,14 @@ from probkit.errors import InputError
 from probkit.numbers import format_decimal, format_exact
 from probkit_cli import montecarlo_render as mc_render
 from probkit_cli.common import echo, emit_json, parse_assignments, table
-from probkit_cli.montecarlo_render import McOption, MethodOption, SeedOption, WorkersOption
+from probkit_cli.montecarlo_render import (
+    NUMERIC_DEFAULT_METHOD,
+    BayesMethodOption,
+    McOption,
+    MethodOption,
+    SeedOption,
+    WorkersOption,
+)
 
 if TYPE_CHECKING:
     from probkit.bayes.numeric import NumericPosterior, NumericProblem
@@ -141,7 +148,7 @@ def bayes(
     ] = False,
     json_output: JsonOption = False,
     mc: McOption = None,
-    method: MethodOption = None,
+    method: BayesMethodOption = None,
     seed: SeedOption = None,
     workers: WorkersOption = None,
 ) -> None:
@@ -182,7 +189,7 @@ def bayes(
         _check_plot_path(plot)
     if not isinstance(problem, DiscreteProblem | UrnProblem | DiagnosticProblem):
         if method is None and mc is not None:
-            method = "importance"
+            method = NUMERIC_DEFAULT_METHOD
         request = mc_render.monte_carlo_request(mc, method, seed, workers)
         _report_numeric(problem, json_output, request=request, all_rows=all_rows, plot=plot)
         return

@@ -34,6 +34,12 @@ McOption = Annotated[
         "(e.g. 1e6 or 10_000_000), with standard errors, 95% intervals and z-scores.",
     ),
 ]
+DEFAULT_METHOD = "rejection"
+"""The Monte Carlo method without --method: rejection sampling, which simulates the story."""
+
+NUMERIC_DEFAULT_METHOD = "importance"
+"""The Monte Carlo method without --method for numeric unknowns (``probkit bayes --values``)."""
+
 MethodOption = Annotated[
     str | None,
     typer.Option(
@@ -41,6 +47,16 @@ MethodOption = Annotated[
         metavar="rejection|importance",
         help="Monte Carlo method (with --mc): rejection sampling that simulates the story "
         "(default) or importance sampling.",
+    ),
+]
+BayesMethodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--method",
+        metavar="rejection|importance",
+        help=f"Monte Carlo method (with --mc): rejection sampling that simulates the story, "
+        f"or importance sampling. Default: {NUMERIC_DEFAULT_METHOD} for numeric unknowns "
+        f"(--values, or values in a problem file), {DEFAULT_METHOD} for named hypotheses.",
     ),
 ]
 SeedOption = Annotated[
@@ -111,7 +127,7 @@ def monte_carlo_request(
     value = parse_number(mc, what="--mc")
     if value.denominator != 1 or value < 1:
         raise InputError(f"--mc: {mc!r} is not a positive whole number of draws")
-    chosen = "rejection" if method is None else method.strip().lower()
+    chosen = DEFAULT_METHOD if method is None else method.strip().lower()
     if chosen not in ("rejection", "importance"):
         raise InputError(f"--method: {method!r} is not rejection or importance")
     if seed is not None and seed < 0:

@@ -216,3 +216,26 @@ def test_the_short_forms_of_a_test_result_are_read(word: str, positive: bool) ->
 
     problem = diagnostic_problem("1/10", "9/10", specificity="9/10", results=[word])
     assert problem.results == (positive,)
+
+
+def _help_text(*command: str) -> str:
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    return " ".join(result.stdout.replace("│", " ").split())
+
+
+def test_method_help_states_the_default_each_problem_kind_really_uses():
+    help_text = _help_text("bayes")
+    numeric = run_json(CliRunner(), ["bayes", "--values", "0:1:101", "--family", "binomial",
+                                     "--data", "140/250", "--mc", "1000", "--seed", "1"])
+    named = run_json(CliRunner(), ["bayes", "--prior", "A=1/2", "--prior", "B=1/2",
+                                   "--likelihood", "A=1/3", "--likelihood", "B=2/3",
+                                   "--mc", "1000", "--seed", "1"])
+    assert f"Default: {numeric['monte_carlo']['method']} for numeric unknowns" in help_text
+    assert f"{named['method']} for named hypotheses" in help_text
+    assert "story (default)" not in help_text
+    urn = run_json(CliRunner(), ["urn", "--urn", "A=white:1,black:1", "--urn",
+                                 "B=white:3,black:1", "--draw", "white", "--mc", "1000",
+                                 "--seed", "1"])
+    assert f"{urn['method']} sampling that simulates the story (default)" \
+        in _help_text("urn")

@@ -173,5 +173,45 @@ def test_cli_refuses_family_and_formula_together_and_bad_formula_values():
     message = cli_error("--values", "1..10", "--likelihood", "x - N", "--data", "3")
     assert message.startswith("error: --likelihood 'x - N': -1 at N = 4, x = 3 is not a "
                               "likelihood")
-    assert "names 2 unknown(s) (M, N; x is the datum), but there are 1" in cli_error(
+    assert "unknown name 'M' (known: N, x)" in cli_error(
         "--values", "1..10", "--likelihood", "1/M + N", "--data", "3")
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "foo", "p", "1/M if x <= M else 0"])
+def test_a_stray_name_in_a_likelihood_is_refused_by_name_never_taken_for_the_unknown(text):
+    stray = text.split("/")[-1].split()[0]
+    message = cli_error("--values", "1..10", "--likelihood", text, "--data", "1")
+    assert message.startswith("error: --likelihood")
+    assert f"unknown name {stray!r} (known: N, x)" in message
+    toml = f"""
+[hypotheses]
+values = "1..10"
+[likelihood]
+formula = "{text}"
+data = ["1"]
+"""
+    with pytest.raises(InputError, match=f"unknown name {stray!r}"):
+        parse_problem(toml).problem.solve()
+
+
+def test_a_named_unknown_is_its_formula_name_and_the_unknowns_bind_in_their_own_order():
+    data = cli_json("--values", "p=0:1:11", "--likelihood", "p^x * (1-p)^(1-x)", "--data",
+                    "1,1,0")
+    expected = posterior_mean([F(k, 10) for k in range(11)], lambda p: 1,
+                              lambda p: p * p * (1 - p))
+    assert exact(data["summary"]["mean"]) == expected
+    assert "unknown name 'N'" in cli_error("--values", "p=0:1:11", "--likelihood", "N",
+                                           "--data", "1")
+    # b is named after a: the formula's names bind to the values, not to the order of use
+    two = cli_json("--values", "a=1..3", "--values", "b=10..12", "--likelihood",
+                   "b/(a+b)", "--data", "1")
+    cells = [(a, b) for a in range(1, 4) for b in range(10, 13)]
+    total = sum(F(b, a + b) for a, b in cells)
+    assert F(two["evidence"]) == total / len(cells)
+
+
+def test_a_stray_name_in_a_prior_formula_is_refused_by_name():
+    for text, stray in (("nan", "nan"), ("1/M", "M"), ("N * foo", "foo")):
+        message = cli_error("--values", "1..10", "--family", "uniform", "--prior", text,
+                            "--data", "3")
+        assert message.startswith("error: --prior") and repr(stray) in message

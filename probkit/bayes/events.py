@@ -1,6 +1,7 @@
 """Events on numeric unknowns: ``N > 100``, ``0.4 <= p <= 0.6``, ``mu > 0 and sigma < 2``.
 
-A tiny parser of its own (no ``eval``; standard library only). Grammar::
+A tiny parser (no ``eval``; standard library only) on the scanner formulas share
+(:mod:`probkit.bayes.tokens`). Grammar::
 
     event      := conjunction ("or" conjunction)*
     conjunction:= factor ("and" factor)*
@@ -23,12 +24,12 @@ probkit.errors.InputError: event 'N >> 100': unexpected '>' at character 4; expe
 
 from __future__ import annotations
 
-import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from probkit.bayes.tokens import COMPARISONS, TokenReader, tokenize
 from probkit.errors import InputError
 from probkit.numbers import parse_number
 
@@ -39,10 +40,6 @@ MAX_EVENTS = 100
 """Most events one problem may ask for."""
 
 _MAX_DEPTH = 50
-_OPERATORS: dict[str, Callable[[Fraction, Fraction], bool]] = {
-    "<=": operator.le, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
-    "<": operator.lt, ">": operator.gt,
-}
 _TOKEN = re.compile(
     r"""\s*(?:
     (?P<number>[+-]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:/\d[\d_]*)?%?)
@@ -88,48 +85,16 @@ def parse_event(text: str, names: Sequence[str]) -> Event:
 
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
-    tokens: list[tuple[str, str, int]] = []
-    position = 0
-    while position < len(text):
-        if text[position:].strip() == "":
-            break
-        match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            at = position + len(text[position:]) - len(text[position:].lstrip())
-            raise InputError(f"event {text!r}: unexpected {text[at]!r} at character {at + 1}")
-        kind = match.lastgroup
-        assert kind is not None
-        value = match.group(kind)
-        start = match.start(kind)
-        if kind == "number" and tokens and tokens[-1][0] in ("number", "name"):
-            # "N-5": a sign right after an operand is not part of a number
-            raise InputError(f"event {text!r}: unexpected {value!r} at character {start + 1}")
-        tokens.append((kind, value, start))
-        position = match.end()
-    return tokens
+    return tokenize(text, _TOKEN, what="event", signed_numbers=True)
 
 
-class _Parser:
+class _Parser(TokenReader):
     def __init__(self, text: str, tokens: list[tuple[str, str, int]],
                  names: tuple[str, ...]) -> None:
-        self.text = text
-        self.tokens = tokens
-        self.names = names
-        self.position = 0
-        self.used: set[str] = set()
-
-    def _peek(self) -> tuple[str, str, int] | None:
-        return self.tokens[self.position] if self.position < len(self.tokens) else None
-
-    def _fail(self, expected: str) -> InputError:
-        token = self._peek()
-        if token is None:
-            return InputError(f"event {self.text!r}: ends early; expected {expected}")
-        return InputError(f"event {self.text!r}: unexpected {token[1]!r} at character "
-                          f"{token[2] + 1}; expected {expected}")
+        super().__init__(text, tokens, names, what="event")
 
     def _keyword(self, word: str) -> bool:
-        token = self._peek()
+        token = self.peek()
         if token is not None and token[0] == "name" and token[1].lower() == word:
             self.position += 1
             return True
@@ -152,22 +117,22 @@ class _Parser:
     def factor(self, depth: int) -> Node:
         if self._keyword("not"):
             return ("not", self.factor(depth + 1))
-        token = self._peek()
+        token = self.peek()
         if token is not None and token[1] == "(":
             self.position += 1
             inner = self.event(depth + 1)
-            closing = self._peek()
+            closing = self.peek()
             if closing is None or closing[1] != ")":
-                raise self._fail("')'")
+                raise self.fail("')'")
             self.position += 1
             return inner
         return self.comparison()
 
     def operand(self) -> Fraction | str:
-        token = self._peek()
+        token = self.peek()
         if token is None or token[0] not in ("number", "name") or (
                 token[0] == "name" and token[1].lower() in _KEYWORDS):
-            raise self._fail(f"a number or an unknown ({', '.join(self.names)})")
+            raise self.fail(f"a number or an unknown ({', '.join(self.names)})")
         self.position += 1
         kind, value, _ = token
         if kind == "number":
@@ -181,12 +146,12 @@ class _Parser:
     def comparison(self) -> Node:
         operands = [self.operand()]
         ops: list[str] = []
-        while (token := self._peek()) is not None and token[0] == "op":
+        while (token := self.peek()) is not None and token[0] == "op":
             self.position += 1
             ops.append(token[1])
             operands.append(self.operand())
         if not ops:
-            raise self._fail("a comparison (<, <=, >, >=, ==, !=)")
+            raise self.fail("a comparison (<, <=, >, >=, ==, !=)")
         if not any(isinstance(o, str) for o in operands):
             raise InputError(f"event {self.text!r}: a comparison must involve an unknown "
                              f"({', '.join(self.names)})")
@@ -202,7 +167,7 @@ def _evaluate(node: Node, values: Mapping[str, object]) -> bool:
     if kind == "not":
         return not _evaluate(node[1], values)
     operands = [values[o] if isinstance(o, str) else o for o in node[1]]
-    return all(_OPERATORS[op](a, b)  # type: ignore[arg-type]
+    return all(COMPARISONS[op](a, b)
                for op, a, b in zip(node[2], operands, operands[1:], strict=False))
 
 

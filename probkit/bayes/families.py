@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TypeAlias
 
-from probkit.bayes.formulas import Formula, formula_names, parse_formula
+from probkit.bayes.formulas import Formula, parse_formula
 from probkit.bayes.values import format_value
 from probkit.errors import InputError
 from probkit.logspace import log_of
@@ -71,11 +71,12 @@ _HEADS = {"1": 1, "h": 1, "heads": 1, "0": 0, "t": 0, "tails": 0}
 @dataclass(frozen=True)
 class Family:
     """A likelihood family; ``population`` is M for ``hypergeometric:M``; ``formula`` is a
-    user's likelihood of the unknowns and the datum ``x`` (family ``"formula"``)."""
+    user's likelihood of the ``unknowns`` and the datum ``x`` (family ``"formula"``)."""
 
     name: str
     population: int | None = None
     formula: Formula | None = field(default=None, repr=False)
+    unknowns: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def exact(self) -> bool:
@@ -90,21 +91,18 @@ class Family:
     def arities(self) -> tuple[int, ...]:
         """How many unknowns this family can have (1, 2 or both)."""
         if self.formula is not None:
-            return (len(self._formula_unknowns()),)
+            return (len(self.unknowns),)
         return tuple(len(names) for names in _PARAMETERS[self.name])
-
-    def _formula_unknowns(self) -> tuple[str, ...]:
-        assert self.formula is not None
-        return tuple(n for n in formula_names(self.formula.text) if n != DATUM)
 
     def parameter_names(self, arity: int) -> tuple[str, ...]:
         """The default names of the unknowns (``N``; ``low, high``; ``p``; ...)."""
         if self.formula is not None:
-            names = self._formula_unknowns()
+            names = self.unknowns
             if len(names) != arity:
-                raise InputError(f"likelihood {self.formula.text!r} names {len(names)} "
-                                 f"unknown(s) ({', '.join(names) or 'none'}; x is the datum), "
-                                 f"but there are {arity}", parameter="likelihood")
+                raise InputError(f"likelihood {self.formula.text!r} is a formula of "
+                                 f"{len(names)} unknown(s) ({', '.join(names)}; x is the "
+                                 f"datum) evaluated for {arity} at a time (data per unknown "
+                                 "needs a family)", parameter="likelihood")
             return names
         for names in _PARAMETERS[self.name]:
             if len(names) == arity:
@@ -123,19 +121,29 @@ class Family:
 DATUM = "x"
 """The name of the observation in a likelihood formula (``1/N if x <= N else 0``)."""
 
+DEFAULT_UNKNOWN = "N"
+"""The unknown's name in a likelihood formula when the unknown is not named."""
+
 
 def formula_family(text: str, unknowns: Sequence[str] | None = None) -> Family:
-    """A likelihood of your own: a formula of the unknowns and the datum ``x``.
+    """A likelihood of your own: a formula of the ``unknowns`` and the datum ``x``.
 
-    Without ``unknowns`` every name the formula uses other than ``x`` is an unknown.
+    The unknowns are named (``N`` when not given); any other name in the formula, other
+    than a function, is refused by name, never taken for an unknown.
 
     >>> family = formula_family("1/N if x <= N else 0")
     >>> likelihood(family, (Fraction(100),), Fraction(60)), family.parameter_names(1)
     (Fraction(1, 100), ('N',))
     """
-    names = tuple(unknowns) if unknowns is not None else tuple(
-        n for n in formula_names(text) if n != DATUM) if isinstance(text, str) else ()
-    return Family("formula", formula=parse_formula(text, [*names, DATUM]))
+    names = tuple(unknowns) if unknowns is not None else (DEFAULT_UNKNOWN,)
+    if DATUM in names:
+        raise InputError(f"likelihood {text!r}: {DATUM!r} is the datum and cannot name an "
+                         "unknown", parameter="likelihood")
+    try:
+        formula = parse_formula(text, [*names, DATUM])
+    except InputError as exc:
+        raise InputError(str(exc), parameter="likelihood") from None
+    return Family("formula", formula=formula, unknowns=names)
 
 
 def parse_family(text: str, *, what: str = "family") -> Family:

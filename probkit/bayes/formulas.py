@@ -27,13 +27,13 @@ the values.
 from __future__ import annotations
 
 import math
-import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from probkit.bayes.tokens import COMPARISONS, TokenReader, tokenize
 from probkit.errors import InputError
 from probkit.numbers import Number, format_decimal, parse_number
 
@@ -55,10 +55,6 @@ _TOKEN = re.compile(
     )""",
     re.VERBOSE,
 )
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "<=": operator.le, ">=": operator.ge, "==": operator.eq, "!=": operator.ne,
-    "<": operator.lt, ">": operator.gt,
-}
 _KEYWORDS = {"if", "else", "and", "or", "not"}
 
 
@@ -138,42 +134,13 @@ def formula_names(text: str) -> tuple[str, ...]:
 
 
 def _tokenize(text: str) -> list[tuple[str, str, int]]:
-    tokens: list[tuple[str, str, int]] = []
-    position = 0
-    while position < len(text):
-        if not text[position:].strip():
-            break
-        match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            at = position + len(text[position:]) - len(text[position:].lstrip())
-            raise InputError(f"formula {text!r}: unexpected {text[at]!r} at character "
-                             f"{at + 1}", parameter="formula")
-        kind = match.lastgroup
-        assert kind is not None
-        tokens.append((kind, match.group(kind), match.start(kind)))
-        position = match.end()
-    return tokens
+    return tokenize(text, _TOKEN, what="formula", parameter="formula")
 
 
-class _Parser:
+class _Parser(TokenReader):
     def __init__(self, text: str, tokens: list[tuple[str, str, int]],
                  names: tuple[str, ...]) -> None:
-        self.text = text
-        self.tokens = tokens
-        self.names = names
-        self.position = 0
-        self.used: set[str] = set()
-
-    def peek(self) -> tuple[str, str, int] | None:
-        return self.tokens[self.position] if self.position < len(self.tokens) else None
-
-    def fail(self, expected: str) -> InputError:
-        token = self.peek()
-        if token is None:
-            return InputError(f"formula {self.text!r}: ends early; expected {expected}",
-                              parameter="formula")
-        return InputError(f"formula {self.text!r}: unexpected {token[1]!r} at character "
-                          f"{token[2] + 1}; expected {expected}", parameter="formula")
+        super().__init__(text, tokens, names, what="formula", parameter="formula")
 
     def accept(self, *values: str) -> str | None:
         token = self.peek()
@@ -214,7 +181,7 @@ class _Parser:
             return ("not", self.negation(depth + 1))
         operands = [self.sum(depth)]
         ops = []
-        while (op := self.accept(*_COMPARE)) is not None:
+        while (op := self.accept(*COMPARISONS)) is not None:
             ops.append(op)
             operands.append(self.sum(depth))
         if not ops:
@@ -303,7 +270,7 @@ def _evaluate(node: Node, bindings: Mapping[str, object]) -> Any:
         return not _evaluate(node[1], bindings)
     if kind == "cmp":
         values = [_evaluate(child, bindings) for child in node[2:]]
-        return all(_COMPARE[op](a, b) for op, a, b in zip(node[1], values, values[1:],
+        return all(COMPARISONS[op](a, b) for op, a, b in zip(node[1], values, values[1:],
                                                          strict=False))
     if kind == "neg":
         return -_evaluate(node[1], bindings)

@@ -170,8 +170,12 @@ def prior_weights(
     shape = _SHAPE.match(text)
     if shape is not None:
         return _shape(shape.group(1).lower(), shape.group(2), values, what)
-    if name is not None and name in _names_in(text):
+    used = _names_in(text)
+    if name is not None and name in used:
         return _formula_weights(text, name, values, what)
+    if used:
+        raise InputError(f"{what}: {text!r} is not {PRIOR_FORMS}; as a formula it names "
+                         f"{', '.join(map(repr, used))}, not the unknown {name!r}")
     raise InputError(f"{what}: {text!r} is not {PRIOR_FORMS}")
 
 
