@@ -19,6 +19,7 @@ derivative. The first candidate that matches names the slip.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,12 +51,13 @@ def _close(g: Array, h: Array) -> bool:
     return g.shape == h.shape and relative_difference(g, h) < MATCH
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``(3, 1)``, ``(4,)``: a shape as numpy prints it."""
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _shape_slip(name: str, param: str, g: Array, n: Array, m: int) -> str:
-    got, want = _shape_text(g.shape), _shape_text(n.shape)
+    got, want = shape_text(g.shape), shape_text(n.shape)
     if g.size == n.size and g.ndim == n.ndim == 2 and g.shape == n.shape[::-1]:
         values = ("its values are the true gradient transposed" if _close(g.T, n)
                   else "and its values are wrong too")
@@ -76,7 +78,23 @@ def _shape_slip(name: str, param: str, g: Array, n: Array, m: int) -> str:
     return f"shape {got} where {param} is {want}"
 
 
+def _is_bias(param: str) -> bool:
+    """``b``, ``b1``...: the course never puts a bias in the L2 term."""
+    return re.fullmatch(r"b\d*", param) is not None
+
+
+def _parallel(a: Array, b: Array) -> bool:
+    """True when ``a`` is a multiple of ``b`` (then a factor of one is a factor of the other)."""
+    scale = float(np.vdot(b, b))
+    return scale > 0 and _close(a, float(np.vdot(a, b)) / scale * b)
+
+
 def _l2_slip(param: str, g: Array, n: Array, value: Array, context: Context) -> str | None:
+    """An L2 term with a wrong factor. With λ known, the named slips (an exact coefficient is a
+    tell even for one entry); the fitted coefficient only where a fit can fail: at least two
+    entries, and the parameter not itself a multiple of its gradient."""
+    if _is_bias(param):
+        return None
     difference = g - n
     scale = float(np.vdot(value, value))
     if scale == 0.0:
@@ -95,6 +113,8 @@ def _l2_slip(param: str, g: Array, n: Array, value: Array, context: Context) -> 
         ):
             if abs(c - coefficient) <= 1e-4 * max(abs(coefficient), 1e-12):
                 return f"{slip} (λ = {lam:g}, m = {m})"
+    if value.size < 2 or _parallel(value, n):
+        return None
     guess = c * m / (m - 1) if m > 1 else float("nan")
     return (f"off by {c:.4g}·{param}, a multiple of {param}: the L2 term's factor is wrong "
             f"((λ/m)·{param} belongs there; λ·{param} without the 1/m gives this if "
@@ -206,6 +226,10 @@ def diagnose(name: str, g: Array | None, n: Array, value: Array, context: Contex
     found = found or (_some_entries(g, n) if mask.all() else None)
     if found:
         return found
+    if gm.size == 1:
+        return (f"{float(gm.ravel()[0]):.4g} where central differences give "
+                f"{float(nm.ravel()[0]):.4g} (one entry: a single wrong number shows no pattern "
+                "to name)")
     nonzero = float(np.vdot(nm, nm))
     if nonzero > 0:
         c = float(np.vdot(gm, nm)) / nonzero
@@ -214,4 +238,4 @@ def diagnose(name: str, g: Array | None, n: Array, value: Array, context: Contex
     return "wrong, and not by a factor, a sign, a transpose, an L2 term or a few entries"
 
 
-__all__ = ["MATCH", "Context", "diagnose"]
+__all__ = ["MATCH", "Context", "diagnose", "shape_text"]

@@ -55,6 +55,12 @@ def sample_entries(params: Mapping[str, Array], rng: np.random.Generator,
     return chosen
 
 
+def _same(first: float, second: float) -> bool:
+    """Two costs at the same parameters agree (to rounding, for a reduction whose order may
+    vary between calls; noise above that would swamp the central differences)."""
+    return bool(abs(first - second) <= 1e-12 * max(abs(first), abs(second)))
+
+
 def evaluate(
     cost: Callable[[Params], float],
     gradients: Callable[[Params], Mapping[str, Any]],
@@ -64,18 +70,26 @@ def evaluate(
     epsilon: float = EPSILON,
     max_entries: int = MAX_ENTRIES,
 ) -> Evaluation:
-    """Call the learner's gradients once and differentiate their cost numerically."""
+    """Call the learner's gradients once and differentiate their cost numerically.
+
+    The cost is first called twice at the same parameters: a cost that changes between the
+    calls (a random draw inside it) is a :class:`ComputationError`, not a wrong gradient.
+    """
     frozen = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
     returned = gradients({k: v.copy() for k, v in frozen.items()})
     at_start = cost({k: v.copy() for k, v in frozen.items()})
     if not np.isfinite(at_start):
         raise ComputationError(f"the cost is {at_start} at the random parameters (a log of 0 "
                                "or of a negative number?); nothing can be compared")
+    again = cost({k: v.copy() for k, v in frozen.items()})
+    if not _same(at_start, again):
+        raise ComputationError(f"the cost is not deterministic (it returned {at_start!r} then "
+                               f"{again!r} for the same parameters): seed it or remove the "
+                               "randomness; central differences of a random cost mean nothing")
     entries = sample_entries(frozen, rng, max_entries)
     numeric = finite_difference_gradient(cost, frozen, epsilon=epsilon, entries=entries)
     keys = {name: gradient_key(name, returned) for name in frozen}
     return Evaluation(frozen, returned, numeric, keys)
-
 
 
 __all__ = ["MAX_ENTRIES", "Evaluation", "evaluate", "gradient_key", "sample_entries"]

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from probkit.errors import InputError
-from probkit.gradient_check.diagnosis import Context, diagnose
+from probkit.gradient_check.diagnosis import Context, diagnose, shape_text
 from probkit.gradient_check.evaluation import MAX_ENTRIES, Evaluation, evaluate
 from probkit.gradient_check.numeric import EPSILON, Array, Params, relative_difference
 
@@ -50,10 +50,14 @@ about 1e-9 on these small problems; a real slip gives 1e-2 or more)."""
 
 @dataclass(frozen=True)
 class ParameterResult:
-    """One parameter's verdict; ``name`` as the learner's gradients dict spells it."""
+    """One parameter's verdict; ``name`` as the learner's gradients dict spells it.
+
+    ``relative_error`` is None when the returned gradient's shape is not the parameter's:
+    entries of different shapes do not pair up, so no relative error means anything.
+    """
 
     name: str
-    relative_error: float
+    relative_error: float | None
     passed: bool
     diagnosis: str | None
     shape: tuple[int, ...] = ()
@@ -110,10 +114,12 @@ class GradcheckReport:
         """The report as plain text: one row per parameter, then each failure's likely slip."""
         lines = [*self._header(), ""]
         width = max([len(p.name) for p in self.parameters] + [9])
-        lines.append(f"     {'parameter':<{width}}  relative error  result")
-        for p in self.parameters:
+        errors = [_error_text(p) for p in self.parameters]
+        shown = max([len(e) for e in errors] + [14])
+        lines.append(f"     {'parameter':<{width}}  {'relative error':>{shown}}  result")
+        for p, error in zip(self.parameters, errors, strict=True):
             mark = "✓" if p.passed else "✗"
-            lines.append(f"  {mark}  {p.name:<{width}}  {_error_text(p):>14}  "
+            lines.append(f"  {mark}  {p.name:<{width}}  {error:>{shown}}  "
                          f"{'ok' if p.passed else 'WRONG'}")
         failures = [p for p in self.parameters if p.diagnosis]
         if failures:
@@ -133,7 +139,8 @@ class GradcheckReport:
         """A table for Jupyter."""
         rows = "".join(
             f"<tr><td>{'✓' if p.passed else '✗'}</td><td><code>{html.escape(p.name)}</code>"
-            f"</td><td>{p.relative_error:.2e}</td><td>{'ok' if p.passed else 'wrong'}</td>"
+            f"</td><td>{html.escape(_exact_error_text(p))}</td>"
+            f"<td>{'ok' if p.passed else 'wrong'}</td>"
             f"<td>{html.escape(p.diagnosis or '')}</td></tr>"
             for p in self.parameters
         )
@@ -151,11 +158,25 @@ SHOWN_FLOOR = 1e-7
 """A right gradient's relative error is shown as "< 1e-07" when below this."""
 
 
+def _shape_mismatch_text(result: ParameterResult) -> str:
+    return f"shape {shape_text(result.shape)} ≠ {shape_text(result.expected_shape)}"
+
+
+def _exact_error_text(result: ParameterResult) -> str:
+    """The relative error to three digits, or the shape mismatch that leaves none."""
+    if result.relative_error is None:
+        return _shape_mismatch_text(result)
+    return f"{result.relative_error:.2e}"
+
+
 def _error_text(result: ParameterResult) -> str:
     """A wrong gradient's relative error; for a right one, the power of ten it is below, at
     least 1e-7 (its digits are rounding noise of the central differences, different on
-    another machine; ``--json`` has the exact figure)."""
+    another machine; ``--json`` has the exact figure); for a gradient of the wrong shape,
+    the two shapes."""
     error = result.relative_error
+    if error is None:
+        return _shape_mismatch_text(result)
     if result.passed:
         bound = max(error, SHOWN_FLOOR)
         return f"< 1e{int(np.ceil(np.log10(bound))):03d}"
@@ -205,13 +226,15 @@ def judge(
                 "of a negative number?), so its central differences are not either",
                 tuple(g.shape), numeric.shape, checked))
             continue
-        if g.size == numeric.size:
-            error = relative_difference(np.reshape(g, numeric.shape)[mask], numeric[mask])
-        else:
-            error = 1.0
+        if g.shape != numeric.shape:
+            results.append(ParameterResult(
+                key, None, False, diagnose(key, g, numeric, value, context), tuple(g.shape),
+                tuple(numeric.shape), checked))
+            continue
+        error = relative_difference(g[mask], numeric[mask])
         if not np.isfinite(error):
             error = 1.0
-        passed = g.shape == numeric.shape and error < tolerance
+        passed = error < tolerance
         slip = None if passed else diagnose(key, g, numeric, value, context)
         if not passed and slip is None:
             slip = f"relative error {error:.2e} is above {tolerance:g}"
