@@ -74,7 +74,8 @@ def _commit_blocked_then_allowed(blog: Path, home: Path) -> None:
                              capture_output=True, text=True, check=False, timeout=900, env=env)
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode != 0, output
-    assert "content/posts/bad.md:8: wrong step: (x+1)^2 ≠ x^2 + 1" in output
+    # line 8, column 11: where x^2 + 1 (the side blamed) starts
+    assert "content/posts/bad.md:8:11: wrong step: (x+1)^2 ≠ x^2 + 1" in output
     for passed in ("content/posts/good.md: 1 equality, 1 verified",
                    "content/posts/paper.tex: 1 equality, 1 verified",
                    "content/posts/prose.markdown: 0 equalities"):
