@@ -580,24 +580,11 @@ def _update_float(
     log_evidence = log_sum_exp(log_joint)
     if log_evidence == -math.inf:
         raise ImpossibleEvidenceError(_impossible_message(names, priors, rows, labels))
-    hypotheses = tuple(
-        HypothesisPosterior(
-            name=name,
-            prior=float(prior),
-            likelihoods=tuple(float(v) for v in row),
-            likelihood=math.exp(ll),
-            joint=math.exp(lj),
-            posterior=math.exp(lj - log_evidence),
-        )
-        for name, prior, row, ll, lj in zip(names, priors, rows, log_likelihoods, log_joint,
-                                            strict=True)
-    )
-    steps: Sequence[TraceStep] = (
-        _LazyTrace(len(labels), lambda: _float_trace(log_priors, log_rows, labels))
-        if trace else ()
-    )
-    return Posterior(hypotheses=hypotheses, evidence=math.exp(log_evidence),
-                     observations=tuple(labels), trace=steps, exact=False)
+    return _float_posterior(
+        names, priors, [[float(v) for v in row] for row in rows],
+        [math.exp(ll) for ll in log_likelihoods], [math.exp(lj) for lj in log_joint],
+        [math.exp(lj - log_evidence) for lj in log_joint], log_evidence, labels,
+        (lambda: _float_trace(log_priors, log_rows, labels)) if trace else None)
 
 
 _ARRAY_CELLS = 100_000
@@ -642,6 +629,24 @@ def _update_float_arrays(
     # the likelihoods as given (numbers, checked): no million new float objects
     values = [row if isinstance(row, list | tuple) else matrix[i].tolist()
               for i, row in enumerate(rows)]
+    return _float_posterior(
+        names, priors, values, likelihoods, joints, posteriors, log_evidence, labels,
+        (lambda: _float_trace(log_priors.tolist(), logs.tolist(), labels)) if trace else None)
+
+
+def _float_posterior(
+    names: Sequence[str],
+    priors: Sequence[Number],
+    values: Sequence[Sequence[Any]],
+    likelihoods: Sequence[float],
+    joints: Sequence[float],
+    posteriors: Sequence[float],
+    log_evidence: float,
+    labels: Sequence[str],
+    build_trace: Callable[[], tuple[TraceStep, ...]] | None,
+) -> Posterior:
+    """The float posterior both log-space paths report (their sums done, as plain floats);
+    the trace is built on first use, by ``build_trace``."""
     hypotheses = tuple(
         HypothesisPosterior(name=name, prior=float(prior), likelihoods=tuple(row),
                             likelihood=lk, joint=lj, posterior=post)
@@ -649,9 +654,7 @@ def _update_float_arrays(
                                                    posteriors, strict=True)
     )
     steps: Sequence[TraceStep] = (
-        _LazyTrace(len(labels), lambda: _float_trace(log_priors.tolist(), logs.tolist(),
-                                                     labels))
-        if trace else ()
+        _LazyTrace(len(labels), build_trace) if build_trace is not None else ()
     )
     return Posterior(hypotheses=hypotheses, evidence=math.exp(log_evidence),
                      observations=tuple(labels), trace=steps, exact=False)
