@@ -38,7 +38,7 @@ from probkit.bayes.array_likelihoods import FloatLikelihood, array_likelihoods
 from probkit.bayes.summaries import CredibleInterval, Weights, parse_level
 from probkit.errors import ImpossibleEvidenceError, InputError, ProbabilityError
 from probkit.logspace import log_of, log_sum_exp
-from probkit.numbers import Number, format_decimal, format_exact, to_number
+from probkit.numbers import Number, brief, format_decimal, format_exact, to_number
 
 MAX_VALUES = 1_000_000
 """Most values one distribution may hold (an independent sum of two is at most this big)."""
@@ -428,12 +428,12 @@ class Distribution:
 
     def mean(self) -> Number:
         """:math:`\\sum_v v\\,P(v)` (exact for exact distributions over rational values)."""
-        return self._weights.mean(self._numbers("mean"))  # type: ignore[arg-type]
+        return brief(self._weights.mean(self._numbers("mean")))  # type: ignore[arg-type]
 
     def var(self) -> Number:
         """The variance :math:`\\sum_v (v - \\mu)^2 P(v)`."""
         values = self._numbers("var")
-        return self._weights.variance(values, self._weights.mean(values))  # type: ignore[arg-type]
+        return brief(self._weights.variance(values, self._weights.mean(values)))  # type: ignore[arg-type]
 
     def sd(self) -> float:
         """The standard deviation (the float square root of the variance)."""
@@ -472,7 +472,7 @@ class Distribution:
         >>> Distribution.uniform(range(1, 7)).prob(lambda x: x > 4)
         Fraction(1, 3)
         """
-        return self._weights.total([bool(event(v)) for v in self._values])
+        return brief(self._weights.total([bool(event(v)) for v in self._values]))
 
     def sample(self, n: int, seed: int | Any = None) -> list[Any]:
         """``n`` independent draws (numpy ``Generator`` seeded by ``seed``: an int or a Generator).

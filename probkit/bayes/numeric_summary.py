@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from probkit.bayes.summaries import Summary, number_json, summary_json
+from probkit.bayes.summaries import Summary, brief_repr, number_json, summary_json
 from probkit.errors import InputError
 from probkit.numbers import Number
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NumericSummary:
     """Summaries of a numeric posterior at one credible level.
 
@@ -36,6 +36,8 @@ class NumericSummary:
     predictive_mean: Number | None
     predictive: tuple[tuple[str, Number], ...]
     predictive_mean_note: str | None = None
+
+    __repr__ = brief_repr
 
     def __getitem__(self, name: str) -> Summary:
         for unknown, summary in self.unknowns:
