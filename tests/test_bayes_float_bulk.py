@@ -145,3 +145,19 @@ def test_integer_numpy_rows_stay_exact():
     np = pytest.importorskip("numpy")
     result = posterior({"A": "1/2", "B": "1/2"}, {"A": np.array([1, 0]), "B": np.array([1, 1])})
     assert result.exact and result["B"].posterior == 1
+
+
+def test_zeros_given_as_int_or_float_rule_a_hypothesis_out_in_bulk():
+    priors, likelihoods = problem()
+    top = max(bayes_rule_in_logs(priors, likelihoods).items(), key=lambda kv: kv[1])[0]
+    other = "H1" if top != "H1" else "H2"
+    zeroed = {name: list(row) for name, row in likelihoods.items()}
+    zeroed[top][10] = 0  # an int: an exact zero among floats
+    zeroed[other][20] = 0.0
+    result = posterior(priors, zeroed, trace=False)
+    assert result[top].posterior == 0.0 and result[other].posterior == 0.0
+    survivors = {n: p for n, p in priors.items() if n not in (top, other)}
+    expected = bayes_rule_in_logs(survivors, likelihoods)  # Bayes' rule on the rest
+    for name, value in expected.items():
+        assert result[name].posterior == pytest.approx(value, rel=1e-9, abs=1e-300)
+    assert result[top].likelihoods[10] == 0

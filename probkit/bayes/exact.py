@@ -380,9 +380,9 @@ def _float_matrix(given: Sequence[object]) -> Any | None:
     low, high = matrix.min(), matrix.max()
     if not (low >= 0.0 and high <= 1.0):  # also false for nan
         return None
-    if low == 0.0 or high == 1.0:
-        for i, j in zip(*np.nonzero((matrix == 0.0) | (matrix == 1.0)), strict=True):
-            if isinstance(rows[i][j], bool):
+    if low == 0.0 or high == 1.0:  # a row given as a list may hold True or False there
+        for i in np.flatnonzero(((matrix == 0.0) | (matrix == 1.0)).any(axis=1)).tolist():
+            if isinstance(rows[i], list | tuple) and bool in set(map(type, rows[i])):
                 return None
     matrix.setflags(write=False)  # the rows of the result are views of it
     return matrix
@@ -637,11 +637,14 @@ def _update_float_arrays(
         matrix = np.array(rows, dtype=np.float64)
     with np.errstate(divide="ignore"):
         logs = np.log(matrix)
-    zero_rows = set()
+    zero_rows = set()  # list rows with a 0.0 that may stand for a tiny rational
     if matrix.min() == 0.0:
-        for i, j in zip(*np.nonzero(matrix == 0), strict=True):
-            logs[i, j] = log_of(rows[i][j])  # exact log of a tiny rational; -inf for a true 0
-            zero_rows.add(int(i))
+        for i in np.flatnonzero((matrix == 0.0).any(axis=1)).tolist():
+            row = rows[i]
+            if isinstance(row, list | tuple) and not set(map(type, row)) <= {float}:
+                for j in np.flatnonzero(matrix[i] == 0.0).tolist():
+                    logs[i, j] = log_of(row[j])  # exact log of a tiny rational; -inf for 0
+                zero_rows.add(i)
     log_priors = np.array([log_of(p) for p in priors])
     with np.errstate(invalid="ignore"):
         log_likelihoods = logs.sum(axis=1)
