@@ -53,7 +53,8 @@ from probkit.bayes.grid import (
 )
 from probkit.bayes.numeric_arguments import ValuesSpec, named_priors, named_specs, values_of
 from probkit.bayes.numeric_bounds import MAX_WORK, check_exact_estimate, check_work, grid_size
-from probkit.bayes.numeric_result import FULL_TABLE, TOP_ROWS, NumericPosterior
+from probkit.bayes.numeric_display import FULL_TABLE, TOP_ROWS
+from probkit.bayes.numeric_result import NumericPosterior
 from probkit.bayes.numeric_summary import NumericSummary, StepSummary
 from probkit.bayes.problems import DiscreteProblem
 from probkit.bayes.summaries import Weights, parse_level

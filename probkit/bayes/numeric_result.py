@@ -4,9 +4,11 @@ r"""The posterior of a numeric problem: summaries, the summarized trace, Monte C
 <probkit.bayes.numeric.NumericProblem.solve>` returns: the exact engine's table with the
 posterior and prior over one common denominator (:class:`~probkit.bayes.summaries.Weights`),
 from which every summary is computed. It shows itself as the CLI's table and summary lines,
-JSON, a plain ``repr`` of a few lines and HTML in a notebook, and plots itself
-(:mod:`probkit.bayes.numeric_plot`). Standard library only (Monte Carlo and plots import
-their packages when used).
+JSON, a plain ``repr`` of a few lines and HTML in a notebook
+(:mod:`~probkit.bayes.numeric_display`), and plots itself
+(:mod:`~probkit.bayes.numeric_plot`). It reads its problem through the
+:class:`~probkit.bayes.grid_problem.GridProblem` protocol. Standard library only (Monte
+Carlo and plots import their packages when used).
 """
 
 from __future__ import annotations
@@ -16,80 +18,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from probkit.bayes.display import table_cell
-from probkit.bayes.events import Event, parse_events
+from probkit.bayes.events import parse_events
 from probkit.bayes.exact import Posterior
-from probkit.bayes.families import Datum, Family, datum_label, expected_observation, likelihood
-from probkit.bayes.grid import Unknown, marginal
+from probkit.bayes.families import Datum, datum_label, expected_observation, likelihood
+from probkit.bayes.grid import marginal
+from probkit.bayes.grid_problem import GridProblem
+from probkit.bayes.numeric_display import (
+    describe,
+    hidden_rows,
+    numeric_html,
+    numeric_json,
+    numeric_text_block,
+    steps_table,
+    summary_lines,
+    value_table,
+)
 from probkit.bayes.numeric_summary import NumericSummary, StepSummary
-from probkit.bayes.numeric_text import (
-    SHORT_DIGITS,
-    decimal_text,
-    interval_text,
-    percent_text,
-    value_text,
-)
-from probkit.bayes.problems import DiscreteProblem
-from probkit.bayes.summaries import (
-    Weights,
-    equal_tailed_interval,
-    exact_text,
-    number_json,
-    parse_level,
-    summarize,
-)
-from probkit.bayes.values import format_value
-from probkit.display import html_table
+from probkit.bayes.summaries import Weights, equal_tailed_interval, parse_level, summarize
 from probkit.errors import InputError
 from probkit.logspace import log_of, log_sum_exp
-from probkit.numbers import Number, format_decimal
+from probkit.numbers import Number
 
 if TYPE_CHECKING:
     from probkit.bayes.montecarlo import Sampler
     from probkit.bayes.numeric_mc import NumericMonteCarlo
-
-TOP_ROWS = 10
-"""Rows a table shows when there are more than :data:`FULL_TABLE` hypotheses."""
-
-FULL_TABLE = 20
-"""Up to this many hypotheses, a table shows every row."""
-
-
-class GridProblem(Protocol):
-    """What a posterior reads of its problem (:class:`~probkit.bayes.numeric.NumericProblem`
-    is one; this module never imports ``numeric``, which builds posteriors)."""
-
-    @property
-    def unknowns(self) -> tuple[Unknown, ...]: ...
-
-    @property
-    def family(self) -> Family: ...
-
-    @property
-    def data(self) -> tuple[Datum, ...]: ...
-
-    @property
-    def credible(self) -> Fraction: ...
-
-    @property
-    def events(self) -> tuple[Event, ...]: ...
-
-    @property
-    def predict(self) -> tuple[Datum, ...]: ...
-
-    @property
-    def data_of(self) -> tuple[int, ...]: ...
-
-    @property
-    def names(self) -> tuple[str, ...]: ...
-
-    def cells(self) -> list[tuple[Fraction, ...]]: ...
-
-    def labels(self) -> list[str]: ...
-
-    def discrete_problem(self, solved: NumericPosterior | None = None) -> DiscreteProblem: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -293,100 +247,29 @@ class NumericPosterior:
 
         return numeric_monte_carlo(self, draws, **options)
 
-    # ----- display: the same content for the CLI table, to_dict and _repr_html_ -----
+    # ----- display (numeric_display): the same content for the CLI, to_dict and HTML -----
 
     def table(self, *, all_rows: bool = False) -> tuple[list[str], list[list[str]], list[bool]]:
         """Headers, rows and right-alignment of the table (the most probable rows only
-        when there are more than :data:`FULL_TABLE`, unless ``all_rows``)."""
-        problem = self.problem
-        hypotheses = self.posterior.hypotheses
-        order = list(range(len(hypotheses)))
-        if not all_rows and len(order) > FULL_TABLE:
-            probs = self.probabilities
-            order = sorted(order, key=lambda i: (-probs[i], i))[:TOP_ROWS]
-        grid = problem.cells()
-        rows = []
-        for i in order:
-            h = hypotheses[i]
-            rows.append([*(format_value(v) for v in grid[i]), self._cell(h.prior),
-                         self._cell(h.likelihood), self._cell(h.posterior),
-                         format_decimal(h.posterior)])
-        headers = [*problem.names, "prior", "likelihood", "posterior", "≈"]
-        return headers, rows, [True] * len(headers)
+        when there are more than :data:`~probkit.bayes.numeric_display.FULL_TABLE`, unless
+        ``all_rows``)."""
+        return value_table(self.problem, self.posterior, self.exact, all_rows=all_rows)
 
     def hidden_rows(self, *, all_rows: bool = False) -> int:
         """How many rows :meth:`table` leaves out."""
-        total = len(self.posterior.hypotheses)
-        return 0 if all_rows or total <= FULL_TABLE else total - TOP_ROWS
-
-    def _cell(self, value: Number) -> str:
-        return table_cell(value, self.exact, SHORT_DIGITS)
+        return hidden_rows(len(self.posterior.hypotheses), all_rows=all_rows)
 
     def summary_lines(self) -> list[str]:
         """The summary as lines of text (the CLI prints them under the table)."""
-        s = self.summary
-        exact = self.exact
-        percent = percent_text(s.level)
-        lines = []
-        for name, summary in s.unknowns:
-            prefix = "" if len(s.unknowns) == 1 else "marginal "
-            lines += [
-                f"{prefix}posterior mean {name} {value_text(summary.mean, exact)}",
-                f"{prefix}posterior sd {name} ≈ {decimal_text(summary.sd)}",
-                f"{prefix}median {name} = {format_value(summary.median)}",
-                f"{prefix}MAP {name} = {format_value(summary.map)}"
-                + (f" (tied with {len(summary.modes) - 1} more)" if len(summary.modes) > 1
-                   else ""),
-                f"{percent} credible interval {name} (equal-tailed) = "
-                f"{interval_text(summary.credible_interval.segments)}, holds "
-                f"{decimal_text(summary.credible_interval.mass)}",
-                f"{percent} highest-density interval {name} = "
-                f"{interval_text(summary.hdi.segments)}, holds {decimal_text(summary.hdi.mass)}",
-            ]
-        if len(s.unknowns) > 1:
-            cell = ", ".join(f"{n}={format_value(v)}" for n, v in
-                             zip(self.problem.names, s.map, strict=True))
-            lines.append(f"joint MAP = {cell}")
-        for text, p in s.events:
-            lines.append(f"P({text}) {value_text(p, exact)}")
-        if self.problem.family.formula is not None or self.problem.data_of:
-            pass  # a formula says how probable x is, not what x can be; separate data: no x
-        elif s.predictive_mean is None:
-            lines.append("predictive mean of the next observation = infinite")
-        else:
-            lines.append(f"predictive mean of the next observation "
-                         f"{value_text(s.predictive_mean, exact)}")
-        for text, p in s.predictive:
-            lines.append(f"P(next observation = {text} | data) {value_text(p, exact)}")
-        density = " (a density)" if self.problem.family.density else ""
-        lines.append(f"evidence P(E){density} {value_text(self.evidence, exact)}")
-        return lines
+        return summary_lines(self.problem, self.summary, self.evidence, self.exact)
 
     def steps_table(self) -> tuple[list[str], list[list[str]], list[bool]]:
         """The summarized trace as a table (one row per observation)."""
-        problem = self.problem
-        percent = percent_text(problem.credible)
-        headers = ["#", "observation", "P(obs | before)", *(f"mean {n}" for n in problem.names),
-                   "MAP"]
-        single = len(problem.unknowns) == 1
-        if single:
-            headers.append(f"{percent} interval")
-        rows = []
-        for i, step in enumerate(self.steps()):
-            row = [str(i + 1), step.observation, decimal_text(step.evidence),
-                   *(decimal_text(m) for m in step.means), step.map]
-            if single and step.low is not None and step.high is not None:
-                row.append(interval_text(((step.low, step.high),)))
-            rows.append(row)
-        return headers, rows, [True, False, *([True] * (len(headers) - 2))]
+        return steps_table(self.problem, self.steps())
 
     def describe(self) -> str:
         """One line saying what was computed."""
-        problem = self.problem
-        parts = [f"{u.name} in {u.spec} ({len(u.values):,} values, prior {u.prior})"
-                 for u in problem.unknowns]
-        return (f"{'; '.join(parts)}; family {problem.family}; "
-                f"{len(problem.data):,} observation{'s' if len(problem.data) != 1 else ''}")
+        return describe(self.problem)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary: the table, the unknowns, ``summary`` and ``trace``.
@@ -395,63 +278,17 @@ class NumericPosterior:
         each hypothesis also has ``values`` (unknown -> value) and the trace
         holds a summary per observation instead of every hypothesis.
         """
-        exact = self.exact
-        shown = exact_text if exact else float
-        grid = self.problem.cells()
-        hypotheses = [
-            {"name": h.name,
-             "values": {u.name: number_json(v, True) for u, v in
-                        zip(self.problem.unknowns, cell, strict=True)},
-             "prior": shown(h.prior), "likelihood": shown(h.likelihood),
-             "joint": shown(h.joint), "posterior": shown(h.posterior),
-             "posterior_float": float(h.posterior),
-             "posterior_decimal": format_decimal(h.posterior)}
-            for h, cell in zip(self.posterior.hypotheses, grid, strict=True)
-        ]
-        trace = [
-            {"observation": s.observation, "evidence": number_json(s.evidence, False),
-             "means": dict(zip(self.problem.names, s.means, strict=True)), "map": s.map,
-             "credible_interval": None if s.low is None or s.high is None else
-             {"low": number_json(s.low, True), "high": number_json(s.high, True)}}
-            for s in self.steps()
-        ]
-        evidence = self.evidence
-        return {
-            "model": "numeric",
-            "family": str(self.problem.family),
-            "unknowns": [{"name": u.name, "values": u.spec, "count": len(u.values),
-                          "prior": u.prior} for u in self.problem.unknowns],
-            "arithmetic": "exact" if exact else "float",
-            "evidence": shown(evidence) if not self.log_scale else float(evidence),
-            "evidence_float": number_json(evidence, False)["float"],  # type: ignore[index]
-            "evidence_decimal": format_decimal(evidence),
-            "observations": list(self.posterior.observations),
-            "hypotheses": hypotheses,
-            "trace": trace,
-            "summary": self.summary.to_dict(),
-        }
+        return numeric_json(self.problem, self.posterior, self.summary, self.steps(),
+                            self.evidence, log_scaled=bool(self.log_scale))
 
     def __repr__(self) -> str:
         """A few lines: what was asked, the summary and the arithmetic (never the whole table)."""
-        arithmetic = "exact (rational)" if self.exact else "floating point"
-        lines = [f"NumericPosterior: {self.describe()}",
-                 *(f"  {line}" for line in self.summary_lines()),
-                 f"  arithmetic: {arithmetic}"]
-        return "\n".join(lines)
+        return numeric_text_block(self.describe(), self.summary_lines(), self.exact)
 
     def _repr_html_(self) -> str:
         """The table and the summary as HTML (a notebook shows it; the CLI's content)."""
-        import html
-
-        headers, rows, _ = self.table()
-        hidden = self.hidden_rows()
-        more = (f"<p>… {hidden:,} more rows (the {len(rows)} most probable are shown)</p>"
-                if hidden else "")
-        lines = "".join(f"<li>{html.escape(line)}</li>" for line in self.summary_lines())
-        arithmetic = "exact (rational)" if self.exact else "floating point"
-        return (f"<p>{html.escape(self.describe())}</p>{html_table(headers, rows)}"
-                f"{more}<ul>{lines}</ul>"
-                f"<p>arithmetic: {arithmetic}</p>")
+        return numeric_html(self.describe(), self.table(), self.hidden_rows(),
+                            self.summary_lines(), self.exact)
 
     def plot(self, ax: Any = None, *, unknown: str | None = None) -> Any:
         """Draw prior and posterior with the credible interval shaded; return the Axes.
@@ -485,4 +322,4 @@ class NumericPosterior:
             self.plot(figure.subplots())
 
 
-__all__ = ["FULL_TABLE", "TOP_ROWS", "GridProblem", "NumericPosterior"]
+__all__ = ["NumericPosterior"]
