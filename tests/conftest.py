@@ -150,6 +150,7 @@ SLOW_TESTS = {
     "test_convergence_warning.py::test_l2_is_one_over_c_in_scikit_learns_terms",
     "test_photo_or_not.py::test_typical_inputs_are_flagged_about_alpha_of_the_time",
     "test_photo_or_not.py::test_the_tail_keeps_falling_beyond_the_largest_training_score",
+    "test_photo_typicality.py::test_screens_pages_and_flat_images_are_far_from_colour_photographs",
     "test_check_heldout.py::test_no_correct_line_is_wrong_and_no_slip_passes_silently",
     # 1,000 seeds per case: minutes
     "test_numeric_monte_carlo.py::test_numeric_intervals_cover_95_percent_over_1000_seeds",
