@@ -159,6 +159,7 @@ SLOW_TESTS = {
     "test_numeric_monte_carlo.py::test_importance_with_tiny_likelihoods_prints_no_numpy_warning",
     "test_bayes_bounds.py::test_power_prior_on_100000_values_is_refused_from_the_sizes",
     "test_docs_scripts.py::test_dask_script_runs_as_a_script",
+    "test_docs_scripts.py::test_photo_flag_rates_page_shows_what_the_script_prints",
     "test_docs_scripts.py::test_dask_script_without_the_main_guard_fails_negative_control",
     "test_derive_prose.py::test_no_built_in_derivation_writes_a_derivative_before_a_sign",
     "test_pre_commit_hook.py::test_a_blog_uses_the_hook_from_a_clone_of_this_repository",
