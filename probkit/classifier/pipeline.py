@@ -214,14 +214,22 @@ class Classifier:
         call it. ``alpha``: the share of typical inputs that may be flagged
         (default :data:`~probkit.classifier.evaluation.typicality.DEFAULT_ALPHA`); each view
         flags below ``alpha / 2`` (:func:`~probkit.classifier.evaluation.typicality.combine_views`).
+        With fewer training images than the photo view needs
+        (:func:`~probkit.classifier.evaluation.photo_typicality.min_training_images`, 22) it has
+        the feature view alone, flagged below ``alpha``.
         """
-        from probkit.classifier.evaluation.photo_typicality import PhotoTypicality
+        from probkit.classifier.evaluation.photo_typicality import (
+            PhotoTypicality,
+            min_training_images,
+        )
         from probkit.classifier.evaluation.typicality import DEFAULT_ALPHA, TypicalityScore
         from probkit.classifier.features.photo_statistics import photo_statistics
 
         level = DEFAULT_ALPHA if alpha is None else alpha
         features = TypicalityScore(alpha=level).fit(self.preprocessor.transform(images))
-        self.photo_typicality_ = PhotoTypicality(alpha=level).fit(photo_statistics(images))
+        statistics = photo_statistics(np.asarray(images))
+        enough = statistics.shape[0] >= min_training_images(statistics.shape[1])
+        self.photo_typicality_ = PhotoTypicality(alpha=level).fit(statistics) if enough else None
         self.image_typicality_ = None
         self.typicality_ = features
         return self

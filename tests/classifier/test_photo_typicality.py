@@ -116,3 +116,19 @@ def test_screens_pages_and_flat_images_are_far_from_colour_photographs(outside_p
     # negative control: fresh crops of the same photographs are (nearly all) typical
     flagged = score.typicality(photo_statistics(fresh)) < 0.005
     assert flagged.mean() <= 0.05
+
+
+def test_a_classifier_trained_on_too_few_images_for_the_photo_view_has_the_feature_view_alone():
+    from probkit.classifier.data.datasets import make_synthetic
+    from probkit.classifier.evaluation.photo_typicality import min_training_images
+    from probkit.classifier.pipeline import Classifier
+
+    need = min_training_images(len(PHOTO_STATISTIC_NAMES))
+    assert need == 22
+    few, enough = make_synthetic(need - 1, size=8, seed=2), make_synthetic(need, size=8, seed=2)
+    small = Classifier().fit(few).fit_typicality(few.images)
+    assert small.photo_typicality_ is None and small.typicality_views == 1
+    assert small.typicality_threshold == pytest.approx(0.01)
+    # negative control: one image more and the photo view is there
+    full = Classifier().fit(enough).fit_typicality(enough.images)
+    assert full.photo_typicality_ is not None and full.typicality_views == 2

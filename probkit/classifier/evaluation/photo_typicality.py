@@ -56,6 +56,13 @@ PHOTO_SCORE_NAME = ("leave-one-out rank of the robust (concentration-step, 3/4 s
                     "excess scale, beyond the largest tenth)")
 
 
+def min_training_images(n_statistics: int) -> int:
+    """The fewest training images the score is fitted from: 2p + 4 for p statistics (22 for
+    the nine photo statistics), so that each held-out fit keeps at least p + 1 rows besides
+    the quarter it leaves out. A classifier trained on fewer has no photo view."""
+    return 2 * n_statistics + 4
+
+
 def _check(X: Any, what: str) -> Array:
     array = np.asarray(X, dtype=np.float64)
     if array.ndim != 2:
@@ -140,8 +147,9 @@ class PhotoTypicality:
         self._check_alpha()
         x = _check(X, "training statistics")
         n, p = x.shape
-        if n < 2 * p + 4:
-            raise DataError(f"the photo score needs at least {2 * p + 4} training images for "
+        if n < min_training_images(p):
+            raise DataError(f"the photo score needs at least {min_training_images(p)} "
+                            f"training images for "
                             f"{p} statistics; got {n}")
         held_out = np.empty(n)
         for i in range(n):
@@ -236,4 +244,5 @@ def photo_typicality_from_arrays(arrays: dict[str, Any]) -> PhotoTypicality | No
 
 
 __all__ = ["MAX_STEPS", "PHOTO_SCORE_NAME", "SUPPORT_SHARE", "PhotoTypicality",
+           "min_training_images",
            "photo_typicality_arrays", "photo_typicality_from_arrays", "robust_centre"]
