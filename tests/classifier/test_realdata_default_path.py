@@ -56,7 +56,8 @@ def test_non_photographs_are_flagged_and_colour_photos_are_not(trained) -> None:
     assert t[-1] < 1e-9 and t[-2] < 1e-9  # far outside: tiny, not just "beyond all 209"
 
 
-def test_rendered_screens_and_pages_are_flagged_in_the_photo_view_alone(trained) -> None:
+def test_rendered_screens_and_pages_are_flagged_in_the_photo_view_alone(trained, cat_data_dir
+                                                                        ) -> None:
     """Measured: 40 of 40 screens (5 layouts, half monochrome) and 10 of 10 pages."""
     pytest.importorskip("PIL")
     clf = trained.classifier
@@ -68,6 +69,14 @@ def test_rendered_screens_and_pages_are_flagged_in_the_photo_view_alone(trained)
                                                                         strict=False)
                                                        if t >= clf.typicality_threshold]
     assert not clf.typicality(images)[1].any()
+    # negative control: the four-statistic view of earlier versions passes every one of these
+    # 20 screens by distance (measured: 20 of 20 above the threshold)
+    from probkit.classifier.evaluation.typicality import TypicalityScore
+    from probkit.classifier.features.statistics import image_statistics
+
+    train = load_dataset(cat_data_dir / "train_catvnoncat.h5").images
+    four = TypicalityScore().fit(image_statistics(train)).typicality(image_statistics(shots))
+    assert np.sum(four >= clf.typicality_threshold) >= len(shots) // 2
 
 
 def test_outside_colour_photographs_and_their_crops_are_rarely_flagged(trained) -> None:
