@@ -139,6 +139,11 @@ def tune(
     echo(f"chosen by {rule}: {chosen.candidate.label} (val log loss "
          f"{chosen.log_loss_mean:.4f} ± {chosen.log_loss_sd:.4f}, accuracy "
          f"{chosen.accuracy_mean:.3f} ± {chosen.accuracy_sd:.3f})")
+    if result.ensemble is not None:
+        echo(f"ensemble (greedy selection on out-of-fold logits; one linear model): "
+             f"out-of-fold log loss {result.ensemble_log_loss:.4f}")
+        for candidate, weight in result.ensemble:
+            echo(f"  {weight:.1f} x {candidate.label}")
     if report.nested is not None:
         n = report.nested
         echo(f"nested CV of the whole selection ({n.k} outer folds): log loss "
