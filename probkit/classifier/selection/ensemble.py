@@ -89,8 +89,8 @@ def greedy_ensemble(oof: Mapping[Candidate, Any], labels: Any, *,
 
     ``oof`` maps each candidate, in order of preference (ties go to the earlier one), to
     its out-of-fold logits, shape ``(repeats, n)``; ``labels`` are the ``n`` training
-    labels. Returns ``(candidate, weight)`` pairs larger weights first (ties: pool order), weights summing
-    to 1.
+    labels. Returns ``(candidate, weight)`` pairs, larger weights first (ties: pool
+    order), weights summing to 1.
     """
     import numpy as np
 
@@ -137,7 +137,7 @@ def refit_ensemble(members: Members, train: Dataset, *, seed: int = 0) -> Classi
     fitted. Optimizer warnings are left to the caller."""
     import numpy as np
 
-    from probkit.classifier.features.representation import ImageFeatures
+    from probkit.classifier.features.registry import restore_representation
     from probkit.classifier.models.logistic import LogisticRegression
     from probkit.classifier.pipeline import Classifier
 
@@ -169,8 +169,9 @@ def refit_ensemble(members: Members, train: Dataset, *, seed: int = 0) -> Classi
         weights.append(sum(members[i][1] * fitted[i].estimator.params_["W"] for i in indices))
         bias = bias + sum(members[i][1] * fitted[i].estimator.params_["b"] for i in indices)
     shape = tuple(fitted[0].preprocessor.input_shape_)
-    preprocessor = ImageFeatures.from_state(params={"features": union, "method": "scale"},
-                                            input_shape=shape, state=state)
+    preprocessor = restore_representation("features",
+                                          params={"features": union, "method": "scale"},
+                                          input_shape=shape, state=state)
     lams = [c.l2 for c, _ in members]
     estimator = LogisticRegression(l2=float(sum(w * lam for (_, w), lam in
                                                 zip(members, lams, strict=True))))

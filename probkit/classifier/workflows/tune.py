@@ -128,7 +128,6 @@ class TuneReport:
         from probkit.display import html_block, html_lines, html_table
 
         r = self.result
-        c = r.chosen
         table = html_table(["", "candidate", "val log loss (mean ± SD)", "val accuracy"],
                            self.table_rows(limit=20))
         return html_block(
