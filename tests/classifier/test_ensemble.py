@@ -157,3 +157,20 @@ def test_a_one_member_ensemble_is_the_plain_winner():
     plain = nested_cross_validate(TRAIN, GRID[:1], k=3, inner_k=3, seed=0)
     np.testing.assert_allclose(nested.fold_log_loss, plain.fold_log_loss, rtol=1e-12)
     assert nested.chosen == (f"1 × {GRID[0].label}",) * 3
+
+
+def test_tune_averages_only_when_asked_or_on_the_default_grid(tmp_path):
+    from probkit import workflows
+
+    texts = [COLOUR, SHAPE]
+    plain = workflows.tune(TRAIN, features=texts, l2=[1.0], preprocessing=["scale"],
+                           max_iter=[500], flip="no", folds=3)
+    assert plain.result.ensemble is None and plain.to_dict()["ensemble"] is None
+    averaged = workflows.tune(TRAIN, features=texts, l2=[1.0], preprocessing=["scale"],
+                              max_iter=[500], flip="no", folds=3, ensemble=4,
+                              out=tmp_path / "m.npz")
+    assert averaged.result.ensemble is not None
+    assert sum(w for _, w in averaged.result.ensemble) == pytest.approx(1.0)
+    saved = load_model(tmp_path / "m.npz")
+    np.testing.assert_allclose(saved.decision_function(NEW.images),
+                               averaged.classifier.decision_function(NEW.images), rtol=1e-12)
