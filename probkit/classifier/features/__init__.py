@@ -113,7 +113,7 @@ _BINS = re.compile(r"^(\d+)x(\d+)x(\d+)$")
 def _parse_one(text: str, *, whole: str) -> FeatureTransformer:
     body = text.strip()
     if body.lower().startswith("sqrt("):
-        if not body.endswith(")"):
+        if not body.endswith(")") or "+" in body:
             raise InputError(f"features {whole!r}: sqrt(...) takes one part; write e.g. "
                              "sqrt(hsv:8x4x4) + sqrt(hog)")
         inner = body[5:-1].strip()
