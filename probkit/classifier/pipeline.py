@@ -155,6 +155,11 @@ class Classifier:
         ``callback(iteration, cost)`` is passed to the model's ``fit``; with
         ``validation`` the model also records the validation log loss per iterate.
         """
+        if self.metadata.get("ensemble"):
+            raise InputError("this model is an assembled ensemble of linear models "
+                             "(metadata 'ensemble'); refit it with "
+                             "probkit.classifier.selection.ensemble.refit_ensemble",
+                             parameter="model")
         start = time.perf_counter()
         template = self._template()
         template._validate_hyperparameters()
