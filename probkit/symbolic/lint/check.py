@@ -50,6 +50,7 @@ from probkit.symbolic.lint.reader import (
     PRIME_VARIABLE,
     Names,
     ParsedTerm,
+    parameter_patterns,
     parse_term,
     read_term,
     symbol_name,
@@ -112,6 +113,22 @@ def _never_true(left: Any, right: Any) -> bool:
         return False
     constant = sp.expand(difference)
     return not constant.free_symbols and constant.is_number and constant != 0
+
+
+def _estimate(last: _Equation, values: list[Any]) -> tuple[Any, Any] | None:
+    r"""``(λ̂, λ)`` when the last equation of a solving chain isolates ``\hat\lambda`` and the
+    equations before it are in λ (and never in λ̂): the hat names the solution for λ."""
+    raw = last.left.raw
+    if not isinstance(raw, sp.Symbol) or not raw.name.startswith(r"\hat{") or \
+            not raw.name.endswith("}") or any(v is None for v in values[:-1]) or \
+            values[-1] is None:
+        return None
+    inner = raw.name[len(r"\hat{"):-1]
+    base = sp.Symbol(inner[1:] if inner.startswith("\\") else inner)
+    earlier = set().union(*(v.free_symbols for v in values[:-1])) if values[:-1] else set()
+    if base not in earlier or raw in earlier or base in values[-1].free_symbols:
+        return None
+    return raw, base
 
 
 def _compact(text: str) -> str:
@@ -226,6 +243,8 @@ class _Checker:
         self.points_active = False  # an evaluation point holds for the block being checked
         self.unread_names: dict[str, int] = {}  # names whose definition could not be read
         self.unread_functions: set[str] = set()  # those of them defined with parameters
+        self.unread_reasons: dict[str, str] = {}  # why, when not "could not be read"
+        self.used_names: set[str] = set()  # the names read in a claim so far
         self.previous_end = 0  # where the block of self.previous ends
         self.previous_first: _Term | None = None  # the first term of that chain
         self.block_start = self.block_end = 0
@@ -532,6 +551,9 @@ class _Checker:
                     self.unparsed(term, "an empty side of '='")
             return
         definition = self.definition_target(terms)
+        if definition is None and not linked and len(terms) == 2 and \
+                self.defines_a_power(terms[0], terms[1]):
+            return
         if linked and (definition is None or not definition[1]):
             definition = None  # "⇒ w = 3" is solved for, not defined; "g(u) = …" still is
         checked = terms[1:] if definition is not None else terms
@@ -668,14 +690,19 @@ class _Checker:
         equations = chain.equations
         self.report_unread([t for e in equations for t in (e.left, e.right)])
         unknown = chain.variable if chain.variable is not None else self.unknown(equations)
+        values = [e.value for e in equations]
+        estimate = _estimate(equations[-1], values)
+        if estimate is not None and (unknown is None or unknown == estimate[1]):
+            hat, unknown = estimate  # ⇒ \hat\lambda = …: the solution for λ, written λ̂
+            values[-1] = values[-1].xreplace({hat: unknown})
         verdicts: list[Verdict | None] = []
-        for before, after in zip(equations, equations[1:], strict=False):
-            if before.value is None or after.value is None:
+        for k, (before, after) in enumerate(zip(equations, equations[1:], strict=False)):
+            if values[k] is None or values[k + 1] is None:
                 verdict = None
             elif unknown is None:
                 verdict = Verdict("undecided", None, "cannot tell which variable is solved for")
             else:
-                verdict = same_solutions(before.value, after.value, unknown, chain.domains,
+                verdict = same_solutions(values[k], values[k + 1], unknown, chain.domains,
                                          seed=self.seed + len(self.results))
             self.results.append(EqualityResult(
                 after.line, before.shown, after.shown,
@@ -692,8 +719,8 @@ class _Checker:
             following = verdicts[i + 1] if i + 1 < len(verdicts) else None
             if verdict.status == "wrong" and following is not None and \
                     following.status == "wrong" and \
-                    unknown is not None and equations[i + 2].value is not None and \
-                    same_solutions(before.value, equations[i + 2].value, unknown,
+                    unknown is not None and values[i + 2] is not None and \
+                    same_solutions(values[i], values[i + 2], unknown,
                                    chain.domains, seed=self.seed + 7919).status == "verified":
                 self.findings.append(Finding(
                     after.line, after.shown, "wrong",
@@ -763,13 +790,44 @@ class _Checker:
                 self.unread_functions.add(parsed)
             return
         self.unread_names.pop(parsed, None)
+        self.unread_reasons.pop(parsed, None)
         self.unread_functions.discard(parsed)
         symbols = tuple(sp.Symbol(p) for p in params)
         if sp.Symbol(parsed) in rhs.raw.free_symbols and not params:
             self.unparsed(rhs, f"defines {lhs.segment.shown} in terms of itself")
             return
-        self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line))
+        powers = tuple(k for _, k in parameter_patterns(lhs.prepared)) \
+            if params and lhs.prepared is not None else ()
+        self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line,
+                                     powers if any(k != 1 for k in powers) else ()))
         self.defined = True
+
+    def defines_a_power(self, lhs: _Term, rhs: _Term) -> bool:
+        r"""``\hat\sigma^2 = \frac{1}{n}\sum_i (x_i - \bar x)^2``: a new name defined through
+        its power. Nothing is claimed; later uses of the name are refused (σ̂ is one of the
+        roots of its power, and which one is not said)."""
+        if lhs.prepared is None and lhs.problem is None:
+            self.prepare(lhs)
+        tree = lhs.prepared.tree if lhs.prepared is not None else None
+        if tree is None or tree.kind != "pow" or tree.args[0].kind != "name" or \
+                tree.args[1].kind != "num" or tree.args[1].value.denominator != 1 or \
+                not 2 <= tree.args[1].value <= 12:
+            return False
+        name = str(tree.args[0].value)
+        if name in self.scope.definitions or name in self.unread_names or \
+                name in self.used_names:
+            return False
+        if rhs.prepared is None and rhs.problem is None:
+            self.prepare(rhs)
+        self.read(rhs, self.names())
+        if rhs.raw is None:
+            self.report_unread([rhs])
+        elif sp.Symbol(name) in rhs.raw.free_symbols:
+            return False
+        self.unread_names[name] = lhs.line
+        self.unread_reasons[name] = (f"{display_name(name)} is defined only through its power "
+                                     f"(line {lhs.line}), not as a value")
+        return True
 
     def names(self, primed: frozenset[str] = frozenset()) -> Names:
         """The names in force: the scope's, with the functions whose definition was unread."""
@@ -783,8 +841,9 @@ class _Checker:
             type(f).__name__.rstrip("'") for f in term.raw.atoms(sp.core.function.AppliedUndef)}
         for name in sorted(used & set(self.unread_names)):
             term.raw = None
-            term.problem = (f"it uses {display_name(name)}, whose definition (line "
-                            f"{self.unread_names[name]}) could not be read")
+            term.problem = self.unread_reasons.get(name) or (
+                f"it uses {display_name(name)}, whose definition (line "
+                f"{self.unread_names[name]}) could not be read")
             return
 
     def prepare(self, term: _Term) -> None:
@@ -804,6 +863,8 @@ class _Checker:
             return
         try:
             term.raw = read_term(term.prepared, names)
+            self.used_names |= {s.name for s in term.raw.free_symbols
+                                if isinstance(s, sp.Symbol)}
         except Unreadable as exc:
             term.problem = str(exc)
             if exc.offset is not None and term.segment.source:  # the line of the construct

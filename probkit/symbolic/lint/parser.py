@@ -69,11 +69,14 @@ MAX_NESTING = 60
 MAX_DERIVATIVE_ORDER = 12
 """Highest order of one derivative (``\\frac{d^{n}}{dx^{n}}``, ``f^{(n)}``, primes)."""
 
+MAX_SUM_NESTING = 3
+"""Deepest nesting of sums and products over an index in one term."""
+
 NUM, NAME, CONST, ADD, MUL = "num", "name", "const", "add", "mul"
 DIV, POW, NEG = "div", "pow", "neg"
 FUNC, APPLY, DERIV, PRIME, QPRIME, ABS = "func", "apply", "deriv", "prime", "qprime", "abs"
 GROUP, PIECEWISE, PROB, FACT, BINOM, ROOT = "group", "piecewise", "prob", "fact", "binom", "root"
-COMPARE, ALL = "compare", "and"
+COMPARE, ALL, SUM = "compare", "and", "sum"
 """Node kinds. :data:`GROUP` is a bracket (kept so that ``(…)'`` and ``a(…)`` can be told)."""
 
 FUNCTION_COMMANDS = {
@@ -129,7 +132,9 @@ class Node:
     ``value`` is the kind's datum: a :class:`fractions.Fraction` (NUM, with
     ``extra`` = (decimals written, truncated?)), a canonical name (NAME, APPLY,
     QPRIME, PROB), a function (FUNC), the variable (DERIV).
-    ``extra`` holds what else the kind needs (an order, a power, a log base).
+    ``extra`` holds what else the kind needs (an order, a power, a log base; for DERIV the
+    order, or (1, k) for a derivative by the quantity x^k, ``\\frac{\\partial \\ell}{\\partial
+    \\sigma^2}``).
     """
 
     kind: str
@@ -152,6 +157,7 @@ class _State:
     nodes: int = 0
     depth: int = 0
     order: int = 0
+    sums: int = 0
     primed: set[str] = field(default_factory=set)
 
 
@@ -589,6 +595,8 @@ class _Parser:
         if t == r"\pi":
             self.take()
             return self.node(CONST, token.start, value="pi")
+        if t in (r"\sum", r"\prod"):
+            return self.big_operator()
         if t == r"\infty":
             raise Unreadable("infinity is not checked", token.start)
         if t in _ELLIPSES or t == "\u2026":
@@ -610,6 +618,70 @@ class _Parser:
         if t in (r"\\", "&"):
             raise Unreadable(f"{t!r} outside a cases environment", token.start)
         return self.name_or_word(single, call)
+
+    def big_operator(self) -> Node:
+        r"""``\sum_{i=1}^{n} …``, ``\sum_i …``, ``\prod_{i=1}^{N} …``: the summand is the product
+        that follows (``\sum_i x_i y_i + c`` is (Σ x_i y_i) + c)."""
+        command = self.take()
+        what = "sum" if command.text == r"\sum" else "product"
+        self.nested(command.start)
+        self.state.sums += 1
+        if self.state.sums > MAX_SUM_NESTING:
+            raise Unreadable(f"{what}s nested more than {MAX_SUM_NESTING} deep", command.start)
+        below: list[_Tok] | None = None
+        above: list[_Tok] | None = None
+        while self.text() in ("_", "^"):
+            script = self.take()
+            inside, self.i = _argument(self.tokens, self.i, script.text)
+            if script.text == "_" and below is None:
+                below = inside
+            elif script.text == "^" and above is None:
+                above = inside
+            else:
+                raise Unreadable(f"a {what} with two {script.text!r} scripts", script.start)
+        if below is None:
+            example = r"\sum_{i=1}^{n}" if what == "sum" else r"\prod_{i=1}^{n}"
+            raise Unreadable(f"a {what} without its index (write {example})", command.start)
+        equals = [k for k, tok in enumerate(below) if tok.text == "="]
+        index_tokens = below[:equals[0]] if equals else below
+        index = _Parser(list(index_tokens), index_tokens[-1].end if index_tokens else 0)
+        try:
+            name = index.atom(single=True) if index_tokens else None
+        except Unreadable:
+            name = None
+        if name is None or name.kind != NAME or index.i != len(index_tokens) or \
+                len(str(name.value)) != 1 or not str(name.value).isalpha():
+            raise Unreadable(f"a {what} over {''.join(tok.text for tok in below)!r} (only an "
+                             "index letter with bounds, \\sum_{i=1}^{n}, or alone, \\sum_i, "
+                             "is read)", command.start)
+        bounds: tuple[Node, ...] = ()
+        if equals:
+            if above is None:
+                raise Unreadable(f"a {what} with a lower bound and no upper bound",
+                                 command.start)
+            bounds = (self.bound(below[equals[0] + 1:], command.start),
+                      self.bound(above, command.start))
+        elif above is not None:
+            raise Unreadable(f"a {what} with an upper bound and no lower bound (write "
+                             f"_{{{name.value}=1}})", command.start)
+        if self.at_stop() or not (self.starts_atom() or self.text() in ("-", "+")):
+            raise Unreadable(f"a {what} with nothing after it", command.start)
+        body = self.product()
+        self.state.sums -= 1
+        self.state.depth -= 1
+        return self.node(SUM, command.start, (body, *bounds), name.value, what,
+                         end=body.span[1])
+
+    def bound(self, tokens: list[_Tok], start: int) -> Node:
+        """A bound of a sum (``1``, ``n``, ``n-1``), read as a term of its own."""
+        if not tokens:
+            raise Unreadable("an empty bound of a sum", start)
+        inner = _Parser(tokens, tokens[-1].end)
+        inner.state = self.state
+        value = inner.expression()
+        if inner.i != len(tokens):
+            raise Unreadable("cannot read the bound of the sum", tokens[inner.i].start)
+        return value
 
     def braced(self, what: str) -> Node:
         token = self.peek()
@@ -783,14 +855,17 @@ class _Parser:
         carets = [k for k, t in enumerate(variable_tokens) if t.text == "^"]
         if carets:  # dx^2: the order; a^{[2]}: an index, part of the variable's name
             k = carets[-1]
-            power, used = _argument(variable_tokens, k + 1, "^")
-            text = "".join(t.text for t in power)
+            written, used = _argument(variable_tokens, k + 1, "^")
+            text = "".join(t.text for t in written)
             if used == len(variable_tokens) and text.isdecimal():
                 exponent = int(text)
                 variable_tokens = variable_tokens[:k]
+        power = 1  # \frac{\partial \ell}{\partial \sigma^2}: by the quantity σ², order 1
         if exponent != order:
-            raise Unreadable("the orders of the derivative's numerator and denominator differ",
-                             command.start)
+            if order != 1:
+                raise Unreadable("the orders of the derivative's numerator and denominator "
+                                 "differ", command.start)
+            power, exponent = exponent, 1
         variable = _Parser(variable_tokens, variable_tokens[-1].end if variable_tokens else 0)
         try:
             name = variable.atom()
@@ -815,6 +890,8 @@ class _Parser:
                 raise Unreadable("a derivative operator with nothing to differentiate",
                                  command.start)
             operand = self.product()
+        if power != 1:
+            return self.node(DERIV, command.start, (operand,), name.value, (order, power))
         return self.node(DERIV, command.start, (operand,), name.value, order)
 
     def root(self) -> Node:
@@ -1291,4 +1368,5 @@ def parse(text: str) -> Node:
 
 
 __all__ = ["FUNCTION_COMMANDS", "FUNCTION_WORDS", "MAX_DERIVATIVE_ORDER", "MAX_NESTING",
+           "MAX_SUM_NESTING",
            "MAX_NODES", "Node", "ParsedTerm", "parse", "parse_term"]

@@ -33,6 +33,15 @@ import sympy as sp
 from probkit.symbolic.lint.equality import Verdict, _draw, display_name
 from probkit.symbolic.lint.report import format_number
 from probkit.symbolic.lint.scope import Domain
+from probkit.symbolic.lint.sums import (
+    SIZES,
+    TooManyTerms,
+    has_sums,
+    mixed_bounds,
+    shown_sizes,
+    size_symbols,
+    write_out,
+)
 from probkit.symbolic.step_verifier import DIGITS
 
 PARAMETER_POINTS = 3
@@ -118,12 +127,29 @@ def _shown(values: list[float]) -> str:
 
 def same_solutions(first: Any, second: Any, unknown: Any, domains: Mapping[str, Domain], *,
                    seed: int = 0) -> Verdict:
-    """Do ``first = 0`` and ``second = 0`` have the same solutions for ``unknown``?"""
-    parameters = sorted((first.free_symbols | second.free_symbols) - {unknown}, key=str)
+    """Do ``first = 0`` and ``second = 0`` have the same solutions for ``unknown``?
+
+    Equations holding sums are solved with the sums written out (:mod:`.sums`), at a
+    different number of terms at each point of the parameters.
+    """
+    summed = has_sums(first) or has_sums(second)
+    if summed and mixed_bounds(first, second):
+        return Verdict("undecided", None, "sums written without bounds next to sums with "
+                       "bounds (over the same terms?)")
+    sizes_of = size_symbols(first, second) if summed else []
+    written_first, written_second = first, second
     domain = domains.get(unknown.name, Domain())
     rng = random.Random(seed)
     agreed = 0
-    for _ in range(PARAMETER_POINTS):
+    for k in range(PARAMETER_POINTS):
+        sizes = {s: SIZES[(k + 1 + j) % len(SIZES)] for j, s in enumerate(sizes_of)}
+        if summed:
+            try:
+                first, second = write_out(written_first, sizes), write_out(written_second, sizes)
+            except (TooManyTerms, ValueError):
+                return Verdict("undecided", None, "the sums of the equations cannot be written "
+                               f"out at {shown_sizes(sizes) or 'their bounds'}")
+        parameters = sorted((first.free_symbols | second.free_symbols) - {unknown}, key=str)
         point = {p: _draw(domains.get(p.name, Domain()), rng) for p in parameters}
         before = solutions(first.xreplace(point), unknown, domain)
         after = solutions(second.xreplace(point), unknown, domain)
@@ -131,12 +157,12 @@ def same_solutions(first: Any, second: Any, unknown: Any, domains: Mapping[str, 
             return Verdict("undecided", None,
                            f"the solutions for {unknown} could not be listed within the budget")
         if not _same(before, after):
-            where = ", ".join(f"{display_name(str(p))} = {format_number(float(v))}"
-                              for p, v in point.items())
+            where = ", ".join([f"{display_name(str(s))} = {v}" for s, v in sizes.items()] + [
+                f"{display_name(str(p))} = {format_number(float(v))}" for p, v in point.items()])
             detail = f"solutions {_shown(before)} before, {_shown(after)} after"
             return Verdict("wrong", "solutions", f"at {where}: {detail}" if where else detail)
         agreed += 1
-        if not parameters:
+        if not parameters and not sizes:
             break
     return Verdict("verified", "solutions",
                    f"the same solutions for {unknown} at {agreed} point(s) of the parameters")
