@@ -564,6 +564,7 @@ class _Checker:
         names = self.names(primed)
         for term in checked:
             self.read(term, names)
+        self.unread_call(terms, definition)
         if definition is not None:
             self.define(definition, terms[0], terms[1])
             if terms[1].raw is not None:
@@ -802,6 +803,19 @@ class _Checker:
                                      powers if any(k != 1 for k in powers) else ()))
         self.defined = True
 
+    def unread_call(self, terms: list[_Term], definition: Any) -> None:
+        r"""``\ell(\mu, \sigma^2) = …`` that could not be read as a definition: ℓ is a
+        function whose definition is unread, so ``\frac{\partial \ell}{\partial \mu}`` is
+        refused, never read as the derivative of a plain symbol."""
+        first = terms[0]
+        if definition is not None or first.raw is not None or first.prepared is None or \
+                first.prepared.tree.kind != "apply" or len(terms) != 2:
+            return
+        name = str(first.prepared.tree.value)
+        if name not in self.scope.definitions:
+            self.unread_names.setdefault(name, first.line)
+            self.unread_functions.add(name)
+
     def defines_a_power(self, lhs: _Term, rhs: _Term) -> bool:
         r"""``\hat\sigma^2 = \frac{1}{n}\sum_i (x_i - \bar x)^2``: a new name defined through
         its power. Nothing is claimed; later uses of the name are refused (σ̂ is one of the
@@ -831,7 +845,8 @@ class _Checker:
 
     def names(self, primed: frozenset[str] = frozenset()) -> Names:
         """The names in force: the scope's, with the functions whose definition was unread."""
-        return self.scope.names(primed | frozenset(self.unread_functions))
+        names = self.scope.names(primed | frozenset(self.unread_functions))
+        return dataclasses.replace(names, unread=frozenset(self.unread_functions))
 
     def refuse_unread_names(self, term: _Term) -> None:
         """A term using a name whose definition could not be read is not read either."""

@@ -39,6 +39,7 @@ import sympy as sp
 from probkit.symbolic.lint.approximate import Inexact, agrees, written
 from probkit.symbolic.lint.scope import Constraint, Domain, with_domains
 from probkit.symbolic.lint.sums import (
+    UNSTATED_SIZE,
     TooManyTerms,
     has_sums,
     mixed_bounds,
@@ -266,7 +267,8 @@ def _over_sizes(left: Any, right: Any, domains: Mapping[str, Domain], seed: int,
         tried.append(shown)
         verdict = compare(lhs, rhs, domains, seed=seed + k, constraints=constraints)
         if verdict.status == "wrong" and verdict.counterexample is not None:
-            point = {**{display_name(str(s)): v for s, v in sizes.items()},
+            point = {**{"terms" if s == UNSTATED_SIZE else display_name(str(s)): v
+                        for s, v in sizes.items()},
                      **verdict.counterexample["point"]}
             return Verdict("wrong", verdict.method, f"{verdict.detail} (sums of {shown} terms)"
                            if shown else verdict.detail, {**verdict.counterexample,

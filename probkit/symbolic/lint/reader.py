@@ -83,6 +83,7 @@ class Names:
     quantities: frozenset[str] = frozenset()
     primed: frozenset[str] = frozenset()
     variables: frozenset[str] = frozenset()
+    unread: frozenset[str] = frozenset()  # functions whose definition could not be read
 
     def is_function(self, name: str) -> bool:
         return name not in self.quantities and (name in self.functions or name in self.primed)
@@ -202,9 +203,14 @@ class _Builder:
             return None
         template, indices = parts
         if all(k in self.indices for k in indices):
-            if name in self.names.quantities or name in self.names.functions:
-                raise _fail(f"{name} is defined for one index; a sum of a defined quantity is "
-                            "not read (write its definition inside the sum)", node)
+            if name in self.names.functions:
+                raise _fail(f"{name} is a function used without its argument", node)
+            others = sorted(q for q in self.names.quantities if q != name and
+                            (index_parts(q) or ("", []))[0] == template)
+            if others and name not in self.names.quantities:
+                raise _fail(f"{name}: {others[0]} is defined with another index than the "
+                            "sum's (write the same letter)", node)
+            # x_i is the data x[i]; a defined \hat y_i is substituted by the scope, index and all
             return sp.IndexedBase(template)[tuple(sp.Symbol(k, integer=True) for k in indices)]
         letters = set(_INDEX_LETTERS.findall("".join(indices)))
         if letters & set(self.indices):
@@ -441,7 +447,8 @@ class _Builder:
     # -- derivatives
     def _deriv(self, node: Node) -> Any:
         operand_node = node.args[0]
-        if operand_node.kind == NAME and operand_node.value in self.names.functions and \
+        if operand_node.kind == NAME and (operand_node.value in self.names.functions or
+                                          operand_node.value in self.names.unread) and \
                 operand_node.value not in self.names.quantities:  # \frac{\partial L}{\partial a}
             operand = sp.Symbol(operand_node.value)
         else:

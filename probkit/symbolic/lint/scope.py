@@ -27,8 +27,8 @@ from typing import Any
 import sympy as sp
 
 from probkit.symbolic.lint.latex import Unreadable
-from probkit.symbolic.lint.reader import PRIME_VARIABLE, Names, as_power, sigmoid
-from probkit.symbolic.lint.sums import per_term_variable
+from probkit.symbolic.lint.reader import PRIME_VARIABLE, Names, as_power, index_parts, sigmoid
+from probkit.symbolic.lint.sums import indexed_name, per_term_variable
 
 MAX_DEPTH = 24
 """Deepest chain of definitions substituted into one another (a cycle stops here too)."""
@@ -123,6 +123,8 @@ class Scope:
             raise Unreadable("the definitions refer to one another in a cycle")
         if isinstance(expr, sp.Symbol):
             return self._symbol(expr, held, depth)
+        if isinstance(expr, sp.Indexed):
+            return self._indexed(expr, held, depth)
         if isinstance(expr, sp.Derivative):
             if isinstance(expr.expr, sp.core.function.AppliedUndef) and \
                     type(expr.expr).__name__.rstrip("'") not in self.definitions:
@@ -155,6 +157,24 @@ class Scope:
             raise Unreadable(f"the function {name} is used without its argument")
         return self._evaluate(definition.body, held, depth + 1)
 
+    def _indexed(self, expr: Any, held: frozenset[str], depth: int) -> Any:
+        r"""``\hat y[i]`` in a sum, after ``\hat y_i = w x_i + b``: the definition, with its
+        names of index i (``x_{i}``) made the sum's indexed data (``x[i]``)."""
+        name = indexed_name(str(expr.base.label), expr.indices).name
+        definition = self.definitions.get(name)
+        if definition is None or name in held:
+            return expr
+        if definition.params:
+            raise Unreadable(f"the function {name} is used without its argument")
+        body = self._evaluate(definition.body, held, depth + 1)
+        letters = [str(k) for k in expr.indices]
+        replacements = {}
+        for symbol in body.free_symbols:
+            parts = index_parts(getattr(symbol, "name", ""))
+            if isinstance(symbol, sp.Symbol) and parts is not None and parts[1] == letters:
+                replacements[symbol] = sp.IndexedBase(parts[0])[expr.indices]
+        return body.xreplace(replacements)
+
     def _derivative(self, expr: Any, held: frozenset[str], depth: int) -> Any:
         operand = expr.expr
         result = operand
@@ -167,6 +187,11 @@ class Scope:
                 inner = sp.Function(inner.name)(*(p ** k for p, k in zip(
                     definition.params, powers, strict=True)))
             power = as_power(variable)
+            if isinstance(inner, sp.Symbol) and inner is operand and \
+                    inner.name not in self.definitions and inner.name not in held and \
+                    inner != (variable if power is None else power[0]):
+                raise Unreadable(f"the derivative of {inner.name}, which the post does not "
+                                 "define (a function of the variable, or a constant?)")
             if power is not None:  # d/d(σ²) = (d/dσ) / (d(σ²)/dσ), for σ ≠ 0
                 base, k = power
                 body = self._evaluate(inner, held | {base.name}, depth + 1)

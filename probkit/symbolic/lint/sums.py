@@ -107,9 +107,9 @@ def write_out(expr: Any, sizes: Mapping[Any, int]) -> Any:
         terms = []
         for k in range(int(low), int(high) + 1):
             value = sp.Integer(k)
-            inner = [(v, a.xreplace({index: value}), b.xreplace({index: value}))
-                     for v, a, b in limits[:-1]]
-            terms.append(over(function.xreplace({index: value}), inner, adding))
+            inner = [(v, a.subs(index, value), b.subs(index, value)) for v, a, b in limits[:-1]]
+            terms.append(over(function.subs(index, value), inner, adding))  # subs: a sum
+            # inside over the same letter keeps its own index
         return sp.Add(*terms) if adding else sp.Mul(*terms)
 
     def out(e: Any) -> Any:
