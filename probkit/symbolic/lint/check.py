@@ -47,6 +47,7 @@ from probkit.symbolic.lint.prose import (
     solving_between,
 )
 from probkit.symbolic.lint.reader import (
+    PLUS_MINUS,
     PRIME_VARIABLE,
     Names,
     ParsedTerm,
@@ -299,6 +300,8 @@ class _Checker:
             if len(statements) != 1 or statements[0].relations != ("=",):
                 continue
             name, value = statements[0].terms
+            if re.search(r"\\(?:pm|mp)(?![A-Za-z])", value.source or value.text):
+                continue  # "at $x = 1 \pm \sqrt{2}$": the solutions of an equation, not a point
             target = _target(name.source or name.text, name.offset)
             if target is None or target[1] or not value.text:
                 continue
@@ -565,6 +568,13 @@ class _Checker:
         for term in checked:
             self.read(term, names)
         self.unread_call(terms, definition)
+        solved = linked and self.solving is not None and len(terms) == 2 and definition is None
+        for k, term in enumerate(checked):
+            if term.raw is not None and term.raw.has(PLUS_MINUS) and not (solved and k == 1):
+                term.raw = None
+                term.problem = ("\\pm stands for two values; it is read only as the solutions "
+                                "of an equation being solved (… ⇒ x = 1 \\pm \\sqrt{2}); "
+                                "elsewhere write each")
         if definition is not None:
             self.define(definition, terms[0], terms[1])
             if terms[1].raw is not None:
@@ -597,7 +607,8 @@ class _Checker:
         3) = 0``) or set up by the words after it. The other links are checked
         as identities. True when the chain was handled here.
         """
-        if linked and self.solving is not None and len(terms) == 2 and verdicts[0] is None:
+        if linked and self.solving is not None and len(terms) == 2 and (
+                verdicts[0] is None or terms[1].raw.has(PLUS_MINUS)):
             self.solving.equations.append(_Equation(terms[0], terms[1], None))  # unread
             self.solving.end = self.block_end
             return True
@@ -817,9 +828,9 @@ class _Checker:
             self.unread_functions.add(name)
 
     def defines_a_power(self, lhs: _Term, rhs: _Term) -> bool:
-        r"""``\hat\sigma^2 = \frac{1}{n}\sum_i (x_i - \bar x)^2``: a new name defined through
-        its power. Nothing is claimed; later uses of the name are refused (σ̂ is one of the
-        roots of its power, and which one is not said)."""
+        r"""``\hat\sigma^2 = \frac{1}{n}\sum_i (x_i - \bar x)^2``: a new estimate (a name with
+        a hat or a tilde) defined through its power. Nothing is claimed; later uses of the
+        name are refused (σ̂ is one of the roots of its power, and which one is not said)."""
         if lhs.prepared is None and lhs.problem is None:
             self.prepare(lhs)
         tree = lhs.prepared.tree if lhs.prepared is not None else None
@@ -828,9 +839,9 @@ class _Checker:
                 not 2 <= tree.args[1].value <= 12:
             return False
         name = str(tree.args[0].value)
-        if name in self.scope.definitions or name in self.unread_names or \
-                name in self.used_names:
-            return False
+        if not name.startswith(("\\hat{", "\\tilde{")) or name in self.scope.definitions or \
+                name in self.unread_names or name in self.used_names:
+            return False  # only an estimate (σ̂², σ̃²): x^2 = 4 is an equation to solve
         if rhs.prepared is None and rhs.problem is None:
             self.prepare(rhs)
         self.read(rhs, self.names())

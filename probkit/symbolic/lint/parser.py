@@ -76,7 +76,7 @@ NUM, NAME, CONST, ADD, MUL = "num", "name", "const", "add", "mul"
 DIV, POW, NEG = "div", "pow", "neg"
 FUNC, APPLY, DERIV, PRIME, QPRIME, ABS = "func", "apply", "deriv", "prime", "qprime", "abs"
 GROUP, PIECEWISE, PROB, FACT, BINOM, ROOT = "group", "piecewise", "prob", "fact", "binom", "root"
-COMPARE, ALL, SUM = "compare", "and", "sum"
+COMPARE, ALL, SUM, PM = "compare", "and", "sum", "pm"
 """Node kinds. :data:`GROUP` is a bracket (kept so that ``(…)'`` and ``a(…)`` can be told)."""
 
 FUNCTION_COMMANDS = {
@@ -122,6 +122,8 @@ _PROBABILITY_MARKS = {r"\mid": "|", r"\vert": "|", "|": "|", r"\neg": "¬", r"\l
                       r"\cap": "∩", r"\cup": "∪", r"\setminus": "∖", r"\land": "∧",
                       r"\lor": "∨", r"\wedge": "∧", r"\vee": "∨", r"\bar": r"\bar",
                       r"\overline": r"\bar", r",": ","}
+_PLUS_MINUS = {r"\pm": 1, r"\mp": -1}
+"""``\\pm`` and ``\\mp``, and the sign each puts on the value taken with +."""
 _TRAILING = frozenset([".", ",", ";", "。", "、", "．", "，"])
 
 
@@ -385,12 +387,14 @@ class _Parser:
             where = self.source_end if token is None else token.start
             raise Unreadable("an empty term" if self.i == 0 else "a missing operand", where)
         left = self.product()
-        while not self.at_stop() and self.text() in ("+", "-"):
+        while not self.at_stop() and self.text() in ("+", "-", *_PLUS_MINUS):
             op = self.take()
             if self.at_stop():
                 raise Unreadable(f"nothing after {op.text!r}", op.start)
             right = self.product()
-            if op.text == "-":
+            if op.text in _PLUS_MINUS:  # 1 \pm \sqrt{2}: two values (the reader says where)
+                right = self.node(PM, op.start, (right,), _PLUS_MINUS[op.text])
+            elif op.text == "-":
                 right = self.node(NEG, op.start, (right,))
             left = self.node(ADD, left.span[0], (left, right), end=right.span[1])
         return left
@@ -423,6 +427,9 @@ class _Parser:
 
     def signed(self) -> Node:
         token = self.peek()
+        if token is not None and token.text in _PLUS_MINUS and not self.at_stop():
+            self.take()
+            return self.node(PM, token.start, (self.signed(),), _PLUS_MINUS[token.text])
         if token is not None and token.text in ("-", "+") and not self.at_stop():
             self.take()
             operand = self.signed()
@@ -434,6 +441,7 @@ class _Parser:
         if t is None or t in self.stops[-1]:
             return False
         if t in _CLOSE or t in ("+", "-", "^", "_", "'", "!", ",", r"\\", "&") or \
+                t in _PLUS_MINUS or \
                 t in _MULTIPLY or t in _DIVIDE:
             return False
         if t in RELATIONS or t in _CONDITION_RELATIONS:

@@ -61,6 +61,10 @@ PRIME_VARIABLE = sp.Symbol("__prime_variable__")
 IMPLICIT_VARIABLE = sp.Symbol("t_{implicit}")
 """The variable of names written with a prime and never defined: ``(u/v)'`` with u(t), v(t)."""
 
+PLUS_MINUS = sp.Symbol("\\pm")
+"""Stands for the sign ``\\pm`` chooses: ``1 \\pm \\sqrt{2}`` is 1 + PLUS_MINUS·√2, read
+only as the solutions of an equation being solved (:mod:`.solving` takes both signs)."""
+
 MAX_EXPONENT = 10_000
 """Largest integer exponent (or factorial) of a number that is evaluated."""
 
@@ -256,6 +260,9 @@ class _Builder:
 
     def _add(self, node: Node) -> Any:
         return sp.Add(self.build(node.args[0]), self.build(node.args[1]))
+
+    def _pm(self, node: Node) -> Any:
+        return PLUS_MINUS * node.value * self.build(node.args[0])
 
     def _neg(self, node: Node) -> Any:
         return -self.build(node.args[0])
@@ -612,7 +619,8 @@ def definition_target(parsed: ParsedTerm) -> tuple[str, tuple[str, ...]] | None:
     return (name, params) if len(set(params)) == len(params) else None
 
 
-__all__ = ["IMPLICIT_VARIABLE", "KNOWN", "MAX_EXPONENT", "MAX_SYMBOLIC_EXPONENT", "PRIME_VARIABLE",
+__all__ = ["IMPLICIT_VARIABLE", "KNOWN", "MAX_EXPONENT", "MAX_SYMBOLIC_EXPONENT", "PLUS_MINUS",
+           "PRIME_VARIABLE",
            "Names", "as_power", "definition_target", "index_parts", "parameter_patterns",
            "parse_term", "power_variable", "read",
            "read_term", "sigmoid", "symbol_name"]

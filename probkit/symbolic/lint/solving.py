@@ -31,6 +31,7 @@ from typing import Any
 import sympy as sp
 
 from probkit.symbolic.lint.equality import Verdict, _draw, display_name
+from probkit.symbolic.lint.reader import PLUS_MINUS
 from probkit.symbolic.lint.report import format_number
 from probkit.symbolic.lint.scope import Domain
 from probkit.symbolic.lint.sums import (
@@ -116,6 +117,20 @@ def solutions(equation: Any, unknown: Any, domain: Domain) -> list[float] | None
     return sorted(values)
 
 
+def _both_signs(equation: Any, unknown: Any, domain: Domain) -> list[float] | None:
+    """:func:`solutions`, with ``\\pm`` taken both ways (``x = 1 \\pm \\sqrt{2}``: two)."""
+    if not equation.has(PLUS_MINUS):
+        return solutions(equation, unknown, domain)
+    found: list[float] = []
+    for sign in (1, -1):
+        some = solutions(equation.xreplace({PLUS_MINUS: sp.Integer(sign)}), unknown, domain)
+        if some is None:
+            return None
+        found += [v for v in some if not any(abs(v - u) <= 1e-12 * max(1.0, abs(v))
+                                             for u in found)]
+    return sorted(found)
+
+
 def _same(first: list[float], second: list[float]) -> bool:
     return len(first) == len(second) and all(
         abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)) for a, b in zip(first, second, strict=True))
@@ -149,10 +164,11 @@ def same_solutions(first: Any, second: Any, unknown: Any, domains: Mapping[str, 
             except (TooManyTerms, ValueError):
                 return Verdict("undecided", None, "the sums of the equations cannot be written "
                                f"out at {shown_sizes(sizes) or 'their bounds'}")
-        parameters = sorted((first.free_symbols | second.free_symbols) - {unknown}, key=str)
+        parameters = sorted((first.free_symbols | second.free_symbols) - {unknown, PLUS_MINUS},
+                            key=str)
         point = {p: _draw(domains.get(p.name, Domain()), rng) for p in parameters}
-        before = solutions(first.xreplace(point), unknown, domain)
-        after = solutions(second.xreplace(point), unknown, domain)
+        before = _both_signs(first.xreplace(point), unknown, domain)
+        after = _both_signs(second.xreplace(point), unknown, domain)
         if before is None or after is None:
             return Verdict("undecided", None,
                            f"the solutions for {unknown} could not be listed within the budget")
