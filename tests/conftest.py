@@ -151,6 +151,8 @@ SLOW_TESTS = {
     "test_photo_or_not.py::test_typical_inputs_are_flagged_about_alpha_of_the_time",
     "test_photo_or_not.py::test_the_tail_keeps_falling_beyond_the_largest_training_score",
     "test_check_heldout.py::test_no_correct_line_is_wrong_and_no_slip_passes_silently",
+    "test_check_heldout.py::"
+    "test_every_held_out_slip_is_caught_on_its_line_and_every_correct_post_is_clean",
     # 1,000 seeds per case: minutes
     "test_numeric_monte_carlo.py::test_numeric_intervals_cover_95_percent_over_1000_seeds",
     "test_numeric_monte_carlo.py::test_numeric_coverage_negative_control_a_shifted_truth_is_not_covered",
