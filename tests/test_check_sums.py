@@ -166,10 +166,14 @@ def test_what_a_sum_cannot_say_faithfully_is_refused_by_name(latex: str, reason:
     assert any(reason in f.reason for f in report.findings), report.findings
 
 
-def test_sums_with_and_without_bounds_in_one_equality_are_undecided() -> None:
-    report = check_text(r"$$\sum_i x_i = \sum_{i=1}^n x_i$$")
+@pytest.mark.parametrize("post", [
+    r"$$\sum_i x_i = \sum_{i=1}^n x_i$$",
+    "$$\\bar x = \\frac{1}{n}\\sum_i x_i$$\n\n$$\\sum_i (x_i - \\bar x) = 0$$",
+])
+def test_sums_without_bounds_next_to_bounds_or_a_count_are_undecided(post: str) -> None:
+    report = check_text(post)
     assert [f.status for f in report.findings] == ["undecided"]
-    assert "without bounds next to sums with bounds" in report.findings[0].reason
+    assert "without bounds next to sums with bounds or a count" in report.findings[0].reason
 
 
 def test_writing_out_is_bounded_by_cost() -> None:

@@ -250,7 +250,7 @@ def _over_sizes(left: Any, right: Any, domains: Mapping[str, Domain], seed: int,
     unless no size was chosen (bounds that are numbers), when the written-out check decides."""
     if mixed_bounds(left, right):
         return Verdict("undecided", None, "sums written without bounds next to sums with "
-                       "bounds (over the same terms?)")
+                       "bounds or a count such as n (over the same terms?)")
     tried: list[str] = []
     methods = set()
     for k, sizes in enumerate(size_assignments(left, right)):

@@ -150,7 +150,7 @@ def same_solutions(first: Any, second: Any, unknown: Any, domains: Mapping[str, 
     summed = has_sums(first) or has_sums(second)
     if summed and mixed_bounds(first, second):
         return Verdict("undecided", None, "sums written without bounds next to sums with "
-                       "bounds (over the same terms?)")
+                       "bounds or a count such as n (over the same terms?)")
     sizes_of = size_symbols(first, second) if summed else []
     written_first, written_second = first, second
     domain = domains.get(unknown.name, Domain())

@@ -137,10 +137,19 @@ def size_assignments(*exprs: Any) -> Iterator[dict[Any, int]]:
         yield {s: SIZES[(k + j) % len(SIZES)] for j, s in enumerate(symbols)}
 
 
+COUNT_NAMES = frozenset("n N m M K".split())
+"""Names that usually count terms: next to a sum without bounds, n may be its number of terms."""
+
+
 def mixed_bounds(*exprs: Any) -> bool:
-    """Do sums written without bounds stand next to sums with bounds (the same set or not?)."""
+    """Do sums written without bounds stand next to sums with bounds, or next to a name that
+    may count their terms (``\\frac{1}{n}\\sum_i x_i``)? Reading them as independent sizes
+    would be a guess."""
     symbols = set(size_symbols(*exprs))
-    return UNSTATED_SIZE in symbols and len(symbols) > 1
+    if UNSTATED_SIZE not in symbols:
+        return False
+    free = {s.name for e in exprs for s in e.free_symbols if isinstance(s, sp.Symbol)}
+    return len(symbols) > 1 or bool(free & COUNT_NAMES)
 
 
 def shown_sizes(sizes: Mapping[Any, int]) -> str:
@@ -161,6 +170,6 @@ def per_term_variable(name: str, expr: Any) -> bool:
     return False
 
 
-__all__ = ["MARK", "MAX_EXPANDED_TERMS", "MAX_TERMS", "SIZES",
+__all__ = ["MARK", "COUNT_NAMES", "MAX_EXPANDED_TERMS", "MAX_TERMS", "SIZES",
            "TooManyTerms", "UNSTATED_SIZE", "has_sums", "indexed_name", "mixed_bounds",
            "per_term_variable", "shown_sizes", "size_assignments", "size_symbols", "write_out"]
