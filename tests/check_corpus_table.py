@@ -16,8 +16,8 @@ The invariant that must always hold: no correct post is a false alarm, and every
 caught or refused, with no ``wrong`` on any other line of its twin.
 
 Run: ``python tests/check_corpus_table.py`` (prints the Markdown table and, with
-``--details``, one line per post); ``--heldout`` does the same for the held-out set
-(tests/check_heldout/).
+``--details``, one line per post); ``--heldout`` and ``--heldout-sums`` do the same for the
+held-out sets (tests/check_heldout/, tests/check_heldout_sums/).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from typing import Any
 
 CORPUS = Path(__file__).resolve().parent / "check_corpus"
 HELDOUT = Path(__file__).resolve().parent / "check_heldout"
+HELDOUT_SUMS = Path(__file__).resolve().parent / "check_heldout_sums"
 
 REFUSALS = frozenset({"unparsed", "undecided", "condition"})
 """Statuses that say "not checked" (the reader or the checker declined): never a verdict."""
@@ -170,11 +171,12 @@ def outcome(pair: Pair, correct_report: Any, slip_report: Any) -> Outcome:
                                          if status == "unparsed"}))
 
 
-def load_heldout() -> list[Pair]:
-    """The pairs of tests/check_heldout/manifest.toml (written blind; its own key names)."""
-    data = tomllib.loads((HELDOUT / "manifest.toml").read_text(encoding="utf-8"))
-    return [Pair(id=f"{entry['language']}/{entry['name']}", correct=HELDOUT / entry["correct"],
-                 slip=HELDOUT / entry["slipped"], slip_line=entry["slip_line"],
+def load_heldout(folder: Path = HELDOUT) -> list[Pair]:
+    """The pairs of a held-out manifest (tests/check_heldout/, tests/check_heldout_sums/:
+    written blind, with their own key names)."""
+    data = tomllib.loads((folder / "manifest.toml").read_text(encoding="utf-8"))
+    return [Pair(id=f"{entry['language']}/{entry['name']}", correct=folder / entry["correct"],
+                 slip=folder / entry["slipped"], slip_line=entry["slip_line"],
                  slip_kind=entry["kind"], description=entry["kind"],
                  language=entry["language"], topics=(), styles=())
             for entry in data["pair"]]
@@ -232,7 +234,8 @@ def details(outcomes: list[Outcome]) -> str:
 
 
 def main(argv: list[str]) -> None:
-    outcomes = run(load_heldout() if "--heldout" in argv else None)
+    outcomes = run(load_heldout() if "--heldout" in argv else
+                   load_heldout(HELDOUT_SUMS) if "--heldout-sums" in argv else None)
     print(table(outcomes))
     if "--details" in argv:
         print()

@@ -191,6 +191,55 @@ def test_a_deeply_nested_sum_of_large_number_bounds_is_undecided_at_once() -> No
     assert "too long" in report.findings[0].reason
 
 
+# ----------------------------------------------------------------- (a) sums in worked examples
+
+
+def test_a_value_for_particular_data_is_undecided_not_wrong() -> None:
+    post = ("$$E(w) = \\sum_{i=1}^{3} (y_i - w x_i)^2$$\n\n"
+            "$$E'(w) = 28 w - 58$$\n\n$$\\sum_{i=1}^{3} x_i y_i = 2 + 8 + 15$$\n")
+    report = check_text(post)
+    assert [(f.source_line, f.status) for f in report.findings] == [(3, "undecided"),
+                                                                    (5, "undecided")]
+    assert all("particular data" in f.reason for f in report.findings)
+
+
+def test_a_derivative_set_to_zero_with_sums_is_still_an_equation_to_solve() -> None:
+    post = ("$$E(w) = \\sum_{i=1}^{n} (y_i - w x_i)^2$$\n\n"
+            "Setting $\\frac{dE}{dw} = 0$ gives $w = \\frac{\\sum_{i=1}^{n} x_i y_i}"
+            "{\\sum_{i=1}^{n} x_i^2}$.\n")
+    assert check_text(post).passed
+    slipped = post.replace("x_i^2}$", "x_i}$")
+    assert [(f.source_line, f.status) for f in check_text(slipped).findings] == [(3, "wrong")]
+
+
+def test_an_undefined_mean_next_to_the_data_is_refused_by_name() -> None:
+    (finding,) = check_text(r"$$\sum_{i=1}^{n} (x_i - \bar x) = 0$$").findings
+    assert finding.status == "unparsed" and "the mean of the x_i" in finding.reason
+
+
+def test_a_derivative_by_an_indexed_name_absent_from_the_sums_is_refused() -> None:
+    post = ("$$J = \\frac{1}{n}\\sum_{i=1}^{n} y_i \\log p_i$$\n\n"
+            "$$\\frac{\\partial J}{\\partial z_{m}} = 0$$\n")
+    (finding,) = check_text(post).findings
+    assert finding.status == "unparsed" and "one term of a sum" in finding.reason
+
+
+def test_a_defined_function_at_another_argument_is_a_claim_not_a_redefinition() -> None:
+    post = ("$$\\sigma(z) = \\frac{1}{1 + e^{-z}}$$\n\nWith $z_1 = 0$, $\\sigma(z_1) = 0.5$.\n\n"
+            "$$\\sigma(2) = \\frac{1}{1 + e^{-2}}$$\n")
+    assert check_text(post).passed
+    assert [(f.source_line, f.status)
+            for f in check_text(post.replace("= 0.5", "= 0.6")).findings] == [(3, "wrong")]
+
+
+def test_a_value_of_another_name_after_a_solution_is_no_solving_step() -> None:
+    post = ("The boundary is where\n\n$$p^2 = c$$\n\nSolving it gives\n\n"
+            "$$p = \\pm\\sqrt{c}$$\n\nso $n = 16$ and $\\frac{n}{4} = 4$.\n")
+    assert check_text(post).passed
+    assert [(f.source_line, f.status)
+            for f in check_text(post.replace("= 4$", "= 5$")).findings] == [(9, "wrong")]
+
+
 # ----------------------------------------------------------------- (b) dE/dw after E(w) = …
 
 
@@ -293,8 +342,21 @@ def test_a_pm_solution_set_produced_by_a_solving_step() -> None:
     assert check_text("$$x^2 - 2x = 3 \\Rightarrow x = 1 \\mp 2$$").passed
 
 
+def test_pm_on_every_side_of_a_chain_holds_for_each_sign() -> None:
+    assert_pair(r"$$(a \pm b)^2 = a^2 \pm 2ab + b^2$$", r"$$(a \pm b)^2 = a^2 \pm ab + b^2$$", 1)
+    assert_pair(r"$$\frac{12 \pm \sqrt{64}}{40} = \frac{12 \pm 8}{40}$$",
+                r"$$\frac{12 \pm \sqrt{64}}{40} = \frac{12 \pm 7}{40}$$", 1)
+
+
+def test_a_name_given_two_values_by_pm_is_not_defined() -> None:
+    post = "$$p = \\frac{12 \\pm 8}{40} = \\frac{3 \\pm 2}{10}$$\n\n$$2p = p + p$$\n"
+    report = check_text(post)
+    assert {(f.source_line, f.status) for f in report.findings} == {(3, "unparsed")}
+    assert all("stands for two values" in f.reason for f in report.findings)
+
+
 @pytest.mark.parametrize("latex", [r"$$x = 1 \pm \sqrt{2}$$",
-                                   r"$$(a \pm b)^2 = a^2 \pm 2ab + b^2$$"])
+                                   r"$$(a \pm b)^2 = a^2 + 2ab + b^2$$"])
 def test_pm_outside_a_solving_step_is_refused_by_name(latex: str) -> None:
     report = check_text(latex)
     assert report.findings and {f.status for f in report.findings} == {"unparsed"}

@@ -132,6 +132,23 @@ def _estimate(last: _Equation, values: list[Any]) -> tuple[Any, Any] | None:
     return raw, base
 
 
+def _settled(verdict: Verdict | None) -> Verdict | None:
+    """A claim that failed only for particular data (one side holds the data of a sum, the
+    other none: ``E'(w) = 28w - 58``), once it is known not to be an equation: undecided."""
+    if verdict is None or verdict.status != "wrong" or not verdict.particular_data:
+        return verdict
+    return Verdict("undecided", None, "one side depends on the data of the sums (x_i), the "
+                   "other does not: a value for particular data, which the maths does not give")
+
+
+def _is_name(text: str) -> bool:
+    try:
+        symbol_name(text)
+    except Unreadable:
+        return False
+    return True
+
+
 def _compact(text: str) -> str:
     return re.sub(r"\\(left|right)\b|\s+", "", text)
 
@@ -541,6 +558,8 @@ class _Checker:
         linked = linked or self.prose_link or (
             self.solving is not None and self.solving.end == self.block_end)
         self.prose_link = False
+        if linked and self.solving is not None and self.other_unknown(terms):
+            linked = False  # "Solving … gives p = …, so $n = 16$": n = 16 solves nothing
         if not linked:
             self.close_solving()
         if not terms[0].segment.text:  # "= …" continuing the chain of the previous block
@@ -568,9 +587,19 @@ class _Checker:
         for term in checked:
             self.read(term, names)
         self.unread_call(terms, definition)
+        self.refuse_undefined_means(checked)
         solved = linked and self.solving is not None and len(terms) == 2 and definition is None
+        everywhere = len(checked) > 1 and all(  # 12 \pm \sqrt{64} = 12 \pm 8: each sign
+            t.raw is not None and t.raw.has(PLUS_MINUS) for t in checked)
+        if definition is not None and everywhere:  # p = \frac{12 \pm 8}{40}: two values
+            self.unread_names[definition[0]] = terms[0].line
+            self.unread_reasons[definition[0]] = (
+                f"{display_name(definition[0])} stands for two values (\\pm, line "
+                f"{terms[0].line}); write each")
+            definition = None
         for k, term in enumerate(checked):
-            if term.raw is not None and term.raw.has(PLUS_MINUS) and not (solved and k == 1):
+            if term.raw is not None and term.raw.has(PLUS_MINUS) and not (
+                    solved and k == 1) and not everywhere:
                 term.raw = None
                 term.problem = ("\\pm stands for two values; it is read only as the solutions "
                                 "of an equation being solved (… ⇒ x = 1 \\pm \\sqrt{2}); "
@@ -587,6 +616,7 @@ class _Checker:
         verdicts = self.verdicts(checked)
         if definition is None and self.equations(checked, verdicts, linked, prime_variable):
             return
+        verdicts = [_settled(v) for v in verdicts]
         for left, right, verdict in zip(checked, checked[1:], verdicts, strict=False):
             self.record(left, right, verdict)
         self.blame(checked, verdicts, prime_variable)
@@ -693,8 +723,9 @@ class _Checker:
                     f"condition: {shown} is an equation (true for some values only), not an "
                     "identity; nothing after it solves it, so it is not checked", None, None))
             else:
-                self.record(first.left, first.right, first.identity)
-                self.blame([first.left, first.right], [first.identity], None)
+                identity = _settled(first.identity)
+                self.record(first.left, first.right, identity)
+                self.blame([first.left, first.right], [identity], None)
             return
         self.solving_chain(chain)
 
@@ -792,6 +823,10 @@ class _Checker:
             return None  # "f(x) = \alpha x \quad (x < 0)", f known: a claim on that domain
         if self.points_active and parsed in self.scope.definitions:
             return None  # "at $x = 0$, $f(x) = \frac{1}{2}$": a claim at the point
+        known = self.scope.definitions.get(parsed)
+        if known is not None and known.params and params and \
+                tuple(str(p) for p in known.params) != tuple(params):
+            return None  # σ(z) defined, then "$\sigma(z_i) = 0.5$": a claim at z_i
         return name, params
 
     def define(self, target: tuple[str, tuple[str, ...]], lhs: _Term, rhs: _Term) -> None:
@@ -813,6 +848,48 @@ class _Checker:
         self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line,
                                      powers if any(k != 1 for k in powers) else ()))
         self.defined = True
+
+    def refuse_undefined_means(self, terms: list[_Term]) -> None:
+        r"""``\bar x`` never defined, next to the data ``x_i`` of a sum: the mean of the x_i
+        by convention, but over which terms? Refused by name, never read as a free variable."""
+        heads = {re.split(r"_\{|\^\{\(", str(base.label))[0]
+                 for t in terms if t.raw is not None for base in t.raw.atoms(sp.IndexedBase)}
+        if not heads:
+            return
+        for term in terms:
+            if term.raw is None:
+                continue
+            for symbol in term.raw.free_symbols:
+                name = getattr(symbol, "name", "")
+                if name.startswith("\\bar{") and name[len("\\bar{"):-1] in heads and \
+                        name not in self.scope.definitions:
+                    term.raw = None
+                    term.problem = (f"{display_name(name)} is not defined (the mean of the "
+                                    f"{name[len(chr(92) + 'bar{'):-1]}_i? Define it: "
+                                    f"{name} = \\frac{{1}}{{n}}\\sum_{{i=1}}^{{n}} …)")
+                    break
+
+    def other_unknown(self, terms: list[_Term]) -> bool:
+        """Does ``terms`` (``n = 16``) give a value to another name than the unknown of the
+        open solving chain (p), without the unknown? Then it is no step of that solving."""
+        assert self.solving is not None
+        if len(terms) != 2 or not terms[0].segment.text:
+            return False
+        unknown = self.solving.variable if self.solving.variable is not None else \
+            self.unknown(self.solving.equations)
+        if unknown is None:
+            return False
+        target = _target(terms[0].segment.source or terms[0].segment.text,
+                         terms[0].segment.offset)
+        if target is None or target[1] or target[0] == unknown.name:
+            return False
+        text = "".join(t.segment.source or t.segment.text for t in terms)
+        try:
+            names = {symbol_name(n) for n in re.findall(r"\\?[A-Za-z]+(?:_\{?\w+\}?)?", text)
+                     if _is_name(n)}
+        except Unreadable:
+            return False
+        return unknown.name not in names
 
     def unread_call(self, terms: list[_Term], definition: Any) -> None:
         r"""``\ell(\mu, \sigma^2) = …`` that could not be read as a definition: ℓ is a
@@ -949,15 +1026,28 @@ class _Checker:
                 verdict = Verdict("undecided", None, f"more than {MAX_EQUALITIES} equalities")
             else:
                 try:
-                    verdict = compare(left.value, right.value, self.scope.domains,
-                                      seed=self.seed + base + k,
-                                      constraints=self.scope.constraints)
+                    verdict = self.compare(left.value, right.value, self.seed + base + k)
                 except (ArithmeticError, RecursionError, TypeError, ValueError,
                         NotImplementedError, AttributeError) as exc:  # SymPy's own failures
                     verdict = Verdict("undecided", None,
                                       f"SymPy could not compare the sides ({type(exc).__name__})")
             verdicts.append(verdict)
         return verdicts
+
+    def compare(self, left: Any, right: Any, seed: int) -> Verdict:
+        """:func:`.equality.compare`; with ``\\pm`` on both sides, for each sign (the same
+        sign on both: ``12 \\pm \\sqrt{64} = 12 \\pm 8``)."""
+        if not (left.has(PLUS_MINUS) and right.has(PLUS_MINUS)):
+            return compare(left, right, self.scope.domains, seed=seed,
+                           constraints=self.scope.constraints)
+        verdicts = [compare(left.xreplace({PLUS_MINUS: sign}), right.xreplace(
+            {PLUS_MINUS: sign}), self.scope.domains, seed=seed,
+            constraints=self.scope.constraints) for sign in (sp.Integer(1), sp.Integer(-1))]
+        for verdict in verdicts:
+            if verdict.status != "verified":
+                return verdict
+        return Verdict("verified", verdicts[0].method if verdicts[0].method == verdicts[1].method
+                       else "numeric", "equal with either sign of \\pm")
 
     def record(self, left: _Term, right: _Term, verdict: Verdict | None) -> None:
         status = "unparsed" if verdict is None else verdict.status

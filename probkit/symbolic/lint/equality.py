@@ -41,6 +41,7 @@ from probkit.symbolic.lint.scope import Constraint, Domain, with_domains
 from probkit.symbolic.lint.sums import (
     UNSTATED_SIZE,
     TooManyTerms,
+    data_on_one_side,
     has_sums,
     mixed_bounds,
     shown_sizes,
@@ -68,13 +69,17 @@ class Verdict:
 
     ``status`` is ``"verified"``, ``"wrong"`` or ``"undecided"``; ``method``
     ``"symbolic"`` or ``"numeric"`` (None when undecided); ``counterexample``
-    ``{"point": {name: value}, "left": value, "right": value}`` when wrong.
+    ``{"point": {name: value}, "left": value, "right": value}`` when wrong;
+    ``particular_data`` when only one side holds the data of a sum (``x_i``), so that the
+    equality may hold for the post's data (:mod:`.check` decides, once it knows the equality
+    is no equation to solve).
     """
 
     status: str
     method: str | None
     detail: str
     counterexample: dict[str, Any] | None = None
+    particular_data: bool = False  # wrong, but one side holds a sum's data and the other none
 
 
 def _draw(domain: Domain, rng: random.Random) -> Any:
@@ -266,13 +271,16 @@ def _over_sizes(left: Any, right: Any, domains: Mapping[str, Domain], seed: int,
             return Verdict("undecided", None, f"the sums cannot be written out ({exc})")
         tried.append(shown)
         verdict = compare(lhs, rhs, domains, seed=seed + k, constraints=constraints)
+        data = data_on_one_side(left, right)
         if verdict.status == "wrong" and verdict.counterexample is not None:
             point = {**{"terms" if s == UNSTATED_SIZE else display_name(str(s)): v
                         for s, v in sizes.items()},
                      **verdict.counterexample["point"]}
             return Verdict("wrong", verdict.method, f"{verdict.detail} (sums of {shown} terms)"
                            if shown else verdict.detail, {**verdict.counterexample,
-                                                          "point": point})
+                                                          "point": point}, data)
+        if verdict.status == "wrong":
+            return Verdict("wrong", verdict.method, verdict.detail, verdict.counterexample, data)
         if verdict.status != "verified":
             return Verdict(verdict.status, verdict.method,
                            f"{verdict.detail} (the sums written out at {shown})" if shown

@@ -37,6 +37,7 @@ from probkit.symbolic.lint.scope import Domain
 from probkit.symbolic.lint.sums import (
     SIZES,
     TooManyTerms,
+    data_on_one_side,
     has_sums,
     mixed_bounds,
     shown_sizes,
@@ -172,6 +173,11 @@ def same_solutions(first: Any, second: Any, unknown: Any, domains: Mapping[str, 
         if before is None or after is None:
             return Verdict("undecided", None,
                            f"the solutions for {unknown} could not be listed within the budget")
+        if not _same(before, after) and summed and data_on_one_side(written_first,
+                                                                     written_second):
+            return Verdict("undecided", None, "one equation depends on the data of the sums "
+                           "(x_i), the other does not: solutions for particular data, which "
+                           "the maths does not give")
         if not _same(before, after):
             where = ", ".join([f"{display_name(str(s))} = {v}" for s, v in sizes.items()] + [
                 f"{display_name(str(p))} = {format_number(float(v))}" for p, v in point.items()])
