@@ -240,6 +240,31 @@ def test_a_value_of_another_name_after_a_solution_is_no_solving_step() -> None:
             for f in check_text(post.replace("= 4$", "= 5$")).findings] == [(9, "wrong")]
 
 
+EXPONENTIAL = (
+    "$$L(\\lambda) = \\prod_{i=1}^{n} \\lambda e^{-\\lambda x_i}$$\n\n"
+    "Taking logs,\n\n"
+    "$$\\ell(\\lambda) = n \\log \\lambda - \\lambda \\sum_{i=1}^{n} x_i$$\n\n"
+    "Differentiating and setting it to zero,\n\n"
+    "$$\\ell'(\\lambda) = \\frac{n}{\\lambda} - \\sum_{i=1}^{n} x_i = 0$$\n\n"
+    "so $\\hat\\lambda = \\frac{n}{\\sum_{i=1}^{n} x_i}$.\n"
+)
+
+
+def test_a_log_likelihood_after_taking_logs_is_checked_against_the_product() -> None:
+    report = check_text(EXPONENTIAL)
+    assert report.passed and report.findings == (), report.findings
+    slipped = EXPONENTIAL.replace("\\lambda \\sum_{i=1}^{n} x_i$$",
+                                  "\\lambda \\sum_{i=1}^{n-1} x_i$$")
+    assert findings(slipped)[0] == (5, "wrong")
+    assert "is not the log of L" in reasons(slipped)[0]
+
+
+def test_without_words_taking_logs_a_new_definition_is_only_a_definition() -> None:
+    post = EXPONENTIAL.replace("Taking logs,", "Next,").replace(
+        "\\lambda \\sum_{i=1}^{n} x_i$$", "\\lambda \\sum_{i=1}^{n-1} x_i$$")
+    assert (5, "wrong") not in findings(post)
+
+
 # ----------------------------------------------------------------- (b) dE/dw after E(w) = …
 
 

@@ -45,6 +45,7 @@ from probkit.symbolic.lint.prose import (
     set_up_after,
     solving_before,
     solving_between,
+    taking_logs,
 )
 from probkit.symbolic.lint.reader import (
     PLUS_MINUS,
@@ -364,7 +365,9 @@ class _Checker:
             return
         first = self.previous_first
         if self.solving is None and first is not None and first.value is not None and \
-                set_to_zero(self.text[self.previous_end:block.start]):
+                set_to_zero(self.text[self.previous_end:block.start]) and \
+                not re.search(r"=\s*0\s*[.,。、]?\s*$", block.text.strip()):  # "微分して 0
+            # とおくと" then "\ell'(\lambda) = … = 0": the block sets its own result to zero
             self.open_set_to_zero(first)  # the chain's first term: a slip in it is not carried
         if self.solving is not None:  # "とおくと", "so", or "Set $E' = 0$:" then the algebra
             between = self.text[self.solving.end:block.start]
@@ -606,6 +609,8 @@ class _Checker:
                                 "elsewhere write each")
         if definition is not None:
             self.define(definition, terms[0], terms[1])
+            if len(terms) == 2:
+                self.log_of_product(definition[0], terms[1])
             if terms[1].raw is not None:
                 names = self.names(primed)
         prime_variable = self.prime_variable(checked)
@@ -848,6 +853,49 @@ class _Checker:
         self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line,
                                      powers if any(k != 1 for k in powers) else ()))
         self.defined = True
+
+    def log_of_product(self, name: str, rhs: _Term) -> None:
+        r""""Taking logs," then ``\ell(\lambda) = …`` after ``L(\lambda) = \prod_i …``: the prose
+        says ℓ is log L, so the new definition is checked against the log of the product."""
+        before = self.text[max(0, self.block_start - 160):self.block_start]
+        new = self.scope.definitions.get(name)
+        if new is None or not new.params or not taking_logs(before):
+            return
+        likelihood = next((d for d in reversed(list(self.scope.definitions.values()))
+                           if d is not new and d.params == new.params and d.body.has(sp.Product)),
+                          None)
+        if likelihood is None:
+            return
+
+        def call(definition: Definition) -> Any:
+            powers = definition.powers or (1,) * len(definition.params)
+            return sp.Function(definition.name)(*(p ** k for p, k in zip(
+                definition.params, powers, strict=True)))
+
+        try:
+            left = self.scope.evaluate(sp.log(call(likelihood)))
+            right = self.scope.evaluate(call(new))
+            verdict = _settled(self.compare(left, right, self.seed + len(self.results)))
+        except (Unreadable, ArithmeticError, RecursionError, TypeError, ValueError,
+                NotImplementedError, AttributeError):
+            return
+        assert verdict is not None
+        shown = f"log {display_name(likelihood.name)} = {rhs.segment.shown}"
+        if verdict.status == "verified":
+            self.results.append(EqualityResult(rhs.line, f"log {likelihood.name}",
+                                               rhs.segment.shown, "verified", verdict.method,
+                                               verdict.detail))
+        elif verdict.status == "wrong":
+            self.results.append(EqualityResult(rhs.line, f"log {likelihood.name}",
+                                               rhs.segment.shown, "wrong", verdict.method,
+                                               verdict.detail))
+            counter = verdict.counterexample
+            where = f" ({format_counterexample(counter)})" if counter else ""
+            self.findings.append(Finding(
+                rhs.line, rhs.segment.shown, "wrong",
+                f"wrong step: {shown} fails: {rhs.segment.shown} is not the log of "
+                f"{display_name(likelihood.name)} (line {likelihood.line}), which the words "
+                f"before it take{where}", counter, None))
 
     def refuse_undefined_means(self, terms: list[_Term]) -> None:
         r"""``\bar x`` never defined, next to the data ``x_i`` of a sum: the mean of the x_i
