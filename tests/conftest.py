@@ -153,6 +153,8 @@ SLOW_TESTS = {
     "test_photo_or_not.py::test_the_tail_keeps_falling_beyond_the_largest_training_score",
     "test_photo_typicality.py::test_screens_pages_and_flat_images_are_far_from_colour_photographs",
     "test_check_heldout.py::test_no_correct_line_is_wrong_and_no_slip_passes_silently",
+    "test_check_heldout.py::"
+    "test_every_held_out_slip_is_caught_on_its_line_and_every_correct_post_is_clean",
     # 1,000 seeds per case: minutes
     "test_numeric_monte_carlo.py::test_numeric_intervals_cover_95_percent_over_1000_seeds",
     "test_numeric_monte_carlo.py::test_numeric_coverage_negative_control_a_shifted_truth_is_not_covered",
