@@ -54,7 +54,8 @@ def _blocks(path: Path) -> list[tuple[int, str, list[str]]]:
 
 
 #: pages whose classifier commands are run in order on the real data (see the docstring)
-RUN_IN_ORDER = [ROOT / "README.md", ROOT / "docs" / "classifier.md", ROOT / "docs" / "probabilities.md"]
+RUN_IN_ORDER = [ROOT / "README.md", ROOT / "docs" / "classifier.md",
+                ROOT / "docs" / "probabilities.md"]
 CLASSIFIER = {"train", "evaluate", "predict", "compare", "tune"}
 
 
