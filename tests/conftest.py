@@ -124,6 +124,9 @@ def derivations() -> Mapping[str, Any]:
 # are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_ensemble.py::test_nested_cv_reruns_the_ensemble_selection_in_every_outer_fold",
+    "test_ensemble.py::test_a_one_member_ensemble_is_the_plain_winner",
+    "test_ensemble.py::test_selection_with_an_ensemble_calibrates_and_refits_the_average",
     "test_check_heldout_sums.py::test_correct_post_mathematics",
     "test_check_vectorized.py::test_no_correct_line_is_wrong_and_no_slip_passes_silently",
     "test_check_vectorized.py::test_every_backward_line_of_the_correct_post_is_verified",
