@@ -58,6 +58,10 @@ def test_greedy_selection_refuses_bad_rounds_and_bad_logits():
     with pytest.raises(InputError, match="rounds must be a positive integer") as err:
         greedy_ensemble({c: np.zeros((1, 4))}, [0, 1, 0, 1], rounds=0)
     assert err.value.parameter == "ensemble"
+    with pytest.raises(InputError, match="at most 1000") as err:
+        greedy_ensemble({c: np.zeros((1, 4))}, [0, 1, 0, 1], rounds=1001)
+    assert err.value.parameter == "ensemble"
+    assert len(greedy_ensemble({c: np.zeros((1, 4))}, [0, 1, 0, 1], rounds=1000)) == 1
     with pytest.raises(InputError, match="must be finite, shape"):
         greedy_ensemble({c: np.full((1, 4), np.nan)}, [0, 1, 0, 1])
     with pytest.raises(InputError, match="must be finite, shape"):
@@ -137,6 +141,9 @@ def test_selection_with_an_ensemble_calibrates_and_refits_the_average():
     assert err.value.parameter == "ensemble"
     with pytest.raises(InputError, match="whole number of rounds"):
         select_model(TRAIN, GRID, k=3, ensemble=-1)
+    with pytest.raises(InputError, match="from 0 to 1000") as err:
+        select_model(TRAIN, GRID, k=3, ensemble=10**9)  # refused before any fit
+    assert err.value.parameter == "ensemble"
 
 
 def test_nested_cv_reruns_the_ensemble_selection_in_every_outer_fold():

@@ -81,6 +81,8 @@ def test_tune_custom_grid_one_se_and_plots(files, tmp_path):
     (["--model", "forest"], "model"),
     (["--calibrate", "isotonic"], "--calibrate"),
     (["--folds", "1"], "folds"),
+    # a billion greedy rounds ran for hours after the CV; refused before any fit
+    (["--ensemble", "1000000000", *PIXELS_QUICK], "--ensemble"),
 ])
 def test_tune_bad_options_exit_2(files, tmp_path, args, message):
     code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out",

@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 #: rounds of greedy selection the default search uses (weights in steps of 1/10)
 DEFAULT_ROUNDS = 10
+#: most rounds (weights in steps of 1/1000): each round scores every candidate of the pool
+MAX_ROUNDS = 1000
 
 Members = tuple[tuple[Candidate, float], ...]
 
@@ -94,9 +96,9 @@ def greedy_ensemble(oof: Mapping[Candidate, Any], labels: Any, *,
     """
     import numpy as np
 
-    if not isinstance(rounds, int) or isinstance(rounds, bool) or rounds < 1:
-        raise InputError(f"rounds must be a positive integer, got {rounds!r}",
-                         parameter="ensemble")
+    if not isinstance(rounds, int) or isinstance(rounds, bool) or not 1 <= rounds <= MAX_ROUNDS:
+        raise InputError(f"rounds must be a positive integer of at most {MAX_ROUNDS}, got "
+                         f"{rounds!r}", parameter="ensemble")
     if not oof:
         raise InputError("an ensemble needs at least one candidate", parameter="ensemble")
     y = np.asarray(labels, dtype=np.int64).ravel()
@@ -188,5 +190,6 @@ def refit_ensemble(members: Members, train: Dataset, *, seed: int = 0) -> Classi
     return clf
 
 
-__all__ = ["DEFAULT_ROUNDS", "Members", "block_text", "ensemble_label", "ensemble_logits",
+__all__ = ["DEFAULT_ROUNDS", "MAX_ROUNDS", "Members", "block_text", "ensemble_label",
+           "ensemble_logits",
            "greedy_ensemble", "refit_ensemble"]

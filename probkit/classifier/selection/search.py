@@ -190,9 +190,12 @@ def select_model(
         raise InputError(f"base_rate must lie strictly between 0 and 1, got {base_rate!r}",
                          parameter="base_rate")
     check_choice(calibrate, CALIBRATIONS, parameter="calibrate")
-    if not isinstance(ensemble, int) or isinstance(ensemble, bool) or ensemble < 0:
-        raise InputError(f"ensemble must be a whole number of rounds >= 0, got {ensemble!r}",
-                         parameter="ensemble")
+    from probkit.classifier.selection.ensemble import MAX_ROUNDS
+
+    if not isinstance(ensemble, int) or isinstance(ensemble, bool) \
+            or not 0 <= ensemble <= MAX_ROUNDS:
+        raise InputError(f"ensemble must be a whole number of rounds from 0 to {MAX_ROUNDS}, "
+                         f"got {ensemble!r}", parameter="ensemble")
     if ensemble and base_rate is not None:
         raise InputError("an ensemble is chosen at the training base rate; leave out "
                          "base_rate or set ensemble=0", parameter="ensemble")
