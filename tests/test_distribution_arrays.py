@@ -91,6 +91,19 @@ def test_an_array_of_the_wrong_shape_is_refused(shape):
     assert caught.value.parameter == "likelihood"
 
 
+@pytest.mark.parametrize("exact", [True, False])
+def test_a_list_holding_arrays_of_several_numbers_is_refused_by_name(exact):
+    # one array per value is not one likelihood per value (it raised ValueError from .item())
+    prior = Distribution.uniform([1, 2, 3]) if exact else Distribution({1: 0.2, 2: 0.3, 3: 0.5})
+    rows = [np.array([0.5, 0.5]), np.array([0.1]), np.array([0.2, 0.3])]
+    with pytest.raises(ProbkitError, match=r"likelihood of 1: array\(\[0\.5, 0\.5\]\) is not"):
+        prior.update(rows)
+    # a one-number array per value is still read as its number
+    one = prior.update([np.array([0.5]), np.array(0.25), np.array([[0.25]])])
+    assert float(one[1]) == pytest.approx(float(prior[1]) * 0.5 / (
+        float(prior[1]) * 0.5 + float(prior[2]) * 0.25 + float(prior[3]) * 0.25))
+
+
 def test_a_2d_array_ruling_out_every_value_is_impossible_evidence():
     t = table(values=5, observations=4)
     t[:, 2] = 0.0

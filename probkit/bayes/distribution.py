@@ -746,7 +746,9 @@ def _likelihood(value: object, key: Any) -> Number:
         return value
     if isinstance(value, bool):
         return Fraction(int(value))
-    number = to_number(value.item() if hasattr(value, "item") else value,
+    # a numpy number (or one-number array) as Python's; an array of several is not a number
+    one = hasattr(value, "item") and getattr(value, "size", 1) == 1
+    number = to_number(value.item() if one else value,  # type: ignore[attr-defined]
                        what=f"likelihood of {key!r}")
     if number < 0:
         raise ProbabilityError(f"likelihood of {key!r}: {format_exact(number)} is negative",
