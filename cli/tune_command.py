@@ -154,7 +154,7 @@ def tune(
              f"selection on their out-of-fold logits; out-of-fold log loss "
              f"{result.ensemble_log_loss:.4f}, flattering), saved as one logistic model:")
         for candidate, weight in result.ensemble:
-            echo(f"  {weight:.1f} × {candidate.label}")
+            echo(f"  {weight:.4g} × {candidate.label}")
     if report.nested is not None:
         n = report.nested
         echo(f"nested CV of the whole selection ({n.k} outer folds): log loss "

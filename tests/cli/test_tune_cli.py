@@ -171,3 +171,22 @@ def test_tune_ensemble_prints_the_members_saved_as_one_model(tmp_path):
     assert "ensemble" in load_model(out).metadata
     code, _, stderr = _run([*args, "--ensemble", "-1"])
     assert code == 2 and "--ensemble" in stderr
+
+
+def test_tune_prints_each_ensemble_weight_as_saved(tmp_path):
+    # with 7 rounds the weights are sevenths: one decimal showed 3/7 as 0.4 and a small
+    # weight as 0.0
+    train = tmp_path / "train16.h5"
+    write_dataset(train, make_synthetic(60, size=16, seed=5, signal=0.05), split="train")
+    out = tmp_path / "e.npz"
+    code, stdout, _ = _run(["tune", "--train", str(train), "--out", str(out), "--features",
+                            "std(sqrt(hsv:4x2x2@centre) + stats)", "--features", "std(hog)",
+                            "--features", "std(lbp:1,2)", "--l2", "1", "--flip", "no",
+                            "--iterations", "500", "--preprocessing", "scale", "--folds", "3",
+                            "--ensemble", "7"])
+    assert code == 0 and "chosen: the logit average of" in stdout
+    saved = [m["weight"] for m in load_model(out).metadata["ensemble"]]
+    assert len(saved) > 1
+    shown = [float(line.split(" × ")[0]) for line in stdout.splitlines()
+             if line.startswith("  ") and " × " in line]
+    assert shown == pytest.approx(saved, abs=1e-4)
