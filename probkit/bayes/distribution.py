@@ -14,7 +14,9 @@ underflow. The evidence of every update is kept (``evidence``: the probability o
 all data since the first prior), so comparing two models of the same data is
 :func:`bayes_factor`. Standard library only: numpy is imported by :meth:`sample`,
 by float updates with a function that accepts arrays, by updates with an array, and by
-:meth:`plot` only.
+:meth:`plot` only. A float distribution updated by an array (or such a function) keeps its
+log-probabilities as a numpy array (:mod:`probkit.bayes.log_probabilities`), so that one
+update per observation in a loop costs a few array operations.
 
 >>> from fractions import Fraction
 >>> prior = Distribution.uniform(range(1, 1001))
