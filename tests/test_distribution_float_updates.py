@@ -218,3 +218,10 @@ def test_all_zero_evidence_is_refused_naming_the_likelihood(start):
     assert isinstance(caught.value, ProbkitError)
     assert caught.value.parameter == "likelihood"
     assert math.isfinite(start.update(np.array([0.0, 0.5, 0.5])).log_evidence)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), np.float64("nan")])
+def test_a_non_finite_weight_is_refused_naming_the_weights(bad):
+    with pytest.raises(NumberFormatError) as caught:
+        Distribution([1, 2, 3], [1.0, bad, 1.0])
+    assert caught.value.parameter == "weights" and "weight of 2" in str(caught.value)
