@@ -82,8 +82,8 @@ class Distribution:
     (Fraction(3, 4), True)
     """
 
-    __slots__ = ("_values", "_value_array", "_exact_probs", "_exact_weights", "_floats",
-                 "_log_evidence", "_evidence")
+    __slots__ = ("_values", "_value_array", "_value_index", "_exact_probs", "_exact_weights",
+                 "_floats", "_log_evidence", "_evidence")
 
     def __init__(self, values: Mapping[Any, object] | Iterable[Any],
                  weights: Iterable[object] | None = None) -> None:
@@ -116,6 +116,7 @@ class Distribution:
                 logs = [logs[i] for i in order]
         self._values: tuple[Any, ...] = tuple(values)
         self._value_array: Any = None
+        self._value_index: dict[Any, int] | None = None
         self._evidence = evidence
         self._log_evidence = log_evidence
         self._exact_probs: tuple[Number, ...] | None = None
@@ -290,7 +291,10 @@ class Distribution:
 
     @property
     def _index(self) -> dict[Any, int]:
-        return {v: i for i, v in enumerate(self._values)}
+        """Value -> position, built once per set of values (``d[v]`` in a loop stays O(1))."""
+        if self._value_index is None:
+            self._value_index = {v: i for i, v in enumerate(self._values)}
+        return self._value_index
 
     def _logs_or_exact(self) -> tuple[float, ...]:
         return self._logs if self._logs is not None else tuple(log_of(p) for p in self._probs)
@@ -369,6 +373,7 @@ class Distribution:
         new = Distribution.__new__(Distribution)
         new._values = self._values
         new._value_array = self._value_array
+        new._value_index = self._value_index
         new._exact_probs = new._exact_weights = None
         new._floats = posterior
         new._evidence = None
