@@ -402,7 +402,8 @@ class Distribution:
         elif callable(likelihood):
             raw = self._called(likelihood)
         elif hasattr(likelihood, "tolist"):  # a numpy array: floats checked in bulk
-            read = array_likelihoods(likelihood, self._values)
+            read = array_likelihoods(likelihood, self._values,
+                                    max_bits=MAX_EXACT_BITS if self.exact else None)
             if read is not None:
                 return read
             raw = likelihood.tolist()
