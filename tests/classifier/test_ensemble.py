@@ -68,6 +68,29 @@ def test_greedy_selection_refuses_bad_rounds_and_bad_logits():
         greedy_ensemble({c: np.zeros((1, 3))}, [0, 1, 0, 1])
 
 
+NINE_BLOCKS = ["std(hog)", "std(stats)", "std(lbp:1)", "std(lbp:2)", "std(hsv:4x2x2)",
+               "std(rgb:2x2x2)", "std(hog:9,4,2)", "std(sqrt(hsv:4x2x2))", "std(lbp:1,2)"]
+
+
+def test_greedy_selection_keeps_to_the_blocks_one_model_can_hold():
+    # nine equally good views with independent noise: the mean of all nine is best, but the
+    # assembled model holds at most eight std(...) blocks, so the refit of a nine-block
+    # choice was refused after the whole search
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 2000)
+    signal = np.where(y == 1, 1.0, -1.0)
+    views = [_cand(text, 1.0) for text in NINE_BLOCKS]
+    oof = {c: (signal + rng.normal(0, 3.0, y.size))[None] for c in views}
+    members = greedy_ensemble(oof, y, rounds=18)
+    blocks = {(block_text(c), c.flip) for c, _ in members}
+    assert len(blocks) == 8 and sum(w for _, w in members) == pytest.approx(1.0)
+    clf = refit_ensemble(members, TRAIN)
+    assert len(parse_features(clf.preprocessor.features).parts) == 8
+    # negative control: the nine blocks themselves cannot be assembled
+    with pytest.raises(InputError, match="at most 8"):
+        refit_ensemble(tuple((c, 1 / 9) for c in views), TRAIN)
+
+
 def test_members_are_logistic_regressions_on_one_standardized_group():
     assert block_text(_cand(COLOUR, 1.0)) == COLOUR
     assert block_text(_cand("sqrt(hsv:4x2x2)", 1.0)) is None  # not standardized
