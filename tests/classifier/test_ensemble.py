@@ -66,6 +66,16 @@ def test_greedy_selection_refuses_bad_rounds_and_bad_logits():
         greedy_ensemble({c: np.full((1, 4), np.nan)}, [0, 1, 0, 1])
     with pytest.raises(InputError, match="must be finite, shape"):
         greedy_ensemble({c: np.zeros((1, 3))}, [0, 1, 0, 1])
+    # candidates scored on different repeats cannot be averaged (a broadcasting ValueError),
+    # and labels are 0 or 1 (a 2 was scored as if it were a cat twice over)
+    other = _cand(SHAPE, 1.0)
+    with pytest.raises(InputError, match=r"shape \(1, 4\); got \(2, 4\)") as err:
+        greedy_ensemble({c: np.zeros((1, 4)), other: np.zeros((2, 4))}, [0, 1, 0, 1])
+    assert err.value.parameter == "ensemble"
+    with pytest.raises(InputError, match="labels must be 0 or 1"):
+        greedy_ensemble({c: np.zeros((1, 4))}, [0, 2, 0, 1])
+    with pytest.raises(InputError, match="labels must be 0 or 1"):
+        greedy_ensemble({c: np.zeros((1, 4))}, [0, 0.5, 0, 1])  # not read as 0
 
 
 NINE_BLOCKS = ["std(hog)", "std(stats)", "std(lbp:1)", "std(lbp:2)", "std(hsv:4x2x2)",

@@ -123,13 +123,20 @@ def greedy_ensemble(oof: Mapping[Candidate, Any], labels: Any, *,
                          f"{rounds!r}", parameter="ensemble")
     if not oof:
         raise InputError("an ensemble needs at least one candidate", parameter="ensemble")
-    y = np.asarray(labels, dtype=np.int64).ravel()
+    given = np.asarray(labels).ravel()
+    if given.dtype.kind not in "biuf" or not np.isin(given, (0, 1)).all():
+        raise InputError("labels must be 0 or 1", parameter="labels")
+    y = given.astype(np.int64)
     pool = list(oof)
     logits = [np.asarray(oof[c], dtype=np.float64) for c in pool]
     for c, z in zip(pool, logits, strict=True):
         if z.ndim != 2 or z.shape[1] != y.size or not np.all(np.isfinite(z)):
             raise InputError(f"out-of-fold logits of {c.label} must be finite, shape "
                              f"(repeats, {y.size}); got {z.shape}", parameter="ensemble")
+        if z.shape != logits[0].shape:
+            raise InputError(f"out-of-fold logits of {c.label} must have the first "
+                             f"candidate's shape {logits[0].shape}; got {z.shape}",
+                             parameter="ensemble")
     y_all = np.tile(y, logits[0].shape[0])
     flat = [z.ravel() for z in logits]
     counts = [0] * len(pool)
