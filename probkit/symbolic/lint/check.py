@@ -40,6 +40,7 @@ from probkit.symbolic.lint.latex import Unreadable
 from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, is_latex_source, read_post
 from probkit.symbolic.lint.prose import (
     Paragraphs,
+    crosses_heading,
     is_evaluation_point,
     set_to_zero,
     set_up_after,
@@ -112,6 +113,24 @@ def _never_true(left: Any, right: Any) -> bool:
         return False
     constant = sp.expand(difference)
     return not constant.free_symbols and constant.is_number and constant != 0
+
+
+def _is_number(expr: Any) -> bool:
+    r"""Is ``expr`` (as read, before the post's definitions) a number: ``\frac{32}{8}``,
+    ``3.7 - 1.7^2``, ``\sigma(0)``?"""
+    return expr is not None and not expr.free_symbols and not expr.has(
+        sp.core.function.AppliedUndef, sp.Derivative, sp.Subs)
+
+
+def _quantity_like(expr: Any) -> bool:
+    r"""A name, a power of one, or a named quantity (``s^2``, ``\mathrm{Var}(X)``): what a
+    value statement can give a value. A derivative (``f'(x)``) never is."""
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
+        expr = expr.base
+    if isinstance(expr, sp.Symbol):
+        return not expr.name.endswith("'")
+    return isinstance(expr, sp.core.function.AppliedUndef) and \
+        not type(expr).__name__.endswith("'")
 
 
 def _compact(text: str) -> str:
@@ -228,6 +247,7 @@ class _Checker:
         self.unread_functions: set[str] = set()  # those of them defined with parameters
         self.previous_end = 0  # where the block of self.previous ends
         self.previous_first: _Term | None = None  # the first term of that chain
+        self.solving_rows = False  # the rows of the block being checked solve an equation
         self.block_start = self.block_end = 0
 
     # -- the post, block by block
@@ -325,13 +345,16 @@ class _Checker:
             return
         first = self.previous_first
         if self.solving is None and first is not None and first.value is not None and \
-                set_to_zero(self.text[self.previous_end:block.start]):
+                set_to_zero(self.text[self.previous_end:block.start]) and \
+                not crosses_heading(self.text[self.previous_end:block.start]):
             self.open_set_to_zero(first)  # the chain's first term: a slip in it is not carried
         if self.solving is not None:  # "とおくと", "so", or "Set $E' = 0$:" then the algebra
             between = self.text[self.solving.end:block.start]
-            self.prose_link = solving_between(between, max_chars=MAX_CUE_CHARS) or (
-                self.solving.cue and not between.strip(_PUNCTUATION))
+            self.prose_link = not crosses_heading(between) and (
+                solving_between(between, max_chars=MAX_CUE_CHARS) or (
+                    self.solving.cue and not between.strip(_PUNCTUATION)))
         self.block_start, self.block_end = block.start, block.end
+        self.solving_rows = block.display and self.solving_block(statements)
         for statement, conditions in self.attach_conditions(statements):
             if not conditions:
                 self.statement(statement)
@@ -345,6 +368,29 @@ class _Checker:
             self.qualified = False
             if not self.defined:  # a claim's side condition holds for its own line only
                 self.scope.domains, self.scope.constraints = saved, constrained
+
+    def solving_block(self, statements: list[Statement]) -> bool:
+        r"""Are the rows of this block the steps of solving an equation?
+
+        ``(0.25 - p)^2 &= 0.25 p (1 - p) \\ p^2 - 0.5 p + 0.0625 &= 0.25 p - 0.25 p^2 \\
+        1.25 p^2 - 0.75 p + 0.0625 &= 0``: each row one equation on a line of its own, none
+        defining a name (but the last, which may isolate one: ``p = 0.1``), the last with a
+        number on one side. Each row is then an equation with the solutions of the row
+        before (a solving chain), not an identity.
+        """
+        rows = [st for st in statements if not st.condition and not (
+            st.relations and set(st.relations) <= {"<", ">", "<=", ">="})]
+        if len(rows) < 2 or any(st.relations != ("=",) or not all(t.text for t in st.terms)
+                                for st in rows):
+            return False
+        lines = [self.lines.line(st.terms[0].offset) for st in rows]
+        if len(set(lines)) != len(lines):
+            return False
+        if any(_target(st.terms[0].source or st.terms[0].text, st.terms[0].offset) is not None
+               for st in rows[:-1]):
+            return False
+        numbers = [_number(t.text) is not None for t in rows[-1].terms]
+        return numbers.count(True) == 1
 
     def unread_definition(self, block: MathBlock) -> None:
         """A block that could not be split, but starts ``f(x) = …``: f is refused from here on."""
@@ -542,10 +588,13 @@ class _Checker:
         names = self.names(primed)
         for term in checked:
             self.read(term, names)
+        if not linked and segments[0].text and self.is_number(terms[1]):
+            definition, valued = self.value_statement(terms, definition)
+            if valued:
+                checked = terms[1:]
         if definition is not None:
+            self.refuse_unread_names(terms[1])  # f(x) = g(x) with g unread: f is unread too
             self.define(definition, terms[0], terms[1])
-            if terms[1].raw is not None:
-                names = self.names(primed)
         prime_variable = self.prime_variable(checked)
         for term in checked:
             self.refuse_unread_names(term)
@@ -584,7 +633,7 @@ class _Checker:
         k = wrong[0]
         left, right = terms[k], terms[k + 1]
         if not linked and (k != len(verdicts) - 1 or self.qualified or not (
-                self.equation_form(left, right) or self.solving_cue())):
+                self.equation_form(left, right) or self.solving_cue() or self.solving_rows)):
             return False
         for a, b, verdict in zip(terms, terms[1:], verdicts, strict=False):
             if a is not left:
@@ -604,7 +653,7 @@ class _Checker:
                      for v, _ in d.variable_count]
         self.close_solving()
         self.solving = _Solving([equation], dict(self.scope.domains), self.block_end,
-                                linked or self.solving_cue(),
+                                linked or self.solving_cue() or self.solving_rows,
                                 variables[0] if len(set(variables)) == 1 else None)
         return True
 
@@ -686,6 +735,13 @@ class _Checker:
         i = 0
         while i < len(verdicts):
             verdict, before, after = verdicts[i], equations[i], equations[i + 1]
+            if verdict is None and before.value is None and after.value is not None and \
+                    after.line != before.line:
+                self.findings.append(Finding(
+                    after.line, after.shown, "undecided",
+                    f"undecided (next to an unreadable line): {after.shown} was not checked "
+                    f"against {before.shown} (line {before.line}), which could not be read",
+                    None, None))
             if verdict is None or verdict.status == "verified":
                 i += 1
                 continue
@@ -735,6 +791,58 @@ class _Checker:
             return None
         shared = set.intersection(*(set(v.free_symbols) for v in values))
         return shared.pop() if len(shared) == 1 else None
+
+    def is_number(self, term: _Term) -> bool:
+        r"""Is ``term`` a number once the post's definitions are substituted (``\sigma(0)``)?"""
+        if not _is_number(term.raw):
+            try:
+                value = self.scope.evaluate(term.raw) if term.raw is not None else None
+            except (Unreadable, ArithmeticError, RecursionError, TypeError, ValueError,
+                    NotImplementedError, AttributeError):
+                return False
+            return _is_number(value)
+        return True
+
+    def value_statement(
+        self, terms: list[_Term], definition: tuple[str, tuple[str, ...]] | None
+    ) -> tuple[tuple[str, tuple[str, ...]] | None, bool]:
+        r"""A quantity stated to have a value here (``\hat\sigma^2 = \frac{32}{8} = 4``,
+        ``\mathrm{Var}(X) = 3.7 - 1.7^2``, ``p_i = \sigma(0) = 0.5``): an assignment in the
+        text's context, not an identity over the quantity's free symbols.
+
+        The chain's second term is a number. Returns the definition to make (or None) and
+        whether the first link is such an assignment (so only the numbers after it are
+        checked):
+
+        * ``f(X) = <number>`` (a name applied to variables): the value of f at this X
+          here, not a definition of the function f (which would make f constant);
+        * a name already given a number, restated with a number (``p = 20/40 = 0.5``, later
+          ``p = 4/40 = 0.1``): given the new value (the old one is not a check on it);
+        * a name or a power of one (``\hat\sigma^2``), or a named quantity
+          (``\mathrm{Var}(X)``, ``P(A)``) whose value here still has free symbols: not
+          checked. Once every symbol in it is bound (``\hat\sigma = 2`` given), its value
+          is a number, and the link is an ordinary claim, checked.
+        """
+        if definition is not None:
+            if definition[1]:
+                return None, True
+            return definition, False
+        target = _named(terms[0].prepared)
+        old = None if target is None or target[1] else self.scope.definitions.get(target[0])
+        if target is not None and old is not None and not old.params and _is_number(old.body):
+            return target, True  # a value given again: the new one holds from here
+        if target is not None and target[0] in self.unread_names and not target[1]:
+            return None, True  # its definition could not be read: nothing to check it with
+        self.read(terms[0], self.names())
+        raw = terms[0].raw
+        if raw is None or not _quantity_like(raw):
+            return None, False
+        try:
+            value = self.scope.evaluate(raw)
+        except (Unreadable, ArithmeticError, RecursionError, TypeError, ValueError,
+                NotImplementedError, AttributeError):
+            return None, True
+        return None, bool(getattr(value, "free_symbols", None))
 
     def definition_target(self, terms: list[_Term]) -> tuple[str, tuple[str, ...]] | None:
         """``(name, params)`` when the chain defines its first term, else None."""
@@ -881,6 +989,10 @@ class _Checker:
     def blame(self, terms: list[_Term], verdicts: list[Verdict | None],
               prime_variable: Any) -> None:
         wrong = [v is not None and v.status == "wrong" for v in verdicts]
+        first_finding = len(self.findings)
+        unvouched = [(terms[i], terms[i + 1]) for i, v in enumerate(verdicts) if v is None and
+                     terms[i].value is None and terms[i + 1].value is not None and
+                     terms[i + 1].line != terms[i].line]
         i = 0
         while i < len(verdicts):
             verdict = verdicts[i]
@@ -943,6 +1055,24 @@ class _Checker:
                     f"undecided: {left.segment.shown} = {right.segment.shown}: {verdict.detail}",
                     None, None))
             i += 1
+        reported = {f.source_line for f in self.findings[first_finding:]}
+        for unread, term in unvouched:  # a readable line after an unreadable one: never silent
+            if term.line not in reported and not self.vouched(terms, unread, term):
+                self.findings.append(Finding(
+                    term.line, term.segment.shown, "undecided",
+                    f"undecided (next to an unreadable line): {term.segment.shown} was not "
+                    f"checked, as the term before it (line {unread.line}) could not be read",
+                    None, None))
+
+    def vouched(self, terms: list[_Term], unread: _Term, term: _Term) -> bool:
+        """Is ``term``, just after the unreadable ``unread``, equal to the nearest readable term
+        before ``unread`` (which the chain also claims it equals)?"""
+        earlier = next((t for t in reversed(terms[:terms.index(unread)]) if t.value is not None
+                        and not t.value.has(sp.core.function.AppliedUndef, sp.Derivative,
+                                            sp.Subs)), None)
+        return earlier is not None and numerically_equal(
+            earlier.value, term.value, self.scope.domains, seed=self.seed + 7919,
+            constraints=self.scope.constraints)
 
     def next_to_unreadable(self, unread: _Term, left: _Term, right: _Term,
                            verdict: Verdict, *, read: bool = False) -> None:
