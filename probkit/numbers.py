@@ -37,7 +37,7 @@ import sys
 import unicodedata
 from fractions import Fraction
 from numbers import Rational
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from probkit.errors import NumberFormatError, ProbabilityError
 
@@ -359,7 +359,46 @@ def _power_of_ten(exponent: int) -> Fraction:
     return Fraction(10**exponent) if exponent >= 0 else Fraction(1, 10**-exponent)
 
 
+BRIEF_REPR = 60
+"""Longest ``repr`` of an exact result shown in full; longer ones show as a decimal."""
+
+
+class BriefFraction(Fraction):
+    """An exact :class:`~fractions.Fraction` whose ``repr`` stays short.
+
+    The same number (equal, same hash, same ``str``, exact arithmetic returning plain
+    Fractions); only its ``repr``, what a notebook or the REPL shows, turns a fraction of
+    thousands of digits into ``Fraction(≈ 0.954669; 428/430 digits)``. Short ones show as
+    usual.
+
+    >>> BriefFraction(1, 3), BriefFraction(10**100 + 1, 3 * 10**100)
+    (Fraction(1, 3), Fraction(≈ 0.333333; 101/101 digits))
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        full = f"Fraction({self.numerator}, {self.denominator})"  # as a plain one shows
+        if len(full) <= BRIEF_REPR:
+            return full
+        digits = f"{len(str(abs(self.numerator)))}/{len(str(self.denominator))} digits"
+        return f"Fraction(≈ {format_decimal(self)}; {digits})"
+
+
+def brief(value: Any) -> Any:
+    """``value`` with every long exact Fraction in it (also inside tuples) shown briefly
+    (:class:`BriefFraction`); anything else as it is."""
+    if isinstance(value, Fraction) and not isinstance(value, BriefFraction):
+        return BriefFraction(value.numerator, value.denominator)
+    if isinstance(value, tuple):
+        return tuple(brief(item) for item in value)
+    return value
+
+
 __all__ = [
+    "BRIEF_REPR",
+    "BriefFraction",
+    "brief",
     "Number",
     "check_probability",
     "format_decimal",

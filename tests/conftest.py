@@ -124,6 +124,7 @@ def derivations() -> Mapping[str, Any]:
 # are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_check_heldout_sums.py::test_correct_post_mathematics",
     "test_check_vectorized.py::test_no_correct_line_is_wrong_and_no_slip_passes_silently",
     "test_check_vectorized.py::test_every_backward_line_of_the_correct_post_is_verified",
     "test_check_vectorized.py::test_the_slip_is_caught_on_its_line_with_its_kind",

@@ -52,3 +52,55 @@ def test_bayes_page_python_examples_run_as_shown():
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+BANDIT_SCRIPT = ROOT / "docs" / "examples" / "thompson_bandit.py"
+
+
+def _bandit():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("thompson_bandit", BANDIT_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bayes_page_shows_the_bandit_script_verbatim_and_its_real_output():
+    page = (ROOT / "docs" / "bayes.md").read_text(encoding="utf-8")
+    assert f"```python\n{BANDIT_SCRIPT.read_text(encoding='utf-8')}```" in page
+    pytest.importorskip("numpy")
+    done = subprocess.run([sys.executable, str(BANDIT_SCRIPT)], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("\n") == 3
+    assert f"```text\n{done.stdout}```" in page
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_thompson_sampling_plays_the_best_arm_and_learns_every_rate(seed):
+    pytest.importorskip("numpy")
+    bandit = _bandit()
+    rounds = 400
+    pulls, wins, beliefs = bandit.play(rounds, seed)
+    assert sum(pulls) == rounds
+    best = max(range(3), key=lambda arm: bandit.TRUE_RATES[arm])
+    assert pulls[best] > 0.55 * rounds  # a uniform random player would give it a third
+    for arm in range(3):
+        # the grid posterior is the conjugate Beta(1 + w, 1 + n - w) one, up to the grid
+        conjugate = (wins[arm] + 1) / (pulls[arm] + 2)
+        assert float(beliefs[arm].mean()) == pytest.approx(conjugate, abs=0.006)
+        swapped = (pulls[arm] - wins[arm] + 1) / (pulls[arm] + 2)  # wins read as losses
+        if abs(swapped - conjugate) > 0.05:
+            assert float(beliefs[arm].mean()) != pytest.approx(swapped, abs=0.006)
+    belief = beliefs[best]
+    assert abs(float(belief.mean()) - bandit.TRUE_RATES[best]) < 4 * belief.sd()
+    assert belief.sd() < 0.05  # many pulls: a tight posterior
+
+
+def test_thompson_sampling_follows_the_rates_not_the_arm_order():
+    # negative control for the test above: with the best rate on arm 0, arm 0 gets the pulls
+    pytest.importorskip("numpy")
+    pulls, _, _ = _bandit().play(400, 0, true_rates=(0.6, 0.5, 0.25))
+    assert pulls[0] > 0.55 * 400 and pulls[2] < pulls[0]

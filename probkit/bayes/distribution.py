@@ -13,7 +13,8 @@ float one, computed in log space so that likelihoods of :math:`10^{-400}` do not
 underflow. The evidence of every update is kept (``evidence``: the probability of
 all data since the first prior), so comparing two models of the same data is
 :func:`bayes_factor`. Standard library only: numpy is imported by :meth:`sample`,
-by float updates with a function that accepts arrays, and by :meth:`plot` only.
+by float updates with a function that accepts arrays, by updates with an array, and by
+:meth:`plot` only.
 
 >>> from fractions import Fraction
 >>> prior = Distribution.uniform(range(1, 1001))
@@ -33,10 +34,11 @@ from fractions import Fraction
 from numbers import Rational, Real
 from typing import Any
 
+from probkit.bayes.array_likelihoods import FloatLikelihood, array_likelihoods
 from probkit.bayes.summaries import CredibleInterval, Weights, parse_level
 from probkit.errors import ImpossibleEvidenceError, InputError, ProbabilityError
 from probkit.logspace import log_of, log_sum_exp
-from probkit.numbers import Number, format_decimal, format_exact, to_number
+from probkit.numbers import Number, brief, format_decimal, format_exact, to_number
 
 MAX_VALUES = 1_000_000
 """Most values one distribution may hold (an independent sum of two is at most this big)."""
@@ -285,7 +287,9 @@ class Distribution:
 
         * a Python function of the value (for float distributions, called once with a
           numpy array of all values when it accepts one);
-        * a sequence or numpy array aligned with :attr:`values`;
+        * a sequence or numpy array aligned with :attr:`values`; a 2-D array has a row per
+          value and a column per observation, and each row counts as the product of its
+          columns (summed in log space; integer and bool arrays stay exact);
         * a dict ``{value: likelihood}`` naming every value;
         * a family name (``"binomial"``, ``"bernoulli"``, ``"uniform"``, ``"poisson"``,
           ``"geometric"``, ``"hypergeometric:M"``, ``"normal"``) with ``data`` in that
@@ -342,7 +346,10 @@ class Distribution:
             raw: Sequence[object] = [likelihood[v] for v in self._values]
         elif callable(likelihood):
             raw = self._called(likelihood)
-        elif hasattr(likelihood, "tolist"):  # a numpy array
+        elif hasattr(likelihood, "tolist"):  # a numpy array: floats checked in bulk
+            read = array_likelihoods(likelihood, self._values)
+            if read is not None:
+                return read
             raw = likelihood.tolist()
         elif isinstance(likelihood, Iterable):
             raw = list(likelihood)
@@ -406,7 +413,7 @@ class Distribution:
                 rows.append(product)
             return rows
         # irrational likelihoods or float values: each observation's log, summed
-        return [_FloatLikelihood(math.fsum(log_likelihood(family, cell, datum)
+        return [FloatLikelihood(math.fsum(log_likelihood(family, cell, datum)
                                            for datum in parsed)) for cell in exact_cells]
 
     # -- summaries ------------------------------------------------------------------------
@@ -421,12 +428,12 @@ class Distribution:
 
     def mean(self) -> Number:
         """:math:`\\sum_v v\\,P(v)` (exact for exact distributions over rational values)."""
-        return self._weights.mean(self._numbers("mean"))  # type: ignore[arg-type]
+        return brief(self._weights.mean(self._numbers("mean")))  # type: ignore[arg-type]
 
     def var(self) -> Number:
         """The variance :math:`\\sum_v (v - \\mu)^2 P(v)`."""
         values = self._numbers("var")
-        return self._weights.variance(values, self._weights.mean(values))  # type: ignore[arg-type]
+        return brief(self._weights.variance(values, self._weights.mean(values)))  # type: ignore[arg-type]
 
     def sd(self) -> float:
         """The standard deviation (the float square root of the variance)."""
@@ -465,7 +472,7 @@ class Distribution:
         >>> Distribution.uniform(range(1, 7)).prob(lambda x: x > 4)
         Fraction(1, 3)
         """
-        return self._weights.total([bool(event(v)) for v in self._values])
+        return brief(self._weights.total([bool(event(v)) for v in self._values]))
 
     def sample(self, n: int, seed: int | Any = None) -> list[Any]:
         """``n`` independent draws (numpy ``Generator`` seeded by ``seed``: an int or a Generator).
@@ -691,17 +698,6 @@ def bayes_factor(first: Distribution, second: Distribution) -> Number:
     return math.exp(first.log_evidence - second.log_evidence)
 
 
-class _FloatLikelihood(float):
-    """A float likelihood that also carries its log (so 1e-400 from a product survives)."""
-
-    log: float
-
-    def __new__(cls, log: float) -> _FloatLikelihood:
-        value = super().__new__(cls, math.exp(log) if log > -math.inf else 0.0)
-        value.log = log
-        return value
-
-
 def _pairs(values: Mapping[Any, object] | Iterable[Any],
            weights: Iterable[object] | None) -> tuple[list[Any], list[object]]:
     if isinstance(values, Mapping):
@@ -742,11 +738,11 @@ def _weight(value: object, key: Any) -> Number:
 
 def _log_likelihood(value: Number) -> float:
     """The log of a likelihood (a family's float product keeps its log beside it)."""
-    return value.log if isinstance(value, _FloatLikelihood) else log_of(value)
+    return value.log if isinstance(value, FloatLikelihood) else log_of(value)
 
 
 def _likelihood(value: object, key: Any) -> Number:
-    if isinstance(value, _FloatLikelihood):
+    if isinstance(value, FloatLikelihood):
         return value
     if isinstance(value, bool):
         return Fraction(int(value))

@@ -34,7 +34,7 @@ class DiscreteProblem:
 
     names: tuple[str, ...]
     priors: tuple[Number, ...]
-    likelihoods: tuple[tuple[Number, ...], ...]
+    likelihoods: tuple[Sequence[Number], ...]
     observations: tuple[str, ...]
     exact: bool
 
