@@ -243,3 +243,9 @@ def test_a_solving_step_from_an_unreadable_equation_is_undecided() -> None:
     report = check_text(text)
     assert (4, "unparsed") in findings(report)
     assert (10, "undecided") in findings(report)
+
+
+def test_an_equation_being_solved_is_not_a_value() -> None:
+    text = "Setting the derivative to zero gives\n\n$$\nw^2 = {0}\n$$\n\nso\n\n$$\nw = 2\n$$\n"
+    assert findings(check_text(text.format("4"))) == [(10, "wrong")]  # w = -2 solves it too
+    assert findings(check_text(text.format("\\frac{8}{2}"))) == [(10, "wrong")]

@@ -37,6 +37,7 @@ from probkit.errors import InputError
 from probkit.symbolic.lint.equality import Verdict, compare, display_name, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
 from probkit.symbolic.lint.latex import Unreadable
+from probkit.symbolic.lint.parser import NAME
 from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, is_latex_source, read_post
 from probkit.symbolic.lint.prose import (
     Paragraphs,
@@ -131,6 +132,14 @@ def _quantity_like(expr: Any) -> bool:
         return not expr.name.endswith("'")
     return isinstance(expr, sp.core.function.AppliedUndef) and \
         not type(expr).__name__.endswith("'")
+
+
+def _names_in(node: Any) -> set[str]:
+    """The names a parsed term holds (``p`` in ``1.25 p^2 - 0.75 p``)."""
+    found = {str(node.value)} if node.kind == NAME else set()
+    for child in node.args:
+        found |= _names_in(child)
+    return found
 
 
 def _compact(text: str) -> str:
@@ -390,7 +399,18 @@ class _Checker:
                for st in rows[:-1]):
             return False
         numbers = [_number(t.text) is not None for t in rows[-1].terms]
-        return numbers.count(True) == 1
+        if numbers.count(True) != 1:
+            return False
+        shared = None  # the rows solve for one unknown: a name every row holds
+        for row in rows:
+            names: set[str] = set()
+            for term in row.terms:
+                try:
+                    names |= _names_in(parse_term(term.source or term.text, term.offset).tree)
+                except Unreadable:
+                    continue
+            shared = names if shared is None else shared & names
+        return bool(shared)
 
     def unread_definition(self, block: MathBlock) -> None:
         """A block that could not be split, but starts ``f(x) = …``: f is refused from here on."""
@@ -588,7 +608,8 @@ class _Checker:
         names = self.names(primed)
         for term in checked:
             self.read(term, names)
-        if not linked and segments[0].text and self.is_number(terms[1]):
+        if not linked and segments[0].text and self.is_number(terms[1]) and \
+                not self.solving_cue():  # "Solving w^2 = 4": an equation, not a value
             definition, valued = self.value_statement(terms, definition)
             if valued:
                 checked = terms[1:]
@@ -833,6 +854,8 @@ class _Checker:
             return target, True  # a value given again: the new one holds from here
         if target is not None and target[0] in self.unread_names and not target[1]:
             return None, True  # its definition could not be read: nothing to check it with
+        if len(terms) == 2 and _number(terms[1].segment.text) is not None:
+            return None, False  # "w^2 = 4" alone: an equation (a condition, or solved after)
         self.read(terms[0], self.names())
         raw = terms[0].raw
         if raw is None or not _quantity_like(raw):
