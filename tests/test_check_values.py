@@ -249,3 +249,11 @@ def test_an_equation_being_solved_is_not_a_value() -> None:
     text = "Setting the derivative to zero gives\n\n$$\nw^2 = {0}\n$$\n\nso\n\n$$\nw = 2\n$$\n"
     assert findings(check_text(text.format("4"))) == [(10, "wrong")]  # w = -2 solves it too
     assert findings(check_text(text.format("\\frac{8}{2}"))) == [(10, "wrong")]
+
+
+def test_an_unreadable_term_approximated_alone_is_reported_not_dropped() -> None:
+    report = check_text("The mean is $\\frac{1}{n} \\int_0^1 x \\, dx \\approx 0.5$ here.\n")
+    assert [f.status for f in report.findings] == ["unparsed"]
+    readable = check_text("So $\\frac{1}{2} \\int_0^1 1 \\, dx = \\frac{1}{2} \\approx 0.5$.\n")
+    assert [f.status for f in readable.findings] == ["unparsed"]  # once, by its chain
+    assert check_text("So $\\sigma(2) \\approx 0.881$.\n").passed

@@ -476,11 +476,13 @@ class _Checker:
             run = [term]
         if len(run) > 1:
             self.guarded_chain(run, linked)
+        equated = {k for k, relation in enumerate(statement.relations) if relation == "="}
         for k, relation in enumerate(statement.relations):
             if relation == "≈":
-                self.approximation(statement.terms[k], statement.terms[k + 1])
+                alone = k not in equated and k - 1 not in equated  # in no chain of '='
+                self.approximation(statement.terms[k], statement.terms[k + 1], alone=alone)
 
-    def approximation(self, left: Segment, right: Segment) -> None:
+    def approximation(self, left: Segment, right: Segment, *, alone: bool = False) -> None:
         r"""``\sigma(2) \approx 0.881``: the value agrees with the decimal to the digits shown.
 
         Checked when the left side is a number once the definitions are
@@ -494,9 +496,12 @@ class _Checker:
         term = _Term(left, self.lines.line(left.offset))
         self.prepare(term)
         self.read(term, self.names())
+        self.refuse_unread_names(term)
         self.evaluate(term, self.scope.last_function_parameter)
         if term.value is None:
-            return  # reported by its chain, if it was in one; else not a claim we read
+            if alone and term.problem is not None:  # in no chain: reported here, never silent
+                self.unparsed(term, term.problem)
+            return  # else reported by its chain
         try:
             value = complex(sp.N(term.value, 30))
         except (TypeError, ValueError):
