@@ -38,6 +38,7 @@ OPTIONS: dict[str, str] = {
     "data": "--data",
     "definitions": "--chain",
     "draws": "--mc",
+    "ensemble": "--ensemble",
     "events": "--event",
     "expression": "--expr",
     "family": "--family",

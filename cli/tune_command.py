@@ -31,8 +31,9 @@ def tune(
         "--grid", metavar="quick|default|pixels|full|features", help="Predefined grid: default "
         "(when no grid values are given: the representation -- colour of centre and border, "
         "LBP texture, HOG, image statistics and their combinations -- with the model family "
-        "and λ, 3 repeats of 5-fold CV plus the nested-CV estimate; about 10 minutes on two "
-        "cores), quick (the default model's features with flips, λ 10 and 30, one 5-fold CV: "
+        "and λ, 3 repeats of 5-fold CV, the logit average of the best linear candidates "
+        "(--ensemble) and the nested-CV estimate; 1-5 minutes on two cores, at most 10), "
+        "quick (the default model's features with flips, λ 10 and 30, one 5-fold CV: "
         "5-15 s on two cores; needs images of at least 16x16 pixels), pixels (logistic on "
         "raw pixels), "
         "full (pixels with 2-layer nets) or features (pixels, colour histograms, HOG). "
@@ -72,6 +73,11 @@ def tune(
         "--nested/--no-nested", help="Also estimate how good the whole selection is by nested "
         "CV (the search rerun inside each of --folds outer folds; about 5/3 of the search's "
         "time) [default: on for the default grid only].")] = None,
+    ensemble: Annotated[int | None, typer.Option(
+        "--ensemble", metavar="N", min=0, help="Average the logits of linear candidates "
+        "chosen by N rounds of greedy selection on their out-of-fold logits, saved as one "
+        "logistic model; 0: the single winner [default: 10 for the default grid without "
+        "--base-rate, else 0]; --rule then names only the best single candidate.")] = None,
     rule: Annotated[str, typer.Option(
         "--rule", metavar="min-log-loss|one-se", help="min-log-loss (smallest mean validation "
         "log loss) or one-se (simplest candidate within one standard error of it).")
@@ -92,7 +98,7 @@ def tune(
     calibrate it on out-of-fold logits, refit it on all training data and save it.
 
     Without grid options it searches the representation with the model family and λ
-    (about 10 minutes on two cores, with a progress line); --grid quick is a short version
+    (1-5 minutes on two cores, at most 10, with a progress line); --grid quick is a short version
     of it (the default features, two λ values: 5-15 s)."""
     from probkit import workflows
     from probkit_cli.classifier_commands import _base_rate, _plot_folder
@@ -110,6 +116,7 @@ def tune(
                                 folds=folds,
                                 repeats=repeats, rule=rule, calibrate=calibrate,
                                 base_rate=target, seed=seed, nested=nested,
+                                ensemble=ensemble,
                                 progress=bar.progress)
         bar.finish()
     finally:
@@ -136,9 +143,17 @@ def tune(
              "logits moved by Bayes' rule on odds)")
     echo(f"constant base-rate model: val log loss {result.baseline_log_loss:.4f}, "
          f"accuracy {result.baseline_accuracy:.3f}")
-    echo(f"chosen by {rule}: {chosen.candidate.label} (val log loss "
+    averaged = result.ensemble is not None and len(result.ensemble) > 1
+    echo(f"{'best single candidate' if averaged else 'chosen'} by {rule}: "
+         f"{chosen.candidate.label} (val log loss "
          f"{chosen.log_loss_mean:.4f} ± {chosen.log_loss_sd:.4f}, accuracy "
          f"{chosen.accuracy_mean:.3f} ± {chosen.accuracy_sd:.3f})")
+    if averaged and result.ensemble is not None:
+        echo(f"chosen: the logit average of {len(result.ensemble)} linear candidates (greedy "
+             f"selection on their out-of-fold logits; out-of-fold log loss "
+             f"{result.ensemble_log_loss:.4f}, flattering), saved as one logistic model:")
+        for candidate, weight in result.ensemble:
+            echo(f"  {weight:.1f} × {candidate.label}")
     if report.nested is not None:
         n = report.nested
         echo(f"nested CV of the whole selection ({n.k} outer folds): log loss "

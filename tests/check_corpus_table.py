@@ -16,7 +16,8 @@ The invariant that must always hold: no correct post is a false alarm, and every
 caught or refused, with no ``wrong`` on any other line of its twin.
 
 Run: ``python tests/check_corpus_table.py`` (prints the Markdown table and, with
-``--details``, one line per post).
+``--details``, one line per post); ``--heldout`` and ``--heldout-sums`` do the same for the
+held-out sets (tests/check_heldout/, tests/check_heldout_sums/).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 CORPUS = Path(__file__).resolve().parent / "check_corpus"
+HELDOUT = Path(__file__).resolve().parent / "check_heldout"
+HELDOUT_SUMS = Path(__file__).resolve().parent / "check_heldout_sums"
 
 REFUSALS = frozenset({"unparsed", "undecided", "condition"})
 """Statuses that say "not checked" (the reader or the checker declined): never a verdict."""
@@ -168,6 +171,17 @@ def outcome(pair: Pair, correct_report: Any, slip_report: Any) -> Outcome:
                                          if status == "unparsed"}))
 
 
+def load_heldout(folder: Path = HELDOUT) -> list[Pair]:
+    """The pairs of a held-out manifest (tests/check_heldout/, tests/check_heldout_sums/:
+    written blind, with their own key names)."""
+    data = tomllib.loads((folder / "manifest.toml").read_text(encoding="utf-8"))
+    return [Pair(id=f"{entry['language']}/{entry['name']}", correct=folder / entry["correct"],
+                 slip=folder / entry["slipped"], slip_line=entry["slip_line"],
+                 slip_kind=entry["kind"], description=entry["kind"],
+                 language=entry["language"], topics=(), styles=())
+            for entry in data["pair"]]
+
+
 def run(pairs: Iterable[Pair] | None = None) -> list[Outcome]:
     """Check every post of the corpus (one process, the public API) and sort the outcomes."""
     from probkit.symbolic.lint import check_file
@@ -220,7 +234,8 @@ def details(outcomes: list[Outcome]) -> str:
 
 
 def main(argv: list[str]) -> None:
-    outcomes = run()
+    outcomes = run(load_heldout() if "--heldout" in argv else
+                   load_heldout(HELDOUT_SUMS) if "--heldout-sums" in argv else None)
     print(table(outcomes))
     if "--details" in argv:
         print()

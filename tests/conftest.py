@@ -124,6 +124,9 @@ def derivations() -> Mapping[str, Any]:
 # are checked against the test files (test_slow_table.py), so a renamed test fails loudly
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_ensemble.py::test_nested_cv_reruns_the_ensemble_selection_in_every_outer_fold",
+    "test_ensemble.py::test_a_one_member_ensemble_is_the_plain_winner",
+    "test_ensemble.py::test_selection_with_an_ensemble_calibrates_and_refits_the_average",
     "test_check_heldout_sums.py::test_correct_post_mathematics",
     "test_check_vectorized.py::test_no_correct_line_is_wrong_and_no_slip_passes_silently",
     "test_check_vectorized.py::test_every_backward_line_of_the_correct_post_is_verified",
@@ -151,7 +154,10 @@ SLOW_TESTS = {
     "test_convergence_warning.py::test_l2_is_one_over_c_in_scikit_learns_terms",
     "test_photo_or_not.py::test_typical_inputs_are_flagged_about_alpha_of_the_time",
     "test_photo_or_not.py::test_the_tail_keeps_falling_beyond_the_largest_training_score",
+    "test_photo_typicality.py::test_screens_pages_and_flat_images_are_far_from_colour_photographs",
     "test_check_heldout.py::test_no_correct_line_is_wrong_and_no_slip_passes_silently",
+    "test_check_heldout.py::"
+    "test_every_held_out_slip_is_caught_on_its_line_and_every_correct_post_is_clean",
     # 1,000 seeds per case: minutes
     "test_numeric_monte_carlo.py::test_numeric_intervals_cover_95_percent_over_1000_seeds",
     "test_numeric_monte_carlo.py::test_numeric_coverage_negative_control_a_shifted_truth_is_not_covered",
@@ -159,6 +165,7 @@ SLOW_TESTS = {
     "test_numeric_monte_carlo.py::test_importance_with_tiny_likelihoods_prints_no_numpy_warning",
     "test_bayes_bounds.py::test_power_prior_on_100000_values_is_refused_from_the_sizes",
     "test_docs_scripts.py::test_dask_script_runs_as_a_script",
+    "test_docs_scripts.py::test_photo_flag_rates_page_shows_what_the_script_prints",
     "test_docs_scripts.py::test_dask_script_without_the_main_guard_fails_negative_control",
     "test_derive_prose.py::test_no_built_in_derivation_writes_a_derivative_before_a_sign",
     "test_pre_commit_hook.py::test_a_blog_uses_the_hook_from_a_clone_of_this_repository",

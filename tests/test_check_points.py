@@ -111,13 +111,21 @@ def test_a_known_function_with_a_side_condition_is_a_claim_not_a_redefinition() 
 
 
 def test_a_name_whose_definition_could_not_be_read_is_refused_not_read_as_a_variable() -> None:
-    # (the reader reads cases since 12-07; a sum is still refused)
-    text = ("$$\nf(x) = \\sum_{i=1}^{3} x^i\n$$\n\n"
+    # (the reader reads cases and sums since 12-07; an integral is still refused)
+    text = ("$$\nf(x) = x + \\int_0^1 t\n$$\n\n"
             "Some values: $f(1) = 3$ and $f(0) = 0$.\n")
     report = check_text(text)
     assert [f.status for f in report.findings] == ["unparsed", "unparsed", "unparsed"]
     assert "whose definition (line 2) could not be read" in report.findings[1].reason
     assert not any(f.status in ("condition", "wrong") for f in report.findings)
+
+
+def test_a_sum_defining_a_function_is_read_and_its_values_checked() -> None:
+    text = ("$$\nf(x) = \\sum_{i=1}^{3} x^i\n$$\n\n"
+            "Some values: $f(1) = 3$ and $f(0) = 0$.\n")
+    assert check_text(text).passed
+    slipped = check_text(text.replace("f(1) = 3", "f(1) = 2"))
+    assert [(f.source_line, f.status) for f in slipped.findings] == [(5, "wrong")]
 
 
 RELU_NET = ("$$\nz = w x \\\\\na = \\mathrm{ReLU}(z) \\\\\nL = \\frac{1}{2}(v a - y)^2\n$$\n\n"

@@ -234,7 +234,7 @@ def test_cases_is_a_piecewise_function() -> None:
 
 
 @pytest.mark.parametrize(("latex", "construct"), [
-    (r"\sum_i x_i", "sums"), (r"\int_0^1 x", "integrals"), (r"\vec{x}", "vectors"),
+    (r"\sum_{i \in S} x_i", "a sum over"), (r"\int_0^1 x", "integrals"), (r"\vec{x}", "vectors"),
     (r"\mathbf{w}^T x", "transpose"), (r"w^\top x", "transpose"), (r"W^{[1]T} x", "transpose"),
     (r"\mathbf{w}^\mathsf{T}\mathbf{x}", "transpose"), (r"\|x\|", "norms"),
     (r"\mathbb{E}[x]", "expectations"),
@@ -249,7 +249,7 @@ def test_out_of_scope_constructs_are_refused_by_name(latex: str, construct: str)
 
 
 def test_refusals_point_at_their_line() -> None:
-    text = "$$\nf(x) = x^2 + \\\\\n \\sum_i x_i\n$$\n"
+    text = "$$\nf(x) = x^2 + \\\\\n \\int_0^1 t\n$$\n"
     assert findings(text) == [(3, "unparsed")]
 
 

@@ -54,7 +54,8 @@ def _blocks(path: Path) -> list[tuple[int, str, list[str]]]:
 
 
 #: pages whose classifier commands are run in order on the real data (see the docstring)
-RUN_IN_ORDER = [ROOT / "docs" / "classifier.md", ROOT / "docs" / "probabilities.md"]
+RUN_IN_ORDER = [ROOT / "README.md", ROOT / "docs" / "classifier.md",
+                ROOT / "docs" / "probabilities.md"]
 CLASSIFIER = {"train", "evaluate", "predict", "compare", "tune"}
 
 
@@ -170,4 +171,4 @@ def test_classifier_commands_print_what_the_page_shows(page: Path, tmp_path: Pat
         if shown:
             assert matches(shown, printed), (f"{page.name}:{number}", printed)
             compared += 1
-    assert compared >= 5
+    assert compared >= 4  # README.md shows four, the docs pages more

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,21 @@ def test_thompson_sampling_follows_the_rates_not_the_arm_order():
     pytest.importorskip("numpy")
     pulls, _, _ = _bandit().play(400, 0, true_rates=(0.6, 0.5, 0.25))
     assert pulls[0] > 0.55 * 400 and pulls[2] < pulls[0]
+
+
+PHOTO_SCRIPT = ROOT / "docs" / "examples" / "photo_flag_rates.py"
+
+
+@pytest.mark.realdata
+def test_photo_flag_rates_page_shows_what_the_script_prints(cat_data_dir):
+    pytest.importorskip("skimage.data")
+    pytest.importorskip("sklearn.datasets")
+    page = (ROOT / "docs" / "probabilities.md").read_text(encoding="utf-8")
+    command = "$ python docs/examples/photo_flag_rates.py $PROBKIT_CAT_DATA --test\n"
+    start = page.index(command) + len(command)
+    shown = page[start:page.index("```", start)]
+    done = subprocess.run([sys.executable, str(PHOTO_SCRIPT), str(cat_data_dir), "--test"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT,
+                          env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout == shown

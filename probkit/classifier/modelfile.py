@@ -45,6 +45,13 @@ array                         meaning
                               :mod:`probkit.classifier.features.statistics`, the
                               second view; files without it (written before it
                               existed) are read with the feature view alone
+``photo_typicality_<name>``   optional, only with ``typicality_*``: the
+                              photograph-or-not view that replaces
+                              ``image_typicality_*`` in files written now
+                              (:class:`~probkit.classifier.evaluation.photo_typicality.PhotoTypicality`
+                              ``to_arrays()``: mean, precision, training_scores,
+                              alpha); a reader that predates it ignores it and
+                              uses the feature view alone
 ``fingerprint_<name>``        optional: digests (n, 16) uint8, thumbnails
                               (n, 256) and labels (n,) of the training images
                               (:class:`~probkit.classifier.data.audit.Fingerprints`), so
@@ -79,6 +86,10 @@ from probkit._stored_arrays import (
     stored_string,
 )
 from probkit.classifier.data.audit import Fingerprints
+from probkit.classifier.evaluation.photo_typicality import (
+    photo_typicality_arrays,
+    photo_typicality_from_arrays,
+)
 from probkit.classifier.evaluation.typicality import typicality_arrays, typicality_from_arrays
 from probkit.classifier.features.registry import (
     representation_arrays,
@@ -118,6 +129,7 @@ def save_model(path: str | os.PathLike[str], classifier: Classifier) -> None:
         "temperature": np.array(float(classifier.temperature)),
         "metadata": json_array({"probkit_version": __version__, **classifier.metadata}),
         **typicality_arrays(classifier.typicality_, classifier.image_typicality_),
+        **photo_typicality_arrays(classifier.photo_typicality_),
     }
     if classifier.training_fingerprints_ is not None:
         arrays.update(classifier.training_fingerprints_.to_model_arrays())
@@ -277,6 +289,13 @@ def _classifier(arrays: Arrays) -> Classifier:
     n_features = preprocessor.n_features_
     estimator = storage.model_from_arrays(arrays, n_features=n_features)
     typicality, image_typicality = typicality_from_arrays(arrays, n_features)
+    photo_typicality = photo_typicality_from_arrays(arrays)
+    if photo_typicality is not None and typicality is None:
+        raise InputError("photo_typicality_* arrays without typicality_* arrays")
+    if photo_typicality is not None and typicality is not None \
+            and photo_typicality.alpha != typicality.alpha:
+        raise InputError(f"typicality_alpha {typicality.alpha} and photo_typicality_alpha "
+                             f"{photo_typicality.alpha} differ")
     return Classifier(
         preprocessor=preprocessor,
         estimator=estimator,
@@ -286,6 +305,7 @@ def _classifier(arrays: Arrays) -> Classifier:
         metadata=stored_json_object(arrays, "metadata"),
         typicality_=typicality,
         image_typicality_=image_typicality,
+        photo_typicality_=photo_typicality,
         training_fingerprints_=Fingerprints.from_model_arrays(arrays),
     )
 

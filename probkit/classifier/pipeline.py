@@ -95,8 +95,13 @@ class Classifier:
         training images' (:mod:`probkit.classifier.evaluation.typicality`); None before.
     image_typicality_ : TypicalityScore or None
         After :meth:`fit_typicality`, the same score on four model-independent image
-        statistics (:mod:`probkit.classifier.features.statistics`); None before, and in
-        model files written before it existed (then only the feature view is used).
+        statistics (:mod:`probkit.classifier.features.statistics`), in model files written
+        before the photo view replaced it; None otherwise.
+    photo_typicality_ : PhotoTypicality or None
+        After :meth:`fit_typicality`, the photograph-or-not view: a robust distance in nine
+        photo statistics calibrated on held-out training images
+        (:mod:`probkit.classifier.evaluation.photo_typicality`); None before, and in model
+        files written before it existed.
     """
 
     preprocessor: Representation = field(default_factory=Preprocessor)
@@ -111,6 +116,7 @@ class Classifier:
         default=None, init=False, repr=False, compare=False)
     typicality_: Any = field(default=None, repr=False, compare=False)
     image_typicality_: Any = field(default=None, repr=False, compare=False)
+    photo_typicality_: Any = field(default=None, repr=False, compare=False)
     training_fingerprints_: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -149,6 +155,11 @@ class Classifier:
         ``callback(iteration, cost)`` is passed to the model's ``fit``; with
         ``validation`` the model also records the validation log loss per iterate.
         """
+        if self.metadata.get("ensemble"):
+            raise InputError("this model is an assembled ensemble of linear models "
+                             "(metadata 'ensemble'); refit it with "
+                             "probkit.classifier.selection.ensemble.refit_ensemble",
+                             parameter="model")
         start = time.perf_counter()
         template = self._template()
         template._validate_hyperparameters()
@@ -198,21 +209,33 @@ class Classifier:
 
     def fit_typicality(self, images: Any, *, alpha: float | None = None) -> Classifier:
         """Fit the out-of-distribution score on the (un-augmented) training images in two
-        views, the representation's feature space and the image statistics of
-        :func:`~probkit.classifier.features.statistics.image_statistics`; returns self.
+        views, the representation's feature space and the photo statistics of
+        :func:`~probkit.classifier.features.photo_statistics.photo_statistics`
+        (:class:`~probkit.classifier.evaluation.photo_typicality.PhotoTypicality`); returns
+        self.
 
         Separate from :meth:`fit` so that cross-validation folds do not pay for the
         leave-one-out scores; ``probkit train`` and the refit of ``probkit tune``
         call it. ``alpha``: the share of typical inputs that may be flagged
         (default :data:`~probkit.classifier.evaluation.typicality.DEFAULT_ALPHA`); each view
         flags below ``alpha / 2`` (:func:`~probkit.classifier.evaluation.typicality.combine_views`).
+        With fewer training images than the photo view needs
+        (:func:`~probkit.classifier.evaluation.photo_typicality.min_training_images`, 22) it has
+        the feature view alone, flagged below ``alpha``.
         """
+        from probkit.classifier.evaluation.photo_typicality import (
+            PhotoTypicality,
+            min_training_images,
+        )
         from probkit.classifier.evaluation.typicality import DEFAULT_ALPHA, TypicalityScore
-        from probkit.classifier.features.statistics import image_statistics
+        from probkit.classifier.features.photo_statistics import photo_statistics
 
         level = DEFAULT_ALPHA if alpha is None else alpha
         features = TypicalityScore(alpha=level).fit(self.preprocessor.transform(images))
-        self.image_typicality_ = TypicalityScore(alpha=level).fit(image_statistics(images))
+        statistics = photo_statistics(np.asarray(images))
+        enough = statistics.shape[0] >= min_training_images(statistics.shape[1])
+        self.photo_typicality_ = PhotoTypicality(alpha=level).fit(statistics) if enough else None
+        self.image_typicality_ = None
         self.typicality_ = features
         return self
 
@@ -235,7 +258,8 @@ class Classifier:
     @property
     def typicality_views(self) -> int:
         """How many views the out-of-distribution score combines (0: no score)."""
-        return sum(v is not None for v in (self.typicality_, self.image_typicality_))
+        return sum(v is not None for v in (self.typicality_, self.image_typicality_,
+                                           self.photo_typicality_))
 
     @property
     def typicality_threshold(self) -> float | None:
@@ -249,8 +273,8 @@ class Classifier:
         """(typicality, in_distribution) per image, or None if the classifier has no
         typicality score (a model file from before it existed).
 
-        The typicality is the smaller of the views' (feature space, image statistics),
-        flagged below ``alpha`` / number of views
+        The typicality is the smallest of the views' (feature space; photo statistics, or the
+        four image statistics in older model files), flagged below ``alpha`` / number of views
         (:func:`~probkit.classifier.evaluation.typicality.combine_views`); a greyscale or
         near-greyscale image (mean saturation below
         :data:`~probkit.classifier.features.statistics.GREY_SATURATION`) is flagged too."""
@@ -263,6 +287,10 @@ class Classifier:
         statistics = image_statistics(np.asarray(images))
         if self.image_typicality_ is not None:
             views.append(self.image_typicality_.typicality(statistics))
+        if self.photo_typicality_ is not None:
+            from probkit.classifier.features.photo_statistics import photo_statistics
+
+            views.append(self.photo_typicality_.typicality(photo_statistics(np.asarray(images))))
         t, typical = combine_views(views, float(self.typicality_.alpha))
         # the training images are colour photographs: a greyscale image is not one, whatever
         # its distances (its colour features say nothing about it)

@@ -217,7 +217,7 @@ def test_state_round_trip_reproduces_the_features(text):
 @pytest.mark.parametrize(("text", "match"), [("sift", "unknown features"),
                                              ("hsv:8x4", "8x4x4"), ("hog:a,b", "integers"),
                                              ("hsv+", "empty part"), ("", "non-empty"),
-                                             ("x" * 300, "short")])
+                                             ("x" * 700, "short")])
 def test_parse_features_names_the_bad_text(text, match):
     with pytest.raises(InputError, match=match):
         parse_features(text)

@@ -17,6 +17,7 @@ from probkit.classifier.evaluation.typicality import (
     combine_views,
     leave_one_out_scores,
     ledoit_wolf_from_gram,
+    typicality_arrays,
 )
 from probkit.classifier.features.registry import build_representation
 from probkit.classifier.features.statistics import STATISTIC_NAMES, image_statistics
@@ -246,26 +247,37 @@ def test_both_views_are_saved_checked_and_old_files_still_load(synthetic_classif
     path = tmp_path / "m.npz"
     save_model(path, clf)
     loaded = load_model(path)
+    assert loaded.photo_typicality_ is not None and loaded.image_typicality_ is None
     images = np.concatenate([uniform_images()[:2], make_synthetic(3, size=64, seed=9).images])
     assert np.array_equal(loaded.typicality(images)[0], clf.typicality(images)[0])
     with np.load(path) as npz:
         arrays = dict(npz)
-    # a file from before the image view: the feature view alone, flagged below alpha
-    old = {k: v for k, v in arrays.items() if not k.startswith("image_typicality_")}
+    # a file from before the second view: the feature view alone, flagged below alpha
+    old = {k: v for k, v in arrays.items() if not k.startswith("photo_typicality_")}
     np.savez(tmp_path / "old.npz", **old)
     before = load_model(tmp_path / "old.npz")
-    assert before.image_typicality_ is None and before.typicality_threshold == 0.01
+    assert before.photo_typicality_ is None and before.typicality_threshold == 0.01
     t, ok = before.typicality(images)
     assert np.array_equal(ok, t >= 0.01)
-    bad = dict(arrays, image_typicality_mean=arrays["image_typicality_mean"][:-1])
+    # a file from the four-statistic image view: read and used as it was written
+    train = make_synthetic(80, size=64, seed=1).images
+    four = TypicalityScore(alpha=0.01).fit(image_statistics(train))
+    older = dict(old, **typicality_arrays(None, four))
+    np.savez(tmp_path / "older.npz", **older)
+    image_view = load_model(tmp_path / "older.npz")
+    assert image_view.typicality_views == 2 and image_view.photo_typicality_ is None
+    expected = np.minimum(before.typicality(images)[0],
+                          four.typicality(image_statistics(images)))
+    np.testing.assert_allclose(image_view.typicality(images)[0], expected)
+    bad = dict(arrays, photo_typicality_mean=arrays["photo_typicality_mean"][:-1])
     np.savez(tmp_path / "bad.npz", **bad)
-    with pytest.raises(ModelFileError, match="image_typicality_"):
+    with pytest.raises(ModelFileError, match="photo_typicality_"):
         load_model(tmp_path / "bad.npz")
     lone = {k: v for k, v in arrays.items() if not k.startswith("typicality_")}
     np.savez(tmp_path / "lone.npz", **lone)
     with pytest.raises(ModelFileError, match="without"):
         load_model(tmp_path / "lone.npz")
-    mixed = dict(arrays, image_typicality_alpha=np.array(0.05))
+    mixed = dict(arrays, photo_typicality_alpha=np.array(0.05))
     np.savez(tmp_path / "mixed.npz", **mixed)
     with pytest.raises(ModelFileError, match="differ"):
         load_model(tmp_path / "mixed.npz")

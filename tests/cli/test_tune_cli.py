@@ -152,3 +152,20 @@ def test_too_few_cats_for_the_folds_is_one_line(tmp_path):
                                  str(tmp_path / "m.npz"), "--grid", "quick"])
     assert code == 2 and stdout == ""
     assert stderr.startswith("error: class 1 has only 3 examples") and stderr.count("\n") == 1
+
+
+def test_tune_ensemble_prints_the_members_saved_as_one_model(tmp_path):
+    train = tmp_path / "train16.h5"
+    write_dataset(train, make_synthetic(60, size=16, seed=5, signal=0.05), split="train")
+    out = tmp_path / "e.npz"
+    args = ["tune", "--train", str(train), "--out", str(out), "--features",
+            "std(sqrt(hsv:4x2x2@centre) + stats)", "--features", "std(hog)",
+            "--features", "std(lbp:1,2)", "--l2", "1", "--flip", "no", "--iterations", "500",
+            "--preprocessing", "scale", "--folds", "3"]
+    code, stdout, _ = _run([*args, "--ensemble", "5"])
+    assert code == 0
+    assert "best single candidate by min-log-loss" in stdout
+    assert "chosen: the logit average of" in stdout and "saved as one logistic model" in stdout
+    assert "ensemble" in load_model(out).metadata
+    code, _, stderr = _run([*args, "--ensemble", "-1"])
+    assert code == 2 and "--ensemble" in stderr

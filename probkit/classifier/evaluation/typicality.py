@@ -177,7 +177,7 @@ def leave_one_out_scores(X: Any) -> Array:
     return scores
 
 
-def tail_typicality(training_scores: Any, d2: Any) -> Array:
+def tail_typicality(training_scores: Any, d2: Any, *, scale: str = "mean") -> Array:
     r"""The typicality of scores ``d2`` against sorted leave-one-out ``training_scores``.
 
     Up to the :math:`k`-th largest training score :math:`u` (:math:`k =
@@ -196,7 +196,14 @@ def tail_typicality(training_scores: Any, d2: Any) -> Array:
     >>> train = np.arange(1.0, 101.0)  # top tenth: 91..100, excess mean 4.5 over u = 91
     >>> tail_typicality(train, np.array([50.0, 91.0, 100.0, 150.0])).round(6).tolist()
     [0.5, 0.1, 0.013534, 0.0]
+    >>> with_outlier = np.r_[np.arange(1.0, 100.0), 1000.0]  # one outlier: mean excess 4.5 -> 94.5
+    >>> tail_typicality(with_outlier, np.array([110.0])).round(4).tolist()
+    [0.0818]
+    >>> tail_typicality(with_outlier, np.array([110.0]), scale="median").round(4).tolist()
+    [0.0072]
     """
+    if scale not in ("mean", "median"):
+        raise InputError(f"tail_typicality: scale must be 'mean' or 'median'; got {scale!r}")
     scores = np.sort(np.asarray(training_scores, dtype=np.float64))
     values = np.asarray(d2, dtype=np.float64)
     n = scores.size
@@ -204,7 +211,10 @@ def tail_typicality(training_scores: Any, d2: Any) -> Array:
     t = larger / n
     k = min(n, max(TAIL_MIN, math.ceil(n * TAIL_SHARE)))
     u = float(scores[n - k])
-    beta = float(np.mean(scores[n - k:] - u))
+    excess = scores[n - k:] - u
+    beta = float(np.mean(excess))
+    if scale == "median":
+        beta = float(np.median(excess[1:])) / math.log(2) if k > 1 else 0.0
     if beta > 0:
         beyond = values >= u
         t = np.where(beyond, (k / n) * np.exp(-np.maximum(values - u, 0.0) / beta), t)

@@ -41,7 +41,7 @@ from typing import Any
 
 from probkit.classifier.features._base import FeatureTransformer, as_images
 from probkit.classifier.features.colour import ColourHistogram, rgb_to_hsv
-from probkit.classifier.features.combine import Concatenate, Standardize
+from probkit.classifier.features.combine import MAX_PARTS, Concatenate, Standardize
 from probkit.classifier.features.hog import HOG, hog_features
 from probkit.classifier.features.pixels import RawPixels
 from probkit.classifier.features.root import SquareRoot
@@ -56,6 +56,8 @@ TRANSFORMERS: dict[str, type[FeatureTransformer]] = {
 }
 #: bound on how deep a stored or written spec may nest
 MAX_DEPTH = 4
+#: the longest features text (an ensemble's blocks written side by side)
+MAX_TEXT = 600
 
 
 def from_spec(spec: Any, *, _depth: int = 0) -> FeatureTransformer:
@@ -111,7 +113,7 @@ _BINS = re.compile(r"^(\d+)x(\d+)x(\d+)$")
 def _parse_one(text: str, *, whole: str) -> FeatureTransformer:
     body = text.strip()
     if body.lower().startswith("sqrt("):
-        if not body.endswith(")"):
+        if not body.endswith(")") or "+" in body:
             raise InputError(f"features {whole!r}: sqrt(...) takes one part; write e.g. "
                              "sqrt(hsv:8x4x4) + sqrt(hog)")
         inner = body[5:-1].strip()
@@ -163,12 +165,59 @@ def _parse_one(text: str, *, whole: str) -> FeatureTransformer:
     )
 
 
+def _top_level_parts(body: str, *, whole: str) -> list[str]:
+    """``body`` split at the ``+`` signs outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(body):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth < 0:
+                raise InputError(f"features {whole!r}: a ')' without its '('")
+        elif char == "+" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+    if depth != 0:
+        raise InputError(f"features {whole!r}: a '(' without its ')'")
+    parts.append(body[start:])
+    if any(not p.strip() for p in parts):
+        raise InputError(f"features {whole!r}: empty part around '+'")
+    return [p.strip() for p in parts]
+
+
+def _standardized_inner(part: str) -> str | None:
+    """The text inside ``std(...)`` when ``part`` is one whole ``std(...)``, else None."""
+    if not (part.lower().startswith("std(") and part.endswith(")")):
+        return None
+    depth = 0
+    for i, char in enumerate(part[3:], start=3):
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0 and i < len(part) - 1:
+            return None  # the first parenthesis closes before the end: std(a) + std(b)
+    return part[4:-1]
+
+
+def _parse_group(body: str, *, whole: str) -> FeatureTransformer:
+    """Plain parts joined by ``+`` (no ``std``) as one transformer."""
+    pieces = _top_level_parts(body, whole=whole)
+    for piece in pieces:
+        if piece.lower().startswith("std("):
+            raise InputError(f"features {whole!r}: std(...) holds plain parts; write "
+                             "std(a + b) or std(a) + std(b)")
+    parts = tuple(_parse_one(p, whole=whole) for p in pieces)
+    return parts[0] if len(parts) == 1 else Concatenate(parts=parts)
+
+
 def parse_features(text: str) -> FeatureTransformer:
     """Read ``pixels``, ``hsv:8x4x4``, ``rgb:4x4x4``, ``hog:9,8,2``, ``lbp:1,2,3``
     (:class:`LocalBinaryPattern`), ``stats`` (:class:`ImageStatistics`), a histogram per
     region ``hsv:8x4x4@centre`` (or ``@2x2``, ``@3x3``: :class:`SpatialColour`), each
     optionally inside ``sqrt(...)`` (:class:`SquareRoot`), joined with ``+``, optionally
-    wrapped in ``std(...)``.
+    wrapped in ``std(...)``. Several standardized groups side by side, ``std(a + b) +
+    std(c)``, are the blocks of an ensemble of linear models
+    (:mod:`probkit.classifier.selection.ensemble`): each group standardized on its own.
 
     >>> parse_features("hsv:8x4x4")
     ColourHistogram(space='hsv', bins=(8, 4, 4))
@@ -176,6 +225,8 @@ def parse_features(text: str) -> FeatureTransformer:
     'std(pixels)'
     >>> parse_features("sqrt(hsv:8x4x4) + hog").label
     'sqrt(hsv-hist 8x4x4) + hog 9o 8px 2x2'
+    >>> parse_features("std(sqrt(hsv) + stats) + std(hog)").label
+    'std(sqrt(hsv-hist 8x4x4) + image stats) + std(hog 9o 8px 2x2)'
     >>> parse_features("sqrt(sqrt(hsv))")
     Traceback (most recent call last):
     ...
@@ -188,19 +239,24 @@ def parse_features(text: str) -> FeatureTransformer:
 rgb[:RxGxB][@REGIONS], hog[:O,C,B], lbp[:R,R,...] or stats, each optionally inside \
 sqrt(...), joined by + and optionally inside std(...)
     """
-    if not isinstance(text, str) or not text.strip() or len(text) > 200:
-        raise InputError(f"features must be a short non-empty text; got {text!r}")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise InputError(f"features must be a short non-empty text (at most {MAX_TEXT} "
+                         f"characters); got {text!r}")
     body = text.strip()
-    standardize = body.lower().startswith("std(") and body.endswith(")")
-    if standardize:
-        body = body[4:-1]
-    pieces = body.split("+")
-    if any(not p.strip() for p in pieces):
-        raise InputError(f"features {text!r}: empty part around '+'")
-    parts = tuple(_parse_one(p, whole=text) for p in pieces)
-    transformer: FeatureTransformer = parts[0] if len(parts) == 1 else Concatenate(parts=parts)
+    groups = _top_level_parts(body, whole=text)
+    inners = [_standardized_inner(g) for g in groups]
+    if len(groups) > 1 and all(inner is not None for inner in inners):
+        if len(groups) > MAX_PARTS:
+            raise InputError(f"features {text!r}: at most {MAX_PARTS} std(...) groups")
+        blocks = tuple(Standardize(features=_parse_group(str(inner), whole=text))
+                       for inner in inners)
+        transformer: FeatureTransformer = Concatenate(parts=blocks)
+        transformer._validate_hyperparameters()
+        return transformer
+    inner = _standardized_inner(body)
+    transformer = _parse_group(body if inner is None else inner, whole=text)
     transformer._validate_hyperparameters()
-    return Standardize(features=transformer) if standardize else transformer
+    return Standardize(features=transformer) if inner is not None else transformer
 
 
 __all__ = [

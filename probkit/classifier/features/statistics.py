@@ -3,7 +3,9 @@ r"""A model-independent view of an image for the out-of-distribution score: four
 The typicality score in a model's own feature space cannot see what the features
 cannot: a colour histogram of a grey page, of greyscale noise or of black text on
 white looks like that of a drab photo. These statistics describe the *image*, whatever
-the model, and are scored by the same
+the model: they are the first four of the nine photo statistics the photograph-or-not view
+scores (:mod:`probkit.classifier.features.photo_statistics`), and model files written before
+that view score them alone with
 :class:`~probkit.classifier.evaluation.typicality.TypicalityScore`
 (docs/probabilities.md, section 8). With the grey level
 :math:`g = 0.299R + 0.587G + 0.114B` in [0, 1], :math:`\epsilon = 1/255` (one grey step)
@@ -104,7 +106,7 @@ def _chunked(array: NDArray[Any]) -> NDArray[np.float64]:
 
 class ImageStatistics(FeatureTransformer):
     """The four statistics of :func:`image_statistics` as features (the same definition the
-    typicality view scores).
+    photograph-or-not view starts from).
 
     Parameters
     ----------

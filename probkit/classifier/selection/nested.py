@@ -93,12 +93,14 @@ def nested_cross_validate(
     rule: str = "min-log-loss",
     calibrate: str = "temperature",
     seed: int = 0,
+    ensemble: int = 0,
     progress: ProgressFn | None = None,
 ) -> NestedCV:
     """Score the selection of ``grid`` by ``rule`` on ``k`` outer folds of ``train``.
 
     Each outer training part gets the full :func:`~.search.select_model` (``inner_k``-fold
-    CV repeated ``inner_repeats`` times, the rule, the temperature, the refit); its model's
+    CV repeated ``inner_repeats`` times, the rule or the ``ensemble`` of that many greedy
+    rounds, the temperature, the refit); its model's
     calibrated probabilities are scored on the outer held-out fold. ``progress(done,
     total, label)`` counts inner fits over all outer folds.
     """
@@ -126,14 +128,14 @@ def nested_cross_validate(
 
             result = select_model(outer_train, grid, k=inner_k, rule=rule, seed=seed,
                                   repeats=inner_repeats, calibrate=calibrate,
-                                  progress=inner_progress)
+                                  ensemble=ensemble, progress=inner_progress)
             clf = result.classifier
             assert clf is not None
             z = clf.decision_function(images[held])  # calibrated: divided by T
             y = labels[held]
             losses.append(float(log_loss_from_logits(z, y)))
             accuracies.append(float(np.mean((z > 0).astype(np.int64) == y)))
-            chosen.append(result.chosen.candidate.label)
+            chosen.append(result.chosen_label)
     return NestedCV(fold_log_loss=tuple(losses), fold_accuracy=tuple(accuracies),
                     chosen=tuple(chosen), k=k, inner_k=inner_k, inner_repeats=inner_repeats)
 

@@ -70,16 +70,31 @@ class SelectionResult:
     baseline_log_loss: float
     baseline_accuracy: float
     out_of_fold_logits: NDArray[np.float64]
-    """Shape ``(repeats, n_train)``: the chosen candidate's held-out logits."""
+    """Shape ``(repeats, n_train)``: the chosen candidate's (or ensemble's) held-out logits."""
     temperature: float
     classifier: Classifier | None = None
+    ensemble: tuple[tuple[Candidate, float], ...] | None = None
+    """With ``select_model(ensemble=N)``: the members and weights
+    (:func:`~probkit.classifier.selection.ensemble.greedy_ensemble`); None otherwise."""
+    ensemble_log_loss: float | None = None
+    """The ensemble's out-of-fold log loss (all repeats pooled, before the temperature): the
+    members were chosen on these logits, so it flatters them (the nested CV does not)."""
     learning_curve: dict[str, list[float]] = field(default_factory=dict)
     refit_warnings: list[str] = field(default_factory=list)
     """The refit's ConvergenceWarning, with what to change (a candidate meant to run to
     the optimum, 500 iterations or more, that stopped short)."""
 
+    @property
+    def chosen_label(self) -> str:
+        """The chosen candidate's label, or the ensemble's (weights and members)."""
+        if self.ensemble is None:
+            return self.chosen.candidate.label
+        from probkit.classifier.selection.ensemble import ensemble_label
+
+        return ensemble_label(self.ensemble)
+
     def __repr__(self) -> str:
-        return (f"SelectionResult(rule={self.rule!r}, chosen={self.chosen.candidate.label!r}, "
+        return (f"SelectionResult(rule={self.rule!r}, chosen={self.chosen_label!r}, "
                 f"candidates={len(self.rows)}, folds={self.k}, repeats={self.repeats}, "
                 f"n_train={self.n_train}, temperature={self.temperature:.3f}, "
                 f"refitted={self.classifier is not None})")
@@ -112,6 +127,9 @@ class SelectionResult:
                          + ("" if self.target_base_rate is None
                             else ", moved to the target base rate")},
             "chosen": self.chosen.to_dict(),
+            "ensemble": None if self.ensemble is None else {
+                "members": [{"weight": w, **c.to_dict()} for c, w in self.ensemble],
+                "out_of_fold_log_loss": self.ensemble_log_loss},
             "temperature": self.temperature,
             "grid": [r.to_dict() for r in self.rows],
         }
@@ -128,6 +146,7 @@ def select_model(
     base_rate: float | None = None,
     calibrate: str = "temperature",
     refit: bool = True,
+    ensemble: int = 0,
     progress: ProgressFn | None = None,
 ) -> SelectionResult:
     """Cross-validate ``grid`` on ``train``, choose by ``rule``, calibrate, refit.
@@ -155,6 +174,12 @@ def select_model(
     refit : bool
         Refit the chosen candidate on all of ``train`` into a
         :class:`~probkit.classifier.pipeline.Classifier` (``result.classifier``).
+    ensemble : int
+        0: the one candidate the rule chooses. N > 0: the weighted logit average of the
+        linear candidates chosen by N rounds of greedy selection on their out-of-fold logits
+        (:mod:`~probkit.classifier.selection.ensemble`; the temperature is then fitted on the
+        ensemble's out-of-fold logits, and the refit is the assembled linear model). Not with
+        ``base_rate``.
     """
     import numpy as np
 
@@ -165,6 +190,12 @@ def select_model(
         raise InputError(f"base_rate must lie strictly between 0 and 1, got {base_rate!r}",
                          parameter="base_rate")
     check_choice(calibrate, CALIBRATIONS, parameter="calibrate")
+    if not isinstance(ensemble, int) or isinstance(ensemble, bool) or ensemble < 0:
+        raise InputError(f"ensemble must be a whole number of rounds >= 0, got {ensemble!r}",
+                         parameter="ensemble")
+    if ensemble and base_rate is not None:
+        raise InputError("an ensemble is chosen at the training base rate; leave out "
+                         "base_rate or set ensemble=0", parameter="ensemble")
     _, labels = training_arrays(train)
     train.require_both_classes()
     from probkit.classifier.features.cache import feature_cache
@@ -175,6 +206,25 @@ def select_model(
                                                           progress=progress)
     chosen = choose(rows, rule)
     oof_logits = oof[chosen.candidate]
+    members, ensemble_loss = None, None
+    if ensemble:
+        from probkit.classifier.selection.ensemble import (
+            block_text,
+            ensemble_logits,
+            greedy_ensemble,
+        )
+
+        pool = sorted((r for r in rows if r.diverged is None
+                       and block_text(r.candidate) is not None),
+                      key=lambda r: (r.log_loss_mean, r.candidate.complexity()))
+        if pool:
+            members = greedy_ensemble({r.candidate: oof[r.candidate] for r in pool}, labels,
+                                      rounds=ensemble)
+            oof_logits = ensemble_logits(members, oof)
+            from probkit.classifier.models.losses import log_loss_from_logits
+
+            ensemble_loss = float(log_loss_from_logits(oof_logits.ravel(),
+                                                       np.tile(labels, repeats)))
     temperature = 1.0
     if calibrate == "temperature":
         y_all = np.tile(labels, repeats)
@@ -189,7 +239,7 @@ def select_model(
         training_base_rate=float(labels.mean()), target_base_rate=base_rate,
         baseline_log_loss=base_loss,
         baseline_accuracy=base_acc, out_of_fold_logits=np.asarray(oof_logits),
-        temperature=temperature,
+        temperature=temperature, ensemble=members, ensemble_log_loss=ensemble_loss,
     )
     if refit:
         from probkit.classifier.models.optimizers import ConvergenceWarning
@@ -199,26 +249,36 @@ def select_model(
             warnings.simplefilter("always", ConvergenceWarning)
             result.classifier = refit_classifier(chosen.candidate, train, seed=seed,
                                                  temperature=temperature,
-                                                 metadata={"selection": result.to_dict()})
-        if chosen.candidate.max_iter >= OPTIMUM_ITERATIONS:  # fewer: early stopping on purpose
+                                                 metadata={"selection": result.to_dict()},
+                                                 ensemble=members)
+        refitted = [chosen.candidate] if members is None else [c for c, _ in members]
+        if all(c.max_iter >= OPTIMUM_ITERATIONS for c in refitted):  # fewer: early stopping
             result.refit_warnings = list(dict.fromkeys(
-                f"refitting {chosen.candidate.label}: {w.message}" for w in caught
+                f"refitting {result.chosen_label}: {w.message}" for w in caught
                 if issubclass(w.category, ConvergenceWarning)))
     return result
 
 
 def refit_classifier(candidate: Candidate, train: Dataset, *, seed: int = 0,
                      temperature: float = 1.0,
-                     metadata: dict[str, Any] | None = None) -> Classifier:
-    """Fit ``candidate`` on all of ``train`` (the same pipeline as every fold), and its
-    out-of-distribution score (:meth:`Classifier.fit_typicality`). Optimizer warnings
-    are left to the caller."""
+                     metadata: dict[str, Any] | None = None,
+                     ensemble: tuple[tuple[Candidate, float], ...] | None = None) -> Classifier:
+    """Fit ``candidate`` (or the ``ensemble``'s members, assembled:
+    :func:`~probkit.classifier.selection.ensemble.refit_ensemble`) on all of ``train`` (the
+    same pipeline as every fold), and its out-of-distribution score
+    (:meth:`Classifier.fit_typicality`). Optimizer warnings are left to the caller."""
     import numpy as np
 
     training_arrays(train)
-    clf = candidate.build(seed=seed).fit(train)
+    if ensemble is None:
+        clf = candidate.build(seed=seed).fit(train)
+    else:
+        from probkit.classifier.selection.ensemble import refit_ensemble
+
+        clf = refit_ensemble(ensemble, train, seed=seed)
     if not all(np.all(np.isfinite(v)) for v in clf.estimator.params_.values()):
-        raise ComputationError(f"refitting {candidate.label} produced non-finite weights")
+        what = candidate.label if ensemble is None else "the ensemble"
+        raise ComputationError(f"refitting {what} produced non-finite weights")
     clf.temperature = float(temperature)
     clf.metadata.update(metadata or {})
     clf.fit_typicality(train.images)

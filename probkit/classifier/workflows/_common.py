@@ -124,8 +124,6 @@ def _estimated_base_rate(clf: Classifier, images: Any) -> BaseRateEstimate:
 
 def _out_of_distribution(clf: Classifier, images: Any) -> dict[str, Any] | None:
     """How many images the model's typicality score flags (None: the model has no score)."""
-    from probkit.classifier.evaluation.typicality import COMBINED_SCORE_NAME, SCORE_NAME
-
     result = clf.typicality(images)
     if result is None:
         return None
@@ -134,7 +132,18 @@ def _out_of_distribution(clf: Classifier, images: Any) -> dict[str, Any] | None:
             "flagged_indices": [int(i) for i in (~ok).nonzero()[0]],
             "alpha": float(clf.typicality_.alpha), "views": clf.typicality_views,
             "threshold": clf.typicality_threshold,
-            "score": COMBINED_SCORE_NAME if clf.typicality_views > 1 else SCORE_NAME}
+            "score": _score_name(clf)}
+
+
+def _score_name(clf: Classifier) -> str:
+    """What the classifier's typicality is, in words, for the views it has."""
+    from probkit.classifier.evaluation.photo_typicality import PHOTO_SCORE_NAME
+    from probkit.classifier.evaluation.typicality import COMBINED_SCORE_NAME, SCORE_NAME
+
+    if clf.photo_typicality_ is not None:
+        return (f"smallest of two typicalities, flagged below alpha / 2 (Bonferroni), or "
+                f"greyscale: the {SCORE_NAME}; the {PHOTO_SCORE_NAME}")
+    return COMBINED_SCORE_NAME if clf.typicality_views > 1 else SCORE_NAME
 
 
 def _without_reliability(report: dict[str, Any]) -> dict[str, Any]:

@@ -128,11 +128,10 @@ class TuneReport:
         from probkit.display import html_block, html_lines, html_table
 
         r = self.result
-        c = r.chosen
         table = html_table(["", "candidate", "val log loss (mean ± SD)", "val accuracy"],
                            self.table_rows(limit=20))
         return html_block(
-            f"chosen by {r.rule}: {c.candidate.label}", table,
+            f"chosen by {r.rule}: {r.chosen_label}", table,
             html_lines([f"constant base-rate model: val log loss {r.baseline_log_loss:.4f}",
                         *([] if self.nested is None else [
                             f"nested CV of the whole selection ({self.nested.k} outer folds): "
@@ -174,6 +173,7 @@ def tune(
     base_rate: object = None,
     seed: int = 0,
     nested: bool | None = None,
+    ensemble: int | None = None,
     progress: SelectionProgress | None = None,
 ) -> TuneReport:
     """Choose a model by cross-validation on ``train`` only, calibrate, refit, save.
@@ -190,7 +190,11 @@ def tune(
     (None: 3 for the default grid, else 1) repeats the k-fold split. ``nested`` (None:
     on for the default grid only) also scores the whole selection by nested CV
     (:func:`~probkit.classifier.selection.nested.nested_cross_validate`: ``folds`` outer
-    folds, one repeat inside). ``base_rate`` chooses and calibrates for a
+    folds, one repeat inside). ``ensemble`` (None: 10 rounds for the default grid without
+    ``base_rate``, else 0) replaces the single winner by the weighted logit average of
+    linear candidates chosen greedily on their out-of-fold logits
+    (:mod:`~probkit.classifier.selection.ensemble`), inside the nested CV too. ``base_rate``
+    chooses and calibrates for a
     population with that share of cats. See
     :func:`probkit.classifier.selection.candidates.search_grid` and
     :func:`probkit.classifier.selection.search.select_model`.
@@ -209,6 +213,10 @@ def tune(
         nested = grid == "default"
     _check_selection_options(folds=folds, repeats=repeats, rule=rule, calibrate=calibrate)
     target = _base_rate(base_rate)
+    if ensemble is None:
+        from probkit.classifier.selection.ensemble import DEFAULT_ROUNDS
+
+        ensemble = DEFAULT_ROUNDS if grid == "default" and target is None else 0
     candidates = search_grid(asked, models=models, l2=l2,
                              preprocessing=preprocessing, max_iter=max_iter, flip=flip,
                              seeds=seeds, solver=solver, hidden=hidden, features=features)
@@ -225,14 +233,16 @@ def tune(
         result = search.select_model(data, candidates, k=folds, rule=rule, seed=seed,
                                      repeats=repeats,
                                      base_rate=None if target is None else float(target),
-                                     calibrate=calibrate, progress=overall)
+                                     calibrate=calibrate, ensemble=ensemble,
+                                     progress=overall)
         estimate = None
         if nested:
             from probkit.classifier.selection.nested import nested_cross_validate
 
             estimate = nested_cross_validate(
                 data, candidates, k=folds, inner_k=folds, rule=rule, calibrate=calibrate,
-                seed=seed, progress=lambda d, t, label: overall(d, t, label, main_fits))
+                seed=seed, ensemble=ensemble,
+                progress=lambda d, t, label: overall(d, t, label, main_fits))
     assert result.classifier is not None
     result.classifier.metadata.update({"train_source": data.source, "n_train": data.n,
                                        "tuned": True})

@@ -47,11 +47,14 @@ from probkit.symbolic.lint.prose import (
     set_up_after,
     solving_before,
     solving_between,
+    taking_logs,
 )
 from probkit.symbolic.lint.reader import (
+    PLUS_MINUS,
     PRIME_VARIABLE,
     Names,
     ParsedTerm,
+    parameter_patterns,
     parse_term,
     read_term,
     symbol_name,
@@ -140,6 +143,39 @@ def _names_in(node: Any) -> set[str]:
     for child in node.args:
         found |= _names_in(child)
     return found
+
+
+def _estimate(last: _Equation, values: list[Any]) -> tuple[Any, Any] | None:
+    r"""``(λ̂, λ)`` when the last equation of a solving chain isolates ``\hat\lambda`` and the
+    equations before it are in λ (and never in λ̂): the hat names the solution for λ."""
+    raw = last.left.raw
+    if not isinstance(raw, sp.Symbol) or not raw.name.startswith(r"\hat{") or \
+            not raw.name.endswith("}") or any(v is None for v in values[:-1]) or \
+            values[-1] is None:
+        return None
+    inner = raw.name[len(r"\hat{"):-1]
+    base = sp.Symbol(inner[1:] if inner.startswith("\\") else inner)
+    earlier = set().union(*(v.free_symbols for v in values[:-1])) if values[:-1] else set()
+    if base not in earlier or raw in earlier or base in values[-1].free_symbols:
+        return None
+    return raw, base
+
+
+def _settled(verdict: Verdict | None) -> Verdict | None:
+    """A claim that failed only for particular data (one side holds the data of a sum, the
+    other none: ``E'(w) = 28w - 58``), once it is known not to be an equation: undecided."""
+    if verdict is None or verdict.status != "wrong" or not verdict.particular_data:
+        return verdict
+    return Verdict("undecided", None, "one side depends on the data of the sums (x_i), the "
+                   "other does not: a value for particular data, which the maths does not give")
+
+
+def _is_name(text: str) -> bool:
+    try:
+        symbol_name(text)
+    except Unreadable:
+        return False
+    return True
 
 
 def _compact(text: str) -> str:
@@ -254,6 +290,8 @@ class _Checker:
         self.points_active = False  # an evaluation point holds for the block being checked
         self.unread_names: dict[str, int] = {}  # names whose definition could not be read
         self.unread_functions: set[str] = set()  # those of them defined with parameters
+        self.unread_reasons: dict[str, str] = {}  # why, when not "could not be read"
+        self.used_names: set[str] = set()  # the names read in a claim so far
         self.previous_end = 0  # where the block of self.previous ends
         self.previous_first: _Term | None = None  # the first term of that chain
         self.solving_rows = False  # the rows of the block being checked solve an equation
@@ -309,6 +347,8 @@ class _Checker:
             if len(statements) != 1 or statements[0].relations != ("=",):
                 continue
             name, value = statements[0].terms
+            if re.search(r"\\(?:pm|mp)(?![A-Za-z])", value.source or value.text):
+                continue  # "at $x = 1 \pm \sqrt{2}$": the solutions of an equation, not a point
             target = _target(name.source or name.text, name.offset)
             if target is None or target[1] or not value.text:
                 continue
@@ -355,7 +395,9 @@ class _Checker:
         first = self.previous_first
         if self.solving is None and first is not None and first.value is not None and \
                 set_to_zero(self.text[self.previous_end:block.start]) and \
-                not crosses_heading(self.text[self.previous_end:block.start]):
+                not crosses_heading(self.text[self.previous_end:block.start]) and \
+                not re.search(r"=\s*0\s*[.,。、]?\s*$", block.text.strip()):  # "微分して 0
+            # とおくと" then "\ell'(\lambda) = … = 0": the block sets its own result to zero
             self.open_set_to_zero(first)  # the chain's first term: a slip in it is not carried
         if self.solving is not None:  # "とおくと", "so", or "Set $E' = 0$:" then the algebra
             between = self.text[self.solving.end:block.start]
@@ -590,6 +632,8 @@ class _Checker:
         linked = linked or self.prose_link or (
             self.solving is not None and self.solving.end == self.block_end)
         self.prose_link = False
+        if linked and self.solving is not None and self.other_unknown(terms):
+            linked = False  # "Solving … gives p = …, so $n = 16$": n = 16 solves nothing
         if not linked:
             self.close_solving()
         if not terms[0].segment.text:  # "= …" continuing the chain of the previous block
@@ -603,6 +647,9 @@ class _Checker:
                     self.unparsed(term, "an empty side of '='")
             return
         definition = self.definition_target(terms)
+        if definition is None and not linked and len(terms) == 2 and \
+                self.defines_a_power(terms[0], terms[1]):
+            return
         if linked and (definition is None or not definition[1]):
             definition = None  # "⇒ w = 3" is solved for, not defined; "g(u) = …" still is
         checked = terms[1:] if definition is not None else terms
@@ -613,6 +660,24 @@ class _Checker:
         names = self.names(primed)
         for term in checked:
             self.read(term, names)
+        self.unread_call(terms, definition)
+        self.refuse_undefined_means(checked)
+        solved = linked and self.solving is not None and len(terms) == 2 and definition is None
+        everywhere = len(checked) > 1 and all(  # 12 \pm \sqrt{64} = 12 \pm 8: each sign
+            t.raw is not None and t.raw.has(PLUS_MINUS) for t in checked)
+        if definition is not None and everywhere:  # p = \frac{12 \pm 8}{40}: two values
+            self.unread_names[definition[0]] = terms[0].line
+            self.unread_reasons[definition[0]] = (
+                f"{display_name(definition[0])} stands for two values (\\pm, line "
+                f"{terms[0].line}); write each")
+            definition = None
+        for k, term in enumerate(checked):
+            if term.raw is not None and term.raw.has(PLUS_MINUS) and not (
+                    solved and k == 1) and not everywhere:
+                term.raw = None
+                term.problem = ("\\pm stands for two values; it is read only as the solutions "
+                                "of an equation being solved (… ⇒ x = 1 \\pm \\sqrt{2}); "
+                                "elsewhere write each")
         if not linked and segments[0].text and self.is_number(terms[1]) and \
                 not self.solving_cue():  # "Solving w^2 = 4": an equation, not a value
             definition, valued = self.value_statement(terms, definition)
@@ -621,6 +686,8 @@ class _Checker:
         if definition is not None:
             self.refuse_unread_names(terms[1])  # f(x) = g(x) with g unread: f is unread too
             self.define(definition, terms[0], terms[1])
+            if len(terms) == 2:
+                self.log_of_product(definition[0], terms[1])
         prime_variable = self.prime_variable(checked)
         for term in checked:
             self.refuse_unread_names(term)
@@ -629,6 +696,7 @@ class _Checker:
         verdicts = self.verdicts(checked)
         if definition is None and self.equations(checked, verdicts, linked, prime_variable):
             return
+        verdicts = [_settled(v) for v in verdicts]
         for left, right, verdict in zip(checked, checked[1:], verdicts, strict=False):
             self.record(left, right, verdict)
         self.blame(checked, verdicts, prime_variable)
@@ -649,7 +717,8 @@ class _Checker:
         3) = 0``) or set up by the words after it. The other links are checked
         as identities. True when the chain was handled here.
         """
-        if linked and self.solving is not None and len(terms) == 2 and verdicts[0] is None:
+        if linked and self.solving is not None and len(terms) == 2 and (
+                verdicts[0] is None or terms[1].raw.has(PLUS_MINUS)):
             self.solving.equations.append(_Equation(terms[0], terms[1], None))  # unread
             self.solving.end = self.block_end
             return True
@@ -734,8 +803,9 @@ class _Checker:
                     f"condition: {shown} is an equation (true for some values only), not an "
                     "identity; nothing after it solves it, so it is not checked", None, None))
             else:
-                self.record(first.left, first.right, first.identity)
-                self.blame([first.left, first.right], [first.identity], None)
+                identity = _settled(first.identity)
+                self.record(first.left, first.right, identity)
+                self.blame([first.left, first.right], [identity], None)
             return
         self.solving_chain(chain)
 
@@ -743,14 +813,19 @@ class _Checker:
         equations = chain.equations
         self.report_unread([t for e in equations for t in (e.left, e.right)])
         unknown = chain.variable if chain.variable is not None else self.unknown(equations)
+        values = [e.value for e in equations]
+        estimate = _estimate(equations[-1], values)
+        if estimate is not None and (unknown is None or unknown == estimate[1]):
+            hat, unknown = estimate  # ⇒ \hat\lambda = …: the solution for λ, written λ̂
+            values[-1] = values[-1].xreplace({hat: unknown})
         verdicts: list[Verdict | None] = []
-        for before, after in zip(equations, equations[1:], strict=False):
-            if before.value is None or after.value is None:
+        for k, (before, after) in enumerate(zip(equations, equations[1:], strict=False)):
+            if values[k] is None or values[k + 1] is None:
                 verdict = None
             elif unknown is None:
                 verdict = Verdict("undecided", None, "cannot tell which variable is solved for")
             else:
-                verdict = same_solutions(before.value, after.value, unknown, chain.domains,
+                verdict = same_solutions(values[k], values[k + 1], unknown, chain.domains,
                                          seed=self.seed + len(self.results))
             self.results.append(EqualityResult(
                 after.line, before.shown, after.shown,
@@ -774,8 +849,8 @@ class _Checker:
             following = verdicts[i + 1] if i + 1 < len(verdicts) else None
             if verdict.status == "wrong" and following is not None and \
                     following.status == "wrong" and \
-                    unknown is not None and equations[i + 2].value is not None and \
-                    same_solutions(before.value, equations[i + 2].value, unknown,
+                    unknown is not None and values[i + 2] is not None and \
+                    same_solutions(values[i], values[i + 2], unknown,
                                    chain.domains, seed=self.seed + 7919).status == "verified":
                 self.findings.append(Finding(
                     after.line, after.shown, "wrong",
@@ -889,6 +964,10 @@ class _Checker:
             return None  # "f(x) = \alpha x \quad (x < 0)", f known: a claim on that domain
         if self.points_active and parsed in self.scope.definitions:
             return None  # "at $x = 0$, $f(x) = \frac{1}{2}$": a claim at the point
+        known = self.scope.definitions.get(parsed)
+        if known is not None and known.params and params and \
+                tuple(str(p) for p in known.params) != tuple(params):
+            return None  # σ(z) defined, then "$\sigma(z_i) = 0.5$": a claim at z_i
         return name, params
 
     def define(self, target: tuple[str, tuple[str, ...]], lhs: _Term, rhs: _Term) -> None:
@@ -899,17 +978,147 @@ class _Checker:
                 self.unread_functions.add(parsed)
             return
         self.unread_names.pop(parsed, None)
+        self.unread_reasons.pop(parsed, None)
         self.unread_functions.discard(parsed)
         symbols = tuple(sp.Symbol(p) for p in params)
         if sp.Symbol(parsed) in rhs.raw.free_symbols and not params:
             self.unparsed(rhs, f"defines {lhs.segment.shown} in terms of itself")
             return
-        self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line))
+        powers = tuple(k for _, k in parameter_patterns(lhs.prepared)) \
+            if params and lhs.prepared is not None else ()
+        self.scope.define(Definition(parsed, symbols, rhs.raw, lhs.line,
+                                     powers if any(k != 1 for k in powers) else ()))
         self.defined = True
+
+    def log_of_product(self, name: str, rhs: _Term) -> None:
+        r""""Taking logs," then ``\ell(\lambda) = …`` after ``L(\lambda) = \prod_i …``: the prose
+        says ℓ is log L, so the new definition is checked against the log of the product."""
+        before = self.text[max(0, self.block_start - 160):self.block_start]
+        new = self.scope.definitions.get(name)
+        if new is None or not new.params or not taking_logs(before):
+            return
+        likelihood = next((d for d in reversed(list(self.scope.definitions.values()))
+                           if d is not new and d.params == new.params and d.body.has(sp.Product)),
+                          None)
+        if likelihood is None:
+            return
+
+        def call(definition: Definition) -> Any:
+            powers = definition.powers or (1,) * len(definition.params)
+            return sp.Function(definition.name)(*(p ** k for p, k in zip(
+                definition.params, powers, strict=True)))
+
+        try:
+            left = self.scope.evaluate(sp.log(call(likelihood)))
+            right = self.scope.evaluate(call(new))
+            verdict = _settled(self.compare(left, right, self.seed + len(self.results)))
+        except (Unreadable, ArithmeticError, RecursionError, TypeError, ValueError,
+                NotImplementedError, AttributeError):
+            return
+        assert verdict is not None
+        shown = f"log {display_name(likelihood.name)} = {rhs.segment.shown}"
+        if verdict.status == "verified":
+            self.results.append(EqualityResult(rhs.line, f"log {likelihood.name}",
+                                               rhs.segment.shown, "verified", verdict.method,
+                                               verdict.detail))
+        elif verdict.status == "wrong":
+            self.results.append(EqualityResult(rhs.line, f"log {likelihood.name}",
+                                               rhs.segment.shown, "wrong", verdict.method,
+                                               verdict.detail))
+            counter = verdict.counterexample
+            where = f" ({format_counterexample(counter)})" if counter else ""
+            self.findings.append(Finding(
+                rhs.line, rhs.segment.shown, "wrong",
+                f"wrong step: {shown} fails: {rhs.segment.shown} is not the log of "
+                f"{display_name(likelihood.name)} (line {likelihood.line}), which the words "
+                f"before it take{where}", counter, None))
+
+    def refuse_undefined_means(self, terms: list[_Term]) -> None:
+        r"""``\bar x`` never defined, next to the data ``x_i`` of a sum: the mean of the x_i
+        by convention, but over which terms? Refused by name, never read as a free variable."""
+        heads = {re.split(r"_\{|\^\{\(", str(base.label))[0]
+                 for t in terms if t.raw is not None for base in t.raw.atoms(sp.IndexedBase)}
+        if not heads:
+            return
+        for term in terms:
+            if term.raw is None:
+                continue
+            for symbol in term.raw.free_symbols:
+                name = getattr(symbol, "name", "")
+                if name.startswith("\\bar{") and name[len("\\bar{"):-1] in heads and \
+                        name not in self.scope.definitions:
+                    term.raw = None
+                    term.problem = (f"{display_name(name)} is not defined (the mean of the "
+                                    f"{name[len(chr(92) + 'bar{'):-1]}_i? Define it: "
+                                    f"{name} = \\frac{{1}}{{n}}\\sum_{{i=1}}^{{n}} …)")
+                    break
+
+    def other_unknown(self, terms: list[_Term]) -> bool:
+        """Does ``terms`` (``n = 16``) give a value to another name than the unknown of the
+        open solving chain (p), without the unknown? Then it is no step of that solving."""
+        assert self.solving is not None
+        if len(terms) != 2 or not terms[0].segment.text:
+            return False
+        unknown = self.solving.variable if self.solving.variable is not None else \
+            self.unknown(self.solving.equations)
+        if unknown is None:
+            return False
+        target = _target(terms[0].segment.source or terms[0].segment.text,
+                         terms[0].segment.offset)
+        if target is None or target[1] or target[0] == unknown.name:
+            return False
+        text = "".join(t.segment.source or t.segment.text for t in terms)
+        try:
+            names = {symbol_name(n) for n in re.findall(r"\\?[A-Za-z]+(?:_\{?\w+\}?)?", text)
+                     if _is_name(n)}
+        except Unreadable:
+            return False
+        return unknown.name not in names
+
+    def unread_call(self, terms: list[_Term], definition: Any) -> None:
+        r"""``\ell(\mu, \sigma^2) = …`` that could not be read as a definition: ℓ is a
+        function whose definition is unread, so ``\frac{\partial \ell}{\partial \mu}`` is
+        refused, never read as the derivative of a plain symbol."""
+        first = terms[0]
+        if definition is not None or first.raw is not None or first.prepared is None or \
+                first.prepared.tree.kind != "apply" or len(terms) != 2:
+            return
+        name = str(first.prepared.tree.value)
+        if name not in self.scope.definitions:
+            self.unread_names.setdefault(name, first.line)
+            self.unread_functions.add(name)
+
+    def defines_a_power(self, lhs: _Term, rhs: _Term) -> bool:
+        r"""``\hat\sigma^2 = \frac{1}{n}\sum_i (x_i - \bar x)^2``: a new estimate (a name with
+        a hat or a tilde) defined through its power. Nothing is claimed; later uses of the
+        name are refused (σ̂ is one of the roots of its power, and which one is not said)."""
+        if lhs.prepared is None and lhs.problem is None:
+            self.prepare(lhs)
+        tree = lhs.prepared.tree if lhs.prepared is not None else None
+        if tree is None or tree.kind != "pow" or tree.args[0].kind != "name" or \
+                tree.args[1].kind != "num" or tree.args[1].value.denominator != 1 or \
+                not 2 <= tree.args[1].value <= 12:
+            return False
+        name = str(tree.args[0].value)
+        if not name.startswith(("\\hat{", "\\tilde{")) or name in self.scope.definitions or \
+                name in self.unread_names or name in self.used_names:
+            return False  # only an estimate (σ̂², σ̃²): x^2 = 4 is an equation to solve
+        if rhs.prepared is None and rhs.problem is None:
+            self.prepare(rhs)
+        self.read(rhs, self.names())
+        if rhs.raw is None:
+            self.report_unread([rhs])
+        elif sp.Symbol(name) in rhs.raw.free_symbols:
+            return False
+        self.unread_names[name] = lhs.line
+        self.unread_reasons[name] = (f"{display_name(name)} is defined only through its power "
+                                     f"(line {lhs.line}), not as a value")
+        return True
 
     def names(self, primed: frozenset[str] = frozenset()) -> Names:
         """The names in force: the scope's, with the functions whose definition was unread."""
-        return self.scope.names(primed | frozenset(self.unread_functions))
+        names = self.scope.names(primed | frozenset(self.unread_functions))
+        return dataclasses.replace(names, unread=frozenset(self.unread_functions))
 
     def refuse_unread_names(self, term: _Term) -> None:
         """A term using a name whose definition could not be read is not read either."""
@@ -919,8 +1128,9 @@ class _Checker:
             type(f).__name__.rstrip("'") for f in term.raw.atoms(sp.core.function.AppliedUndef)}
         for name in sorted(used & set(self.unread_names)):
             term.raw = None
-            term.problem = (f"it uses {display_name(name)}, whose definition (line "
-                            f"{self.unread_names[name]}) could not be read")
+            term.problem = self.unread_reasons.get(name) or (
+                f"it uses {display_name(name)}, whose definition (line "
+                f"{self.unread_names[name]}) could not be read")
             return
 
     def prepare(self, term: _Term) -> None:
@@ -940,6 +1150,8 @@ class _Checker:
             return
         try:
             term.raw = read_term(term.prepared, names)
+            self.used_names |= {s.name for s in term.raw.free_symbols
+                                if isinstance(s, sp.Symbol)}
         except Unreadable as exc:
             term.problem = str(exc)
             if exc.offset is not None and term.segment.source:  # the line of the construct
@@ -998,15 +1210,28 @@ class _Checker:
                 verdict = Verdict("undecided", None, f"more than {MAX_EQUALITIES} equalities")
             else:
                 try:
-                    verdict = compare(left.value, right.value, self.scope.domains,
-                                      seed=self.seed + base + k,
-                                      constraints=self.scope.constraints)
+                    verdict = self.compare(left.value, right.value, self.seed + base + k)
                 except (ArithmeticError, RecursionError, TypeError, ValueError,
                         NotImplementedError, AttributeError) as exc:  # SymPy's own failures
                     verdict = Verdict("undecided", None,
                                       f"SymPy could not compare the sides ({type(exc).__name__})")
             verdicts.append(verdict)
         return verdicts
+
+    def compare(self, left: Any, right: Any, seed: int) -> Verdict:
+        """:func:`.equality.compare`; with ``\\pm`` on both sides, for each sign (the same
+        sign on both: ``12 \\pm \\sqrt{64} = 12 \\pm 8``)."""
+        if not (left.has(PLUS_MINUS) and right.has(PLUS_MINUS)):
+            return compare(left, right, self.scope.domains, seed=seed,
+                           constraints=self.scope.constraints)
+        verdicts = [compare(left.xreplace({PLUS_MINUS: sign}), right.xreplace(
+            {PLUS_MINUS: sign}), self.scope.domains, seed=seed,
+            constraints=self.scope.constraints) for sign in (sp.Integer(1), sp.Integer(-1))]
+        for verdict in verdicts:
+            if verdict.status != "verified":
+                return verdict
+        return Verdict("verified", verdicts[0].method if verdicts[0].method == verdicts[1].method
+                       else "numeric", "equal with either sign of \\pm")
 
     def record(self, left: _Term, right: _Term, verdict: Verdict | None) -> None:
         status = "unparsed" if verdict is None else verdict.status

@@ -38,6 +38,16 @@ import sympy as sp
 
 from probkit.symbolic.lint.approximate import Inexact, agrees, written
 from probkit.symbolic.lint.scope import Constraint, Domain, with_domains
+from probkit.symbolic.lint.sums import (
+    UNSTATED_SIZE,
+    TooManyTerms,
+    data_on_one_side,
+    has_sums,
+    mixed_bounds,
+    shown_sizes,
+    size_assignments,
+    write_out,
+)
 from probkit.symbolic.step_verifier import DIGITS, SIMPLIFIERS_BEFORE_SIMPLIFY, TOLERANCE
 
 POINTS = 4
@@ -59,13 +69,17 @@ class Verdict:
 
     ``status`` is ``"verified"``, ``"wrong"`` or ``"undecided"``; ``method``
     ``"symbolic"`` or ``"numeric"`` (None when undecided); ``counterexample``
-    ``{"point": {name: value}, "left": value, "right": value}`` when wrong.
+    ``{"point": {name: value}, "left": value, "right": value}`` when wrong;
+    ``particular_data`` when only one side holds the data of a sum (``x_i``), so that the
+    equality may hold for the post's data (:mod:`.check` decides, once it knows the equality
+    is no equation to solve).
     """
 
     status: str
     method: str | None
     detail: str
     counterexample: dict[str, Any] | None = None
+    particular_data: bool = False  # wrong, but one side holds a sum's data and the other none
 
 
 def _draw(domain: Domain, rng: random.Random) -> Any:
@@ -172,6 +186,8 @@ def numerically_equal(left: Any, right: Any, domains: Mapping[str, Domain], *,
     """
     if left.has(Inexact) or right.has(Inexact):
         return to_digits(left, right).status == "verified"
+    if has_sums(left) or has_sums(right):
+        return _over_sizes(left, right, domains, seed, constraints).status == "verified"
     replacements = with_domains({"left": left, "right": right}, domains)
     left, right = left.xreplace(replacements), right.xreplace(replacements)
     agreed, counterexample = _numeric(left, right, domains, random.Random(seed), constraints)
@@ -208,6 +224,8 @@ def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int =
     of the ``domains`` that satisfy the ``constraints``."""
     if left.has(Inexact) or right.has(Inexact):
         return to_digits(left, right)
+    if has_sums(left) or has_sums(right):
+        return _over_sizes(left, right, domains, seed, constraints)
     replacements = with_domains({"left": left, "right": right}, domains)
     left, right = left.xreplace(replacements), right.xreplace(replacements)
     evaluable = not any(side.has(sp.core.function.AppliedUndef, sp.Derivative, sp.Subs)
@@ -228,6 +246,50 @@ def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int =
     if agreed == 0:
         return Verdict("undecided", None, "no point of the domain where both sides are real")
     return Verdict("undecided", None, f"equal at only {agreed} point(s) where both sides are real")
+
+
+def _over_sizes(left: Any, right: Any, domains: Mapping[str, Domain], seed: int,
+                constraints: Sequence[Constraint]) -> Verdict:
+    """An equality between sums, decided with the sums written out at a few sizes
+    (:mod:`.sums`): wrong at one size is wrong; equal at every size is verified numerically,
+    unless no size was chosen (bounds that are numbers), when the written-out check decides."""
+    if mixed_bounds(left, right):
+        return Verdict("undecided", None, "sums written without bounds next to sums with "
+                       "bounds or a count such as n (over the same terms?)")
+    tried: list[str] = []
+    methods = set()
+    for k, sizes in enumerate(size_assignments(left, right)):
+        shown = shown_sizes(sizes)
+        if shown in tried:
+            continue
+        try:
+            lhs, rhs = write_out(left, sizes), write_out(right, sizes)
+        except TooManyTerms:
+            return Verdict("undecided", None, "the sums written out at "
+                           f"{shown or 'their bounds'} are too long to check")
+        except ValueError as exc:
+            return Verdict("undecided", None, f"the sums cannot be written out ({exc})")
+        tried.append(shown)
+        verdict = compare(lhs, rhs, domains, seed=seed + k, constraints=constraints)
+        data = data_on_one_side(left, right)
+        if verdict.status == "wrong" and verdict.counterexample is not None:
+            point = {**{"terms" if s == UNSTATED_SIZE else display_name(str(s)): v
+                        for s, v in sizes.items()},
+                     **verdict.counterexample["point"]}
+            return Verdict("wrong", verdict.method, f"{verdict.detail} (sums of {shown} terms)"
+                           if shown else verdict.detail, {**verdict.counterexample,
+                                                          "point": point}, data)
+        if verdict.status == "wrong":
+            return Verdict("wrong", verdict.method, verdict.detail, verdict.counterexample, data)
+        if verdict.status != "verified":
+            return Verdict(verdict.status, verdict.method,
+                           f"{verdict.detail} (the sums written out at {shown})" if shown
+                           else verdict.detail)
+        methods.add(verdict.method)
+    if tried == [""]:  # every bound a number: the written-out sums were checked as they stand
+        return Verdict("verified", methods.pop(), "the sums written out term by term are equal")
+    return Verdict("verified", "numeric", "equal with the sums written out at "
+                   + "; ".join(tried) + " (random data)")
 
 
 __all__ = ["ATTEMPTS", "MAX_SIMPLIFY_OPS", "MAX_SYMBOLIC_OPS", "POINTS", "Verdict", "compare",

@@ -75,8 +75,6 @@ REFUSED = {
     r"\mathbb": "sets are not checked",
     r"\cancel": "cancelled terms are not checked", r"\bcancel": "cancelled terms are not checked",
     r"\xcancel": "cancelled terms are not checked", r"\pmod": "modular arithmetic is not checked",
-    r"\pm": "\\pm stands for two expressions; write each",
-    r"\mp": "\\mp stands for two expressions; write each",
 }
 """Commands whose maths is out of scope, and why (the term is reported unparsed)."""
 CONTINUATIONS = frozenset(["+", "-", r"\cdot", r"\times"])

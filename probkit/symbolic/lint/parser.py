@@ -69,11 +69,14 @@ MAX_NESTING = 60
 MAX_DERIVATIVE_ORDER = 12
 """Highest order of one derivative (``\\frac{d^{n}}{dx^{n}}``, ``f^{(n)}``, primes)."""
 
+MAX_SUM_NESTING = 3
+"""Deepest nesting of sums and products over an index in one term."""
+
 NUM, NAME, CONST, ADD, MUL = "num", "name", "const", "add", "mul"
 DIV, POW, NEG = "div", "pow", "neg"
 FUNC, APPLY, DERIV, PRIME, QPRIME, ABS = "func", "apply", "deriv", "prime", "qprime", "abs"
 GROUP, PIECEWISE, PROB, FACT, BINOM, ROOT = "group", "piecewise", "prob", "fact", "binom", "root"
-COMPARE, ALL = "compare", "and"
+COMPARE, ALL, SUM, PM = "compare", "and", "sum", "pm"
 """Node kinds. :data:`GROUP` is a bracket (kept so that ``(…)'`` and ``a(…)`` can be told)."""
 
 FUNCTION_COMMANDS = {
@@ -119,6 +122,8 @@ _PROBABILITY_MARKS = {r"\mid": "|", r"\vert": "|", "|": "|", r"\neg": "¬", r"\l
                       r"\cap": "∩", r"\cup": "∪", r"\setminus": "∖", r"\land": "∧",
                       r"\lor": "∨", r"\wedge": "∧", r"\vee": "∨", r"\bar": r"\bar",
                       r"\overline": r"\bar", r",": ","}
+_PLUS_MINUS = {r"\pm": 1, r"\mp": -1}
+"""``\\pm`` and ``\\mp``, and the sign each puts on the value taken with +."""
 _TRAILING = frozenset([".", ",", ";", "。", "、", "．", "，"])
 
 
@@ -129,7 +134,9 @@ class Node:
     ``value`` is the kind's datum: a :class:`fractions.Fraction` (NUM, with
     ``extra`` = (decimals written, truncated?)), a canonical name (NAME, APPLY,
     QPRIME, PROB), a function (FUNC), the variable (DERIV).
-    ``extra`` holds what else the kind needs (an order, a power, a log base).
+    ``extra`` holds what else the kind needs (an order, a power, a log base; for DERIV the
+    order, or (1, k) for a derivative by the quantity x^k, ``\\frac{\\partial \\ell}{\\partial
+    \\sigma^2}``).
     """
 
     kind: str
@@ -152,6 +159,7 @@ class _State:
     nodes: int = 0
     depth: int = 0
     order: int = 0
+    sums: int = 0
     primed: set[str] = field(default_factory=set)
 
 
@@ -379,12 +387,14 @@ class _Parser:
             where = self.source_end if token is None else token.start
             raise Unreadable("an empty term" if self.i == 0 else "a missing operand", where)
         left = self.product()
-        while not self.at_stop() and self.text() in ("+", "-"):
+        while not self.at_stop() and self.text() in ("+", "-", *_PLUS_MINUS):
             op = self.take()
             if self.at_stop():
                 raise Unreadable(f"nothing after {op.text!r}", op.start)
             right = self.product()
-            if op.text == "-":
+            if op.text in _PLUS_MINUS:  # 1 \pm \sqrt{2}: two values (the reader says where)
+                right = self.node(PM, op.start, (right,), _PLUS_MINUS[op.text])
+            elif op.text == "-":
                 right = self.node(NEG, op.start, (right,))
             left = self.node(ADD, left.span[0], (left, right), end=right.span[1])
         return left
@@ -417,6 +427,9 @@ class _Parser:
 
     def signed(self) -> Node:
         token = self.peek()
+        if token is not None and token.text in _PLUS_MINUS and not self.at_stop():
+            self.take()
+            return self.node(PM, token.start, (self.signed(),), _PLUS_MINUS[token.text])
         if token is not None and token.text in ("-", "+") and not self.at_stop():
             self.take()
             operand = self.signed()
@@ -428,6 +441,7 @@ class _Parser:
         if t is None or t in self.stops[-1]:
             return False
         if t in _CLOSE or t in ("+", "-", "^", "_", "'", "!", ",", r"\\", "&") or \
+                t in _PLUS_MINUS or \
                 t in _MULTIPLY or t in _DIVIDE:
             return False
         if t in RELATIONS or t in _CONDITION_RELATIONS:
@@ -589,6 +603,8 @@ class _Parser:
         if t == r"\pi":
             self.take()
             return self.node(CONST, token.start, value="pi")
+        if t in (r"\sum", r"\prod"):
+            return self.big_operator()
         if t == r"\infty":
             raise Unreadable("infinity is not checked", token.start)
         if t in _ELLIPSES or t == "\u2026":
@@ -610,6 +626,70 @@ class _Parser:
         if t in (r"\\", "&"):
             raise Unreadable(f"{t!r} outside a cases environment", token.start)
         return self.name_or_word(single, call)
+
+    def big_operator(self) -> Node:
+        r"""``\sum_{i=1}^{n} …``, ``\sum_i …``, ``\prod_{i=1}^{N} …``: the summand is the product
+        that follows (``\sum_i x_i y_i + c`` is (Σ x_i y_i) + c)."""
+        command = self.take()
+        what = "sum" if command.text == r"\sum" else "product"
+        self.nested(command.start)
+        self.state.sums += 1
+        if self.state.sums > MAX_SUM_NESTING:
+            raise Unreadable(f"{what}s nested more than {MAX_SUM_NESTING} deep", command.start)
+        below: list[_Tok] | None = None
+        above: list[_Tok] | None = None
+        while self.text() in ("_", "^"):
+            script = self.take()
+            inside, self.i = _argument(self.tokens, self.i, script.text)
+            if script.text == "_" and below is None:
+                below = inside
+            elif script.text == "^" and above is None:
+                above = inside
+            else:
+                raise Unreadable(f"a {what} with two {script.text!r} scripts", script.start)
+        if below is None:
+            example = r"\sum_{i=1}^{n}" if what == "sum" else r"\prod_{i=1}^{n}"
+            raise Unreadable(f"a {what} without its index (write {example})", command.start)
+        equals = [k for k, tok in enumerate(below) if tok.text == "="]
+        index_tokens = below[:equals[0]] if equals else below
+        index = _Parser(list(index_tokens), index_tokens[-1].end if index_tokens else 0)
+        try:
+            name = index.atom(single=True) if index_tokens else None
+        except Unreadable:
+            name = None
+        if name is None or name.kind != NAME or index.i != len(index_tokens) or \
+                len(str(name.value)) != 1 or not str(name.value).isalpha():
+            raise Unreadable(f"a {what} over {''.join(tok.text for tok in below)!r} (only an "
+                             "index letter with bounds, \\sum_{i=1}^{n}, or alone, \\sum_i, "
+                             "is read)", command.start)
+        bounds: tuple[Node, ...] = ()
+        if equals:
+            if above is None:
+                raise Unreadable(f"a {what} with a lower bound and no upper bound",
+                                 command.start)
+            bounds = (self.bound(below[equals[0] + 1:], command.start),
+                      self.bound(above, command.start))
+        elif above is not None:
+            raise Unreadable(f"a {what} with an upper bound and no lower bound (write "
+                             f"_{{{name.value}=1}})", command.start)
+        if self.at_stop() or not (self.starts_atom() or self.text() in ("-", "+")):
+            raise Unreadable(f"a {what} with nothing after it", command.start)
+        body = self.product()
+        self.state.sums -= 1
+        self.state.depth -= 1
+        return self.node(SUM, command.start, (body, *bounds), name.value, what,
+                         end=body.span[1])
+
+    def bound(self, tokens: list[_Tok], start: int) -> Node:
+        """A bound of a sum (``1``, ``n``, ``n-1``), read as a term of its own."""
+        if not tokens:
+            raise Unreadable("an empty bound of a sum", start)
+        inner = _Parser(tokens, tokens[-1].end)
+        inner.state = self.state
+        value = inner.expression()
+        if inner.i != len(tokens):
+            raise Unreadable("cannot read the bound of the sum", tokens[inner.i].start)
+        return value
 
     def braced(self, what: str) -> Node:
         token = self.peek()
@@ -783,14 +863,17 @@ class _Parser:
         carets = [k for k, t in enumerate(variable_tokens) if t.text == "^"]
         if carets:  # dx^2: the order; a^{[2]}: an index, part of the variable's name
             k = carets[-1]
-            power, used = _argument(variable_tokens, k + 1, "^")
-            text = "".join(t.text for t in power)
+            written, used = _argument(variable_tokens, k + 1, "^")
+            text = "".join(t.text for t in written)
             if used == len(variable_tokens) and text.isdecimal():
                 exponent = int(text)
                 variable_tokens = variable_tokens[:k]
+        power = 1  # \frac{\partial \ell}{\partial \sigma^2}: by the quantity σ², order 1
         if exponent != order:
-            raise Unreadable("the orders of the derivative's numerator and denominator differ",
-                             command.start)
+            if order != 1:
+                raise Unreadable("the orders of the derivative's numerator and denominator "
+                                 "differ", command.start)
+            power, exponent = exponent, 1
         variable = _Parser(variable_tokens, variable_tokens[-1].end if variable_tokens else 0)
         try:
             name = variable.atom()
@@ -815,6 +898,8 @@ class _Parser:
                 raise Unreadable("a derivative operator with nothing to differentiate",
                                  command.start)
             operand = self.product()
+        if power != 1:
+            return self.node(DERIV, command.start, (operand,), name.value, (order, power))
         return self.node(DERIV, command.start, (operand,), name.value, order)
 
     def root(self) -> Node:
@@ -1304,4 +1389,5 @@ def parse(text: str) -> Node:
 
 
 __all__ = ["FUNCTION_COMMANDS", "FUNCTION_WORDS", "MAX_DERIVATIVE_ORDER", "MAX_NESTING",
+           "MAX_SUM_NESTING",
            "MAX_NODES", "Node", "ParsedTerm", "parse", "parse_term"]

@@ -61,6 +61,12 @@ _ZERO = re.compile(
     r"(?:zero|\$?\s*0\s*\$?)", re.IGNORECASE)
 """Words setting the result just written to zero."""
 
+_TAKING_LOGS = re.compile(
+    r"対数を(?:と|取)|対数尤度|\b(?:taking\s+(?:the\s+)?logs?|take\s+(?:the\s+)?logs?|"
+    r"the\s+log(?:arithm)?\s+(?:turns|of)|log-?likelihood)\b", re.IGNORECASE)
+"""Words before a definition saying it is the log of an earlier one ("Taking logs",
+「対数をとると」)."""
+
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 _HEADING = re.compile(
@@ -108,6 +114,11 @@ def solving_between(prose: str, *, max_chars: int) -> bool:
     return len(prose.strip()) <= max_chars and bool(_SOLVING.search(prose))
 
 
+def taking_logs(before: str) -> bool:
+    """Do the words before a definition say it is the log of an earlier one ("Taking logs,")?"""
+    return bool(_TAKING_LOGS.search(before[-160:]))
+
+
 class Paragraphs:
     """The paragraph (text between blank lines) of each offset of a post."""
 
@@ -119,4 +130,4 @@ class Paragraphs:
 
 
 __all__ = ["Paragraphs", "crosses_heading", "is_evaluation_point", "set_to_zero", "set_up_after",
-           "solving_before", "solving_between"]
+           "solving_before", "solving_between", "taking_logs"]

@@ -32,6 +32,7 @@ a*(1 - f(x))*f(x)
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,17 +46,24 @@ from probkit.symbolic.lint.parser import (
     FUNC,
     FUNCTION_WORDS,
     NAME,
+    NUM,
+    POW,
     PROB,
     Node,
     ParsedTerm,
     parse_term,
 )
+from probkit.symbolic.lint.sums import MARK, MAX_TERMS, UNSTATED_SIZE
 
 PRIME_VARIABLE = sp.Symbol("__prime_variable__")
 """Stands for the variable a prime on a parenthesis differentiates by (set per chain)."""
 
 IMPLICIT_VARIABLE = sp.Symbol("t_{implicit}")
 """The variable of names written with a prime and never defined: ``(u/v)'`` with u(t), v(t)."""
+
+PLUS_MINUS = sp.Symbol("\\pm")
+"""Stands for the sign ``\\pm`` chooses: ``1 \\pm \\sqrt{2}`` is 1 + PLUS_MINUS·√2, read
+only as the solutions of an equation being solved (:mod:`.solving` takes both signs)."""
 
 MAX_EXPONENT = 10_000
 """Largest integer exponent (or factorial) of a number that is evaluated."""
@@ -79,6 +87,7 @@ class Names:
     quantities: frozenset[str] = frozenset()
     primed: frozenset[str] = frozenset()
     variables: frozenset[str] = frozenset()
+    unread: frozenset[str] = frozenset()  # functions whose definition could not be read
 
     def is_function(self, name: str) -> bool:
         return name not in self.quantities and (name in self.functions or name in self.primed)
@@ -131,9 +140,32 @@ def _fail(message: str, node: Node) -> Unreadable:
     return Unreadable(message, node.span[0])
 
 
+_SUBSCRIPT = re.compile(r"(?P<head>.+)_\{(?P<index>[^{}]+)\}")
+_SUPERSCRIPT = re.compile(r"(?P<head>.+)\^\{\((?P<index>[^{}()]+)\)\}")
+_INDEX_LETTERS = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?![A-Za-z])")
+
+
+def index_parts(name: str) -> tuple[str, list[str]] | None:
+    r"""``x_{i}`` -> (``x_{#}``, ['i']); ``x^{(i)}`` -> (``x^{(#)}``, ['i']); ``x_{i,j}``,
+    ``x_{ij}`` -> two indices; a name without a sub- or superscript index -> None."""
+    for pattern, template in ((_SUBSCRIPT, "{head}_{{{inner}}}"),
+                              (_SUPERSCRIPT, "{head}^{{({inner})}}")):
+        match = pattern.fullmatch(name)
+        if match is None:
+            continue
+        index = match["index"].replace(" ", "")
+        parts = index.split(",") if "," in index else (
+            list(index) if index.isalpha() and index.isascii() else [index])
+        inner = ("," if "," in index else "").join([MARK] * len(parts))
+        return template.format(head=match["head"], inner=inner), parts
+    return None
+
+
 class _Builder:
     def __init__(self, names: Names) -> None:
         self.names = names
+        self.indices: list[str] = []  # the indices of the sums being read, outermost first
+        self.bound: set[str] = set()  # every index a sum of this term runs over
 
     def build(self, node: Node) -> Any:
         method = getattr(self, f"_{node.kind}", None)
@@ -164,8 +196,37 @@ class _Builder:
     def symbol(self, name: str) -> Any:
         return sp.Function(name)(IMPLICIT_VARIABLE) if self.implicit(name) else sp.Symbol(name)
 
+    def indexed(self, name: str, node: Node) -> Any:
+        """``x_i`` inside a sum over i: the indexed ``x[i]``; None when no sum's index is in it."""
+        if not self.indices:
+            return None
+        if name in self.indices:
+            return sp.Symbol(name, integer=True)
+        parts = index_parts(name)
+        if parts is None:
+            return None
+        template, indices = parts
+        if all(k in self.indices for k in indices):
+            if name in self.names.functions:
+                raise _fail(f"{name} is a function used without its argument", node)
+            others = sorted(q for q in self.names.quantities if q != name and
+                            (index_parts(q) or ("", []))[0] == template)
+            if others and name not in self.names.quantities:
+                raise _fail(f"{name}: {others[0]} is defined with another index than the "
+                            "sum's (write the same letter)", node)
+            # x_i is the data x[i]; a defined \hat y_i is substituted by the scope, index and all
+            return sp.IndexedBase(template)[tuple(sp.Symbol(k, integer=True) for k in indices)]
+        letters = set(_INDEX_LETTERS.findall("".join(indices)))
+        if letters & set(self.indices):
+            raise _fail(f"{name}: a subscript computed from the index of the sum is not read",
+                        node)
+        return None
+
     def _name(self, node: Node) -> Any:
         name = node.value
+        indexed = self.indexed(name, node)
+        if indexed is not None:
+            return indexed
         if self.implicit(name):
             return self.symbol(name)
         if self.names.is_function(name):
@@ -199,6 +260,9 @@ class _Builder:
 
     def _add(self, node: Node) -> Any:
         return sp.Add(self.build(node.args[0]), self.build(node.args[1]))
+
+    def _pm(self, node: Node) -> Any:
+        return PLUS_MINUS * node.value * self.build(node.args[0])
 
     def _neg(self, node: Node) -> Any:
         return -self.build(node.args[0])
@@ -351,19 +415,54 @@ class _Builder:
             factor = self.bracket_derivative(factor, extra["prime"])
         if extra.get("after") is not None:  # a(1+x)^2: the power is the bracket's
             factor = self.power(factor, self.build(extra["after"]), node)
-        head = self.symbol(name)
+        indexed = self.indexed(name, node)
+        if indexed is None and self.indices and _uses_index(factor, self.indices):
+            raise _fail(f"{name}(…) inside a sum: the function {name} of a term of the sum, or "
+                        f"{name} times the bracket? (define {name}, or write {name} \\cdot (…))",
+                        node)
+        head = self.symbol(name) if indexed is None else indexed
         if extra["power"] is not None:
             head = self.power(head, self.build(extra["power"]), node)
         return head, factor
 
+    # -- sums and products over an index
+    def _sum(self, node: Node) -> Any:
+        index, what = str(node.value), str(node.extra)
+        if index in self.indices:
+            raise _fail(f"a {what} over {index} inside a {what} over {index}", node)
+        if len(node.args) == 3:
+            low, high = self.build(node.args[1]), self.build(node.args[2])
+            for bound in (low, high):
+                if not (bound.is_Integer or (bound.free_symbols and not bound.has(sp.Float))):
+                    raise _fail(f"a {what} whose bound {bound} is not a whole number or a "
+                                "size such as n", node)
+            if low.is_Integer and high.is_Integer and high - low + 1 > MAX_TERMS:
+                raise _fail(f"a {what} of {high - low + 1} terms (at most {MAX_TERMS} are "
+                            "written out)", node)
+        else:
+            low, high = sp.Integer(1), UNSTATED_SIZE
+        self.indices.append(index)
+        self.bound.add(index)
+        try:
+            body = self.build(node.args[0])
+        finally:
+            self.indices.pop()
+        variable = sp.Symbol(index, integer=True)
+        big = sp.Sum if what == "sum" else sp.Product
+        return big(body, (variable, low, high))
+
     # -- derivatives
     def _deriv(self, node: Node) -> Any:
         operand_node = node.args[0]
-        if operand_node.kind == NAME and operand_node.value in self.names.functions and \
+        if operand_node.kind == NAME and (operand_node.value in self.names.functions or
+                                          operand_node.value in self.names.unread) and \
                 operand_node.value not in self.names.quantities:  # \frac{\partial L}{\partial a}
             operand = sp.Symbol(operand_node.value)
         else:
             operand = self.build(operand_node)
+        if isinstance(node.extra, tuple):  # by the quantity σ²: d/d(σ²), of order 1
+            return sp.Derivative(operand, (power_variable(node.value, node.extra[1]), 1),
+                                 evaluate=False)
         return sp.Derivative(operand, (sp.Symbol(node.value), node.extra), evaluate=False)
 
     def _prime(self, node: Node) -> Any:
@@ -400,6 +499,51 @@ class _Builder:
         return sp.And(*parts)
 
 
+def _power_of_name(node: Node) -> bool:
+    """``\\sigma^2``: a name to a whole power (a function's parameter may be σ²)."""
+    return node.kind == POW and node.args[0].kind == NAME and node.args[1].kind == NUM and \
+        node.args[1].value.denominator == 1 and 2 <= node.args[1].value <= 12
+
+
+def parameter_patterns(parsed: ParsedTerm) -> tuple[tuple[str, int], ...]:
+    r"""The parameters of a definition's left side with their powers: ``\ell(\mu, \sigma^2)``
+    gives (('mu', 1), ('sigma', 2))."""
+    tree = parsed.tree
+    return tuple((str(a.value), 1) if a.kind == NAME else
+                 (str(a.args[0].value), int(a.args[1].value)) for a in tree.args)
+
+
+def _uses_index(expr: Any, indices: list[str]) -> bool:
+    """Does ``expr`` depend on the index of a sum being read (``x[i]``, or i itself)?"""
+    return any(s.name in indices for s in expr.free_symbols if not isinstance(s, sp.Dummy)) \
+        or any(str(k) in indices for e in expr.atoms(sp.Indexed) for k in e.indices)
+
+
+def _outside_its_sum(expr: Any, bound: set[str]) -> str | None:
+    r"""A name with the index of one of the term's sums standing outside the sums (``y_i`` in
+    ``\sum_i x_i + y_i``: is it in the summand?), or None."""
+    for symbol in sorted(expr.free_symbols, key=str):
+        parts = index_parts(symbol.name)
+        if symbol.name in bound or (parts is not None and set(parts[1]) & bound):
+            return symbol.name
+    return None
+
+
+_POWER_VARIABLE = re.compile(r"\[(?P<name>.+)\]\^(?P<power>[0-9]+)")
+
+
+def power_variable(name: str, power: int) -> Any:
+    r"""The variable of ``\frac{\partial \ell}{\partial \sigma^2}``: the quantity σ² (a
+    symbol named ``[sigma]^2``, which :mod:`.scope` differentiates by with the chain rule)."""
+    return sp.Symbol(f"[{name}]^{power}")
+
+
+def as_power(variable: Any) -> tuple[Any, int] | None:
+    """``(σ, 2)`` for the variable :func:`power_variable` made for σ², else None."""
+    match = _POWER_VARIABLE.fullmatch(getattr(variable, "name", ""))
+    return None if match is None else (sp.Symbol(match["name"]), int(match["power"]))
+
+
 def _known_word(word: str) -> str | None:
     return FUNCTION_WORDS.get(word.lower().replace(" ", "").replace("_", "").replace("-", ""))
 
@@ -412,11 +556,19 @@ def read_term(parsed: ParsedTerm, names: Names) -> Any:
     >>> read_term(parse_term(r"P(D \mid +)"), Names({}))
     P(D|+)
     """
+    builder = _Builder(names)
     try:
-        return _Builder(names).build(parsed.tree)
+        value = builder.build(parsed.tree)
     except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:  # SymPy's own
         raise Unreadable(f"SymPy cannot build this term ({type(exc).__name__})",
                          parsed.offset) from None
+    if builder.bound:
+        outside = _outside_its_sum(value, builder.bound)
+        if outside is not None:
+            raise Unreadable(f"{outside} stands after a sum over its index: is it part of the "
+                             "summand? (write the summand in brackets, \\sum_i (…))",
+                             parsed.offset)
+    return value
 
 
 def read(text: str, names: Names | None = None) -> Any:
@@ -461,12 +613,14 @@ def definition_target(parsed: ParsedTerm) -> tuple[str, tuple[str, ...]] | None:
         name, args = tree.extra["word"], tree.args
     else:
         return None
-    if not all(a.kind == NAME for a in args):
+    if not all(a.kind == NAME or _power_of_name(a) for a in args):
         return None
-    params = tuple(str(a.value) for a in args)
+    params = tuple(str(a.value if a.kind == NAME else a.args[0].value) for a in args)
     return (name, params) if len(set(params)) == len(params) else None
 
 
-__all__ = ["IMPLICIT_VARIABLE", "KNOWN", "MAX_EXPONENT", "MAX_SYMBOLIC_EXPONENT", "PRIME_VARIABLE",
-           "Names", "definition_target", "parse_term", "read",
+__all__ = ["IMPLICIT_VARIABLE", "KNOWN", "MAX_EXPONENT", "MAX_SYMBOLIC_EXPONENT", "PLUS_MINUS",
+           "PRIME_VARIABLE",
+           "Names", "as_power", "definition_target", "index_parts", "parameter_patterns",
+           "parse_term", "power_variable", "read",
            "read_term", "sigmoid", "symbol_name"]

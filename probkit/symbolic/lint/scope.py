@@ -27,7 +27,8 @@ from typing import Any
 import sympy as sp
 
 from probkit.symbolic.lint.latex import Unreadable
-from probkit.symbolic.lint.reader import PRIME_VARIABLE, Names, sigmoid
+from probkit.symbolic.lint.reader import PRIME_VARIABLE, Names, as_power, index_parts, sigmoid
+from probkit.symbolic.lint.sums import indexed_name, per_term_variable
 
 MAX_DEPTH = 24
 """Deepest chain of definitions substituted into one another (a cycle stops here too)."""
@@ -41,12 +42,17 @@ _KNOWN = {
 
 @dataclass(frozen=True)
 class Definition:
-    """``name(params) = body`` (no params: a quantity), defined at ``line``."""
+    r"""``name(params) = body`` (no params: a quantity), defined at ``line``.
+
+    ``powers`` (when not empty) gives the power each parameter is written with:
+    ``\ell(\mu, \sigma^2) = …`` has params (μ, σ) and powers (1, 2).
+    """
 
     name: str
     params: tuple[Any, ...]
     body: Any
     line: int
+    powers: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,8 @@ class Scope:
             raise Unreadable("the definitions refer to one another in a cycle")
         if isinstance(expr, sp.Symbol):
             return self._symbol(expr, held, depth)
+        if isinstance(expr, sp.Indexed):
+            return self._indexed(expr, held, depth)
         if isinstance(expr, sp.Derivative):
             if isinstance(expr.expr, sp.core.function.AppliedUndef) and \
                     type(expr.expr).__name__.rstrip("'") not in self.definitions:
@@ -149,6 +157,24 @@ class Scope:
             raise Unreadable(f"the function {name} is used without its argument")
         return self._evaluate(definition.body, held, depth + 1)
 
+    def _indexed(self, expr: Any, held: frozenset[str], depth: int) -> Any:
+        r"""``\hat y[i]`` in a sum, after ``\hat y_i = w x_i + b``: the definition, with its
+        names of index i (``x_{i}``) made the sum's indexed data (``x[i]``)."""
+        name = indexed_name(str(expr.base.label), expr.indices).name
+        definition = self.definitions.get(name)
+        if definition is None or name in held:
+            return expr
+        if definition.params:
+            raise Unreadable(f"the function {name} is used without its argument")
+        body = self._evaluate(definition.body, held, depth + 1)
+        letters = [str(k) for k in expr.indices]
+        replacements = {}
+        for symbol in body.free_symbols:
+            parts = index_parts(getattr(symbol, "name", ""))
+            if isinstance(symbol, sp.Symbol) and parts is not None and parts[1] == letters:
+                replacements[symbol] = sp.IndexedBase(parts[0])[expr.indices]
+        return body.xreplace(replacements)
+
     def _derivative(self, expr: Any, held: frozenset[str], depth: int) -> Any:
         operand = expr.expr
         result = operand
@@ -156,8 +182,25 @@ class Scope:
             inner = result
             if isinstance(inner, sp.Symbol) and inner.name in self.definitions and \
                     self.definitions[inner.name].params:  # \frac{df}{dx}: f at its parameters
-                inner = sp.Function(inner.name)(*self.definitions[inner.name].params)
+                definition = self.definitions[inner.name]
+                powers = definition.powers or (1,) * len(definition.params)
+                inner = sp.Function(inner.name)(*(p ** k for p, k in zip(
+                    definition.params, powers, strict=True)))
+            power = as_power(variable)
+            if isinstance(inner, sp.Symbol) and inner is operand and \
+                    inner.name not in self.definitions and inner.name not in held and \
+                    inner != (variable if power is None else power[0]):
+                raise Unreadable(f"the derivative of {inner.name}, which the post does not "
+                                 "define (a function of the variable, or a constant?)")
+            if power is not None:  # d/d(σ²) = (d/dσ) / (d(σ²)/dσ), for σ ≠ 0
+                base, k = power
+                body = self._evaluate(inner, held | {base.name}, depth + 1)
+                result = sp.diff(body, base) / sp.diff(base ** k, base)
+                continue
             body = self._evaluate(inner, held | {variable.name}, depth + 1)
+            if per_term_variable(variable.name, body):
+                raise Unreadable(f"a derivative by {variable.name}, one term of a sum, is not "
+                                 "read")
             result = sp.diff(body, variable, order)
         return self._evaluate(result, held, depth + 1)
 
@@ -171,10 +214,11 @@ class Scope:
                 raise Unreadable(f"{base} takes {len(params)} argument(s), given {len(args)}")
             body = self._evaluate(definition.body, held | {p.name for p in params}, depth + 1)
             if order:
-                if len(params) != 1:
-                    raise Unreadable(f"{base}' : a prime on a function of several variables")
+                if len(params) != 1 or definition.powers:
+                    raise Unreadable(f"{base}' : a prime on a function of several variables "
+                                     "(or of a power)")
                 body = sp.diff(body, params[0], order)
-            return body.xreplace(dict(zip(params, args, strict=True)))
+            return body.xreplace(self._arguments(definition, args))
         if definition is not None:
             raise Unreadable(f"{base} is a quantity, not a function")
         if order and base in _KNOWN and len(args) == 1:
@@ -190,12 +234,30 @@ class Scope:
         return sp.Function(base)(*args)  # an undefined function (written with a prime)
 
 
+    @staticmethod
+    def _arguments(definition: Definition, args: list[Any]) -> dict[Any, Any]:
+        r"""What each parameter stands for in a call: ``\ell(\mu, s^2)`` of ``\ell(\mu,
+        \sigma^2)`` puts s for σ; a call with a value not written as that power is refused."""
+        values = {}
+        powers = definition.powers or (1,) * len(args)
+        for param, k, arg in zip(definition.params, powers, args, strict=True):
+            if k == 1:
+                values[param] = arg
+            elif isinstance(arg, sp.Pow) and arg.exp == k:
+                values[param] = arg.base
+            else:
+                raise Unreadable(f"{definition.name} is defined with {param}^{k} as a parameter; "
+                                 f"a call at {arg} is not read")
+        return values
+
+
 def with_domains(expressions: Mapping[str, Any], domains: Mapping[str, Domain]) -> dict[Any, Any]:
     """The substitution giving each free symbol its assumptions (real unless stated)."""
     replacements: dict[Any, Any] = {}
     for expr in expressions.values():
         for symbol in expr.free_symbols:
-            if isinstance(symbol, sp.Dummy) or symbol in replacements:
+            if isinstance(symbol, sp.Dummy) or not isinstance(symbol, sp.Symbol) or \
+                    symbol in replacements or "#" in symbol.name:  # x[i] of a sum: its data
                 continue
             domain = domains.get(symbol.name, Domain())
             replacements[symbol] = sp.Symbol(symbol.name, **domain.assumptions())

@@ -31,8 +31,19 @@ from typing import Any
 import sympy as sp
 
 from probkit.symbolic.lint.equality import Verdict, _draw, display_name
+from probkit.symbolic.lint.reader import PLUS_MINUS
 from probkit.symbolic.lint.report import format_number
 from probkit.symbolic.lint.scope import Domain
+from probkit.symbolic.lint.sums import (
+    SIZES,
+    TooManyTerms,
+    data_on_one_side,
+    has_sums,
+    mixed_bounds,
+    shown_sizes,
+    size_symbols,
+    write_out,
+)
 from probkit.symbolic.step_verifier import DIGITS
 
 PARAMETER_POINTS = 3
@@ -107,6 +118,20 @@ def solutions(equation: Any, unknown: Any, domain: Domain) -> list[float] | None
     return sorted(values)
 
 
+def _both_signs(equation: Any, unknown: Any, domain: Domain) -> list[float] | None:
+    """:func:`solutions`, with ``\\pm`` taken both ways (``x = 1 \\pm \\sqrt{2}``: two)."""
+    if not equation.has(PLUS_MINUS):
+        return solutions(equation, unknown, domain)
+    found: list[float] = []
+    for sign in (1, -1):
+        some = solutions(equation.xreplace({PLUS_MINUS: sp.Integer(sign)}), unknown, domain)
+        if some is None:
+            return None
+        found += [v for v in some if not any(abs(v - u) <= 1e-12 * max(1.0, abs(v))
+                                             for u in found)]
+    return sorted(found)
+
+
 def _same(first: list[float], second: list[float]) -> bool:
     return len(first) == len(second) and all(
         abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)) for a, b in zip(first, second, strict=True))
@@ -118,25 +143,48 @@ def _shown(values: list[float]) -> str:
 
 def same_solutions(first: Any, second: Any, unknown: Any, domains: Mapping[str, Domain], *,
                    seed: int = 0) -> Verdict:
-    """Do ``first = 0`` and ``second = 0`` have the same solutions for ``unknown``?"""
-    parameters = sorted((first.free_symbols | second.free_symbols) - {unknown}, key=str)
+    """Do ``first = 0`` and ``second = 0`` have the same solutions for ``unknown``?
+
+    Equations holding sums are solved with the sums written out (:mod:`.sums`), at a
+    different number of terms at each point of the parameters.
+    """
+    summed = has_sums(first) or has_sums(second)
+    if summed and mixed_bounds(first, second):
+        return Verdict("undecided", None, "sums written without bounds next to sums with "
+                       "bounds or a count such as n (over the same terms?)")
+    sizes_of = size_symbols(first, second) if summed else []
+    written_first, written_second = first, second
     domain = domains.get(unknown.name, Domain())
     rng = random.Random(seed)
     agreed = 0
-    for _ in range(PARAMETER_POINTS):
+    for k in range(PARAMETER_POINTS):
+        sizes = {s: SIZES[(k + 1 + j) % len(SIZES)] for j, s in enumerate(sizes_of)}
+        if summed:
+            try:
+                first, second = write_out(written_first, sizes), write_out(written_second, sizes)
+            except (TooManyTerms, ValueError):
+                return Verdict("undecided", None, "the sums of the equations cannot be written "
+                               f"out at {shown_sizes(sizes) or 'their bounds'}")
+        parameters = sorted((first.free_symbols | second.free_symbols) - {unknown, PLUS_MINUS},
+                            key=str)
         point = {p: _draw(domains.get(p.name, Domain()), rng) for p in parameters}
-        before = solutions(first.xreplace(point), unknown, domain)
-        after = solutions(second.xreplace(point), unknown, domain)
+        before = _both_signs(first.xreplace(point), unknown, domain)
+        after = _both_signs(second.xreplace(point), unknown, domain)
         if before is None or after is None:
             return Verdict("undecided", None,
                            f"the solutions for {unknown} could not be listed within the budget")
+        if not _same(before, after) and summed and data_on_one_side(written_first,
+                                                                     written_second):
+            return Verdict("undecided", None, "one equation depends on the data of the sums "
+                           "(x_i), the other does not: solutions for particular data, which "
+                           "the maths does not give")
         if not _same(before, after):
-            where = ", ".join(f"{display_name(str(p))} = {format_number(float(v))}"
-                              for p, v in point.items())
+            where = ", ".join([f"{display_name(str(s))} = {v}" for s, v in sizes.items()] + [
+                f"{display_name(str(p))} = {format_number(float(v))}" for p, v in point.items()])
             detail = f"solutions {_shown(before)} before, {_shown(after)} after"
             return Verdict("wrong", "solutions", f"at {where}: {detail}" if where else detail)
         agreed += 1
-        if not parameters:
+        if not parameters and not sizes:
             break
     return Verdict("verified", "solutions",
                    f"the same solutions for {unknown} at {agreed} point(s) of the parameters")
