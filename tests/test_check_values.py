@@ -257,3 +257,11 @@ def test_an_unreadable_term_approximated_alone_is_reported_not_dropped() -> None
     readable = check_text("So $\\frac{1}{2} \\int_0^1 1 \\, dx = \\frac{1}{2} \\approx 0.5$.\n")
     assert [f.status for f in readable.findings] == ["unparsed"]  # once, by its chain
     assert check_text("So $\\sigma(2) \\approx 0.881$.\n").passed
+
+
+def test_a_starred_name_solved_for_is_the_solution_for_the_plain_one() -> None:
+    text = "Let $E(w) = (w - 3)^2$. Setting $$E'(w) = 2w - 6 = 0$$ gives $$w^* = {0}$$\n"
+    assert check_text(text.format("3")).passed
+    report = check_text(text.format("4"))
+    assert findings(report) == [(1, "wrong")]
+    assert "wrong step in solving" in report.findings[0].reason

@@ -146,15 +146,20 @@ def _names_in(node: Any) -> set[str]:
 
 
 def _estimate(last: _Equation, values: list[Any]) -> tuple[Any, Any] | None:
-    r"""``(λ̂, λ)`` when the last equation of a solving chain isolates ``\hat\lambda`` and the
-    equations before it are in λ (and never in λ̂): the hat names the solution for λ."""
+    r"""``(λ̂, λ)`` when the last equation of a solving chain isolates ``\hat\lambda`` (or
+    ``w^*``) and the equations before it are in λ (w), and never in λ̂ (w*): the hat (the
+    star) names the solution for λ (w)."""
     raw = last.left.raw
-    if not isinstance(raw, sp.Symbol) or not raw.name.startswith(r"\hat{") or \
-            not raw.name.endswith("}") or any(v is None for v in values[:-1]) or \
+    if not isinstance(raw, sp.Symbol) or any(v is None for v in values[:-1]) or \
             values[-1] is None:
         return None
-    inner = raw.name[len(r"\hat{"):-1]
-    base = sp.Symbol(inner[1:] if inner.startswith("\\") else inner)
+    if raw.name.startswith(r"\hat{") and raw.name.endswith("}"):
+        inner = raw.name[len(r"\hat{"):-1]
+        base = sp.Symbol(inner[1:] if inner.startswith("\\") else inner)
+    elif "^{*}" in raw.name:  # w^*, \theta^\star: the optimum, the solution for w
+        base = sp.Symbol(raw.name.replace("^{*}", "", 1))
+    else:
+        return None
     earlier = set().union(*(v.free_symbols for v in values[:-1])) if values[:-1] else set()
     if base not in earlier or raw in earlier or base in values[-1].free_symbols:
         return None
