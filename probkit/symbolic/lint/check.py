@@ -1325,7 +1325,8 @@ class _Checker:
     def vouched(self, terms: list[_Term], unread: _Term, term: _Term) -> bool:
         """Is ``term``, just after the unreadable ``unread``, equal to the nearest readable term
         before ``unread`` (which the chain also claims it equals)?"""
-        earlier = next((t for t in reversed(terms[:terms.index(unread)]) if t.value is not None
+        at = next(k for k, t in enumerate(terms) if t is unread)
+        earlier = next((t for t in reversed(terms[:at]) if t.value is not None
                         and not t.value.has(sp.core.function.AppliedUndef, sp.Derivative,
                                             sp.Subs)), None)
         return earlier is not None and numerically_equal(
