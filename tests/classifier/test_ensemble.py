@@ -214,3 +214,11 @@ def test_tune_averages_only_when_asked_or_on_the_default_grid(tmp_path):
     saved = load_model(tmp_path / "m.npz")
     np.testing.assert_allclose(saved.decision_function(NEW.images),
                                averaged.classifier.decision_function(NEW.images), rtol=1e-12)
+
+
+def test_an_ensemble_of_a_grid_without_members_is_refused_before_any_fit():
+    # it was the single winner, silently
+    with pytest.raises(InputError, match="no candidate of the grid can be an ensemble member"
+                       ) as err:
+        select_model(TRAIN, [Candidate(l2=1.0), _cand("sqrt(hsv:4x2x2)", 1.0)], k=3, ensemble=3)
+    assert err.value.parameter == "ensemble"

@@ -83,6 +83,8 @@ def test_tune_custom_grid_one_se_and_plots(files, tmp_path):
     (["--folds", "1"], "folds"),
     # a billion greedy rounds ran for hours after the CV; refused before any fit
     (["--ensemble", "1000000000", *PIXELS_QUICK], "--ensemble"),
+    # no candidate of the grid can be averaged: refused, not silently the single winner
+    (["--ensemble", "5", *PIXELS_QUICK], "no candidate of the grid can be an ensemble member"),
 ])
 def test_tune_bad_options_exit_2(files, tmp_path, args, message):
     code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out",

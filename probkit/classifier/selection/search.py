@@ -199,6 +199,13 @@ def select_model(
     if ensemble and base_rate is not None:
         raise InputError("an ensemble is chosen at the training base rate; leave out "
                          "base_rate or set ensemble=0", parameter="ensemble")
+    if ensemble:
+        from probkit.classifier.selection.ensemble import block_text
+
+        if not any(block_text(c) is not None for c in grid):
+            raise InputError("no candidate of the grid can be an ensemble member (a logistic "
+                             "regression on one std(...) group of features, preprocessing "
+                             "scale, one seed); set ensemble=0", parameter="ensemble")
     _, labels = training_arrays(train)
     train.require_both_classes()
     from probkit.classifier.features.cache import feature_cache
