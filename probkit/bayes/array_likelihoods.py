@@ -9,18 +9,27 @@ and a column per observation, and each row stands for the product of its columns
     \log P(x_1, \dots, x_m \mid v_i) = \sum_j \log P(x_j \mid v_i),
 
 summed in log space so that a thousand observations do not underflow. Float arrays are
-checked in bulk (finite, non-negative); integer and bool arrays stay exact, as the same
-numbers given one by one would.
+checked in bulk (finite, non-negative); integer and bool arrays stay exact on an exact
+distribution, as the same numbers given one by one would. For an update in floats,
+:func:`log_likelihood_array` gives the logs as an array, which
+:class:`~probkit.bayes.log_probabilities.LogProbabilities` adds to the prior's.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from probkit.errors import InputError, ProbabilityError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
 
 
 class FloatLikelihood(float):
@@ -66,12 +75,48 @@ def array_likelihoods(array: Any, values: Sequence[Any]) -> list[Any] | None:
     if table.dtype.kind != "f":
         raise InputError(f"likelihood: an array of {table.dtype} (give floats, integers or "
                          "bools)", parameter="likelihood")
+    return [FloatLikelihood(lg) for lg in _row_logs(table, values).tolist()]
+
+
+def log_likelihood_array(likelihood: object, values: Sequence[Any], *, exact: bool
+                         ) -> FloatArray | None:
+    """The logs of the likelihoods a numpy array gives ``values``, checked in bulk, for an
+    update in floats: one per value (1-D) or each row's sum over its columns (2-D).
+
+    ``None`` when the caller reads the likelihood itself (:func:`array_likelihoods` or
+    value by value): not an array (numpy is not even imported then), a shape that does not
+    fit ``values``, integers or bools while the distribution is ``exact`` (they stay exact),
+    or a 1-D array holding a negative or non-finite number (the caller names it). A bad
+    number in a 2-D array raises :class:`~probkit.errors.ProbabilityError` here, naming the
+    value and the observation.
+    """
+    np = sys.modules.get("numpy")
+    if np is None or not hasattr(likelihood, "__array__"):
+        return None
+    table = np.asarray(likelihood)
+    kinds = "f" if exact else "fbiu"
+    if table.dtype.kind not in kinds or table.ndim not in (1, 2) or len(table) != len(values):
+        return None
+    if table.ndim == 2:
+        return None if table.shape[1] == 0 else _row_logs(table, values)
+    column = table.astype(np.float64, copy=False)
+    low, high = float(column.min()), float(column.max())
+    if not (low >= 0 and high < math.inf):  # a nan fails both
+        return None
+    with np.errstate(divide="ignore"):
+        return np.log(column)
+
+
+def _row_logs(table: Any, values: Sequence[Any]) -> FloatArray:
+    """Each row's sum of logs of a 2-D array of numbers, after naming a bad one."""
+    import numpy as np
+
     table = table.astype(np.float64, copy=False)
     with np.errstate(invalid="ignore"):
         _check_rows(table, values, np.isfinite(table) & (table >= 0))
     with np.errstate(divide="ignore"):
-        logs = np.log(table).sum(axis=1)
-    return [FloatLikelihood(lg) for lg in logs.tolist()]
+        logs: FloatArray = np.log(table).sum(axis=1)
+    return logs
 
 
 def _check_rows(table: Any, values: Sequence[Any], good: Any) -> None:
@@ -87,4 +132,4 @@ def _check_rows(table: Any, values: Sequence[Any], good: Any) -> None:
                            f"{problem}", parameter="likelihood")
 
 
-__all__ = ["FloatLikelihood", "array_likelihoods"]
+__all__ = ["FloatLikelihood", "array_likelihoods", "log_likelihood_array"]

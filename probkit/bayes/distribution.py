@@ -14,7 +14,9 @@ underflow. The evidence of every update is kept (``evidence``: the probability o
 all data since the first prior), so comparing two models of the same data is
 :func:`bayes_factor`. Standard library only: numpy is imported by :meth:`sample`,
 by float updates with a function that accepts arrays, by updates with an array, and by
-:meth:`plot` only.
+:meth:`plot` only. A float distribution updated by an array (or such a function) keeps its
+log-probabilities as a numpy array (:mod:`probkit.bayes.log_probabilities`), so that one
+update per observation in a loop costs a few array operations.
 
 >>> from fractions import Fraction
 >>> prior = Distribution.uniform(range(1, 1001))
@@ -34,7 +36,12 @@ from fractions import Fraction
 from numbers import Rational, Real
 from typing import Any
 
-from probkit.bayes.array_likelihoods import FloatLikelihood, array_likelihoods
+from probkit.bayes.array_likelihoods import (
+    FloatLikelihood,
+    array_likelihoods,
+    log_likelihood_array,
+)
+from probkit.bayes.log_probabilities import LogProbabilities
 from probkit.bayes.summaries import CredibleInterval, Weights, parse_level
 from probkit.errors import ImpossibleEvidenceError, InputError, ProbabilityError
 from probkit.logspace import log_of, log_sum_exp
@@ -75,7 +82,8 @@ class Distribution:
     (Fraction(3, 4), True)
     """
 
-    __slots__ = ("_values", "_probs", "_logs", "_weights", "_log_evidence", "_evidence")
+    __slots__ = ("_values", "_value_array", "_value_index", "_exact_probs", "_exact_weights",
+                 "_floats", "_log_evidence", "_evidence")
 
     def __init__(self, values: Mapping[Any, object] | Iterable[Any],
                  weights: Iterable[object] | None = None) -> None:
@@ -107,26 +115,28 @@ class Distribution:
             else:
                 logs = [logs[i] for i in order]
         self._values: tuple[Any, ...] = tuple(values)
+        self._value_array: Any = None
+        self._value_index: dict[Any, int] | None = None
         self._evidence = evidence
         self._log_evidence = log_evidence
+        self._exact_probs: tuple[Number, ...] | None = None
+        self._exact_weights: Weights | None = None
+        self._floats: LogProbabilities | None = None
         if logs is None:
             fractions = [w for w in weights if isinstance(w, Fraction)]
-            self._weights = Weights.unnormalized(fractions)
-            if self._weights.denominator == 0:
+            exact = Weights.unnormalized(fractions)
+            if exact.denominator == 0:
                 raise ProbabilityError("the weights sum to 0; at least one must be positive",
                                        parameter="weights")
-            _check_bits(self._weights.denominator, len(values), "normalizing")
-            self._probs: tuple[Number, ...] = tuple(self._weights.probabilities())
-            self._logs: tuple[float, ...] | None = None
+            _check_bits(exact.denominator, len(values), "normalizing")
+            self._exact_weights = exact
+            self._exact_probs = tuple(exact.probabilities())
         else:
             total = log_sum_exp(logs)
             if total == -math.inf:
                 raise ProbabilityError("the weights sum to 0; at least one must be positive",
                                        parameter="weights")
-            self._logs = tuple(lg - total for lg in logs)
-            floats = [math.exp(lg) for lg in self._logs]
-            self._probs = tuple(floats)
-            self._weights = Weights([], 1, floats)
+            self._floats = LogProbabilities.of_tuple(tuple(lg - total for lg in logs))
 
     @classmethod
     def _made(cls, values: list[Any], weights: list[Number], logs: list[float] | None = None,
@@ -214,7 +224,25 @@ class Distribution:
     @property
     def exact(self) -> bool:
         """Whether the probabilities are exact fractions (else floats from log space)."""
-        return self._logs is None
+        return self._floats is None
+
+    @property
+    def _probs(self) -> tuple[Number, ...]:
+        if self._floats is not None:
+            return self._floats.probs()
+        assert self._exact_probs is not None
+        return self._exact_probs
+
+    @property
+    def _weights(self) -> Weights:
+        if self._floats is not None:
+            return self._floats.weights()
+        assert self._exact_weights is not None
+        return self._exact_weights
+
+    @property
+    def _logs(self) -> tuple[float, ...] | None:
+        return None if self._floats is None else self._floats.logs()
 
     @property
     def values(self) -> tuple[Any, ...]:
@@ -263,7 +291,10 @@ class Distribution:
 
     @property
     def _index(self) -> dict[Any, int]:
-        return {v: i for i, v in enumerate(self._values)}
+        """Value -> position, built once per set of values (``d[v]`` in a loop stays O(1))."""
+        if self._value_index is None:
+            self._value_index = {v: i for i, v in enumerate(self._values)}
+        return self._value_index
 
     def _logs_or_exact(self) -> tuple[float, ...]:
         return self._logs if self._logs is not None else tuple(log_of(p) for p in self._probs)
@@ -308,22 +339,46 @@ class Distribution:
         >>> Distribution.uniform([4, 6, 8, 12, 20]).update("uniform", [6])[6]
         Fraction(20, 51)
         """
+        if data is None and not isinstance(likelihood, str | Mapping):
+            if callable(likelihood):
+                likelihood = self._called(likelihood)
+            in_bulk = log_likelihood_array(likelihood, self._values, exact=self.exact)
+            if in_bulk is not None:
+                return self._times(in_bulk)
         rows = self._likelihoods(likelihood, data)
         exact = self.exact and all(isinstance(x, Fraction) for x in rows)
         if exact:
             joint: list[Number] = [p * x for p, x in zip(self._probs, rows, strict=True)]
             total = sum(joint, Fraction(0))
             if total == 0:
-                raise ImpossibleEvidenceError(_impossible(self, rows))
+                raise ImpossibleEvidenceError(_impossible(self), parameter="likelihood")
             assert self._evidence is not None and isinstance(total, Fraction)
             return Distribution._made(list(self._values), joint, None,
                                       evidence=self._evidence * total)
         logs = [a + _log_likelihood(x) for a, x in zip(self._logs_or_exact(), rows, strict=True)]
         step = log_sum_exp(logs)
         if step == -math.inf:
-            raise ImpossibleEvidenceError(_impossible(self, rows))
+            raise ImpossibleEvidenceError(_impossible(self), parameter="likelihood")
         return Distribution._made(list(self._values), [], logs,
                                   log_evidence=self.log_evidence + step)
+
+    def _times(self, log_likelihood: Any) -> Distribution:
+        """The update by log-likelihoods in an array: the same values (no sorting, no
+        checks), the log-probabilities as an array (:mod:`probkit.bayes.log_probabilities`)."""
+        prior = self._floats if self._floats is not None else LogProbabilities.of_tuple(
+            self._logs_or_exact())
+        posterior, step = prior.times(log_likelihood)
+        if step == -math.inf:
+            raise ImpossibleEvidenceError(_impossible(self), parameter="likelihood")
+        new = Distribution.__new__(Distribution)
+        new._values = self._values
+        new._value_array = self._value_array
+        new._value_index = self._value_index
+        new._exact_probs = new._exact_weights = None
+        new._floats = posterior
+        new._evidence = None
+        new._log_evidence = self.log_evidence + step
+        return new
 
     def _likelihoods(self, likelihood: object, data: object) -> list[Number]:
         n = len(self._values)
@@ -363,17 +418,37 @@ class Distribution:
         return [_likelihood(x, v) for x, v in zip(raw, self._values, strict=True)]
 
     def _called(self, function: Callable[[Any], object]) -> Sequence[object]:
-        if not self.exact and len(self._values) > 1 and _all_real(self._values):
+        """The function's likelihoods: one call on the array of the values when the
+        distribution is float and the function returns one number per value (that array is
+        returned), else one call per value."""
+        values = self._numeric_array() if not self.exact and len(self._values) > 1 else None
+        if values is not None:
             import numpy as np
 
             try:
                 with np.errstate(all="ignore"):
-                    out = function(np.asarray(self._values, dtype=np.float64))
+                    out = function(values)
             except Exception:  # noqa: BLE001 - not vectorized: call it per value below
                 out = None
             if isinstance(out, np.ndarray) and out.shape == (len(self._values),):
-                return [float(x) for x in out.tolist()]
+                return out  # type: ignore[return-value]
         return [function(v) for v in self._values]
+
+    def _numeric_array(self) -> Any:
+        """The values as a read-only float64 array (made once, shared by every update of
+        this distribution), or ``None`` when they are not all real numbers."""
+        if self._value_array is None:
+            self._value_array = False
+            if _all_real(self._values):
+                import numpy as np
+
+                try:
+                    array = np.asarray(self._values, dtype=np.float64)
+                except (OverflowError, TypeError, ValueError):
+                    return None
+                array.flags.writeable = False
+                self._value_array = array
+        return self._value_array if self._value_array is not False else None
 
     def _family_likelihoods(self, name: str, data: object) -> list[Number]:
         from probkit.bayes.families import (
@@ -486,7 +561,9 @@ class Distribution:
             raise InputError(f"n must be a whole number from 0 to {MAX_SAMPLE:,}; got {n!r}",
                              parameter="n")
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        cumulative = np.cumsum(np.asarray([float(p) for p in self._probs]))
+        probs = self._floats.prob_array() if self._floats is not None else np.asarray(
+            [float(p) for p in self._probs])
+        cumulative = np.cumsum(probs)
         picks = np.searchsorted(cumulative, rng.random(n) * cumulative[-1], side="right")
         picks = np.minimum(picks, len(self._values) - 1)
         return [self._values[i] for i in picks.tolist()]
@@ -728,12 +805,23 @@ def _key(value: Any) -> Any:
 
 
 def _weight(value: object, key: Any) -> Number:
-    number = to_number(value.item() if hasattr(value, "item") else value,
-                       what=f"weight of {key!r}")
+    number = _named_number(value.item() if hasattr(value, "item") else value,
+                           f"weight of {key!r}", "weights")
     if number < 0:
         raise ProbabilityError(f"weight of {key!r}: {format_exact(number)} is negative",
                                parameter="weights")
     return number
+
+
+def _named_number(value: object, what: str, parameter: str) -> Number:
+    """:func:`~probkit.numbers.to_number`, its refusals (``nan``, ``inf``, text that is not
+    a number) naming ``parameter``."""
+    try:
+        return to_number(value, what=what)
+    except InputError as err:
+        if err.parameter is not None:
+            raise
+        raise type(err)(str(err), parameter=parameter) from None
 
 
 def _log_likelihood(value: Number) -> float:
@@ -746,8 +834,8 @@ def _likelihood(value: object, key: Any) -> Number:
         return value
     if isinstance(value, bool):
         return Fraction(int(value))
-    number = to_number(value.item() if hasattr(value, "item") else value,
-                       what=f"likelihood of {key!r}")
+    number = _named_number(value.item() if hasattr(value, "item") else value,
+                           f"likelihood of {key!r}", "likelihood")
     if number < 0:
         raise ProbabilityError(f"likelihood of {key!r}: {format_exact(number)} is negative",
                                parameter="likelihood")
@@ -812,7 +900,7 @@ def _coordinate(value: object, index: int) -> Any:
     return value[index]
 
 
-def _impossible(prior: Distribution, rows: Sequence[Number]) -> str:
+def _impossible(prior: Distribution) -> str:
     nonzero = sum(1 for p in prior._probs if p > 0)
     return (f"impossible evidence: every one of the {nonzero:,} values with positive "
             f"probability gives the data likelihood 0 (the update cannot be normalized)")

@@ -39,7 +39,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from probkit.classifier.evaluation.typicality import DEFAULT_ALPHA, tail_typicality
+from probkit.classifier.evaluation.typicality import (
+    DEFAULT_ALPHA,
+    checked_alpha,
+    tail_typicality,
+)
 from probkit.errors import DataError, InputError
 
 Array = NDArray[np.float64]
@@ -136,11 +140,7 @@ class PhotoTypicality:
         return f"PhotoTypicality(alpha={self.alpha!r})"
 
     def _check_alpha(self) -> float:
-        a = self.alpha
-        if isinstance(a, bool) or not isinstance(a, int | float) or not 0 <= a < 1 \
-                or not math.isfinite(a):
-            raise InputError(f"PhotoTypicality: alpha must be a number in [0, 1); got {a!r}")
-        return float(a)
+        return checked_alpha(self.alpha, type(self).__name__)
 
     def fit(self, X: Any, y: Any = None) -> PhotoTypicality:
         """Estimate the centre and scatter from training rows (n, p) and score each row held out."""

@@ -244,6 +244,15 @@ def combine_views(typicalities: list[Array], alpha: float) -> tuple[Array, NDArr
     return t, np.asarray(t >= alpha / len(typicalities))
 
 
+def checked_alpha(alpha: object, owner: str) -> float:
+    """``alpha`` as a float in [0, 1), or an :class:`InputError` naming ``owner``'s alpha."""
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 <= alpha < 1 \
+            or not math.isfinite(alpha):
+        raise InputError(f"{owner}: alpha must be a number in [0, 1); got {alpha!r}",
+                         parameter="alpha")
+    return float(alpha)
+
+
 class TypicalityScore:
     """Shrinkage-covariance Mahalanobis score with leave-one-out training scores.
 
@@ -279,11 +288,7 @@ class TypicalityScore:
         return f"TypicalityScore(alpha={self.alpha!r})"
 
     def _check_alpha(self) -> float:
-        a = self.alpha
-        if isinstance(a, bool) or not isinstance(a, int | float) or not 0 <= a < 1 \
-                or not math.isfinite(a):
-            raise InputError(f"TypicalityScore: alpha must be a number in [0, 1); got {a!r}")
-        return float(a)
+        return checked_alpha(self.alpha, type(self).__name__)
 
     def fit(self, X: Any, y: Any = None) -> TypicalityScore:
         """Estimate the score from training features (n, p) and score each image leave-one-out."""

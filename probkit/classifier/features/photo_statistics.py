@@ -43,8 +43,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from probkit.classifier.features.statistics import STATISTIC_NAMES, image_statistics
-from probkit.errors import DataError
+from probkit.classifier.features.statistics import (
+    STATISTIC_NAMES,
+    checked_images,
+    image_statistics,
+)
 
 #: names of the columns of :func:`photo_statistics`
 PHOTO_STATISTIC_NAMES = (*STATISTIC_NAMES, "flatness", "log_colours", "skewness", "dark_share",
@@ -81,11 +84,7 @@ def _extra(images: NDArray[np.uint8]) -> NDArray[np.float64]:
 
 def photo_statistics(images: Any) -> NDArray[np.float64]:
     """The statistics of :data:`PHOTO_STATISTIC_NAMES`, one row per image (n, h, w, 3) uint8."""
-    array = np.asarray(images)
-    if array.ndim != 4 or array.shape[-1] != 3 or min(array.shape) < 1:
-        raise DataError(f"images must have shape (n, height, width, 3); got {array.shape}")
-    if array.dtype != np.uint8:
-        raise DataError(f"images must be uint8 (0-255); got dtype {array.dtype}")
+    array = checked_images(images)
     rows = [np.column_stack([image_statistics(part), _extra(part)])
             for part in (array[i:i + _CHUNK] for i in range(0, array.shape[0], _CHUNK))]
     return np.concatenate(rows).astype(np.float64)

@@ -90,12 +90,17 @@ def _statistics(x: NDArray[np.float64]) -> NDArray[np.float64]:
 
 def image_statistics(images: Any) -> NDArray[np.float64]:
     """The statistics of :data:`STATISTIC_NAMES`, one row per image (n, h, w, 3) uint8."""
+    return _chunked(checked_images(images))
+
+
+def checked_images(images: Any) -> NDArray[np.uint8]:
+    """``images`` as a uint8 array (n, height, width, 3), or a :class:`DataError` saying why not."""
     array = np.asarray(images)
     if array.ndim != 4 or array.shape[-1] != 3 or min(array.shape) < 1:
         raise DataError(f"images must have shape (n, height, width, 3); got {array.shape}")
     if array.dtype != np.uint8:
         raise DataError(f"images must be uint8 (0-255); got dtype {array.dtype}")
-    return _chunked(array)
+    return array
 
 
 def _chunked(array: NDArray[Any]) -> NDArray[np.float64]:
