@@ -29,9 +29,12 @@ def test_a_slip_next_to_an_unreadable_first_term_is_undecided_not_blamed() -> No
     assert "lines 3 and 4" in undecided.reason
 
 
-def test_negative_control_without_the_slip_only_the_unreadable_line_is_reported() -> None:
+def test_negative_control_without_the_slip_nothing_is_called_wrong() -> None:
+    # line 3 follows an unreadable line and nothing readable came before it: it is not vouched
+    # for (a slip in it, carried on to line 4, would pass), so it is undecided, never wrong
     report = check_text(UNREADABLE_FIRST.format("x^2", "x \\cdot x"))
-    assert findings(report) == [(2, "unparsed")]
+    assert findings(report) == [(2, "unparsed"), (3, "undecided")]
+    assert "could not be read" in report.findings[1].reason
     assert report.equalities[-1].status == "verified"
 
 

@@ -37,9 +37,11 @@ from probkit.errors import InputError
 from probkit.symbolic.lint.equality import Verdict, compare, display_name, numerically_equal
 from probkit.symbolic.lint.extract import LineIndex, MathBlock, find_maths
 from probkit.symbolic.lint.latex import Unreadable
+from probkit.symbolic.lint.parser import NAME
 from probkit.symbolic.lint.posts import MAX_BYTES, decode_post, is_latex_source, read_post
 from probkit.symbolic.lint.prose import (
     Paragraphs,
+    crosses_heading,
     is_evaluation_point,
     set_to_zero,
     set_up_after,
@@ -117,16 +119,47 @@ def _never_true(left: Any, right: Any) -> bool:
     return not constant.free_symbols and constant.is_number and constant != 0
 
 
+def _is_number(expr: Any) -> bool:
+    r"""Is ``expr`` (as read, before the post's definitions) a number: ``\frac{32}{8}``,
+    ``3.7 - 1.7^2``, ``\sigma(0)``?"""
+    return expr is not None and not expr.free_symbols and not expr.has(
+        sp.core.function.AppliedUndef, sp.Derivative, sp.Subs)
+
+
+def _quantity_like(expr: Any) -> bool:
+    r"""A name, a power of one, or a named quantity (``s^2``, ``\mathrm{Var}(X)``): what a
+    value statement can give a value. A derivative (``f'(x)``) never is."""
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
+        expr = expr.base
+    if isinstance(expr, sp.Symbol):
+        return not expr.name.endswith("'")
+    return isinstance(expr, sp.core.function.AppliedUndef) and \
+        not type(expr).__name__.endswith("'")
+
+
+def _names_in(node: Any) -> set[str]:
+    """The names a parsed term holds (``p`` in ``1.25 p^2 - 0.75 p``)."""
+    found = {str(node.value)} if node.kind == NAME else set()
+    for child in node.args:
+        found |= _names_in(child)
+    return found
+
+
 def _estimate(last: _Equation, values: list[Any]) -> tuple[Any, Any] | None:
-    r"""``(λ̂, λ)`` when the last equation of a solving chain isolates ``\hat\lambda`` and the
-    equations before it are in λ (and never in λ̂): the hat names the solution for λ."""
+    r"""``(λ̂, λ)`` when the last equation of a solving chain isolates ``\hat\lambda`` (or
+    ``w^*``) and the equations before it are in λ (w), and never in λ̂ (w*): the hat (the
+    star) names the solution for λ (w)."""
     raw = last.left.raw
-    if not isinstance(raw, sp.Symbol) or not raw.name.startswith(r"\hat{") or \
-            not raw.name.endswith("}") or any(v is None for v in values[:-1]) or \
+    if not isinstance(raw, sp.Symbol) or any(v is None for v in values[:-1]) or \
             values[-1] is None:
         return None
-    inner = raw.name[len(r"\hat{"):-1]
-    base = sp.Symbol(inner[1:] if inner.startswith("\\") else inner)
+    if raw.name.startswith(r"\hat{") and raw.name.endswith("}"):
+        inner = raw.name[len(r"\hat{"):-1]
+        base = sp.Symbol(inner[1:] if inner.startswith("\\") else inner)
+    elif "^{*}" in raw.name:  # w^*, \theta^\star: the optimum, the solution for w
+        base = sp.Symbol(raw.name.replace("^{*}", "", 1))
+    else:
+        return None
     earlier = set().union(*(v.free_symbols for v in values[:-1])) if values[:-1] else set()
     if base not in earlier or raw in earlier or base in values[-1].free_symbols:
         return None
@@ -266,6 +299,7 @@ class _Checker:
         self.used_names: set[str] = set()  # the names read in a claim so far
         self.previous_end = 0  # where the block of self.previous ends
         self.previous_first: _Term | None = None  # the first term of that chain
+        self.solving_rows = False  # the rows of the block being checked solve an equation
         self.block_start = self.block_end = 0
 
     # -- the post, block by block
@@ -366,14 +400,17 @@ class _Checker:
         first = self.previous_first
         if self.solving is None and first is not None and first.value is not None and \
                 set_to_zero(self.text[self.previous_end:block.start]) and \
+                not crosses_heading(self.text[self.previous_end:block.start]) and \
                 not re.search(r"=\s*0\s*[.,。、]?\s*$", block.text.strip()):  # "微分して 0
             # とおくと" then "\ell'(\lambda) = … = 0": the block sets its own result to zero
             self.open_set_to_zero(first)  # the chain's first term: a slip in it is not carried
         if self.solving is not None:  # "とおくと", "so", or "Set $E' = 0$:" then the algebra
             between = self.text[self.solving.end:block.start]
-            self.prose_link = solving_between(between, max_chars=MAX_CUE_CHARS) or (
-                self.solving.cue and not between.strip(_PUNCTUATION))
+            self.prose_link = not crosses_heading(between) and (
+                solving_between(between, max_chars=MAX_CUE_CHARS) or (
+                    self.solving.cue and not between.strip(_PUNCTUATION)))
         self.block_start, self.block_end = block.start, block.end
+        self.solving_rows = block.display and self.solving_block(statements)
         for statement, conditions in self.attach_conditions(statements):
             if not conditions:
                 self.statement(statement)
@@ -387,6 +424,40 @@ class _Checker:
             self.qualified = False
             if not self.defined:  # a claim's side condition holds for its own line only
                 self.scope.domains, self.scope.constraints = saved, constrained
+
+    def solving_block(self, statements: list[Statement]) -> bool:
+        r"""Are the rows of this block the steps of solving an equation?
+
+        ``(0.25 - p)^2 &= 0.25 p (1 - p) \\ p^2 - 0.5 p + 0.0625 &= 0.25 p - 0.25 p^2 \\
+        1.25 p^2 - 0.75 p + 0.0625 &= 0``: each row one equation on a line of its own, none
+        defining a name (but the last, which may isolate one: ``p = 0.1``), the last with a
+        number on one side. Each row is then an equation with the solutions of the row
+        before (a solving chain), not an identity.
+        """
+        rows = [st for st in statements if not st.condition and not (
+            st.relations and set(st.relations) <= {"<", ">", "<=", ">="})]
+        if len(rows) < 2 or any(st.relations != ("=",) or not all(t.text for t in st.terms)
+                                for st in rows):
+            return False
+        lines = [self.lines.line(st.terms[0].offset) for st in rows]
+        if len(set(lines)) != len(lines):
+            return False
+        if any(_target(st.terms[0].source or st.terms[0].text, st.terms[0].offset) is not None
+               for st in rows[:-1]):
+            return False
+        numbers = [_number(t.text) is not None for t in rows[-1].terms]
+        if numbers.count(True) != 1:
+            return False
+        shared = None  # the rows solve for one unknown: a name every row holds
+        for row in rows:
+            names: set[str] = set()
+            for term in row.terms:
+                try:
+                    names |= _names_in(parse_term(term.source or term.text, term.offset).tree)
+                except Unreadable:
+                    continue
+            shared = names if shared is None else shared & names
+        return bool(shared)
 
     def unread_definition(self, block: MathBlock) -> None:
         """A block that could not be split, but starts ``f(x) = …``: f is refused from here on."""
@@ -452,11 +523,13 @@ class _Checker:
             run = [term]
         if len(run) > 1:
             self.guarded_chain(run, linked)
+        equated = {k for k, relation in enumerate(statement.relations) if relation == "="}
         for k, relation in enumerate(statement.relations):
             if relation == "≈":
-                self.approximation(statement.terms[k], statement.terms[k + 1])
+                alone = k not in equated and k - 1 not in equated  # in no chain of '='
+                self.approximation(statement.terms[k], statement.terms[k + 1], alone=alone)
 
-    def approximation(self, left: Segment, right: Segment) -> None:
+    def approximation(self, left: Segment, right: Segment, *, alone: bool = False) -> None:
         r"""``\sigma(2) \approx 0.881``: the value agrees with the decimal to the digits shown.
 
         Checked when the left side is a number once the definitions are
@@ -470,9 +543,12 @@ class _Checker:
         term = _Term(left, self.lines.line(left.offset))
         self.prepare(term)
         self.read(term, self.names())
+        self.refuse_unread_names(term)
         self.evaluate(term, self.scope.last_function_parameter)
         if term.value is None:
-            return  # reported by its chain, if it was in one; else not a claim we read
+            if alone and term.problem is not None:  # in no chain: reported here, never silent
+                self.unparsed(term, term.problem)
+            return  # else reported by its chain
         try:
             value = complex(sp.N(term.value, 30))
         except (TypeError, ValueError):
@@ -607,12 +683,16 @@ class _Checker:
                 term.problem = ("\\pm stands for two values; it is read only as the solutions "
                                 "of an equation being solved (… ⇒ x = 1 \\pm \\sqrt{2}); "
                                 "elsewhere write each")
+        if not linked and segments[0].text and self.is_number(terms[1]) and \
+                not self.solving_cue():  # "Solving w^2 = 4": an equation, not a value
+            definition, valued = self.value_statement(terms, definition)
+            if valued:
+                checked = terms[1:]
         if definition is not None:
+            self.refuse_unread_names(terms[1])  # f(x) = g(x) with g unread: f is unread too
             self.define(definition, terms[0], terms[1])
             if len(terms) == 2:
                 self.log_of_product(definition[0], terms[1])
-            if terms[1].raw is not None:
-                names = self.names(primed)
         prime_variable = self.prime_variable(checked)
         for term in checked:
             self.refuse_unread_names(term)
@@ -653,7 +733,7 @@ class _Checker:
         k = wrong[0]
         left, right = terms[k], terms[k + 1]
         if not linked and (k != len(verdicts) - 1 or self.qualified or not (
-                self.equation_form(left, right) or self.solving_cue())):
+                self.equation_form(left, right) or self.solving_cue() or self.solving_rows)):
             return False
         for a, b, verdict in zip(terms, terms[1:], verdicts, strict=False):
             if a is not left:
@@ -673,7 +753,7 @@ class _Checker:
                      for v, _ in d.variable_count]
         self.close_solving()
         self.solving = _Solving([equation], dict(self.scope.domains), self.block_end,
-                                linked or self.solving_cue(),
+                                linked or self.solving_cue() or self.solving_rows,
                                 variables[0] if len(set(variables)) == 1 else None)
         return True
 
@@ -761,6 +841,13 @@ class _Checker:
         i = 0
         while i < len(verdicts):
             verdict, before, after = verdicts[i], equations[i], equations[i + 1]
+            if verdict is None and before.value is None and after.value is not None and \
+                    after.line != before.line:
+                self.findings.append(Finding(
+                    after.line, after.shown, "undecided",
+                    f"undecided (next to an unreadable line): {after.shown} was not checked "
+                    f"against {before.shown} (line {before.line}), which could not be read",
+                    None, None))
             if verdict is None or verdict.status == "verified":
                 i += 1
                 continue
@@ -810,6 +897,60 @@ class _Checker:
             return None
         shared = set.intersection(*(set(v.free_symbols) for v in values))
         return shared.pop() if len(shared) == 1 else None
+
+    def is_number(self, term: _Term) -> bool:
+        r"""Is ``term`` a number once the post's definitions are substituted (``\sigma(0)``)?"""
+        if not _is_number(term.raw):
+            try:
+                value = self.scope.evaluate(term.raw) if term.raw is not None else None
+            except (Unreadable, ArithmeticError, RecursionError, TypeError, ValueError,
+                    NotImplementedError, AttributeError):
+                return False
+            return _is_number(value)
+        return True
+
+    def value_statement(
+        self, terms: list[_Term], definition: tuple[str, tuple[str, ...]] | None
+    ) -> tuple[tuple[str, tuple[str, ...]] | None, bool]:
+        r"""A quantity stated to have a value here (``\hat\sigma^2 = \frac{32}{8} = 4``,
+        ``\mathrm{Var}(X) = 3.7 - 1.7^2``, ``p_i = \sigma(0) = 0.5``): an assignment in the
+        text's context, not an identity over the quantity's free symbols.
+
+        The chain's second term is a number. Returns the definition to make (or None) and
+        whether the first link is such an assignment (so only the numbers after it are
+        checked):
+
+        * ``f(X) = <number>`` (a name applied to variables): the value of f at this X
+          here, not a definition of the function f (which would make f constant);
+        * a name already given a number, restated with a number (``p = 20/40 = 0.5``, later
+          ``p = 4/40 = 0.1``): given the new value (the old one is not a check on it);
+        * a name or a power of one (``\hat\sigma^2``), or a named quantity
+          (``\mathrm{Var}(X)``, ``P(A)``) whose value here still has free symbols: not
+          checked. Once every symbol in it is bound (``\hat\sigma = 2`` given), its value
+          is a number, and the link is an ordinary claim, checked.
+        """
+        if definition is not None:
+            if definition[1]:
+                return None, True
+            return definition, False
+        target = _named(terms[0].prepared)
+        old = None if target is None or target[1] else self.scope.definitions.get(target[0])
+        if target is not None and old is not None and not old.params and _is_number(old.body):
+            return target, True  # a value given again: the new one holds from here
+        if target is not None and target[0] in self.unread_names and not target[1]:
+            return None, True  # its definition could not be read: nothing to check it with
+        if len(terms) == 2 and _number(terms[1].segment.text) is not None:
+            return None, False  # "w^2 = 4" alone: an equation (a condition, or solved after)
+        self.read(terms[0], self.names())
+        raw = terms[0].raw
+        if raw is None or not _quantity_like(raw):
+            return None, False
+        try:
+            value = self.scope.evaluate(raw)
+        except (Unreadable, ArithmeticError, RecursionError, TypeError, ValueError,
+                NotImplementedError, AttributeError):
+            return None, True
+        return None, bool(getattr(value, "free_symbols", None))
 
     def definition_target(self, terms: list[_Term]) -> tuple[str, tuple[str, ...]] | None:
         """``(name, params)`` when the chain defines its first term, else None."""
@@ -1106,6 +1247,10 @@ class _Checker:
     def blame(self, terms: list[_Term], verdicts: list[Verdict | None],
               prime_variable: Any) -> None:
         wrong = [v is not None and v.status == "wrong" for v in verdicts]
+        first_finding = len(self.findings)
+        unvouched = [(terms[i], terms[i + 1]) for i, v in enumerate(verdicts) if v is None and
+                     terms[i].value is None and terms[i + 1].value is not None and
+                     terms[i + 1].line != terms[i].line]
         i = 0
         while i < len(verdicts):
             verdict = verdicts[i]
@@ -1168,6 +1313,25 @@ class _Checker:
                     f"undecided: {left.segment.shown} = {right.segment.shown}: {verdict.detail}",
                     None, None))
             i += 1
+        reported = {f.source_line for f in self.findings[first_finding:]}
+        for unread, term in unvouched:  # a readable line after an unreadable one: never silent
+            if term.line not in reported and not self.vouched(terms, unread, term):
+                self.findings.append(Finding(
+                    term.line, term.segment.shown, "undecided",
+                    f"undecided (next to an unreadable line): {term.segment.shown} was not "
+                    f"checked, as the term before it (line {unread.line}) could not be read",
+                    None, None))
+
+    def vouched(self, terms: list[_Term], unread: _Term, term: _Term) -> bool:
+        """Is ``term``, just after the unreadable ``unread``, equal to the nearest readable term
+        before ``unread`` (which the chain also claims it equals)?"""
+        at = next(k for k, t in enumerate(terms) if t is unread)
+        earlier = next((t for t in reversed(terms[:at]) if t.value is not None
+                        and not t.value.has(sp.core.function.AppliedUndef, sp.Derivative,
+                                            sp.Subs)), None)
+        return earlier is not None and numerically_equal(
+            earlier.value, term.value, self.scope.domains, seed=self.seed + 7919,
+            constraints=self.scope.constraints)
 
     def next_to_unreadable(self, unread: _Term, left: _Term, right: _Term,
                            verdict: Verdict, *, read: bool = False) -> None:

@@ -1214,8 +1214,8 @@ class _Parser:
         return None
 
     def scripts(self, name: str) -> str:
-        r"""``w_1``, ``x_{i}``, ``W^{[1]}``, ``a^{(i)}_j``: sub- and superscripts of a name."""
-        sub = index = None
+        r"""``w_1``, ``x_{i}``, ``W^{[1]}``, ``a^{(i)}_j``, ``w^*``: the scripts of a name."""
+        sub = index = star = None
         while True:
             if self.text() == "_" and sub is None:
                 underscore = self.take()
@@ -1230,6 +1230,10 @@ class _Parser:
                     raise Unreadable(f"_{inside[0].text}{after.text}: TeX lowers only the "
                                      f"{inside[0].text} (write _{{{inside[0].text}"
                                      f"{after.text}}})", underscore.start)
+            elif self.text() == "^" and star is None and self._star_superscript():
+                self.take()  # w^*, \theta^\star, w^{*}: the optimum, a name of its own
+                _, self.i = _argument(self.tokens, self.i, "^")
+                star = "*"
             elif self.text() == "^" and index is None and self.text(1) == "{" and \
                     self.text(2) in ("(", "[") and self._index_superscript():
                 self.take()
@@ -1239,9 +1243,18 @@ class _Parser:
                 break
         if index is not None:
             name = f"{name}^{{{index}}}"
+        if star is not None:
+            name = f"{name}^{{*}}"
         if sub is not None:
             name = f"{name}_{{{sub}}}"
         return name
+
+    def _star_superscript(self) -> bool:
+        r"""``^*``, ``^\star``, ``^\ast``, ``^{*}``: a star marking a name (the optimum ``w^*``)."""
+        stars = ("*", r"\star", r"\ast")
+        if self.text(1) in stars:
+            return True
+        return self.text(1) == "{" and self.text(2) in stars and self.text(3) == "}"
 
     def _index_superscript(self) -> bool:
         """``^{(i)}``, ``^{[l]}``, ``^{(2)}``: one bracket holding a name or a number."""

@@ -16,6 +16,8 @@ True
 False
 >>> is_evaluation_point("よって ", " のとき f'(x) = 1/4")
 True
+>>> is_evaluation_point("更新式は ", " です。")
+False
 >>> solving_between(" とおくと、", max_chars=160)
 True
 """
@@ -31,8 +33,9 @@ _POINT_BEFORE = re.compile(
 """English words just before an evaluation point: "at $x = 0$", "when $x=1$"."""
 
 _POINT_AFTER = re.compile(
-    r"^\s*(?:のとき|の時|のときに|とき|では|において|における|ならば|なら|で)")
-"""Japanese particles just after an evaluation point: "$x = 0$ のとき", "$x=1$ で"."""
+    r"^\s*(?:のとき|の時|のときに|とき|では|において|における|ならば|なら|で(?![すしき]))")
+"""Japanese particles just after an evaluation point: "$x = 0$ のとき", "$x=1$ で" (not the
+copula "です", "でしょう", nor "できる": "更新式は $w_{t+1} = …$ です" defines w_{t+1})."""
 
 _SOLVING_BEFORE = re.compile(
     r"\b(?:set|setting|solve|solving|equate|equating)\b[^.!?。$]*$", re.IGNORECASE)
@@ -65,6 +68,25 @@ _TAKING_LOGS = re.compile(
 「対数をとると」)."""
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+_HEADING = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t]|\\(?:sub)*section\*?\{|^[^\n]+\n[ \t]*(?:={2,}|-{2,})[ \t]*$",
+    re.MULTILINE)
+"""A heading (Markdown ``## …`` or underlined, LaTeX ``\\section{…}``): a new topic starts."""
+
+
+def crosses_heading(prose: str) -> bool:
+    r"""Does a heading stand in ``prose`` (between two pieces of maths)?
+
+    Words linking two equations ("so", "よって") never reach across one: "## A concrete
+    case … so $n = 16$" starts an example, it does not solve the equation above the heading.
+
+    >>> crosses_heading("\n\n## A concrete case\n\nSuppose 4 of 16 users clicked, so ")
+    True
+    >>> crosses_heading(" so that ")
+    False
+    """
+    return bool(_HEADING.search(prose))
 
 
 def is_evaluation_point(before: str, after: str) -> bool:
@@ -107,5 +129,5 @@ class Paragraphs:
         return bisect.bisect_right(self._breaks, offset)
 
 
-__all__ = ["Paragraphs", "is_evaluation_point", "set_to_zero", "set_up_after", "solving_before",
-           "solving_between", "taking_logs"]
+__all__ = ["Paragraphs", "crosses_heading", "is_evaluation_point", "set_to_zero", "set_up_after",
+           "solving_before", "solving_between", "taking_logs"]

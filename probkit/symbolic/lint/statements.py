@@ -249,6 +249,11 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
                                           _relation_at(tokens, after) is not None):
                     i += 1
                     continue
+            if t in _TEXT and _names_a_term(tokens, i, current):  # \text{posterior odds} = …
+                end = argument(tokens, i + 1)[1]
+                current.extend(tokens[i:end])
+                i = end
+                continue
             if t in BREAKS and not (t == "," and _thousands(tokens, i)):
                 end_statement()
                 if t in (r"\text", r"\textrm", r"\mbox", r"\textnormal"):
@@ -260,6 +265,28 @@ def split_statements(text: str, offset: int = 0) -> list[Statement]:
         i += 1
     end_statement()
     return statements
+
+
+_TEXT = frozenset([r"\text", r"\textrm", r"\mbox", r"\textnormal"])
+"""Text commands: a note after the maths (a break), or the name of a quantity."""
+
+_OPERATORS = frozenset(["+", "-", "/", r"\cdot", r"\times", "^", "_"])
+
+
+def _names_a_term(tokens: Sequence[Token], i: int, current: Sequence[Token]) -> bool:
+    r"""Is the ``\text{…}`` at ``i`` the name a term starts with (``\text{posterior odds} =
+    …``), rather than a note after the maths (``= 0 \text{ for all } x``)?
+
+    It is when an operator comes just before it (``a + \text{odds}``), or nothing of the term
+    comes before it and a relation or an operator follows it.
+    """
+    before = next((t for t in reversed(current) if not t.is_space), None)
+    if before is not None:
+        return before.text in _OPERATORS or before.text in OPEN
+    end = argument(tokens, i + 1)[1]
+    after = next((k for k in range(end, len(tokens)) if not tokens[k].is_space), None)
+    return after is not None and (tokens[after].text in _OPERATORS or
+                                  _relation_at(tokens, after) is not None)
 
 
 def _statements_in_group(tokens: Sequence[Token]) -> list[Statement]:
