@@ -416,7 +416,8 @@ class _Builder:
         if extra.get("after") is not None:  # a(1+x)^2: the power is the bracket's
             factor = self.power(factor, self.build(extra["after"]), node)
         indexed = self.indexed(name, node)
-        if indexed is None and self.indices and _uses_index(factor, self.indices):
+        if indexed is None and extra["power"] is None and self.indices and \
+                _uses_index(factor, self.indices):  # p^{x_i}(1-p)^{…}: a power, so a product
             raise _fail(f"{name}(…) inside a sum: the function {name} of a term of the sum, or "
                         f"{name} times the bracket? (define {name}, or write {name} \\cdot (…))",
                         node)
