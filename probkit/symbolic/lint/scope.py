@@ -130,6 +130,12 @@ class Scope:
                     type(expr.expr).__name__.rstrip("'") not in self.definitions:
                 return expr  # u'(t) of a u never defined: nothing to carry out
             return self._derivative(expr, held, depth)
+        if isinstance(expr, (sp.Sum, sp.Product)):  # the index is bound: no definition of
+            # its letter ("$k = j - 1$ とおくと", "$i = 1, \ldots, n$") reaches inside
+            indices = frozenset(str(limit[0]) for limit in expr.limits)
+            limits = [(limit[0], *(self._evaluate(b, held, depth) for b in limit[1:]))
+                      for limit in expr.limits]
+            return expr.func(self._evaluate(expr.function, held | indices, depth), *limits)
         if isinstance(expr, sp.core.function.AppliedUndef):
             args = [self._evaluate(a, held, depth) for a in expr.args]
             return self._apply(type(expr).__name__, args, held, depth)
@@ -178,11 +184,14 @@ class Scope:
     def _derivative(self, expr: Any, held: frozenset[str], depth: int) -> Any:
         operand = expr.expr
         result = operand
+        own: frozenset[str] = frozenset()  # the parameters of f in \frac{\partial f}{\partial b}
         for variable, order in expr.variable_count:
             inner = result
             if isinstance(inner, sp.Symbol) and inner.name in self.definitions and \
                     self.definitions[inner.name].params:  # \frac{df}{dx}: f at its parameters
                 definition = self.definitions[inner.name]
+                own = frozenset(str(p) for p in definition.params)  # its variables, never
+                # replaced by a later "a = \bar y - b \bar x" before it is differentiated
                 powers = definition.powers or (1,) * len(definition.params)
                 inner = sp.Function(inner.name)(*(p ** k for p, k in zip(
                     definition.params, powers, strict=True)))
@@ -194,10 +203,10 @@ class Scope:
                                  "define (a function of the variable, or a constant?)")
             if power is not None:  # d/d(σ²) = (d/dσ) / (d(σ²)/dσ), for σ ≠ 0
                 base, k = power
-                body = self._evaluate(inner, held | {base.name}, depth + 1)
+                body = self._evaluate(inner, held | own | {base.name}, depth + 1)
                 result = sp.diff(body, base) / sp.diff(base ** k, base)
                 continue
-            body = self._evaluate(inner, held | {variable.name}, depth + 1)
+            body = self._evaluate(inner, held | own | {variable.name}, depth + 1)
             if per_term_variable(variable.name, body):
                 raise Unreadable(f"a derivative by {variable.name}, one term of a sum, is not "
                                  "read")
