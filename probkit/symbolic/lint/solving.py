@@ -141,6 +141,27 @@ def _shown(values: list[float]) -> str:
     return "{" + ", ".join(format_number(v) for v in values) + "}" if values else "no solution"
 
 
+def _closed_forms(first: Any, second: Any) -> tuple[Any, Any] | None:
+    r"""Both sides with their sums in closed form (``\sum_{k=1}^{n} k`` is n(n+1)/2), or None
+    unless every sum is a function of its index that SymPy sums (no data x_i, no constant
+    term counted n times)."""
+    out = []
+    for expr in (first, second):
+        if any(not (s.function.free_symbols & {limit[0] for limit in s.limits})
+               for s in expr.atoms(sp.Sum)):
+            return None  # \sum_{i=1}^{n} c: a count of terms, not a function of the index
+        try:
+            with _time_limit(SOLVE_SECONDS):
+                done = expr.doit()
+        except (_OutOfTime, ArithmeticError, RecursionError, TypeError, ValueError,
+                NotImplementedError, AttributeError):
+            return None
+        if done.has(sp.Sum) or done.has(sp.Product) or done.has(sp.Indexed):
+            return None
+        out.append(done)
+    return out[0], out[1]
+
+
 def same_solutions(first: Any, second: Any, unknown: Any, domains: Mapping[str, Domain], *,
                    seed: int = 0) -> Verdict:
     """Do ``first = 0`` and ``second = 0`` have the same solutions for ``unknown``?
@@ -153,6 +174,11 @@ def same_solutions(first: Any, second: Any, unknown: Any, domains: Mapping[str, 
         return Verdict("undecided", None, "sums written without bounds next to sums with "
                        "bounds or a count such as n (over the same terms?)")
     sizes_of = size_symbols(first, second) if summed else []
+    closed = _closed_forms(first, second) if unknown in sizes_of else None
+    if closed is not None:  # "\sum_{k=1}^{n} k = 10" solved for n: the sum's closed form
+        first, second = closed
+        summed = has_sums(first) or has_sums(second)
+        sizes_of = size_symbols(first, second) if summed else []
     written_first, written_second = first, second
     domain = domains.get(unknown.name, Domain())
     rng = random.Random(seed)
