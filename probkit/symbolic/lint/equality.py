@@ -39,6 +39,8 @@ import sympy as sp
 from probkit.symbolic.lint.approximate import Inexact, agrees, written
 from probkit.symbolic.lint.scope import Constraint, Domain, with_domains
 from probkit.symbolic.lint.sums import (
+    MAX_COST,
+    cost,
     UNSTATED_SIZE,
     TooManyTerms,
     data_on_one_side,
@@ -186,6 +188,8 @@ def numerically_equal(left: Any, right: Any, domains: Mapping[str, Domain], *,
     """
     if left.has(Inexact) or right.has(Inexact):
         return to_digits(left, right).status == "verified"
+    if too_costly(left, right) is not None:
+        return False
     if has_sums(left) or has_sums(right):
         return _over_sizes(left, right, domains, seed, constraints).status == "verified"
     replacements = with_domains({"left": left, "right": right}, domains)
@@ -218,12 +222,24 @@ def to_digits(left: Any, right: Any) -> Verdict:
     return Verdict("wrong", "numeric", "differs in the digits written", counterexample)
 
 
+def too_costly(left: Any, right: Any) -> str | None:
+    """Why ``left = right`` costs too much to evaluate (degree × terms), or None."""
+    work = cost(left) + cost(right)
+    if work <= MAX_COST:
+        return None
+    return (f"too costly to check: about {work} terms written out (degree × terms), more "
+            f"than {MAX_COST}")
+
+
 def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int = 0,
             constraints: Sequence[Constraint] = ()) -> Verdict:
     """Decide ``left = right`` (SymPy expressions, definitions already substituted), at points
     of the ``domains`` that satisfy the ``constraints``."""
     if left.has(Inexact) or right.has(Inexact):
         return to_digits(left, right)
+    costly = too_costly(left, right)
+    if costly is not None:
+        return Verdict("undecided", None, costly)
     if has_sums(left) or has_sums(right):
         return _over_sizes(left, right, domains, seed, constraints)
     replacements = with_domains({"left": left, "right": right}, domains)

@@ -57,6 +57,32 @@ class TooManyTerms(Exception):
     """Writing out the sums of an equality would exceed :data:`MAX_EXPANDED_TERMS` terms."""
 
 
+MAX_COST = 20_000
+"""Most work one equality may cost, as :func:`cost` counts it (more is undecided, at once)."""
+
+
+def cost(expr: Any) -> int:
+    r"""The work of evaluating ``expr`` written out: its terms, each counted as many times as
+    a power repeats it (degree × terms), a sum or product as many times as it has terms (at
+    the largest of :data:`SIZES` when its bound is a symbol).
+
+    >>> x, k = sp.Symbol("x"), sp.Symbol("k", integer=True)
+    >>> cost(sp.Product((x + k) ** 100, (k, 1, 200)))
+    60200
+    """
+    if not isinstance(expr, sp.Basic) or not expr.args:
+        return 1
+    if isinstance(expr, (sp.Sum, sp.Product)):
+        terms = 1
+        for _, low, high in expr.limits:
+            span = high - low + 1
+            terms *= int(span) if span.is_Integer and span > 0 else max(SIZES)
+        return terms * cost(expr.function)
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer:
+        return abs(int(expr.exp)) * cost(expr.base) + 1
+    return 1 + sum(cost(arg) for arg in expr.args)
+
+
 def has_sums(expr: Any) -> bool:
     """Does ``expr`` hold a sum, a product over an index, or an indexed name?"""
     return isinstance(expr, sp.Basic) and expr.has(sp.Sum, sp.Product, sp.Indexed)
