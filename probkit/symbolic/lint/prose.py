@@ -61,6 +61,15 @@ _ZERO = re.compile(
     r"(?:zero|\$?\s*0\s*\$?)", re.IGNORECASE)
 """Words setting the result just written to zero."""
 
+_ALL_ZERO = re.compile(
+    r"(?:どちらも|両方|いずれも|それぞれ|すべて|全て)[^。$]*?(?:\$?\s*0\s*\$?)\s*(?:とおく|と置く|とおいて|と置いて|とすると)|"
+    r"\b(?:both|each|all)\b[^.!?$]{0,40}?\b(?:vanish\w*|(?:are|is|set|equal)\s+(?:to\s+)?"
+    r"(?:zero|\$?\s*0\s*\$?))|"
+    r"\b(?:set(?:ting)?|equat(?:e|ing))\s+(?:both|each|all|them)\b[^.!?$]{0,40}?\b(?:to|with)\s+"
+    r"(?:zero|\$?\s*0\s*\$?)", re.IGNORECASE)
+"""Words setting several results just written to zero at once ("どちらも 0 とおくと",
+"both vanish", "setting both to zero")."""
+
 _TAKING_LOGS = re.compile(
     r"対数を(?:と|取)|対数尤度|\b(?:taking\s+(?:the\s+)?logs?|take\s+(?:the\s+)?logs?|"
     r"the\s+log(?:arithm)?\s+(?:turns|of)|log-?likelihood)\b", re.IGNORECASE)
@@ -109,6 +118,19 @@ def set_to_zero(prose: str) -> bool:
     return len(prose.strip()) <= 160 and bool(_ZERO.search(prose))
 
 
+def all_set_to_zero(prose: str) -> bool:
+    """Do the words after several results set all of them to zero ("Both vanish")?
+
+    >>> all_set_to_zero("Both vanish at the optimum, which gives the normal equations")
+    True
+    >>> all_set_to_zero("どちらも $0$ とおくと、正規方程式")
+    True
+    >>> all_set_to_zero("Setting it to zero gives")
+    False
+    """
+    return len(prose.strip()) <= 160 and bool(_ALL_ZERO.search(prose))
+
+
 def solving_between(prose: str, *, max_chars: int) -> bool:
     """Do the words between two equations (at most ``max_chars`` of them) say "solving"?"""
     return len(prose.strip()) <= max_chars and bool(_SOLVING.search(prose))
@@ -129,5 +151,5 @@ class Paragraphs:
         return bisect.bisect_right(self._breaks, offset)
 
 
-__all__ = ["Paragraphs", "crosses_heading", "is_evaluation_point", "set_to_zero", "set_up_after",
-           "solving_before", "solving_between", "taking_logs"]
+__all__ = ["Paragraphs", "all_set_to_zero", "crosses_heading", "is_evaluation_point",
+           "set_to_zero", "set_up_after", "solving_before", "solving_between", "taking_logs"]
