@@ -227,7 +227,7 @@ def too_costly(left: Any, right: Any) -> str | None:
     work = cost(left) + cost(right)
     if work <= MAX_COST:
         return None
-    return (f"too costly to check: about {work} terms written out (degree × terms), more "
+    return (f"too long to check: about {work} terms written out (degree × terms), more "
             f"than {MAX_COST}")
 
 

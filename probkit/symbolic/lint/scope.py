@@ -190,8 +190,10 @@ class Scope:
             if isinstance(inner, sp.Symbol) and inner.name in self.definitions and \
                     self.definitions[inner.name].params:  # \frac{df}{dx}: f at its parameters
                 definition = self.definitions[inner.name]
-                own = frozenset(str(p) for p in definition.params)  # its variables, never
-                # replaced by a later "a = \bar y - b \bar x" before it is differentiated
+                params = frozenset(str(p) for p in definition.params)
+                if str(variable) in params:  # \frac{\partial S}{\partial b} of S(a, b): a is
+                    own = params  # held, never replaced by a later "a = \bar y - b \bar x"
+                # (\frac{\partial L}{\partial z} of L(a, y), a = \sigma(z): through a)
                 powers = definition.powers or (1,) * len(definition.params)
                 inner = sp.Function(inner.name)(*(p ** k for p, k in zip(
                     definition.params, powers, strict=True)))
