@@ -313,3 +313,52 @@ $$
 """
     assert check_text(text).passed
     assert [s for _, s in findings(check_text(text.replace("6(a - y)", "2(a - y)")))] == ["wrong"]
+
+
+LOGSUMEXP = r"""Let $m$ be any constant (in practice $m = \max_j z_j$).
+
+$$
+\log \sum_{j=1}^{K} e^{z_j} = m + \log \sum_{j=1}^{K} e^{z_j - m}
+$$
+"""
+
+
+def test_a_claim_holding_for_every_value_of_an_unread_name_is_verified() -> None:
+    report = check_text(LOGSUMEXP)
+    assert [(f.source_line, f.status) for f in report.findings] == [(1, "unparsed")]  # the max
+    assert [e.status for e in report.equalities] == ["verified"]
+
+
+def test_negative_control_a_slip_next_to_an_unread_name_is_refused_never_passed() -> None:
+    report = check_text(LOGSUMEXP.replace("= m +", "= -m +"))
+    assert (4, "unparsed") in findings(report)
+    assert not report.passed
+
+
+KL = r"""
+$$
+\sum_{i=1}^{K} p_i \log \frac{p_i}{q_i} = \sum_{i=1}^{K} p_i \log p_i - \sum_{i=1}^{K} p_i \log q_i
+$$
+"""
+
+
+def test_names_under_a_log_are_sampled_positive() -> None:
+    report = check_text(KL)
+    assert report.passed, str(report)
+    slipped = check_text(KL.replace(r"- \sum_{i=1}^{K} p_i \log q_i",
+                                    r"+ \sum_{i=1}^{K} p_i \log q_i"))
+    assert findings(slipped) == [(3, "wrong")]
+
+
+UNBIASED = r"""
+$$
+\frac{1}{n-1}\sum_{i=1}^{n} (x_i - c) = \frac{1}{n-1}\sum_{i=1}^{n} x_i - \frac{nc}{n-1}
+$$
+"""
+
+
+def test_a_size_where_a_side_divides_by_zero_is_skipped_not_the_whole_check() -> None:
+    report = check_text(UNBIASED)
+    assert report.passed, str(report)
+    slipped = check_text(UNBIASED.replace(r"\frac{nc}{n-1}", r"\frac{c}{n-1}"))
+    assert findings(slipped) == [(3, "wrong")]

@@ -897,8 +897,10 @@ class _Checker:
             if len(terms) == 2:
                 self.log_of_product(definition[0], terms[1])
         prime_variable = self.prime_variable(checked)
+        free = definition is None and self.holds_for_any_value(checked, prime_variable)
         for term in checked:
-            self.refuse_unread_names(term)
+            if not free:
+                self.refuse_unread_names(term)
             self.evaluate(term, prime_variable)
         self.report_unread(checked)
         verdicts = self.verdicts(checked)
@@ -1350,6 +1352,24 @@ class _Checker:
         """The names in force: the scope's, with the functions whose definition was unread."""
         names = self.scope.names(primed | frozenset(self.unread_functions))
         return dataclasses.replace(names, unread=frozenset(self.unread_functions))
+
+    def holds_for_any_value(self, terms: list[_Term], prime_variable: Any) -> bool:
+        r"""Does every link of the chain hold with each unread quantity as any value?
+
+        ``m = \max_j z_j`` is not read, but ``\log \sum_j e^{z_j} = m + \log \sum_j
+        e^{z_j - m}`` holds for every m, so for that one too: the chain is checked with m
+        free. When a link fails with m free, m's own value might still make it hold: the
+        chain is refused as before (never called wrong).
+        """
+        unread = {name for name in self.unread_names if name not in self.unread_functions
+                  and name not in self.unread_reasons and name not in self.scope.definitions}
+        used = {s.name for t in terms if t.raw is not None for s in t.raw.free_symbols}
+        if not unread & used or any(t.raw is None for t in terms) or len(terms) < 2:
+            return False
+        trial = [_Term(t.segment, t.line, t.prepared, t.raw) for t in terms]
+        for term in trial:
+            self.evaluate(term, prime_variable)
+        return all(v is not None and v.status == "verified" for v in self.verdicts(trial))
 
     def refuse_unread_names(self, term: _Term) -> None:
         """A term using a name whose definition could not be read is not read either."""

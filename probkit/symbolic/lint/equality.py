@@ -40,9 +40,9 @@ from probkit.symbolic.lint.approximate import Inexact, agrees, written
 from probkit.symbolic.lint.scope import Constraint, Domain, with_domains
 from probkit.symbolic.lint.sums import (
     MAX_COST,
-    cost,
     UNSTATED_SIZE,
     TooManyTerms,
+    cost,
     data_on_one_side,
     has_sums,
     mixed_bounds,
@@ -222,6 +222,22 @@ def to_digits(left: Any, right: Any) -> Verdict:
     return Verdict("wrong", "numeric", "differs in the digits written", counterexample)
 
 
+def under_logs_positive(domains: Mapping[str, Domain], *exprs: Any) -> Mapping[str, Domain]:
+    r"""``domains``, with each name written bare under a log (``\log p_{1}``, ``\log q_i``) and
+    given no domain of its own sampled positive: a point where the log is not real is never
+    a point of the claim, and drawing half the points there left ``\sum_i p_i \log
+    \frac{p_i}{q_i}`` with too few real points to decide.
+
+    >>> sorted(under_logs_positive({}, sp.log(sp.Symbol("p")) + sp.Symbol("x")))
+    ['p']
+    """
+    bare = {arg.name for expr in exprs for log in expr.atoms(sp.log)
+            for arg in log.args if isinstance(arg, sp.Symbol) and arg.name not in domains}
+    if not bare:
+        return domains
+    return {**domains, **{name: Domain(low=sp.Integer(0)) for name in bare}}
+
+
 def too_costly(left: Any, right: Any) -> str | None:
     """Why ``left = right`` costs too much to evaluate (degree × terms), or None."""
     work = cost(left) + cost(right)
@@ -242,6 +258,7 @@ def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int =
         return Verdict("undecided", None, costly)
     if has_sums(left) or has_sums(right):
         return _over_sizes(left, right, domains, seed, constraints)
+    domains = under_logs_positive(domains, left, right)
     replacements = with_domains({"left": left, "right": right}, domains)
     left, right = left.xreplace(replacements), right.xreplace(replacements)
     evaluable = not any(side.has(sp.core.function.AppliedUndef, sp.Derivative, sp.Subs)
@@ -273,10 +290,11 @@ def _over_sizes(left: Any, right: Any, domains: Mapping[str, Domain], seed: int,
         return Verdict("undecided", None, "sums written without bounds next to sums with "
                        "bounds or a count such as n (over the same terms?)")
     tried: list[str] = []
+    skipped: list[str] = []
     methods = set()
     for k, sizes in enumerate(size_assignments(left, right)):
         shown = shown_sizes(sizes)
-        if shown in tried:
+        if shown in tried or shown in skipped:
             continue
         try:
             lhs, rhs = write_out(left, sizes), write_out(right, sizes)
@@ -285,6 +303,9 @@ def _over_sizes(left: Any, right: Any, domains: Mapping[str, Domain], seed: int,
                            f"{shown or 'their bounds'} are too long to check")
         except ValueError as exc:
             return Verdict("undecided", None, f"the sums cannot be written out ({exc})")
+        if any(side.has(sp.zoo, sp.nan) for side in (lhs, rhs)):
+            skipped.append(shown)  # \frac{1}{n-1} at n = 1: a size outside the claim's domain
+            continue
         tried.append(shown)
         verdict = compare(lhs, rhs, domains, seed=seed + k, constraints=constraints)
         data = data_on_one_side(left, right)
@@ -302,6 +323,9 @@ def _over_sizes(left: Any, right: Any, domains: Mapping[str, Domain], seed: int,
                            f"{verdict.detail} (the sums written out at {shown})" if shown
                            else verdict.detail)
         methods.add(verdict.method)
+    if not tried:
+        return Verdict("undecided", None, "a side divides by zero at every size tried ("
+                       + "; ".join(skipped) + ")")
     if tried == [""]:  # every bound a number: the written-out sums were checked as they stand
         return Verdict("verified", methods.pop(), "the sums written out term by term are equal")
     return Verdict("verified", "numeric", "equal with the sums written out at "
