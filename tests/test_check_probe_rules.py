@@ -362,3 +362,37 @@ def test_a_size_where_a_side_divides_by_zero_is_skipped_not_the_whole_check() ->
     assert report.passed, str(report)
     slipped = check_text(UNBIASED.replace(r"\frac{nc}{n-1}", r"\frac{c}{n-1}"))
     assert findings(slipped) == [(3, "wrong")]
+
+
+GAUSS = r"""With $\sigma > 0$,
+
+$$
+\ell(\mu, \sigma^2) = -\frac{n}{2}\log(2\pi\sigma^2)
+- \frac{1}{2\sigma^2}\sum_{i=1}^{n} (x_i - \mu)^2
+$$
+
+$$
+\frac{\partial \ell}{\partial \mu} = \frac{1}{\sigma^2}\sum_{i=1}^{n} (x_i - \mu)
+$$
+
+$$
+\frac{\partial \ell}{\partial \sigma^2} = -\frac{n}{2\sigma^2}
++ \frac{1}{2\sigma^4}\sum_{i=1}^{n} (x_i - \mu)^2
+$$
+
+Setting the first to zero gives $\hat{\mu} = \frac{1}{n}\sum_{i=1}^{n} x_i$; setting the second
+to zero,
+
+$$
+-\frac{n}{2\sigma^2} + \frac{1}{2\sigma^4}\sum_{i=1}^{n} (x_i - \mu)^2 = 0
+\Rightarrow \sigma^2 = \frac{1}{n}\sum_{i=1}^{n} (x_i - \mu)^2
+$$
+"""
+
+
+def test_a_block_writing_its_own_zero_starts_a_new_solving_chain_for_the_power() -> None:
+    report = check_text(GAUSS)
+    assert report.passed, str(report)
+    slipped = check_text(GAUSS.replace(r"\sigma^2 = \frac{1}{n}", r"\sigma^2 = \frac{1}{n-1}"))
+    line = next(k for k, text in enumerate(GAUSS.splitlines()) if text.startswith(r"\Rightarrow"))
+    assert findings(slipped) == [(line + 1, "wrong")]

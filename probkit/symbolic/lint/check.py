@@ -153,6 +153,22 @@ def _names_in(node: Any) -> set[str]:
     return found
 
 
+_EARLIER = re.compile(r"\b(?:the\s+(?:first|former)|both|each)\b|前者|1\s*つ目|一つ目|最初の式",
+                      re.IGNORECASE)
+"""Words setting an earlier result (not the last one) to zero: "Setting the first to zero"."""
+
+
+def _writes_its_zero(statements: list[Statement]) -> bool:
+    r"""Does the block start with the equation it solves, ``… = 0`` (then ``\Rightarrow …``)?"""
+    if not statements:
+        return False
+    first = statements[0]
+    run = 0
+    while run < len(first.relations) and first.relations[run] == "=":
+        run += 1
+    return run > 0 and _number(first.terms[run].text) == 0
+
+
 def _uses_defined(expr: Any, scope: Scope) -> str:
     """``" (it uses k, defined on line 7)"``: the definitions a term failed with, for messages."""
     names = sorted(s.name for s in expr.free_symbols
@@ -503,7 +519,9 @@ class _Checker:
         if self.solving is None and first is not None and first.value is not None and \
                 set_to_zero(self.text[self.previous_end:block.start]) and \
                 not crosses_heading(self.text[self.previous_end:block.start]) and \
-                not re.search(r"=\s*0\s*[.,。、]?\s*$", block.text.strip()):  # "微分して 0
+                not re.search(r"=\s*0\s*[.,。、]?\s*$", block.text.strip()) and \
+                not _writes_its_zero(statements) and \
+                not _EARLIER.search(self.text[self.previous_end:block.start]):  # "微分して 0
             # とおくと" then "\ell'(\lambda) = … = 0": the block sets its own result to zero
             self.open_set_to_zero(first)  # the chain's first term: a slip in it is not carried
         if self.solving is not None:  # "とおくと", "so", or "Set $E' = 0$:" then the algebra
@@ -511,6 +529,10 @@ class _Checker:
             self.prose_link = not crosses_heading(between) and (
                 solving_between(between, max_chars=MAX_CUE_CHARS) or (
                     self.solving.cue and not between.strip(_PUNCTUATION)))
+            if self.prose_link and block.display and set_to_zero(between) and \
+                    _writes_its_zero(statements):
+                self.prose_link = False  # "setting the second to zero, $$ … = 0 ⇒ …$$":
+                # the block writes the equation it solves; a new chain, not a step of the last
         self.solving_rows = block.display and self.solving_block(statements)
         for statement, conditions in self.attach_conditions(statements):
             if not conditions:
@@ -1100,6 +1122,10 @@ class _Checker:
         if last.left.raw is not None and isinstance(last.left.raw, sp.Symbol) and values and \
                 last.left.raw in values[0].free_symbols:
             return last.left.raw
+        if isinstance(last.left.raw, sp.Pow) and isinstance(last.left.raw.base, sp.Symbol) and \
+                last.left.raw.exp.is_Integer and values and \
+                last.left.raw.base in values[0].free_symbols:
+            return last.left.raw.base  # ⇒ \sigma^2 = …: solved for σ (σ² isolated)
         if not values:
             return None
         shared = set.intersection(*(set(v.free_symbols) for v in values))
