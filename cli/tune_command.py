@@ -75,7 +75,8 @@ def tune(
         "time) [default: on for the default grid only].")] = None,
     ensemble: Annotated[int | None, typer.Option(
         "--ensemble", metavar="N", min=0, help="Average the logits of linear candidates "
-        "chosen by N rounds of greedy selection on their out-of-fold logits, saved as one "
+        "chosen by N rounds (at most 1000) of greedy selection on their out-of-fold logits, "
+        "saved as one "
         "logistic model; 0: the single winner [default: 10 for the default grid without "
         "--base-rate, else 0]; --rule then names only the best single candidate.")] = None,
     rule: Annotated[str, typer.Option(
@@ -153,7 +154,7 @@ def tune(
              f"selection on their out-of-fold logits; out-of-fold log loss "
              f"{result.ensemble_log_loss:.4f}, flattering), saved as one logistic model:")
         for candidate, weight in result.ensemble:
-            echo(f"  {weight:.1f} × {candidate.label}")
+            echo(f"  {weight:.4g} × {candidate.label}")
     if report.nested is not None:
         n = report.nested
         echo(f"nested CV of the whole selection ({n.k} outer folds): log loss "

@@ -133,6 +133,7 @@ def derivations() -> Mapping[str, Any]:
 # instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
     "test_ensemble.py::test_nested_cv_reruns_the_ensemble_selection_in_every_outer_fold",
+    "test_tune_cli.py::test_tune_prints_each_ensemble_weight_as_saved",
     "test_ensemble.py::test_a_one_member_ensemble_is_the_plain_winner",
     "test_ensemble.py::test_selection_with_an_ensemble_calibrates_and_refits_the_average",
     "test_check_heldout_sums.py::test_correct_post_mathematics",

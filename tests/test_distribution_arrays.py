@@ -61,6 +61,31 @@ def test_an_integer_2d_array_stays_exact():
     assert post.probs == (F(2, 5), F(0), F(3, 5))
 
 
+def test_long_integer_rows_multiply_exactly():
+    rng = np.random.default_rng(4)
+    table = rng.integers(1, 2**62, (4, 301), dtype=np.int64)
+    post = Distribution.uniform([1, 2, 3, 4]).update(table)
+    products = [math.prod(row) for row in table.tolist()]
+    assert post.probs == tuple(F(p, sum(products)) for p in products)
+
+
+def test_integer_rows_too_long_to_multiply_exactly_are_refused_from_their_sizes(monkeypatch):
+    # the products were computed one factor at a time before the normalizing check saw
+    # their size: 3 rows of 32,000 columns of 2**62 took 11 s, and the work grew as the
+    # square of the columns (3 x 400,000: minutes before the refusal)
+    import probkit.bayes.distribution as distribution
+
+    monkeypatch.setattr(distribution, "MAX_EXACT_BITS", 10_000)
+    table = np.full((3, 100), 2**62, dtype=np.int64)  # 3 x 100 x 63 bits
+    with pytest.raises(InputError, match=r"18,900 bits .*limit: 10,000") as err:
+        Distribution.uniform([1, 2, 3]).update(table)
+    assert err.value.parameter == "likelihood"
+    assert Distribution.uniform([1, 2, 3]).update(table[:, :20]).probs == (F(1, 3),) * 3
+    with_zero = table.copy()
+    with_zero[:2, 0] = 0  # a row with a 0 is 0 whatever its other columns
+    assert Distribution.uniform([1, 2, 3]).update(with_zero[:, :20]).probs == (0, 0, 1)
+
+
 @pytest.mark.parametrize(("bad", "shown"), [
     (float("nan"), "nan is not a finite number"), (float("inf"), "inf is not a finite number"),
     (-0.25, "-0.25 is negative"),
@@ -89,6 +114,19 @@ def test_an_array_of_the_wrong_shape_is_refused(shape):
     with pytest.raises(InputError) as caught:
         Distribution.uniform([1, 2, 3]).update(np.ones(shape))
     assert caught.value.parameter == "likelihood"
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_a_list_holding_arrays_of_several_numbers_is_refused_by_name(exact):
+    # one array per value is not one likelihood per value (it raised ValueError from .item())
+    prior = Distribution.uniform([1, 2, 3]) if exact else Distribution({1: 0.2, 2: 0.3, 3: 0.5})
+    rows = [np.array([0.5, 0.5]), np.array([0.1]), np.array([0.2, 0.3])]
+    with pytest.raises(ProbkitError, match=r"likelihood of 1: array\(\[0\.5, 0\.5\]\) is not"):
+        prior.update(rows)
+    # a one-number array per value is still read as its number
+    one = prior.update([np.array([0.5]), np.array(0.25), np.array([[0.25]])])
+    assert float(one[1]) == pytest.approx(float(prior[1]) * 0.5 / (
+        float(prior[1]) * 0.5 + float(prior[2]) * 0.25 + float(prior[3]) * 0.25))
 
 
 def test_a_2d_array_ruling_out_every_value_is_impossible_evidence():

@@ -43,12 +43,15 @@ class FloatLikelihood(float):
         return value
 
 
-def array_likelihoods(array: Any, values: Sequence[Any]) -> list[Any] | None:
+def array_likelihoods(array: Any, values: Sequence[Any], *,
+                      max_bits: int | None = None) -> list[Any] | None:
     """The likelihoods ``array`` gives ``values`` (floats, Fractions or
     :class:`FloatLikelihood`), or ``None`` for a 1-D array the caller reads value by value
     (integers, bools, objects, or a bad float the caller names).
 
-    Raises :class:`~probkit.errors.InputError` for a shape that does not fit the values and
+    Raises :class:`~probkit.errors.InputError` for a shape that does not fit the values, or
+    integer rows whose exact products would take more than ``max_bits`` bits in all
+    (refused from the sizes, before multiplying), and
     :class:`~probkit.errors.ProbabilityError` for a bad number in a 2-D array, naming the
     value and the observation.
     """
@@ -71,7 +74,9 @@ def array_likelihoods(array: Any, values: Sequence[Any]) -> list[Any] | None:
                          parameter="likelihood")
     if table.dtype.kind in "biu":  # exact: each row's product of integers
         _check_rows(table, values, table >= 0)
-        return [Fraction(math.prod(row)) for row in table.tolist()]
+        if max_bits is not None:
+            _check_product_bits(table, max_bits)
+        return [Fraction(_product(row)) for row in table.tolist()]
     if table.dtype.kind != "f":
         raise InputError(f"likelihood: an array of {table.dtype} (give floats, integers or "
                          "bools)", parameter="likelihood")
@@ -117,6 +122,29 @@ def _row_logs(table: Any, values: Sequence[Any]) -> FloatArray:
     with np.errstate(divide="ignore"):
         logs: FloatArray = np.log(table).sum(axis=1)
     return logs
+
+
+def _check_product_bits(table: Any, max_bits: int) -> None:
+    """Refuse integer rows whose products would take more than ``max_bits`` bits in all (a
+    row holding a 0 is 0)."""
+    import numpy as np
+
+    bits = np.floor(np.log2(np.maximum(table, 1).astype(np.float64))) + 1
+    total = int(np.where((table == 0).any(axis=1), 0.0, bits.sum(axis=1)).sum())
+    if total > max_bits:
+        raise InputError(f"likelihood: the exact products of the integer rows would take about "
+                         f"{total:,} bits (limit: {max_bits:,} bits); give floats "
+                         "(.astype(float)) or update a float distribution (.to_float())",
+                         parameter="likelihood")
+
+
+def _product(row: list[int]) -> int:
+    """The product of whole numbers multiplied in pairs (a balanced tree): one factor at a
+    time costs the square of the result's length."""
+    while len(row) > 1:
+        row = [row[i] * row[i + 1] if i + 1 < len(row) else row[i]
+               for i in range(0, len(row), 2)]
+    return row[0] if row else 1
 
 
 def _check_rows(table: Any, values: Sequence[Any], good: Any) -> None:

@@ -402,7 +402,8 @@ class Distribution:
         elif callable(likelihood):
             raw = self._called(likelihood)
         elif hasattr(likelihood, "tolist"):  # a numpy array: floats checked in bulk
-            read = array_likelihoods(likelihood, self._values)
+            read = array_likelihoods(likelihood, self._values,
+                                    max_bits=MAX_EXACT_BITS if self.exact else None)
             if read is not None:
                 return read
             raw = likelihood.tolist()
@@ -834,7 +835,9 @@ def _likelihood(value: object, key: Any) -> Number:
         return value
     if isinstance(value, bool):
         return Fraction(int(value))
-    number = _named_number(value.item() if hasattr(value, "item") else value,
+    # a numpy number (or one-number array) as Python's; an array of several is not a number
+    one = hasattr(value, "item") and getattr(value, "size", 1) == 1
+    number = _named_number(value.item() if one else value,  # type: ignore[attr-defined]
                            f"likelihood of {key!r}", "likelihood")
     if number < 0:
         raise ProbabilityError(f"likelihood of {key!r}: {format_exact(number)} is negative",

@@ -58,10 +58,47 @@ def test_greedy_selection_refuses_bad_rounds_and_bad_logits():
     with pytest.raises(InputError, match="rounds must be a positive integer") as err:
         greedy_ensemble({c: np.zeros((1, 4))}, [0, 1, 0, 1], rounds=0)
     assert err.value.parameter == "ensemble"
+    with pytest.raises(InputError, match="at most 1000") as err:
+        greedy_ensemble({c: np.zeros((1, 4))}, [0, 1, 0, 1], rounds=1001)
+    assert err.value.parameter == "ensemble"
+    assert len(greedy_ensemble({c: np.zeros((1, 4))}, [0, 1, 0, 1], rounds=1000)) == 1
     with pytest.raises(InputError, match="must be finite, shape"):
         greedy_ensemble({c: np.full((1, 4), np.nan)}, [0, 1, 0, 1])
     with pytest.raises(InputError, match="must be finite, shape"):
         greedy_ensemble({c: np.zeros((1, 3))}, [0, 1, 0, 1])
+    # candidates scored on different repeats cannot be averaged (a broadcasting ValueError),
+    # and labels are 0 or 1 (a 2 was scored as if it were a cat twice over)
+    other = _cand(SHAPE, 1.0)
+    with pytest.raises(InputError, match=r"shape \(1, 4\); got \(2, 4\)") as err:
+        greedy_ensemble({c: np.zeros((1, 4)), other: np.zeros((2, 4))}, [0, 1, 0, 1])
+    assert err.value.parameter == "ensemble"
+    with pytest.raises(InputError, match="labels must be 0 or 1"):
+        greedy_ensemble({c: np.zeros((1, 4))}, [0, 2, 0, 1])
+    with pytest.raises(InputError, match="labels must be 0 or 1"):
+        greedy_ensemble({c: np.zeros((1, 4))}, [0, 0.5, 0, 1])  # not read as 0
+
+
+NINE_BLOCKS = ["std(hog)", "std(stats)", "std(lbp:1)", "std(lbp:2)", "std(hsv:4x2x2)",
+               "std(rgb:2x2x2)", "std(hog:9,4,2)", "std(sqrt(hsv:4x2x2))", "std(lbp:1,2)"]
+
+
+def test_greedy_selection_keeps_to_the_blocks_one_model_can_hold():
+    # nine equally good views with independent noise: the mean of all nine is best, but the
+    # assembled model holds at most eight std(...) blocks, so the refit of a nine-block
+    # choice was refused after the whole search
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 2000)
+    signal = np.where(y == 1, 1.0, -1.0)
+    views = [_cand(text, 1.0) for text in NINE_BLOCKS]
+    oof = {c: (signal + rng.normal(0, 3.0, y.size))[None] for c in views}
+    members = greedy_ensemble(oof, y, rounds=18)
+    blocks = {(block_text(c), c.flip) for c, _ in members}
+    assert len(blocks) == 8 and sum(w for _, w in members) == pytest.approx(1.0)
+    clf = refit_ensemble(members, TRAIN)
+    assert len(parse_features(clf.preprocessor.features).parts) == 8
+    # negative control: the nine blocks themselves cannot be assembled
+    with pytest.raises(InputError, match="at most 8"):
+        refit_ensemble(tuple((c, 1 / 9) for c in views), TRAIN)
 
 
 def test_members_are_logistic_regressions_on_one_standardized_group():
@@ -137,6 +174,9 @@ def test_selection_with_an_ensemble_calibrates_and_refits_the_average():
     assert err.value.parameter == "ensemble"
     with pytest.raises(InputError, match="whole number of rounds"):
         select_model(TRAIN, GRID, k=3, ensemble=-1)
+    with pytest.raises(InputError, match="from 0 to 1000") as err:
+        select_model(TRAIN, GRID, k=3, ensemble=10**9)  # refused before any fit
+    assert err.value.parameter == "ensemble"
 
 
 def test_nested_cv_reruns_the_ensemble_selection_in_every_outer_fold():
@@ -174,3 +214,11 @@ def test_tune_averages_only_when_asked_or_on_the_default_grid(tmp_path):
     saved = load_model(tmp_path / "m.npz")
     np.testing.assert_allclose(saved.decision_function(NEW.images),
                                averaged.classifier.decision_function(NEW.images), rtol=1e-12)
+
+
+def test_an_ensemble_of_a_grid_without_members_is_refused_before_any_fit():
+    # it was the single winner, silently
+    with pytest.raises(InputError, match="no candidate of the grid can be an ensemble member"
+                       ) as err:
+        select_model(TRAIN, [Candidate(l2=1.0), _cand("sqrt(hsv:4x2x2)", 1.0)], k=3, ensemble=3)
+    assert err.value.parameter == "ensemble"

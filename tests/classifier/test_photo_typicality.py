@@ -89,6 +89,15 @@ def test_bad_inputs_and_stored_states_are_refused_by_name():
     short = {k: v[:3] if k.endswith("mean") else v for k, v in arrays.items()}
     with pytest.raises(InputError, match="photo_typicality_"):
         photo_typicality_from_arrays(short)
+    # a tampered file: alpha is one number (a vector raised TypeError), and the held-out
+    # scores are squared distances (negative ones were read as given)
+    for alpha in (np.array([0.01, 0.01]), np.array([0.01])):
+        with pytest.raises(InputError, match="alpha must be one number"):
+            photo_typicality_from_arrays(dict(arrays, photo_typicality_alpha=alpha))
+    negative = dict(arrays, photo_typicality_training_scores=-arrays[
+        "photo_typicality_training_scores"])
+    with pytest.raises(InputError, match="training_scores must be squared distances"):
+        photo_typicality_from_arrays(negative)
 
 
 @pytest.fixture(scope="module")

@@ -116,6 +116,10 @@ def test_arrays_round_trip_and_are_checked():
         TypicalityScore.from_arrays(bad)
     with pytest.raises(InputError, match="lacks"):
         TypicalityScore.from_arrays({"mean": score.mean_})
+    # one number each (a vector raised TypeError from float())
+    for name in ("alpha", "noise_variance", "shrinkage"):
+        with pytest.raises(InputError, match=f"{name} must be one number"):
+            TypicalityScore.from_arrays(dict(score.to_arrays(), **{name: np.array([0.01])}))
 
 
 def test_classifier_carries_the_score_into_the_model_file(tmp_path):

@@ -48,6 +48,7 @@ def test_tune_json_writes_a_model_chosen_by_the_rule(files, tmp_path):
     payload = json.loads(stdout)
     best = min(payload["grid"], key=lambda r: r["log_loss_mean"])
     assert payload["chosen"]["label"] == best["label"]
+    assert payload["saved"] == "chosen" and payload["ensemble"] is None
     for row in payload["grid"]:
         assert row["log_loss_mean"] == pytest.approx(np.mean(row["fold_log_loss"]))
         assert row["log_loss_sd"] == pytest.approx(np.std(row["fold_log_loss"], ddof=1))
@@ -81,6 +82,10 @@ def test_tune_custom_grid_one_se_and_plots(files, tmp_path):
     (["--model", "forest"], "model"),
     (["--calibrate", "isotonic"], "--calibrate"),
     (["--folds", "1"], "folds"),
+    # a billion greedy rounds ran for hours after the CV; refused before any fit
+    (["--ensemble", "1000000000", *PIXELS_QUICK], "--ensemble"),
+    # no candidate of the grid can be averaged: refused, not silently the single winner
+    (["--ensemble", "5", *PIXELS_QUICK], "no candidate of the grid can be an ensemble member"),
 ])
 def test_tune_bad_options_exit_2(files, tmp_path, args, message):
     code, _, stderr = _run(["tune", "--train", str(files["train"]), "--out",
@@ -167,5 +172,29 @@ def test_tune_ensemble_prints_the_members_saved_as_one_model(tmp_path):
     assert "best single candidate by min-log-loss" in stdout
     assert "chosen: the logit average of" in stdout and "saved as one logistic model" in stdout
     assert "ensemble" in load_model(out).metadata
+    code, stdout, _ = _run([*args, "--ensemble", "5", "--json"])
+    payload = json.loads(stdout)
+    assert code == 0 and payload["saved"] == "ensemble"  # not the "chosen" single candidate
+    saved = load_model(out).metadata["ensemble"]
+    assert [m["label"] for m in payload["ensemble"]["members"]] == [m["label"] for m in saved]
     code, _, stderr = _run([*args, "--ensemble", "-1"])
     assert code == 2 and "--ensemble" in stderr
+
+
+def test_tune_prints_each_ensemble_weight_as_saved(tmp_path):
+    # with 7 rounds the weights are sevenths: one decimal showed 3/7 as 0.4 and a small
+    # weight as 0.0
+    train = tmp_path / "train16.h5"
+    write_dataset(train, make_synthetic(60, size=16, seed=5, signal=0.05), split="train")
+    out = tmp_path / "e.npz"
+    code, stdout, _ = _run(["tune", "--train", str(train), "--out", str(out), "--features",
+                            "std(sqrt(hsv:4x2x2@centre) + stats)", "--features", "std(hog)",
+                            "--features", "std(lbp:1,2)", "--l2", "1", "--flip", "no",
+                            "--iterations", "500", "--preprocessing", "scale", "--folds", "3",
+                            "--ensemble", "7"])
+    assert code == 0 and "chosen: the logit average of" in stdout
+    saved = [m["weight"] for m in load_model(out).metadata["ensemble"]]
+    assert len(saved) > 1
+    shown = [float(line.split(" × ")[0]) for line in stdout.splitlines()
+             if line.startswith("  ") and " × " in line]
+    assert shown == pytest.approx(saved, abs=1e-4)

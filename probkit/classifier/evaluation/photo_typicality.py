@@ -198,6 +198,12 @@ class PhotoTypicality:
         got = {k: np.asarray(arrays[k]) for k in need}
         if any(v.dtype.kind != "f" or not np.all(np.isfinite(v)) for v in got.values()):
             raise InputError("photo typicality state must hold finite floats")
+        if got["alpha"].ndim != 0:
+            raise InputError(f"photo typicality alpha must be one number; got shape "
+                             f"{got['alpha'].shape}")
+        if np.any(got["training_scores"] < 0):
+            raise InputError("photo typicality training_scores must be squared distances "
+                             "(at least 0)")
         p = got["mean"].shape[0] if got["mean"].ndim == 1 else -1
         precision = got["precision"]
         if p < 1 or precision.shape != (p, p) or got["training_scores"].ndim != 1 \

@@ -350,6 +350,10 @@ class TypicalityScore:
         got = {k: np.asarray(arrays[k]) for k in need}
         if any(v.dtype.kind != "f" or not np.all(np.isfinite(v)) for v in got.values()):
             raise InputError("typicality state must hold finite floats")
+        for name in ("alpha", "noise_variance", "shrinkage"):
+            if got[name].ndim != 0:
+                raise InputError(f"typicality {name} must be one number; got shape "
+                                 f"{got[name].shape}")
         p = got["mean"].shape[0] if got["mean"].ndim == 1 else -1
         if p < 1 or got["basis"].ndim != 2 or got["basis"].shape[0] != p \
                 or got["training_scores"].ndim != 1 or got["training_scores"].size < 3 \

@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
 #: rounds of greedy selection the default search uses (weights in steps of 1/10)
 DEFAULT_ROUNDS = 10
+#: most rounds (weights in steps of 1/1000): each round scores every candidate of the pool
+MAX_ROUNDS = 1000
 
 Members = tuple[tuple[Candidate, float], ...]
 
@@ -83,6 +85,26 @@ def _log_loss(z: NDArray[np.float64], y: NDArray[np.int64]) -> float:
     return float(-np.mean(y * log_expit(z) + (1 - y) * log_expit(-z)))
 
 
+def _block(candidate: Candidate) -> tuple[str, bool] | None:
+    """The block of the assembled model a member is part of (its text and flips; see
+    :func:`refit_ensemble`), or None for a candidate that cannot be a member."""
+    text = block_text(candidate)
+    return None if text is None else (text, candidate.flip)
+
+
+def _fits(block: tuple[str, bool] | None, chosen: Mapping[tuple[str, bool], None]) -> bool:
+    """Whether one assembled model can hold ``block`` beside the ``chosen`` ones: at most
+    :data:`~probkit.classifier.features.combine.MAX_PARTS` blocks, their texts side by side
+    at most :data:`~probkit.classifier.features.MAX_TEXT` characters."""
+    from probkit.classifier.features import MAX_TEXT
+    from probkit.classifier.features.combine import MAX_PARTS
+
+    if block is None or block in chosen:
+        return True
+    texts = [text for text, _ in chosen] + [block[0]]
+    return len(texts) <= MAX_PARTS and len(" + ".join(texts)) <= MAX_TEXT
+
+
 def greedy_ensemble(oof: Mapping[Candidate, Any], labels: Any, *,
                     rounds: int = DEFAULT_ROUNDS) -> Members:
     """Members and weights by greedy forward selection with replacement (module docstring).
@@ -90,31 +112,46 @@ def greedy_ensemble(oof: Mapping[Candidate, Any], labels: Any, *,
     ``oof`` maps each candidate, in order of preference (ties go to the earlier one), to
     its out-of-fold logits, shape ``(repeats, n)``; ``labels`` are the ``n`` training
     labels. Returns ``(candidate, weight)`` pairs, larger weights first (ties: pool
-    order), weights summing to 1.
+    order), weights summing to 1. A candidate that would take the members past what one
+    assembled model holds (:func:`_fits`: eight blocks, 600 characters of features text) is
+    not added.
     """
     import numpy as np
 
-    if not isinstance(rounds, int) or isinstance(rounds, bool) or rounds < 1:
-        raise InputError(f"rounds must be a positive integer, got {rounds!r}",
-                         parameter="ensemble")
+    if not isinstance(rounds, int) or isinstance(rounds, bool) or not 1 <= rounds <= MAX_ROUNDS:
+        raise InputError(f"rounds must be a positive integer of at most {MAX_ROUNDS}, got "
+                         f"{rounds!r}", parameter="ensemble")
     if not oof:
         raise InputError("an ensemble needs at least one candidate", parameter="ensemble")
-    y = np.asarray(labels, dtype=np.int64).ravel()
+    given = np.asarray(labels).ravel()
+    if given.dtype.kind not in "biuf" or not np.isin(given, (0, 1)).all():
+        raise InputError("labels must be 0 or 1", parameter="labels")
+    y = given.astype(np.int64)
     pool = list(oof)
     logits = [np.asarray(oof[c], dtype=np.float64) for c in pool]
     for c, z in zip(pool, logits, strict=True):
         if z.ndim != 2 or z.shape[1] != y.size or not np.all(np.isfinite(z)):
             raise InputError(f"out-of-fold logits of {c.label} must be finite, shape "
                              f"(repeats, {y.size}); got {z.shape}", parameter="ensemble")
+        if z.shape != logits[0].shape:
+            raise InputError(f"out-of-fold logits of {c.label} must have the first "
+                             f"candidate's shape {logits[0].shape}; got {z.shape}",
+                             parameter="ensemble")
     y_all = np.tile(y, logits[0].shape[0])
     flat = [z.ravel() for z in logits]
     counts = [0] * len(pool)
     total = np.zeros_like(flat[0])
+    blocks = [_block(c) for c in pool]
+    chosen: dict[tuple[str, bool], None] = {}  # the blocks of the members so far
     for r in range(rounds):
-        losses = [_log_loss((total + z) / (r + 1), y_all) for z in flat]
+        losses = [_log_loss((total + z) / (r + 1), y_all) if _fits(block, chosen) else math.inf
+                  for z, block in zip(flat, blocks, strict=True)]
         best = int(np.argmin(losses))  # the first of equal losses
         counts[best] += 1
         total += flat[best]
+        block = blocks[best]
+        if block is not None:
+            chosen[block] = None
     order = sorted((i for i in range(len(pool)) if counts[i]), key=lambda i: -counts[i])
     return tuple((pool[i], counts[i] / rounds) for i in order)
 
@@ -188,5 +225,6 @@ def refit_ensemble(members: Members, train: Dataset, *, seed: int = 0) -> Classi
     return clf
 
 
-__all__ = ["DEFAULT_ROUNDS", "Members", "block_text", "ensemble_label", "ensemble_logits",
+__all__ = ["DEFAULT_ROUNDS", "MAX_ROUNDS", "Members", "block_text", "ensemble_label",
+           "ensemble_logits",
            "greedy_ensemble", "refit_ensemble"]
