@@ -3,6 +3,7 @@ table of tests marked slow (the quick loop is ``pytest -m "not slow"``)."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -11,6 +12,13 @@ from typing import Any
 import pytest
 import typer.testing
 from typer.testing import CliRunner
+
+# OpenBLAS's worker threads spin while they wait for work: on the small matrices of the tests
+# they add no speed and burn CPU (the quick loop: about 51 s of user CPU with the default two
+# threads, 41 s with one, on the two shared cores). numpy is not imported yet (plugins and
+# this file do not import it), so the one thread holds for the session and for the
+# commands the tests start as subprocesses; a value set by the caller is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @pytest.fixture
@@ -117,12 +125,14 @@ def derivations() -> Mapping[str, Any]:
 # Cheaper than moving a test: work done once instead of per test. Above: one click command
 # per Typer app for every CliRunner, one build per derivation; test_architecture.py parses
 # probkit once (python_sources.py); module- or session-scoped fixtures for immutable
-# results (trained models, loaded data). A key is "file::test" (every parameter),
-# "file::test[param]" (one) or "file" (every test in it); a module's doctests are
-# "x.py::probkit.pkg.x". A file is named without its folder (test file names are unique).
-# This table is the one way to mark a test slow (no slow marker in the test files). The keys
-# are checked against the test files (test_slow_table.py), so a renamed test fails loudly
-# instead of quietly rejoining the quick loop.
+# results (trained models, loaded data); one OpenBLAS thread and collection's objects frozen
+# out of the garbage collector (top of this file; with them and the 12-07 moves below, the
+# quick loop took 40-42 s of user CPU for 2,989 tests, main 58 s at the same load). A key is
+# "file::test" (every parameter), "file::test[param]" (one) or "file" (every test in it); a
+# module's doctests are "x.py::probkit.pkg.x". A file is named without its folder (test file
+# names are unique). This table is the one way to mark a test slow (no slow marker in the
+# test files). The keys are checked against the test files (test_slow_table.py), so a
+# renamed test fails loudly instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
     "test_ensemble.py::test_nested_cv_reruns_the_ensemble_selection_in_every_outer_fold",
     "test_tune_cli.py::test_tune_prints_each_ensemble_weight_as_saved",
@@ -355,11 +365,36 @@ SLOW_TESTS = {
     "test_sklearn_compat.py::test_scikit_learn_checks_on_the_other_transformers",
     "test_typicality.py::test_typicality_is_a_calibrated_p_value_for_typical_inputs",
     "test_typicality.py::test_two_views_keep_the_false_flag_rate_at_most_about_alpha",
+    # The quick loop's CPU budget (12-07: 58-78 s of user CPU for ~2,900 tests, the target 45
+    # s): with one OpenBLAS thread, each of these still took 0.2-0.5 s of CPU (the deep tree:
+    # 0.5-4.5 s wall, mostly the file system); the behaviour each checks keeps a quick
+    # representative, named after the key
+    "test_tune_cli.py::test_tune_ensemble_prints_the_members_saved_as_one_model",  # ensemble:
+    # test_ensemble.py::test_tune_averages_only_when_asked_or_on_the_default_grid
+    "test_signals.py::"
+    "test_a_signal_while_writing_the_model_leaves_the_old_file_and_no_temporary[15-False]",
+    "test_bayes_numeric.py::test_table_shows_top_rows_and_html_has_the_same_cells",  # ...and:
+    # test_a_numeric_posterior_prints_a_few_lines_not_its_table
+    "test_check_sums.py::test_a_deeply_nested_sum_of_large_number_bounds_is_undecided_at_once",
+    "test_check_sums.py::test_a_log_likelihood_after_taking_logs_is_checked_against_the_product",
+    "test_check_site.py::test_a_deep_tree_is_walked_without_recursion",
+    "test_bayes_formulas.py::test_prior_formula_equals_the_power_prior",
+    "test_derive_cli.py::test_every_derivation_as_json[l2]",
     # whole files: a real Hugo build, and the real-data studies
     "test_hugo_build.py",
     "test_realdata_features.py",
     "test_realdata_trust.py",
 }
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move everything collection made (hypothesis, SymPy, scikit-learn, every test module,
+    ~250,000 objects) out of the garbage collector's sight: a full collection walks every
+    tracked object, and the quick loop triggered dozens, each retraversing these objects,
+    which collection made and a session never frees. Objects made by the tests are
+    collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

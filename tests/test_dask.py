@@ -15,8 +15,6 @@ from probkit.bayes import diagnostic_problem, urn_problem
 from probkit.bayes.montecarlo import monte_carlo
 from probkit.bayes.samplers import BLOCK_SIZE
 
-distributed = pytest.importorskip("distributed")
-
 PROBLEMS = {
     "rare": diagnostic_problem("1/1000", "99%", false_positive_rate="5%",
                                results=["positive", "positive"]),
@@ -26,7 +24,14 @@ PROBLEMS = {
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
+def distributed() -> Any:
+    """dask.distributed, imported by the one test that needs it (about a second of CPU, so
+    not when the quick loop, which deselects that test, collects this file)."""
+    return pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client(distributed: Any) -> Iterator[Any]:
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                        dashboard_address=None)
     with cluster, distributed.Client(cluster) as dask_client:
@@ -35,7 +40,8 @@ def client() -> Iterator[Any]:
 
 @pytest.mark.parametrize("method", ["rejection", "importance"])
 @pytest.mark.parametrize("name", sorted(PROBLEMS))
-def test_dask_cluster_gives_bit_identical_results(client: Any, name: str, method: str) -> None:
+def test_dask_cluster_gives_bit_identical_results(distributed: Any, client: Any, name: str,
+                                                  method: str) -> None:
     problem = PROBLEMS[name]
     draws = 6 * BLOCK_SIZE + 999
     here = monte_carlo(problem, draws, method=method, seed=42)

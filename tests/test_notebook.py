@@ -12,10 +12,6 @@ from pathlib import Path
 
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
-pytest.importorskip("ipykernel")
-
 TUTORIAL = Path(__file__).resolve().parents[1] / "docs" / "tutorial.md"
 
 
@@ -36,6 +32,10 @@ def statements(markdown: str) -> list[str]:
 
 
 def _run(cells: list[str]) -> list[list[dict]]:
+    # imported here, not at collection: the quick loop deselects the kernel's tests
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
     client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",

@@ -3,6 +3,7 @@ requirements a command cannot express in its signature are said."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -63,7 +64,10 @@ def test_diagnostic_help_says_which_rate_is_required(runner) -> None:
     assert "--specificity" in text and "--false-positive-rate" in text
 
 
-def _all_options() -> set[str]:
+@functools.cache
+def _all_options() -> frozenset[str]:
+    """Every option name of the app (converted once: typer converts the whole app anew on
+    each call, and 36 help texts look the names up)."""
     found: set[str] = set()
 
     def walk(group) -> None:  # type: ignore[no-untyped-def]
@@ -74,10 +78,10 @@ def _all_options() -> set[str]:
                 found.update(param.opts)
 
     walk(typer.main.get_command(app))
-    return found
+    return frozenset(found)
 
 
-def _broken_option_names(text: str, options: set[str]) -> list[str]:
+def _broken_option_names(text: str, options: frozenset[str]) -> list[str]:
     """Lines ending in a piece of an option name (``--pr``) that is no option."""
     return [line for line in text.splitlines()
             if (m := re.search(r"(--[a-z0-9-]*)$", line.rstrip())) and m.group(1) not in options]

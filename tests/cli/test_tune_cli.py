@@ -48,6 +48,7 @@ def test_tune_json_writes_a_model_chosen_by_the_rule(files, tmp_path):
     payload = json.loads(stdout)
     best = min(payload["grid"], key=lambda r: r["log_loss_mean"])
     assert payload["chosen"]["label"] == best["label"]
+    assert payload["saved"] == "chosen" and payload["ensemble"] is None
     for row in payload["grid"]:
         assert row["log_loss_mean"] == pytest.approx(np.mean(row["fold_log_loss"]))
         assert row["log_loss_sd"] == pytest.approx(np.std(row["fold_log_loss"], ddof=1))
@@ -171,6 +172,11 @@ def test_tune_ensemble_prints_the_members_saved_as_one_model(tmp_path):
     assert "best single candidate by min-log-loss" in stdout
     assert "chosen: the logit average of" in stdout and "saved as one logistic model" in stdout
     assert "ensemble" in load_model(out).metadata
+    code, stdout, _ = _run([*args, "--ensemble", "5", "--json"])
+    payload = json.loads(stdout)
+    assert code == 0 and payload["saved"] == "ensemble"  # not the "chosen" single candidate
+    saved = load_model(out).metadata["ensemble"]
+    assert [m["label"] for m in payload["ensemble"]["members"]] == [m["label"] for m in saved]
     code, _, stderr = _run([*args, "--ensemble", "-1"])
     assert code == 2 and "--ensemble" in stderr
 

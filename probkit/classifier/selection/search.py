@@ -108,8 +108,12 @@ class SelectionResult:
                   f"{r.log_loss_mean:.4f} ± {r.log_loss_sd:.4f}" if r.diverged is None
                   else "diverged: excluded"] for r in rows[:20]]
         more = [f"... and {len(rows) - 20} more candidates"] if len(rows) > 20 else []
+        title = f"chosen by {self.rule}: {self.chosen.candidate.label}"
+        if self.ensemble is not None:
+            title = (f"saved: the logit average of {len(self.ensemble)} candidates "
+                     f"(best single by {self.rule}: {self.chosen.candidate.label})")
         return html_block(
-            f"chosen by {self.rule}: {self.chosen.candidate.label}",
+            title,
             html_table(["", "candidate", "val log loss (mean ± SD)"], cells),
             html_lines([*more, f"{self.k}-fold CV x {self.repeats} on {self.n_train} images; "
                         f"constant base-rate model: val log loss {self.baseline_log_loss:.4f}; "
@@ -127,6 +131,9 @@ class SelectionResult:
                          + ("" if self.target_base_rate is None
                             else ", moved to the target base rate")},
             "chosen": self.chosen.to_dict(),
+            # what the refit (and the model file) holds: the best single candidate, or the
+            # logit average of the "ensemble" members when there is one
+            "saved": "chosen" if self.ensemble is None else "ensemble",
             "ensemble": None if self.ensemble is None else {
                 "members": [{"weight": w, **c.to_dict()} for c, w in self.ensemble],
                 "out_of_fold_log_loss": self.ensemble_log_loss},
