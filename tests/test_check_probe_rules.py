@@ -396,3 +396,9 @@ def test_a_block_writing_its_own_zero_starts_a_new_solving_chain_for_the_power()
     slipped = check_text(GAUSS.replace(r"\sigma^2 = \frac{1}{n}", r"\sigma^2 = \frac{1}{n-1}"))
     line = next(k for k, text in enumerate(GAUSS.splitlines()) if text.startswith(r"\Rightarrow"))
     assert findings(slipped) == [(line + 1, "wrong")]
+
+
+def test_a_function_defined_again_after_other_maths_is_a_new_definition() -> None:
+    text = RESTATED.replace("Expanding,", "Then $$ g(x) = x $$ and").replace(
+        "f(x) = x^2 + 2x", "f(x) = x^2 + x").replace("2x + 2", "2x + 1")
+    assert check_text(text).passed

@@ -338,7 +338,9 @@ class _Checker:
         self.previous_first: _Term | None = None  # the first term of that chain
         self.solving_rows = False  # the rows of the block being checked solve an equation
         self.block_start = self.block_end = 0
-        self.last_definition: tuple[str, tuple[str, ...], int] | None = None  # name, params, end
+        self.last_definition: tuple[str, tuple[str, ...], int, int] | None = None  # name,
+        # params, where its block ends, and the number of that block
+        self.blocks_read = 0  # the blocks read so far, this one included
         self.alternates: list[MathBlock] = []  # blocks "or"-joined to the one being checked
         self.results_made: list[_Term] = []  # the first term of each chain, in order
 
@@ -498,6 +500,7 @@ class _Checker:
 
     # -- statements
     def block(self, block: MathBlock) -> None:
+        self.blocks_read += 1
         if not block.closed:
             self.findings.append(Finding(self.lines.line(block.start), block.text.strip()[:80],
                                          "unparsed", "unclosed maths: no closing delimiter",
@@ -1217,17 +1220,18 @@ class _Checker:
         ``\ell(p) = \log p \sum_i x_i + …``: the same ℓ rewritten, a claim checked against
         the first (or refused with it when the first could not be read), never a silent
         new definition that would hide a slip. A heading, or more than a sentence between
-        them, starts something new.
+        them, or other maths, starts something new.
         """
         last = self.last_definition
-        if last is None or last[0] != name or last[1] != tuple(params):
+        if last is None or last[0] != name or last[1] != tuple(params) or \
+                last[3] != self.blocks_read - 1:  # other maths between: not "right after"
             return False
         between = self.text[last[2]:self.block_start]
         return not crosses_heading(between) and len(between.strip(_PUNCTUATION)) <= MAX_CUE_CHARS
 
     def define(self, target: tuple[str, tuple[str, ...]], lhs: _Term, rhs: _Term) -> None:
         parsed, params = target  # names as the reader spells them (w_{1}, \hat{y}, sigma)
-        self.last_definition = (parsed, tuple(params), self.block_end)
+        self.last_definition = (parsed, tuple(params), self.block_end, self.blocks_read)
         if rhs.raw is None:  # later uses of the name are refused, never read as a variable
             self.unread_names[parsed] = lhs.line
             if params:  # f(0) stays a call of f (refused), never the product f·0
