@@ -125,7 +125,7 @@ def agree(mine: list[float], other: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=15)
     args = parser.parse_args()
     priors, likelihoods = make_problem(args.size, args.size, seed=1)
     try:
