@@ -43,7 +43,9 @@ from probkit.symbolic.lint.prose import (
     Paragraphs,
     all_set_to_zero,
     crosses_heading,
+    is_case,
     is_evaluation_point,
+    sentence_end,
     set_to_zero,
     set_up_after,
     solving_before,
@@ -68,7 +70,7 @@ from probkit.symbolic.lint.report import (
     Finding,
     format_counterexample,
 )
-from probkit.symbolic.lint.scope import Definition, Scope
+from probkit.symbolic.lint.scope import Definition, KnownOnlyByValue, Scope
 from probkit.symbolic.lint.solving import same_solutions
 from probkit.symbolic.lint.statements import Segment, Statement, split_statements
 
@@ -110,6 +112,7 @@ class _Term:
     raw: Any = None
     value: Any = None
     problem: str | None = None
+    undecidable: bool = False  # the problem is a claim that cannot be decided, not unread
 
 
 def _never_true(left: Any, right: Any) -> bool:
@@ -343,6 +346,8 @@ class _Checker:
         self.blocks_read = 0  # the blocks read so far, this one included
         self.alternates: list[MathBlock] = []  # blocks "or"-joined to the one being checked
         self.results_made: list[_Term] = []  # the first term of each chain, in order
+        self.cases: list[tuple[int, dict[str, Any], int]] = []  # piecewise conditions: where
+        # their sentence ends, the domains they replaced, and the constraints before them
 
     # -- the post, block by block
     def run(self, blocks: list[MathBlock]) -> None:
@@ -369,7 +374,10 @@ class _Checker:
                     self.scope.define(definition)
             self.points_active = bool(overlaid)
             self.alternates = [blocks[j] for j in alternatives.get(k, [])]
+            self.end_cases(block.start)
             self.block(block)
+            if block.display:  # "$x > 0$ のとき … $$…$$": the case holds up to its display
+                self.end_cases(len(self.text))
             self.alternates = []
             self.points_active = False
             for point, definition, before in overlaid:
@@ -537,6 +545,8 @@ class _Checker:
                 self.prose_link = False  # "setting the second to zero, $$ … = 0 ⇒ …$$":
                 # the block writes the equation it solves; a new chain, not a step of the last
         self.solving_rows = block.display and self.solving_block(statements)
+        if self.case(block, statements):
+            return
         for statement, conditions in self.attach_conditions(statements):
             if not conditions:
                 self.statement(statement)
@@ -550,6 +560,32 @@ class _Checker:
             self.qualified = False
             if not self.defined:  # a claim's side condition holds for its own line only
                 self.scope.domains, self.scope.constraints = saved, constrained
+
+    def case(self, block: MathBlock, statements: list[Statement]) -> bool:
+        r"""``微分は $x > 0$ で $1$、$x < 0$ で $0$``, "for $x < 0$ it is 0": an inline condition
+        naming one case of a piecewise sentence holds for that sentence (up to the display
+        equation it introduces) only, never for the rest of the post (two cases would leave no
+        value of x to check later claims at)."""
+        if block.display or not statements or not all(
+                st.relations and set(st.relations) <= {"<", ">", "<=", ">="}
+                for st in statements):
+            return False
+        opening = 2 if self.text.startswith("\\(", block.start - 2) else 1
+        before = self.text[max(0, block.start - opening - 60):block.start - opening]
+        if not is_case(before, self.text[block.end:block.end + 20]):
+            return False
+        domains, constraints = dict(self.scope.domains), len(self.scope.constraints)
+        for statement in statements:
+            self.condition(statement)
+        self.cases.append((sentence_end(self.text, block.end), domains, constraints))
+        return True
+
+    def end_cases(self, offset: int) -> None:
+        """Drop the piecewise conditions whose sentence ended before ``offset``."""
+        while self.cases and self.cases[-1][0] <= offset:
+            _, domains, constraints = self.cases.pop()
+            self.scope.domains = domains
+            del self.scope.constraints[constraints:]
 
     def solving_block(self, statements: list[Statement]) -> bool:
         r"""Are the rows of this block the steps of solving an equation?
@@ -1462,6 +1498,8 @@ class _Checker:
             return
         try:
             term.value = self.scope.evaluate(term.raw, prime_variable=prime_variable)
+        except KnownOnlyByValue as exc:
+            term.problem, term.undecidable = str(exc), True
         except Unreadable as exc:
             term.problem = str(exc)
         except (ArithmeticError, RecursionError, TypeError, ValueError, NotImplementedError,
@@ -1472,8 +1510,9 @@ class _Checker:
     def unparsed(self, term: _Term, reason: str) -> None:
         own = self.lines.line(term.segment.offset) == term.line  # not moved to a construct's
         column = self.lines.column(term.segment.offset) if own and term.segment.text else None
-        self.findings.append(Finding(term.line, term.segment.shown, "unparsed",  # the column
-                                     f"cannot read {term.segment.shown}: {reason}", None, None,
+        status, verb = ("undecided", "decide") if term.undecidable else ("unparsed", "read")
+        self.findings.append(Finding(term.line, term.segment.shown, status,  # the column
+                                     f"cannot {verb} {term.segment.shown}: {reason}", None, None,
                                      column))  # of this term: a twin on its line has its own
 
     # -- comparison and blame

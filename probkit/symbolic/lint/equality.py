@@ -186,6 +186,8 @@ def numerically_equal(left: Any, right: Any, domains: Mapping[str, Domain], *,
 
     A decimal written to some digits (``0.0194\\ldots``) agrees to its digits.
     """
+    if _empty_domains(left, right, domains):
+        return False
     if left.has(Inexact) or right.has(Inexact):
         return to_digits(left, right).status == "verified"
     if too_costly(left, right) is not None:
@@ -247,10 +249,26 @@ def too_costly(left: Any, right: Any) -> str | None:
             f"than {MAX_COST}")
 
 
+def _empty_domains(left: Any, right: Any, domains: Mapping[str, Domain]) -> str:
+    """The conditions on the sides' variables that no value satisfies (``x > 0`` and
+    ``x < 0``), shown; empty when every variable has a value to sample. A claim over an empty
+    domain holds vacuously, so it is never verified."""
+    names = {str(s) for side in (left, right) for s in getattr(side, "free_symbols", ())}
+    return ", ".join(f"{display_name(n)} ({_shown(domains[n])})" for n in sorted(names)
+                     if n in domains and domains[n].empty)
+
+
+def _shown(domain: Domain) -> str:
+    return f"> {domain.low} and < {domain.high}"
+
+
 def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int = 0,
             constraints: Sequence[Constraint] = ()) -> Verdict:
     """Decide ``left = right`` (SymPy expressions, definitions already substituted), at points
     of the ``domains`` that satisfy the ``constraints``."""
+    empty = _empty_domains(left, right, domains)
+    if empty:
+        return Verdict("undecided", None, "the conditions stated admit no value of " + empty)
     if left.has(Inexact) or right.has(Inexact):
         return to_digits(left, right)
     costly = too_costly(left, right)

@@ -103,6 +103,38 @@ def is_evaluation_point(before: str, after: str) -> bool:
     return bool(_POINT_BEFORE.search(before[-40:]) or _POINT_AFTER.match(after[:12]))
 
 
+_CASE_BEFORE = re.compile(r"\b(?:for)\s*$", re.IGNORECASE)
+"""English words before a case of a piecewise statement: "for $x > 0$ it is 1"."""
+
+_SENTENCE_END = re.compile(r"。|[.!?](?=\s)|^[ \t]{0,3}#{1,6}[ \t]", re.MULTILINE)
+"""The end of a sentence: "。", ". ", or a heading (not a blank line: "$x > 0$ のとき、" then
+a display equation is one sentence)."""
+
+
+def is_case(before: str, after: str) -> bool:
+    """Do the words around a condition (``$x > 0$``) make it one case of a piecewise sentence
+    ("$x > 0$ で $1$", "for $x < 0$ it is 0", "when $x > 0$"), holding for that sentence only?
+
+    >>> is_case("微分は ", " で $1$、")
+    True
+    >>> is_case("For ", ", the slope is 1.")
+    True
+    >>> is_case("Assume ", " throughout.")
+    False
+    """
+    return is_evaluation_point(before, after) or bool(_CASE_BEFORE.search(before[-20:]))
+
+
+def sentence_end(text: str, offset: int) -> int:
+    """Where the sentence running at ``offset`` ends (its "。" or ". ", or a heading).
+
+    >>> sentence_end("x で 1、y で 0 です。次", 0)
+    15
+    """
+    found = _SENTENCE_END.search(text, offset)
+    return found.end() if found else len(text)
+
+
 def solving_before(before: str) -> bool:
     """Does the sentence before an equation say it is set up to be solved ("Setting …")?"""
     return bool(_SOLVING_BEFORE.search(before[-120:]))
@@ -151,5 +183,6 @@ class Paragraphs:
         return bisect.bisect_right(self._breaks, offset)
 
 
-__all__ = ["Paragraphs", "all_set_to_zero", "crosses_heading", "is_evaluation_point",
+__all__ = ["Paragraphs", "all_set_to_zero", "crosses_heading", "is_case", "is_evaluation_point",
+           "sentence_end",
            "set_to_zero", "set_up_after", "solving_before", "solving_between", "taking_logs"]

@@ -40,6 +40,11 @@ _KNOWN = {
 """Functions a prime can be put on without the post defining them (``\\tanh'(x)``)."""
 
 
+class KnownOnlyByValue(Unreadable):
+    r"""A derivative of (or by) a quantity the post gives a value, not a formula: ``z = 0.5
+    \cdot 2 - 1 = 0`` says what z is at the given numbers, not how it depends on w or b."""
+
+
 @dataclass(frozen=True)
 class Definition:
     r"""``name(params) = body`` (no params: a quantity), defined at ``line``.
@@ -61,6 +66,11 @@ class Domain:
 
     low: Any = None
     high: Any = None
+
+    @property
+    def empty(self) -> bool:
+        """No value lies within: ``x > 0`` and ``x < 0`` both stated (``low >= high``)."""
+        return self.low is not None and self.high is not None and bool(self.low >= self.high)
 
     def assumptions(self) -> dict[str, bool]:
         if self.low is not None and self.low >= 0:
@@ -209,11 +219,28 @@ class Scope:
                 result = sp.diff(body, base) / sp.diff(base ** k, base)
                 continue
             body = self._evaluate(inner, held | own | {variable.name}, depth + 1)
+            if variable not in body.free_symbols:
+                self._check_not_by_value(inner, variable, held | own, depth)
             if per_term_variable(variable.name, body):
                 raise Unreadable(f"a derivative by {variable.name}, one term of a sum, is not "
                                  "read")
             result = sp.diff(body, variable, order)
         return self._evaluate(result, held, depth + 1)
+
+    def _check_not_by_value(self, inner: Any, variable: Any, held: frozenset[str],
+                            depth: int) -> None:
+        """Raise :class:`KnownOnlyByValue` when ``inner`` reaches a quantity defined by a number
+        alone: its derivative by ``variable`` (0 once the number is put in) is not known."""
+        valued = frozenset(name for name, d in self.definitions.items()
+                           if not d.params and not getattr(d.body, "free_symbols", None))
+        if not valued:
+            return
+        body = self._evaluate(inner, held | valued | {variable.name}, depth + 1)
+        found = sorted(str(s) for s in body.free_symbols if str(s) in valued - {variable.name})
+        if found:
+            raise KnownOnlyByValue(
+                f"the derivative by {variable.name} goes through {', '.join(found)}, which the "
+                "post gives a value (not a formula in the variables); it cannot be decided")
 
     def _apply(self, name: str, args: list[Any], held: frozenset[str], depth: int) -> Any:
         base = name.rstrip("'")
@@ -275,4 +302,5 @@ def with_domains(expressions: Mapping[str, Any], domains: Mapping[str, Domain]) 
     return replacements
 
 
-__all__ = ["Constraint", "Definition", "Domain", "MAX_DEPTH", "Scope", "with_domains"]
+__all__ = ["Constraint", "Definition", "Domain", "KnownOnlyByValue", "MAX_DEPTH", "Scope",
+           "with_domains"]

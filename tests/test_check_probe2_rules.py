@@ -1,0 +1,112 @@
+r"""probkit check: the rules added after the second blind probe (tests/check_probe2).
+
+Each rule has a post that passes (or is left undecided, never a false "wrong") and the same
+post with a planted slip, still caught on its line (the negative control):
+
+* conditions that admit no value (``x > 0`` and ``x < 0``) never verify a claim;
+* a condition naming one case of a piecewise sentence holds for that sentence only.
+"""
+
+from __future__ import annotations
+
+from probkit.symbolic.lint import check_text
+
+
+def statuses(report):  # (line, status) of every failure
+    return [(f.source_line, f.status) for f in report.findings
+            if f.status in ("wrong", "unparsed", "undecided")]
+
+
+def verified_lines(report):
+    return [r.line for r in report.equalities if r.status == "verified"]
+
+
+CONTRADICTION = r"""Assume $x > 0$.
+
+Assume $x < 0$.
+
+$$
+1 + 3x^2 = 1 + 4x^2
+$$
+"""
+
+
+def test_claim_under_conditions_admitting_no_value_is_undecided_not_verified():
+    report = check_text(CONTRADICTION)
+    assert 6 not in verified_lines(report)
+    assert (6, "undecided") in statuses(report)
+    undecided = [f for f in report.findings if f.source_line == 6]
+    assert "no value of x" in undecided[0].reason
+
+
+def test_contradictory_conditions_on_another_variable_leave_a_claim_checked():
+    report = check_text(CONTRADICTION.replace("1 + 3x^2 = 1 + 4x^2", "1 + 3y^2 = 1 + 4y^2"))
+    assert (6, "wrong") in statuses(report)
+
+
+PIECEWISE_JA = r"""微分は $x > 0$ で $1$、$x < 0$ で $0$ です。
+
+$$
+\frac{d}{dx}(x + 0.044715x^3) = 1 + 3 \cdot 0.044715 x^2 = 1 + 0.134145x^2
+$$
+"""
+
+PIECEWISE_EN = r"""The slope is 1 for $x > 0$, and for $x < 0$ it is 0.
+
+$$
+\frac{d}{dx}(x + 0.044715x^3) = 1 + 3 \cdot 0.044715 x^2 = 1 + 0.134145x^2
+$$
+"""
+
+
+def test_piecewise_conditions_hold_for_their_sentence_only_so_later_claims_are_checked():
+    for post in (PIECEWISE_JA, PIECEWISE_EN):
+        correct = check_text(post)
+        assert statuses(correct) == []
+        assert 4 in verified_lines(correct)
+        slipped = check_text(post.replace("0.134145", "0.134415"))
+        assert (4, "wrong") in statuses(slipped)
+
+
+def test_a_condition_stated_as_an_assumption_still_holds_for_the_rest_of_the_post():
+    post = "Let $x > 0$.\n\n$$\n\\sqrt{x^2} = x\n$$\n"
+    assert 4 in verified_lines(check_text(post))
+    assert (4, "wrong") in statuses(check_text(post.replace("= x", "= -x")))
+
+
+BACKPROP = r"""入力 $x = 2$、重み $w = 0.5$、バイアス $b = -1$、教師 $y = 1$ とします。
+損失は $L = \frac{1}{2}(a - y)^2$、$a = \sigma(z)$ です。
+
+$$
+\begin{aligned}
+z &= 0.5 \cdot 2 - 1 = 0 \\
+a &= \frac{1}{1 + e^{0}} = \frac{1}{2}
+\end{aligned}
+$$
+
+$$
+\frac{\partial L}{\partial z} = (a - y)\,a(1-a) = -\frac{1}{8}
+$$
+
+$$
+\frac{\partial L}{\partial w} = \frac{\partial L}{\partial z} \cdot x
+  = -\frac{1}{8} \cdot 2 = -\frac{1}{4}
+$$
+
+$\frac{\partial z}{\partial b} = 1$ です。
+"""
+
+
+def test_a_derivative_through_a_quantity_given_only_a_value_is_undecided_never_wrong():
+    report = check_text(BACKPROP)
+    found = statuses(report)
+    assert (16, "undecided") in found and (20, "undecided") in found
+    assert not [s for s in found if s[1] == "wrong"]
+    assert 12 in verified_lines(report)  # by z itself: z is held, a = σ(z) differentiated
+
+
+def test_a_slip_after_a_derivative_through_a_value_is_still_caught_on_its_line():
+    slipped = check_text(BACKPROP.replace(r"= -\frac{1}{8} \cdot 2 =", r"= -\frac{1}{8} ="))
+    assert (17, "wrong") in statuses(slipped)
+    slipped = check_text(BACKPROP.replace(r"a(1-a) = -\frac{1}{8}", r"a(1-a) = \frac{1}{8}"))
+    assert (12, "wrong") in statuses(slipped)
