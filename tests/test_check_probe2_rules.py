@@ -110,3 +110,36 @@ def test_a_slip_after_a_derivative_through_a_value_is_still_caught_on_its_line()
     assert (17, "wrong") in statuses(slipped)
     slipped = check_text(BACKPROP.replace(r"a(1-a) = -\frac{1}{8}", r"a(1-a) = \frac{1}{8}"))
     assert (12, "wrong") in statuses(slipped)
+
+
+TABLE = r"""| | $B$ | $\neg B$ |
+|---|---|---|
+| $A$ | 0.12 | 0.30 |
+
+$$
+P(A \mid B) = \frac{P(A \cap B)}{P(B)} = \frac{0.12}{0.40} = 0.3
+$$
+
+$$
+P(B \mid A) = \frac{0.12}{0.42} = \frac{2}{7}
+$$
+"""
+
+
+def test_a_link_from_probabilities_without_values_to_a_number_is_undecided_not_wrong():
+    report = check_text(TABLE)
+    assert statuses(report) == [(6, "undecided")]
+    assert "does not state" in report.findings[0].reason
+    slipped = check_text(TABLE.replace(r"\frac{2}{7}", r"\frac{2}{9}"))
+    assert (10, "wrong") in statuses(slipped)
+
+
+def test_probabilities_are_sampled_in_the_unit_interval_and_constant_gaps_stay_wrong():
+    wrong = check_text("$$\nP(A)^2 = P(A)\n$$\n")
+    ((line, status),) = statuses(wrong)
+    assert (line, status) == (2, "wrong")
+    (value,) = wrong.findings[0].counterexample["point"].values()
+    assert 0 < value < 1
+    assert statuses(check_text("$$\nP(A) + 1 = P(A) + 2\n$$\n")) == [(2, "wrong")]
+    identity = check_text("$$\nP(A) + P(A) = 2P(A)\n$$\n")
+    assert statuses(identity) == [] and verified_lines(identity) == [2]

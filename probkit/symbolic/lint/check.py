@@ -130,6 +130,33 @@ def _never_true(left: Any, right: Any) -> bool:
     return not constant.free_symbols and constant.is_number and constant != 0
 
 
+_PROBABILITY = re.compile(r"\\?(?:P|Pr)\(")
+"""The name of a probability, ``P(A∩B)``: a quantity with a value, never a variable."""
+
+
+def _at_unstated_values(left: Any, right: Any) -> Verdict | None:
+    r"""``\frac{P(A \cap B)}{P(B)} = \frac{0.12}{0.40}`` with P(A∩B) given only in a table:
+    one side a number, the other free in probabilities the post gives no value, their
+    difference depending on them. The link is an evaluation at values the post does not state
+    (a condition on them), undecided, never wrong. Sides differing by a nonzero constant
+    are not this (they are wrong for every value)."""
+    for number, other in ((left, right), (right, left)):
+        if getattr(number, "free_symbols", None) or not getattr(other, "free_symbols", None):
+            continue
+        if other.has(sp.core.function.AppliedUndef, sp.Derivative, sp.Sum, sp.Product) or \
+                not all(_PROBABILITY.match(str(s)) for s in other.free_symbols):
+            return None  # a variable (x, p, n) left free: a claim for every value, checked
+        try:
+            depends = bool(sp.expand(other - number).free_symbols)
+        except (ArithmeticError, TypeError, ValueError, NotImplementedError):
+            return None
+        if depends:
+            names = ", ".join(sorted(display_name(str(s)) for s in other.free_symbols))
+            return Verdict("undecided", None, f"holds only at values of {names} the post "
+                           "does not state")
+    return None
+
+
 def _is_number(expr: Any) -> bool:
     r"""Is ``expr`` (as read, before the post's definitions) a number: ``\frac{32}{8}``,
     ``3.7 - 1.7^2``, ``\sigma(0)``?"""
@@ -1535,6 +1562,8 @@ class _Checker:
             else:
                 try:
                     verdict = self.compare(left.value, right.value, self.seed + base + k)
+                    if verdict.status == "wrong":
+                        verdict = _at_unstated_values(left.value, right.value) or verdict
                 except (ArithmeticError, RecursionError, TypeError, ValueError,
                         NotImplementedError, AttributeError):  # SymPy's own failures
                     verdict = Verdict("undecided", None,

@@ -240,6 +240,20 @@ def under_logs_positive(domains: Mapping[str, Domain], *exprs: Any) -> Mapping[s
     return {**domains, **{name: Domain(low=sp.Integer(0)) for name in bare}}
 
 
+_PROBABILITY = re.compile(r"\\?(?:P|Pr)\(")
+
+
+def probabilities_in_unit_interval(domains: Mapping[str, Domain], *exprs: Any
+                                   ) -> Mapping[str, Domain]:
+    """``domains``, with each probability ``P(…)`` given no domain of its own sampled in (0, 1):
+    a counterexample at P(A∩B) = -1.6 is no value a probability takes."""
+    names = {str(s) for e in exprs for s in getattr(e, "free_symbols", ())
+             if _PROBABILITY.match(str(s)) and str(s) not in domains}
+    if not names:
+        return domains
+    return {**domains, **{n: Domain(low=sp.Integer(0), high=sp.Integer(1)) for n in names}}
+
+
 def too_costly(left: Any, right: Any) -> str | None:
     """Why ``left = right`` costs too much to evaluate (degree × terms), or None."""
     work = cost(left) + cost(right)
@@ -276,7 +290,8 @@ def compare(left: Any, right: Any, domains: Mapping[str, Domain], *, seed: int =
         return Verdict("undecided", None, costly)
     if has_sums(left) or has_sums(right):
         return _over_sizes(left, right, domains, seed, constraints)
-    domains = under_logs_positive(domains, left, right)
+    domains = probabilities_in_unit_interval(under_logs_positive(domains, left, right),
+                                             left, right)
     replacements = with_domains({"left": left, "right": right}, domains)
     left, right = left.xreplace(replacements), right.xreplace(replacements)
     evaluable = not any(side.has(sp.core.function.AppliedUndef, sp.Derivative, sp.Subs)
