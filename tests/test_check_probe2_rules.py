@@ -143,3 +143,18 @@ def test_probabilities_are_sampled_in_the_unit_interval_and_constant_gaps_stay_w
     assert statuses(check_text("$$\nP(A) + 1 = P(A) + 2\n$$\n")) == [(2, "wrong")]
     identity = check_text("$$\nP(A) + P(A) = 2P(A)\n$$\n")
     assert statuses(identity) == [] and verified_lines(identity) == [2]
+
+
+PLUS_MINUS = r"""判別式から $x = \frac{5 \pm 1}{2}$ となります。
+
+もう一問：$2x^2 + 3x - 2 = (2x - 1)(x + 2)$ です。
+"""
+
+
+def test_a_plus_minus_value_is_no_definition_so_a_later_identity_in_x_is_checked():
+    report = check_text(PLUS_MINUS)
+    assert [s for s in statuses(report) if s[0] == 3] == []
+    assert 3 in verified_lines(report)
+    assert (1, "unparsed") in statuses(report)  # the ± value itself: refused where it stands
+    slipped = check_text(PLUS_MINUS.replace("(2x - 1)(x + 2)", "(2x + 1)(x - 2)"))
+    assert (3, "wrong") in statuses(slipped)

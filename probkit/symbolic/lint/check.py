@@ -1295,6 +1295,10 @@ class _Checker:
     def define(self, target: tuple[str, tuple[str, ...]], lhs: _Term, rhs: _Term) -> None:
         parsed, params = target  # names as the reader spells them (w_{1}, \hat{y}, sigma)
         self.last_definition = (parsed, tuple(params), self.block_end, self.blocks_read)
+        if rhs.raw is None and not params and \
+                re.search(r"\\(?:pm|mp)(?![A-Za-z])", rhs.segment.source or rhs.segment.text):
+            return  # "$x = \frac{5 \pm 1}{2}$": the solutions of an equation (refused where it
+            # stands), no value of x; x stays a variable for the identities after it
         if rhs.raw is None:  # later uses of the name are refused, never read as a variable
             self.unread_names[parsed] = lhs.line
             if params:  # f(0) stays a call of f (refused), never the product f·0
