@@ -158,3 +158,18 @@ def test_a_plus_minus_value_is_no_definition_so_a_later_identity_in_x_is_checked
     assert (1, "unparsed") in statuses(report)  # the ± value itself: refused where it stands
     slipped = check_text(PLUS_MINUS.replace("(2x - 1)(x + 2)", "(2x + 1)(x - 2)"))
     assert (3, "wrong") in statuses(slipped)
+
+
+UPDATE = r"""The gradient is $24$, so a step with rate $0.01$ gives
+$w_1 \leftarrow 0.5 - 0.01 \cdot 24 = 0.26$, and then $w_2 \gets 1 - 0.5 \cdot 0.5 = 0.75$.
+"""
+
+
+def test_an_update_arrow_is_an_assignment_and_the_arithmetic_after_it_is_checked():
+    report = check_text(UPDATE)
+    assert statuses(report) == []
+    assert verified_lines(report) == [2, 2]
+    slipped = check_text(UPDATE.replace("= 0.26", "= 0.24"))
+    assert (2, "wrong") in statuses(slipped)
+    slipped = check_text(UPDATE.replace("= 0.75", "= 0.5"))
+    assert (2, "wrong") in statuses(slipped)

@@ -38,6 +38,7 @@ _UNICODE = {
     "\u2202": r"\partial ", "\u2234": r"\therefore ", "\u21d2": r"\Rightarrow ",
     "\u21d4": r"\iff ", "\u00a0": " ", "\u3000": " ", "\u2026": r"\ldots ",
     "\u00ac": r"\neg ", "\u2229": r"\cap ", "\u222a": r"\cup ", "\u2223": r"\mid ",
+    "\u2190": r"\leftarrow ",
 }
 """Characters people paste into maths, and what they mean in LaTeX."""
 
@@ -50,8 +51,10 @@ RELATIONS = {
     r"\implies": "->", r"\iff": "<->", r"\Leftrightarrow": "<->", r"\mapsto": "->",
     r"\therefore": "->", r"\Longrightarrow": "->", r"\Longleftrightarrow": "<->",
     r"\coloneqq": "=", r"\triangleq": "=", r"\doteq": "=", r"\in": "in",
+    r"\leftarrow": "<-", r"\gets": "<-", r"\longleftarrow": "<-",
 }
-"""Relation symbols that end a term, and the relation each one states."""
+"""Relation symbols that end a term, and the relation each one states (``<-``: an update rule's
+assignment, ``w \\leftarrow w - 0.01 \\cdot 24 = 0.26``, after which the arithmetic is checked)."""
 
 DROP = frozenset(
     r"\left \right \bigl \bigr \Bigl \Bigr \biggl \biggr \Biggl \Biggr \big \Big \bigg \Bigg "
