@@ -173,3 +173,20 @@ def test_an_update_arrow_is_an_assignment_and_the_arithmetic_after_it_is_checked
     assert (2, "wrong") in statuses(slipped)
     slipped = check_text(UPDATE.replace("= 0.75", "= 0.5"))
     assert (2, "wrong") in statuses(slipped)
+
+
+DETERMINANT = r"""The determinant is
+
+$$
+\det\begin{pmatrix} 2 & 1 \\ 1 & -1 \end{pmatrix} = 2 \cdot (-1) - 1 \cdot 1 = -3
+$$
+"""
+
+
+def test_a_matrix_is_refused_on_its_own_line_and_the_arithmetic_after_it_is_checked():
+    report = check_text(DETERMINANT)
+    assert statuses(report) == [(4, "unparsed")]  # the maths line, not the $$ line
+    assert verified_lines(report) == [4]  # 2·(-1) - 1·1 = -3
+    slipped = check_text(DETERMINANT.replace("= -3", "= -1"))
+    assert (4, "undecided") in statuses(slipped)  # never silent: flagged on its line
+    assert [r.status for r in slipped.equalities if r.status == "verified"] == []

@@ -60,7 +60,9 @@ def _clean_block(tokens: list[Token]) -> list[Token]:
         if t in (r"\begin", r"\end"):
             name, end = argument(tokens, i + 1)
             environment = join(name)
-            if t == r"\begin" and environment in PIECEWISE:  # part of a term, kept whole
+            if t == r"\begin" and (environment in PIECEWISE or environment in MATRICES):
+                # part of a term, kept whole (a matrix is refused where it stands, on its own
+                # line, and the arithmetic after it, "\det(…) = 2 \cdot (-1) - 1 = -3", checked)
                 close = _environment_end(tokens, i, environment)
                 out.extend(tokens[i:close])
                 i = close
@@ -89,6 +91,10 @@ def _clean_block(tokens: list[Token]) -> list[Token]:
 
 PIECEWISE = frozenset(["cases", "dcases", "rcases", "cases*"])
 """Environments that are one term (a piecewise function), not a chain."""
+
+MATRICES = frozenset(["pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix",
+                      "smallmatrix"])
+"""Matrix environments: one term of a chain (refused by the reader), not the whole block."""
 
 
 def _environment_end(tokens: Sequence[Token], start: int, environment: str) -> int:
