@@ -2,8 +2,8 @@
 correct post on exactly its slip_line, and the manifest lists exactly the
 files in the folder. Nothing here runs the checker."""
 
-from pathlib import Path
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -28,5 +28,5 @@ def test_twin_differs_only_on_slip_line(pair):
     good = (HERE / pair["correct"]).read_text(encoding="utf-8").split("\n")
     bad = (HERE / pair["slipped"]).read_text(encoding="utf-8").split("\n")
     assert len(good) == len(bad)
-    differing = [i + 1 for i, (g, b) in enumerate(zip(good, bad)) if g != b]
+    differing = [i + 1 for i, (g, b) in enumerate(zip(good, bad, strict=True)) if g != b]
     assert differing == [pair["slip_line"]]
