@@ -13,7 +13,11 @@ relations), :mod:`.parser` (one term's syntax tree, with source spans),
 (definitions, domains, evaluation), :mod:`.equality` (one comparison),
 :mod:`.prose` (what the words around the maths say: evaluation points,
 solving), :mod:`.solving` (do two equations have the same solutions),
-:mod:`.check` (chains, equations and blame), :mod:`.vectorized` (the matrix lines of a
+:mod:`.check` (a post's blocks, in order, by a checker assembled from
+:mod:`.checker_state` and one module per job: :mod:`.chains`, :mod:`.blame`,
+:mod:`.solving_chains`, :mod:`.systems`, :mod:`.alternatives`,
+:mod:`.evaluation_points`, :mod:`.value_statements`, :mod:`.definitions`,
+:mod:`.log_checks`), :mod:`.vectorized` (the matrix lines of a
 vectorized backprop post, judged by the matrix chain), :mod:`.report` and :mod:`.annotate`;
 :mod:`.posts` (bounded reading of regular files, the posts below a folder),
 :mod:`.site` (many posts in one process), :mod:`.render` (characters KaTeX strict
