@@ -134,6 +134,7 @@ def derivations() -> Mapping[str, Any]:
 # test files). The keys are checked against the test files (test_slow_table.py), so a
 # renamed test fails loudly instead of quietly rejoining the quick loop.
 SLOW_TESTS = {
+    "test_check_probes.py::test_no_correct_line_is_wrong_and_no_slip_passes_silently",
     "test_ensemble.py::test_nested_cv_reruns_the_ensemble_selection_in_every_outer_fold",
     "test_tune_cli.py::test_tune_prints_each_ensemble_weight_as_saved",
     "test_ensemble.py::test_a_one_member_ensemble_is_the_plain_winner",
