@@ -78,13 +78,6 @@ def block_text(candidate: Candidate) -> str | None:
     return text if isinstance(parse_features(text), Standardize) else None
 
 
-def _log_loss(z: NDArray[np.float64], y: NDArray[np.int64]) -> float:
-    import numpy as np
-    from scipy.special import log_expit
-
-    return float(-np.mean(y * log_expit(z) + (1 - y) * log_expit(-z)))
-
-
 def _block(candidate: Candidate) -> tuple[str, bool] | None:
     """The block of the assembled model a member is part of (its text and flips; see
     :func:`refit_ensemble`), or None for a candidate that cannot be a member."""
@@ -118,6 +111,8 @@ def greedy_ensemble(oof: Mapping[Candidate, Any], labels: Any, *,
     """
     import numpy as np
 
+    from probkit.classifier.models.losses import log_loss_from_logits
+
     if not isinstance(rounds, int) or isinstance(rounds, bool) or not 1 <= rounds <= MAX_ROUNDS:
         raise InputError(f"rounds must be a positive integer of at most {MAX_ROUNDS}, got "
                          f"{rounds!r}", parameter="ensemble")
@@ -144,7 +139,8 @@ def greedy_ensemble(oof: Mapping[Candidate, Any], labels: Any, *,
     blocks = [_block(c) for c in pool]
     chosen: dict[tuple[str, bool], None] = {}  # the blocks of the members so far
     for r in range(rounds):
-        losses = [_log_loss((total + z) / (r + 1), y_all) if _fits(block, chosen) else math.inf
+        losses = [log_loss_from_logits((total + z) / (r + 1), y_all)
+                  if _fits(block, chosen) else math.inf
                   for z, block in zip(flat, blocks, strict=True)]
         best = int(np.argmin(losses))  # the first of equal losses
         counts[best] += 1
