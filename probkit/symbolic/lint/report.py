@@ -42,13 +42,27 @@ def format_number(value: float) -> str:
     return f"{value:.3g}"
 
 
+def format_pair(left: float, right: float) -> tuple[str, str]:
+    """Two values that differ, with as many significant digits as it takes to show it
+    (3 at least): ``1.3414`` against ``1.3441`` is not ``1.34 vs 1.34``.
+
+    >>> format_pair(1.3414, 1.3441), format_pair(0.21, -0.44)
+    (('1.341', '1.344'), ('0.21', '-0.44'))
+    """
+    for digits in range(3, 18):
+        shown = f"{left:.{digits}g}", f"{right:.{digits}g}"
+        if shown[0] != shown[1]:
+            return shown
+    return shown
+
+
 def format_counterexample(counterexample: dict[str, Any]) -> str:
     """``at x = 0.7, a = 1.3: 0.21 vs -0.44``."""
     point = ", ".join(f"{name} = {format_number(v)}"
                       for name, v in counterexample["point"].items())
     where = f"at {point}: " if point else ""
-    return (f"{where}{format_number(counterexample['left'])} vs "
-            f"{format_number(counterexample['right'])}")
+    left, right = format_pair(counterexample["left"], counterexample["right"])
+    return f"{where}{left} vs {right}"
 
 
 @dataclass(frozen=True)
