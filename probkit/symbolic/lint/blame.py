@@ -11,7 +11,7 @@ from probkit.symbolic.lint.checker_state import MAX_EQUALITIES, CheckerState, _T
 from probkit.symbolic.lint.equality import Verdict, display_name, numerically_equal
 from probkit.symbolic.lint.report import (
     Finding,
-    format_counterexample,
+    counterexample_note,
 )
 
 _PROBABILITY = re.compile(r"\\?(?:P|Pr)\(")
@@ -105,7 +105,7 @@ class Blame(CheckerState):
                                      seed=self.seed + 7919 + i,
                                      constraints=self.scope.constraints):
                     counter = verdict.counterexample
-                    where = f" ({format_counterexample(counter)})" if counter else ""
+                    where = counterexample_note(counter)
                     self.findings.append(Finding(
                         middle.line, middle.segment.shown, "wrong",
                         f"wrong expression: {middle.segment.shown} (its neighbours "
@@ -127,7 +127,7 @@ class Blame(CheckerState):
                         earlier.value, right.value, self.scope.domains, seed=seed,
                         constraints=self.scope.constraints):
                     counter = verdict.counterexample
-                    where = f" ({format_counterexample(counter)})" if counter else ""
+                    where = counterexample_note(counter)
                     self.findings.append(Finding(
                         left.line, left.segment.shown, "wrong",
                         f"wrong expression: {left.segment.shown} (the readable terms around "
@@ -144,7 +144,7 @@ class Blame(CheckerState):
                     continue
             if wrong[i]:
                 counter = verdict.counterexample
-                where = f" ({format_counterexample(counter)})" if counter else ""
+                where = counterexample_note(counter)
                 self.findings.append(Finding(
                     right.line, right.segment.shown, "wrong",
                     f"wrong step: {left.segment.shown} ≠ {right.segment.shown}{where}",
@@ -186,7 +186,7 @@ class Blame(CheckerState):
         either line may hold the slip: neither is blamed, nothing is suggested.
         """
         counter = verdict.counterexample
-        where = f" ({format_counterexample(counter)})" if counter else ""
+        where = counterexample_note(counter)
         lines = (f"line {left.line}" if left.line == right.line
                  else f"lines {left.line} and {right.line}")
         why = (f"the step from {unread.segment.shown} (line {unread.line}) could not be decided"

@@ -13,7 +13,7 @@ from probkit.symbolic.lint.prose import taking_logs
 from probkit.symbolic.lint.report import (
     EqualityResult,
     Finding,
-    format_counterexample,
+    counterexample_note,
 )
 from probkit.symbolic.lint.scope import Definition
 
@@ -57,7 +57,7 @@ class LogChecks(CheckerState):
                                                rhs.segment.shown, "wrong", verdict.method,
                                                verdict.detail))
             counter = verdict.counterexample
-            where = f" ({format_counterexample(counter)})" if counter else ""
+            where = counterexample_note(counter)
             self.findings.append(Finding(
                 rhs.line, rhs.segment.shown, "wrong",
                 f"wrong step: {shown} fails: {rhs.segment.shown} is not the log of "

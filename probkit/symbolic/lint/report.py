@@ -65,6 +65,17 @@ def format_counterexample(counterexample: dict[str, Any]) -> str:
     return f"{where}{left} vs {right}"
 
 
+def counterexample_note(counterexample: dict[str, Any] | None) -> str:
+    """`` (at x = 0.7: 0.21 vs -0.44)`` to append to a finding's reason, or nothing.
+
+    >>> counterexample_note({"point": {"x": 0.7}, "left": 0.21, "right": -0.44})
+    ' (at x = 0.7: 0.21 vs -0.44)'
+    >>> counterexample_note(None)
+    ''
+    """
+    return f" ({format_counterexample(counterexample)})" if counterexample else ""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem, at the 1-based ``source_line`` where the blamed expression stands."""
